@@ -1,0 +1,55 @@
+# InterviewAce — the front door. `make run` and `make test` are the two commands; both install
+# what is missing first (scripts/install-deps.sh), then build with Meson and Ninja.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PYTHON     := /usr/bin/python3
+BIN        := $(BUILD)/interviewace
+ASAN_BIN   := $(ASAN_BUILD)/interviewace
+SOURCES     = $(shell find src tests/unit -name '*.[ch]' 2>/dev/null)
+
+.PHONY: all run build deps test test-unit test-integration test-asan lint fmt clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@if [ ! -f .env ]; then ./$(BIN) init; fi
+	./$(BIN) serve
+
+test: build
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-integration
+
+test-unit: build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+test-integration: build
+	INTERVIEWACE_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q tests/integration
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		INTERVIEWACE_BIN=$(CURDIR)/$(ASAN_BIN) $(PYTHON) -m pytest -q tests/integration
+
+lint: deps
+	./scripts/lint.sh
+
+fmt:
+	clang-format -i $(SOURCES)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

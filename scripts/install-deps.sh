@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs, with apt, every Debian package InterviewAce needs to build, run and test.
+# Idempotent: packages already present are skipped, and nothing runs when all are there.
+# Works as root on a fresh Debian 12 machine; elsewhere it uses sudo when available.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential pkg-config meson ninja-build
+  # libraries
+  libmicrohttpd-dev libjansson-dev libsodium-dev
+  # tests and lint
+  libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "install-deps: missing packages and not root: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,80 @@
+/* Service endpoints (API.md §2): health, readiness, metrics and the OpenAPI document. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "http/openapi.h"
+#include "obs/metrics.h"
+
+#define METRICS_MAX (4u * 1024u * 1024u)
+
+static int health(http_req *req, http_res *res)
+{
+    (void)req;
+    return http_json(res, 200, json_pack("{s:s, s:s}", "status", "healthy", "version", IA_VERSION));
+}
+
+/* True when the data directory exists and this process may create files in it. */
+static bool storage_ok(const ia_config *cfg)
+{
+    struct stat st;
+    if (stat(cfg->data_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
+    return access(cfg->data_dir, W_OK | X_OK) == 0;
+}
+
+static int ready(http_req *req, http_res *res)
+{
+    const ia_config *cfg = req->cfg;
+    bool draining = http_draining(req);
+    bool storage = storage_ok(cfg);
+    json_t *checks = json_pack("{s:s, s:s, s:s}", "storage", storage ? "ok" : "unavailable",
+                               "redis", "disabled", "llm_provider", "offline");
+    if (checks == NULL)
+        return IA_ERR_NOMEM;
+    if (!draining && storage)
+        return http_json(res, 200, json_pack("{s:s, s:o}", "status", "ready", "checks", checks));
+    const char *detail = draining ? "The service is shutting down"
+                                  : "Storage is unavailable: DATA_DIR is missing or not writable";
+    int rc = http_json(res, 503,
+                       json_pack("{s:s, s:o, s:s, s:s}", "status", "not_ready", "checks", checks,
+                                 "detail", detail, "code", "NOT_READY"));
+    if (rc == IA_OK)
+        rc = http_set_header(res, "Retry-After", "5");
+    return rc;
+}
+
+static int metrics(http_req *req, http_res *res)
+{
+    strbuf sb;
+    strbuf_init(&sb, req->arena, METRICS_MAX);
+    int rc = metrics_render(&sb);
+    if (rc != IA_OK)
+        return rc;
+    return http_body(res, 200, "text/plain; version=0.0.4; charset=utf-8", strbuf_str(&sb), sb.len);
+}
+
+static int openapi(http_req *req, http_res *res)
+{
+    size_t n = 0;
+    const http_route *const *routes = http_routes(req, &n);
+    json_t *doc = openapi_document(routes, n, IA_VERSION);
+    if (doc == NULL)
+        return IA_ERR_NOMEM;
+    return http_json(res, 200, doc);
+}
+
+const http_route service_routes[] = {
+    { "GET", "/health", health, HTTP_INLINE, AUTH_NONE, 0, 200, "Liveness", "service" },
+    { "GET", "/ready", ready, HTTP_INLINE, AUTH_NONE, 0, 200, "Readiness of every dependency",
+      "service" },
+    { "GET", "/metrics", metrics, HTTP_INLINE, AUTH_NONE, 0, 200, "Prometheus metrics", "service" },
+    { "GET", "/openapi.json", openapi, HTTP_INLINE, AUTH_NONE, RL_DEFAULT, 200,
+      "This API's OpenAPI 3.1 document", "service" },
+};
+const size_t service_routes_count = sizeof(service_routes) / sizeof(service_routes[0]);

@@ -1,0 +1,633 @@
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+
+enum cfg_type {
+    CFG_STR,      /* non-empty free text */
+    CFG_OPT_STR,  /* text, empty allowed (= unset) */
+    CFG_HOST,     /* IP literal or host name */
+    CFG_SECRET,   /* SECRET_KEY rules */
+    CFG_INT,      /* integer in [min, max] */
+    CFG_BOOL,     /* true/false/1/0/yes/no/on/off */
+    CFG_DURATION, /* 500ms, 30s, 5m, 1h, or bare seconds; [min, max] in ms */
+    CFG_URL,      /* http(s) URL */
+    CFG_ORIGINS,  /* comma-separated origins */
+    CFG_CIDRS,    /* comma-separated IPs/CIDRs */
+    CFG_LOGLEVEL,
+    CFG_LOGFORMAT,
+};
+
+typedef struct {
+    const char *name;
+    enum cfg_type type;
+    const char *def; /* NULL = no default (required for CFG_SECRET) */
+    long long min, max;
+    size_t offset;
+    const char *expect; /* words for the error message */
+} cfg_spec;
+
+#define OFF(f) offsetof(ia_config, f)
+#define MIB    (1024LL * 1024LL)
+
+static const cfg_spec specs[] = {
+    { "HOST", CFG_HOST, "127.0.0.1", 0, 0, OFF(host), "an IP address or host name" },
+    { "PORT", CFG_INT, "8000", 0, 65535, OFF(port), NULL },
+    { "DATA_DIR", CFG_STR, "./data", 0, 0, OFF(data_dir), "a directory path" },
+    { "SECRET_KEY", CFG_SECRET, NULL, 0, 0, OFF(secret_key), NULL },
+    { "FRONTEND_URL", CFG_URL, "http://localhost:8000", 0, 0, OFF(frontend_url), NULL },
+    { "ALLOWED_ORIGINS", CFG_ORIGINS, "", 0, 0, OFF(allowed_origins), NULL },
+    { "TRUSTED_PROXIES", CFG_CIDRS, "", 0, 0, OFF(trusted_proxies), NULL },
+    { "LOG_LEVEL", CFG_LOGLEVEL, "info", 0, 0, OFF(log_level), "one of debug, info, warn, error" },
+    { "LOG_FORMAT", CFG_LOGFORMAT, "json", 0, 0, OFF(log_json), "json or text" },
+    { "HTTP_IO_THREADS", CFG_INT, "2", 1, 64, OFF(http_io_threads), NULL },
+    { "HANDLER_THREADS", CFG_INT, "8", 1, 256, OFF(handler_threads), NULL },
+    { "HANDLER_QUEUE_MAX", CFG_INT, "256", 1, 100000, OFF(handler_queue_max), NULL },
+    { "MAX_JSON_BODY", CFG_INT, "1048576", 1024, 64 * MIB, OFF(max_json_body), NULL },
+    { "MAX_FILE_SIZE", CFG_INT, "10485760", 1024, 1024 * MIB, OFF(max_file_size), NULL },
+    { "HTTP_MAX_HEADER_BYTES", CFG_INT, "32768", 4096, 1 * MIB, OFF(http_max_header_bytes), NULL },
+    { "HTTP_MAX_CONNECTIONS", CFG_INT, "1024", 1, 100000, OFF(http_max_connections), NULL },
+    { "HTTP_MAX_CONNECTIONS_PER_IP", CFG_INT, "128", 0, 100000, OFF(http_max_connections_per_ip),
+      NULL },
+    { "HTTP_IDLE_TIMEOUT", CFG_DURATION, "30s", 1000, 3600000, OFF(http_idle_timeout_ms), NULL },
+    { "HTTP_REQUEST_TIMEOUT", CFG_DURATION, "60s", 100, 3600000, OFF(http_request_timeout_ms),
+      NULL },
+    { "SHUTDOWN_TIMEOUT", CFG_DURATION, "30s", 0, 3600000, OFF(shutdown_timeout_ms), NULL },
+    { "RATE_LIMIT", CFG_INT, "100", 0, 1000000, OFF(rate_limit), NULL },
+    { "RATE_LIMIT_REGISTER", CFG_INT, "10", 0, 1000000, OFF(rate_limit_register), NULL },
+    { "RATE_LIMIT_LOGIN", CFG_INT, "5", 0, 1000000, OFF(rate_limit_login), NULL },
+    { "RATE_LIMIT_LOGIN_ACCOUNT", CFG_INT, "5", 0, 1000000, OFF(rate_limit_login_account), NULL },
+    { "RATE_LIMIT_RESET", CFG_INT, "3", 0, 1000000, OFF(rate_limit_reset), NULL },
+    { "RATE_LIMIT_RESEND", CFG_INT, "3", 0, 1000000, OFF(rate_limit_resend), NULL },
+    { "RATE_LIMIT_UPLOAD", CFG_INT, "10", 0, 1000000, OFF(rate_limit_upload), NULL },
+    { "ACCESS_TOKEN_EXPIRE_MINUTES", CFG_INT, "15", 1, 1440, OFF(access_token_expire_minutes),
+      NULL },
+    { "REFRESH_TOKEN_EXPIRE_DAYS", CFG_INT, "7", 1, 365, OFF(refresh_token_expire_days), NULL },
+    { "MAX_SESSIONS_PER_USER", CFG_INT, "5", 1, 100, OFF(max_sessions_per_user), NULL },
+    { "MAX_LOGIN_ATTEMPTS", CFG_INT, "5", 1, 100, OFF(max_login_attempts), NULL },
+    { "LOGIN_ATTEMPT_WINDOW_MINUTES", CFG_INT, "15", 1, 1440, OFF(login_attempt_window_minutes),
+      NULL },
+    { "LOCKOUT_MINUTES", CFG_INT, "15", 1, 10080, OFF(lockout_minutes), NULL },
+    { "PASSWORD_HISTORY", CFG_INT, "5", 0, 24, OFF(password_history), NULL },
+    { "PASSWORD_RESET_EXPIRE_MINUTES", CFG_INT, "15", 1, 1440, OFF(password_reset_expire_minutes),
+      NULL },
+    { "EMAIL_VERIFICATION_EXPIRE_MINUTES", CFG_INT, "30", 1, 10080,
+      OFF(email_verification_expire_minutes), NULL },
+    { "TASK_RETENTION_DAYS", CFG_INT, "7", 1, 3650, OFF(task_retention_days), NULL },
+    { "SMTP_HOST", CFG_OPT_STR, "", 0, 0, OFF(smtp_host), NULL },
+    { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
+};
+
+#define NSPECS (sizeof(specs) / sizeof(specs[0]))
+
+size_t config_setting_count(void)
+{
+    return NSPECS;
+}
+
+const char *config_setting_name(size_t i)
+{
+    return i < NSPECS ? specs[i].name : NULL;
+}
+
+int config_parse_int(const char *s, long long min, long long max, long long *out)
+{
+    if (s == NULL || *s == '\0')
+        return IA_ERR_INVALID;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (*p == '\0')
+        return IA_ERR_INVALID;
+    for (const char *c = p; *c; c++)
+        if (!isdigit((unsigned char)*c))
+            return IA_ERR_INVALID;
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == NULL || *end != '\0' || v < min || v > max)
+        return IA_ERR_INVALID;
+    *out = v;
+    return IA_OK;
+}
+
+int config_parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = { "true", "1", "yes", "on" };
+    static const char *const no[] = { "false", "0", "no", "off" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return IA_OK;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return IA_OK;
+        }
+    }
+    return IA_ERR_INVALID;
+}
+
+int config_parse_duration_ms(const char *s, long long *out)
+{
+    const char *p = s;
+    if (!isdigit((unsigned char)*p))
+        return IA_ERR_INVALID;
+    long long v = 0;
+    while (isdigit((unsigned char)*p)) {
+        if (v > (LLONG_MAX - 9) / 10)
+            return IA_ERR_INVALID;
+        v = v * 10 + (*p - '0');
+        p++;
+    }
+    long long mult;
+    if (*p == '\0' || strcmp(p, "s") == 0)
+        mult = 1000;
+    else if (strcmp(p, "ms") == 0)
+        mult = 1;
+    else if (strcmp(p, "m") == 0)
+        mult = 60 * 1000;
+    else if (strcmp(p, "h") == 0)
+        mult = 3600 * 1000;
+    else
+        return IA_ERR_INVALID;
+    if (v > LLONG_MAX / mult)
+        return IA_ERR_INVALID;
+    *out = v * mult;
+    return IA_OK;
+}
+
+int config_check_secret(const char *s, const char **why)
+{
+    static const char *const placeholders[] = {
+        "your-secret-key", "your_secret_key", "yoursecretkey", "secret-key-here", "changeme",
+        "change-me",       "change_me",       "change-this",   "change_this",     "placeholder",
+        "example",         "insecure",        "replace-me",    "replace_me",      "dummy",
+    };
+    if (s == NULL || *s == '\0') {
+        *why = "is missing";
+        return IA_ERR_INVALID;
+    }
+    size_t len = strlen(s);
+    if (len < CONFIG_SECRET_MIN) {
+        *why = "is shorter than 32 bytes";
+        return IA_ERR_INVALID;
+    }
+    for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+        if (strcasestr(s, placeholders[i]) != NULL) {
+            *why = "is a known placeholder, not a secret";
+            return IA_ERR_INVALID;
+        }
+    }
+    bool seen[256] = { false };
+    int distinct = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (!seen[*p]) {
+            seen[*p] = true;
+            distinct++;
+        }
+    }
+    if (distinct == 1) {
+        *why = "is one repeated character";
+        return IA_ERR_INVALID;
+    }
+    if (distinct < 8) {
+        *why = "has fewer than 8 distinct characters, so it is not random";
+        return IA_ERR_INVALID;
+    }
+    return IA_OK;
+}
+
+/* Checks the part after "scheme://": a host of letters, digits, '.', '-' (or a bracketed
+ * IPv6 literal), then an optional :port; stops at end or the first '/'. Returns the length of
+ * the authority, or 0 when invalid. */
+static size_t authority_len(const char *p)
+{
+    const char *h = p;
+    if (*h == '[') {
+        const char *close = strchr(h, ']');
+        if (close == NULL || close == h + 1)
+            return 0;
+        for (const char *c = h + 1; c < close; c++)
+            if (!isxdigit((unsigned char)*c) && *c != ':' && *c != '.')
+                return 0;
+        h = close + 1;
+    } else {
+        while (isalnum((unsigned char)*h) || *h == '.' || *h == '-')
+            h++;
+        if (h == p)
+            return 0;
+    }
+    if (*h == ':') {
+        const char *d = ++h;
+        long port = 0;
+        while (isdigit((unsigned char)*h)) {
+            port = port * 10 + (*h - '0');
+            if (port > 65535)
+                return 0;
+            h++;
+        }
+        if (h == d || port == 0)
+            return 0;
+    }
+    return (size_t)(h - p);
+}
+
+int config_parse_origin(const char *s, char *out, size_t outlen)
+{
+    size_t skip;
+    if (strncasecmp(s, "https://", 8) == 0)
+        skip = 8;
+    else if (strncasecmp(s, "http://", 7) == 0)
+        skip = 7;
+    else
+        return IA_ERR_INVALID;
+    size_t alen = authority_len(s + skip);
+    if (alen == 0 || s[skip + alen] != '\0')
+        return IA_ERR_INVALID;
+    size_t len = skip + alen;
+    if (len + 1 > outlen)
+        return IA_ERR_INVALID;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    out[len] = '\0';
+    return IA_OK;
+}
+
+/* Validates an http(s) URL: scheme, authority, then an optional path without spaces or
+ * control characters. */
+static int parse_url(const char *s)
+{
+    size_t skip;
+    if (strncasecmp(s, "https://", 8) == 0)
+        skip = 8;
+    else if (strncasecmp(s, "http://", 7) == 0)
+        skip = 7;
+    else
+        return IA_ERR_INVALID;
+    size_t alen = authority_len(s + skip);
+    if (alen == 0)
+        return IA_ERR_INVALID;
+    const char *rest = s + skip + alen;
+    if (*rest != '\0' && *rest != '/')
+        return IA_ERR_INVALID;
+    for (const unsigned char *c = (const unsigned char *)rest; *c; c++)
+        if (*c <= ' ' || *c == 0x7f)
+            return IA_ERR_INVALID;
+    return IA_OK;
+}
+
+static int parse_host(const char *s)
+{
+    ia_ip ip;
+    if (ia_ip_parse(s, &ip) == IA_OK)
+        return IA_OK;
+    size_t n = strlen(s);
+    if (n == 0 || n > 253)
+        return IA_ERR_INVALID;
+    for (const char *c = s; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-')
+            return IA_ERR_INVALID;
+    return IA_OK;
+}
+
+/* Splits a comma-separated list into trimmed, non-empty items; calls fn on each. Returns the
+ * first failure, with the failing item copied into bad. */
+static int each_item(const char *s, int (*fn)(void *ctx, const char *item), void *ctx, char *bad,
+                     size_t badlen)
+{
+    char item[512];
+    const char *p = s;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        const char *e = comma ? comma : p + strlen(p);
+        const char *b = p;
+        while (b < e && isspace((unsigned char)*b))
+            b++;
+        const char *t = e;
+        while (t > b && isspace((unsigned char)t[-1]))
+            t--;
+        if (t > b) {
+            size_t n = (size_t)(t - b);
+            if (n >= sizeof(item)) {
+                snprintf(bad, badlen, "%.40s...", b);
+                return IA_ERR_INVALID;
+            }
+            memcpy(item, b, n);
+            item[n] = '\0';
+            if (fn(ctx, item) != IA_OK) {
+                snprintf(bad, badlen, "%.60s", item);
+                return IA_ERR_INVALID;
+            }
+        }
+        p = comma ? comma + 1 : e;
+    }
+    return IA_OK;
+}
+
+static int add_origin(void *ctx, const char *item)
+{
+    ia_config *cfg = ctx;
+    char norm[300];
+    if (config_parse_origin(item, norm, sizeof(norm)) != IA_OK)
+        return IA_ERR_INVALID;
+    char **n = realloc(cfg->allowed_origins, (cfg->n_allowed_origins + 1) * sizeof(*n));
+    if (n == NULL)
+        return IA_ERR_NOMEM;
+    cfg->allowed_origins = n;
+    n[cfg->n_allowed_origins] = strdup(norm);
+    if (n[cfg->n_allowed_origins] == NULL)
+        return IA_ERR_NOMEM;
+    cfg->n_allowed_origins++;
+    return IA_OK;
+}
+
+static int add_cidr(void *ctx, const char *item)
+{
+    ia_config *cfg = ctx;
+    ia_cidr c;
+    if (ia_cidr_parse(item, &c) != IA_OK)
+        return IA_ERR_INVALID;
+    ia_cidr *n = realloc(cfg->trusted_proxies, (cfg->n_trusted_proxies + 1) * sizeof(*n));
+    if (n == NULL)
+        return IA_ERR_NOMEM;
+    cfg->trusted_proxies = n;
+    n[cfg->n_trusted_proxies++] = c;
+    return IA_OK;
+}
+
+/* Writes the standard "NAME=value is wrong; expected ..." message. The value is quoted and
+ * cut short, and never written for secrets. */
+static void bad_value(char *err, size_t errlen, const cfg_spec *sp, const char *value,
+                      const char *problem, const char *expected)
+{
+    snprintf(err, errlen, "invalid setting %s=\"%.60s\": %s; expected %s", sp->name, value, problem,
+             expected);
+}
+
+/* Stores a copy of v in the string field of sp. */
+static int store_string(ia_config *cfg, const cfg_spec *sp, const char *v)
+{
+    char *copy = strdup(v);
+    if (copy == NULL)
+        return IA_ERR_NOMEM;
+    *(char **)((char *)cfg + sp->offset) = copy;
+    return IA_OK;
+}
+
+static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *err, size_t errlen)
+{
+    char *base = (char *)cfg;
+    char expect[200];
+    switch (sp->type) {
+    case CFG_STR:
+    case CFG_OPT_STR:
+    case CFG_HOST: {
+        if (sp->type != CFG_OPT_STR && *v == '\0') {
+            bad_value(err, errlen, sp, v, "it is empty", sp->expect);
+            return IA_ERR_INVALID;
+        }
+        if (sp->type == CFG_HOST && parse_host(v) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a valid address", sp->expect);
+            return IA_ERR_INVALID;
+        }
+        for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+            if (*c < 0x20 || *c == 0x7f) {
+                bad_value(err, errlen, sp, "", "it contains control characters", "printable text");
+                return IA_ERR_INVALID;
+            }
+        return store_string(cfg, sp, v);
+    }
+    case CFG_SECRET: {
+        const char *why = NULL;
+        if (config_check_secret(v, &why) != IA_OK) {
+            snprintf(err, errlen,
+                     "SECRET_KEY %s. It signs every token, so it must be at least 32 random "
+                     "bytes and there is no default. Generate one with `interviewace init` "
+                     "(writes .env) or `openssl rand -hex 32`.",
+                     why);
+            return IA_ERR_INVALID;
+        }
+        return store_string(cfg, sp, v);
+    }
+    case CFG_INT: {
+        long long out;
+        if (config_parse_int(v, sp->min, sp->max, &out) != IA_OK) {
+            snprintf(expect, sizeof(expect), "a whole number from %lld to %lld", sp->min, sp->max);
+            long long any;
+            bool is_num = config_parse_int(v, LLONG_MIN, LLONG_MAX, &any) == IA_OK;
+            bad_value(err, errlen, sp, v, is_num ? "out of range" : "not an integer", expect);
+            return IA_ERR_INVALID;
+        }
+        *(long long *)(base + sp->offset) = out;
+        return IA_OK;
+    }
+    case CFG_BOOL: {
+        bool b;
+        if (config_parse_bool(v, &b) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a boolean", "true or false (also 1/0, yes/no)");
+            return IA_ERR_INVALID;
+        }
+        *(bool *)(base + sp->offset) = b;
+        return IA_OK;
+    }
+    case CFG_DURATION: {
+        long long ms;
+        snprintf(expect, sizeof(expect),
+                 "a duration such as 500ms, 30s, 5m or 1h (a bare number is seconds) from "
+                 "%lldms to %llds",
+                 sp->min, sp->max / 1000);
+        if (config_parse_duration_ms(v, &ms) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a duration", expect);
+            return IA_ERR_INVALID;
+        }
+        if (ms < sp->min || ms > sp->max) {
+            bad_value(err, errlen, sp, v, "out of range", expect);
+            return IA_ERR_INVALID;
+        }
+        *(long long *)(base + sp->offset) = ms;
+        return IA_OK;
+    }
+    case CFG_URL: {
+        if (parse_url(v) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a valid URL",
+                      "an http:// or https:// URL such as https://app.example.com");
+            return IA_ERR_INVALID;
+        }
+        char *copy = strdup(v);
+        if (copy == NULL)
+            return IA_ERR_NOMEM;
+        size_t n = strlen(copy);
+        while (n > 0 && copy[n - 1] == '/')
+            copy[--n] = '\0';
+        *(char **)(base + sp->offset) = copy;
+        return IA_OK;
+    }
+    case CFG_ORIGINS: {
+        char bad[64];
+        if (each_item(v, add_origin, cfg, bad, sizeof(bad)) != IA_OK) {
+            snprintf(err, errlen,
+                     "invalid setting ALLOWED_ORIGINS: \"%s\" is not an origin; expected a "
+                     "comma-separated list of exact origins such as https://app.example.com or "
+                     "http://localhost:5173 (scheme, host and optional port; no path, no "
+                     "wildcard)",
+                     bad);
+            return IA_ERR_INVALID;
+        }
+        return IA_OK;
+    }
+    case CFG_CIDRS: {
+        char bad[64];
+        if (each_item(v, add_cidr, cfg, bad, sizeof(bad)) != IA_OK) {
+            snprintf(err, errlen,
+                     "invalid setting TRUSTED_PROXIES: \"%s\" is not an IP address or CIDR "
+                     "range; expected a comma-separated list such as 10.0.0.0/8, 127.0.0.1, "
+                     "::1",
+                     bad);
+            return IA_ERR_INVALID;
+        }
+        return IA_OK;
+    }
+    case CFG_LOGLEVEL: {
+        int lvl = log_level_parse(v);
+        if (lvl < 0) {
+            bad_value(err, errlen, sp, v, "not a log level", sp->expect);
+            return IA_ERR_INVALID;
+        }
+        *(long long *)(base + sp->offset) = lvl;
+        return IA_OK;
+    }
+    case CFG_LOGFORMAT:
+        if (strcasecmp(v, "json") == 0) {
+            *(bool *)(base + sp->offset) = true;
+        } else if (strcasecmp(v, "text") == 0) {
+            *(bool *)(base + sp->offset) = false;
+        } else {
+            bad_value(err, errlen, sp, v, "not a log format", sp->expect);
+            return IA_ERR_INVALID;
+        }
+        return IA_OK;
+    }
+    return IA_ERR_INTERNAL;
+}
+
+int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < NSPECS; i++) {
+        const cfg_spec *sp = &specs[i];
+        const char *v = lookup(ctx, sp->name);
+        if (v == NULL)
+            v = sp->def;
+        if (v == NULL)
+            v = "";
+        int rc = parse_one(cfg, sp, v, err, errlen);
+        if (rc != IA_OK) {
+            if (rc == IA_ERR_NOMEM)
+                snprintf(err, errlen, "out of memory while reading %s", sp->name);
+            config_free(cfg);
+            return IA_ERR_INVALID;
+        }
+    }
+    return IA_OK;
+}
+
+static const char *lookup_env(void *ctx, const char *name)
+{
+    return env_lookup((const env_file *)ctx, name);
+}
+
+int config_load(ia_config *cfg, const env_file *f, char *err, size_t errlen)
+{
+    return config_load_with(cfg, lookup_env, (void *)f, err, errlen);
+}
+
+void config_free(ia_config *cfg)
+{
+    for (size_t i = 0; i < NSPECS; i++) {
+        enum cfg_type t = specs[i].type;
+        if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL) {
+            char **p = (char **)((char *)cfg + specs[i].offset);
+            if (t == CFG_SECRET && *p != NULL)
+                explicit_bzero(*p, strlen(*p));
+            free(*p);
+            *p = NULL;
+        }
+    }
+    for (size_t i = 0; i < cfg->n_allowed_origins; i++)
+        free(cfg->allowed_origins[i]);
+    free(cfg->allowed_origins);
+    free(cfg->trusted_proxies);
+    cfg->allowed_origins = NULL;
+    cfg->trusted_proxies = NULL;
+    cfg->n_allowed_origins = cfg->n_trusted_proxies = 0;
+}
+
+void config_print(const ia_config *cfg, FILE *out)
+{
+    const char *base = (const char *)cfg;
+    for (size_t i = 0; i < NSPECS; i++) {
+        const cfg_spec *sp = &specs[i];
+        fprintf(out, "%s=", sp->name);
+        switch (sp->type) {
+        case CFG_STR:
+        case CFG_OPT_STR:
+        case CFG_HOST:
+        case CFG_URL: {
+            const char *s = *(char *const *)(base + sp->offset);
+            fprintf(out, "%s\n", s ? s : "");
+            break;
+        }
+        case CFG_SECRET: {
+            const char *s = *(char *const *)(base + sp->offset);
+            fprintf(out, "******** (set, %zu bytes)\n", s ? strlen(s) : 0);
+            break;
+        }
+        case CFG_INT:
+            fprintf(out, "%lld\n", *(const long long *)(base + sp->offset));
+            break;
+        case CFG_BOOL:
+            fprintf(out, "%s\n", *(const bool *)(base + sp->offset) ? "true" : "false");
+            break;
+        case CFG_DURATION: {
+            long long ms = *(const long long *)(base + sp->offset);
+            if (ms % 1000 == 0)
+                fprintf(out, "%llds\n", ms / 1000);
+            else
+                fprintf(out, "%lldms\n", ms);
+            break;
+        }
+        case CFG_ORIGINS:
+            for (size_t j = 0; j < cfg->n_allowed_origins; j++)
+                fprintf(out, "%s%s", j ? "," : "", cfg->allowed_origins[j]);
+            fputc('\n', out);
+            break;
+        case CFG_CIDRS:
+            for (size_t j = 0; j < cfg->n_trusted_proxies; j++) {
+                char buf[64];
+                const ia_cidr *c = &cfg->trusted_proxies[j];
+                ia_ip_format(&c->net, buf, sizeof(buf));
+                bool v4 = strchr(buf, ':') == NULL;
+                fprintf(out, "%s%s/%d", j ? "," : "", buf, v4 ? c->prefix - 96 : c->prefix);
+            }
+            fputc('\n', out);
+            break;
+        case CFG_LOGLEVEL: {
+            static const char *const names[] = { "debug", "info", "warn", "error" };
+            fprintf(out, "%s\n", names[*(const long long *)(base + sp->offset)]);
+            break;
+        }
+        case CFG_LOGFORMAT:
+            fprintf(out, "%s\n", *(const bool *)(base + sp->offset) ? "json" : "text");
+            break;
+        }
+    }
+}

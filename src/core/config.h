@@ -1,0 +1,96 @@
+/* The service's configuration: every setting, its type, default, range and meaning in one
+ * table (config.c), read from the environment and an optional .env file. Invalid values stop
+ * start-up with a message that names the variable, says what is wrong and what is expected. */
+#ifndef IA_CORE_CONFIG_H
+#define IA_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/env.h"
+#include "core/netaddr.h"
+
+#define CONFIG_SECRET_MIN 32
+
+typedef struct {
+    /* server */
+    char *host;
+    long long port;
+    char *data_dir;
+    char *secret_key;
+    char *frontend_url;
+    char **allowed_origins;
+    size_t n_allowed_origins;
+    ia_cidr *trusted_proxies;
+    size_t n_trusted_proxies;
+    long long log_level;
+    bool log_json;
+    /* HTTP limits */
+    long long http_io_threads;
+    long long handler_threads;
+    long long handler_queue_max;
+    long long max_json_body;
+    long long max_file_size;
+    long long http_max_header_bytes;
+    long long http_max_connections;
+    long long http_max_connections_per_ip;
+    long long http_idle_timeout_ms;
+    long long http_request_timeout_ms;
+    long long shutdown_timeout_ms;
+    /* rate limits, requests per 60 s; 0 turns a policy off */
+    long long rate_limit;
+    long long rate_limit_register;
+    long long rate_limit_login;
+    long long rate_limit_login_account;
+    long long rate_limit_reset;
+    long long rate_limit_resend;
+    long long rate_limit_upload;
+    /* accounts and tokens */
+    long long access_token_expire_minutes;
+    long long refresh_token_expire_days;
+    long long max_sessions_per_user;
+    long long max_login_attempts;
+    long long login_attempt_window_minutes;
+    long long lockout_minutes;
+    long long password_history;
+    long long password_reset_expire_minutes;
+    long long email_verification_expire_minutes;
+    long long task_retention_days;
+    /* mail */
+    char *smtp_host;
+    /* testing */
+    bool test_endpoints;
+} ia_config;
+
+typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
+
+/* Loads every setting through lookup (NULL = unset). On failure returns IA_ERR_INVALID, writes
+ * the message to err and leaves cfg freed. */
+int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen);
+
+/* Loads from the process environment, then the .env file f (may be NULL). */
+int config_load(ia_config *cfg, const env_file *f, char *err, size_t errlen);
+
+void config_free(ia_config *cfg);
+
+/* Writes NAME=value lines of the effective configuration, secrets masked. */
+void config_print(const ia_config *cfg, FILE *out);
+
+/* The names of all settings, in table order, for documentation checks. */
+size_t config_setting_count(void);
+const char *config_setting_name(size_t i);
+
+/* The typed parsers behind the table, exposed for tests. Each returns IA_OK or
+ * IA_ERR_INVALID. */
+int config_parse_int(const char *s, long long min, long long max, long long *out);
+int config_parse_bool(const char *s, bool *out);
+int config_parse_duration_ms(const char *s, long long *out);
+
+/* Checks a SECRET_KEY candidate; on refusal returns IA_ERR_INVALID and sets *why. */
+int config_check_secret(const char *s, const char **why);
+
+/* Validates and normalises an origin ("https://app.example.com[:port]", no path) into out. */
+int config_parse_origin(const char *s, char *out, size_t outlen);
+
+#endif

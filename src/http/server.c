@@ -1,0 +1,815 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/netaddr.h"
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "http/cors.h"
+#include "http/pool.h"
+#include "http/ratelimit.h"
+#include "http/reqid.h"
+#include "http/router.h"
+#include "obs/metrics.h"
+
+#define REQ_ARENA_MAX      (96u * 1024u * 1024u)
+#define REQ_HEADERS_MAX    128
+#define REQ_QUERY_MAX      64
+#define RATE_KEYS_MAX      (1u << 20)
+#define RETRY_AFTER_BUSY   "1"
+/* A chunked body that passes its limit is read on and dropped for at most this many more
+ * bytes, so that the client can be told 413; beyond that the connection is closed. */
+#define OVERFLOW_DRAIN_MAX (4u * 1024u * 1024u)
+
+struct http_server {
+    const ia_config *cfg;
+    void *app;
+    router *router;
+    struct MHD_Daemon *daemon;
+    handler_pool *pool;
+    rl_store *rl;
+    atomic_long in_flight;
+    atomic_bool draining;
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    int port;
+};
+
+typedef enum { ST_HEADERS, ST_BODY, ST_QUEUED, ST_READY, ST_SENT } req_state;
+
+typedef struct {
+    http_server *srv;
+    struct MHD_Connection *conn;
+    arena *arena;
+    http_req req;
+    http_res res;
+    req_state state;
+    int64_t start_us;
+    strbuf body;
+    bool keep_body;
+    const char *route_label;
+    const char *origin;
+    bool preflight;
+    bool is_api;
+    bool has_body;
+    size_t dropped; /* body bytes read and dropped after the limit was passed */
+    int sent_status;
+    size_t sent_bytes;
+    struct {
+        int policy;
+        long quota;
+        rl_result r;
+    } rate[RL_POLICY_COUNT];
+    size_t nrate;
+    char request_id[HTTP_REQUEST_ID_MAX + 1];
+    char client_ip[64];
+    http_kv headers[REQ_HEADERS_MAX];
+    http_kv query[REQ_QUERY_MAX];
+} req_ctx;
+
+static const http_kv security_headers[] = {
+    { "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+      "frame-ancestors 'none'; form-action 'self'" },
+    { "Strict-Transport-Security", "max-age=31536000; includeSubDomains" },
+    { "X-Frame-Options", "DENY" },
+    { "X-Content-Type-Options", "nosniff" },
+    { "Referrer-Policy", "no-referrer" },
+    { "Permissions-Policy", "camera=(), geolocation=(), payment=(), microphone=(self)" },
+};
+
+/* ---- request accessors that need the server's private state ---- */
+
+bool http_draining(const http_req *req)
+{
+    return atomic_load(&req->server->draining);
+}
+
+const http_route *const *http_routes(const http_req *req, size_t *n)
+{
+    return router_routes(req->server->router, n);
+}
+
+/* Records a policy's result on the request (for the RateLimit headers), replacing an earlier
+ * result of the same policy. */
+static void rate_record(req_ctx *c, int policy, long quota, const rl_result *r)
+{
+    for (size_t i = 0; i < c->nrate; i++)
+        if (c->rate[i].policy == policy) {
+            c->rate[i].quota = quota;
+            c->rate[i].r = *r;
+            return;
+        }
+    if (c->nrate < RL_POLICY_COUNT) {
+        c->rate[c->nrate].policy = policy;
+        c->rate[c->nrate].quota = quota;
+        c->rate[c->nrate].r = *r;
+        c->nrate++;
+    }
+}
+
+static void write_429(req_ctx *c, http_res *res, const rl_result *r, int policy)
+{
+    char ra[24];
+    snprintf(ra, sizeof(ra), "%ld", r->retry_after_s > 0 ? r->retry_after_s : 1);
+    metrics_ratelimit_rejected(rl_policy_name(policy));
+    log_info("http", "rate limited", "policy", rl_policy_name(policy), "client_ip", c->client_ip);
+    http_error(res, 429, "RATE_LIMITED", "Rate limit exceeded");
+    http_set_header(res, "Retry-After", ra);
+}
+
+int http_rate_check(http_req *req, http_res *res, unsigned policy, const char *key)
+{
+    req_ctx *c = req->priv;
+    int idx = __builtin_ctz(policy);
+    long quota = rl_policy_quota(req->cfg, idx);
+    if (quota <= 0 || key == NULL)
+        return IA_OK;
+    char full[400];
+    snprintf(full, sizeof(full), "%s:%s", rl_policy_name(idx), key);
+    rl_result r;
+    int rc = rl_check(c->srv->rl, full, quota, RL_WINDOW_S * 1000, ia_now_ms(), &r);
+    if (rc != IA_OK)
+        return IA_OK; /* the limiter failing open beats refusing everyone */
+    rate_record(c, idx, quota, &r);
+    if (!r.allowed) {
+        write_429(c, res, &r, idx);
+        return IA_ERR_TOO_LARGE;
+    }
+    return IA_OK;
+}
+
+/* ---- client address ---- */
+
+static bool ip_trusted(const ia_config *cfg, const ia_ip *ip)
+{
+    for (size_t i = 0; i < cfg->n_trusted_proxies; i++)
+        if (ia_cidr_contains(&cfg->trusted_proxies[i], ip))
+            return true;
+    return false;
+}
+
+/* Resolves the client address: the socket peer, or, when the peer is a trusted proxy, the
+ * first untrusted address of X-Forwarded-For read from the right. */
+static void resolve_client_ip(req_ctx *c, const char *xff)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    ia_ip peer;
+    memset(&peer, 0, sizeof(peer));
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        char buf[INET6_ADDRSTRLEN] = "";
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
+        ia_ip_parse(buf, &peer);
+    }
+    ia_ip chosen = peer;
+    const ia_config *cfg = c->srv->cfg;
+    if (xff != NULL && cfg->n_trusted_proxies > 0 && ip_trusted(cfg, &peer)) {
+        size_t len = strlen(xff);
+        size_t end = len;
+        while (end > 0) {
+            size_t start = end;
+            while (start > 0 && xff[start - 1] != ',')
+                start--;
+            size_t b = start, e = end;
+            while (b < e && (xff[b] == ' ' || xff[b] == '\t'))
+                b++;
+            while (e > b && (xff[e - 1] == ' ' || xff[e - 1] == '\t'))
+                e--;
+            char item[64];
+            ia_ip ip;
+            if (e - b == 0 || e - b >= sizeof(item))
+                break;
+            memcpy(item, xff + b, e - b);
+            item[e - b] = '\0';
+            if (ia_ip_parse(item, &ip) != IA_OK)
+                break; /* garbage from the client side: trust nothing further left */
+            chosen = ip;
+            if (!ip_trusted(cfg, &ip))
+                break;
+            end = start > 0 ? start - 1 : 0;
+        }
+    }
+    ia_ip_format(&chosen, c->client_ip, sizeof(c->client_ip));
+}
+
+/* ---- collecting headers and query ---- */
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    req_ctx *c = cls;
+    if (c->req.nheaders >= REQ_HEADERS_MAX)
+        return MHD_NO;
+    c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
+    return MHD_YES;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    req_ctx *c = cls;
+    if (c->req.nquery >= REQ_QUERY_MAX)
+        return MHD_NO;
+    c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
+    return MHD_YES;
+}
+
+/* Joins every X-Forwarded-For header into one list, in order. */
+static const char *joined_xff(req_ctx *c)
+{
+    strbuf sb;
+    strbuf_init(&sb, c->arena, 4096);
+    bool any = false;
+    for (size_t i = 0; i < c->req.nheaders; i++) {
+        if (strcasecmp(c->headers[i].name, "X-Forwarded-For") != 0)
+            continue;
+        if (any)
+            strbuf_putc(&sb, ',');
+        strbuf_puts(&sb, c->headers[i].value);
+        any = true;
+    }
+    if (!any || strbuf_error(&sb) != IA_OK)
+        return NULL;
+    return strbuf_str(&sb);
+}
+
+/* ---- responses ---- */
+
+static void add_rate_headers(req_ctx *c, struct MHD_Response *r)
+{
+    if (c->nrate == 0)
+        return;
+    /* Table order, as API.md asks. */
+    char pol[512], cur[512];
+    size_t po = 0, co = 0;
+    pol[0] = cur[0] = '\0';
+    for (int p = 0; p < RL_POLICY_COUNT; p++) {
+        for (size_t i = 0; i < c->nrate; i++) {
+            if (c->rate[i].policy != p)
+                continue;
+            const char *sep = po ? ", " : "";
+            int n = snprintf(pol + po, sizeof(pol) - po, "%s\"%s\";q=%ld;w=%d", sep,
+                             rl_policy_name(p), c->rate[i].quota, RL_WINDOW_S);
+            if (n > 0 && (size_t)n < sizeof(pol) - po)
+                po += (size_t)n;
+            n = snprintf(cur + co, sizeof(cur) - co, "%s\"%s\";r=%ld;t=%ld", sep, rl_policy_name(p),
+                         c->rate[i].r.remaining, c->rate[i].r.reset_s);
+            if (n > 0 && (size_t)n < sizeof(cur) - co)
+                co += (size_t)n;
+        }
+    }
+    MHD_add_response_header(r, "RateLimit-Policy", pol);
+    MHD_add_response_header(r, "RateLimit", cur);
+}
+
+/* Hands the response in c->res to libmicrohttpd with the headers every response carries. */
+static enum MHD_Result send_response(req_ctx *c)
+{
+    http_res *res = &c->res;
+    if (res->status == 0)
+        http_error(res, 500, "INTERNAL_ERROR", "Internal server error");
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        res->body_len, (void *)(res->body ? res->body : ""), MHD_RESPMEM_MUST_COPY);
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, "X-Request-ID", c->request_id);
+    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+        MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
+    if (c->is_api)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    http_kv cors[CORS_HEADERS_MAX];
+    const ia_config *cfg = c->srv->cfg;
+    size_t ncors = cors_headers((const char *const *)cfg->allowed_origins, cfg->n_allowed_origins,
+                                c->origin, c->preflight, cors);
+    for (size_t i = 0; i < ncors; i++)
+        MHD_add_response_header(r, cors[i].name, cors[i].value);
+    add_rate_headers(c, r);
+    if (res->content_type != NULL && res->body_len > 0)
+        MHD_add_response_header(r, "Content-Type", res->content_type);
+    for (size_t i = 0; i < res->nheaders; i++)
+        MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+    enum MHD_Result ok = MHD_queue_response(c->conn, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    if (ok == MHD_YES) {
+        c->state = ST_SENT;
+        c->sent_status = res->status;
+        c->sent_bytes = res->body_len;
+    }
+    return ok;
+}
+
+/* Turns a handler's failure code into a response when the handler wrote none. */
+static void finish_handler(req_ctx *c, int rc)
+{
+    if (c->res.status != 0)
+        return;
+    if (rc == IA_OK) {
+        log_error("http", "handler returned no response", "route", c->route_label);
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+    } else if (rc == IA_ERR_UNAVAILABLE || rc == IA_ERR_TIMEOUT) {
+        http_error(&c->res, 503, "SERVICE_UNAVAILABLE",
+                   "The service is temporarily unavailable; retry shortly");
+        http_set_header(&c->res, "Retry-After", "5");
+    } else {
+        log_error("http", "handler failed", "route", c->route_label, "error", ia_strerror(rc));
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+    }
+}
+
+static void run_handler(req_ctx *c)
+{
+    if (ia_mono_ms() > c->req.deadline_ms) {
+        http_error(&c->res, 503, "SERVICE_UNAVAILABLE",
+                   "The request waited too long for a handler; retry shortly");
+        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+        return;
+    }
+    int rc = c->req.route->handler(&c->req, &c->res);
+    finish_handler(c, rc);
+}
+
+/* Runs on a handler-pool thread; the connection is suspended until we resume it. After the
+ * resume the I/O thread owns c again, so nothing touches c after it. */
+static void pool_job_run(void *arg)
+{
+    req_ctx *c = arg;
+    log_set_request_id(c->request_id);
+    run_handler(c);
+    log_set_request_id(NULL);
+    c->state = ST_READY;
+    MHD_resume_connection(c->conn);
+}
+
+/* ---- the request pipeline ---- */
+
+static bool is_json_type(const char *ct)
+{
+    if (ct == NULL)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, "application/json", 16) != 0)
+        return false;
+    char n = ct[16];
+    return n == '\0' || n == ';' || n == ' ' || n == '\t';
+}
+
+/* First call for a request: everything decided from the request line and headers, in the
+ * order of API.md §1.3: route, rate limit, body size and type, path parameters. Writes a
+ * response into c->res when the request ends here. */
+static void stage_headers(req_ctx *c, const char *url, const char *method)
+{
+    http_server *s = c->srv;
+    const ia_config *cfg = s->cfg;
+    http_req *req = &c->req;
+
+    MHD_get_connection_values(c->conn, MHD_HEADER_KIND, collect_header, c);
+    MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, collect_query, c);
+    reqid_resolve(http_header(req, "X-Request-ID"), c->request_id);
+    resolve_client_ip(c, joined_xff(c));
+    c->origin = http_header(req, "Origin");
+    c->is_api = strncmp(url, "/api/v1", 7) == 0 && (url[7] == '/' || url[7] == '\0');
+    req->request_id = c->request_id;
+    req->client_ip = c->client_ip;
+    req->method_name = arena_strndup(c->arena, method, 16);
+    req->path = arena_strndup(c->arena, url, 8192);
+    if (req->method_name == NULL || req->path == NULL) {
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+        return;
+    }
+    req->method = http_method_bit(method);
+    const char *cl = http_header(req, "Content-Length");
+    const char *te = http_header(req, "Transfer-Encoding");
+    long long length = 0;
+    if (cl != NULL && config_parse_int(cl, 0, INT64_MAX, &length) != IA_OK) {
+        http_error(&c->res, 400, "BAD_REQUEST", "Invalid Content-Length");
+        return;
+    }
+    c->has_body = length > 0 || (te != NULL && strcasecmp(te, "identity") != 0);
+
+    router_match m;
+    router_result rr = router_match_path(s->router, c->arena, method, req->path, &m);
+    if (rr == ROUTER_NOT_FOUND) {
+        http_error(&c->res, 404, "NOT_FOUND", "Not Found");
+        return;
+    }
+    c->route_label = m.pattern;
+    if (rr == ROUTER_METHOD_NOT_ALLOWED) {
+        http_error(&c->res, 405, "METHOD_NOT_ALLOWED", "Method Not Allowed");
+        http_set_header(&c->res, "Allow", m.allow);
+        return;
+    }
+    if (req->method == HTTP_OPTIONS) {
+        c->preflight = http_header(req, "Access-Control-Request-Method") != NULL;
+        http_empty(&c->res, 204);
+        http_set_header(&c->res, "Allow", m.allow);
+        return;
+    }
+    req->route = m.route;
+    req->nparams = m.nparams;
+    for (size_t i = 0; i < m.nparams; i++) {
+        req->param_names[i] = m.names[i];
+        req->params[i] = m.values[i];
+    }
+
+    /* Rate limits keyed by client address; policies keyed by account or user are checked by
+     * the handler through http_rate_check once it knows the key. */
+    unsigned ip_policies = RL_DEFAULT | RL_REGISTER | RL_LOGIN | RL_RESET | RL_RESEND;
+    for (int p = 0; p < RL_POLICY_COUNT; p++) {
+        unsigned bit = 1u << p;
+        if (!(req->route->rate & bit) || !(ip_policies & bit))
+            continue;
+        if (http_rate_check(req, &c->res, bit, c->client_ip) != IA_OK)
+            return;
+    }
+
+    /* Body size and type, before any of the body is read. */
+    if (length > cfg->max_json_body) {
+        http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
+        return;
+    }
+    c->keep_body = (req->route->flags & HTTP_BODY_JSON) != 0;
+    if (c->keep_body && c->has_body && !is_json_type(http_header(req, "Content-Type"))) {
+        http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+        return;
+    }
+    if (!router_params_valid(&m)) {
+        http_error(&c->res, 404, "NOT_FOUND", "Not Found");
+        return;
+    }
+    strbuf_init(&c->body, c->arena, (size_t)cfg->max_json_body);
+    c->state = ST_BODY;
+}
+
+/* Final call: the body is complete. Inline routes answer now; the rest go to the pool. */
+static enum MHD_Result stage_dispatch(req_ctx *c)
+{
+    http_server *s = c->srv;
+    if (c->keep_body && c->body.len > 0) {
+        c->req.body = c->body.buf;
+        c->req.body_len = c->body.len;
+    }
+    if (c->req.route->flags & HTTP_INLINE) {
+        run_handler(c);
+        return send_response(c);
+    }
+    c->state = ST_QUEUED;
+    MHD_suspend_connection(c->conn);
+    if (pool_submit(s->pool, pool_job_run, c) != IA_OK) {
+        metrics_handler_rejected();
+        log_warn("http", "handler queue full", "route", c->route_label);
+        http_error(&c->res, 503, "SERVICE_UNAVAILABLE", "The server is busy; retry in a moment");
+        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+        c->state = ST_READY;
+        MHD_resume_connection(c->conn);
+    }
+    return MHD_YES;
+}
+
+static req_ctx *ctx_new(http_server *s, struct MHD_Connection *conn)
+{
+    req_ctx *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return NULL;
+    c->arena = arena_create(REQ_ARENA_MAX);
+    if (c->arena == NULL) {
+        free(c);
+        return NULL;
+    }
+    c->srv = s;
+    c->conn = conn;
+    c->start_us = ia_mono_us();
+    c->route_label = "-";
+    c->req.arena = c->arena;
+    c->req.cfg = s->cfg;
+    c->req.app = s->app;
+    c->req.server = s;
+    c->req.priv = c;
+    c->req.headers = c->headers;
+    c->req.query = c->query;
+    c->req.deadline_ms = ia_mono_ms() + s->cfg->http_request_timeout_ms;
+    c->res.arena = c->arena;
+    c->state = ST_HEADERS;
+    return c;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    http_server *s = cls;
+    req_ctx *c = *con_cls;
+    if (c == NULL) {
+        c = ctx_new(s, conn);
+        if (c == NULL)
+            return MHD_NO;
+        *con_cls = c;
+        atomic_fetch_add(&s->in_flight, 1);
+        log_set_request_id(NULL);
+        stage_headers(c, url, method);
+        if (c->res.status == 0)
+            return MHD_YES;
+        /* Answered from the headers. With a body pending, answer now so that it is never
+         * read (libmicrohttpd then closes the connection); without one, answer on the final
+         * call so that the connection stays open for the next request. */
+        if (c->has_body)
+            return send_response(c);
+        c->state = ST_READY;
+        return MHD_YES;
+    }
+    if (c->state == ST_READY)
+        return send_response(c);
+    if (c->state != ST_BODY)
+        return MHD_YES;
+    if (*upload_data_size != 0) {
+        if (ia_mono_ms() > c->req.deadline_ms) {
+            log_info("http", "request deadline passed while reading the body", "route",
+                     c->route_label);
+            return MHD_NO;
+        }
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (c->res.status != 0) {
+            /* Past the limit already (only a chunked body gets here): drop what follows, up to
+             * a bound, and answer 413 once the body ends. */
+            c->dropped += n;
+            if (c->dropped > OVERFLOW_DRAIN_MAX) {
+                log_info("http", "oversized chunked body kept coming; closing the connection",
+                         "route", c->route_label);
+                return MHD_NO;
+            }
+            return MHD_YES;
+        }
+        int rc = IA_OK;
+        if (c->keep_body)
+            rc = strbuf_append(&c->body, upload_data, n);
+        else if (n > c->body.max - c->body.len)
+            rc = IA_ERR_TOO_LARGE; /* ignored bodies are counted too: nothing streams unbounded */
+        else
+            c->body.len += n;
+        if (rc != IA_OK)
+            http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
+        return MHD_YES;
+    }
+    if (c->res.status != 0)
+        return send_response(c); /* the 413 of an oversized chunked body */
+    return stage_dispatch(c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    http_server *s = cls;
+    req_ctx *c = *con_cls;
+    if (c == NULL)
+        return;
+    *con_cls = NULL;
+    int status = c->sent_status;
+    if (c->state != ST_SENT)
+        status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+    int64_t us = ia_mono_us() - c->start_us;
+    log_set_request_id(c->request_id);
+    log_field f[7];
+    size_t n = 0;
+    f[n++] = LOG_STR("method", c->req.method_name ? c->req.method_name : "-");
+    f[n++] = LOG_STR("route", c->route_label);
+    f[n++] = LOG_NUM("status", status);
+    f[n++] = LOG_NUM("bytes", c->sent_bytes);
+    f[n++] = LOG_NUM("duration_ms", us / 1000);
+    f[n++] = LOG_STR("client_ip", c->client_ip);
+    if (c->req.user_id != NULL)
+        f[n++] = LOG_STR("user_id", c->req.user_id);
+    log_emit(LOG_INFO, "access", "request", f, n);
+    log_set_request_id(NULL);
+    metrics_observe_request(c->route_label, c->req.method_name ? c->req.method_name : "OTHER",
+                            status, (double)us / 1e6);
+    arena_destroy(c->arena);
+    free(c);
+    if (atomic_fetch_sub(&s->in_flight, 1) == 1 && atomic_load(&s->draining)) {
+        pthread_mutex_lock(&s->lock);
+        pthread_cond_broadcast(&s->idle);
+        pthread_mutex_unlock(&s->lock);
+    }
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_warn("http", "libmicrohttpd", "detail", msg);
+}
+
+static void collect_server_metrics(strbuf *sb, void *ctx)
+{
+    http_server *s = ctx;
+    strbuf_appendf(sb,
+                   "# HELP interviewace_http_requests_in_flight Requests being handled.\n"
+                   "# TYPE interviewace_http_requests_in_flight gauge\n"
+                   "interviewace_http_requests_in_flight %ld\n"
+                   "# HELP interviewace_handler_queue_depth Requests waiting for a handler "
+                   "thread.\n# TYPE interviewace_handler_queue_depth gauge\n"
+                   "interviewace_handler_queue_depth %zu\n"
+                   "# HELP interviewace_handler_queue_capacity Maximum queued requests before "
+                   "503.\n# TYPE interviewace_handler_queue_capacity gauge\n"
+                   "interviewace_handler_queue_capacity %zu\n"
+                   "# HELP interviewace_handler_threads_busy Handler threads running a "
+                   "request.\n# TYPE interviewace_handler_threads_busy gauge\n"
+                   "interviewace_handler_threads_busy %zu\n",
+                   atomic_load(&s->in_flight), s->pool ? pool_depth(s->pool) : 0,
+                   s->pool ? pool_capacity(s->pool) : 0, s->pool ? pool_busy(s->pool) : 0);
+}
+
+/* ---- lifecycle ---- */
+
+int http_server_create(const ia_config *cfg, void *app, http_server **out)
+{
+    http_server *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return IA_ERR_NOMEM;
+    s->cfg = cfg;
+    s->app = app;
+    s->router = router_create();
+    s->rl = rl_memory_create(RATE_KEYS_MAX);
+    if (s->router == NULL || s->rl == NULL) {
+        router_free(s->router);
+        rl_destroy(s->rl);
+        free(s);
+        return IA_ERR_NOMEM;
+    }
+    atomic_init(&s->in_flight, 0);
+    atomic_init(&s->draining, false);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->idle, NULL);
+    *out = s;
+    return IA_OK;
+}
+
+int http_server_add_routes(http_server *s, const http_route *routes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = router_add(s->router, &routes[i]);
+        if (rc != IA_OK) {
+            log_error("http", "cannot register route", "method", routes[i].method, "pattern",
+                      routes[i].pattern, "error", ia_strerror(rc));
+            return rc;
+        }
+        if ((routes[i].flags & HTTP_INLINE) && routes[i].auth != AUTH_NONE) {
+            log_error("http", "an authenticated route cannot run on the I/O thread", "pattern",
+                      routes[i].pattern);
+            return IA_ERR_INVALID;
+        }
+    }
+    return IA_OK;
+}
+
+/* Resolves HOST and PORT into a socket address for libmicrohttpd. */
+static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool *ipv6)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char port[8];
+    snprintf(port, sizeof(port), "%lld", cfg->port);
+    int gai = getaddrinfo(cfg->host, port, &hints, &res);
+    if (gai != 0 || res == NULL) {
+        log_error("http", "cannot resolve HOST", "host", cfg->host, "error", gai_strerror(gai));
+        return IA_ERR_INVALID;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *ipv6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return IA_OK;
+}
+
+int http_server_start(http_server *s)
+{
+    const ia_config *cfg = s->cfg;
+    struct sockaddr_storage ss;
+    bool ipv6 = false;
+    int rc = bind_address(cfg, &ss, &ipv6);
+    if (rc != IA_OK)
+        return rc;
+    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, NULL, NULL, NULL,
+                     &s->pool);
+    if (rc != IA_OK)
+        return rc;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    unsigned idle_s = (unsigned)((cfg->http_idle_timeout_ms + 999) / 1000);
+    struct MHD_OptionItem opts[] = {
+        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
+        { MHD_OPTION_SOCK_ADDR, 0, &ss },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+        { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections, NULL },
+        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections_per_ip, NULL },
+        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cfg->http_max_header_bytes, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)idle_s, NULL },
+        { MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
+        { MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL },
+        { cfg->http_io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+          (intptr_t)cfg->http_io_threads, NULL },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        log_error("http", "cannot listen", "host", cfg->host, "error", strerror(errno));
+        return IA_ERR_IO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : (int)cfg->port;
+    metrics_register_collector(collect_server_metrics, s);
+    log_emit(LOG_INFO, "http", "listening",
+             (log_field[]){ LOG_STR("host", cfg->host), LOG_NUM("port", s->port),
+                            LOG_NUM("io_threads", cfg->http_io_threads),
+                            LOG_NUM("handler_threads", cfg->handler_threads) },
+             4);
+    return IA_OK;
+}
+
+int http_server_port(const http_server *s)
+{
+    return s->port;
+}
+
+int http_server_drain(http_server *s, int64_t timeout_ms)
+{
+    atomic_store(&s->draining, true);
+    if (s->daemon != NULL) {
+        MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
+    int64_t deadline = ia_mono_ms() + timeout_ms;
+    pthread_mutex_lock(&s->lock);
+    while (atomic_load(&s->in_flight) > 0) {
+        int64_t left = deadline - ia_mono_ms();
+        if (left <= 0)
+            break;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t wait = left < 100 ? left : 100;
+        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+        ts.tv_sec += (time_t)(wait / 1000) + ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->idle, &s->lock, &ts);
+    }
+    pthread_mutex_unlock(&s->lock);
+    long left = atomic_load(&s->in_flight);
+    if (left > 0) {
+        log_emit(LOG_WARN, "http", "shutdown timeout with requests still in flight",
+                 (log_field[]){ LOG_NUM("in_flight", left) }, 1);
+        return IA_ERR_TIMEOUT;
+    }
+    return IA_OK;
+}
+
+void http_server_destroy(http_server *s)
+{
+    if (s == NULL)
+        return;
+    if (atomic_load(&s->in_flight) > 0) {
+        /* Handlers are still running on suspended connections; stopping the daemon under them
+         * is not allowed, and the process is about to exit anyway. */
+        return;
+    }
+    if (s->daemon != NULL)
+        MHD_stop_daemon(s->daemon);
+    pool_destroy(s->pool);
+    rl_destroy(s->rl);
+    router_free(s->router);
+    pthread_cond_destroy(&s->idle);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}

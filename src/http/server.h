@@ -1,0 +1,34 @@
+/* The HTTP server: libmicrohttpd with an epoll I/O thread pool, the route table, the
+ * middleware every request passes (request id, security headers, CORS, rate limits, body
+ * limits), and the bounded handler pool that runs blocking handlers on suspended connections.
+ * See DESIGN.md "Request lifecycle". */
+#ifndef IA_HTTP_SERVER_H
+#define IA_HTTP_SERVER_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "http/http.h"
+
+/* Creates a server for cfg (which must outlive it). app is handed to every handler as
+ * req->app. */
+int http_server_create(const ia_config *cfg, void *app, http_server **out);
+
+/* Registers routes (the array must outlive the server). Call before http_server_start. */
+int http_server_add_routes(http_server *s, const http_route *routes, size_t n);
+
+/* Binds HOST:PORT, starts the I/O and handler threads and logs "listening". */
+int http_server_start(http_server *s);
+
+/* The port actually bound (useful with PORT=0). */
+int http_server_port(const http_server *s);
+
+/* Stops accepting connections and waits up to timeout_ms for in-flight requests. Returns
+ * IA_OK when all finished, IA_ERR_TIMEOUT otherwise. */
+int http_server_drain(http_server *s, int64_t timeout_ms);
+
+/* Stops the server (after a drain) and frees it. If requests are still running after a
+ * drain timeout, the daemon is left to the process exit rather than stopped under them. */
+void http_server_destroy(http_server *s);
+
+#endif

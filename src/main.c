@@ -1,0 +1,302 @@
+/* The interviewace command line: init | serve | config check | version. Exit status 0 on
+ * success, 1 when something fails at run time, 2 for a usage or configuration error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "core/config.h"
+#include "core/env.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "http/server.h"
+#include "obs/metrics.h"
+
+#define EXIT_USAGE       2
+#define DEFAULT_ENV_FILE ".env"
+
+static const char usage_main[] =
+    "Usage: interviewace [--env-file PATH] <command> [options]\n"
+    "\n"
+    "InterviewAce: resume analysis, tailored mock interviews and feedback.\n"
+    "\n"
+    "Commands:\n"
+    "  init           Write a .env file with a fresh random SECRET_KEY (never overwrites)\n"
+    "  serve          Run the HTTP service (API and web app)\n"
+    "  config check   Validate the configuration and print it, secrets masked\n"
+    "  version        Print the version\n"
+    "\n"
+    "Options:\n"
+    "  --env-file PATH  Read settings from PATH instead of ./.env (the environment wins)\n"
+    "  -h, --help       Show this help\n"
+    "\n"
+    "Run 'interviewace <command> --help' for a command's options.\n";
+
+static const char usage_init[] =
+    "Usage: interviewace [--env-file PATH] init\n"
+    "\n"
+    "Writes .env (or the --env-file path) with a fresh random SECRET_KEY, readable only by\n"
+    "you (mode 0600). Refuses to overwrite an existing file.\n";
+
+static const char usage_serve[] =
+    "Usage: interviewace [--env-file PATH] serve\n"
+    "\n"
+    "Runs the HTTP service on HOST:PORT until SIGTERM or SIGINT, then stops accepting\n"
+    "connections and finishes in-flight requests for up to SHUTDOWN_TIMEOUT.\n"
+    "Settings come from the environment and .env; see .env.example.\n";
+
+static const char usage_config[] =
+    "Usage: interviewace [--env-file PATH] config check\n"
+    "\n"
+    "Validates every setting and prints the effective configuration, secrets masked.\n"
+    "Exit status 2 when a setting is invalid.\n";
+
+static const char usage_version[] = "Usage: interviewace version\n\nPrints the version.\n";
+
+/* Prints "interviewace: msg 'arg'" (arg may be NULL) and the pointer to --help; returns the
+ * usage exit status. */
+static int usage_error(const char *msg, const char *arg)
+{
+    if (arg != NULL)
+        fprintf(stderr, "interviewace: %s '%s'\n", msg, arg);
+    else
+        fprintf(stderr, "interviewace: %s\n", msg);
+    fprintf(stderr, "Run 'interviewace --help' for usage.\n");
+    return EXIT_USAGE;
+}
+
+static bool is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+/* Checks a command's arguments: only --help is accepted, which prints usage. Returns -1 to go
+ * on, or the exit status. */
+static int no_options(int argc, char **argv, const char *usage)
+{
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-')
+            return usage_error("unknown option", argv[i]);
+        return usage_error("unexpected argument", argv[i]);
+    }
+    return -1;
+}
+
+/* Reads the .env file and the environment into cfg, printing any problem. Returns 0 or the
+ * exit status. */
+static int load_config(const char *env_path, ia_config *cfg)
+{
+    char err[512];
+    env_file *f = NULL;
+    if (env_file_load(env_path, &f, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot read settings file: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = config_load(cfg, f, err, sizeof(err));
+    env_file_free(f);
+    if (rc != IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int cmd_init(const char *env_path)
+{
+    char key[65];
+    ia_random_hex(key, 32);
+    int fd = open(env_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            fprintf(stderr,
+                    "interviewace: %s already exists; not overwriting it. Remove it first to "
+                    "generate a new SECRET_KEY.\n",
+                    env_path);
+        else
+            fprintf(stderr, "interviewace: cannot create %s: %s\n", env_path, strerror(errno));
+        sodium_memzero(key, sizeof(key));
+        return 1;
+    }
+    char text[256];
+    int n = snprintf(text, sizeof(text),
+                     "# InterviewAce local settings, written by `interviewace init`.\n"
+                     "# Every setting is documented in .env.example.\n"
+                     "SECRET_KEY=%s\n",
+                     key);
+    sodium_memzero(key, sizeof(key));
+    int rc = 0;
+    if (n < 0 || write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
+        fprintf(stderr, "interviewace: cannot write %s: %s\n", env_path, strerror(errno));
+        rc = 1;
+    }
+    sodium_memzero(text, sizeof(text));
+    close(fd);
+    if (rc != 0) {
+        unlink(env_path);
+        return rc;
+    }
+    printf("Wrote %s with a new random SECRET_KEY (mode 0600).\n", env_path);
+    return 0;
+}
+
+static int cmd_config(int argc, char **argv, const char *env_path)
+{
+    if (argc == 0)
+        return usage_error("'config' needs a subcommand: check", NULL);
+    if (is_help(argv[0])) {
+        fputs(usage_config, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "check") != 0)
+        return usage_error("unknown config subcommand", argv[0]);
+    int rc = no_options(argc - 1, argv + 1, usage_config);
+    if (rc >= 0)
+        return rc;
+    ia_config cfg;
+    rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    printf("# configuration is valid\n");
+    config_print(&cfg, stdout);
+    config_free(&cfg);
+    return 0;
+}
+
+/* Creates DATA_DIR (and its parents) when missing. */
+static int ensure_dir(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof(buf))
+        return IA_ERR_INVALID;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+            return IA_ERR_IO;
+        buf[i] = saved;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return IA_ERR_IO;
+    return IA_OK;
+}
+
+static int cmd_serve(const char *env_path)
+{
+    ia_config cfg;
+    int rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    log_configure((int)cfg.log_level, cfg.log_json);
+    if (ensure_dir(cfg.data_dir) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot create DATA_DIR %s: %s\n", cfg.data_dir,
+                strerror(errno));
+        config_free(&cfg);
+        return 1;
+    }
+
+    /* Block the stop signals in every thread; the main thread waits for them below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    metrics_init();
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms() };
+    http_server *srv = NULL;
+    int exit_code = 1;
+    if (http_server_create(&cfg, &app, &srv) != IA_OK)
+        goto out;
+    if (api_register(srv, &app) != IA_OK)
+        goto out;
+    if (http_server_start(srv) != IA_OK)
+        goto out;
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (http_server_drain(srv, cfg.shutdown_timeout_ms) != IA_OK)
+        log_warn("main", "stopped before every request finished");
+    exit_code = 0;
+out:
+    http_server_destroy(srv);
+    log_info("main", "stopped");
+    config_free(&cfg);
+    return exit_code;
+}
+
+int main(int argc, char **argv)
+{
+    const char *env_path = DEFAULT_ENV_FILE;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_main, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--env-file") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("--env-file needs a path", NULL);
+            env_path = argv[++i];
+        } else if (strncmp(argv[i], "--env-file=", 11) == 0) {
+            env_path = argv[i] + 11;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("interviewace %s\n", IA_VERSION);
+            return 0;
+        } else {
+            return usage_error("unknown option", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    if (sodium_init() < 0) {
+        fprintf(stderr, "interviewace: cannot initialise libsodium\n");
+        return 1;
+    }
+    const char *cmd = argv[i];
+    int rest = argc - i - 1;
+    char **args = argv + i + 1;
+    int rc;
+    if (strcmp(cmd, "init") == 0) {
+        rc = no_options(rest, args, usage_init);
+        return rc >= 0 ? rc : cmd_init(env_path);
+    }
+    if (strcmp(cmd, "serve") == 0) {
+        rc = no_options(rest, args, usage_serve);
+        return rc >= 0 ? rc : cmd_serve(env_path);
+    }
+    if (strcmp(cmd, "config") == 0)
+        return cmd_config(rest, args, env_path);
+    if (strcmp(cmd, "version") == 0) {
+        rc = no_options(rest, args, usage_version);
+        if (rc >= 0)
+            return rc;
+        printf("interviewace %s\n", IA_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    return usage_error("unknown command", cmd);
+}

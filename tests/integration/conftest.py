@@ -1,0 +1,387 @@
+"""Integration-test harness: starts the real `interviewace` binary and talks HTTP to it.
+
+The binary is $INTERVIEWACE_BIN or <repo>/build/interviewace. Every server runs in a fresh
+temporary directory (so no `.env` from the repository is read) with a minimal environment, a
+random SECRET_KEY and PORT=0; the port is taken from the JSON "listening" log line. All servers
+and command-line processes started here are stopped at fixture teardown, also when a test fails.
+
+Run with Debian's interpreter:  /usr/bin/python3 -m pytest -q tests/integration
+"""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 20.0  # seconds until "listening" + GET /health == 200 (generous for ASan builds)
+CLI_TIMEOUT = 20.0
+CLIENT_TIMEOUT = 10.0
+
+# Sanitizer settings are passed through so that `make test-asan` can tune them.
+PASSTHROUGH_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LLVM_SYMBOLIZER_PATH")
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def binary_path() -> Path:
+    raw = os.environ.get("INTERVIEWACE_BIN") or str(REPO / "build" / "interviewace")
+    path = Path(raw)
+    if not path.is_absolute():
+        # Relative to the current directory (as `make` passes it), else to the repository.
+        path = Path.cwd() / path if (Path.cwd() / path).exists() else REPO / path
+    return path.resolve()
+
+
+def minimal_env(overrides=None) -> dict:
+    """PATH (and sanitizer options) only, plus overrides; an override of None removes the name."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    for name in PASSTHROUGH_ENV:
+        if name in os.environ:
+            env[name] = os.environ[name]
+    for name, value in (overrides or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = str(value)
+    return env
+
+
+def server_env(workdir: Path, overrides=None) -> dict:
+    """The settings every test server starts with, merged with overrides (None removes)."""
+    defaults = {
+        "SECRET_KEY": secrets.token_hex(32),
+        "HOST": "127.0.0.1",
+        "PORT": "0",
+        "DATA_DIR": str(Path(workdir) / "data"),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "debug",
+        "TEST_ENDPOINTS": "true",
+    }
+    defaults.update(overrides or {})
+    return minimal_env(defaults)
+
+
+class ServerStartError(AssertionError):
+    pass
+
+
+class Server:
+    """One `interviewace serve` child process with its captured stdout (JSON log) and stderr."""
+
+    def __init__(self, binary: Path, workdir: Path, env: dict, args=("serve",)):
+        self.binary = Path(binary)
+        self.workdir = Path(workdir)
+        self.env = dict(env)
+        self.args = list(args)
+        self.proc = None
+        self.port = None
+        self.host = None
+        self.returncode = None
+        self.stopped_by = None  # "test" or "teardown"
+        self._raw = []
+        self._records = []
+        self._stderr = []
+        self._cond = threading.Condition()
+        self._threads = []
+        self._client = None
+        self._stdout_eof = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self, timeout: float = START_TIMEOUT) -> "Server":
+        self.proc = subprocess.Popen(
+            [str(self.binary), *self.args],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for target, stream in ((self._read_stdout, self.proc.stdout), (self._read_stderr, self.proc.stderr)):
+            t = threading.Thread(target=target, args=(stream,), daemon=True)
+            t.start()
+            self._threads.append(t)
+
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.port is None:
+                if self.proc.poll() is not None:
+                    raise ServerStartError(
+                        f"server exited with {self.proc.returncode} before listening\n{self.diagnostics()}"
+                    )
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ServerStartError(f"no 'listening' log line within {timeout}s\n{self.diagnostics()}")
+                self._cond.wait(min(remaining, 0.05))
+
+        bind = self.env.get("HOST", "127.0.0.1")
+        self.host = "127.0.0.1" if bind in ("", "0.0.0.0", "::") else bind
+        last = None
+        while True:
+            try:
+                r = httpx.get(self.url + "/health", timeout=2.0)
+                if r.status_code == 200:
+                    break
+                last = f"{r.status_code} {r.text!r}"
+            except httpx.TransportError as exc:
+                last = repr(exc)
+            if self.proc.poll() is not None:
+                raise ServerStartError(f"server exited with {self.proc.returncode}\n{self.diagnostics()}")
+            if time.monotonic() > deadline:
+                raise ServerStartError(f"GET /health never answered 200 (last: {last})\n{self.diagnostics()}")
+            time.sleep(0.02)
+        return self
+
+    def send_signal(self, sig=signal.SIGTERM) -> None:
+        """Signals the server; the test then owns its exit status."""
+        self.stopped_by = self.stopped_by or "test"
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout: float = 30) -> int:
+        """Waits for the process to exit (without signalling it); returns its exit code."""
+        self.stopped_by = self.stopped_by or "test"
+        self.returncode = self.proc.wait(timeout=timeout)
+        self._join_readers()
+        return self.returncode
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 30, _by: str = "test") -> int:
+        """Sends `sig`, waits up to `timeout` s, then SIGKILLs; returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.stopped_by is None:
+            self.stopped_by = _by
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.returncode = self.proc.returncode
+        self._join_readers()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        return self.returncode
+
+    def _join_readers(self) -> None:
+        for t in self._threads:
+            t.join(timeout=5)
+
+    # -- output capture --------------------------------------------------------------------
+    def _read_stdout(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            record = None
+            try:
+                parsed = json.loads(line)
+                if isinstance(parsed, dict):
+                    record = parsed
+            except ValueError:
+                pass
+            with self._cond:
+                self._raw.append(line)
+                if record is not None:
+                    self._records.append(record)
+                    if self.port is None and record.get("message") == "listening":
+                        try:
+                            self.port = int(record["fields"]["port"])
+                        except (KeyError, TypeError, ValueError):
+                            pass
+                self._cond.notify_all()
+        with self._cond:
+            self._stdout_eof = True
+            self._cond.notify_all()
+        stream.close()
+
+    def _read_stderr(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            with self._cond:
+                self._stderr.append(raw.decode("utf-8", errors="replace"))
+        stream.close()
+
+    # -- accessors -------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(base_url=self.url, timeout=CLIENT_TIMEOUT)
+        return self._client
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def stderr(self) -> str:
+        with self._cond:
+            return "".join(self._stderr)
+
+    def logs(self) -> list:
+        """The parsed JSON log lines so far."""
+        with self._cond:
+            return list(self._records)
+
+    def raw_logs(self) -> list:
+        """Every stdout line so far, JSON or not."""
+        with self._cond:
+            return list(self._raw)
+
+    def wait_for_log(self, predicate, timeout: float = 10.0) -> dict:
+        """Returns the first parsed log line satisfying predicate, waiting for it if needed."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for rec in self._records:
+                    if predicate(rec):
+                        return rec
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self._stdout_eof and self.proc.poll() is not None):
+                    tail = "\n".join(self._raw[-30:])
+                    raise AssertionError(f"no matching log line within {timeout}s; last lines:\n{tail}")
+                self._cond.wait(min(remaining, 0.1))
+
+    def access_log(self, request_id: str, timeout: float = 10.0) -> dict:
+        """The access line (module "access") of the request with this X-Request-ID."""
+        return self.wait_for_log(
+            lambda r: r.get("module") == "access" and r.get("request_id") == request_id, timeout
+        )
+
+    def diagnostics(self) -> str:
+        with self._cond:
+            out = "\n".join(self._raw[-40:])
+            err = "".join(self._stderr)[-4000:]
+        return f"--- stdout (tail) ---\n{out}\n--- stderr (tail) ---\n{err}"
+
+    def sanitizer_report(self) -> str:
+        err = self.stderr
+        return err if any(m in err for m in SANITIZER_MARKERS) else ""
+
+
+def _teardown(servers) -> None:
+    """Stops every server; a server that crashed, exited non-zero on SIGTERM, or printed a
+    sanitizer report is an error of the test that owned it."""
+    problems = []
+    for srv in servers:
+        already = srv.proc is not None and srv.proc.poll() is not None and srv.stopped_by is None
+        code = srv.stop(timeout=30, _by="teardown")
+        if srv.stopped_by == "teardown":
+            if already:
+                problems.append(f"server pid {srv.pid} had exited by itself with {code}\n{srv.diagnostics()}")
+            elif code != 0:
+                problems.append(f"server pid {srv.pid} exited with {code} on SIGTERM\n{srv.diagnostics()}")
+        report = srv.sanitizer_report()
+        if report:
+            problems.append(f"sanitizer report from server pid {srv.pid}:\n{report[-6000:]}")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+class _Factory:
+    def __init__(self, binary, tmp_path_factory, prefix):
+        self.binary = binary
+        self.tmp = tmp_path_factory
+        self.prefix = prefix
+        self.servers = []
+
+    def __call__(self, files=None, args=("serve",), **env) -> Server:
+        """Starts a server. `files` = {name: text} written into its working directory first;
+        keyword arguments in UPPER case are environment overrides (None removes the variable)."""
+        workdir = self.tmp.mktemp(self.prefix)
+        srv = Server(self.binary, workdir, server_env(workdir, env), args=args)
+        self.servers.append(srv)
+        for name, content in (files or {}).items():
+            (workdir / name).write_text(content)
+        try:
+            srv.start()
+        except BaseException:
+            srv.stop(sig=signal.SIGKILL, timeout=5, _by="start-failure")
+            raise
+        return srv
+
+
+@pytest.fixture(scope="session")
+def binary() -> Path:
+    path = binary_path()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.exit(
+            f"interviewace binary not found or not executable: {path}\n"
+            "Build it (`make build`) or point INTERVIEWACE_BIN at it.",
+            returncode=1,
+        )
+    return path
+
+
+@pytest.fixture
+def make_server(binary, tmp_path_factory):
+    """Factory: make_server(**env_overrides) -> a started Server, stopped at teardown."""
+    factory = _Factory(binary, tmp_path_factory, "srv")
+    yield factory
+    _teardown(factory.servers)
+
+
+@pytest.fixture(scope="module")
+def module_server(binary, tmp_path_factory):
+    """Like make_server, for servers shared by the tests of one module."""
+    factory = _Factory(binary, tmp_path_factory, "modsrv")
+    yield factory
+    _teardown(factory.servers)
+
+
+@pytest.fixture(scope="session")
+def server(binary, tmp_path_factory):
+    """One server with the default test settings, shared by the read-only tests."""
+    factory = _Factory(binary, tmp_path_factory, "session-srv")
+    srv = factory()
+    yield srv
+    _teardown(factory.servers)
+
+
+@pytest.fixture
+def api(server) -> httpx.Client:
+    return server.client
+
+
+def run_cli(args, env=None, cwd=None, input=None, timeout=CLI_TIMEOUT, binary=None):
+    """Runs `interviewace <args>` with a minimal environment (PATH + env; None removes) and
+    returns the CompletedProcess (text stdout/stderr). The default cwd is a fresh temp dir."""
+    if cwd is None:
+        import tempfile
+
+        cwd = tempfile.mkdtemp(prefix="ia-cli-")
+    try:
+        return subprocess.run(
+            [str(binary or binary_path()), *[str(a) for a in args]],
+            cwd=cwd,
+            env=minimal_env(env),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(
+            f"`interviewace {' '.join(map(str, args))}` did not exit within {timeout}s (killed)\n"
+            f"stdout: {exc.stdout!r}\nstderr: {exc.stderr!r}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture(binary, tmp_path):
+    """run_cli(args, env=None, cwd=None, input=None): cwd defaults to the test's tmp_path."""
+
+    def _run(args, env=None, cwd=None, input=None, timeout=CLI_TIMEOUT):
+        return run_cli(args, env=env, cwd=cwd or tmp_path, input=input, timeout=timeout, binary=binary)
+
+    return _run
