@@ -4,9 +4,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 PYTHON     := /usr/bin/python3
+ENGINES    ?= sqlite postgres
 BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
-SOURCES     = $(shell find src tests/unit -name '*.[ch]' 2>/dev/null)
+SOURCES     = $(shell find src tests/unit tools -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all run build deps test test-unit test-integration test-asan lint fmt clean
 
@@ -23,7 +24,7 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	@if [ ! -f .env ]; then ./$(BIN) init; fi
-	./$(BIN) serve
+	./$(BIN) serve --migrate
 
 test: build
 	$(MAKE) --no-print-directory test-unit
@@ -32,8 +33,22 @@ test: build
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
 
+# The integration suite runs once per database engine against throw-away services
+# (scripts/services.sh) that are started once and stopped at the end, pass or fail; services a
+# developer already had running are left running.
+define run_integration
+	@set -e; started=0; \
+	if ! ./scripts/services.sh status >/dev/null 2>&1; then ./scripts/services.sh start; started=1; fi; \
+	trap '[ $$started = 0 ] || ./scripts/services.sh stop' EXIT; \
+	eval "$$(./scripts/services.sh env)"; \
+	for engine in $(ENGINES); do \
+	  echo "== integration tests on $$engine"; \
+	  IA_TEST_ENGINE=$$engine INTERVIEWACE_BIN=$(CURDIR)/$(1) $(2) $(PYTHON) -m pytest -q tests/integration; \
+	done
+endef
+
 test-integration: build
-	INTERVIEWACE_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q tests/integration
+	$(call run_integration,$(BIN),)
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
@@ -42,8 +57,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		INTERVIEWACE_BIN=$(CURDIR)/$(ASAN_BIN) $(PYTHON) -m pytest -q tests/integration
+	$(call run_integration,$(ASAN_BIN),ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
 
 lint: deps
 	./scripts/lint.sh

@@ -8,7 +8,9 @@ PACKAGES=(
   # build
   build-essential pkg-config meson ninja-build
   # libraries
-  libmicrohttpd-dev libjansson-dev libsodium-dev
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+  # services the integration tests start on loopback (scripts/services.sh)
+  postgresql
   # tests and lint
   libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
 )

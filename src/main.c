@@ -17,7 +17,10 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "db/db.h"
+#include "db/migrate.h"
 #include "http/server.h"
+#include "jobs/jobs.h"
 #include "obs/metrics.h"
 
 #define EXIT_USAGE       2
@@ -31,6 +34,8 @@ static const char usage_main[] =
     "Commands:\n"
     "  init           Write a .env file with a fresh random SECRET_KEY (never overwrites)\n"
     "  serve          Run the HTTP service (API and web app)\n"
+    "  migrate        Apply pending database migrations ('migrate status' lists them)\n"
+    "  worker         Run background job workers (WORKER_CONCURRENCY threads)\n"
     "  config check   Validate the configuration and print it, secrets masked\n"
     "  version        Print the version\n"
     "\n"
@@ -47,11 +52,29 @@ static const char usage_init[] =
     "you (mode 0600). Refuses to overwrite an existing file.\n";
 
 static const char usage_serve[] =
-    "Usage: interviewace [--env-file PATH] serve\n"
+    "Usage: interviewace [--env-file PATH] serve [--migrate]\n"
     "\n"
     "Runs the HTTP service on HOST:PORT until SIGTERM or SIGINT, then stops accepting\n"
     "connections and finishes in-flight requests for up to SHUTDOWN_TIMEOUT.\n"
-    "Settings come from the environment and .env; see .env.example.\n";
+    "Refuses to start while database migrations are pending.\n"
+    "Settings come from the environment and .env; see .env.example.\n"
+    "\n"
+    "Options:\n"
+    "  --migrate   Apply pending migrations first\n";
+
+static const char usage_worker[] =
+    "Usage: interviewace [--env-file PATH] worker\n"
+    "\n"
+    "Runs WORKER_CONCURRENCY threads that claim and run background jobs, and the scheduler of\n"
+    "periodic maintenance, until SIGTERM or SIGINT. On a stop signal it claims nothing more,\n"
+    "lets running jobs finish for up to SHUTDOWN_TIMEOUT and hands the rest back to the queue.\n";
+
+static const char usage_migrate[] =
+    "Usage: interviewace [--env-file PATH] migrate [status]\n"
+    "\n"
+    "migrate          Applies every pending migration, in order, each in a transaction.\n"
+    "migrate status   Lists every migration and whether it is applied.\n"
+    "Safe to run from several processes at once.\n";
 
 static const char usage_config[] =
     "Usage: interviewace [--env-file PATH] config check\n"
@@ -94,8 +117,8 @@ static int no_options(int argc, char **argv, const char *usage)
     return -1;
 }
 
-/* Reads the .env file and the environment into cfg, printing any problem. Returns 0 or the
- * exit status. */
+/* Reads the .env file and the environment into cfg, printing any problem, and sets up logging
+ * from it. Returns 0 or the exit status. */
 static int load_config(const char *env_path, ia_config *cfg)
 {
     char err[512];
@@ -110,6 +133,7 @@ static int load_config(const char *env_path, ia_config *cfg)
         fprintf(stderr, "interviewace: %s\n", err);
         return EXIT_USAGE;
     }
+    log_configure((int)cfg->log_level, cfg->log_json);
     return 0;
 }
 
@@ -174,6 +198,89 @@ static int cmd_config(int argc, char **argv, const char *env_path)
     return 0;
 }
 
+/* Opens the database named by the configuration, printing why when it cannot. */
+static int open_db(const ia_config *cfg, db **out)
+{
+    char err[512];
+    if (db_open(cfg->database_url, (int)cfg->db_statement_timeout_ms, out, err, sizeof(err)) !=
+        IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+static int run_migrations(db *d)
+{
+    char err[1024];
+    int applied = 0;
+    if (migrate_apply(d, &applied, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        return 1;
+    }
+    log_info("migrate", applied > 0 ? "migrations applied" : "schema already current");
+    return 0;
+}
+
+static int print_migration_status(db *d)
+{
+    arena *a = arena_create(4 * 1024 * 1024);
+    if (a == NULL)
+        return 1;
+    migration_status *st = NULL;
+    size_t n = 0;
+    char err[512];
+    int rc = migrate_status(d, a, &st, &n, err, sizeof(err));
+    if (rc != IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        arena_destroy(a);
+        return 1;
+    }
+    int pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        char when[IA_ISO8601_LEN] = "";
+        if (st[i].applied)
+            ia_format_iso8601(st[i].applied_at, when, sizeof(when));
+        const char *state = !st[i].applied       ? "pending"
+                            : !st[i].checksum_ok ? "EDITED AFTER APPLY"
+                            : !st[i].in_binary   ? "applied (unknown to this release)"
+                                                 : "applied";
+        printf("%04d  %-40s %-34s %s\n", st[i].version, st[i].name, state, when);
+        pending += !st[i].applied;
+    }
+    printf("%d pending\n", pending);
+    arena_destroy(a);
+    return 0;
+}
+
+static int cmd_migrate(int argc, char **argv, const char *env_path)
+{
+    bool status = false;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_migrate, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "status") == 0 && i == 0)
+            status = true;
+        else if (argv[i][0] == '-')
+            return usage_error("unknown option", argv[i]);
+        else
+            return usage_error("unexpected argument", argv[i]);
+    }
+    ia_config cfg;
+    int rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    db *d = NULL;
+    rc = open_db(&cfg, &d);
+    if (rc == 0)
+        rc = status ? print_migration_status(d) : run_migrations(d);
+    db_close(d);
+    config_free(&cfg);
+    return rc;
+}
+
 /* Creates DATA_DIR (and its parents) when missing. */
 static int ensure_dir(const char *path)
 {
@@ -197,31 +304,103 @@ static int ensure_dir(const char *path)
     return IA_OK;
 }
 
-static int cmd_serve(const char *env_path)
+/* Opens the database, applies migrations when asked, and refuses a schema that is behind. */
+static int prepare_database(const ia_config *cfg, bool migrate)
 {
+    db *d = NULL;
+    int rc = open_db(cfg, &d);
+    if (rc == 0 && migrate)
+        rc = run_migrations(d);
+    if (rc == 0) {
+        char err[1024];
+        if (migrate_check(d, err, sizeof(err)) != IA_OK) {
+            fprintf(stderr, "interviewace: %s\n", err);
+            rc = 1;
+        }
+    }
+    db_close(d);
+    return rc;
+}
+
+/* Blocks the stop signals in every thread created from here on; the caller waits for them. */
+static void block_stop_signals(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGTERM);
+    sigaddset(stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int cmd_worker(int argc, char **argv, const char *env_path)
+{
+    int rc = no_options(argc, argv, usage_worker);
+    if (rc >= 0)
+        return rc;
+    ia_config cfg;
+    rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    if (ensure_dir(cfg.data_dir) != IA_OK || prepare_database(&cfg, false) != 0 ||
+        api_register_job_kinds(&cfg) != IA_OK) {
+        config_free(&cfg);
+        return 1;
+    }
+    sigset_t stop;
+    block_stop_signals(&stop);
+    metrics_init();
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms() };
+    job_runtime *rt = NULL;
+    if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
+        config_free(&cfg);
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    jobs_stop(rt, cfg.shutdown_timeout_ms);
+    log_info("main", "stopped");
+    config_free(&cfg);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv, const char *env_path)
+{
+    bool migrate = false;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_serve, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--migrate") == 0)
+            migrate = true;
+        else if (argv[i][0] == '-')
+            return usage_error("unknown option", argv[i]);
+        else
+            return usage_error("unexpected argument", argv[i]);
+    }
     ia_config cfg;
     int rc = load_config(env_path, &cfg);
     if (rc != 0)
         return rc;
-    log_configure((int)cfg.log_level, cfg.log_json);
     if (ensure_dir(cfg.data_dir) != IA_OK) {
         fprintf(stderr, "interviewace: cannot create DATA_DIR %s: %s\n", cfg.data_dir,
                 strerror(errno));
         config_free(&cfg);
         return 1;
     }
+    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK) {
+        config_free(&cfg);
+        return 1;
+    }
 
     /* Block the stop signals in every thread; the main thread waits for them below. */
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
+    block_stop_signals(&stop);
     metrics_init();
     ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms() };
     http_server *srv = NULL;
+    job_runtime *rt = NULL;
     int exit_code = 1;
     if (http_server_create(&cfg, &app, &srv) != IA_OK)
         goto out;
@@ -229,14 +408,22 @@ static int cmd_serve(const char *env_path)
         goto out;
     if (http_server_start(srv) != IA_OK)
         goto out;
+    if (cfg.embedded_workers > 0 && jobs_start(&cfg, &app, (int)cfg.embedded_workers, &rt) != IA_OK)
+        goto out;
 
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    /* Requests and jobs drain together within the one SHUTDOWN_TIMEOUT. */
+    int64_t deadline = ia_mono_ms() + cfg.shutdown_timeout_ms;
     if (http_server_drain(srv, cfg.shutdown_timeout_ms) != IA_OK)
         log_warn("main", "stopped before every request finished");
+    int64_t left = deadline - ia_mono_ms();
+    jobs_stop(rt, left > 0 ? left : 0);
+    rt = NULL;
     exit_code = 0;
 out:
+    jobs_stop(rt, 0);
     http_server_destroy(srv);
     log_info("main", "stopped");
     config_free(&cfg);
@@ -281,10 +468,12 @@ int main(int argc, char **argv)
         rc = no_options(rest, args, usage_init);
         return rc >= 0 ? rc : cmd_init(env_path);
     }
-    if (strcmp(cmd, "serve") == 0) {
-        rc = no_options(rest, args, usage_serve);
-        return rc >= 0 ? rc : cmd_serve(env_path);
-    }
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(rest, args, env_path);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(rest, args, env_path);
+    if (strcmp(cmd, "worker") == 0)
+        return cmd_worker(rest, args, env_path);
     if (strcmp(cmd, "config") == 0)
         return cmd_config(rest, args, env_path);
     if (strcmp(cmd, "version") == 0) {

@@ -4,8 +4,44 @@
 #include "core/log.h"
 #include "http/server.h"
 
+static _Thread_local db *t_db;
+
+db *api_db(const http_req *req)
+{
+    if (t_db != NULL)
+        return t_db;
+    char err[512];
+    const ia_config *cfg = req->cfg;
+    if (db_open(cfg->database_url, (int)cfg->db_statement_timeout_ms, &t_db, err, sizeof(err)) !=
+        IA_OK) {
+        log_warn("api", "database unavailable", "error", err);
+        t_db = NULL;
+    }
+    return t_db;
+}
+
+void api_thread_init(void *app)
+{
+    (void)app; /* connections open lazily, so a database that is down at start-up is not fatal */
+}
+
+void api_thread_fini(void *app)
+{
+    (void)app;
+    db_close(t_db);
+    t_db = NULL;
+}
+
+int api_register_job_kinds(const ia_config *cfg)
+{
+    if (cfg->test_endpoints)
+        return testing_register_job_kinds();
+    return IA_OK;
+}
+
 int api_register(http_server *s, ia_app *app)
 {
+    http_server_set_thread_hooks(s, api_thread_init, api_thread_fini, app);
     int rc = http_server_add_routes(s, service_routes, service_routes_count);
     if (rc != IA_OK)
         return rc;

@@ -6,12 +6,24 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "db/db.h"
 #include "http/http.h"
 
 typedef struct {
     const ia_config *cfg;
     int64_t started_ms; /* wall clock at start, for diagnostics */
 } ia_app;
+
+/* The calling handler thread's database connection, opened on first use and re-opened after a
+ * failure; NULL when the database cannot be reached (answer 503). */
+db *api_db(const http_req *req);
+
+/* Handler-thread hooks: api_thread_fini closes the thread's connection. */
+void api_thread_init(void *app);
+void api_thread_fini(void *app);
+
+/* Registers every job kind the configuration enables (serve and worker both call it). */
+int api_register_job_kinds(const ia_config *cfg);
 
 /* Registers every route the configuration enables. */
 int api_register(http_server *s, ia_app *app);
@@ -21,5 +33,6 @@ extern const http_route service_routes[];
 extern const size_t service_routes_count;
 extern const http_route testing_routes[];
 extern const size_t testing_routes_count;
+int testing_register_job_kinds(void);
 
 #endif

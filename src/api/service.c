@@ -28,19 +28,25 @@ static bool storage_ok(const ia_config *cfg)
     return access(cfg->data_dir, W_OK | X_OK) == 0;
 }
 
+/* Readiness runs on a handler thread, since it asks the database. */
 static int ready(http_req *req, http_res *res)
 {
     const ia_config *cfg = req->cfg;
     bool draining = http_draining(req);
     bool storage = storage_ok(cfg);
-    json_t *checks = json_pack("{s:s, s:s, s:s}", "storage", storage ? "ok" : "unavailable",
-                               "redis", "disabled", "llm_provider", "offline");
+    db *d = api_db(req);
+    bool database = d != NULL && db_ping(d) == IA_OK;
+    json_t *checks =
+        json_pack("{s:s, s:s, s:s, s:s}", "database", database ? "ok" : "unavailable", "redis",
+                  "disabled", "storage", storage ? "ok" : "unavailable", "llm_provider", "offline");
     if (checks == NULL)
         return IA_ERR_NOMEM;
-    if (!draining && storage)
+    if (!draining && storage && database)
         return http_json(res, 200, json_pack("{s:s, s:o}", "status", "ready", "checks", checks));
     const char *detail = draining ? "The service is shutting down"
-                                  : "Storage is unavailable: DATA_DIR is missing or not writable";
+                         : !database
+                             ? "The database is unreachable"
+                             : "Storage is unavailable: DATA_DIR is missing or not writable";
     int rc = http_json(res, 503,
                        json_pack("{s:s, s:o, s:s, s:s}", "status", "not_ready", "checks", checks,
                                  "detail", detail, "code", "NOT_READY"));
@@ -71,8 +77,7 @@ static int openapi(http_req *req, http_res *res)
 
 const http_route service_routes[] = {
     { "GET", "/health", health, HTTP_INLINE, AUTH_NONE, 0, 200, "Liveness", "service" },
-    { "GET", "/ready", ready, HTTP_INLINE, AUTH_NONE, 0, 200, "Readiness of every dependency",
-      "service" },
+    { "GET", "/ready", ready, 0, AUTH_NONE, 0, 200, "Readiness of every dependency", "service" },
     { "GET", "/metrics", metrics, HTTP_INLINE, AUTH_NONE, 0, 200, "Prometheus metrics", "service" },
     { "GET", "/openapi.json", openapi, HTTP_INLINE, AUTH_NONE, RL_DEFAULT, 200,
       "This API's OpenAPI 3.1 document", "service" },

@@ -24,6 +24,8 @@ enum cfg_type {
     CFG_CIDRS,    /* comma-separated IPs/CIDRs */
     CFG_LOGLEVEL,
     CFG_LOGFORMAT,
+    CFG_DBURL,      /* sqlite:///... or postgresql://..., empty = derived */
+    CFG_OPT_SECRET, /* text, empty allowed, never printed */
 };
 
 typedef struct {
@@ -82,6 +84,19 @@ static const cfg_spec specs[] = {
     { "EMAIL_VERIFICATION_EXPIRE_MINUTES", CFG_INT, "30", 1, 10080,
       OFF(email_verification_expire_minutes), NULL },
     { "TASK_RETENTION_DAYS", CFG_INT, "7", 1, 3650, OFF(task_retention_days), NULL },
+    { "DATABASE_URL", CFG_DBURL, "", 0, 0, OFF(database_url), NULL },
+    { "POSTGRES_SERVER", CFG_OPT_STR, "", 0, 0, OFF(postgres_server), NULL },
+    { "POSTGRES_USER", CFG_OPT_STR, "postgres", 0, 0, OFF(postgres_user), NULL },
+    { "POSTGRES_PASSWORD", CFG_OPT_SECRET, "", 0, 0, OFF(postgres_password), NULL },
+    { "POSTGRES_DB", CFG_OPT_STR, "interviewace", 0, 0, OFF(postgres_db), NULL },
+    { "POSTGRES_PORT", CFG_INT, "5432", 1, 65535, OFF(postgres_port), NULL },
+    { "DB_STATEMENT_TIMEOUT", CFG_DURATION, "30s", 100, 3600000, OFF(db_statement_timeout_ms),
+      NULL },
+    { "EMBEDDED_WORKERS", CFG_INT, "2", 0, 64, OFF(embedded_workers), NULL },
+    { "WORKER_CONCURRENCY", CFG_INT, "4", 1, 256, OFF(worker_concurrency), NULL },
+    { "JOB_POLL_INTERVAL", CFG_DURATION, "2s", 50, 60000, OFF(job_poll_interval_ms), NULL },
+    { "JOB_LEASE_TIMEOUT", CFG_DURATION, "60s", 1000, 3600000, OFF(job_lease_timeout_ms), NULL },
+    { "JOB_RETRY_BASE", CFG_DURATION, "2s", 10, 600000, OFF(job_retry_base_ms), NULL },
     { "SMTP_HOST", CFG_OPT_STR, "", 0, 0, OFF(smtp_host), NULL },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
@@ -388,6 +403,24 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
     char *base = (char *)cfg;
     char expect[200];
     switch (sp->type) {
+    case CFG_DBURL:
+        if (*v != '\0' && strncmp(v, "sqlite:///", 10) != 0 &&
+            strncmp(v, "postgresql://", 13) != 0 && strncmp(v, "postgres://", 11) != 0) {
+            snprintf(err, errlen,
+                     "invalid setting DATABASE_URL: not a database URL; expected "
+                     "sqlite:///relative/file.db, sqlite:////absolute/file.db or "
+                     "postgresql://user:password@host:port/database");
+            return IA_ERR_INVALID;
+        }
+        if (strncmp(v, "sqlite:///", 10) == 0 && v[10] == '\0') {
+            snprintf(err, errlen,
+                     "invalid setting DATABASE_URL: sqlite:/// needs a file path, as in "
+                     "sqlite:///data/interviewace.db");
+            return IA_ERR_INVALID;
+        }
+        return store_string(cfg, sp, v);
+    case CFG_OPT_SECRET:
+        return store_string(cfg, sp, v);
     case CFG_STR:
     case CFG_OPT_STR:
     case CFG_HOST: {
@@ -519,6 +552,68 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
     return IA_ERR_INTERNAL;
 }
 
+void config_redact_url(const char *url, char *out, size_t outlen)
+{
+    const char *scheme = url ? strstr(url, "://") : NULL;
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon == NULL)
+        snprintf(out, outlen, "%s", url ? url : "");
+    else
+        snprintf(out, outlen, "%.*s****%s", (int)(colon + 1 - url), url, at);
+}
+
+/* Appends s to buf percent-encoded for a URL's user-info or path part. */
+static size_t url_escape(char *buf, size_t o, size_t cap, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s && o + 4 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            buf[o++] = (char)c;
+        } else {
+            buf[o++] = '%';
+            buf[o++] = hex[c >> 4];
+            buf[o++] = hex[c & 15];
+        }
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+/* Settles DATABASE_URL: as given; else built from POSTGRES_* when POSTGRES_SERVER is set; else
+ * a SQLite file in DATA_DIR. */
+static int resolve_database_url(ia_config *cfg)
+{
+    if (cfg->database_url != NULL && *cfg->database_url != '\0')
+        return IA_OK;
+    char buf[2048];
+    if (cfg->postgres_server != NULL && *cfg->postgres_server != '\0') {
+        size_t o = (size_t)snprintf(buf, sizeof(buf), "postgresql://");
+        o = url_escape(buf, o, sizeof(buf), cfg->postgres_user);
+        if (cfg->postgres_password != NULL && *cfg->postgres_password != '\0') {
+            buf[o++] = ':';
+            o = url_escape(buf, o, sizeof(buf), cfg->postgres_password);
+        }
+        snprintf(buf + o, sizeof(buf) - o, "@%s:%lld/", cfg->postgres_server, cfg->postgres_port);
+        o = strlen(buf);
+        url_escape(buf, o, sizeof(buf), cfg->postgres_db);
+    } else {
+        const char *dir = cfg->data_dir;
+        size_t n = strlen(dir);
+        while (n > 1 && dir[n - 1] == '/')
+            n--;
+        if (strncmp(dir, "./", 2) == 0 && n > 2) {
+            dir += 2;
+            n -= 2;
+        }
+        snprintf(buf, sizeof(buf), "sqlite:///%.*s/interviewace.db", (int)n, dir);
+    }
+    free(cfg->database_url);
+    cfg->database_url = strdup(buf);
+    return cfg->database_url ? IA_OK : IA_ERR_NOMEM;
+}
+
 int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -536,6 +631,11 @@ int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *e
             config_free(cfg);
             return IA_ERR_INVALID;
         }
+    }
+    if (resolve_database_url(cfg) != IA_OK) {
+        snprintf(err, errlen, "out of memory while building the database URL");
+        config_free(cfg);
+        return IA_ERR_INVALID;
     }
     return IA_OK;
 }
@@ -589,6 +689,17 @@ void config_print(const ia_config *cfg, FILE *out)
         case CFG_SECRET: {
             const char *s = *(char *const *)(base + sp->offset);
             fprintf(out, "******** (set, %zu bytes)\n", s ? strlen(s) : 0);
+            break;
+        }
+        case CFG_OPT_SECRET: {
+            const char *s = *(char *const *)(base + sp->offset);
+            fprintf(out, "%s\n", s && *s ? "******** (set)" : "");
+            break;
+        }
+        case CFG_DBURL: {
+            char red[1024];
+            config_redact_url(cfg->database_url, red, sizeof(red));
+            fprintf(out, "%s\n", red);
             break;
         }
         case CFG_INT:

@@ -57,6 +57,19 @@ typedef struct {
     long long password_reset_expire_minutes;
     long long email_verification_expire_minutes;
     long long task_retention_days;
+    /* database and background jobs */
+    char *database_url; /* DATABASE_URL, or built from POSTGRES_*, or SQLite in DATA_DIR */
+    char *postgres_server;
+    char *postgres_user;
+    char *postgres_password;
+    char *postgres_db;
+    long long postgres_port;
+    long long db_statement_timeout_ms;
+    long long embedded_workers;
+    long long worker_concurrency;
+    long long job_poll_interval_ms;
+    long long job_lease_timeout_ms;
+    long long job_retry_base_ms;
     /* mail */
     char *smtp_host;
     /* testing */
@@ -89,6 +102,9 @@ int config_parse_duration_ms(const char *s, long long *out);
 
 /* Checks a SECRET_KEY candidate; on refusal returns IA_ERR_INVALID and sets *why. */
 int config_check_secret(const char *s, const char **why);
+
+/* Copies url with its password replaced by "****", for logs and `config check`. */
+void config_redact_url(const char *url, char *out, size_t outlen);
 
 /* Validates and normalises an origin ("https://app.example.com[:port]", no path) into out. */
 int config_parse_origin(const char *s, char *out, size_t outlen);

@@ -47,6 +47,9 @@ struct http_server {
     pthread_mutex_t lock;
     pthread_cond_t idle;
     int port;
+    void (*thread_init)(void *ctx);
+    void (*thread_fini)(void *ctx);
+    void *thread_ctx;
 };
 
 typedef enum { ST_HEADERS, ST_BODY, ST_QUEUED, ST_READY, ST_SENT } req_state;
@@ -718,8 +721,8 @@ int http_server_start(http_server *s)
     int rc = bind_address(cfg, &ss, &ipv6);
     if (rc != IA_OK)
         return rc;
-    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, NULL, NULL, NULL,
-                     &s->pool);
+    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, s->thread_init,
+                     s->thread_fini, s->thread_ctx, &s->pool);
     if (rc != IA_OK)
         return rc;
     unsigned flags =
@@ -758,6 +761,14 @@ int http_server_start(http_server *s)
     return IA_OK;
 }
 
+void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void (*fini)(void *ctx),
+                                  void *ctx)
+{
+    s->thread_init = init;
+    s->thread_fini = fini;
+    s->thread_ctx = ctx;
+}
+
 int http_server_port(const http_server *s)
 {
     return s->port;
@@ -778,11 +789,7 @@ int http_server_drain(http_server *s, int64_t timeout_ms)
         if (left <= 0)
             break;
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t wait = left < 100 ? left : 100;
-        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-        ts.tv_sec += (time_t)(wait / 1000) + ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
+        ia_timespec_after(left < 100 ? left : 100, &ts);
         pthread_cond_timedwait(&s->idle, &s->lock, &ts);
     }
     pthread_mutex_unlock(&s->lock);

@@ -5,7 +5,17 @@ temporary directory (so no `.env` from the repository is read) with a minimal en
 random SECRET_KEY and PORT=0; the port is taken from the JSON "listening" log line. All servers
 and command-line processes started here are stopped at fixture teardown, also when a test fails.
 
+Databases: IA_TEST_ENGINE=sqlite (default) or postgres. Every server gets a fresh database: with
+sqlite the default file in its own DATA_DIR (no DATABASE_URL); with postgres a new database
+ia_test_<random> created through TEST_POSTGRES_URL, passed as DATABASE_URL and dropped at
+teardown. Servers start with helpers.SERVE_ARGS (`serve --migrate`; IA_SERVE_ARGS overrides);
+make_server(migrate=False) starts plain `serve`. run_cli runs exactly the arguments it is given.
+
 Run with Debian's interpreter:  /usr/bin/python3 -m pytest -q tests/integration
+Against PostgreSQL:
+    scripts/services.sh start && eval "$(scripts/services.sh env)"
+    IA_TEST_ENGINE=postgres /usr/bin/python3 -m pytest -q tests/integration
+    scripts/services.sh stop
 """
 
 import json
@@ -15,10 +25,22 @@ import signal
 import subprocess
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import httpx
 import pytest
+
+from helpers import (
+    PLAIN_SERVE_ARGS,
+    SERVE_ARGS,
+    PgControl,
+    create_pg_database,
+    drop_pg_database,
+    engine_from_env,
+    redact_url,
+    sql,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0  # seconds until "listening" + GET /health == 200 (generous for ASan builds)
@@ -75,7 +97,7 @@ class ServerStartError(AssertionError):
 class Server:
     """One `interviewace serve` child process with its captured stdout (JSON log) and stderr."""
 
-    def __init__(self, binary: Path, workdir: Path, env: dict, args=("serve",)):
+    def __init__(self, binary: Path, workdir: Path, env: dict, args=SERVE_ARGS):
         self.binary = Path(binary)
         self.workdir = Path(workdir)
         self.env = dict(env)
@@ -222,6 +244,22 @@ class Server:
         return self.proc.pid
 
     @property
+    def database_url(self) -> str:
+        """The server's DATABASE_URL; without one, the default SQLite file in its DATA_DIR
+        (as an absolute sqlite:/// URL, usable with helpers.sql)."""
+        url = self.env.get("DATABASE_URL")
+        if url:
+            return url
+        data_dir = Path(self.env.get("DATA_DIR", "./data"))
+        if not data_dir.is_absolute():
+            data_dir = self.workdir / data_dir
+        return "sqlite:///" + str(data_dir / "interviewace.db")
+
+    def sql(self, query):
+        """helpers.sql against this server's database."""
+        return sql(self.database_url, query, cwd=self.workdir)
+
+    @property
     def stderr(self) -> str:
         with self._cond:
             return "".join(self._stderr)
@@ -286,16 +324,55 @@ def _teardown(servers) -> None:
         pytest.fail("\n\n".join(problems), pytrace=False)
 
 
+class Databases:
+    """Fresh databases of one engine for one fixture scope; close() drops those it created."""
+
+    def __init__(self, engine, tmp_path_factory):
+        self.engine = engine
+        self.tmp = tmp_path_factory
+        self.admin_url = os.environ.get("TEST_POSTGRES_URL", "")
+        self.created = []
+
+    def new(self) -> str:
+        """A URL to a new, empty database: sqlite:////<tmp>/test.db or postgresql://…/ia_test_…"""
+        if self.engine == "sqlite":
+            return "sqlite:///" + str(self.tmp.mktemp("db") / "test.db")
+        url = create_pg_database(self.admin_url)
+        self.created.append(url)
+        return url
+
+    def for_server(self):
+        """DATABASE_URL for a new server: None (the default file in its DATA_DIR) with sqlite."""
+        return None if self.engine == "sqlite" else self.new()
+
+    def close(self) -> None:
+        while self.created:
+            url = self.created.pop()
+            try:
+                drop_pg_database(self.admin_url, url)
+            except Exception as exc:  # a stopped cluster must not hide the test's own failure
+                warnings.warn(f"could not drop test database {redact_url(url)}: {exc}")
+
+
 class _Factory:
-    def __init__(self, binary, tmp_path_factory, prefix):
+    def __init__(self, binary, tmp_path_factory, prefix, engine):
         self.binary = binary
         self.tmp = tmp_path_factory
         self.prefix = prefix
         self.servers = []
+        self.databases = Databases(engine, tmp_path_factory)
 
-    def __call__(self, files=None, args=("serve",), **env) -> Server:
+    def __call__(self, files=None, args=None, migrate=True, **env) -> Server:
         """Starts a server. `files` = {name: text} written into its working directory first;
-        keyword arguments in UPPER case are environment overrides (None removes the variable)."""
+        keyword arguments in UPPER case are environment overrides (None removes the variable).
+        The command is SERVE_ARGS (`serve --migrate`), or `serve` alone with migrate=False, or
+        exactly `args`. Without a DATABASE_URL override the server gets a fresh database."""
+        if args is None:
+            args = SERVE_ARGS if migrate else PLAIN_SERVE_ARGS
+        if "DATABASE_URL" not in env:
+            url = self.databases.for_server()
+            if url is not None:
+                env["DATABASE_URL"] = url
         workdir = self.tmp.mktemp(self.prefix)
         srv = Server(self.binary, workdir, server_env(workdir, env), args=args)
         self.servers.append(srv)
@@ -307,6 +384,79 @@ class _Factory:
             srv.stop(sig=signal.SIGKILL, timeout=5, _by="start-failure")
             raise
         return srv
+
+    def close(self) -> None:
+        try:
+            _teardown(self.servers)
+        finally:
+            self.databases.close()
+
+
+def pytest_report_header(config):
+    try:
+        engine = engine_from_env()
+    except ValueError as exc:
+        return f"interviewace: {exc}"
+    where = ""
+    if engine == "postgres":
+        where = f" ({redact_url(os.environ.get('TEST_POSTGRES_URL', 'TEST_POSTGRES_URL not set'))})"
+    return f"interviewace: engine {engine}{where}; servers run `{' '.join(SERVE_ARGS)}`"
+
+
+def pytest_sessionstart(session):
+    """A wrong engine setting stops the run before any test (rather than in the first test that
+    starts a server)."""
+    _check_engine()
+
+
+def _check_engine() -> str:
+    try:
+        name = engine_from_env()
+    except ValueError as exc:
+        pytest.exit(str(exc), returncode=1)
+    if name == "postgres":
+        admin = os.environ.get("TEST_POSTGRES_URL")
+        if not admin:
+            pytest.exit(
+                "IA_TEST_ENGINE=postgres needs TEST_POSTGRES_URL (the admin URL of a test cluster):\n"
+                '  scripts/services.sh start && eval "$(scripts/services.sh env)"',
+                returncode=1,
+            )
+        try:
+            sql(admin, "SELECT 1")
+        except Exception as exc:
+            pytest.exit(f"cannot reach TEST_POSTGRES_URL={redact_url(admin)}: {exc}", returncode=1)
+    return name
+
+
+@pytest.fixture(scope="session")
+def engine() -> str:
+    """The database engine under test: IA_TEST_ENGINE = sqlite (default) or postgres."""
+    return engine_from_env()
+
+
+@pytest.fixture
+def database_url(engine, tmp_path_factory):
+    """A URL to a fresh, empty database for CLI tests (sqlite:////<tmp>/test.db, or a new
+    PostgreSQL database dropped at teardown)."""
+    dbs = Databases(engine, tmp_path_factory)
+    yield dbs.new()
+    dbs.close()
+
+
+@pytest.fixture
+def pg_control(engine):
+    """PgControl for the test cluster (stop()/start() with pg_ctl -w, as its owner); postgres
+    only. A cluster the test left stopped is started again at teardown."""
+    if engine != "postgres":
+        pytest.skip("postgres only")
+    try:
+        ctl = PgControl.from_env()
+    except AssertionError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield ctl
+    if not ctl.running():
+        ctl.start()
 
 
 @pytest.fixture(scope="session")
@@ -322,28 +472,29 @@ def binary() -> Path:
 
 
 @pytest.fixture
-def make_server(binary, tmp_path_factory):
-    """Factory: make_server(**env_overrides) -> a started Server, stopped at teardown."""
-    factory = _Factory(binary, tmp_path_factory, "srv")
+def make_server(binary, tmp_path_factory, engine):
+    """Factory: make_server(files=None, args=None, migrate=True, **env_overrides) -> a started
+    Server with a fresh database, stopped (and its database dropped) at teardown."""
+    factory = _Factory(binary, tmp_path_factory, "srv", engine)
     yield factory
-    _teardown(factory.servers)
+    factory.close()
 
 
 @pytest.fixture(scope="module")
-def module_server(binary, tmp_path_factory):
+def module_server(binary, tmp_path_factory, engine):
     """Like make_server, for servers shared by the tests of one module."""
-    factory = _Factory(binary, tmp_path_factory, "modsrv")
+    factory = _Factory(binary, tmp_path_factory, "modsrv", engine)
     yield factory
-    _teardown(factory.servers)
+    factory.close()
 
 
 @pytest.fixture(scope="session")
-def server(binary, tmp_path_factory):
+def server(binary, tmp_path_factory, engine):
     """One server with the default test settings, shared by the read-only tests."""
-    factory = _Factory(binary, tmp_path_factory, "session-srv")
+    factory = _Factory(binary, tmp_path_factory, "session-srv", engine)
     srv = factory()
     yield srv
-    _teardown(factory.servers)
+    factory.close()
 
 
 @pytest.fixture
@@ -353,7 +504,9 @@ def api(server) -> httpx.Client:
 
 def run_cli(args, env=None, cwd=None, input=None, timeout=CLI_TIMEOUT, binary=None):
     """Runs `interviewace <args>` with a minimal environment (PATH + env; None removes) and
-    returns the CompletedProcess (text stdout/stderr). The default cwd is a fresh temp dir."""
+    returns the CompletedProcess (text stdout/stderr). The default cwd is a fresh temp dir.
+    The arguments are used as given: ["serve"] is plain serve, [*SERVE_ARGS] migrates first;
+    pass DATABASE_URL (the database_url fixture) in env for a fresh database of the engine."""
     if cwd is None:
         import tempfile
 

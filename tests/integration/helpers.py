@@ -1,9 +1,16 @@
 """Small helpers shared by the integration tests: contract constants, raw HTTP over a socket,
-a Prometheus text parser and polling."""
+a Prometheus text parser, polling, and database access (engines, fresh databases, SQL)."""
 
+import os
+import pwd
 import re
+import secrets
+import shutil
 import socket
+import sqlite3
+import subprocess
 import time
+import urllib.parse
 
 VERSION = "0.1.0"
 
@@ -194,3 +201,187 @@ def get_metrics(client):
     r = client.get("/metrics")
     assert r.status_code == 200, r.text
     return Metrics(r.text)
+
+
+# ---- databases -----------------------------------------------------------------------------
+#
+# IA_TEST_ENGINE=sqlite (default) or postgres picks the engine of every server the harness
+# starts; postgres needs TEST_POSTGRES_URL, the admin URL of a throw-away cluster:
+#     scripts/services.sh start && eval "$(scripts/services.sh env)"
+
+ENGINES = ("sqlite", "postgres")
+
+# How the harness starts a server: applying pending migrations first. IA_SERVE_ARGS overrides
+# it (e.g. IA_SERVE_ARGS=serve for a binary without --migrate). PLAIN_SERVE_ARGS is `serve`
+# alone, which refuses to start on a schema that is behind.
+SERVE_ARGS = tuple(os.environ.get("IA_SERVE_ARGS", "serve --migrate").split())
+PLAIN_SERVE_ARGS = ("serve",)
+
+SQL_TIMEOUT = 30.0
+_FIELD_SEP, _RECORD_SEP, _NULL = "\x1f", "\x1e", "\x1d"  # psql output, never in test data
+
+
+def engine_from_env() -> str:
+    engine = os.environ.get("IA_TEST_ENGINE", "sqlite").strip() or "sqlite"
+    if engine not in ENGINES:
+        raise ValueError(f"IA_TEST_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
+def psql_path() -> str:
+    """psql from TEST_PG_BIN when set (the cluster's own version), else from PATH."""
+    bin_dir = os.environ.get("TEST_PG_BIN")
+    if bin_dir and os.access(os.path.join(bin_dir, "psql"), os.X_OK):
+        return os.path.join(bin_dir, "psql")
+    found = shutil.which("psql")
+    if not found:
+        raise AssertionError("psql not found (install postgresql-client: scripts/install-deps.sh)")
+    return found
+
+
+def _psql(url, query, timeout=SQL_TIMEOUT):
+    env = dict(os.environ, PGCONNECT_TIMEOUT="10")
+    for name in ("PGSERVICE", "PGOPTIONS", "PGDATABASE", "PGUSER", "PGHOST", "PGPORT"):
+        env.pop(name, None)
+    p = subprocess.run(
+        [psql_path(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", _FIELD_SEP, "-R", _RECORD_SEP,
+         "-P", "null=" + _NULL, "-d", url, "-c", query],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=timeout,
+    )
+    if p.returncode != 0:
+        raise AssertionError(f"psql failed ({p.returncode}) on {redact_url(url)}: {query!r}\n{p.stderr.strip()}")
+    return p.stdout
+
+
+def sqlite_path(url, cwd=None) -> str:
+    """The file of a sqlite:/// URL ('sqlite:///rel.db' is relative to cwd, default the current
+    directory; 'sqlite:////abs.db' is absolute)."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"not a sqlite:/// URL: {url!r}")
+    path = urllib.parse.unquote(url[len("sqlite:///"):].split("?", 1)[0])
+    return path if os.path.isabs(path) else os.path.join(cwd or os.getcwd(), path)
+
+
+def sql(url, query, cwd=None):
+    """Runs one SQL statement against a test database and returns its rows as a list of tuples.
+
+    Values are text on both engines, as psql prints them (NULL is None; SQLite integers and
+    floats are str()-ed, blobs rendered as '\\x<hex>' like bytea), so that one assertion holds
+    for both: sql(url, "SELECT count(*) FROM users") == [("1",)]. Booleans differ by schema
+    (PostgreSQL 't'/'f', SQLite '1'/'0'). PostgreSQL runs through `psql` (autocommit); SQLite
+    through Python's sqlite3 on an existing file only (never creates one)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        out = _psql(url, query)
+        if out == "":
+            return []
+        out = out[:-1] if out.endswith("\n") else out
+        return [tuple(None if v == _NULL else v for v in rec.split(_FIELD_SEP)) for rec in out.split(_RECORD_SEP)]
+    path = sqlite_path(url, cwd)
+    if not os.path.exists(path):
+        raise AssertionError(f"no SQLite database at {path}")
+    conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=10, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        rows = conn.execute(query).fetchall()
+    finally:
+        conn.close()
+    return [tuple(_sqlite_text(v) for v in row) for row in rows]
+
+
+def _sqlite_text(value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\x" + bytes(value).hex()
+    return str(value)
+
+
+def redact_url(url) -> str:
+    """The URL with any password replaced by '***' (for messages)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def pg_database_url(admin_url, name) -> str:
+    """admin_url with its database replaced by name."""
+    parts = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def pg_database_name(url) -> str:
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+
+
+_file_copy = {}  # admin URL -> whether the server knows CREATE DATABASE ... STRATEGY (15+)
+
+
+def create_pg_database(admin_url) -> str:
+    """CREATE DATABASE ia_test_<random> through admin_url; returns its URL."""
+    if admin_url not in _file_copy:
+        _file_copy[admin_url] = int(_psql(admin_url, "SHOW server_version_num").strip()) >= 150000
+    name = "ia_test_" + secrets.token_hex(6)
+    # FILE_COPY: much faster than the default WAL_LOG on the wal_level=minimal test cluster.
+    strategy = " STRATEGY = FILE_COPY" if _file_copy[admin_url] else ""
+    _psql(admin_url, f'CREATE DATABASE "{name}"{strategy}')
+    return pg_database_url(admin_url, name)
+
+
+def drop_pg_database(admin_url, url) -> None:
+    """DROP DATABASE (closing any connection still open to it)."""
+    name = pg_database_name(url)
+    assert re.fullmatch(r"ia_test_[0-9a-f]+", name), f"refusing to drop {name!r}: not a test database"
+    _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class PgControl:
+    """The throw-away PostgreSQL cluster of scripts/services.sh (TEST_PG_* variables): stop()
+    and start() it with pg_ctl as its owner (via runuser when running as root), waiting (-w)."""
+
+    def __init__(self, bin_dir, data_dir, ctl_user, port, log=None):
+        self.bin_dir = bin_dir
+        self.data_dir = data_dir
+        self.ctl_user = ctl_user
+        self.port = int(port)
+        self.log = log or os.path.join(os.path.dirname(data_dir.rstrip("/")), "postgres.log")
+
+    @classmethod
+    def from_env(cls) -> "PgControl":
+        names = ("TEST_PG_BIN", "TEST_PG_DATA", "TEST_PG_CTL_USER", "TEST_PG_PORT")
+        missing = [n for n in names if not os.environ.get(n)]
+        if missing:
+            raise AssertionError(
+                f"{', '.join(missing)} not set: start the cluster with scripts/services.sh start and "
+                'eval "$(scripts/services.sh env)"'
+            )
+        return cls(*(os.environ[n] for n in names), log=os.environ.get("TEST_PG_LOG"))
+
+    def _command(self, *args):
+        cmd = [os.path.join(self.bin_dir, "pg_ctl"), "-D", self.data_dir, *args]
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        if me == self.ctl_user:
+            return cmd
+        if os.geteuid() == 0:
+            return ["runuser", "-u", self.ctl_user, "--", *cmd]
+        raise AssertionError(f"cannot run pg_ctl as {self.ctl_user!r} (running as {me!r}, not root)")
+
+    def _run(self, *args, timeout=90):
+        # pg_ctl -l sends the server's output to the log, so the pipes close when pg_ctl exits.
+        return subprocess.run(self._command(*args), cwd="/", stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def running(self) -> bool:
+        return self._run("status").returncode == 0
+
+    def stop(self, mode="fast") -> None:
+        p = self._run("-w", "-t", "60", "stop", "-m", mode)
+        if p.returncode != 0:
+            raise AssertionError(f"pg_ctl stop failed ({p.returncode}): {p.stderr.strip()}")
+
+    def start(self) -> None:
+        p = self._run("-w", "-t", "60", "-l", self.log, "start")
+        if p.returncode != 0:
+            raise AssertionError(f"pg_ctl start failed ({p.returncode}): {p.stderr.strip()}\n"
+                                 f"log: {self.log}")

@@ -7,7 +7,10 @@ import pytest
 
 from helpers import TIMESTAMP_RE, connect, VERSION, assert_error, get_metrics, positive_int, wait_for
 
-READY_BODY = {"status": "ready", "checks": {"storage": "ok", "redis": "disabled", "llm_provider": "offline"}}
+READY_BODY = {
+    "status": "ready",
+    "checks": {"database": "ok", "redis": "disabled", "storage": "ok", "llm_provider": "offline"},
+}
 
 CONTRACT_METRICS = [
     "interviewace_build_info",

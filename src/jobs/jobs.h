@@ -1,0 +1,70 @@
+/* Durable background jobs (DESIGN.md "Background jobs"): kinds of work with their handlers,
+ * enqueueing inside the caller's transaction, and the workers that run them. A handler gets a
+ * job_ctx with its own database connection and arena; it returns IA_OK with a result, or an
+ * error (retried with jittered exponential backoff until max_attempts, then FAILURE, when the
+ * kind's on_failure effect runs). Handlers must be idempotent: a job can run again after a
+ * worker dies. */
+#ifndef IA_JOBS_JOBS_H
+#define IA_JOBS_JOBS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "db/db.h"
+
+typedef struct {
+    db *db;
+    arena *arena;
+    const ia_config *cfg;
+    void *app;
+    const char *id;
+    const char *kind;
+    const char *user_id;
+    const char *owner; /* the lease owner, for logs */
+    json_t *payload;   /* borrowed: an object */
+    int attempt;       /* 1 for the first run */
+    int max_attempts;
+    json_t *result;  /* set by the handler on success (reference owned by the context) */
+    char error[512]; /* set by the handler on failure: a readable reason */
+    bool permanent;  /* set by the handler when retrying cannot help */
+} job_ctx;
+
+typedef int (*job_fn)(job_ctx *ctx);
+typedef void (*job_failed_fn)(job_ctx *ctx);
+
+typedef struct {
+    const char *kind;
+    job_fn run;
+    job_failed_fn on_failure; /* may be NULL */
+    int max_attempts;
+} job_kind;
+
+/* Registers kinds (the array must outlive the process); call before starting workers. */
+int jobs_register(const job_kind *kinds, size_t n);
+
+/* Queues a job of kind for user_id (NULL for system work) with payload (borrowed). Call it
+ * inside the transaction that creates the row the job belongs to, and call jobs_wake() after
+ * that transaction commits. id receives the new job id. */
+int jobs_enqueue(db *d, const char *kind, json_t *payload, const char *user_id, char id[37]);
+
+/* Wakes idle workers of this process (PostgreSQL also wakes other processes by NOTIFY). */
+void jobs_wake(void);
+
+/* The delay before attempt number `attempt + 1`, after `attempt` failures: base * 2^(n-1),
+ * at most 10 minutes, jittered to between half and all of that. */
+int64_t jobs_backoff_ms(int64_t base_ms, int attempt, uint32_t random);
+
+typedef struct job_runtime job_runtime;
+
+/* Starts `threads` workers and the scheduler (heartbeats, lease reclaim, periodic
+ * maintenance that runs once per cluster, queue metrics). */
+int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out);
+
+/* Stops claiming, waits up to timeout_ms for running jobs, releases the rest for another
+ * worker, and frees the runtime when every thread has stopped. */
+void jobs_stop(job_runtime *rt, int64_t timeout_ms);
+
+#endif
