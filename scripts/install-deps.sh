@@ -8,7 +8,8 @@ PACKAGES=(
   # build
   build-essential pkg-config meson ninja-build
   # libraries
-  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+  libmicrohttpd-dev libjansson-dev libsodium-dev libjwt-dev libcrypt-dev libsqlite3-dev libpq-dev
+  libcurl4-openssl-dev
   # services the integration tests start on loopback (scripts/services.sh)
   postgresql
   # tests and lint

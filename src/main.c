@@ -8,9 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "api/api.h"
+#include "auth/password.h"
+#include "http/validate.h"
+#include "store/users_store.h"
 #include "core/config.h"
 #include "core/env.h"
 #include "core/errors.h"
@@ -21,6 +25,7 @@
 #include "db/migrate.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
+#include "mail/mail.h"
 #include "obs/metrics.h"
 
 #define EXIT_USAGE       2
@@ -36,6 +41,7 @@ static const char usage_main[] =
     "  serve          Run the HTTP service (API and web app)\n"
     "  migrate        Apply pending database migrations ('migrate status' lists them)\n"
     "  worker         Run background job workers (WORKER_CONCURRENCY threads)\n"
+    "  user           Create an account or change a role (user create | user set-role)\n"
     "  config check   Validate the configuration and print it, secrets masked\n"
     "  version        Print the version\n"
     "\n"
@@ -68,6 +74,15 @@ static const char usage_worker[] =
     "Runs WORKER_CONCURRENCY threads that claim and run background jobs, and the scheduler of\n"
     "periodic maintenance, until SIGTERM or SIGINT. On a stop signal it claims nothing more,\n"
     "lets running jobs finish for up to SHUTDOWN_TIMEOUT and hands the rest back to the queue.\n";
+
+static const char usage_user[] =
+    "Usage: interviewace [--env-file PATH] user create --email E [--name \"Full Name\"] [--admin]\n"
+    "       interviewace [--env-file PATH] user set-role --email E --role user|admin\n"
+    "\n"
+    "create    Creates an active, verified account (an administrator with --admin). The\n"
+    "          password is read from standard input when it is not a terminal, else asked\n"
+    "          for without echo; it must meet the password policy.\n"
+    "set-role  Changes the role of an existing account.\n";
 
 static const char usage_migrate[] =
     "Usage: interviewace [--env-file PATH] migrate [status]\n"
@@ -198,10 +213,38 @@ static int cmd_config(int argc, char **argv, const char *env_path)
     return 0;
 }
 
+/* Creates DATA_DIR (and its parents) when missing. */
+static int ensure_dir(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof(buf))
+        return IA_ERR_INVALID;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+            return IA_ERR_IO;
+        buf[i] = saved;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return IA_ERR_IO;
+    return IA_OK;
+}
+
 /* Opens the database named by the configuration, printing why when it cannot. */
 static int open_db(const ia_config *cfg, db **out)
 {
     char err[512];
+    if (ensure_dir(cfg->data_dir) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot create DATA_DIR %s: %s\n", cfg->data_dir,
+                strerror(errno));
+        return 1;
+    }
     if (db_open(cfg->database_url, (int)cfg->db_statement_timeout_ms, out, err, sizeof(err)) !=
         IA_OK) {
         fprintf(stderr, "interviewace: %s\n", err);
@@ -281,29 +324,6 @@ static int cmd_migrate(int argc, char **argv, const char *env_path)
     return rc;
 }
 
-/* Creates DATA_DIR (and its parents) when missing. */
-static int ensure_dir(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof(buf))
-        return IA_ERR_INVALID;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char saved = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0750) != 0 && errno != EEXIST)
-            return IA_ERR_IO;
-        buf[i] = saved;
-    }
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-        return IA_ERR_IO;
-    return IA_OK;
-}
-
 /* Opens the database, applies migrations when asked, and refuses a schema that is behind. */
 static int prepare_database(const ia_config *cfg, bool migrate)
 {
@@ -364,6 +384,152 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     return 0;
 }
 
+/* Reads a password: from standard input when it is not a terminal, else from a prompt with
+ * echo off. Returns IA_OK with the trailing newline removed. */
+static int read_password(char *buf, size_t len)
+{
+    bool tty = isatty(STDIN_FILENO);
+    struct termios old, quiet;
+    if (tty) {
+        fprintf(stderr, "Password: ");
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *got = fgets(buf, (int)len, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    if (got == NULL)
+        return IA_ERR_INVALID;
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    return IA_OK;
+}
+
+/* interviewace user create | set-role: the way to the first administrator. */
+static int cmd_user(int argc, char **argv, const char *env_path)
+{
+    if (argc == 0 || is_help(argv[0])) {
+        fputs(usage_user, argc == 0 ? stderr : stdout);
+        return argc == 0 ? EXIT_USAGE : 0;
+    }
+    bool create = strcmp(argv[0], "create") == 0;
+    if (!create && strcmp(argv[0], "set-role") != 0)
+        return usage_error("unknown user subcommand", argv[0]);
+    const char *email = NULL, *name = NULL, *role = NULL;
+    bool admin = false;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_user, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--email") == 0 && i + 1 < argc)
+            email = argv[++i];
+        else if (create && strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+            name = argv[++i];
+        else if (create && strcmp(argv[i], "--admin") == 0)
+            admin = true;
+        else if (!create && strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+            role = argv[++i];
+        else
+            return usage_error("unknown or incomplete option", argv[i]);
+    }
+    if (email == NULL)
+        return usage_error("--email is required", NULL);
+    if (!create && (role == NULL || (strcmp(role, "user") != 0 && strcmp(role, "admin") != 0)))
+        return usage_error("--role must be user or admin", NULL);
+    char lower[256];
+    size_t n = strlen(email);
+    if (n >= sizeof(lower) || !validate_email(email)) {
+        fprintf(stderr, "interviewace: '%s' is not a valid email address\n", email);
+        return 1;
+    }
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
+    if (name != NULL && (validate_utf8_length(name) < 1 || validate_utf8_length(name) > 100)) {
+        fprintf(stderr, "interviewace: --name must be 1 to 100 characters\n");
+        return 1;
+    }
+    ia_config cfg;
+    int rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    rc = prepare_database(&cfg, false);
+    db *d = NULL;
+    if (rc == 0)
+        rc = open_db(&cfg, &d);
+    int64_t now = ia_now_ms();
+    if (rc == 0 && create) {
+        char pw[1024], hash[PASSWORD_HASH_MAX];
+        unsigned broken = 0;
+        if (read_password(pw, sizeof(pw)) != IA_OK) {
+            fprintf(stderr, "interviewace: no password given\n");
+            rc = 1;
+        } else if ((broken = password_policy(pw)) != 0) {
+            json_t *items = json_array();
+            password_policy_items(broken, "password", items);
+            fprintf(stderr, "interviewace: the password does not meet the policy:\n");
+            for (size_t k = 0; k < json_array_size(items); k++)
+                fprintf(stderr, "  - %s\n",
+                        json_string_value(json_object_get(json_array_get(items, k), "msg")));
+            json_decref(items);
+            rc = 1;
+        } else if (password_hash(pw, (int)cfg.password_hash_cost, hash) != IA_OK) {
+            fprintf(stderr, "interviewace: cannot hash the password\n");
+            rc = 1;
+        } else {
+            char id[IA_UUID_LEN];
+            ia_uuid_v7(now, id);
+            user_row u = { .id = id,
+                           .email = lower,
+                           .full_name = name ? name : lower,
+                           .password_hash = hash,
+                           .role = admin ? "admin" : "user",
+                           .is_active = true,
+                           .is_email_verified = true,
+                           .created_at = now };
+            int src = db_begin(d);
+            if (src == IA_OK)
+                src = users_store_insert(d, &u);
+            if (src == IA_OK)
+                src = users_store_add_password_history(d, id, hash, now);
+            if (src == IA_OK)
+                src = db_commit(d);
+            else
+                db_rollback(d);
+            if (src == IA_ERR_CONFLICT)
+                fprintf(stderr, "interviewace: an account with email %s already exists\n", lower);
+            else if (src != IA_OK)
+                fprintf(stderr, "interviewace: cannot create the account: %s\n", ia_strerror(src));
+            else
+                printf("Created %s %s (%s)\n", admin ? "administrator" : "user", lower, id);
+            rc = src == IA_OK ? 0 : 1;
+        }
+        sodium_memzero(pw, sizeof(pw));
+    } else if (rc == 0) {
+        arena *a = arena_create(64 * 1024);
+        user_row *u = NULL;
+        int src = a ? users_store_by_email(d, a, lower, &u) : IA_ERR_NOMEM;
+        if (src == IA_OK)
+            src = users_store_set_role(d, u->id, role, now);
+        if (src == IA_NOT_FOUND)
+            fprintf(stderr, "interviewace: no account with email %s\n", lower);
+        else if (src != IA_OK)
+            fprintf(stderr, "interviewace: cannot change the role: %s\n", ia_strerror(src));
+        else
+            printf("%s is now %s\n", lower, role);
+        arena_destroy(a);
+        rc = src == IA_OK ? 0 : 1;
+    }
+    db_close(d);
+    config_free(&cfg);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv, const char *env_path)
 {
     bool migrate = false;
@@ -406,6 +572,8 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
         goto out;
     if (api_register(srv, &app) != IA_OK)
         goto out;
+    if (mail_start(&cfg) != IA_OK)
+        goto out;
     if (http_server_start(srv) != IA_OK)
         goto out;
     if (cfg.embedded_workers > 0 && jobs_start(&cfg, &app, (int)cfg.embedded_workers, &rt) != IA_OK)
@@ -421,9 +589,12 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     int64_t left = deadline - ia_mono_ms();
     jobs_stop(rt, left > 0 ? left : 0);
     rt = NULL;
+    left = deadline - ia_mono_ms();
+    mail_stop(left > 1000 ? left : 1000);
     exit_code = 0;
 out:
     jobs_stop(rt, 0);
+    mail_stop(0);
     http_server_destroy(srv);
     log_info("main", "stopped");
     config_free(&cfg);
@@ -474,6 +645,8 @@ int main(int argc, char **argv)
         return cmd_migrate(rest, args, env_path);
     if (strcmp(cmd, "worker") == 0)
         return cmd_worker(rest, args, env_path);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(rest, args, env_path);
     if (strcmp(cmd, "config") == 0)
         return cmd_config(rest, args, env_path);
     if (strcmp(cmd, "version") == 0) {

@@ -42,7 +42,14 @@ int api_register_job_kinds(const ia_config *cfg)
 int api_register(http_server *s, ia_app *app)
 {
     http_server_set_thread_hooks(s, api_thread_init, api_thread_fini, app);
+    api_auth_install(s);
     int rc = http_server_add_routes(s, service_routes, service_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, auth_routes, auth_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, task_routes, task_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, admin_routes, admin_routes_count);
     if (rc != IA_OK)
         return rc;
     if (app->cfg->test_endpoints) {

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "store/users_store.h"
 
 typedef struct {
     const ia_config *cfg;
@@ -22,6 +23,12 @@ db *api_db(const http_req *req);
 void api_thread_init(void *app);
 void api_thread_fini(void *app);
 
+/* Installs the authentication hooks of src/api/auth.c on the server. */
+void api_auth_install(http_server *s);
+
+/* The authenticated user of a request on an AUTH_USER/AUTH_ADMIN route. */
+const user_row *api_current_user(const http_req *req);
+
 /* Registers every job kind the configuration enables (serve and worker both call it). */
 int api_register_job_kinds(const ia_config *cfg);
 
@@ -31,6 +38,12 @@ int api_register(http_server *s, ia_app *app);
 /* Route tables, one per resource file. */
 extern const http_route service_routes[];
 extern const size_t service_routes_count;
+extern const http_route auth_routes[];
+extern const size_t auth_routes_count;
+extern const http_route admin_routes[];
+extern const size_t admin_routes_count;
+extern const http_route task_routes[];
+extern const size_t task_routes_count;
 extern const http_route testing_routes[];
 extern const size_t testing_routes_count;
 int testing_register_job_kinds(void);

@@ -26,6 +26,7 @@ enum cfg_type {
     CFG_LOGFORMAT,
     CFG_DBURL,      /* sqlite:///... or postgresql://..., empty = derived */
     CFG_OPT_SECRET, /* text, empty allowed, never printed */
+    CFG_SMTP_TLS,   /* starttls | required | tls | none */
 };
 
 typedef struct {
@@ -98,6 +99,15 @@ static const cfg_spec specs[] = {
     { "JOB_LEASE_TIMEOUT", CFG_DURATION, "60s", 1000, 3600000, OFF(job_lease_timeout_ms), NULL },
     { "JOB_RETRY_BASE", CFG_DURATION, "2s", 10, 600000, OFF(job_retry_base_ms), NULL },
     { "SMTP_HOST", CFG_OPT_STR, "", 0, 0, OFF(smtp_host), NULL },
+    { "SMTP_PORT", CFG_INT, "587", 1, 65535, OFF(smtp_port), NULL },
+    { "SMTP_USER", CFG_OPT_STR, "", 0, 0, OFF(smtp_user), NULL },
+    { "SMTP_PASSWORD", CFG_OPT_SECRET, "", 0, 0, OFF(smtp_password), NULL },
+    { "SMTP_FROM", CFG_STR, "InterviewAce <no-reply@localhost>", 0, 0, OFF(smtp_from),
+      "a sender address such as InterviewAce <no-reply@example.com>" },
+    { "SMTP_TLS", CFG_SMTP_TLS, "starttls", 0, 0, OFF(smtp_tls),
+      "starttls (use it when the server offers it), required, tls (implicit, port 465) or none" },
+    { "SMTP_TIMEOUT", CFG_DURATION, "10s", 100, 300000, OFF(smtp_timeout_ms), NULL },
+    { "PASSWORD_HASH_COST", CFG_INT, "12", 4, 15, OFF(password_hash_cost), NULL },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 
@@ -421,6 +431,16 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
         return store_string(cfg, sp, v);
     case CFG_OPT_SECRET:
         return store_string(cfg, sp, v);
+    case CFG_SMTP_TLS: {
+        static const char *const names[] = { "starttls", "required", "tls", "none" };
+        for (long long k = 0; k < 4; k++)
+            if (strcasecmp(v, names[k]) == 0) {
+                *(long long *)(base + sp->offset) = k;
+                return IA_OK;
+            }
+        bad_value(err, errlen, sp, v, "not a TLS mode", sp->expect);
+        return IA_ERR_INVALID;
+    }
     case CFG_STR:
     case CFG_OPT_STR:
     case CFG_HOST: {
@@ -689,6 +709,11 @@ void config_print(const ia_config *cfg, FILE *out)
         case CFG_SECRET: {
             const char *s = *(char *const *)(base + sp->offset);
             fprintf(out, "******** (set, %zu bytes)\n", s ? strlen(s) : 0);
+            break;
+        }
+        case CFG_SMTP_TLS: {
+            static const char *const names[] = { "starttls", "required", "tls", "none" };
+            fprintf(out, "%s\n", names[*(const long long *)(base + sp->offset)]);
             break;
         }
         case CFG_OPT_SECRET: {

@@ -72,9 +72,18 @@ typedef struct {
     long long job_retry_base_ms;
     /* mail */
     char *smtp_host;
+    long long smtp_port;
+    char *smtp_user;
+    char *smtp_password;
+    char *smtp_from;
+    long long smtp_tls; /* SMTP_TLS_* */
+    long long smtp_timeout_ms;
+    long long password_hash_cost;
     /* testing */
     bool test_endpoints;
 } ia_config;
+
+enum { SMTP_TLS_STARTTLS = 0, SMTP_TLS_REQUIRED = 1, SMTP_TLS_IMPLICIT = 2, SMTP_TLS_NONE = 3 };
 
 typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
 

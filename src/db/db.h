@@ -26,8 +26,13 @@ typedef struct {
     double d;
 } db_param;
 
-#define DB_NULL    ((db_param){ DB_P_NULL, NULL, 0, 0 })
-#define DB_TEXT(v) ((db_param){ (v) ? DB_P_TEXT : DB_P_NULL, (v), 0, 0 })
+#define DB_NULL ((db_param){ DB_P_NULL, NULL, 0, 0 })
+/* Text; a NULL pointer binds SQL NULL. */
+static inline db_param db_text(const char *v)
+{
+    return (db_param){ v ? DB_P_TEXT : DB_P_NULL, v, 0, 0 };
+}
+#define DB_TEXT(v) db_text(v)
 #define DB_INT(v)  ((db_param){ DB_P_INT, NULL, (long long)(v), 0 })
 #define DB_REAL(v) ((db_param){ DB_P_REAL, NULL, 0, (double)(v) })
 #define DB_BOOL(v) ((db_param){ DB_P_BOOL, NULL, (v) ? 1 : 0, 0 })

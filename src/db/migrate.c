@@ -84,9 +84,14 @@ static int load_migrations(db_engine engine, migration **out, size_t *n, char *e
     return IA_OK;
 }
 
+/* Creates schema_migrations when missing. Two PostgreSQL sessions creating it at once can
+ * collide on the catalog's unique index even with IF NOT EXISTS; the loser finds the table
+ * there on its second try. */
 static int ensure_table(db *d, char *err, size_t errlen)
 {
     int rc = db_exec(d, NULL, create_table, NULL, 0, NULL);
+    if (rc == IA_ERR_CONFLICT)
+        rc = db_exec(d, NULL, create_table, NULL, 0, NULL);
     if (rc != IA_OK)
         snprintf(err, errlen, "cannot create schema_migrations: %s", ia_strerror(rc));
     return rc;
@@ -249,21 +254,21 @@ int migrate_apply(db *d, int *applied, char *err, size_t errlen)
     *applied = 0;
     migration *list = NULL;
     size_t count = 0;
-    int rc = ensure_table(d, err, errlen);
-    if (rc == IA_OK)
-        rc = load_migrations(db_engine_of(d), &list, &count, err, errlen);
-    if (rc != IA_OK)
-        return rc;
     bool pg = db_engine_of(d) == DB_POSTGRES;
+    int rc = IA_OK;
+    /* On PostgreSQL everything, the bookkeeping table included, happens under the lock. */
     if (pg) {
         rc = db_exec(d, NULL, "SELECT pg_advisory_lock(" ADVISORY_LOCK_KEY ")", NULL, 0, NULL);
         if (rc != IA_OK) {
             snprintf(err, errlen, "cannot take the migration lock: %s", ia_strerror(rc));
-            free(list);
             return rc;
         }
     }
-    rc = verify_checksums(d, list, count, err, errlen);
+    rc = ensure_table(d, err, errlen);
+    if (rc == IA_OK)
+        rc = load_migrations(db_engine_of(d), &list, &count, err, errlen);
+    if (rc == IA_OK)
+        rc = verify_checksums(d, list, count, err, errlen);
     for (size_t i = 0; rc == IA_OK && i < count; i++) {
         bool did = false;
         rc = apply_one(d, &list[i], &did, err, errlen);

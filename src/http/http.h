@@ -31,6 +31,7 @@ enum {
 enum {
     HTTP_INLINE = 1u << 0,    /* cheap and non-blocking: answered on the I/O thread */
     HTTP_BODY_JSON = 1u << 1, /* takes a JSON body: size and content-type rules apply */
+    HTTP_BODY_FORM = 1u << 2, /* also accepts application/x-www-form-urlencoded */
 };
 
 /* Who may call a route; checked by the auth layer. */
@@ -95,6 +96,7 @@ struct http_req {
     const char *request_id;
     const char *client_ip;
     const char *user_id; /* set once authenticated, for logs */
+    void *auth;          /* the auth layer's state for this request */
     int64_t deadline_ms; /* monotonic deadline of this request */
     void *priv;          /* the server's own state */
 };
@@ -143,6 +145,18 @@ int http_validation_errors(http_res *res, json_t *items);
  * empty); otherwise writes the 422 (json_invalid or dict_type) to res and returns
  * IA_ERR_INVALID. The caller owns *out. */
 int http_body_json_object(http_req *req, http_res *res, json_t **out);
+
+/* True when the body is application/x-www-form-urlencoded. */
+bool http_body_is_form(const http_req *req);
+
+/* The decoded value of name in a form-encoded body (first occurrence), copied into the
+ * request's arena; NULL when absent. */
+const char *http_form_value(http_req *req, const char *name);
+
+/* Authentication hooks: early runs on the I/O thread before body checks (stateless token
+ * checks), late on the handler thread before the handler (database checks). Each returns IA_OK
+ * or writes a 401/403 into res. level is the route's AUTH_* value. */
+typedef int (*http_auth_fn)(http_req *req, http_res *res, unsigned level);
 
 /* True while the server is shutting down (readiness reports not ready). */
 bool http_draining(const http_req *req);

@@ -31,6 +31,64 @@ const char *http_param(const http_req *req, const char *name)
     return NULL;
 }
 
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes one form component ('+' is a space, %XX a byte) into the arena; NULL on a bad
+ * escape or a NUL byte. */
+static char *form_decode(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%') {
+            if (i + 2 >= n)
+                return NULL;
+            int hi = hexval(s[i + 1]);
+            int lo = hexval(s[i + 2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return NULL;
+            c = (char)(hi * 16 + lo);
+            i += 2;
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+const char *http_form_value(http_req *req, const char *name)
+{
+    if (req->body == NULL)
+        return NULL;
+    size_t nlen = strlen(name);
+    const char *p = req->body, *end = req->body + req->body_len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *pend = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(pend - p));
+        const char *kend = eq ? eq : pend;
+        char *key = form_decode(req->arena, p, (size_t)(kend - p));
+        if (key != NULL && strlen(key) == nlen && memcmp(key, name, nlen) == 0)
+            return eq ? form_decode(req->arena, eq + 1, (size_t)(pend - eq - 1)) : "";
+        p = amp ? amp + 1 : end;
+    }
+    return NULL;
+}
+
 int http_set_header(http_res *res, const char *name, const char *value)
 {
     if (res->nheaders >= HTTP_RES_HEADERS_MAX)

@@ -47,6 +47,8 @@ struct http_server {
     pthread_mutex_t lock;
     pthread_cond_t idle;
     int port;
+    http_auth_fn auth_early;
+    http_auth_fn auth_late;
     void (*thread_init)(void *ctx);
     void (*thread_fini)(void *ctx);
     void *thread_ctx;
@@ -348,6 +350,16 @@ static void run_handler(req_ctx *c)
         http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
         return;
     }
+    http_server *s = c->srv;
+    if (c->req.route->auth != AUTH_NONE && s->auth_late != NULL) {
+        int arc = s->auth_late(&c->req, &c->res, c->req.route->auth);
+        if (c->res.status != 0)
+            return;
+        if (arc != IA_OK) {
+            finish_handler(c, arc);
+            return;
+        }
+    }
     int rc = c->req.route->handler(&c->req, &c->res);
     finish_handler(c, rc);
 }
@@ -376,6 +388,23 @@ static bool is_json_type(const char *ct)
         return false;
     char n = ct[16];
     return n == '\0' || n == ';' || n == ' ' || n == '\t';
+}
+
+static bool is_form_type(const char *ct)
+{
+    if (ct == NULL)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return false;
+    char n = ct[33];
+    return n == '\0' || n == ';' || n == ' ' || n == '\t';
+}
+
+bool http_body_is_form(const http_req *req)
+{
+    return is_form_type(http_header(req, "Content-Type"));
 }
 
 /* First call for a request: everything decided from the request line and headers, in the
@@ -447,13 +476,27 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
             return;
     }
 
+    if (req->route->auth != AUTH_NONE) {
+        if (s->auth_early == NULL || s->auth_late == NULL) {
+            http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+            return;
+        }
+        if (s->auth_early(req, &c->res, req->route->auth) != IA_OK || c->res.status != 0) {
+            if (c->res.status == 0)
+                http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+            return;
+        }
+    }
+
     /* Body size and type, before any of the body is read. */
     if (length > cfg->max_json_body) {
         http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
         return;
     }
-    c->keep_body = (req->route->flags & HTTP_BODY_JSON) != 0;
-    if (c->keep_body && c->has_body && !is_json_type(http_header(req, "Content-Type"))) {
+    c->keep_body = (req->route->flags & (HTTP_BODY_JSON | HTTP_BODY_FORM)) != 0;
+    const char *ctype = http_header(req, "Content-Type");
+    bool form_ok = (req->route->flags & HTTP_BODY_FORM) && is_form_type(ctype);
+    if (c->keep_body && c->has_body && !is_json_type(ctype) && !form_ok) {
         http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
         return;
     }
@@ -461,6 +504,11 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         http_error(&c->res, 404, "NOT_FOUND", "Not Found");
         return;
     }
+    /* UUIDs match in any case (API.md §1.1); handlers see the canonical lower case. */
+    for (size_t i = 0; i < m.nparams; i++)
+        if (m.types[i] == 'u')
+            for (char *p = (char *)req->params[i]; *p; p++)
+                *p = (char)((*p >= 'A' && *p <= 'F') ? *p + 32 : *p);
     strbuf_init(&c->body, c->arena, (size_t)cfg->max_json_body);
     c->state = ST_BODY;
 }
@@ -767,6 +815,12 @@ void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void 
     s->thread_init = init;
     s->thread_fini = fini;
     s->thread_ctx = ctx;
+}
+
+void http_server_set_auth(http_server *s, http_auth_fn early, http_auth_fn late)
+{
+    s->auth_early = early;
+    s->auth_late = late;
 }
 
 int http_server_port(const http_server *s)

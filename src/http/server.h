@@ -22,6 +22,9 @@ int http_server_add_routes(http_server *s, const http_route *routes, size_t n);
 void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void (*fini)(void *ctx),
                                   void *ctx);
 
+/* Installs the authentication hooks for routes whose auth level is not AUTH_NONE. */
+void http_server_set_auth(http_server *s, http_auth_fn early, http_auth_fn late);
+
 /* Binds HOST:PORT, starts the I/O and handler threads and logs "listening". */
 int http_server_start(http_server *s);
 

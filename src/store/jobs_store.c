@@ -7,12 +7,8 @@
 const char *const job_statuses[JOB_STATUS_COUNT] = { "PENDING", "STARTED", "RETRY", "SUCCESS",
                                                      "FAILURE" };
 
-#define JOB_COLUMNS                                                                                \
-    "id, kind, payload, user_id, status, last_error, result, lease_owner, attempts, "              \
-    "max_attempts, run_at, lease_expires_at, created_at, updated_at, started_at, finished_at"
-
-/* Maps row r of a result with JOB_COLUMNS into a job_row. */
-static void job_from_row(const db_result *res, size_t r, job_row *j)
+/* Maps row r of a result with JOBS_STORE_COLUMNS into a job_row. */
+void jobs_store_from_row(const db_result *res, size_t r, job_row *j)
 {
     j->id = db_get(res, r, 0);
     j->kind = db_get(res, r, 1);
@@ -38,7 +34,7 @@ static int jobs_from_result(arena *a, const db_result *res, job_row **out, size_
     if (rows == NULL)
         return IA_ERR_NOMEM;
     for (size_t r = 0; r < res->nrows; r++)
-        job_from_row(res, r, &rows[r]);
+        jobs_store_from_row(res, r, &rows[r]);
     *out = rows;
     *n = res->nrows;
     return IA_OK;
@@ -67,13 +63,13 @@ int jobs_store_claim(db *d, arena *a, const char *owner, int64_t now, int64_t le
         "lease_expires_at = $2, started_at = COALESCE(started_at, $3), updated_at = $3 "
         "WHERE id = (SELECT id FROM jobs WHERE status IN ('PENDING', 'RETRY') AND run_at <= $3 "
         "ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-        "RETURNING " JOB_COLUMNS;
+        "RETURNING " JOBS_STORE_COLUMNS;
     static const char lite[] =
         "UPDATE jobs SET status = 'STARTED', attempts = attempts + 1, lease_owner = $1, "
         "lease_expires_at = $2, started_at = COALESCE(started_at, $3), updated_at = $3 "
         "WHERE id = (SELECT id FROM jobs WHERE status IN ('PENDING', 'RETRY') AND run_at <= $3 "
         "ORDER BY run_at, id LIMIT 1) "
-        "RETURNING " JOB_COLUMNS;
+        "RETURNING " JOBS_STORE_COLUMNS;
     db_result *res = NULL;
     int rc =
         db_query_one(d, a, db_engine_of(d) == DB_POSTGRES ? pg : lite,
@@ -83,7 +79,7 @@ int jobs_store_claim(db *d, arena *a, const char *owner, int64_t now, int64_t le
     job_row *j = arena_calloc(a, 1, sizeof(*j));
     if (j == NULL)
         return IA_ERR_NOMEM;
-    job_from_row(res, 0, j);
+    jobs_store_from_row(res, 0, j);
     *out = j;
     return IA_OK;
 }
@@ -178,7 +174,7 @@ int jobs_store_reclaim(db *d, arena *a, int64_t now, job_row **failed, size_t *n
         "last_error = 'The worker running this job stopped before finishing it', "
         "lease_owner = NULL, lease_expires_at = NULL, run_at = $1, updated_at = $1 "
         "WHERE status = 'STARTED' AND lease_expires_at < $1 "
-        "RETURNING " JOB_COLUMNS;
+        "RETURNING " JOBS_STORE_COLUMNS;
     db_result *res = NULL;
     *nfailed = 0;
     *reclaimed = 0;
@@ -206,17 +202,18 @@ int jobs_store_get(db *d, arena *a, const char *id, const char *user_id, job_row
     db_result *res = NULL;
     int rc;
     if (user_id != NULL)
-        rc = db_query_one(d, a, "SELECT " JOB_COLUMNS " FROM jobs WHERE id = $1 AND user_id = $2",
+        rc = db_query_one(d, a,
+                          "SELECT " JOBS_STORE_COLUMNS " FROM jobs WHERE id = $1 AND user_id = $2",
                           (db_param[]){ DB_TEXT(id), DB_TEXT(user_id) }, 2, &res);
     else
-        rc = db_query_one(d, a, "SELECT " JOB_COLUMNS " FROM jobs WHERE id = $1",
+        rc = db_query_one(d, a, "SELECT " JOBS_STORE_COLUMNS " FROM jobs WHERE id = $1",
                           (db_param[]){ DB_TEXT(id) }, 1, &res);
     if (rc != IA_OK)
         return rc;
     job_row *j = arena_calloc(a, 1, sizeof(*j));
     if (j == NULL)
         return IA_ERR_NOMEM;
-    job_from_row(res, 0, j);
+    jobs_store_from_row(res, 0, j);
     *out = j;
     return IA_OK;
 }

@@ -28,6 +28,13 @@ typedef struct {
     int64_t finished_at;
 } job_row;
 
+/* The columns jobs_store_from_row maps, in order. */
+#define JOBS_STORE_COLUMNS                                                                         \
+    "id, kind, payload, user_id, status, last_error, result, lease_owner, attempts, "              \
+    "max_attempts, run_at, lease_expires_at, created_at, updated_at, started_at, finished_at"
+
+void jobs_store_from_row(const db_result *res, size_t r, job_row *j);
+
 #define JOB_STATUS_COUNT 5
 extern const char *const job_statuses[JOB_STATUS_COUNT];
 

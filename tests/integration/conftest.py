@@ -538,3 +538,167 @@ def run_cli_fixture(binary, tmp_path):
         return run_cli(args, env=env, cwd=cwd or tmp_path, input=input, timeout=timeout, binary=binary)
 
     return _run
+
+
+# ---- worker processes ----------------------------------------------------------------------
+
+
+class Worker(Server):
+    """One `interviewace worker` child process with its captured stdout (JSON log) and stderr.
+
+    It shares a server's settings (DATA_DIR, DATABASE_URL, TEST_ENDPOINTS, ...) and working
+    directory. It listens on no port: it counts as started once it logs "workers started";
+    `owner` is then its lease owner, "host:pid:nonce". stop() (SIGTERM by default) and kill()
+    (SIGKILL) return the exit code (negative signal number when killed)."""
+
+    def __init__(self, binary: Path, workdir: Path, env: dict, args=("worker",)):
+        super().__init__(binary, workdir, env, args=args)
+        self.owner = None
+
+    def spawn(self) -> "Worker":
+        """Starts the process without waiting for it to be ready (see wait_started)."""
+        self.proc = subprocess.Popen(
+            [str(self.binary), *self.args],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for target, stream in ((self._read_stdout, self.proc.stdout), (self._read_stderr, self.proc.stderr)):
+            t = threading.Thread(target=target, args=(stream,), daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def wait_started(self, timeout: float = START_TIMEOUT) -> "Worker":
+        """Waits for the "workers started" log line and takes the owner from it."""
+        try:
+            rec = self.wait_for_log(lambda r: r.get("message") == "workers started", timeout)
+        except AssertionError:
+            code = self.proc.poll()
+            state = f"exited with {code}" if code is not None else f"still running after {timeout}s"
+            raise ServerStartError(f"worker pid {self.pid} never logged 'workers started' ({state})\n"
+                                   f"{self.diagnostics()}") from None
+        self.owner = (rec.get("fields") or {}).get("owner")
+        assert self.owner and f":{self.pid}:" in self.owner, f"unexpected owner in {rec!r}"
+        return self
+
+    def start(self, timeout: float = START_TIMEOUT) -> "Worker":
+        return self.spawn().wait_started(timeout)
+
+    def kill(self) -> int:
+        """SIGKILL; returns the exit code (-9)."""
+        return self.stop(sig=signal.SIGKILL, timeout=10)
+
+    @property
+    def url(self) -> str:
+        raise AttributeError("a worker process serves no HTTP")
+
+
+class _WorkerFactory:
+    def __init__(self, binary):
+        self.binary = binary
+        self.workers = []
+
+    def _new(self, server, env) -> Worker:
+        merged = dict(server.env)
+        for name, value in env.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = str(value)
+        w = Worker(self.binary, server.workdir, merged)
+        self.workers.append(w)
+        return w
+
+    def __call__(self, server, **env) -> Worker:
+        """Starts `interviewace worker` with server's environment (its DATA_DIR, DATABASE_URL,
+        TEST_ENDPOINTS, ...) and working directory, merged with the UPPER-case overrides (None
+        removes); returns it once it has logged "workers started"."""
+        w = self._new(server, env)
+        try:
+            return w.start()
+        except BaseException:
+            w.stop(sig=signal.SIGKILL, timeout=5, _by="start-failure")
+            raise
+
+    def several(self, server, count: int, **env) -> list:
+        """Starts `count` workers at once (all spawned before any is waited for)."""
+        workers = [self._new(server, env) for _ in range(count)]
+        try:
+            for w in workers:
+                w.spawn()
+            for w in workers:
+                w.wait_started()
+        except BaseException:
+            for w in workers:
+                w.stop(sig=signal.SIGKILL, timeout=5, _by="start-failure")
+            raise
+        return workers
+
+    def close(self) -> None:
+        problems = []
+        for w in self.workers:
+            if w.proc is None:
+                continue
+            already = w.proc.poll() is not None and w.stopped_by is None
+            code = w.stop(timeout=30, _by="teardown")
+            if w.stopped_by == "teardown":
+                if already:
+                    problems.append(f"worker pid {w.pid} had exited by itself with {code}\n{w.diagnostics()}")
+                elif code != 0:
+                    problems.append(f"worker pid {w.pid} exited with {code} on SIGTERM\n{w.diagnostics()}")
+            report = w.sanitizer_report()
+            if report:
+                problems.append(f"sanitizer report from worker pid {w.pid}:\n{report[-6000:]}")
+        if problems:
+            pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def make_worker(binary, make_server):
+    """Factory: make_worker(server, **env_overrides) -> a started `interviewace worker` process
+    sharing server's DATA_DIR, DATABASE_URL and settings; make_worker.several(server, n, **env)
+    starts n at once. Every worker is stopped with SIGTERM at teardown (before make_server's
+    servers and databases); one that exited by itself, exited non-zero on that SIGTERM, or printed
+    a sanitizer report fails the test."""
+    factory = _WorkerFactory(binary)
+    yield factory
+    factory.close()
+
+
+# ---- ordering ------------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "run_last: run after every other test of the session (e.g. a test that restarts the shared "
+        "PostgreSQL cluster, which breaks the open connections of servers other tests still use)",
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Moves the tests marked run_last to the end, keeping the order of everything else."""
+    last = [item for item in items if item.get_closest_marker("run_last")]
+    if last:
+        items[:] = [item for item in items if not item.get_closest_marker("run_last")] + last
+
+
+# ---- mail ----------------------------------------------------------------------------------
+
+from smtp_server import SmtpTestServer  # noqa: E402  (tests/integration/smtp_server.py)
+
+
+@pytest.fixture
+def smtp_server():
+    """A capturing SMTP server on 127.0.0.1 and a free port (smtp_server.py), stopped at teardown.
+    Point a server at it with make_server(**smtp_server.env) (SMTP_HOST, SMTP_PORT, SMTP_TLS=none);
+    then smtp_server.wait_for_to("alice@example.org") or wait_for(predicate, timeout) returns the
+    captured message (.subject, .body, .rcpt_tos, .link("/verify-email"), .token("/verify-email")),
+    .messages lists them all and .clear() forgets them. fail_next(n, code) and reject_rcpt inject
+    SMTP failures."""
+    srv = SmtpTestServer().start()
+    yield srv
+    srv.stop()

@@ -1,0 +1,955 @@
+/* Accounts and sessions (API.md §3): register, login, refresh, logout, logout-all, me; and the
+ * authentication hooks every protected route passes (§1.4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "api/render.h"
+#include "auth/lockout.h"
+#include "auth/password.h"
+#include "auth/token.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "http/server.h"
+#include "http/validate.h"
+#include "mail/mail.h"
+#include "store/users_store.h"
+
+#define USER_AGENT_MAX 512
+#define ROLE_USER      "user"
+#define ROLE_ADMIN     "admin"
+
+typedef struct {
+    token_claims claims;
+    user_row user;
+} auth_state;
+
+static const char *const www_plain = "Bearer";
+static const char *const www_invalid = "Bearer error=\"invalid_token\"";
+
+static int unauthorized(http_res *res, const char *code, const char *detail, bool invalid)
+{
+    http_error(res, 401, code, detail);
+    return http_set_header(res, "WWW-Authenticate", invalid ? www_invalid : www_plain);
+}
+
+/* The bearer token of the Authorization header, or NULL. */
+static const char *bearer(const http_req *req)
+{
+    const char *h = http_header(req, "Authorization");
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return *h ? h : NULL;
+}
+
+/* Runs on the I/O thread: presence, signature, algorithm, claims and expiry of the token. */
+static int auth_early(http_req *req, http_res *res, unsigned level)
+{
+    (void)level;
+    const char *tok = bearer(req);
+    if (tok == NULL)
+        return unauthorized(res, "NOT_AUTHENTICATED", "Not authenticated", false);
+    auth_state *st = arena_calloc(req->arena, 1, sizeof(*st));
+    if (st == NULL)
+        return IA_ERR_NOMEM;
+    token_status ts =
+        token_verify(req->cfg->secret_key, tok, TOKEN_ACCESS, ia_now_ms() / 1000, &st->claims);
+    if (ts == TOKEN_EXPIRED)
+        return unauthorized(res, "TOKEN_EXPIRED", "Token has expired", true);
+    if (ts != TOKEN_OK)
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    req->auth = st;
+    return IA_OK;
+}
+
+/* Runs on the handler thread: the user exists and is active, the token and its session are
+ * not revoked, and the role suffices. The role is read from the database every time. */
+static int auth_late(http_req *req, http_res *res, unsigned level)
+{
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (st == NULL)
+        return IA_ERR_INTERNAL;
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    auth_lookup lk;
+    int rc = users_store_auth_lookup(d, req->arena, st->claims.sub, st->claims.sid, st->claims.jti,
+                                     ia_now_ms(), &lk);
+    if (rc == IA_NOT_FOUND)
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    if (rc != IA_OK)
+        return rc;
+    if (!lk.user.is_active)
+        return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
+    if (lk.token_revoked || !lk.session_active)
+        return unauthorized(res, "TOKEN_REVOKED", "Token has been revoked", true);
+    st->user = lk.user;
+    req->user_id = st->user.id;
+    if (level == AUTH_ADMIN && strcmp(st->user.role, ROLE_ADMIN) != 0)
+        return http_error(res, 403, "FORBIDDEN", "Administrator access required");
+    return IA_OK;
+}
+
+void api_auth_install(http_server *s)
+{
+    http_server_set_auth(s, auth_early, auth_late);
+}
+
+const user_row *api_current_user(const http_req *req)
+{
+    const auth_state *st = req->auth;
+    return st ? &st->user : NULL;
+}
+
+/* ---- token pairs ---- */
+
+static bool cookie_mode(const http_req *req)
+{
+    const char *h = http_header(req, "X-Token-Delivery");
+    return h != NULL && strcasecmp(h, "cookie") == 0;
+}
+
+/* Issues an access token and a refresh token of session sid (recording the refresh token)
+ * and writes the token pair response. */
+static int respond_pair(http_req *req, http_res *res, db *d, const char *user_id, const char *sid,
+                        const char *parent_jti)
+{
+    const ia_config *cfg = req->cfg;
+    int64_t now_ms = ia_now_ms(), now = now_ms / 1000;
+    int64_t access_s = cfg->access_token_expire_minutes * 60;
+    int64_t refresh_s = cfg->refresh_token_expire_days * 86400;
+    token_claims access = { .iat = now, .exp = now + access_s, .type = TOKEN_ACCESS };
+    token_claims refresh = { .iat = now, .exp = now + refresh_s, .type = TOKEN_REFRESH };
+    snprintf(access.sub, sizeof(access.sub), "%s", user_id);
+    snprintf(refresh.sub, sizeof(refresh.sub), "%s", user_id);
+    snprintf(access.sid, sizeof(access.sid), "%s", sid);
+    snprintf(refresh.sid, sizeof(refresh.sid), "%s", sid);
+    ia_uuid_v4(access.jti);
+    ia_uuid_v4(refresh.jti);
+    int rc = refresh_store_insert(d, refresh.jti, sid, parent_jti, now_ms, refresh.exp * 1000);
+    if (rc != IA_OK)
+        return rc;
+    char *at = NULL, *rt = NULL;
+    rc = token_issue(cfg->secret_key, &access, &at);
+    if (rc == IA_OK)
+        rc = token_issue(cfg->secret_key, &refresh, &rt);
+    if (rc == IA_OK) {
+        bool cookie = cookie_mode(req);
+        json_t *body = json_pack("{s:s, s:o, s:s, s:I}", "access_token", at, "refresh_token",
+                                 cookie ? json_null() : json_string(rt), "token_type", "bearer",
+                                 "expires_in", (json_int_t)access_s);
+        rc = http_json(res, 200, body);
+        if (rc == IA_OK && cookie) {
+            char *c = arena_printf(req->arena,
+                                   "refresh_token=%s; Path=/api/v1/auth; HttpOnly; Secure; "
+                                   "SameSite=Strict; Max-Age=%lld",
+                                   rt, (long long)refresh_s);
+            rc = c ? http_set_header(res, "Set-Cookie", c) : IA_ERR_NOMEM;
+        }
+    }
+    free(at);
+    free(rt);
+    return rc;
+}
+
+static int clear_cookie(http_res *res)
+{
+    return http_set_header(res, "Set-Cookie",
+                           "refresh_token=; Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict; "
+                           "Max-Age=0");
+}
+
+/* ---- single-use links ---- */
+
+#define LINK_TOKEN_BYTES 32
+
+/* Makes a random token for a link (43 base64url characters) and its stored form, the SHA-256
+ * hex digest: the database never holds a usable token. */
+static void link_token(char token[64], char hash[65])
+{
+    unsigned char raw[LINK_TOKEN_BYTES], digest[crypto_hash_sha256_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, 65, digest, sizeof(digest));
+    sodium_memzero(raw, sizeof(raw));
+}
+
+static void token_digest(const char *token, char hash[65])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, 65, digest, sizeof(digest));
+}
+
+/* Issues a link token of kind for u (retiring earlier ones) and queues the message. */
+static int send_link(http_req *req, db *d, const user_row *u, token_kind kind)
+{
+    const ia_config *cfg = req->cfg;
+    char token[64], hash[65];
+    link_token(token, hash);
+    int64_t now = ia_now_ms();
+    int64_t ttl = kind == TOKEN_KIND_RESET ? cfg->password_reset_expire_minutes
+                                           : cfg->email_verification_expire_minutes;
+    int rc = tokens_store_issue(d, kind, hash, u->id, now, now + ttl * 60000);
+    if (rc != IA_OK)
+        return rc;
+    const char *path = kind == TOKEN_KIND_RESET ? "reset-password" : "verify-email";
+    char *text = arena_printf(
+        req->arena,
+        kind == TOKEN_KIND_RESET
+            ? "Hello %s,\n\nSomeone asked to reset the password of your InterviewAce account. "
+              "To choose a new password, open this link within %lld minutes:\n\n%s/%s?token=%s\n\n"
+              "If you did not ask for this, ignore this message; your password stays as it is.\n"
+            : "Hello %s,\n\nWelcome to InterviewAce. Confirm your e-mail address by opening this "
+              "link within %lld minutes:\n\n%s/%s?token=%s\n\nIf you did not create an "
+              "account, ignore this message.\n",
+        u->full_name, (long long)ttl, cfg->frontend_url, path, token);
+    sodium_memzero(token, sizeof(token));
+    if (text == NULL)
+        return IA_ERR_NOMEM;
+    mail_message m = { .to = u->email,
+                       .subject = kind == TOKEN_KIND_RESET ? "Reset your InterviewAce password"
+                                                           : "Confirm your e-mail address",
+                       .text = text };
+    rc = mail_send_async(&m);
+    if (rc != IA_OK)
+        log_warn("auth", "could not queue a message", "user_id", u->id, "error", ia_strerror(rc));
+    return IA_OK;
+}
+
+/* ---- register ---- */
+
+static void check_password(const char *name, const v_value *v, json_t *items)
+{
+    if (strcmp(name, "password") == 0 || strcmp(name, "new_password") == 0)
+        password_policy_items(password_policy(v->s), name, items);
+}
+
+static const v_field register_fields[] = {
+    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
+    { "full_name", V_STRING, V_REQUIRED, 1, 100, NULL, 0, 0 },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+};
+
+static int auth_register(http_req *req, http_res *res)
+{
+    v_value in[3];
+    int rc = validate_body(req, res, register_fields, 3, in, check_password);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char hash[PASSWORD_HASH_MAX];
+    rc = password_hash(in[2].s, (int)req->cfg->password_hash_cost, hash);
+    if (rc != IA_OK)
+        return rc;
+    int64_t now = ia_now_ms();
+    char id[IA_UUID_LEN];
+    ia_uuid_v7(now, id);
+    user_row u = { .id = id,
+                   .email = in[0].s,
+                   .full_name = in[1].s,
+                   .password_hash = hash,
+                   .role = ROLE_USER,
+                   .is_active = true,
+                   .is_email_verified = false,
+                   .created_at = now };
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = users_store_insert(d, &u);
+    if (rc == IA_OK)
+        rc = users_store_add_password_history(d, id, hash, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_ERR_CONFLICT)
+        return http_error(res, 409, "EMAIL_TAKEN", "An account with this email already exists");
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "user registered", "user_id", id);
+    /* The verification link goes out (or, without SMTP, to the log); it is not required to log
+     * in without SMTP. A failure here does not undo the account: a new link can be asked for. */
+    if (send_link(req, d, &u, TOKEN_KIND_VERIFY) != IA_OK)
+        log_warn("auth", "verification link not sent", "user_id", id);
+    bool smtp = req->cfg->smtp_host && *req->cfg->smtp_host;
+    return http_json(res, 201,
+                     json_pack("{s:s, s:s}", "message",
+                               smtp ? "Registration successful. Please check your email to "
+                                      "verify your account."
+                                    : "Registration successful. You can now log in.",
+                               "id", id));
+}
+
+/* ---- login ---- */
+
+static const v_field login_fields[] = {
+    { "email", V_STRING, V_EMAIL, 1, 254, NULL, 0, 0 },
+    { "username", V_STRING, V_EMAIL, 1, 254, NULL, 0, 0 },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+};
+
+/* Reads the credentials from a form (OAuth2 password flow) or JSON body into email/password,
+ * or writes the 422. */
+static int read_credentials(http_req *req, http_res *res, const char **email, const char **pw)
+{
+    if (http_body_is_form(req)) {
+        json_t *items = json_array();
+        const char *u = http_form_value(req, "username");
+        const char *p = http_form_value(req, "password");
+        if (u == NULL || *u == '\0')
+            validate_add(items, "body", "username", "Field required", "missing");
+        if (p == NULL || *p == '\0')
+            validate_add(items, "body", "password", "Field required", "missing");
+        char *lower = u ? arena_strdup(req->arena, u) : NULL;
+        for (char *c = lower; c && *c; c++)
+            *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+        if (lower != NULL && *lower && !validate_email(lower))
+            validate_add(items, "body", "username", "value is not a valid email address",
+                         "value_error");
+        if (json_array_size(items) > 0) {
+            http_validation_errors(res, items);
+            return IA_ERR_INVALID;
+        }
+        json_decref(items);
+        *email = lower;
+        *pw = p;
+        return IA_OK;
+    }
+    v_value in[3];
+    int rc = validate_body(req, res, login_fields, 3, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    if (in[0].present && in[1].present && strcmp(in[0].s, in[1].s) != 0) {
+        static const char *const loc[] = { "body", "username", NULL };
+        http_validation_error(res, loc, "email and username differ", "value_error");
+        return IA_ERR_INVALID;
+    }
+    if (!in[0].present && !in[1].present) {
+        static const char *const loc[] = { "body", "email", NULL };
+        http_validation_error(res, loc, "Field required", "missing");
+        return IA_ERR_INVALID;
+    }
+    *email = in[0].present ? in[0].s : in[1].s;
+    *pw = in[2].s;
+    return IA_OK;
+}
+
+static int auth_login(http_req *req, http_res *res)
+{
+    const ia_config *cfg = req->cfg;
+    const char *email = NULL, *pw = NULL;
+    int rc = read_credentials(req, res, &email, &pw);
+    if (rc != IA_OK)
+        return rc;
+    rc = http_rate_check(req, res, RL_LOGIN_ACCOUNT, email);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    const char *ua = http_header(req, "User-Agent");
+    char *agent = ua ? arena_strndup(req->arena, ua, USER_AGENT_MAX) : NULL;
+    int64_t now = ia_now_ms();
+    user_row *u = NULL;
+    rc = users_store_by_email(d, req->arena, email, &u);
+    if (rc == IA_NOT_FOUND) {
+        password_verify_dummy(pw, (int)cfg->password_hash_cost);
+        users_store_add_attempt(d, NULL, email, req->client_ip, agent, false, now);
+        return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
+    }
+    if (rc != IA_OK)
+        return rc;
+    if (u->locked_until > now) {
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)lockout_retry_after_s(u->locked_until, now));
+        http_error(res, 423, "ACCOUNT_LOCKED",
+                   "Too many failed login attempts; the account is locked for a while");
+        return http_set_header(res, "Retry-After", ra);
+    }
+    if (!password_verify(pw, u->password_hash)) {
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        int64_t since = lockout_window_start(now, cfg->login_attempt_window_minutes * 60000,
+                                             u->failures_reset_at);
+        long long failures = 0;
+        if (users_store_count_failures(d, u->id, since, &failures) == IA_OK &&
+            lockout_reached(failures, cfg->max_login_attempts)) {
+            users_store_lock(d, u->id, now + cfg->lockout_minutes * 60000, now);
+            log_warn("auth", "account locked after repeated failures", "user_id", u->id,
+                     "client_ip", req->client_ip);
+        }
+        return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
+    }
+    /* A correct password: from here on earlier failures no longer count. */
+    users_store_reset_failures(d, u->id, false, now);
+    bool smtp = cfg->smtp_host && *cfg->smtp_host;
+    if (!u->is_active) {
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
+    }
+    if (smtp && !u->is_email_verified) {
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        return http_error(res, 403, "EMAIL_NOT_VERIFIED",
+                          "Verify your email address before logging in");
+    }
+    char sid[IA_UUID_LEN];
+    ia_uuid_v4(sid);
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = users_store_add_attempt(d, u->id, email, req->client_ip, agent, true, now);
+    if (rc == IA_OK)
+        rc = users_store_reset_failures(d, u->id, true, now);
+    if (rc == IA_OK)
+        rc = sessions_store_create(d, sid, u->id, req->client_ip, agent, now,
+                                   now + cfg->refresh_token_expire_days * 86400000LL);
+    if (rc == IA_OK)
+        rc = sessions_store_trim(d, u->id, (int)cfg->max_sessions_per_user, now);
+    if (rc == IA_OK)
+        rc = respond_pair(req, res, d, u->id, sid, NULL);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK) {
+        res->status = 0; /* nothing of the pair may leave when the commit failed */
+        return rc;
+    }
+    req->user_id = u->id;
+    return IA_OK;
+}
+
+/* ---- refresh ---- */
+
+static const v_field refresh_fields[] = {
+    { "refresh_token", V_STRING, V_NO_TRIM, 1, 4096, NULL, 0, 0 },
+};
+
+/* The refresh token: the Authorization header wins, then the body, then (cookie mode) the
+ * cookie. */
+static const char *cookie_token(const http_req *req)
+{
+    const char *c = http_header(req, "Cookie");
+    while (c != NULL && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        if (strncmp(c, "refresh_token=", 14) == 0) {
+            const char *v = c + 14;
+            size_t n = strcspn(v, ";");
+            return n ? arena_memdup(req->arena, v, n) : NULL;
+        }
+        c = strchr(c, ';');
+    }
+    return NULL;
+}
+
+static int auth_refresh(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, refresh_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    const char *tok = bearer(req);
+    if (tok == NULL && in[0].present)
+        tok = in[0].s;
+    if (tok == NULL && cookie_mode(req))
+        tok = cookie_token(req);
+    if (tok == NULL)
+        return unauthorized(res, "NOT_AUTHENTICATED", "Not authenticated", false);
+    token_claims c;
+    token_status ts =
+        token_verify(req->cfg->secret_key, tok, TOKEN_REFRESH, ia_now_ms() / 1000, &c);
+    if (ts == TOKEN_EXPIRED)
+        return unauthorized(res, "TOKEN_EXPIRED", "Token has expired", true);
+    if (ts != TOKEN_OK)
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int64_t now = ia_now_ms();
+    auth_lookup lk;
+    rc = users_store_auth_lookup(d, req->arena, c.sub, c.sid, c.jti, now, &lk);
+    if (rc == IA_NOT_FOUND)
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    if (rc != IA_OK)
+        return rc;
+    if (!lk.user.is_active)
+        return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
+    if (!lk.session_active)
+        return unauthorized(res, "TOKEN_REVOKED", "Token has been revoked", true);
+    rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    refresh_state state = REFRESH_UNKNOWN;
+    rc = refresh_store_use(d, c.jti, c.sid, now, &state);
+    if (rc == IA_OK && state == REFRESH_USED) {
+        /* A used token came back: someone holds a copy. End the whole session. */
+        sessions_store_revoke(d, c.sid, c.sub, "refresh token reuse", now, NULL);
+        rc = db_commit(d);
+        log_warn("auth", "refresh token reuse; session revoked", "user_id", c.sub);
+        if (rc != IA_OK)
+            return rc;
+        return unauthorized(res, "TOKEN_REUSED", "Refresh token reuse detected", true);
+    }
+    if (rc == IA_OK && state == REFRESH_UNKNOWN) {
+        db_rollback(d);
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    }
+    if (rc == IA_OK)
+        rc = sessions_store_touch(d, c.sid, now);
+    if (rc == IA_OK)
+        rc = respond_pair(req, res, d, c.sub, c.sid, c.jti);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK) {
+        res->status = 0;
+        return rc;
+    }
+    req->user_id = lk.user.id;
+    return IA_OK;
+}
+
+/* ---- logout ---- */
+
+static int auth_logout(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, refresh_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int64_t now = ia_now_ms();
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = revoked_store_add(d, st->claims.jti, st->user.id, st->claims.exp * 1000);
+    if (rc == IA_OK)
+        rc = sessions_store_revoke(d, st->claims.sid, st->user.id, "logout", now, NULL);
+    if (rc == IA_OK && in[0].present) {
+        /* Another session of the same user named by its refresh token ends too; anything
+         * else in that field is ignored. */
+        token_claims other;
+        if (token_verify(req->cfg->secret_key, in[0].s, TOKEN_REFRESH, now / 1000, &other) ==
+                TOKEN_OK &&
+            strcmp(other.sub, st->user.id) == 0)
+            rc = sessions_store_revoke(d, other.sid, st->user.id, "logout", now, NULL);
+    }
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    http_json(res, 200, json_pack("{s:s}", "message", "Successfully logged out"));
+    return clear_cookie(res);
+}
+
+static int auth_logout_all(http_req *req, http_res *res)
+{
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int64_t now = ia_now_ms();
+    long long n = 0;
+    int rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = revoked_store_add(d, st->claims.jti, st->user.id, st->claims.exp * 1000);
+    if (rc == IA_OK)
+        rc = sessions_store_revoke_all(d, st->user.id, NULL, "logout-all", now, &n);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    http_json(res, 200,
+              json_pack("{s:s, s:I}", "message", "Logged out of every session", "revoked_sessions",
+                        (json_int_t)n));
+    return clear_cookie(res);
+}
+
+/* ---- me ---- */
+
+static int me_get(http_req *req, http_res *res)
+{
+    return http_json(res, 200, render_user(api_current_user(req)));
+}
+
+static const v_field me_fields[] = {
+    { "full_name", V_STRING, 0, 1, 100, NULL, 0, 0 },
+};
+
+static int me_patch(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, me_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (in[0].present) {
+        int64_t now = ia_now_ms();
+        rc = users_store_set_name(d, st->user.id, in[0].s, now);
+        if (rc != IA_OK)
+            return rc;
+        st->user.full_name = in[0].s;
+        st->user.updated_at = now;
+    }
+    return http_json(res, 200, render_user(&st->user));
+}
+
+/* True when pw matches the current password or one of the last PASSWORD_HISTORY ones. */
+static int password_reused(http_req *req, db *d, const user_row *u, const char *pw, bool *reused)
+{
+    *reused = password_verify(pw, u->password_hash);
+    if (*reused || req->cfg->password_history == 0)
+        return IA_OK;
+    const char **hashes = NULL;
+    size_t n = 0;
+    int rc = users_store_password_history(d, req->arena, u->id, (int)req->cfg->password_history,
+                                          &hashes, &n);
+    for (size_t i = 0; rc == IA_OK && i < n && !*reused; i++)
+        *reused = password_verify(pw, hashes[i]);
+    return rc;
+}
+
+/* Stores a new password hash for u and remembers it for the reuse rule. */
+static int store_new_password(http_req *req, db *d, const char *user_id, const char *pw,
+                              int64_t now)
+{
+    char hash[PASSWORD_HASH_MAX];
+    int rc = password_hash(pw, (int)req->cfg->password_hash_cost, hash);
+    if (rc == IA_OK)
+        rc = users_store_set_password(d, user_id, hash, now);
+    if (rc == IA_OK)
+        rc = users_store_add_password_history(d, user_id, hash, now);
+    return rc;
+}
+
+static const v_field change_fields[] = {
+    { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+};
+
+static int change_password(http_req *req, http_res *res)
+{
+    v_value in[2];
+    int rc = validate_body(req, res, change_fields, 2, in, check_password);
+    if (rc != IA_OK)
+        return rc;
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (!password_verify(in[0].s, st->user.password_hash))
+        return http_error(res, 400, "INVALID_PASSWORD", "The current password is incorrect");
+    bool reused = false;
+    rc = password_reused(req, d, &st->user, in[1].s, &reused);
+    if (rc != IA_OK)
+        return rc;
+    if (reused)
+        return http_error(res, 400, "PASSWORD_REUSED",
+                          "Choose a password you have not used recently");
+    int64_t now = ia_now_ms();
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = store_new_password(req, d, st->user.id, in[1].s, now);
+    /* Every other session ends; this one stays. */
+    if (rc == IA_OK)
+        rc = sessions_store_revoke_all(d, st->user.id, st->claims.sid, "password changed", now,
+                                       NULL);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "password changed", "user_id", st->user.id);
+    return http_json(res, 200, json_pack("{s:s}", "message", "Password changed successfully"));
+}
+
+static const v_field delete_fields[] = {
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+};
+
+static int me_delete(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, delete_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (!password_verify(in[0].s, st->user.password_hash))
+        return http_error(res, 400, "INVALID_PASSWORD", "The password is incorrect");
+    rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(st->user.role, ROLE_ADMIN) == 0) {
+        long long admins = 0;
+        rc = users_store_count_active_admins(d, &admins);
+        if (rc == IA_OK && admins <= 1) {
+            db_rollback(d);
+            return http_error(res, 409, "LAST_ADMIN",
+                              "You are the only active administrator; appoint another first");
+        }
+    }
+    /* Foreign keys remove sessions, tokens, attempts, resumes, interviews and tasks. */
+    if (rc == IA_OK)
+        rc = users_store_delete(d, st->user.id);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "account deleted", "user_id", st->user.id);
+    return http_empty(res, 204);
+}
+
+static int me_export(http_req *req, http_res *res)
+{
+    auth_state *st = req->auth;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    db_result *sessions = NULL, *attempts = NULL;
+    int rc = users_store_sessions(d, req->arena, st->user.id, &sessions);
+    if (rc == IA_OK)
+        rc = users_store_attempts(d, req->arena, st->user.id, 100000, &attempts);
+    if (rc != IA_OK)
+        return rc;
+    json_t *ls = json_array(), *la = json_array();
+    for (size_t i = 0; i < sessions->nrows; i++) {
+        const char *ip = db_get(sessions, i, 3), *agent = db_get(sessions, i, 4);
+        json_array_append_new(
+            ls, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "id", db_get(sessions, i, 0),
+                          "created_at", render_time(db_get_int(sessions, i, 1, 0)), "last_used_at",
+                          render_time(db_get_int(sessions, i, 2, 0)), "ip_address",
+                          ip ? json_string(ip) : json_null(), "user_agent",
+                          agent ? json_string(agent) : json_null(), "revoked",
+                          db_get(sessions, i, 5) != NULL));
+    }
+    for (size_t i = 0; i < attempts->nrows; i++) {
+        const char *ip = db_get(attempts, i, 1);
+        json_array_append_new(la, json_pack("{s:o, s:o, s:b}", "created_at",
+                                            render_time(db_get_int(attempts, i, 0, 0)),
+                                            "ip_address", ip ? json_string(ip) : json_null(),
+                                            "success", db_get_bool(attempts, i, 2)));
+    }
+    json_t *body = json_pack("{s:o, s:o, s:[], s:[], s:o, s:o}", "exported_at",
+                             render_time(ia_now_ms()), "user", render_user(&st->user), "resumes",
+                             "interviews", "login_sessions", ls, "login_attempts", la);
+    rc = http_json(res, 200, body);
+    if (rc != IA_OK)
+        return rc;
+    char *cd = arena_printf(req->arena, "attachment; filename=\"interviewace-export-%s.json\"",
+                            st->user.id);
+    return cd ? http_set_header(res, "Content-Disposition", cd) : IA_ERR_NOMEM;
+}
+
+/* ---- password reset and e-mail verification ---- */
+
+static const v_field email_fields[] = {
+    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
+};
+
+static int reset_request(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    user_row *u = NULL;
+    rc = users_store_by_email(d, req->arena, in[0].s, &u);
+    if (rc == IA_OK && u->is_active)
+        rc = send_link(req, d, u, TOKEN_KIND_RESET);
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message",
+                               "If an account with that email exists, you will receive a reset "
+                               "link shortly."));
+}
+
+static const v_field reset_fields[] = {
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+};
+
+static int reset_confirm(http_req *req, http_res *res)
+{
+    v_value in[2];
+    int rc = validate_body(req, res, reset_fields, 2, in, check_password);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char hash[65];
+    token_digest(in[0].s, hash);
+    int64_t now = ia_now_ms();
+    token_lookup tk;
+    user_row *u = NULL;
+    rc = tokens_store_find(d, req->arena, TOKEN_KIND_RESET, hash, now, &tk);
+    if (rc == IA_OK && !tk.used && !tk.expired)
+        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
+        return http_error(res, 400, "INVALID_RESET_TOKEN",
+                          "This reset link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    bool reused = false;
+    rc = password_reused(req, d, u, in[1].s, &reused);
+    if (rc != IA_OK)
+        return rc;
+    if (reused)
+        return http_error(res, 400, "PASSWORD_REUSED",
+                          "Choose a password you have not used recently");
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = tokens_store_consume(d, TOKEN_KIND_RESET, hash, now);
+    if (rc == IA_OK)
+        rc = store_new_password(req, d, u->id, in[1].s, now);
+    if (rc == IA_OK)
+        rc = sessions_store_revoke_all(d, u->id, NULL, "password reset", now, NULL);
+    if (rc == IA_OK)
+        rc = users_store_reset_failures(d, u->id, false, now);
+    if (rc == IA_OK)
+        rc = users_store_set_verified(d, u->id, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 400, "INVALID_RESET_TOKEN",
+                          "This reset link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "password reset", "user_id", u->id);
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message", "Password has been reset successfully."));
+}
+
+static const v_field verify_fields[] = {
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
+};
+
+static int verify_email(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, verify_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char hash[65];
+    token_digest(in[0].s, hash);
+    int64_t now = ia_now_ms();
+    token_lookup tk;
+    user_row *u = NULL;
+    rc = tokens_store_find(d, req->arena, TOKEN_KIND_VERIFY, hash, now, &tk);
+    if (rc == IA_OK)
+        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
+    if (rc == IA_OK && u->is_email_verified)
+        return http_json(res, 200, json_pack("{s:s}", "message", "Email already verified."));
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
+        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
+                          "This verification link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = tokens_store_consume(d, TOKEN_KIND_VERIFY, hash, now);
+    if (rc == IA_OK)
+        rc = users_store_set_verified(d, u->id, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
+                          "This verification link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    return http_json(
+        res, 200,
+        json_pack("{s:s}", "message", "Email verified successfully. You can now log in."));
+}
+
+static int resend_verification(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    user_row *u = NULL;
+    rc = users_store_by_email(d, req->arena, in[0].s, &u);
+    if (rc == IA_OK && u->is_active && !u->is_email_verified)
+        rc = send_link(req, d, u, TOKEN_KIND_VERIFY);
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message",
+                               "If the account exists and is not verified, a new verification "
+                               "email has been sent."));
+}
+
+#define AUTH_PREFIX "/api/v1/auth"
+
+const http_route auth_routes[] = {
+    { "POST", AUTH_PREFIX "/register", auth_register, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT | RL_REGISTER, 201, "Create an account", "auth" },
+    { "POST", AUTH_PREFIX "/login", auth_login, HTTP_BODY_JSON | HTTP_BODY_FORM, AUTH_NONE,
+      RL_DEFAULT | RL_LOGIN | RL_LOGIN_ACCOUNT, 200, "Log in (form or JSON)", "auth" },
+    { "POST", AUTH_PREFIX "/refresh", auth_refresh, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
+      "Rotate a refresh token", "auth" },
+    { "POST", AUTH_PREFIX "/logout", auth_logout, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
+      "End this session", "auth" },
+    { "POST", AUTH_PREFIX "/logout-all", auth_logout_all, 0, AUTH_USER, RL_DEFAULT, 200,
+      "End every session", "auth" },
+    { "GET", AUTH_PREFIX "/me", me_get, 0, AUTH_USER, RL_DEFAULT, 200, "Your account", "auth" },
+    { "PATCH", AUTH_PREFIX "/me", me_patch, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
+      "Change your name", "auth" },
+    { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 204,
+      "Delete your account and everything stored about you", "auth" },
+    { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Everything stored about you, as JSON", "auth" },
+    { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON, AUTH_USER,
+      RL_DEFAULT, 200, "Change your password", "auth" },
+    { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth" },
+    { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT, 200, "Set a new password with a reset link", "auth" },
+    { "POST", AUTH_PREFIX "/verify-email", verify_email, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
+      "Confirm your e-mail address", "auth" },
+    { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth" },
+};
+const size_t auth_routes_count = sizeof(auth_routes) / sizeof(auth_routes[0]);

@@ -1,0 +1,115 @@
+#include "auth/password.h"
+
+#include <crypt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "http/validate.h"
+
+int password_hash(const char *pw, int cost, char out[PASSWORD_HASH_MAX])
+{
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (crypt_gensalt_rn("$2b$", (unsigned long)cost, NULL, 0, setting, sizeof(setting)) == NULL)
+        return IA_ERR_INTERNAL;
+    struct crypt_data *cd = calloc(1, sizeof(*cd));
+    if (cd == NULL)
+        return IA_ERR_NOMEM;
+    const char *h = crypt_r(pw, setting, cd);
+    int rc = IA_ERR_INTERNAL;
+    if (h != NULL && h[0] == '$' && strlen(h) < PASSWORD_HASH_MAX) {
+        memcpy(out, h, strlen(h) + 1);
+        rc = IA_OK;
+    }
+    sodium_memzero(cd, sizeof(*cd));
+    free(cd);
+    return rc;
+}
+
+bool password_verify(const char *pw, const char *hash)
+{
+    if (hash == NULL || strlen(hash) != 60 ||
+        (strncmp(hash, "$2a$", 4) != 0 && strncmp(hash, "$2b$", 4) != 0 &&
+         strncmp(hash, "$2y$", 4) != 0))
+        return false;
+    struct crypt_data *cd = calloc(1, sizeof(*cd));
+    if (cd == NULL)
+        return false;
+    const char *h = crypt_r(pw, hash, cd);
+    bool ok = h != NULL && strlen(h) == 60 && sodium_memcmp(h, hash, 60) == 0;
+    sodium_memzero(cd, sizeof(*cd));
+    free(cd);
+    return ok;
+}
+
+void password_verify_dummy(const char *pw, int cost)
+{
+    /* A fixed, valid salt of the same cost: the work is the same as a real check. */
+    char setting[64];
+    snprintf(setting, sizeof(setting), "$2b$%02d$abcdefghijklmnopqrstuu", cost);
+    struct crypt_data *cd = calloc(1, sizeof(*cd));
+    if (cd == NULL)
+        return;
+    crypt_r(pw, setting, cd);
+    free(cd);
+}
+
+unsigned password_policy(const char *pw)
+{
+    unsigned broken = 0;
+    long long len = validate_utf8_length(pw);
+    bool upper = false, lower = false, digit = false, special = false;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            broken |= PW_BAD_CHAR;
+        else if (*p >= 'A' && *p <= 'Z')
+            upper = true;
+        else if (*p >= 'a' && *p <= 'z')
+            lower = true;
+        else if (*p >= '0' && *p <= '9')
+            digit = true;
+        else
+            special = true; /* anything else, space and non-ASCII included */
+    }
+    if (len < 0)
+        broken |= PW_BAD_CHAR;
+    if (len >= 0 && len < PASSWORD_MIN)
+        broken |= PW_TOO_SHORT;
+    if (len > PASSWORD_MAX)
+        broken |= PW_TOO_LONG;
+    if (!upper)
+        broken |= PW_NO_UPPER;
+    if (!lower)
+        broken |= PW_NO_LOWER;
+    if (!digit)
+        broken |= PW_NO_DIGIT;
+    if (!special)
+        broken |= PW_NO_SPECIAL;
+    return broken;
+}
+
+void password_policy_items(unsigned broken, const char *field, json_t *items)
+{
+    static const struct {
+        unsigned bit;
+        const char *type;
+        const char *msg;
+    } rules[] = {
+        { PW_TOO_SHORT, "password_too_short", "Password must be at least 8 characters long" },
+        { PW_TOO_LONG, "password_too_long", "Password must be at most 128 characters long" },
+        { PW_NO_UPPER, "password_no_uppercase",
+          "Password must contain at least one uppercase letter (A-Z)" },
+        { PW_NO_LOWER, "password_no_lowercase",
+          "Password must contain at least one lowercase letter (a-z)" },
+        { PW_NO_DIGIT, "password_no_digit", "Password must contain at least one digit (0-9)" },
+        { PW_NO_SPECIAL, "password_no_special",
+          "Password must contain at least one special character (not a letter or digit)" },
+        { PW_BAD_CHAR, "password_invalid_character",
+          "Password must not contain control characters" },
+    };
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (broken & rules[i].bit)
+            validate_add(items, "body", field, rules[i].msg, rules[i].type);
+}
