@@ -584,8 +584,13 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* Requests and jobs drain together within the one SHUTDOWN_TIMEOUT. */
     int64_t deadline = ia_mono_ms() + cfg.shutdown_timeout_ms;
-    if (http_server_drain(srv, cfg.shutdown_timeout_ms) != IA_OK)
+    if (http_server_drain(srv, cfg.shutdown_timeout_ms) != IA_OK) {
+        /* Handlers still run on suspended connections: nothing they use may be freed, so the
+         * process ends here, without running destructors under them. */
         log_warn("main", "stopped before every request finished");
+        fflush(stdout);
+        _exit(0);
+    }
     int64_t left = deadline - ia_mono_ms();
     jobs_stop(rt, left > 0 ? left : 0);
     rt = NULL;

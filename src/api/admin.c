@@ -99,8 +99,11 @@ static int admin_user_get(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     int64_t now = ia_now_ms();
-    int64_t since = lockout_window_start(now, req->cfg->login_attempt_window_minutes * 60000,
-                                         u->user.failures_reset_at);
+    /* While locked the reset point lies in the future (the lock's end); the failures that
+     * caused the lock are then the ones of the window. */
+    int64_t reset = u->user.failures_reset_at <= now ? u->user.failures_reset_at : 0;
+    int64_t since =
+        lockout_window_start(now, req->cfg->login_attempt_window_minutes * 60000, reset);
     long long failures = 0;
     db_result *attempts = NULL;
     rc = users_store_count_failures(d, u->user.id, since, &failures);
@@ -264,11 +267,11 @@ static int admin_task_retry(http_req *req, http_res *res)
         return http_error(res, 409, "TASK_NOT_FAILED", "Only a failed task can be retried");
     if (rc != IA_OK)
         return rc;
-    jobs_wake();
     job_row *j = NULL;
     rc = jobs_store_get(d, req->arena, id, NULL, &j);
     if (rc != IA_OK)
         return rc;
+    jobs_wake(); /* after reading it back, so that the answer shows the PENDING task */
     log_info("admin", "task retried", "task_id", id, "by", req->user_id);
     return http_json(res, 202, render_admin_task(j));
 }

@@ -623,7 +623,8 @@ static int password_reused(http_req *req, db *d, const user_row *u, const char *
         return IA_OK;
     const char **hashes = NULL;
     size_t n = 0;
-    int rc = users_store_password_history(d, req->arena, u->id, (int)req->cfg->password_history,
+    /* The history holds the current hash too: the current one and PASSWORD_HISTORY before it. */
+    int rc = users_store_password_history(d, req->arena, u->id, (int)req->cfg->password_history + 1,
                                           &hashes, &n);
     for (size_t i = 0; rc == IA_OK && i < n && !*reused; i++)
         *reused = password_verify(pw, hashes[i]);

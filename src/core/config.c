@@ -674,9 +674,10 @@ void config_free(ia_config *cfg)
 {
     for (size_t i = 0; i < NSPECS; i++) {
         enum cfg_type t = specs[i].type;
-        if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL) {
+        if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL ||
+            t == CFG_DBURL || t == CFG_OPT_SECRET) {
             char **p = (char **)((char *)cfg + specs[i].offset);
-            if (t == CFG_SECRET && *p != NULL)
+            if ((t == CFG_SECRET || t == CFG_OPT_SECRET || t == CFG_DBURL) && *p != NULL)
                 explicit_bzero(*p, strlen(*p));
             free(*p);
             *p = NULL;
