@@ -46,7 +46,54 @@ struct job_runtime {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int alive; /* threads still running, under lock */
+    /* The job each worker thread is running ("" when idle), under lock: only these leases are
+     * extended, so a job whose thread gave up on it loses its lease and runs again. */
+    char (*running)[40];
 };
+
+typedef struct {
+    job_runtime *rt;
+    int index;
+} worker_arg;
+
+static void set_running(job_runtime *rt, int index, const char *id)
+{
+    pthread_mutex_lock(&rt->lock);
+    snprintf(rt->running[index], sizeof(rt->running[index]), "%s", id ? id : "");
+    pthread_mutex_unlock(&rt->lock);
+}
+
+typedef struct {
+    const char *owner;
+    const char *text;
+    int64_t run_at;
+} save_args;
+
+static int save_success(db *d, const job_row *j, const save_args *s)
+{
+    return jobs_store_succeed(d, j->id, s->owner, s->text, ia_now_ms());
+}
+
+static int save_retry(db *d, const job_row *j, const save_args *s)
+{
+    return jobs_store_retry(d, j->id, s->owner, s->text, s->run_at, ia_now_ms());
+}
+
+/* Records a finished attempt, retrying while the database is unreachable (the engine
+ * reconnects on the next call) for up to one lease. Returns the last result. */
+static int save_with_retry(job_runtime *rt, db *d,
+                           int (*fn)(db *d, const job_row *j, const save_args *s), const job_row *j,
+                           const save_args *s)
+{
+    int64_t give_up = ia_mono_ms() + rt->cfg->job_lease_timeout_ms;
+    int rc = fn(d, j, s);
+    while (rc == IA_ERR_UNAVAILABLE && ia_mono_ms() < give_up) {
+        struct timespec ts = { 0, 200 * 1000000L };
+        nanosleep(&ts, NULL);
+        rc = fn(d, j, s);
+    }
+    return rc;
+}
 
 /* Metrics of this process's jobs, and the cluster's queue as last counted. */
 static pthread_mutex_t g_mlock = PTHREAD_MUTEX_INITIALIZER;
@@ -230,14 +277,16 @@ static void run_job(job_runtime *rt, db *d, arena *a, const job_row *j)
     int64_t now = ia_now_ms();
     if (rc == IA_OK) {
         char *text = ctx.result ? json_dumps(ctx.result, JSON_COMPACT) : strdup("{}");
-        int src = text ? jobs_store_succeed(d, j->id, rt->owner, text, now) : IA_ERR_NOMEM;
+        save_args sa = { rt->owner, text, 0 };
+        int src = text ? save_with_retry(rt, d, save_success, j, &sa) : IA_ERR_NOMEM;
         free(text);
         if (src == IA_NOT_FOUND)
             log_warn("jobs", "lease lost before the job finished; its new owner decides", "kind",
                      kind_label);
         else if (src != IA_OK)
-            log_error("jobs", "cannot record a finished job", "error", ia_strerror(src));
-        record_outcome(kind_label, OUT_SUCCESS, secs);
+            log_error("jobs", "cannot record a finished job; it will run again", "error",
+                      ia_strerror(src));
+        record_outcome(kind_label, src == IA_OK ? OUT_SUCCESS : OUT_RETRY, secs);
         log_emit(LOG_INFO, "jobs", "job succeeded",
                  (log_field[]){ LOG_STR("kind", kind_label), LOG_NUM("attempt", j->attempts),
                                 LOG_NUM("duration_ms", (long long)(secs * 1000)) },
@@ -255,7 +304,11 @@ static void run_job(job_runtime *rt, db *d, arena *a, const job_row *j)
         } else {
             int64_t delay =
                 jobs_backoff_ms(rt->cfg->job_retry_base_ms, j->attempts, randombytes_random());
-            jobs_store_retry(d, j->id, rt->owner, ctx.error, now + delay, now);
+            save_args sa = { rt->owner, ctx.error, now + delay };
+            int src = save_with_retry(rt, d, save_retry, j, &sa);
+            if (src != IA_OK && src != IA_NOT_FOUND)
+                log_error("jobs", "cannot record a failed attempt; the lease will expire", "error",
+                          ia_strerror(src));
             record_outcome(kind_label, OUT_RETRY, secs);
             log_emit(LOG_INFO, "jobs", "job will be retried",
                      (log_field[]){ LOG_STR("kind", kind_label), LOG_NUM("attempt", j->attempts),
@@ -278,7 +331,10 @@ static void thread_exit(job_runtime *rt)
 
 static void *worker_main(void *arg)
 {
-    job_runtime *rt = arg;
+    worker_arg *wa = arg;
+    job_runtime *rt = wa->rt;
+    int index = wa->index;
+    free(wa);
     db *d = NULL;
     while (!atomic_load(&rt->stopping)) {
         if (d == NULL) {
@@ -298,8 +354,11 @@ static void *worker_main(void *arg)
         job_row *j = NULL;
         int64_t now = ia_now_ms();
         int rc = jobs_store_claim(d, a, rt->owner, now, now + rt->cfg->job_lease_timeout_ms, &j);
-        if (rc == IA_OK)
+        if (rc == IA_OK) {
+            set_running(rt, index, j->id);
             run_job(rt, d, a, j);
+            set_running(rt, index, NULL);
+        }
         arena_destroy(a);
         if (rc != IA_OK)
             idle_wait(rt, rc == IA_NOT_FOUND ? d : NULL);
@@ -340,8 +399,18 @@ static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *la
     const ia_config *cfg = rt->cfg;
     int64_t now = ia_now_ms();
     if (now - *last_hb >= cfg->job_lease_timeout_ms / 3) {
-        long long n = 0;
-        if (jobs_store_heartbeat(d, rt->owner, now + cfg->job_lease_timeout_ms, now, &n) == IA_OK)
+        bool ok = true;
+        for (int i = 0; i < rt->nthreads; i++) {
+            char id[40];
+            pthread_mutex_lock(&rt->lock);
+            memcpy(id, rt->running[i], sizeof(id));
+            pthread_mutex_unlock(&rt->lock);
+            if (id[0] != '\0' &&
+                jobs_store_heartbeat(d, id, rt->owner, now + cfg->job_lease_timeout_ms) ==
+                    IA_ERR_UNAVAILABLE)
+                ok = false;
+        }
+        if (ok)
             *last_hb = now;
     }
     arena *a = arena_create(JOB_ARENA_MAX);
@@ -424,7 +493,10 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
     if (rt == NULL)
         return IA_ERR_NOMEM;
     rt->threads = calloc((size_t)threads + 1, sizeof(pthread_t));
-    if (rt->threads == NULL) {
+    rt->running = calloc((size_t)threads + 1, sizeof(*rt->running));
+    if (rt->threads == NULL || rt->running == NULL) {
+        free(rt->threads);
+        free(rt->running);
         free(rt);
         return IA_ERR_NOMEM;
     }
@@ -447,8 +519,14 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
         metrics_register_collector(collect_job_metrics, NULL);
     pthread_mutex_lock(&rt->lock);
     for (int i = 0; i < threads; i++) {
-        if (pthread_create(&rt->threads[i], NULL, worker_main, rt) != 0)
+        worker_arg *wa = malloc(sizeof(*wa));
+        if (wa == NULL)
             break;
+        *wa = (worker_arg){ rt, i };
+        if (pthread_create(&rt->threads[i], NULL, worker_main, wa) != 0) {
+            free(wa);
+            break;
+        }
         rt->nthreads++;
         rt->alive++;
     }
@@ -510,6 +588,7 @@ void jobs_stop(job_runtime *rt, int64_t timeout_ms)
     pthread_cond_destroy(&rt->cond);
     pthread_mutex_destroy(&rt->lock);
     free(rt->threads);
+    free(rt->running);
     free(rt);
     log_info("jobs", "workers stopped");
 }

@@ -84,23 +84,6 @@ int jobs_store_claim(db *d, arena *a, const char *owner, int64_t now, int64_t le
     return IA_OK;
 }
 
-int jobs_store_heartbeat(db *d, const char *owner, int64_t lease_until, int64_t now,
-                         long long *extended)
-{
-    (void)now;
-    arena *a = arena_create(4096);
-    if (a == NULL)
-        return IA_ERR_NOMEM;
-    db_result *res = NULL;
-    int rc = db_exec(d, a,
-                     "UPDATE jobs SET lease_expires_at = $1 "
-                     "WHERE lease_owner = $2 AND status = 'STARTED'",
-                     (db_param[]){ DB_INT(lease_until), DB_TEXT(owner) }, 2, &res);
-    *extended = rc == IA_OK && res ? res->affected : 0;
-    arena_destroy(a);
-    return rc;
-}
-
 /* Runs an UPDATE that must touch exactly the job this owner holds. */
 static int owned_update(db *d, const char *sql, const db_param *p, size_t n)
 {
@@ -113,6 +96,14 @@ static int owned_update(db *d, const char *sql, const db_param *p, size_t n)
         rc = IA_NOT_FOUND;
     arena_destroy(a);
     return rc;
+}
+
+int jobs_store_heartbeat(db *d, const char *id, const char *owner, int64_t lease_until)
+{
+    return owned_update(d,
+                        "UPDATE jobs SET lease_expires_at = $3 "
+                        "WHERE id = $1 AND lease_owner = $2 AND status = 'STARTED'",
+                        (db_param[]){ DB_TEXT(id), DB_TEXT(owner), DB_INT(lease_until) }, 3);
 }
 
 int jobs_store_succeed(db *d, const char *id, const char *owner, const char *result, int64_t now)

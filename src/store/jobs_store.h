@@ -49,9 +49,8 @@ int jobs_store_insert(db *d, const char *id, const char *kind, const char *paylo
 int jobs_store_claim(db *d, arena *a, const char *owner, int64_t now, int64_t lease_until,
                      job_row **out);
 
-/* Extends every lease held by owner; *extended says how many. */
-int jobs_store_heartbeat(db *d, const char *owner, int64_t lease_until, int64_t now,
-                         long long *extended);
+/* Extends the lease of job id while owner holds it. IA_NOT_FOUND when the lease was lost. */
+int jobs_store_heartbeat(db *d, const char *id, const char *owner, int64_t lease_until);
 
 /* Ends a job this owner holds: SUCCESS with result, RETRY at run_at, or FAILURE. IA_NOT_FOUND
  * when the lease was lost meanwhile (nothing is changed). */
