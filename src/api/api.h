@@ -7,7 +7,9 @@
 
 #include "core/config.h"
 #include "db/db.h"
+#include "auth/token.h"
 #include "http/http.h"
+#include "http/validate.h"
 #include "store/users_store.h"
 
 typedef struct {
@@ -29,6 +31,15 @@ void api_auth_install(http_server *s);
 /* The authenticated user of a request on an AUTH_USER/AUTH_ADMIN route. */
 const user_row *api_current_user(const http_req *req);
 
+/* The verified token of a request on an AUTH_USER/AUTH_ADMIN route. */
+const token_claims *api_current_claims(const http_req *req);
+
+/* The password policy as a validation check (register, change, reset). */
+void api_check_password(const char *name, const v_value *v, json_t *items);
+
+/* Issues a single-use link of kind for u, retiring earlier ones, and queues the message. */
+int api_send_link(http_req *req, db *d, const user_row *u, token_kind kind);
+
 /* Registers every job kind the configuration enables (serve and worker both call it). */
 int api_register_job_kinds(const ia_config *cfg);
 
@@ -40,6 +51,8 @@ extern const http_route service_routes[];
 extern const size_t service_routes_count;
 extern const http_route auth_routes[];
 extern const size_t auth_routes_count;
+extern const http_route account_routes[];
+extern const size_t account_routes_count;
 extern const http_route admin_routes[];
 extern const size_t admin_routes_count;
 extern const http_route task_routes[];

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 #include <strings.h>
 
 #include "api/api.h"
@@ -17,7 +16,6 @@
 #include "core/uuid.h"
 #include "http/server.h"
 #include "http/validate.h"
-#include "mail/mail.h"
 #include "store/users_store.h"
 
 #define USER_AGENT_MAX 512
@@ -103,6 +101,12 @@ void api_auth_install(http_server *s)
     http_server_set_auth(s, auth_early, auth_late);
 }
 
+const token_claims *api_current_claims(const http_req *req)
+{
+    const auth_state *st = req->auth;
+    return st ? &st->claims : NULL;
+}
+
 const user_row *api_current_user(const http_req *req)
 {
     const auth_state *st = req->auth;
@@ -167,68 +171,9 @@ static int clear_cookie(http_res *res)
                            "Max-Age=0");
 }
 
-/* ---- single-use links ---- */
-
-#define LINK_TOKEN_BYTES 32
-
-/* Makes a random token for a link (43 base64url characters) and its stored form, the SHA-256
- * hex digest: the database never holds a usable token. */
-static void link_token(char token[64], char hash[65])
-{
-    unsigned char raw[LINK_TOKEN_BYTES], digest[crypto_hash_sha256_BYTES];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hash, 65, digest, sizeof(digest));
-    sodium_memzero(raw, sizeof(raw));
-}
-
-static void token_digest(const char *token, char hash[65])
-{
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hash, 65, digest, sizeof(digest));
-}
-
-/* Issues a link token of kind for u (retiring earlier ones) and queues the message. */
-static int send_link(http_req *req, db *d, const user_row *u, token_kind kind)
-{
-    const ia_config *cfg = req->cfg;
-    char token[64], hash[65];
-    link_token(token, hash);
-    int64_t now = ia_now_ms();
-    int64_t ttl = kind == TOKEN_KIND_RESET ? cfg->password_reset_expire_minutes
-                                           : cfg->email_verification_expire_minutes;
-    int rc = tokens_store_issue(d, kind, hash, u->id, now, now + ttl * 60000);
-    if (rc != IA_OK)
-        return rc;
-    const char *path = kind == TOKEN_KIND_RESET ? "reset-password" : "verify-email";
-    char *text = arena_printf(
-        req->arena,
-        kind == TOKEN_KIND_RESET
-            ? "Hello %s,\n\nSomeone asked to reset the password of your InterviewAce account. "
-              "To choose a new password, open this link within %lld minutes:\n\n%s/%s?token=%s\n\n"
-              "If you did not ask for this, ignore this message; your password stays as it is.\n"
-            : "Hello %s,\n\nWelcome to InterviewAce. Confirm your e-mail address by opening this "
-              "link within %lld minutes:\n\n%s/%s?token=%s\n\nIf you did not create an "
-              "account, ignore this message.\n",
-        u->full_name, (long long)ttl, cfg->frontend_url, path, token);
-    sodium_memzero(token, sizeof(token));
-    if (text == NULL)
-        return IA_ERR_NOMEM;
-    mail_message m = { .to = u->email,
-                       .subject = kind == TOKEN_KIND_RESET ? "Reset your InterviewAce password"
-                                                           : "Confirm your e-mail address",
-                       .text = text };
-    rc = mail_send_async(&m);
-    if (rc != IA_OK)
-        log_warn("auth", "could not queue a message", "user_id", u->id, "error", ia_strerror(rc));
-    return IA_OK;
-}
-
 /* ---- register ---- */
 
-static void check_password(const char *name, const v_value *v, json_t *items)
+void api_check_password(const char *name, const v_value *v, json_t *items)
 {
     if (strcmp(name, "password") == 0 || strcmp(name, "new_password") == 0)
         password_policy_items(password_policy(v->s), name, items);
@@ -243,7 +188,7 @@ static const v_field register_fields[] = {
 static int auth_register(http_req *req, http_res *res)
 {
     v_value in[3];
-    int rc = validate_body(req, res, register_fields, 3, in, check_password);
+    int rc = validate_body(req, res, register_fields, 3, in, api_check_password);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -280,7 +225,7 @@ static int auth_register(http_req *req, http_res *res)
     log_info("auth", "user registered", "user_id", id);
     /* The verification link goes out (or, without SMTP, to the log); it is not required to log
      * in without SMTP. A failure here does not undo the account: a new link can be asked for. */
-    if (send_link(req, d, &u, TOKEN_KIND_VERIFY) != IA_OK)
+    if (api_send_link(req, d, &u, TOKEN_KIND_VERIFY) != IA_OK)
         log_warn("auth", "verification link not sent", "user_id", id);
     bool smtp = req->cfg->smtp_host && *req->cfg->smtp_host;
     return http_json(res, 201,
@@ -615,313 +560,6 @@ static int me_patch(http_req *req, http_res *res)
     return http_json(res, 200, render_user(&st->user));
 }
 
-/* True when pw matches the current password or one of the last PASSWORD_HISTORY ones. */
-static int password_reused(http_req *req, db *d, const user_row *u, const char *pw, bool *reused)
-{
-    *reused = password_verify(pw, u->password_hash);
-    if (*reused || req->cfg->password_history == 0)
-        return IA_OK;
-    const char **hashes = NULL;
-    size_t n = 0;
-    /* The history holds the current hash too: the current one and PASSWORD_HISTORY before it. */
-    int rc = users_store_password_history(d, req->arena, u->id, (int)req->cfg->password_history + 1,
-                                          &hashes, &n);
-    for (size_t i = 0; rc == IA_OK && i < n && !*reused; i++)
-        *reused = password_verify(pw, hashes[i]);
-    return rc;
-}
-
-/* Stores a new password hash for u and remembers it for the reuse rule. */
-static int store_new_password(http_req *req, db *d, const char *user_id, const char *pw,
-                              int64_t now)
-{
-    char hash[PASSWORD_HASH_MAX];
-    int rc = password_hash(pw, (int)req->cfg->password_hash_cost, hash);
-    if (rc == IA_OK)
-        rc = users_store_set_password(d, user_id, hash, now);
-    if (rc == IA_OK)
-        rc = users_store_add_password_history(d, user_id, hash, now);
-    return rc;
-}
-
-static const v_field change_fields[] = {
-    { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
-};
-
-static int change_password(http_req *req, http_res *res)
-{
-    v_value in[2];
-    int rc = validate_body(req, res, change_fields, 2, in, check_password);
-    if (rc != IA_OK)
-        return rc;
-    auth_state *st = req->auth;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    if (!password_verify(in[0].s, st->user.password_hash))
-        return http_error(res, 400, "INVALID_PASSWORD", "The current password is incorrect");
-    bool reused = false;
-    rc = password_reused(req, d, &st->user, in[1].s, &reused);
-    if (rc != IA_OK)
-        return rc;
-    if (reused)
-        return http_error(res, 400, "PASSWORD_REUSED",
-                          "Choose a password you have not used recently");
-    int64_t now = ia_now_ms();
-    rc = db_begin(d);
-    if (rc == IA_OK)
-        rc = store_new_password(req, d, st->user.id, in[1].s, now);
-    /* Every other session ends; this one stays. */
-    if (rc == IA_OK)
-        rc = sessions_store_revoke_all(d, st->user.id, st->claims.sid, "password changed", now,
-                                       NULL);
-    if (rc == IA_OK)
-        rc = db_commit(d);
-    else
-        db_rollback(d);
-    if (rc != IA_OK)
-        return rc;
-    log_info("auth", "password changed", "user_id", st->user.id);
-    return http_json(res, 200, json_pack("{s:s}", "message", "Password changed successfully"));
-}
-
-static const v_field delete_fields[] = {
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
-};
-
-static int me_delete(http_req *req, http_res *res)
-{
-    v_value in[1];
-    int rc = validate_body(req, res, delete_fields, 1, in, NULL);
-    if (rc != IA_OK)
-        return rc;
-    auth_state *st = req->auth;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    if (!password_verify(in[0].s, st->user.password_hash))
-        return http_error(res, 400, "INVALID_PASSWORD", "The password is incorrect");
-    rc = db_begin(d);
-    if (rc != IA_OK)
-        return rc;
-    if (strcmp(st->user.role, ROLE_ADMIN) == 0) {
-        long long admins = 0;
-        rc = users_store_count_active_admins(d, &admins);
-        if (rc == IA_OK && admins <= 1) {
-            db_rollback(d);
-            return http_error(res, 409, "LAST_ADMIN",
-                              "You are the only active administrator; appoint another first");
-        }
-    }
-    /* Foreign keys remove sessions, tokens, attempts, resumes, interviews and tasks. */
-    if (rc == IA_OK)
-        rc = users_store_delete(d, st->user.id);
-    if (rc == IA_OK)
-        rc = db_commit(d);
-    else
-        db_rollback(d);
-    if (rc != IA_OK)
-        return rc;
-    log_info("auth", "account deleted", "user_id", st->user.id);
-    return http_empty(res, 204);
-}
-
-static int me_export(http_req *req, http_res *res)
-{
-    auth_state *st = req->auth;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    db_result *sessions = NULL, *attempts = NULL;
-    int rc = users_store_sessions(d, req->arena, st->user.id, &sessions);
-    if (rc == IA_OK)
-        rc = users_store_attempts(d, req->arena, st->user.id, 100000, &attempts);
-    if (rc != IA_OK)
-        return rc;
-    json_t *ls = json_array(), *la = json_array();
-    for (size_t i = 0; i < sessions->nrows; i++) {
-        const char *ip = db_get(sessions, i, 3), *agent = db_get(sessions, i, 4);
-        json_array_append_new(
-            ls, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "id", db_get(sessions, i, 0),
-                          "created_at", render_time(db_get_int(sessions, i, 1, 0)), "last_used_at",
-                          render_time(db_get_int(sessions, i, 2, 0)), "ip_address",
-                          ip ? json_string(ip) : json_null(), "user_agent",
-                          agent ? json_string(agent) : json_null(), "revoked",
-                          db_get(sessions, i, 5) != NULL));
-    }
-    for (size_t i = 0; i < attempts->nrows; i++) {
-        const char *ip = db_get(attempts, i, 1);
-        json_array_append_new(la, json_pack("{s:o, s:o, s:b}", "created_at",
-                                            render_time(db_get_int(attempts, i, 0, 0)),
-                                            "ip_address", ip ? json_string(ip) : json_null(),
-                                            "success", db_get_bool(attempts, i, 2)));
-    }
-    json_t *body = json_pack("{s:o, s:o, s:[], s:[], s:o, s:o}", "exported_at",
-                             render_time(ia_now_ms()), "user", render_user(&st->user), "resumes",
-                             "interviews", "login_sessions", ls, "login_attempts", la);
-    rc = http_json(res, 200, body);
-    if (rc != IA_OK)
-        return rc;
-    char *cd = arena_printf(req->arena, "attachment; filename=\"interviewace-export-%s.json\"",
-                            st->user.id);
-    return cd ? http_set_header(res, "Content-Disposition", cd) : IA_ERR_NOMEM;
-}
-
-/* ---- password reset and e-mail verification ---- */
-
-static const v_field email_fields[] = {
-    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
-};
-
-static int reset_request(http_req *req, http_res *res)
-{
-    v_value in[1];
-    int rc = validate_body(req, res, email_fields, 1, in, NULL);
-    if (rc != IA_OK)
-        return rc;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    user_row *u = NULL;
-    rc = users_store_by_email(d, req->arena, in[0].s, &u);
-    if (rc == IA_OK && u->is_active)
-        rc = send_link(req, d, u, TOKEN_KIND_RESET);
-    if (rc != IA_OK && rc != IA_NOT_FOUND)
-        return rc;
-    return http_json(res, 200,
-                     json_pack("{s:s}", "message",
-                               "If an account with that email exists, you will receive a reset "
-                               "link shortly."));
-}
-
-static const v_field reset_fields[] = {
-    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
-};
-
-static int reset_confirm(http_req *req, http_res *res)
-{
-    v_value in[2];
-    int rc = validate_body(req, res, reset_fields, 2, in, check_password);
-    if (rc != IA_OK)
-        return rc;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    char hash[65];
-    token_digest(in[0].s, hash);
-    int64_t now = ia_now_ms();
-    token_lookup tk;
-    user_row *u = NULL;
-    rc = tokens_store_find(d, req->arena, TOKEN_KIND_RESET, hash, now, &tk);
-    if (rc == IA_OK && !tk.used && !tk.expired)
-        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
-    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
-        return http_error(res, 400, "INVALID_RESET_TOKEN",
-                          "This reset link is invalid or has expired; ask for a new one");
-    if (rc != IA_OK)
-        return rc;
-    bool reused = false;
-    rc = password_reused(req, d, u, in[1].s, &reused);
-    if (rc != IA_OK)
-        return rc;
-    if (reused)
-        return http_error(res, 400, "PASSWORD_REUSED",
-                          "Choose a password you have not used recently");
-    rc = db_begin(d);
-    if (rc == IA_OK)
-        rc = tokens_store_consume(d, TOKEN_KIND_RESET, hash, now);
-    if (rc == IA_OK)
-        rc = store_new_password(req, d, u->id, in[1].s, now);
-    if (rc == IA_OK)
-        rc = sessions_store_revoke_all(d, u->id, NULL, "password reset", now, NULL);
-    if (rc == IA_OK)
-        rc = users_store_reset_failures(d, u->id, false, now);
-    if (rc == IA_OK)
-        rc = users_store_set_verified(d, u->id, now);
-    if (rc == IA_OK)
-        rc = db_commit(d);
-    else
-        db_rollback(d);
-    if (rc == IA_NOT_FOUND)
-        return http_error(res, 400, "INVALID_RESET_TOKEN",
-                          "This reset link is invalid or has expired; ask for a new one");
-    if (rc != IA_OK)
-        return rc;
-    log_info("auth", "password reset", "user_id", u->id);
-    return http_json(res, 200,
-                     json_pack("{s:s}", "message", "Password has been reset successfully."));
-}
-
-static const v_field verify_fields[] = {
-    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
-};
-
-static int verify_email(http_req *req, http_res *res)
-{
-    v_value in[1];
-    int rc = validate_body(req, res, verify_fields, 1, in, NULL);
-    if (rc != IA_OK)
-        return rc;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    char hash[65];
-    token_digest(in[0].s, hash);
-    int64_t now = ia_now_ms();
-    token_lookup tk;
-    user_row *u = NULL;
-    rc = tokens_store_find(d, req->arena, TOKEN_KIND_VERIFY, hash, now, &tk);
-    if (rc == IA_OK)
-        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
-    if (rc == IA_OK && u->is_email_verified)
-        return http_json(res, 200, json_pack("{s:s}", "message", "Email already verified."));
-    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
-        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
-                          "This verification link is invalid or has expired; ask for a new one");
-    if (rc != IA_OK)
-        return rc;
-    rc = db_begin(d);
-    if (rc == IA_OK)
-        rc = tokens_store_consume(d, TOKEN_KIND_VERIFY, hash, now);
-    if (rc == IA_OK)
-        rc = users_store_set_verified(d, u->id, now);
-    if (rc == IA_OK)
-        rc = db_commit(d);
-    else
-        db_rollback(d);
-    if (rc == IA_NOT_FOUND)
-        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
-                          "This verification link is invalid or has expired; ask for a new one");
-    if (rc != IA_OK)
-        return rc;
-    return http_json(
-        res, 200,
-        json_pack("{s:s}", "message", "Email verified successfully. You can now log in."));
-}
-
-static int resend_verification(http_req *req, http_res *res)
-{
-    v_value in[1];
-    int rc = validate_body(req, res, email_fields, 1, in, NULL);
-    if (rc != IA_OK)
-        return rc;
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    user_row *u = NULL;
-    rc = users_store_by_email(d, req->arena, in[0].s, &u);
-    if (rc == IA_OK && u->is_active && !u->is_email_verified)
-        rc = send_link(req, d, u, TOKEN_KIND_VERIFY);
-    if (rc != IA_OK && rc != IA_NOT_FOUND)
-        return rc;
-    return http_json(res, 200,
-                     json_pack("{s:s}", "message",
-                               "If the account exists and is not verified, a new verification "
-                               "email has been sent."));
-}
-
 #define AUTH_PREFIX "/api/v1/auth"
 
 const http_route auth_routes[] = {
@@ -938,19 +576,5 @@ const http_route auth_routes[] = {
     { "GET", AUTH_PREFIX "/me", me_get, 0, AUTH_USER, RL_DEFAULT, 200, "Your account", "auth" },
     { "PATCH", AUTH_PREFIX "/me", me_patch, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
       "Change your name", "auth" },
-    { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 204,
-      "Delete your account and everything stored about you", "auth" },
-    { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Everything stored about you, as JSON", "auth" },
-    { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON, AUTH_USER,
-      RL_DEFAULT, 200, "Change your password", "auth" },
-    { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth" },
-    { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT, 200, "Set a new password with a reset link", "auth" },
-    { "POST", AUTH_PREFIX "/verify-email", verify_email, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
-      "Confirm your e-mail address", "auth" },
-    { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth" },
 };
 const size_t auth_routes_count = sizeof(auth_routes) / sizeof(auth_routes[0]);

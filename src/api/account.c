@@ -1,0 +1,397 @@
+/* Account maintenance (API.md §3.2): changing and resetting the password, e-mail verification
+ * by single-use links, deleting the account and exporting what is stored about it. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/render.h"
+#include "auth/password.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "http/validate.h"
+#include "mail/mail.h"
+#include "store/users_store.h"
+
+#define ROLE_ADMIN       "admin"
+#define LINK_TOKEN_BYTES 32
+#define AUTH_PREFIX      "/api/v1/auth"
+
+/* Makes a random token for a link (43 base64url characters) and its stored form, the SHA-256
+ * hex digest: the database never holds a usable token. */
+static void link_token(char token[64], char hash[65])
+{
+    unsigned char raw[LINK_TOKEN_BYTES], digest[crypto_hash_sha256_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, 65, digest, sizeof(digest));
+    sodium_memzero(raw, sizeof(raw));
+}
+
+static void token_digest(const char *token, char hash[65])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, 65, digest, sizeof(digest));
+}
+
+/* Issues a link token of kind for u (retiring earlier ones) and queues the message. */
+int api_send_link(http_req *req, db *d, const user_row *u, token_kind kind)
+{
+    const ia_config *cfg = req->cfg;
+    char token[64], hash[65];
+    link_token(token, hash);
+    int64_t now = ia_now_ms();
+    int64_t ttl = kind == TOKEN_KIND_RESET ? cfg->password_reset_expire_minutes
+                                           : cfg->email_verification_expire_minutes;
+    int rc = tokens_store_issue(d, kind, hash, u->id, now, now + ttl * 60000);
+    if (rc != IA_OK)
+        return rc;
+    const char *path = kind == TOKEN_KIND_RESET ? "reset-password" : "verify-email";
+    char *text = arena_printf(
+        req->arena,
+        kind == TOKEN_KIND_RESET
+            ? "Hello %s,\n\nSomeone asked to reset the password of your InterviewAce account. "
+              "To choose a new password, open this link within %lld minutes:\n\n%s/%s?token=%s\n\n"
+              "If you did not ask for this, ignore this message; your password stays as it is.\n"
+            : "Hello %s,\n\nWelcome to InterviewAce. Confirm your e-mail address by opening this "
+              "link within %lld minutes:\n\n%s/%s?token=%s\n\nIf you did not create an "
+              "account, ignore this message.\n",
+        u->full_name, (long long)ttl, cfg->frontend_url, path, token);
+    sodium_memzero(token, sizeof(token));
+    if (text == NULL)
+        return IA_ERR_NOMEM;
+    mail_message m = { .to = u->email,
+                       .subject = kind == TOKEN_KIND_RESET ? "Reset your InterviewAce password"
+                                                           : "Confirm your e-mail address",
+                       .text = text };
+    rc = mail_send_async(&m);
+    if (rc != IA_OK)
+        log_warn("auth", "could not queue a message", "user_id", u->id, "error", ia_strerror(rc));
+    return IA_OK;
+}
+
+/* True when pw matches the current password or one of the last PASSWORD_HISTORY ones. */
+static int password_reused(http_req *req, db *d, const user_row *u, const char *pw, bool *reused)
+{
+    *reused = password_verify(pw, u->password_hash);
+    if (*reused || req->cfg->password_history == 0)
+        return IA_OK;
+    const char **hashes = NULL;
+    size_t n = 0;
+    /* The history holds the current hash too: the current one and PASSWORD_HISTORY before it. */
+    int rc = users_store_password_history(d, req->arena, u->id, (int)req->cfg->password_history + 1,
+                                          &hashes, &n);
+    for (size_t i = 0; rc == IA_OK && i < n && !*reused; i++)
+        *reused = password_verify(pw, hashes[i]);
+    return rc;
+}
+
+/* Stores a new password hash for u and remembers it for the reuse rule. */
+static int store_new_password(http_req *req, db *d, const char *user_id, const char *pw,
+                              int64_t now)
+{
+    char hash[PASSWORD_HASH_MAX];
+    int rc = password_hash(pw, (int)req->cfg->password_hash_cost, hash);
+    if (rc == IA_OK)
+        rc = users_store_set_password(d, user_id, hash, now);
+    if (rc == IA_OK)
+        rc = users_store_add_password_history(d, user_id, hash, now);
+    return rc;
+}
+
+static const v_field change_fields[] = {
+    { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+};
+
+static int change_password(http_req *req, http_res *res)
+{
+    v_value in[2];
+    int rc = validate_body(req, res, change_fields, 2, in, api_check_password);
+    if (rc != IA_OK)
+        return rc;
+    const user_row *me = api_current_user(req);
+    const token_claims *claims = api_current_claims(req);
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (!password_verify(in[0].s, me->password_hash))
+        return http_error(res, 400, "INVALID_PASSWORD", "The current password is incorrect");
+    bool reused = false;
+    rc = password_reused(req, d, me, in[1].s, &reused);
+    if (rc != IA_OK)
+        return rc;
+    if (reused)
+        return http_error(res, 400, "PASSWORD_REUSED",
+                          "Choose a password you have not used recently");
+    int64_t now = ia_now_ms();
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = store_new_password(req, d, me->id, in[1].s, now);
+    /* Every other session ends; this one stays. */
+    if (rc == IA_OK)
+        rc = sessions_store_revoke_all(d, me->id, claims->sid, "password changed", now, NULL);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "password changed", "user_id", me->id);
+    return http_json(res, 200, json_pack("{s:s}", "message", "Password changed successfully"));
+}
+
+static const v_field delete_fields[] = {
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+};
+
+static int me_delete(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, delete_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    const user_row *me = api_current_user(req);
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (!password_verify(in[0].s, me->password_hash))
+        return http_error(res, 400, "INVALID_PASSWORD", "The password is incorrect");
+    rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(me->role, ROLE_ADMIN) == 0) {
+        long long admins = 0;
+        rc = users_store_count_active_admins(d, &admins);
+        if (rc == IA_OK && admins <= 1) {
+            db_rollback(d);
+            return http_error(res, 409, "LAST_ADMIN",
+                              "You are the only active administrator; appoint another first");
+        }
+    }
+    /* Foreign keys remove sessions, tokens, attempts, resumes, interviews and tasks. */
+    if (rc == IA_OK)
+        rc = users_store_delete(d, me->id);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "account deleted", "user_id", me->id);
+    return http_empty(res, 204);
+}
+
+static int me_export(http_req *req, http_res *res)
+{
+    const user_row *me = api_current_user(req);
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    db_result *sessions = NULL, *attempts = NULL;
+    int rc = users_store_sessions(d, req->arena, me->id, &sessions);
+    if (rc == IA_OK)
+        rc = users_store_attempts(d, req->arena, me->id, 100000, &attempts);
+    if (rc != IA_OK)
+        return rc;
+    json_t *ls = json_array(), *la = json_array();
+    for (size_t i = 0; i < sessions->nrows; i++) {
+        const char *ip = db_get(sessions, i, 3), *agent = db_get(sessions, i, 4);
+        json_array_append_new(
+            ls, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "id", db_get(sessions, i, 0),
+                          "created_at", render_time(db_get_int(sessions, i, 1, 0)), "last_used_at",
+                          render_time(db_get_int(sessions, i, 2, 0)), "ip_address",
+                          ip ? json_string(ip) : json_null(), "user_agent",
+                          agent ? json_string(agent) : json_null(), "revoked",
+                          db_get(sessions, i, 5) != NULL));
+    }
+    for (size_t i = 0; i < attempts->nrows; i++) {
+        const char *ip = db_get(attempts, i, 1);
+        json_array_append_new(la, json_pack("{s:o, s:o, s:b}", "created_at",
+                                            render_time(db_get_int(attempts, i, 0, 0)),
+                                            "ip_address", ip ? json_string(ip) : json_null(),
+                                            "success", db_get_bool(attempts, i, 2)));
+    }
+    json_t *body = json_pack("{s:o, s:o, s:[], s:[], s:o, s:o}", "exported_at",
+                             render_time(ia_now_ms()), "user", render_user(me), "resumes",
+                             "interviews", "login_sessions", ls, "login_attempts", la);
+    rc = http_json(res, 200, body);
+    if (rc != IA_OK)
+        return rc;
+    char *cd =
+        arena_printf(req->arena, "attachment; filename=\"interviewace-export-%s.json\"", me->id);
+    return cd ? http_set_header(res, "Content-Disposition", cd) : IA_ERR_NOMEM;
+}
+
+static const v_field email_fields[] = {
+    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
+};
+
+static int reset_request(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    user_row *u = NULL;
+    rc = users_store_by_email(d, req->arena, in[0].s, &u);
+    if (rc == IA_OK && u->is_active)
+        rc = api_send_link(req, d, u, TOKEN_KIND_RESET);
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message",
+                               "If an account with that email exists, you will receive a reset "
+                               "link shortly."));
+}
+
+static const v_field reset_fields[] = {
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+};
+
+static int reset_confirm(http_req *req, http_res *res)
+{
+    v_value in[2];
+    int rc = validate_body(req, res, reset_fields, 2, in, api_check_password);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char hash[65];
+    token_digest(in[0].s, hash);
+    int64_t now = ia_now_ms();
+    token_lookup tk;
+    user_row *u = NULL;
+    rc = tokens_store_find(d, req->arena, TOKEN_KIND_RESET, hash, now, &tk);
+    if (rc == IA_OK && !tk.used && !tk.expired)
+        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
+        return http_error(res, 400, "INVALID_RESET_TOKEN",
+                          "This reset link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    bool reused = false;
+    rc = password_reused(req, d, u, in[1].s, &reused);
+    if (rc != IA_OK)
+        return rc;
+    if (reused)
+        return http_error(res, 400, "PASSWORD_REUSED",
+                          "Choose a password you have not used recently");
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = tokens_store_consume(d, TOKEN_KIND_RESET, hash, now);
+    if (rc == IA_OK)
+        rc = store_new_password(req, d, u->id, in[1].s, now);
+    if (rc == IA_OK)
+        rc = sessions_store_revoke_all(d, u->id, NULL, "password reset", now, NULL);
+    if (rc == IA_OK)
+        rc = users_store_reset_failures(d, u->id, false, now);
+    if (rc == IA_OK)
+        rc = users_store_set_verified(d, u->id, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 400, "INVALID_RESET_TOKEN",
+                          "This reset link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    log_info("auth", "password reset", "user_id", u->id);
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message", "Password has been reset successfully."));
+}
+
+static const v_field verify_fields[] = {
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
+};
+
+static int verify_email(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, verify_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char hash[65];
+    token_digest(in[0].s, hash);
+    int64_t now = ia_now_ms();
+    token_lookup tk;
+    user_row *u = NULL;
+    rc = tokens_store_find(d, req->arena, TOKEN_KIND_VERIFY, hash, now, &tk);
+    if (rc == IA_OK)
+        rc = users_store_by_id(d, req->arena, tk.user_id, &u);
+    if (rc == IA_OK && u->is_email_verified)
+        return http_json(res, 200, json_pack("{s:s}", "message", "Email already verified."));
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && (tk.used || tk.expired)))
+        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
+                          "This verification link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    rc = db_begin(d);
+    if (rc == IA_OK)
+        rc = tokens_store_consume(d, TOKEN_KIND_VERIFY, hash, now);
+    if (rc == IA_OK)
+        rc = users_store_set_verified(d, u->id, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 400, "INVALID_VERIFICATION_TOKEN",
+                          "This verification link is invalid or has expired; ask for a new one");
+    if (rc != IA_OK)
+        return rc;
+    return http_json(
+        res, 200,
+        json_pack("{s:s}", "message", "Email verified successfully. You can now log in."));
+}
+
+static int resend_verification(http_req *req, http_res *res)
+{
+    v_value in[1];
+    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    user_row *u = NULL;
+    rc = users_store_by_email(d, req->arena, in[0].s, &u);
+    if (rc == IA_OK && u->is_active && !u->is_email_verified)
+        rc = api_send_link(req, d, u, TOKEN_KIND_VERIFY);
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s}", "message",
+                               "If the account exists and is not verified, a new verification "
+                               "email has been sent."));
+}
+
+const http_route account_routes[] = {
+    { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 204,
+      "Delete your account and everything stored about you", "auth" },
+    { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Everything stored about you, as JSON", "auth" },
+    { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON, AUTH_USER,
+      RL_DEFAULT, 200, "Change your password", "auth" },
+    { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth" },
+    { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT, 200, "Set a new password with a reset link", "auth" },
+    { "POST", AUTH_PREFIX "/verify-email", verify_email, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
+      "Confirm your e-mail address", "auth" },
+    { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
+      RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth" },
+};
+const size_t account_routes_count = sizeof(account_routes) / sizeof(account_routes[0]);
