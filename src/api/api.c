@@ -45,6 +45,8 @@ int api_register(http_server *s, ia_app *app)
     api_auth_install(s);
     int rc = http_server_add_routes(s, service_routes, service_routes_count);
     if (rc == IA_OK)
+        rc = http_server_add_routes(s, docs_routes, docs_routes_count);
+    if (rc == IA_OK)
         rc = http_server_add_routes(s, auth_routes, auth_routes_count);
     if (rc == IA_OK)
         rc = http_server_add_routes(s, account_routes, account_routes_count);

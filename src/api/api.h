@@ -51,6 +51,8 @@ extern const http_route service_routes[];
 extern const size_t service_routes_count;
 extern const http_route auth_routes[];
 extern const size_t auth_routes_count;
+extern const http_route docs_routes[];
+extern const size_t docs_routes_count;
 extern const http_route account_routes[];
 extern const size_t account_routes_count;
 extern const http_route admin_routes[];

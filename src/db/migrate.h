@@ -11,13 +11,8 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/embed.h"
 #include "db/db.h"
-
-typedef struct {
-    const char *path; /* "sqlite/0001_initial_schema.sql" */
-    const char *data;
-    size_t len;
-} embedded_file;
 
 extern const embedded_file migration_files[];
 extern const size_t migration_files_count;
