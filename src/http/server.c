@@ -49,6 +49,7 @@ struct http_server {
     int port;
     http_auth_fn auth_early;
     http_auth_fn auth_late;
+    int quiesced_fd; /* the listen socket after quiescing: closed only after the daemon stops */
     void (*thread_init)(void *ctx);
     void (*thread_fini)(void *ctx);
     void *thread_ctx;
@@ -714,6 +715,7 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
         free(s);
         return IA_ERR_NOMEM;
     }
+    s->quiesced_fd = -1;
     atomic_init(&s->in_flight, 0);
     atomic_init(&s->draining, false);
     pthread_mutex_init(&s->lock, NULL);
@@ -831,10 +833,14 @@ int http_server_port(const http_server *s)
 int http_server_drain(http_server *s, int64_t timeout_ms)
 {
     atomic_store(&s->draining, true);
-    if (s->daemon != NULL) {
+    /* libmicrohttpd's I/O threads may still touch the listen socket until the daemon stops,
+     * so it is kept open until then (closing it here made an I/O thread abort). */
+    if (s->daemon != NULL && s->quiesced_fd < 0) {
         MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        if (fd != MHD_INVALID_SOCKET)
-            close(fd);
+        if (fd != MHD_INVALID_SOCKET) {
+            shutdown(fd, SHUT_RDWR); /* refuse new connections; the descriptor stays valid */
+            s->quiesced_fd = fd;
+        }
     }
     int64_t deadline = ia_mono_ms() + timeout_ms;
     pthread_mutex_lock(&s->lock);
@@ -867,6 +873,8 @@ void http_server_destroy(http_server *s)
     }
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
+    if (s->quiesced_fd >= 0)
+        close(s->quiesced_fd);
     pool_destroy(s->pool);
     rl_destroy(s->rl);
     router_free(s->router);
