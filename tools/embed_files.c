@@ -48,8 +48,16 @@ static int emit_file(FILE *out, const char *root, const char *rel)
 
 int main(int argc, char **argv)
 {
+    /* An optional "--ext .json" keeps only files with that ending (data/ also holds the
+     * default DATA_DIR's runtime files, which must never be embedded). */
+    const char *ext = NULL;
+    if (argc > 2 && strcmp(argv[1], "--ext") == 0) {
+        ext = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 5) {
-        fprintf(stderr, "usage: %s OUT.c SYMBOL ROOT SUBDIR...\n", argv[0]);
+        fprintf(stderr, "usage: %s [--ext .EXT] OUT.c SYMBOL ROOT SUBDIR...\n", argv[0]);
         return 2;
     }
     const char *outpath = argv[1], *sym = argv[2], *root = argv[3];
@@ -67,6 +75,9 @@ int main(int argc, char **argv)
         while ((e = readdir(d)) != NULL) {
             size_t len = strlen(e->d_name);
             if (e->d_name[0] == '.' || len == 0 || n >= MAX_FILES) /* hidden files, . and .. */
+                continue;
+            if (ext != NULL &&
+                (len <= strlen(ext) || strcmp(e->d_name + len - strlen(ext), ext) != 0))
                 continue;
             size_t need = strlen(argv[a]) + len + 2;
             names[n] = malloc(need);
