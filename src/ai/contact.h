@@ -1,0 +1,25 @@
+/* Contact details from the top of a resume's text: name, e-mail, phone, location and links,
+ * as the offline parser reports them (API.md §5 Analysis). Nothing is invented: a field the
+ * text does not show is NULL (links: none). */
+#ifndef IA_AI_CONTACT_H
+#define IA_AI_CONTACT_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+
+#define AI_LINKS_MAX 8
+
+typedef struct {
+    const char *name;
+    const char *email;
+    const char *phone;               /* as written */
+    const char *location;            /* "City, ST" or "City, Region" */
+    const char *links[AI_LINKS_MAX]; /* with https:// when the text left the scheme out */
+    size_t nlinks;
+} ai_contact;
+
+/* Extracts the contact details of text into out; strings live in a. */
+int ai_contact_parse(arena *a, const char *text, ai_contact *out);
+
+#endif

