@@ -17,6 +17,7 @@
 
 #include "ai/contact.h"
 #include "core/errors.h"
+#include "test_util.h"
 
 #define NAME_FLOOR     0.0
 #define EMAIL_FLOOR    0.0
@@ -45,21 +46,6 @@ static bool same_links(const ai_contact *c, json_t *want)
     return true;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)len, f) == (size_t)len)
-        buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void test_contact_fields_on_labelled_resumes(void **state)
 {
     (void)state;
@@ -76,7 +62,7 @@ static void test_contact_fields_on_labelled_resumes(void **state)
             continue;
         char path[1400];
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        char *text = slurp(path);
+        char *text = test_slurp(path);
         snprintf(path + strlen(path) - 4, 6, ".json");
         json_t *t = json_load_file(path, 0, NULL);
         assert_non_null(text);

@@ -16,6 +16,7 @@
 
 #include "ai/taxonomy.h"
 #include "core/errors.h"
+#include "test_util.h"
 
 #define MAX_FOUND       512
 #define PRECISION_FLOOR 0.85
@@ -91,22 +92,6 @@ static void test_matching_respects_word_boundaries(void **state)
     assert_int_equal(n, 0);
 }
 
-/* Reads a whole file into a malloc'ed string. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)len, f) == (size_t)len)
-        buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void test_skill_precision_and_recall_on_labelled_resumes(void **state)
 {
     const ai_taxonomy *t = *state;
@@ -123,7 +108,7 @@ static void test_skill_precision_and_recall_on_labelled_resumes(void **state)
             continue;
         char path[1400];
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        char *text = slurp(path);
+        char *text = test_slurp(path);
         snprintf(path + strlen(path) - 4, 6, ".json");
         json_t *truth = json_load_file(path, 0, NULL);
         assert_non_null(text);
