@@ -49,10 +49,8 @@ static bool same_links(const ai_contact *c, json_t *want)
 static void test_contact_fields_on_labelled_resumes(void **state)
 {
     (void)state;
-    const char *root = getenv("IA_SOURCE_ROOT");
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/tests/fixtures/resumes", root ? root : ".");
-    DIR *d = opendir(dir);
+    DIR *d = test_open_fixtures("resumes", dir, sizeof(dir));
     assert_non_null(d);
     int files = 0, ok[5] = { 0 };
     struct dirent *e;

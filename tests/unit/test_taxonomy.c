@@ -95,10 +95,8 @@ static void test_matching_respects_word_boundaries(void **state)
 static void test_skill_precision_and_recall_on_labelled_resumes(void **state)
 {
     const ai_taxonomy *t = *state;
-    const char *root = getenv("IA_SOURCE_ROOT");
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/tests/fixtures/resumes", root ? root : ".");
-    DIR *d = opendir(dir);
+    DIR *d = test_open_fixtures("resumes", dir, sizeof(dir));
     assert_non_null(d);
     long tp = 0, fp = 0, fn = 0, files = 0;
     struct dirent *e;

@@ -2,6 +2,7 @@
 #ifndef IA_TESTS_UNIT_TEST_UTIL_H
 #define IA_TESTS_UNIT_TEST_UTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +26,15 @@ static inline char *test_slurp(const char *path)
     }
     fclose(f);
     return buf;
+}
+
+/* Opens tests/fixtures/<sub> of the source tree (IA_SOURCE_ROOT, set by the build) and writes
+ * its path into dir. NULL when it cannot. */
+static inline DIR *test_open_fixtures(const char *sub, char *dir, size_t len)
+{
+    const char *root = getenv("IA_SOURCE_ROOT");
+    snprintf(dir, len, "%s/tests/fixtures/%s", root ? root : ".", sub);
+    return opendir(dir);
 }
 
 #endif
