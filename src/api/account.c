@@ -18,23 +18,23 @@
 #define LINK_TOKEN_BYTES 32
 #define AUTH_PREFIX      "/api/v1/auth"
 
-/* Makes a random token for a link (43 base64url characters) and its stored form, the SHA-256
- * hex digest: the database never holds a usable token. */
-static void link_token(char token[64], char hash[65])
-{
-    unsigned char raw[LINK_TOKEN_BYTES], digest[crypto_hash_sha256_BYTES];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
-    sodium_bin2hex(hash, 65, digest, sizeof(digest));
-    sodium_memzero(raw, sizeof(raw));
-}
-
+/* The stored form of a link token: its SHA-256, in hex. */
 static void token_digest(const char *token, char hash[65])
 {
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
     sodium_bin2hex(hash, 65, digest, sizeof(digest));
+}
+
+/* Makes a random token for a link (43 base64url characters) and its stored form, the SHA-256
+ * hex digest: the database never holds a usable token. */
+static void link_token(char token[64], char hash[65])
+{
+    unsigned char raw[LINK_TOKEN_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    token_digest(token, hash);
+    sodium_memzero(raw, sizeof(raw));
 }
 
 /* Issues a link token of kind for u (retiring earlier ones) and queues the message. */

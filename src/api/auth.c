@@ -336,15 +336,14 @@ static int auth_login(http_req *req, http_res *res)
         }
         return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
     }
-    /* A correct password: from here on earlier failures no longer count. */
-    users_store_reset_failures(d, u->id, false, now);
+    /* A correct password: from here on earlier failures no longer count (on success, in the
+     * transaction below). */
     bool smtp = cfg->smtp_host && *cfg->smtp_host;
-    if (!u->is_active) {
+    if (!u->is_active || (smtp && !u->is_email_verified)) {
+        users_store_reset_failures(d, u->id, false, now);
         users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
-        return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
-    }
-    if (smtp && !u->is_email_verified) {
-        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        if (!u->is_active)
+            return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
         return http_error(res, 403, "EMAIL_NOT_VERIFIED",
                           "Verify your email address before logging in");
     }

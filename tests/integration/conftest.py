@@ -116,7 +116,8 @@ class Server:
         self._stdout_eof = False
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self, timeout: float = START_TIMEOUT) -> "Server":
+    def _launch(self) -> None:
+        """Starts the process and the threads that read its output."""
         self.proc = subprocess.Popen(
             [str(self.binary), *self.args],
             cwd=self.workdir,
@@ -129,6 +130,9 @@ class Server:
             t = threading.Thread(target=target, args=(stream,), daemon=True)
             t.start()
             self._threads.append(t)
+
+    def start(self, timeout: float = START_TIMEOUT) -> "Server":
+        self._launch()
 
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -557,18 +561,7 @@ class Worker(Server):
 
     def spawn(self) -> "Worker":
         """Starts the process without waiting for it to be ready (see wait_started)."""
-        self.proc = subprocess.Popen(
-            [str(self.binary), *self.args],
-            cwd=self.workdir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for target, stream in ((self._read_stdout, self.proc.stdout), (self._read_stderr, self.proc.stderr)):
-            t = threading.Thread(target=target, args=(stream,), daemon=True)
-            t.start()
-            self._threads.append(t)
+        self._launch()
         return self
 
     def wait_started(self, timeout: float = START_TIMEOUT) -> "Worker":
