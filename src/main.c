@@ -23,7 +23,7 @@
 #include "core/uuid.h"
 #include "db/db.h"
 #include "db/migrate.h"
-#include "extract/extract.h"
+#include "docs/extract.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -609,7 +609,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    /* The hidden sandbox of resume text extraction (src/extract/sandbox.c), started by the
+    /* The hidden sandbox of resume text extraction (src/docs/sandbox.c), started by the
      * service itself: before anything else, with no configuration and no other set-up. */
     if (argc >= 2 && strcmp(argv[1], "extract-child") == 0)
         return extract_child_main(argc - 2, argv + 2);

@@ -1,4 +1,4 @@
-/* Unit tests for src/extract/: the content check of uploads and the sandboxed text extraction,
+/* Unit tests for src/docs/: the content check of uploads and the sandboxed text extraction,
  * on the fixtures of tests/fixtures/files (made by tests/fixtures/make_files.py) and the zip
  * bombs the build writes into IA_BOMB_DIR. The PDF and DOCX cases start the real child: the
  * built binary named by IA_BINARY (meson.build sets both variables). The sandbox itself is
@@ -25,7 +25,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/errors.h"
-#include "extract/extract.h"
+#include "docs/extract.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1

@@ -1,7 +1,7 @@
 /* Text extraction, the calling side: the content check of uploads, TXT read in-process, and
  * the start, supervision and reaping of the sandboxed child that parses PDF and DOCX
  * (sandbox.c). See extract.h for the design and the outcomes. */
-#include "extract/extract.h"
+#include "docs/extract.h"
 
 #include <errno.h>
 #include <fcntl.h>

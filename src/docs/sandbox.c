@@ -11,7 +11,7 @@
  * The text goes to standard output; a document problem ends with exit code
  * EXTRACT_EXIT_DOCUMENT and the reason as the last line on standard error. The process ends
  * with _exit, without atexit handlers or destructors, which would need more system calls. */
-#include "extract/extract.h"
+#include "docs/extract.h"
 
 #include <errno.h>
 #include <fcntl.h>
