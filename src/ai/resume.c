@@ -311,12 +311,25 @@ static size_t column_offset(const char *s, size_t len, size_t col)
     return i < len ? i : len;
 }
 
+/* True when s[0..n) holds a year (19xx or 20xx as a word of its own). */
+static bool has_year(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++)
+        if ((i == 0 || !isdigit((unsigned char)s[i - 1])) &&
+            (strncmp(s + i, "19", 2) == 0 || strncmp(s + i, "20", 2) == 0) &&
+            isdigit((unsigned char)s[i + 2]) && isdigit((unsigned char)s[i + 3]) &&
+            (i + 4 == n || !isdigit((unsigned char)s[i + 4])))
+            return true;
+    return false;
+}
+
 /* The column at which a two-column page splits, or 0 for a one-column page. A column starts
  * where many lines have text (or a '|' rule) right after a gap of two or more spaces, with
  * text on both sides in several of them, and almost no line runs a word across it. Dates
- * aligned to the right of a few entry headers do not make a column: the split must hold for
- * a quarter of the non-blank lines. */
-static size_t find_column(const unsigned char *grid, size_t n, size_t *first)
+ * aligned to the right of entry headers do not make a column: the split must hold for a
+ * quarter of the non-blank lines, and most of what stands right of it must not be dates. */
+static size_t find_column(const unsigned char *grid, const char *const *ls, const size_t *ll,
+                          size_t n, size_t *first)
 {
     size_t nonblank = 0;
     for (size_t i = 0; i < n; i++) {
@@ -329,11 +342,13 @@ static size_t find_column(const unsigned char *grid, size_t n, size_t *first)
     }
     size_t best = 0, best_support = 0;
     for (size_t c = 16; c < COL_MAX; c++) {
-        size_t support = 0, both = 0, conflict = 0, f = n;
+        size_t support = 0, both = 0, conflict = 0, dated = 0, f = n;
         for (size_t i = 0; i < n; i++) {
             const unsigned char *g = grid + i * COL_MAX;
             if (g[c] >= 2 && g[c - 1] == 1 && g[c - 2] == 1) {
                 support++;
+                size_t off = column_offset(ls[i], ll[i], c);
+                dated += has_year(ls[i] + off, ll[i] - off);
                 if (f == n)
                     f = i;
                 for (size_t k = 0; k + 2 < c; k++)
@@ -346,7 +361,7 @@ static size_t find_column(const unsigned char *grid, size_t n, size_t *first)
             }
         }
         if (support >= 6 && support * 4 >= nonblank && both >= 3 && conflict * 8 <= support &&
-            support > best_support) {
+            dated * 2 < support && support > best_support) {
             best = c;
             best_support = support;
             *first = f;
@@ -376,7 +391,7 @@ static char *decolumn(arena *a, char *text)
         return text;
     for (size_t i = 0; i < n; i++)
         column_classes(ls[i], ll[i], grid + i * COL_MAX);
-    size_t first = 0, col = find_column(grid, n, &first);
+    size_t first = 0, col = find_column(grid, ls, ll, n, &first);
     if (col == 0)
         return text;
     size_t total = strlen(text);
@@ -1475,21 +1490,22 @@ static void entry_header(parser *p, anchor *an, size_t limit)
     for (size_t k = 0; k < nown && an->nsegs < SEGS_MAX; k++)
         an->segs[an->nsegs++] = own_segs[k];
     lines[an->at].used = true;
-    if (an->nsegs != 1 || an->at + 1 >= p->n || strchr(an->segs[0], ',') != NULL)
-        return;
-    rline *next = &lines[an->at + 1];
-    if (next->sec != lines[an->at].sec)
-        return;
-    if (header_like(next) && !location_like(next->text)) {
+    /* Below: the company under "Title  dates", or title and company under a line of dates. */
+    size_t want = an->nsegs == 0 ? 2 : an->nsegs == 1 && strchr(an->segs[0], ',') == NULL;
+    for (size_t k = an->at + 1; want > 0 && k < p->n; k++, want--) {
+        rline *next = &lines[k];
         ai_range nr;
-        if (ai_date_range(next->text, p->now, &nr))
-            return;
+        if (next->sec != lines[an->at].sec || !header_like(next) || location_like(next->text) ||
+            ai_date_range(next->text, p->now, &nr))
+            break;
         an->nsegs +=
             split_segments(p->a, next->text, false, an->segs + an->nsegs, SEGS_MAX - an->nsegs);
         next->used = true;
-        an->end = an->at + 2;
-    } else if (role_score(an->segs[0]) < 1) {
-        char *t = title_clause(p->a, next);
+        an->end = k + 1;
+    }
+    if (an->nsegs == 1 && an->end == an->at + 1 && an->at + 1 < p->n &&
+        lines[an->at + 1].sec == lines[an->at].sec && role_score(an->segs[0]) < 1) {
+        char *t = title_clause(p->a, &lines[an->at + 1]);
         if (t != NULL)
             an->segs[an->nsegs++] = t;
     }

@@ -165,6 +165,95 @@ static void test_a_current_job_has_no_end_date(void **state)
     }
 }
 
+/* Each layout holds two roles; the first is Senior Engineer at Orbital Systems from 2021 on,
+ * the second Engineer at Pixel Works, 2018 to 2020. */
+static void test_entry_layouts_are_read(void **state)
+{
+    static const char *const layouts[] = {
+        /* dates right-aligned on the title line, company below: not a two-column page */
+        "Experience\n"
+        "Senior Engineer                                              2021 - Present\n"
+        "Orbital Systems\n"
+        "Engineer                                                     2018 - 2020\n"
+        "Pixel Works\n"
+        "Developer                                                    2016 - 2018\n"
+        "Pixel Works\n"
+        "Intern                                                       2015 - 2016\n"
+        "Tiny Startup Inc.\n"
+        "Intern                                                       2014 - 2015\n"
+        "Lab Co.\n"
+        "Tutor                                                        2013 - 2014\n"
+        "Northern State University\n",
+        /* dates above title and company */
+        "Employment History:\n\nJan 2021 \xe2\x80\x93 Present\nSenior Engineer\nOrbital Systems\n"
+        "\xe2\x80\xa2 Led 4 people\n\n2018 \xe2\x80\x93 2020\nEngineer\nPixel Works\n",
+        /* employer first, then title with dates */
+        "WORK EXPERIENCE\nOrbital Systems, Austin, TX\nSenior Engineer, 2021 - Present\n- Led 4 "
+        "people\n\nPixel Works\nEngineer, 2018 - 2020\n",
+        /* company | title | dates, and "Title at Company (dates)" */
+        "Professional Experience\nOrbital Systems | Senior Engineer | 2021 - now\n\nEngineer at "
+        "Pixel Works (2018 - 2020)\n",
+        /* dates first on the line */
+        "Experience\n2021 - Present   Senior Engineer, Orbital Systems\n2018 - 2020   Engineer, "
+        "Pixel Works\n",
+    };
+    for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+        arena *a = arena_create(ARENA_MAX);
+        ai_analysis an;
+        parse(state, a, layouts[i], &an);
+        if (an.nexperience < 2)
+            fail_msg("layout %zu: %zu entries", i, an.nexperience);
+        const ai_experience *x = &an.experience[0], *y = &an.experience[1];
+        if (!x->job_title || strcmp(x->job_title, "Senior Engineer") != 0 || !x->company ||
+            strcmp(x->company, "Orbital Systems") != 0 || strncmp(x->start_date, "2021", 4) != 0 ||
+            x->end_date != NULL || !y->job_title || strcmp(y->job_title, "Engineer") != 0 ||
+            !y->company || strcmp(y->company, "Pixel Works") != 0 ||
+            strncmp(y->start_date, "2018", 4) != 0 || strncmp(y->end_date, "2020", 4) != 0)
+            fail_msg("layout %zu: %s | %s | %s, %s | %s | %s", i, x->job_title, x->company,
+                     x->start_date, y->job_title, y->company, y->start_date);
+        arena_destroy(a);
+    }
+}
+
+static void test_a_two_column_page_is_read_column_by_column(void **state)
+{
+    static const char page[] =
+        "PAT MORGAN                                  CONTACT\n"
+        "Data Analyst                                pat.morgan@example.com\n"
+        "                                            Tulsa, OK\n"
+        "EXPERIENCE\n"
+        "Data Analyst                                SKILLS\n"
+        "Prairie Mutual                              SQL \xc2\xb7 Tableau\n"
+        "Jun 2022 \xe2\x80\x93 Present                          Excel \xc2\xb7 Python\n"
+        "\xe2\x80\xa2 Built 30 dashboards used by\n"
+        "underwriters across 4 states.               EDUCATION\n"
+        "                                            B.S. Statistics\n"
+        "Reporting Intern                            Osage State University\n"
+        "Red Earth Bank                              2018 \xe2\x80\x93 2022\n"
+        "Jun 2021 \xe2\x80\x93 Aug 2021\n"
+        "                                            LANGUAGES\n"
+        "                                            English, French, Spanish\n";
+    arena *a = arena_create(ARENA_MAX);
+    ai_analysis an;
+    parse(state, a, page, &an);
+    assert_int_equal(an.nexperience, 2);
+    assert_string_equal(an.experience[0].job_title, "Data Analyst");
+    assert_string_equal(an.experience[0].company, "Prairie Mutual");
+    assert_null(an.experience[0].end_date);
+    assert_int_equal(an.experience[0].highlights.n, 1);
+    assert_string_equal(an.experience[0].highlights.v[0],
+                        "Built 30 dashboards used by underwriters across 4 states.");
+    assert_string_equal(an.experience[1].company, "Red Earth Bank");
+    assert_string_equal(an.experience[1].end_date, "2021-08");
+    assert_int_equal(an.neducation, 1);
+    assert_string_equal(an.education[0].institution, "Osage State University");
+    assert_string_equal(an.education[0].end_date, "2022");
+    static const char *const langs[] = { "English", "French", "Spanish" };
+    assert_strs(&an.languages, langs, 3);
+    assert_true(has_skill(&an, "Tableau"));
+    arena_destroy(a);
+}
+
 static void test_a_resume_without_experience_has_no_years(void **state)
 {
     arena *a = arena_create(ARENA_MAX);
@@ -454,6 +543,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_section_of_a_resume_is_read),
         cmocka_unit_test(test_a_current_job_has_no_end_date),
+        cmocka_unit_test(test_entry_layouts_are_read),
+        cmocka_unit_test(test_a_two_column_page_is_read_column_by_column),
         cmocka_unit_test(test_a_resume_without_experience_has_no_years),
         cmocka_unit_test(test_empty_and_garbage_text_give_an_empty_analysis),
         cmocka_unit_test(test_nothing_is_invented),
