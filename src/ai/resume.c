@@ -243,7 +243,7 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 
 /* A working copy of text: at most TEXT_CAP bytes, line ends as '\n', tabs expanded to
  * columns of eight, control characters, non-breaking spaces and invalid UTF-8 as spaces, a
- * byte-order mark dropped. */
+ * byte-order mark and Markdown emphasis ("**") and heading marks ("## ") dropped. */
 static char *clean_text(arena *a, const char *text)
 {
     size_t n = strnlen(text, TEXT_CAP);
@@ -266,6 +266,17 @@ static char *clean_text(arena *a, const char *text)
                 out[o++] = ' ';
             while (++col % 8 != 0 && o + 1 < cap);
             i++;
+            continue;
+        }
+        size_t marks = 0;
+        while (col == 0 && marks < 6 && i + marks < n && s[i + marks] == '#')
+            marks++;
+        if (marks > 0 && i + marks < n && s[i + marks] == ' ') {
+            i += marks + 1;
+            continue;
+        }
+        if (c == '*' && i + 1 < n && s[i + 1] == '*') {
+            i += 2;
             continue;
         }
         size_t len = utf8_valid(s + i, n - i);
@@ -1873,13 +1884,26 @@ static char *take_gpa(arena *a, char *s)
         char *v = q;
         while (isdigit((unsigned char)*q) || *q == '.' || *q == '/')
             q++;
-        if (q == v || !isdigit((unsigned char)*v))
-            continue;
         while (q > v && (q[-1] == '.' || q[-1] == '/'))
             q--;
-        char *g = arena_memdup(a, v, (size_t)(q - v));
-        memset(p, ' ', (size_t)(q - p));
-        return g;
+        if (q > v && isdigit((unsigned char)*v)) {
+            char *g = arena_memdup(a, v, (size_t)(q - v));
+            memset(p, ' ', (size_t)(q - p));
+            return g;
+        }
+        /* The grade before the keyword: "3.9/4.0 GPA". */
+        char *e = p;
+        while (e > s && e[-1] == ' ')
+            e--;
+        v = e;
+        while (v > s && (isdigit((unsigned char)v[-1]) || v[-1] == '.' || v[-1] == '/'))
+            v--;
+        if (v < e && isdigit((unsigned char)*v) && isdigit((unsigned char)e[-1]) &&
+            (v == s || !isalnum((unsigned char)v[-1]))) {
+            char *g = arena_memdup(a, v, (size_t)(e - v));
+            memset(v, ' ', (size_t)(p + kw - v));
+            return g;
+        }
     }
     return NULL;
 }
@@ -2019,9 +2043,22 @@ static char *clean_cert(arena *a, char *s)
     for (size_t i = 0; i < COUNT(pending); i++)
         if (has_phrase(s, pending[i]))
             return NULL;
+    /* What follows the first comma is the issuer or place when the name is complete before
+     * it: it ends with its abbreviation, says what it is, or one word follows. */
+    static const char *const kinds[] = {
+        "certified", "certification", "certificate", "license",
+        "licence",   "licensed",      "credential",  "registration"
+    };
     char *comma = strstr(s, ", ");
-    if (comma != NULL && (comma[-1] == ')' || count_words(comma + 2, strlen(comma + 2)) <= 1 ||
-                          isdigit((unsigned char)comma[2])))
+    bool named = false;
+    for (size_t i = 0; comma != NULL && i < COUNT(kinds); i++) {
+        char save = *comma;
+        *comma = '\0';
+        named = named || has_phrase(s, kinds[i]);
+        *comma = save;
+    }
+    if (comma != NULL && (comma[-1] == ')' || named || isdigit((unsigned char)comma[2]) ||
+                          count_words(comma + 2, strlen(comma + 2)) <= 1))
         *comma = '\0';
     for (int k = 0; k < 3; k++) {
         size_t n = strlen(s);
@@ -2036,7 +2073,7 @@ static char *clean_cert(arena *a, char *s)
                 continue;
             }
         }
-        /* A trailing year after a dash or comma. */
+        /* A trailing year after a dash or comma, and a word that dates it ("exp. 2027"). */
         if (n >= 4 && isdigit((unsigned char)s[n - 1]) && isdigit((unsigned char)s[n - 4]) &&
             (n == 4 || !isalnum((unsigned char)s[n - 5]))) {
             size_t m = n - 4;
@@ -2044,6 +2081,14 @@ static char *clean_cert(arena *a, char *s)
             while (m > 0 && (s[m - 1] == ' ' || s[m - 1] == ',' || s[m - 1] == '-' ||
                              (m >= 3 && sep_glyph(s + m - 3, &g) && g == 3 && (m -= 2))))
                 m--;
+            static const char *const dating[] = { "exp.",  "expires",  "issued", "since",
+                                                  "valid", "obtained", "earned" };
+            size_t w = m;
+            while (w > 0 && s[w - 1] != ' ')
+                w--;
+            if (w < m && in_list(s + w, m - w, dating, COUNT(dating)))
+                for (m = w; m > 0 && (s[m - 1] == ' ' || s[m - 1] == ',');)
+                    m--;
             if (m > 0 && m < n - 4) {
                 s[m] = '\0';
                 continue;
@@ -2053,6 +2098,37 @@ static char *clean_cert(arena *a, char *s)
     }
     char *t = trim_dup(a, s, strlen(s));
     return t != NULL && strlen(t) >= 2 && has_alnum(t) ? t : NULL;
+}
+
+/* True for a comma-separated list of short names without years ("CISSP, OSCP, CEH", "BLS,
+ * ACLS (American Heart Association)"): each item is at most three words outside
+ * parentheses. A first item that ends with its abbreviation is a name followed by its issuer
+ * ("Basic Life Support (BLS), American Heart Association"), not a list. */
+static bool short_list(const char *s)
+{
+    const char *comma = strchr(s, ',');
+    if (comma == NULL || strpbrk(s, "0123456789") != NULL)
+        return false;
+    while (comma > s && comma[-1] == ' ')
+        comma--;
+    if (comma > s && comma[-1] == ')')
+        return false;
+    size_t words = 0;
+    int depth = 0;
+    for (const char *p = s;; p++) {
+        if (*p == ',' || *p == '\0') {
+            if (words > 3)
+                return false;
+            if (*p == '\0')
+                return true;
+            words = 0;
+        } else if (*p == '(' || *p == ')') {
+            depth += *p == '(' ? 1 : -1;
+        } else if (depth == 0 && word_char((unsigned char)*p) &&
+                   (p == s || !word_char((unsigned char)p[-1]))) {
+            words++;
+        }
+    }
 }
 
 static int parse_lists(parser *p, ai_analysis *out)
@@ -2067,7 +2143,8 @@ static int parse_lists(parser *p, ai_analysis *out)
             continue;
         char *items[24];
         if (l->sec == SEC_CERTS) {
-            size_t k = split(p->a, l->body, ";|", false, items, COUNT(items));
+            size_t k = split(p->a, l->body, short_list(l->body) ? ",;|" : ";|", false, items,
+                             COUNT(items));
             for (size_t j = 0; j < k; j++)
                 list_add(&certs, clean_cert(p->a, items[j]));
         } else if (l->sec == SEC_LANGUAGES) {
@@ -2329,7 +2406,9 @@ static const char *infer_seniority(const parser *p, const ai_analysis *out)
         "cto",     "ceo",       "cfo",     "coo",      "cmo", "engineering manager", "head",
         "founder", "partner"
     };
-    static const char *const senior[] = { "senior", "sr", "staff", "expert", "iii" };
+    static const char *const senior[] = { "senior", "sr", "expert", "iii" };
+    static const char *const staff_roles[] = { "engineer", "developer", "scientist", "designer",
+                                               "architect" };
     static const char *const junior[] = { "junior",      "jr",         "intern",
                                           "trainee",     "apprentice", "graduate",
                                           "entry level", "assistant",  "associate product",
@@ -2345,6 +2424,11 @@ static const char *infer_seniority(const parser *p, const ai_analysis *out)
                 return "lead";
         for (size_t i = 0; i < COUNT(senior); i++)
             if (has_phrase(title, senior[i]))
+                return "senior";
+        /* "Staff" is a level for engineers and scientists; a staff nurse or accountant is not
+         * senior. */
+        for (size_t i = 0; i < COUNT(staff_roles) && has_phrase(title, "staff"); i++)
+            if (has_phrase(title, staff_roles[i]))
                 return "senior";
         for (size_t i = 0; i < COUNT(junior); i++)
             if (has_phrase(title, junior[i]))

@@ -254,6 +254,34 @@ static void test_a_two_column_page_is_read_column_by_column(void **state)
     arena_destroy(a);
 }
 
+static void test_details_written_in_other_ways(void **state)
+{
+    arena *a = arena_create(ARENA_MAX);
+    ai_analysis an;
+    parse(state, a,
+          "# Jamie Chen\njamie.chen@example.com\n\n## Experience\n**Staff Nurse**, Mercy "
+          "Clinic \xe2\x80\x94 Feb 2022 to Present\n* Cared for 5 patients a shift\n\n"
+          "## Education\nBachelor of Arts (B.A.) in Economics \xe2\x80\x94 Lakeshore "
+          "University \xe2\x80\x94 May 2018\n3.9/4.0 GPA, magna cum laude\n\n"
+          "## Licensure & Certifications\nRN License, Ohio Board of Nursing, exp. 2027\n"
+          "BLS, ACLS\nCCRN (in progress)\n",
+          &an);
+    assert_string_equal(an.name, "Jamie Chen");
+    assert_int_equal(an.nexperience, 1);
+    assert_string_equal(an.experience[0].job_title, "Staff Nurse");
+    assert_string_equal(an.experience[0].company, "Mercy Clinic");
+    assert_string_equal(an.seniority, "junior"); /* "Staff" is an engineering level only */
+    assert_int_equal(an.neducation, 1);
+    assert_string_equal(an.education[0].degree, "Bachelor of Arts (B.A.)");
+    assert_string_equal(an.education[0].field_of_study, "Economics");
+    assert_string_equal(an.education[0].institution, "Lakeshore University");
+    assert_string_equal(an.education[0].end_date, "2018-05");
+    assert_string_equal(an.education[0].gpa, "3.9/4.0");
+    static const char *const certs[] = { "RN License", "BLS", "ACLS" };
+    assert_strs(&an.certifications, certs, 3);
+    arena_destroy(a);
+}
+
 static void test_a_resume_without_experience_has_no_years(void **state)
 {
     arena *a = arena_create(ARENA_MAX);
@@ -545,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_a_current_job_has_no_end_date),
         cmocka_unit_test(test_entry_layouts_are_read),
         cmocka_unit_test(test_a_two_column_page_is_read_column_by_column),
+        cmocka_unit_test(test_details_written_in_other_ways),
         cmocka_unit_test(test_a_resume_without_experience_has_no_years),
         cmocka_unit_test(test_empty_and_garbage_text_give_an_empty_analysis),
         cmocka_unit_test(test_nothing_is_invented),
