@@ -198,6 +198,20 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* True when w[0..n) is one of the '|'-separated entries of set, in any case. */
+static bool in_set(const char *w, size_t n, const char *set)
+{
+    for (const char *p = set;;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        if (l == n && strncasecmp(w, p, n) == 0)
+            return true;
+        if (bar == NULL)
+            return false;
+        p = bar + 1;
+    }
+}
+
 /* True when the phrase (lower case, words separated by single spaces) occurs in s on word
  * boundaries, in any case. */
 static bool has_phrase(const char *s, const char *phrase)
@@ -848,216 +862,32 @@ static int read_lines(parser *p, char *text)
 /* ---- entry headers: segments, titles and companies ----------------------------------------- */
 
 /* Head nouns of job titles. */
-static const char *const role_words[] = {
-    "engineer",
-    "developer",
-    "programmer",
-    "architect",
-    "manager",
-    "director",
-    "lead",
-    "head",
-    "officer",
-    "analyst",
-    "scientist",
-    "designer",
-    "researcher",
-    "consultant",
-    "specialist",
-    "coordinator",
-    "administrator",
-    "assistant",
-    "associate",
-    "intern",
-    "internship",
-    "representative",
-    "executive",
-    "accountant",
-    "clerk",
-    "nurse",
-    "technician",
-    "supervisor",
-    "planner",
-    "president",
-    "vp",
-    "founder",
-    "co-founder",
-    "cofounder",
-    "owner",
-    "teacher",
-    "tutor",
-    "instructor",
-    "lecturer",
-    "professor",
-    "writer",
-    "editor",
-    "marketer",
-    "strategist",
-    "recruiter",
-    "advisor",
-    "adviser",
-    "auditor",
-    "controller",
-    "bookkeeper",
-    "cashier",
-    "physician",
-    "therapist",
-    "pharmacist",
-    "aide",
-    "trainee",
-    "apprentice",
-    "fellow",
-    "agent",
-    "operator",
-    "mechanic",
-    "electrician",
-    "chef",
-    "cook",
-    "driver",
-    "worker",
-    "volunteer",
-    "principal",
-    "sre",
-    "ceo",
-    "cto",
-    "cfo",
-    "coo",
-    "cmo",
-    "ciso",
-    "cio",
-    "rn",
-    "lpn",
-    "cna",
-    "paralegal",
-    "attorney",
-    "lawyer",
-    "counsel",
-    "dentist",
-    "hygienist",
-    "technologist",
-    "buyer",
-    "merchandiser",
-    "producer",
-    "photographer",
-    "artist",
-    "illustrator",
-    "animator",
-    "journalist",
-    "reporter",
-    "translator",
-    "interpreter",
-    "receptionist",
-    "secretary",
-    "estimator",
-    "surveyor",
-    "inspector",
-    "scheduler",
-    "dispatcher",
-    "underwriter",
-    "actuary",
-    "economist",
-    "statistician",
-    "librarian",
-    "counselor",
-    "coach",
-    "trainer",
-    "facilitator",
-    "evangelist",
-    "advocate",
-    "liaison",
-    "generalist",
-    "resident",
-    "paramedic",
-    "caregiver",
-    "midwife",
-    "doctor",
-    "owner",
-    "partner",
-    "master",
-    "steward",
-    "chemist",
-    "biologist",
-    "bartender",
-    "server",
-    "salesperson",
-    "banker",
-    "broker",
-    "teller",
-    "investigator",
-    "officer",
-    "sergeant",
-    "soldier",
-};
+static const char role_words[] =
+    "engineer|developer|programmer|architect|manager|director|lead|head|officer|analyst|"
+    "scientist|designer|researcher|consultant|specialist|coordinator|administrator|assistant|"
+    "associate|intern|internship|representative|executive|accountant|clerk|nurse|technician|"
+    "supervisor|planner|president|vp|founder|co-founder|cofounder|owner|teacher|tutor|"
+    "instructor|lecturer|professor|writer|editor|marketer|strategist|recruiter|advisor|"
+    "adviser|auditor|controller|bookkeeper|cashier|physician|therapist|pharmacist|aide|"
+    "trainee|apprentice|fellow|agent|operator|mechanic|electrician|chef|cook|driver|worker|"
+    "volunteer|principal|sre|ceo|cto|cfo|coo|cmo|ciso|cio|rn|lpn|cna|paralegal|attorney|"
+    "lawyer|counsel|dentist|hygienist|technologist|buyer|merchandiser|producer|photographer|"
+    "artist|illustrator|animator|journalist|reporter|translator|interpreter|receptionist|"
+    "secretary|estimator|surveyor|inspector|scheduler|dispatcher|underwriter|actuary|"
+    "economist|statistician|librarian|counselor|coach|trainer|facilitator|evangelist|"
+    "advocate|liaison|generalist|resident|paramedic|caregiver|midwife|doctor|partner|master|"
+    "steward|chemist|biologist|bartender|server|salesperson|banker|broker|teller|"
+    "investigator|sergeant|soldier";
 
 /* Words that name an organisation rather than a role. */
-static const char *const org_words[] = {
-    "inc",
-    "llc",
-    "ltd",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "group",
-    "labs",
-    "lab",
-    "software",
-    "systems",
-    "solutions",
-    "technologies",
-    "bank",
-    "bancorp",
-    "hospital",
-    "center",
-    "centre",
-    "clinic",
-    "university",
-    "college",
-    "agency",
-    "studio",
-    "partners",
-    "capital",
-    "media",
-    "apps",
-    "cloud",
-    "payments",
-    "analytics",
-    "insurance",
-    "consulting",
-    "services",
-    "holdings",
-    "industries",
-    "foundation",
-    "association",
-    "department",
-    "ministry",
-    "gmbh",
-    "ag",
-    "plc",
-    "pty",
-    "llp",
-    "institute",
-    "school",
-    "bootcamp",
-    "hotel",
-    "restaurant",
-    "store",
-    "stores",
-    "retail",
-    "foods",
-    "motors",
-    "energy",
-    "pharmaceuticals",
-    "health",
-    "healthcare",
-    "network",
-    "networks",
-    "communications",
-    "logistics",
-    "manufacturing",
-    "supply",
-    "distribution",
-};
+static const char org_words[] =
+    "inc|llc|ltd|corp|corporation|co|company|group|labs|lab|software|systems|solutions|"
+    "technologies|bank|bancorp|hospital|center|centre|clinic|university|college|agency|"
+    "studio|partners|capital|media|apps|cloud|payments|analytics|insurance|consulting|"
+    "services|holdings|industries|foundation|association|department|ministry|gmbh|ag|plc|pty|"
+    "llp|institute|school|bootcamp|hotel|restaurant|store|stores|retail|foods|motors|energy|"
+    "pharmaceuticals|health|healthcare|network|networks|communications|logistics|"
+    "manufacturing|supply|distribution";
 
 /* How strongly a segment reads as a job title: 2 when it ends with a role word (before any
  * comma, parenthesis or grade like "II") or starts "Head of" / "Director of", 1 when a role
@@ -1068,54 +898,42 @@ static int role_score(const char *s)
     const char *p = s, *w, *last = NULL;
     size_t wl, last_len = 0;
     int score = 0;
-    bool first = true;
     while (next_word(&p, s + n, &w, &wl)) {
+        if (in_set(w, wl, role_words))
+            score = 1;
         bool grade = (wl <= 3 && strspn(w, "IVX") == wl) || (wl == 1 && isdigit((unsigned char)*w));
-        if (in_list(w, wl, role_words, COUNT(role_words))) {
-            score = score < 1 ? 1 : score;
-            if (first && (wl == 4 && strncasecmp(w, "head", 4) == 0) && has_phrase(s, "head of"))
-                score = 2;
-        }
         if (!grade) {
             last = w;
             last_len = wl;
         }
-        first = false;
     }
-    if (last != NULL && in_list(last, last_len, role_words, COUNT(role_words)))
+    static const char *const leading[] = { "head of", "director of", "vice president", "vp of",
+                                           "chief" };
+    if (last != NULL && in_set(last, last_len, role_words))
         score = 2;
-    if (has_phrase(s, "director of") || has_phrase(s, "vice president") || has_phrase(s, "vp of") ||
-        has_phrase(s, "chief"))
-        score = 2;
+    for (size_t i = 0; i < COUNT(leading); i++)
+        if (has_phrase(s, leading[i]))
+            score = 2;
     p = s;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_list(w, wl, org_words, COUNT(org_words)))
+        if (in_set(w, wl, org_words))
             score--;
     return score;
 }
 
-static const char *const places[] = {
-    "remote",         "hybrid",        "usa",       "us",
-    "u.s.",           "united states", "canada",    "uk",
-    "united kingdom", "ireland",       "germany",   "france",
-    "india",          "australia",     "poland",    "spain",
-    "italy",          "netherlands",   "brazil",    "mexico",
-    "japan",          "china",         "singapore", "norway",
-    "sweden",         "denmark",       "finland",   "portugal",
-    "switzerland",    "austria",       "belgium",   "new zealand",
-    "south africa",   "nigeria",       "kenya",     "israel",
-    "scotland",       "england",       "wales",     "california",
-    "texas",          "new york",      "florida",   "washington",
-    "ontario",        "quebec",        "ohio",      "arizona",
-    "illinois",       "georgia",       "virginia",  "massachusetts",
-    "colorado",       "oregon",
-};
+static const char places[] =
+    "remote|hybrid|usa|us|u.s.|united states|canada|uk|united kingdom|ireland|germany|france|"
+    "india|australia|poland|spain|italy|netherlands|brazil|mexico|japan|china|singapore|"
+    "norway|sweden|denmark|finland|portugal|switzerland|austria|belgium|new zealand|"
+    "south africa|nigeria|kenya|israel|scotland|england|wales|california|texas|new york|"
+    "florida|washington|ontario|quebec|ohio|arizona|illinois|georgia|virginia|massachusetts|"
+    "colorado|oregon";
 
 /* True for "Portland, OR", "Dublin, Ireland", "Remote": a place, not an organisation. */
 static bool location_like(const char *s)
 {
     size_t n = strlen(s);
-    if (in_list(s, n, places, COUNT(places)))
+    if (in_set(s, n, places))
         return true;
     const char *comma = strrchr(s, ',');
     if (comma == NULL || n > 50)
@@ -1125,7 +943,7 @@ static bool location_like(const char *s)
         last++;
     size_t ll = strlen(last);
     bool code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-    if (!code && !in_list(last, ll, places, COUNT(places)))
+    if (!code && !in_set(last, ll, places))
         return false;
     for (const char *c = s; c < comma; c++)
         if (isdigit((unsigned char)*c) || *c == '(' || *c == ',')
@@ -1145,7 +963,7 @@ static void strip_location(char *s)
             last++;
         size_t ll = strlen(last);
         bool code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-        if (!code && !in_list(last, ll, places, COUNT(places)))
+        if (!code && !in_set(last, ll, places))
             return;
         *comma = '\0';
         char *prev = strrchr(s, ',');
@@ -1735,14 +1553,11 @@ static int parse_experience(parser *p, ai_analysis *out)
 
 /* ---- education ----------------------------------------------------------------------------- */
 
-static const char *const degree_abbrevs[] = {
-    "ba",    "bs",    "bsc",  "bsba",   "bba",   "bcom",  "bcomm", "bfa",  "bed",  "beng", "be",
-    "btech", "barch", "bdes", "bpharm", "bsn",   "bmus",  "ab",    "ma",   "ms",   "msc",  "mba",
-    "mfa",   "med",   "meng", "me",     "mtech", "mdes",  "mph",   "mha",  "msn",  "mpa",  "mpp",
-    "mres",  "mphil", "mcs",  "mst",    "mim",   "mfin",  "macc",  "llb",  "llm",  "jd",   "md",
-    "dds",   "dmd",   "dvm",  "pharmd", "phd",   "dphil", "edd",   "dnp",  "psyd", "aas",  "aa",
-    "as",    "aos",   "ged",  "hnd",    "adn",   "bsw",   "msw",   "mmus", "mcom", "bca",  "mca",
-};
+static const char degree_abbrevs[] =
+    "ba|bs|bsc|bsba|bba|bcom|bcomm|bfa|bed|beng|be|btech|barch|bdes|bpharm|bsn|bmus|ab|ma|ms|"
+    "msc|mba|mfa|med|meng|me|mtech|mdes|mph|mha|msn|mpa|mpp|mres|mphil|mcs|mst|mim|mfin|macc|"
+    "llb|llm|jd|md|dds|dmd|dvm|pharmd|phd|dphil|edd|dnp|psyd|aas|aa|as|aos|ged|hnd|adn|bsw|"
+    "msw|mmus|mcom|bca|mca";
 
 /* Length of a degree abbreviation at the start of s ("B.S.", "Ph.D.", "MBA", "B.Com", "BSc"),
  * 0 when s does not start with one. */
@@ -1764,7 +1579,7 @@ static size_t degree_abbrev(const char *s)
         upper += isupper((unsigned char)s[i]) != 0;
         key[k++] = (char)tolower((unsigned char)s[i]);
     }
-    if (k < 2 || !in_list(key, k, degree_abbrevs, COUNT(degree_abbrevs)))
+    if (k < 2 || !in_set(key, k, degree_abbrevs))
         return 0;
     return dots || upper >= 2 ? n : 0;
 }
@@ -1785,19 +1600,17 @@ static bool degree_like(const char *s)
     return has_phrase(s, "degree") || has_phrase(s, "diploma") || has_phrase(s, "certificate");
 }
 
-static const char *const institution_words[] = {
-    "university",   "college",      "institute",  "school",      "academy",     "polytechnic",
-    "universidad",  "universidade", "université", "universität", "università",  "hochschule",
-    "conservatory", "seminary",     "bootcamp",   "tech",        "politecnico", "polytechnique",
-    "escuela",      "école",        "lycée",      "gymnasium",   "universitat", "universiteit",
-};
+static const char institution_words[] =
+    "university|college|institute|school|academy|polytechnic|universidad|universidade|"
+    "université|universität|università|hochschule|conservatory|seminary|bootcamp|tech|"
+    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit";
 
 static bool institution_like(const char *s)
 {
     const char *p = s, *w;
     size_t wl;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_list(w, wl, institution_words, COUNT(institution_words)))
+        if (in_set(w, wl, institution_words))
             return true;
     return false;
 }
@@ -2800,9 +2613,9 @@ static bool link_token(const char *s, size_t n)
 
 /* The text skills are looked for in: the resume without what names people, places and
  * organisations rather than skills (the short lines of the header above the first entry:
- * name, headline, contact; entry headers with titles and companies; the education and
- * contact sections; headings), with links and e-mail addresses blanked and bullets and
- * middle dots turned into commas, the list separators the matcher knows. */
+ * name, headline, contact; entry headers with titles and companies; the education section
+ * but its coursework; the contact section; headings), with links and e-mail addresses blanked and
+ * bullets and middle dots turned into commas, the list separators the matcher knows. */
 static char *skills_text(const parser *p)
 {
     size_t total = 1, first_entry = p->n;
@@ -2817,8 +2630,10 @@ static char *skills_text(const parser *p)
     size_t o = 0;
     for (size_t i = 0; i < p->n; i++) {
         const rline *l = &p->lines[i];
-        if (l->kind == LN_BLANK || l->kind == LN_HEADING || l->used || l->sec == SEC_EDUCATION ||
-            l->sec == SEC_CONTACT)
+        bool coursework = strncasecmp(l->body, "course", 6) == 0 ||
+                          strncasecmp(l->body, "relevant course", 15) == 0;
+        if (l->kind == LN_BLANK || l->kind == LN_HEADING || l->used ||
+            (l->sec == SEC_EDUCATION && !coursework) || l->sec == SEC_CONTACT)
             continue;
         size_t commas = 0;
         for (const char *c = l->text; *c; c++)

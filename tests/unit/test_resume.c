@@ -261,8 +261,9 @@ static void test_details_written_in_other_ways(void **state)
     parse(state, a,
           "# Jamie Chen\njamie.chen@example.com\n\n## Experience\n**Staff Nurse**, Mercy "
           "Clinic \xe2\x80\x94 Feb 2022 to Present\n* Cared for 5 patients a shift\n\n"
-          "## Education\nBachelor of Arts (B.A.) in Economics \xe2\x80\x94 Lakeshore "
-          "University \xe2\x80\x94 May 2018\n3.9/4.0 GPA, magna cum laude\n\n"
+          "## Education\nBachelor of Arts (B.A.) in Statistics \xe2\x80\x94 Lakeshore "
+          "University \xe2\x80\x94 May 2018\n3.9/4.0 GPA, magna cum laude\n"
+          "Relevant coursework: Econometrics, Stata\n\n"
           "## Licensure & Certifications\nRN License, Ohio Board of Nursing, exp. 2027\n"
           "BLS, ACLS\nCCRN (in progress)\n",
           &an);
@@ -273,10 +274,12 @@ static void test_details_written_in_other_ways(void **state)
     assert_string_equal(an.seniority, "junior"); /* "Staff" is an engineering level only */
     assert_int_equal(an.neducation, 1);
     assert_string_equal(an.education[0].degree, "Bachelor of Arts (B.A.)");
-    assert_string_equal(an.education[0].field_of_study, "Economics");
+    assert_string_equal(an.education[0].field_of_study, "Statistics");
     assert_string_equal(an.education[0].institution, "Lakeshore University");
     assert_string_equal(an.education[0].end_date, "2018-05");
     assert_string_equal(an.education[0].gpa, "3.9/4.0");
+    assert_true(has_skill(&an, "Stata"));
+    assert_false(has_skill(&an, "Statistics")); /* a degree's field is not a skill */
     static const char *const certs[] = { "RN License", "BLS", "ACLS" };
     assert_strs(&an.certifications, certs, 3);
     arena_destroy(a);
