@@ -929,6 +929,18 @@ static const char places[] =
     "florida|washington|ontario|quebec|ohio|arizona|illinois|georgia|virginia|massachusetts|"
     "colorado|oregon";
 
+/* True when what follows comma is a place: a two-letter region code ("OR", then *code is
+ * set) or a known country or region ("Ireland"). */
+static bool place_after(const char *comma, bool *code)
+{
+    const char *last = comma + 1;
+    while (*last == ' ')
+        last++;
+    size_t ll = strlen(last);
+    *code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
+    return *code || in_set(last, ll, places);
+}
+
 /* True for "Portland, OR", "Dublin, Ireland", "Remote": a place, not an organisation. */
 static bool location_like(const char *s)
 {
@@ -936,14 +948,8 @@ static bool location_like(const char *s)
     if (in_set(s, n, places))
         return true;
     const char *comma = strrchr(s, ',');
-    if (comma == NULL || n > 50)
-        return false;
-    const char *last = comma + 1;
-    while (*last == ' ')
-        last++;
-    size_t ll = strlen(last);
-    bool code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-    if (!code && !in_set(last, ll, places))
+    bool code;
+    if (comma == NULL || n > 50 || !place_after(comma, &code))
         return false;
     for (const char *c = s; c < comma; c++)
         if (isdigit((unsigned char)*c) || *c == '(' || *c == ',')
@@ -956,14 +962,8 @@ static void strip_location(char *s)
 {
     for (int k = 0; k < 2; k++) {
         char *comma = strrchr(s, ',');
-        if (comma == NULL)
-            return;
-        const char *last = comma + 1;
-        while (*last == ' ')
-            last++;
-        size_t ll = strlen(last);
-        bool code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-        if (!code && !in_set(last, ll, places))
+        bool code;
+        if (comma == NULL || !place_after(comma, &code))
             return;
         *comma = '\0';
         char *prev = strrchr(s, ',');
