@@ -24,6 +24,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "docs/extract.h"
+#include "files/storage.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -343,6 +344,18 @@ static int prepare_database(const ia_config *cfg, bool migrate)
     return rc;
 }
 
+/* Opens the file storage the configuration names, printing why when it cannot. */
+static int open_storage(const ia_config *cfg, storage **out)
+{
+    char err[512];
+    if (storage_open(cfg, out, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        return 1;
+    }
+    log_info("main", "file storage opened", "backend", storage_backend_name(*out));
+    return 0;
+}
+
 /* Blocks the stop signals in every thread created from here on; the caller waits for them. */
 static void block_stop_signals(sigset_t *stop)
 {
@@ -367,12 +380,18 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
         config_free(&cfg);
         return 1;
     }
+    storage *files = NULL;
+    if (open_storage(&cfg, &files) != 0) {
+        config_free(&cfg);
+        return 1;
+    }
     sigset_t stop;
     block_stop_signals(&stop);
     metrics_init();
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms() };
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files };
     job_runtime *rt = NULL;
     if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
+        storage_close(files);
         config_free(&cfg);
         return 1;
     }
@@ -380,6 +399,7 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     sigwait(&stop, &sig);
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     jobs_stop(rt, cfg.shutdown_timeout_ms);
+    storage_close(files);
     log_info("main", "stopped");
     config_free(&cfg);
     return 0;
@@ -556,7 +576,9 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
         config_free(&cfg);
         return 1;
     }
-    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK) {
+    storage *files = NULL;
+    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK ||
+        open_storage(&cfg, &files) != 0) {
         config_free(&cfg);
         return 1;
     }
@@ -565,7 +587,7 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     sigset_t stop;
     block_stop_signals(&stop);
     metrics_init();
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms() };
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files };
     http_server *srv = NULL;
     job_runtime *rt = NULL;
     int exit_code = 1;
@@ -602,6 +624,7 @@ out:
     jobs_stop(rt, 0);
     mail_stop(0);
     http_server_destroy(srv);
+    storage_close(files);
     log_info("main", "stopped");
     config_free(&cfg);
     return exit_code;

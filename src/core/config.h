@@ -83,11 +83,23 @@ typedef struct {
     long long smtp_tls; /* SMTP_TLS_* */
     long long smtp_timeout_ms;
     long long password_hash_cost;
+    /* file storage */
+    long long storage_backend; /* STORAGE_LOCAL or STORAGE_S3 */
+    char *storage_dir;         /* STORAGE_DIR, or DATA_DIR/files */
+    char *s3_endpoint;         /* empty = AWS: https://s3.<region>.amazonaws.com */
+    char *s3_bucket;
+    char *s3_region;
+    char *s3_access_key_id;
+    char *s3_secret_access_key;
+    long long s3_force_path_style; /* 1 path-style, 0 virtual-hosted (settled at load) */
+    long long s3_timeout_ms;
     /* testing */
     bool test_endpoints;
 } ia_config;
 
 enum { SMTP_TLS_STARTTLS = 0, SMTP_TLS_REQUIRED = 1, SMTP_TLS_IMPLICIT = 2, SMTP_TLS_NONE = 3 };
+
+enum { STORAGE_LOCAL = 0, STORAGE_S3 = 1 };
 
 typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
 
