@@ -50,6 +50,11 @@ endef
 test-integration: build
 	$(call run_integration,$(BIN),)
 
+# The offline answer evaluator measured on the labelled answers (tools/eval_answers.c).
+.PHONY: eval-answers
+eval-answers: build
+	$(BUILD)/eval_answers
+
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
