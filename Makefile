@@ -10,7 +10,7 @@ BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-integration test-asan lint fmt clean
+.PHONY: all run build deps test test-unit test-integration test-asan lint fmt clean eval
 
 all: build
 
@@ -34,8 +34,11 @@ test: build
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
 
+# Measured quality of the offline engine: resume-parsing precision/recall per field and how
+# often a better-labelled answer outscores a worse one (tools/eval_parse.c, eval_answers.c).
 eval: build
 	$(BUILD)/eval_parse
+	$(BUILD)/eval_answers
 
 # The integration suite runs once per database engine against throw-away services
 # (scripts/services.sh: PostgreSQL and an S3-compatible server) that are started once and
@@ -57,6 +60,7 @@ endef
 
 test-integration: build
 	$(call run_integration,$(BIN),)
+
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
