@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "ai/chain.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "auth/token.h"
@@ -15,6 +16,7 @@
 typedef struct {
     const ia_config *cfg;
     int64_t started_ms; /* wall clock at start, for diagnostics */
+    ai_chain *ai;       /* the AI engine chain, shared by every worker thread */
 } ia_app;
 
 /* The calling handler thread's database connection, opened on first use and re-opened after a
