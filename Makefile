@@ -33,6 +33,9 @@ test: build
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
 
+eval: build
+	$(BUILD)/eval_parse
+
 # The integration suite runs once per database engine against throw-away services
 # (scripts/services.sh) that are started once and stopped at the end, pass or fail; services a
 # developer already had running are left running.

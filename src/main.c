@@ -26,6 +26,7 @@
 #include "core/uuid.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "docs/extract.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -778,6 +779,10 @@ out:
 
 int main(int argc, char **argv)
 {
+    /* The hidden sandbox of resume text extraction (src/docs/sandbox.c), started by the
+     * service itself: before anything else, with no configuration and no other set-up. */
+    if (argc >= 2 && strcmp(argv[1], "extract-child") == 0)
+        return extract_child_main(argc - 2, argv + 2);
     const char *env_path = DEFAULT_ENV_FILE;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

@@ -70,6 +70,10 @@ typedef struct {
     long long job_poll_interval_ms;
     long long job_lease_timeout_ms;
     long long job_retry_base_ms;
+    /* text extraction (src/docs/) */
+    long long extract_timeout_ms;
+    long long extract_cpu_seconds;
+    long long extract_memory_bytes;
     /* mail */
     char *smtp_host;
     long long smtp_port;

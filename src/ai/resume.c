@@ -1,0 +1,2736 @@
+/* The offline resume parser (ai_offline_parse): plain resume text, as extracted from a PDF,
+ * DOCX or TXT file, to the analysis of API.md §5. It works in passes over a cleaned copy of
+ * the text: contact details (ai/contact.c) from the top; a two-column page put back into
+ * reading order; lines classified as headings, bullets or text and grouped into sections;
+ * experience entries anchored on their date ranges (ai/dates.c); education, certifications
+ * and spoken languages from their sections; skills from the taxonomy (ai/taxonomy.c); then
+ * role, seniority, years, recommendations and a confidence score from what was found.
+ * Nothing is invented: what the text does not show stays NULL or empty. Work is bounded: at
+ * most TEXT_CAP bytes are read and every pass is linear in the lines it looks at. */
+#include "ai/offline.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ai/contact.h"
+#include "ai/dates.h"
+#include "core/errors.h"
+
+#define TEXT_CAP        (128u * 1024u) /* bytes of resume text analysed; the rest is ignored */
+#define LINES_MAX       6000           /* lines analysed */
+#define HEAD_LINE_MAX   300            /* a longer line is prose, never an entry header */
+#define SEGS_MAX        8              /* segments of one entry header */
+#define COL_LINES_MAX   600            /* lines examined for a two-column layout */
+#define COL_MAX         160            /* columns examined for a two-column layout */
+#define SUMMARY_MAX     2000           /* bytes of summary kept */
+#define DESCRIPTION_MAX 4000           /* bytes of one entry's description kept */
+
+typedef enum {
+    SEC_HEADER, /* before the first heading: name, contact, headline */
+    SEC_SUMMARY,
+    SEC_EXPERIENCE,
+    SEC_EDUCATION,
+    SEC_SKILLS,
+    SEC_CERTS,
+    SEC_LANGUAGES,
+    SEC_PROJECTS,
+    SEC_CONTACT,
+    SEC_OTHER,
+    SEC_COUNT
+} section;
+
+typedef enum { LN_BLANK, LN_TEXT, LN_BULLET, LN_HEADING } line_kind;
+
+typedef struct {
+    char *text; /* the line, trimmed */
+    size_t len;
+    const char *body; /* text after a bullet mark or an inline "Skills:" label */
+    line_kind kind;
+    section sec; /* the section the line belongs to */
+    bool used;   /* taken as part of an experience entry's header */
+} rline;
+
+typedef struct {
+    arena *a;
+    const ai_taxonomy *tax;
+    int now;
+    rline *lines;
+    size_t n;
+    bool has[SEC_COUNT];
+    ai_range ranges[AI_EXPERIENCE_MAX]; /* the dated experience entries */
+    size_t nranges;
+} parser;
+
+/* ---- small string helpers ------------------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+    return c == ' ';
+}
+
+/* Length of the UTF-8 character that starts with byte c (1 for anything unexpected). */
+static size_t utf8_len(unsigned char c)
+{
+    if (c >= 0xf0 && c <= 0xf4)
+        return 4;
+    if (c >= 0xe0)
+        return c <= 0xef ? 3 : 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return 2;
+    return 1;
+}
+
+/* True for the three-byte dashes and bullets used as separators: – — • ‣ ◦ ▪ ● ■ · (and the
+ * two-byte middle dot). Sets *n to the byte length. */
+static bool sep_glyph(const char *s, size_t *n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == 0xc2 && u[1] == 0xb7) {
+        *n = 2;
+        return true;
+    }
+    if (u[0] != 0xe2 || u[1] == 0 || u[2] == 0)
+        return false;
+    *n = 3;
+    if (u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94 || u[2] == 0xa2 || u[2] == 0xa3))
+        return true;
+    if (u[1] == 0x97 && (u[2] == 0xa6 || u[2] == 0x8f || u[2] == 0x8b))
+        return true;
+    return u[1] == 0x96 && (u[2] == 0xaa || u[2] == 0xa0 || u[2] == 0xb8 || u[2] == 0xba);
+}
+
+/* A copy of s[0..n) with spaces and separator punctuation trimmed from both ends, and a
+ * parenthesis that is not closed (or not opened) inside the copy dropped. */
+static char *trim_dup(arena *a, const char *s, size_t n)
+{
+    static const char edge[] = " ,;:|-*+>/@";
+    for (;;) {
+        size_t g = 0;
+        if (n > 0 && strchr(edge, s[0]) != NULL) {
+            s++;
+            n--;
+        } else if (n >= 2 && sep_glyph(s, &g) && g <= n) {
+            s += g;
+            n -= g;
+        } else {
+            break;
+        }
+    }
+    for (;;) {
+        if (n > 0 && strchr(edge, s[n - 1]) != NULL) {
+            n--;
+            continue;
+        }
+        bool cut = false;
+        for (size_t g = 2; g <= 3 && g <= n && !cut; g++) {
+            size_t gl = 0;
+            if (sep_glyph(s + n - g, &gl) && gl == g) {
+                n -= g;
+                cut = true;
+            }
+        }
+        if (!cut)
+            break;
+    }
+    int depth = 0;
+    for (size_t i = 0; i < n; i++)
+        depth += (s[i] == '(') - (s[i] == ')');
+    if (depth > 0 && n > 0 && s[0] == '(') {
+        s++;
+        n--;
+    } else if (depth > 0 && n > 0 && s[n - 1] == '(') {
+        n--;
+    } else if (depth < 0 && n > 0 && s[n - 1] == ')') {
+        n--;
+    }
+    while (n > 0 && is_space(s[n - 1]))
+        n--;
+    while (n > 0 && is_space(s[0])) {
+        s++;
+        n--;
+    }
+    return arena_memdup(a, s, n);
+}
+
+static bool has_alnum(const char *s)
+{
+    for (; *s; s++)
+        if (isalnum((unsigned char)*s))
+            return true;
+    return false;
+}
+
+/* Characters that make up a word for the word matchers below. */
+static bool word_char(unsigned char c)
+{
+    return isalnum(c) || c == '\'' || c == '&' || c == '+' || c == '#' || c >= 0x80;
+}
+
+/* Steps *p to the next word of s (up to end); false when there is none. */
+static bool next_word(const char **p, const char *end, const char **w, size_t *wl)
+{
+    const char *s = *p;
+    while (s < end && !word_char((unsigned char)*s))
+        s++;
+    if (s >= end)
+        return false;
+    const char *b = s;
+    while (s < end && word_char((unsigned char)*s))
+        s++;
+    *w = b;
+    *wl = (size_t)(s - b);
+    *p = s;
+    return true;
+}
+
+static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
+            return true;
+    return false;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* True when w[0..n) is one of the '|'-separated entries of set, in any case. */
+static bool in_set(const char *w, size_t n, const char *set)
+{
+    for (const char *p = set;;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        if (l == n && strncasecmp(w, p, n) == 0)
+            return true;
+        if (bar == NULL)
+            return false;
+        p = bar + 1;
+    }
+}
+
+/* True when the phrase (lower case, words separated by single spaces) occurs in s on word
+ * boundaries, in any case. */
+static bool has_phrase(const char *s, const char *phrase)
+{
+    size_t pl = strlen(phrase);
+    for (const char *p = s; *p; p++) {
+        if (p > s && isalnum((unsigned char)p[-1]))
+            continue;
+        if (strncasecmp(p, phrase, pl) == 0 && !isalnum((unsigned char)p[pl]))
+            return true;
+    }
+    return false;
+}
+
+static size_t count_words(const char *s, size_t n)
+{
+    size_t words = 0;
+    const char *p = s, *w;
+    size_t wl;
+    while (next_word(&p, s + n, &w, &wl))
+        words++;
+    return words;
+}
+
+/* ---- cleaning and layout ------------------------------------------------------------------- */
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 when the bytes are not one. */
+static size_t utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t len = utf8_len(s[0]);
+    if (len == 1)
+        return s[0] < 0x80 ? 1 : 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* A working copy of text: at most TEXT_CAP bytes, line ends as '\n', tabs expanded to
+ * columns of eight, control characters, non-breaking spaces and invalid UTF-8 as spaces, a
+ * byte-order mark and Markdown emphasis ("**") and heading marks ("## ") dropped. */
+static char *clean_text(arena *a, const char *text)
+{
+    size_t n = strnlen(text, TEXT_CAP);
+    size_t cap = n + n / 2 + 16;
+    char *out = arena_alloc(a, cap + 1);
+    if (out == NULL)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t o = 0, col = 0;
+    for (size_t i = 0; i < n && o + 8 < cap;) {
+        unsigned char c = s[i];
+        if (c == '\r' || c == '\n') {
+            out[o++] = '\n';
+            col = 0;
+            i += (c == '\r' && i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        if (c == '\t') {
+            do
+                out[o++] = ' ';
+            while (++col % 8 != 0 && o + 1 < cap);
+            i++;
+            continue;
+        }
+        size_t marks = 0;
+        while (col == 0 && marks < 6 && i + marks < n && s[i + marks] == '#')
+            marks++;
+        if (marks > 0 && i + marks < n && s[i + marks] == ' ') {
+            i += marks + 1;
+            continue;
+        }
+        if (c == '*' && i + 1 < n && s[i + 1] == '*') {
+            i += 2;
+            continue;
+        }
+        size_t len = utf8_valid(s + i, n - i);
+        if (len == 0 || c < 0x20 || c == 0x7f) {
+            out[o++] = ' ';
+            col++;
+            i++;
+            continue;
+        }
+        if (len == 2 && c == 0xc2 && s[i + 1] == 0xa0) {
+            out[o++] = ' ';
+        } else if (len == 3 && c == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf) {
+            i += 3;
+            continue;
+        } else {
+            memcpy(out + o, s + i, len);
+            o += len;
+        }
+        col++;
+        i += len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Which kind of character each column of a line holds: 0 none, 1 space, 2 '|', 3 other. */
+static void column_classes(const char *s, size_t len, unsigned char *row)
+{
+    memset(row, 0, COL_MAX);
+    size_t col = 0;
+    for (size_t i = 0; i < len && col < COL_MAX; col++) {
+        row[col] = s[i] == ' ' ? 1 : s[i] == '|' ? 2 : 3;
+        i += utf8_len((unsigned char)s[i]);
+    }
+}
+
+/* Byte offset of column col in s[0..len). */
+static size_t column_offset(const char *s, size_t len, size_t col)
+{
+    size_t i = 0;
+    for (size_t c = 0; c < col && i < len; c++)
+        i += utf8_len((unsigned char)s[i]);
+    return i < len ? i : len;
+}
+
+/* True when s[0..n) holds a year (19xx or 20xx as a word of its own). */
+static bool has_year(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++)
+        if ((i == 0 || !isdigit((unsigned char)s[i - 1])) &&
+            (strncmp(s + i, "19", 2) == 0 || strncmp(s + i, "20", 2) == 0) &&
+            isdigit((unsigned char)s[i + 2]) && isdigit((unsigned char)s[i + 3]) &&
+            (i + 4 == n || !isdigit((unsigned char)s[i + 4])))
+            return true;
+    return false;
+}
+
+/* The column at which a two-column page splits, or 0 for a one-column page. A column starts
+ * where many lines have text (or a '|' rule) right after a gap of two or more spaces, with
+ * text on both sides in several of them, and almost no line runs a word across it. Dates
+ * aligned to the right of entry headers do not make a column: the split must hold for a
+ * quarter of the non-blank lines, and most of what stands right of it must not be dates. */
+static size_t find_column(const unsigned char *grid, const char *const *ls, const size_t *ll,
+                          size_t n, size_t *first)
+{
+    size_t nonblank = 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *g = grid + i * COL_MAX;
+        for (size_t c = 0; c < COL_MAX && g[c]; c++)
+            if (g[c] >= 2) {
+                nonblank++;
+                break;
+            }
+    }
+    size_t best = 0, best_support = 0;
+    for (size_t c = 16; c < COL_MAX; c++) {
+        size_t support = 0, both = 0, conflict = 0, dated = 0, f = n;
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *g = grid + i * COL_MAX;
+            if (g[c] >= 2 && g[c - 1] == 1 && g[c - 2] == 1) {
+                support++;
+                size_t off = column_offset(ls[i], ll[i], c);
+                dated += has_year(ls[i] + off, ll[i] - off);
+                if (f == n)
+                    f = i;
+                for (size_t k = 0; k + 2 < c; k++)
+                    if (g[k] >= 2) {
+                        both++;
+                        break;
+                    }
+            } else if (g[c] == 3 && (g[c - 1] == 3 || (g[c - 1] == 1 && g[c - 2] == 3))) {
+                conflict++;
+            }
+        }
+        if (support >= 6 && support * 4 >= nonblank && both >= 3 && conflict * 8 <= support &&
+            dated * 2 < support && support > best_support) {
+            best = c;
+            best_support = support;
+            *first = f;
+        }
+    }
+    return best;
+}
+
+/* Puts a two-column page back into reading order: the lines above the columns, then the left
+ * column, then the right one. A one-column text is returned as it is. */
+static char *decolumn(arena *a, char *text)
+{
+    const char *ls[COL_LINES_MAX];
+    size_t ll[COL_LINES_MAX], n = 0;
+    for (const char *p = text; *p && n < COL_LINES_MAX;) {
+        const char *nl = strchr(p, '\n');
+        ls[n] = p;
+        ll[n++] = nl ? (size_t)(nl - p) : strlen(p);
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+    }
+    if (n >= COL_LINES_MAX || n < 6)
+        return text;
+    unsigned char *grid = arena_alloc(a, n * COL_MAX);
+    if (grid == NULL)
+        return text;
+    for (size_t i = 0; i < n; i++)
+        column_classes(ls[i], ll[i], grid + i * COL_MAX);
+    size_t first = 0, col = find_column(grid, ls, ll, n, &first);
+    if (col == 0)
+        return text;
+    size_t total = strlen(text);
+    char *out = arena_alloc(a, total + n + 4);
+    if (out == NULL)
+        return text;
+    size_t o = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t i = pass == 0 ? 0 : first; i < (pass == 0 ? first : n); i++) {
+            const unsigned char *g = grid + i * COL_MAX;
+            bool crossing = g[col] == 3 && g[col - 1] == 3;
+            size_t off = crossing ? ll[i] : column_offset(ls[i], ll[i], col);
+            const char *s = pass == 2 ? ls[i] + off : ls[i];
+            size_t len = pass == 2 ? ll[i] - off : pass == 1 ? off : ll[i];
+            if (pass == 1)
+                while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '|'))
+                    len--;
+            if (pass == 2)
+                while (len > 0 && (s[0] == ' ' || s[0] == '|')) {
+                    s++;
+                    len--;
+                }
+            memcpy(out + o, s, len);
+            o += len;
+            out[o++] = '\n';
+        }
+        if (pass == 1)
+            out[o++] = '\n';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ---- line classes and sections ------------------------------------------------------------- */
+
+typedef struct {
+    const char *phrase;
+    section sec;
+    bool weak; /* an ordinary word too: a heading only when it stands out */
+} heading_word;
+
+static const heading_word headings[] = {
+    { "summary", SEC_SUMMARY, false },
+    { "profile", SEC_SUMMARY, false },
+    { "profil", SEC_SUMMARY, false },
+    { "about", SEC_SUMMARY, true },
+    { "about me", SEC_SUMMARY, false },
+    { "objective", SEC_SUMMARY, false },
+    { "overview", SEC_SUMMARY, true },
+    { "introduction", SEC_SUMMARY, true },
+    { "personal statement", SEC_SUMMARY, false },
+    { "experience", SEC_EXPERIENCE, false },
+    { "experiences", SEC_EXPERIENCE, false },
+    { "work history", SEC_EXPERIENCE, false },
+    { "employment", SEC_EXPERIENCE, false },
+    { "employment history", SEC_EXPERIENCE, false },
+    { "career history", SEC_EXPERIENCE, false },
+    { "work", SEC_EXPERIENCE, true },
+    { "career", SEC_EXPERIENCE, true },
+    { "positions held", SEC_EXPERIENCE, false },
+    { "background", SEC_EXPERIENCE, true },
+    { "internships", SEC_EXPERIENCE, false },
+    { "internship", SEC_EXPERIENCE, false },
+    { "education", SEC_EDUCATION, false },
+    { "academic background", SEC_EDUCATION, false },
+    { "academics", SEC_EDUCATION, false },
+    { "educational background", SEC_EDUCATION, false },
+    { "training", SEC_EDUCATION, true },
+    { "qualifications", SEC_EDUCATION, true },
+    { "formation", SEC_EDUCATION, true },
+    { "skills", SEC_SKILLS, false },
+    { "skill set", SEC_SKILLS, false },
+    { "skillset", SEC_SKILLS, false },
+    { "skills summary", SEC_SKILLS, false },
+    { "competencies", SEC_SKILLS, false },
+    { "expertise", SEC_SKILLS, true },
+    { "areas of expertise", SEC_SKILLS, false },
+    { "tools", SEC_SKILLS, true },
+    { "technologies", SEC_SKILLS, true },
+    { "tech stack", SEC_SKILLS, false },
+    { "proficiencies", SEC_SKILLS, false },
+    { "strengths", SEC_SKILLS, true },
+    { "toolkit", SEC_SKILLS, true },
+    { "certifications", SEC_CERTS, false },
+    { "certification", SEC_CERTS, false },
+    { "certificates", SEC_CERTS, false },
+    { "certificate", SEC_CERTS, true },
+    { "licenses", SEC_CERTS, false },
+    { "license", SEC_CERTS, false },
+    { "licences", SEC_CERTS, false },
+    { "licence", SEC_CERTS, false },
+    { "licensure", SEC_CERTS, false },
+    { "credentials", SEC_CERTS, false },
+    { "accreditations", SEC_CERTS, false },
+    { "languages", SEC_LANGUAGES, false },
+    { "language", SEC_LANGUAGES, true },
+    { "language skills", SEC_LANGUAGES, false },
+    { "langues", SEC_LANGUAGES, false },
+    { "projects", SEC_PROJECTS, false },
+    { "project", SEC_PROJECTS, true },
+    { "portfolio", SEC_PROJECTS, true },
+    { "open source", SEC_PROJECTS, true },
+    { "contact", SEC_CONTACT, false },
+    { "contact information", SEC_CONTACT, false },
+    { "contact details", SEC_CONTACT, false },
+    { "contact info", SEC_CONTACT, false },
+    { "personal details", SEC_CONTACT, false },
+    { "personal information", SEC_CONTACT, false },
+    { "awards", SEC_OTHER, false },
+    { "honors", SEC_OTHER, false },
+    { "honours", SEC_OTHER, false },
+    { "achievements", SEC_OTHER, true },
+    { "accomplishments", SEC_OTHER, true },
+    { "publications", SEC_OTHER, false },
+    { "volunteer", SEC_OTHER, false },
+    { "volunteering", SEC_OTHER, false },
+    { "volunteer experience", SEC_OTHER, false },
+    { "volunteer work", SEC_OTHER, false },
+    { "interests", SEC_OTHER, false },
+    { "hobbies", SEC_OTHER, false },
+    { "references", SEC_OTHER, false },
+    { "activities", SEC_OTHER, true },
+    { "leadership", SEC_OTHER, true },
+    { "memberships", SEC_OTHER, false },
+    { "affiliations", SEC_OTHER, false },
+    { "associations", SEC_OTHER, true },
+    { "courses", SEC_OTHER, true },
+    { "coursework", SEC_OTHER, false },
+    { "conferences", SEC_OTHER, true },
+    { "patents", SEC_OTHER, false },
+    { "talks", SEC_OTHER, true },
+    { "presentations", SEC_OTHER, true },
+    { "additional information", SEC_OTHER, false },
+    { "military service", SEC_OTHER, false },
+};
+
+/* Words that qualify a heading without changing its kind ("Technical Skills", "Relevant
+ * Experience", "Core Competencies"). */
+static const char *const heading_modifiers[] = {
+    "professional", "work",     "technical", "core",     "key",      "relevant", "selected",
+    "additional",   "clinical", "career",    "academic", "personal", "other",    "related",
+    "industry",     "research", "teaching",  "recent",   "previous", "prior",    "general",
+    "computer",     "soft",     "hard",      "primary",  "notable",  "side",     "executive",
+};
+
+/* Which section a lower-case heading phrase names; -1 when none. */
+static int heading_phrase(const char *s, size_t n, bool *weak)
+{
+    for (int drop = 0; drop < 3; drop++) {
+        for (size_t i = 0; i < COUNT(headings); i++)
+            if (strlen(headings[i].phrase) == n && memcmp(headings[i].phrase, s, n) == 0) {
+                *weak = headings[i].weak;
+                return (int)headings[i].sec;
+            }
+        const char *sp = memchr(s, ' ', n);
+        if (sp == NULL ||
+            !in_list(s, (size_t)(sp - s), heading_modifiers, COUNT(heading_modifiers)))
+            return -1;
+        n -= (size_t)(sp - s) + 1;
+        s = sp + 1;
+    }
+    return -1;
+}
+
+/* Which section a heading line names ("EXPERIENCE", "=== WORK EXPERIENCE ===", "Licenses &
+ * Certifications", "PROFIL / PROFILE", "projects + experience"); -1 when the line is not a
+ * heading. Parts joined by '/', '&', '+' or "and" must each be a heading phrase, except
+ * single words in another language; the most specific kind wins. */
+static int heading_of(const char *s, size_t n, bool *weak)
+{
+    if (n == 0 || n > 60)
+        return -1;
+    char buf[64];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < sizeof(buf); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isdigit(c) || c == '@')
+            return -1;
+        buf[o++] = (char)tolower(c);
+    }
+    buf[o] = '\0';
+    size_t b = 0, e = o;
+    for (;;) {
+        size_t g = 0;
+        if (b < e && strchr(" =-_*#:|~.>", buf[b]) != NULL)
+            b++;
+        else if (b + 2 < e && sep_glyph(buf + b, &g))
+            b += g;
+        else
+            break;
+    }
+    for (;;) {
+        size_t g = 0;
+        if (e > b && strchr(" =-_*#:|~.<", buf[e - 1]) != NULL)
+            e--;
+        else if (e >= b + 3 && sep_glyph(buf + e - 3, &g) && g == 3)
+            e -= 3;
+        else
+            break;
+    }
+    if (e <= b || count_words(buf + b, e - b) > 5)
+        return -1;
+    static const int priority[SEC_COUNT] = {
+        [SEC_EXPERIENCE] = 9, [SEC_EDUCATION] = 8, [SEC_CERTS] = 7,
+        [SEC_SKILLS] = 6,     [SEC_LANGUAGES] = 5, [SEC_SUMMARY] = 4,
+        [SEC_PROJECTS] = 3,   [SEC_CONTACT] = 2,   [SEC_OTHER] = 1
+    };
+    int best = -1;
+    bool all_weak = true;
+    for (size_t i = b; i < e;) {
+        size_t j = i;
+        while (j < e && buf[j] != '/' && buf[j] != '&' && buf[j] != '+' && buf[j] != ',' &&
+               !(j + 5 <= e && memcmp(buf + j, " and ", 5) == 0))
+            j++;
+        size_t pb = i, pe = j;
+        while (pb < pe && buf[pb] == ' ')
+            pb++;
+        while (pe > pb && buf[pe - 1] == ' ')
+            pe--;
+        if (pe > pb) {
+            bool w = false;
+            int sec = heading_phrase(buf + pb, pe - pb, &w);
+            if (sec < 0 && memchr(buf + pb, ' ', pe - pb) != NULL)
+                return -1;
+            if (sec >= 0) {
+                all_weak = all_weak && w;
+                if (best < 0 || priority[sec] > priority[best])
+                    best = sec;
+            }
+        }
+        i = j < e && buf[j] == ' ' ? j + 5 : j + 1;
+    }
+    *weak = all_weak;
+    return best;
+}
+
+/* Length of the bullet mark (and the spaces after it) that starts s; 0 when there is none.
+ * Bullets are ASCII marks followed by a space, or a symbol character: dashes, bullets,
+ * arrows, geometric shapes, dingbats and the private-use glyphs of PDF symbol fonts. */
+static size_t bullet_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = 0;
+    if (strchr("-*+>~", u[0]) != NULL && u[0] != 0 && u[1] == ' ')
+        n = 1;
+    else if (u[0] == 'o' && u[1] == ' ' && (isupper(u[2]) || isdigit(u[2])))
+        n = 1; /* Word's hollow bullet, exported as a letter */
+    else if (isdigit(u[0]) && (u[1] == '.' || u[1] == ')') && u[2] == ' ')
+        n = 2; /* "1. Led ..." */
+    else if (isdigit(u[0]) && isdigit(u[1]) && (u[2] == '.' || u[2] == ')') && u[3] == ' ')
+        n = 3;
+    else if (u[0] == 0xc2 && (u[1] == 0xb7 || u[1] == 0xbb || u[1] == 0xa7))
+        n = 2;
+    else if (u[0] == 0xe2 && u[1] >= 0x80 && u[1] <= 0x9e && u[2] >= 0x80 &&
+             !(u[1] == 0x80 && u[2] >= 0x98 && u[2] <= 0x9f) && u[1] != 0x82 && u[1] != 0x84)
+        n = 3;
+    else if (u[0] == 0xef && u[1] >= 0x80 && u[1] <= 0xa3 && u[2] >= 0x80)
+        n = 3;
+    if (n == 0)
+        return 0;
+    while (u[n] == ' ')
+        n++;
+    return u[n] ? n : 0;
+}
+
+/* The spoken languages a "Languages" section may list, as they are displayed. */
+static const char *const spoken_phrases[] = {
+    "American Sign Language",
+    "Haitian Creole",
+    "Scottish Gaelic",
+};
+
+/* Single-word names, matched word by word. */
+static const char *const spoken[] = {
+    "English",     "Spanish",    "French",    "German",    "Italian",       "Portuguese",
+    "Dutch",       "Swedish",    "Norwegian", "Danish",    "Finnish",       "Icelandic",
+    "Irish",       "Welsh",      "Polish",    "Czech",     "Slovak",        "Hungarian",
+    "Romanian",    "Bulgarian",  "Greek",     "Turkish",   "Russian",       "Ukrainian",
+    "Belarusian",  "Serbian",    "Croatian",  "Bosnian",   "Slovenian",     "Macedonian",
+    "Albanian",    "Lithuanian", "Latvian",   "Estonian",  "Arabic",        "Hebrew",
+    "Persian",     "Farsi",      "Dari",      "Pashto",    "Kurdish",       "Urdu",
+    "Hindi",       "Bengali",    "Bangla",    "Punjabi",   "Gujarati",      "Marathi",
+    "Tamil",       "Telugu",     "Kannada",   "Malayalam", "Sinhala",       "Nepali",
+    "Chinese",     "Mandarin",   "Cantonese", "Japanese",  "Korean",        "Vietnamese",
+    "Thai",        "Indonesian", "Malay",     "Filipino",  "Tagalog",       "Khmer",
+    "Burmese",     "Mongolian",  "Kazakh",    "Uzbek",     "Georgian",      "Armenian",
+    "Azerbaijani", "Swahili",    "Amharic",   "Tigrinya",  "Yoruba",        "Igbo",
+    "Hausa",       "Zulu",       "Xhosa",     "Afrikaans", "Somali",        "Kinyarwanda",
+    "Catalan",     "Basque",     "Galician",  "Latin",     "Esperanto",     "Maori",
+    "Samoan",      "Hawaiian",   "Quechua",   "Guarani",   "Luxembourgish", "Maltese",
+};
+
+/* Languages as their speakers write them, with the name displayed for them. */
+static const char *const endonyms[][2] = {
+    { "español", "Spanish" },       { "castellano", "Spanish" },
+    { "français", "French" },       { "deutsch", "German" },
+    { "italiano", "Italian" },      { "português", "Portuguese" },
+    { "nederlands", "Dutch" },      { "polski", "Polish" },
+    { "svenska", "Swedish" },       { "norsk", "Norwegian" },
+    { "dansk", "Danish" },          { "suomi", "Finnish" },
+    { "türkçe", "Turkish" },        { "română", "Romanian" },
+    { "čeština", "Czech" },         { "magyar", "Hungarian" },
+    { "català", "Catalan" },        { "euskara", "Basque" },
+    { "galego", "Galician" },       { "gaeilge", "Irish" },
+    { "kiswahili", "Swahili" },     { "bahasa indonesia", "Indonesian" },
+    { "tiếng việt", "Vietnamese" },
+};
+
+/* The spoken language an item names ("Spanish (native)", "Fluent in French", "English -
+ * C1", "Español"), as displayed; NULL when it names none. */
+static const char *spoken_in(const char *s, size_t n)
+{
+    for (size_t i = 0; i < COUNT(endonyms); i++) {
+        size_t l = strlen(endonyms[i][0]);
+        for (size_t k = 0; k + l <= n; k++)
+            if (strncasecmp(s + k, endonyms[i][0], l) == 0 &&
+                (k == 0 || !word_char((unsigned char)s[k - 1])) &&
+                (k + l == n || !word_char((unsigned char)s[k + l])))
+                return endonyms[i][1];
+    }
+    for (size_t i = 0; i < COUNT(spoken_phrases); i++) {
+        size_t l = strlen(spoken_phrases[i]);
+        for (size_t k = 0; k + l <= n; k++)
+            if (strncasecmp(s + k, spoken_phrases[i], l) == 0)
+                return spoken_phrases[i];
+    }
+    const char *p = s, *w;
+    size_t wl;
+    while (next_word(&p, s + n, &w, &wl))
+        for (size_t i = 0; i < COUNT(spoken); i++)
+            if (strlen(spoken[i]) == wl && strncasecmp(w, spoken[i], wl) == 0)
+                return spoken[i];
+    return NULL;
+}
+
+/* True when a list names at least one spoken language (so "Languages: Python, Go" in a
+ * skills section is a sub-label, not the Languages section). */
+static bool names_spoken_language(const char *s)
+{
+    return spoken_in(s, strlen(s)) != NULL;
+}
+
+/* True when every letter of s is a capital and there are at least two of them. */
+static bool all_caps(const char *s, size_t n)
+{
+    size_t upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (islower((unsigned char)s[i]))
+            return false;
+        upper += isupper((unsigned char)s[i]) != 0;
+    }
+    return upper >= 2;
+}
+
+/* True when a line has nothing to read: no letter or digit in any script (rules such as
+ * "-----" or "═══" are blank). */
+static bool blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalnum(c) || (c >= 0xc3 && c <= 0xe1) || (c >= 0xe3 && c <= 0xed))
+            return false;
+    }
+    return true;
+}
+
+/* An inline heading: "Skills: SQL, Excel", "Languages: English, Tamil". Returns its section
+ * and sets *body to the text after the label; -1 when the line is not one. */
+static int inline_heading(const char *s, section cur, const char **body)
+{
+    const char *colon = strchr(s, ':');
+    if (colon == NULL || colon - s > 32 || colon == s)
+        return -1;
+    const char *rest = colon + 1;
+    while (*rest == ' ')
+        rest++;
+    if (*rest == '\0' || strncmp(rest, "//", 2) == 0)
+        return -1;
+    bool weak = false;
+    int sec = heading_of(s, (size_t)(colon - s), &weak);
+    if (sec != SEC_SUMMARY && sec != SEC_SKILLS && sec != SEC_CERTS && sec != SEC_LANGUAGES &&
+        sec != SEC_EDUCATION)
+        return -1;
+    *body = rest;
+    if (sec == SEC_LANGUAGES && !names_spoken_language(rest))
+        return cur == SEC_SKILLS ? -1 : SEC_SKILLS;
+    return sec;
+}
+
+/* Splits text into trimmed lines, classifies each and assigns sections. */
+static int read_lines(parser *p, char *text)
+{
+    size_t n = 1;
+    for (const char *c = text; *c; c++)
+        n += *c == '\n';
+    if (n > LINES_MAX)
+        n = LINES_MAX;
+    p->lines = arena_calloc(p->a, n, sizeof(rline));
+    if (p->lines == NULL)
+        return IA_ERR_NOMEM;
+    section cur = SEC_HEADER;
+    p->has[SEC_HEADER] = true;
+    bool prev_blank = true;
+    char *s = text;
+    for (size_t i = 0; i < n && s != NULL; i++) {
+        char *nl = strchr(s, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        while (*s == ' ')
+            s++;
+        size_t len = strlen(s);
+        while (len > 0 && s[len - 1] == ' ')
+            s[--len] = '\0';
+        rline *l = &p->lines[p->n++];
+        l->text = s;
+        l->len = len;
+        l->body = s;
+        l->kind = blank_line(s, len) ? LN_BLANK : LN_TEXT;
+        bool weak = false;
+        int h = l->kind == LN_TEXT ? heading_of(s, len, &weak) : -1;
+        if (h >= 0 && weak && !all_caps(s, len) && s[len - 1] != ':' && !prev_blank)
+            h = -1;
+        const char *body = NULL;
+        int in = h < 0 && l->kind == LN_TEXT ? inline_heading(s, cur, &body) : -1;
+        if (h >= 0) {
+            l->kind = LN_HEADING;
+            cur = (section)h;
+        } else if (in >= 0) {
+            cur = (section)in;
+            l->body = body;
+        } else if (l->kind == LN_TEXT && bullet_len(s) > 0) {
+            l->kind = LN_BULLET;
+            l->body = s + bullet_len(s);
+        }
+        l->sec = cur;
+        p->has[cur] = true;
+        prev_blank = l->kind == LN_BLANK;
+        s = nl ? nl + 1 : NULL;
+    }
+    return IA_OK;
+}
+
+/* ---- entry headers: segments, titles and companies ----------------------------------------- */
+
+/* Head nouns of job titles. */
+static const char role_words[] =
+    "engineer|developer|programmer|architect|manager|director|lead|head|officer|analyst|"
+    "scientist|designer|researcher|consultant|specialist|coordinator|administrator|assistant|"
+    "associate|intern|internship|representative|executive|accountant|clerk|nurse|technician|"
+    "supervisor|planner|president|vp|founder|co-founder|cofounder|owner|teacher|tutor|"
+    "instructor|lecturer|professor|writer|editor|marketer|strategist|recruiter|advisor|"
+    "adviser|auditor|controller|bookkeeper|cashier|physician|therapist|pharmacist|aide|"
+    "trainee|apprentice|fellow|agent|operator|mechanic|electrician|chef|cook|driver|worker|"
+    "volunteer|principal|sre|ceo|cto|cfo|coo|cmo|ciso|cio|rn|lpn|cna|paralegal|attorney|"
+    "lawyer|counsel|dentist|hygienist|technologist|buyer|merchandiser|producer|photographer|"
+    "artist|illustrator|animator|journalist|reporter|translator|interpreter|receptionist|"
+    "secretary|estimator|surveyor|inspector|scheduler|dispatcher|underwriter|actuary|"
+    "economist|statistician|librarian|counselor|coach|trainer|facilitator|evangelist|"
+    "advocate|liaison|generalist|resident|paramedic|caregiver|midwife|doctor|partner|master|"
+    "steward|chemist|biologist|bartender|server|salesperson|banker|broker|teller|"
+    "investigator|sergeant|soldier";
+
+/* Words that name an organisation rather than a role. */
+static const char org_words[] =
+    "inc|llc|ltd|corp|corporation|co|company|group|labs|lab|software|systems|solutions|"
+    "technologies|bank|bancorp|hospital|center|centre|clinic|university|college|agency|"
+    "studio|partners|capital|media|apps|cloud|payments|analytics|insurance|consulting|"
+    "services|holdings|industries|foundation|association|department|ministry|gmbh|ag|plc|pty|"
+    "llp|institute|school|bootcamp|hotel|restaurant|store|stores|retail|foods|motors|energy|"
+    "pharmaceuticals|health|healthcare|network|networks|communications|logistics|"
+    "manufacturing|supply|distribution";
+
+/* How strongly a segment reads as a job title: 2 when it ends with a role word (before any
+ * comma, parenthesis or grade like "II") or starts "Head of" / "Director of", 1 when a role
+ * word occurs elsewhere, 0 otherwise; organisation words count against it. */
+static int role_score(const char *s)
+{
+    size_t n = strcspn(s, ",(");
+    const char *p = s, *w, *last = NULL;
+    size_t wl, last_len = 0;
+    int score = 0;
+    while (next_word(&p, s + n, &w, &wl)) {
+        if (in_set(w, wl, role_words))
+            score = 1;
+        bool grade = (wl <= 3 && strspn(w, "IVX") == wl) || (wl == 1 && isdigit((unsigned char)*w));
+        if (!grade) {
+            last = w;
+            last_len = wl;
+        }
+    }
+    static const char *const leading[] = { "head of", "director of", "vice president", "vp of",
+                                           "chief" };
+    if (last != NULL && in_set(last, last_len, role_words))
+        score = 2;
+    for (size_t i = 0; i < COUNT(leading); i++)
+        if (has_phrase(s, leading[i]))
+            score = 2;
+    p = s;
+    while (next_word(&p, s + strlen(s), &w, &wl))
+        if (in_set(w, wl, org_words))
+            score--;
+    return score;
+}
+
+static const char places[] =
+    "remote|hybrid|usa|us|u.s.|united states|canada|uk|united kingdom|ireland|germany|france|"
+    "india|australia|poland|spain|italy|netherlands|brazil|mexico|japan|china|singapore|"
+    "norway|sweden|denmark|finland|portugal|switzerland|austria|belgium|new zealand|"
+    "south africa|nigeria|kenya|israel|scotland|england|wales|california|texas|new york|"
+    "florida|washington|ontario|quebec|ohio|arizona|illinois|georgia|virginia|massachusetts|"
+    "colorado|oregon";
+
+/* True when what follows comma is a place: a two-letter region code ("OR", then *code is
+ * set) or a known country or region ("Ireland"). */
+static bool place_after(const char *comma, bool *code)
+{
+    const char *last = comma + 1;
+    while (*last == ' ')
+        last++;
+    size_t ll = strlen(last);
+    *code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
+    return *code || in_set(last, ll, places);
+}
+
+/* True for "Portland, OR", "Dublin, Ireland", "Remote": a place, not an organisation. */
+static bool location_like(const char *s)
+{
+    size_t n = strlen(s);
+    if (in_set(s, n, places))
+        return true;
+    const char *comma = strrchr(s, ',');
+    bool code;
+    if (comma == NULL || n > 50 || !place_after(comma, &code))
+        return false;
+    for (const char *c = s; c < comma; c++)
+        if (isdigit((unsigned char)*c) || *c == '(' || *c == ',')
+            return false;
+    return count_words(s, (size_t)(comma - s)) <= 3;
+}
+
+/* Drops a trailing ", City, ST" or ", Country" from an organisation name. */
+static void strip_location(char *s)
+{
+    for (int k = 0; k < 2; k++) {
+        char *comma = strrchr(s, ',');
+        bool code;
+        if (comma == NULL || !place_after(comma, &code))
+            return;
+        *comma = '\0';
+        char *prev = strrchr(s, ',');
+        /* "Acme, Portland, OR": the city goes with the state. */
+        if (prev != NULL && code && count_words(prev + 1, strlen(prev + 1)) <= 3) {
+            *prev = '\0';
+            return;
+        }
+    }
+}
+
+/* Length of the separator at s[i] (0 when there is none) for split(): any of the characters
+ * chars, and bullets or middle dots; for an entry header also gaps of three spaces or more,
+ * dot leaders, " - ", " @ ", " at ", an em dash and a spaced en dash (an unspaced en dash
+ * joins, as in "Wisconsin–Lakeshore"). */
+static size_t separator_at(const char *s, size_t i, const char *chars, bool header)
+{
+    size_t g = 0;
+    if (strchr(chars, s[i]) != NULL)
+        return 1;
+    if (sep_glyph(s + i, &g)) {
+        bool dash = g == 3 && (unsigned char)s[i + 1] == 0x80 &&
+                    ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94);
+        bool en = dash && (unsigned char)s[i + 2] == 0x93;
+        bool spaced = i > 0 && s[i - 1] == ' ' && s[i + g] == ' ';
+        if (!dash || (header && (!en || spaced)))
+            return g;
+        return 0;
+    }
+    if (!header)
+        return 0;
+    if ((s[i] == ' ' && s[i + 1] == ' ' && s[i + 2] == ' ') ||
+        (s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '.') ||
+        (s[i] == ' ' && (s[i + 1] == '-' || s[i + 1] == '@') && s[i + 2] == ' '))
+        return 3;
+    return s[i] == ' ' && strncmp(s + i + 1, "at ", 3) == 0 ? 4 : 0;
+}
+
+/* Splits s at its separators (separator_at), never inside parentheses; the pieces are
+ * trimmed copies, empty ones dropped. */
+static size_t split(arena *a, const char *s, const char *chars, bool header, char **out, size_t max)
+{
+    size_t n = 0, start = 0, len = strlen(s);
+    int depth = 0;
+    for (size_t i = 0; i <= len && n < max;) {
+        size_t cut = 0;
+        if (i == len)
+            cut = 1;
+        else if (s[i] == '(')
+            depth++;
+        else if (s[i] == ')')
+            depth -= depth > 0;
+        else if (depth == 0)
+            cut = separator_at(s, i, chars, header);
+        if (cut == 0) {
+            i++;
+            continue;
+        }
+        char *piece = trim_dup(a, s + start, i - start);
+        if (piece != NULL && has_alnum(piece))
+            out[n++] = piece;
+        i += cut;
+        start = i;
+    }
+    return n;
+}
+
+/* Splits an entry header into segments; with commas set, commas separate too. */
+static size_t split_segments(arena *a, const char *s, bool commas, char **out, size_t max)
+{
+    return split(a, s, commas ? "|," : "|", true, out, max);
+}
+
+/* Title-cases a job title written in capitals ("PROGRAM LEAD" -> "Program Lead"), keeping
+ * short words that are acronyms ("SRE", "QA", "VP") and lower-casing joining words. */
+static void title_case(char *s)
+{
+    if (!all_caps(s, strlen(s)))
+        return;
+    static const char *const small[] = { "of", "and", "the", "for", "in", "at", "to", "on", "by" };
+    bool first = true;
+    for (char *p = s; *p;) {
+        if (!isalpha((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        char *w = p;
+        while (isalpha((unsigned char)*p))
+            p++;
+        size_t wl = (size_t)(p - w);
+        bool join = !first && in_list(w, wl, small, COUNT(small));
+        if (wl > 3 || join)
+            for (size_t i = join ? 0 : 1; i < wl; i++)
+                w[i] = (char)tolower((unsigned char)w[i]);
+        first = false;
+    }
+}
+
+/* An organisation's name as displayed: a trailing note in parentheses ("(agency)", "(CRO)")
+ * and a trailing location dropped. */
+static char *clean_company(arena *a, char *s)
+{
+    size_t n = strlen(s);
+    if (n > 0 && s[n - 1] == ')') {
+        char *open = strrchr(s, '(');
+        if (open != NULL && open > s)
+            *open = '\0';
+    }
+    strip_location(s);
+    return trim_dup(a, s, strlen(s));
+}
+
+/* ---- dates in lines ------------------------------------------------------------------------ */
+
+/* True for a word that belongs to a written date range: a month name, a number such as
+ * "2019-03" or "03/2018", a dash, "to", or an open end such as "Present". */
+static bool dateish_word(const char *w, size_t n)
+{
+    static const char *const months[] = { "january",  "february", "march",  "april",     "may",
+                                          "june",     "july",     "august", "september", "october",
+                                          "november", "december", "sept" };
+    static const char *const words[] = { "to",      "till",  "until",   "present", "now",
+                                         "current", "today", "ongoing", "date" };
+    size_t m = n > 0 && w[n - 1] == '.' ? n - 1 : n;
+    if (m >= 3 && m <= 9)
+        for (size_t i = 0; i < COUNT(months); i++)
+            if (m <= strlen(months[i]) && strncasecmp(w, months[i], m) == 0)
+                return true;
+    if (in_list(w, n, words, COUNT(words)))
+        return true;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)w[i];
+        size_t g = 0;
+        if (isdigit(c) || c == '.' || c == '/' || c == '-' || c == '\'')
+            i++;
+        else if (sep_glyph(w + i, &g) && g == 3)
+            i += 3;
+        else
+            return false;
+    }
+    return n > 0;
+}
+
+static bool same_range(const ai_range *x, const ai_range *y)
+{
+    return x->start == y->start && x->end == y->end && x->open == y->open &&
+           x->year_only_start == y->year_only_start && x->year_only_end == y->year_only_end;
+}
+
+/* Finds the first date range of line and where it is written: bytes [*b, *e). The start is
+ * found by bisection (the range is still found from any earlier offset, and no longer once
+ * the offset passes its start); the end is the last date-like word after it. */
+static bool date_span(const char *line, int now, ai_range *r, size_t *b, size_t *e)
+{
+    if (!ai_date_range(line, now, r))
+        return false;
+    size_t lo = 0, hi = strlen(line);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        ai_range t;
+        if (ai_date_range(line + mid, now, &t) && same_range(&t, r))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    size_t i = lo, end = lo;
+    for (int words = 0; words < 8 && line[i]; words++) {
+        while (line[i] == ' ')
+            i++;
+        size_t ws = i;
+        while (line[i] && line[i] != ' ')
+            i++;
+        size_t lead = 0, tl = i - ws;
+        while (lead < tl && line[ws + lead] == '(')
+            lead++;
+        while (tl > lead && strchr("),;:]", line[ws + tl - 1]) != NULL)
+            tl--;
+        if (tl == lead || !dateish_word(line + ws + lead, tl - lead))
+            break;
+        end = ws + tl;
+    }
+    *b = lo;
+    *e = end;
+    return true;
+}
+
+/* line without the date range at [b, e), the two sides kept apart by a gap; brackets left
+ * empty by the cut go too. */
+static char *cut_span(arena *a, const char *line, size_t b, size_t e)
+{
+    size_t lb = b, re = e;
+    while (lb > 0 && line[lb - 1] == ' ')
+        lb--;
+    while (line[re] == ' ')
+        re++;
+    if (lb > 0 && line[lb - 1] == '(' && line[re] == ')') {
+        lb--;
+        re++;
+    }
+    /* "St. Mary Hospital from March 2019 to present": the word that introduces the dates. */
+    static const char *const lead_in[] = { "from", "since", "between", "during", "dates" };
+    size_t w = lb;
+    while (w > 0 && isalpha((unsigned char)line[w - 1]))
+        w--;
+    if (w < lb && (w == 0 || line[w - 1] == ' ') &&
+        in_list(line + w, lb - w, lead_in, COUNT(lead_in)))
+        for (lb = w; lb > 0 && line[lb - 1] == ' ';)
+            lb--;
+    return arena_printf(a, "%.*s   %s", (int)lb, line, line + re);
+}
+
+/* The last single date of a line ("2016", "May 2024") formatted, with where it is written
+ * ([*b, *e), a month name included); NULL when there is none. */
+static char *single_date(arena *a, const char *s, size_t *b, size_t *e)
+{
+    char buf[16];
+    bool found = false;
+    for (const char *p = s; *p; p++) {
+        if ((p > s && isalnum((unsigned char)p[-1])) || !isdigit((unsigned char)p[0]))
+            continue;
+        int y = 0;
+        size_t k = 0;
+        while (k < 4 && isdigit((unsigned char)p[k]))
+            y = y * 10 + (p[k++] - '0');
+        if (k != 4 || isdigit((unsigned char)p[4]) || y < 1950 || y > 2100)
+            continue;
+        /* A month name right before the year: "May 2024". */
+        const char *q = p;
+        while (q > s && (q[-1] == ' ' || q[-1] == ',' || q[-1] == '.'))
+            q--;
+        const char *w = q;
+        while (w > s && isalpha((unsigned char)w[-1]))
+            w--;
+        ai_range r;
+        char probe[32];
+        snprintf(probe, sizeof(probe), "%.*s %d - %d", (int)(q - w), w, y, y + 1);
+        if (q - w >= 3 && q - w <= 9 && ai_date_range(probe, 0, &r) && !r.year_only_start) {
+            ai_month_format(r.start, false, buf);
+            *b = (size_t)(w - s);
+        } else {
+            ai_month_format(y * 12, true, buf);
+            *b = (size_t)(p - s);
+        }
+        *e = (size_t)(p - s) + 4;
+        found = true;
+    }
+    return found ? arena_strdup(a, buf) : NULL;
+}
+
+/* ---- experience ---------------------------------------------------------------------------- */
+
+typedef struct {
+    size_t at;         /* the line with the date range */
+    size_t first, end; /* header lines [first, end): the body starts at end */
+    ai_range r;
+    bool dated;
+    char *segs[SEGS_MAX];
+    size_t nsegs;
+    size_t nabove;      /* how many of the segments come from lines above the date line */
+    bool company_above; /* the company was a line of its own above the title */
+} anchor;
+
+/* True for a line that can be part of an entry header: short, not a sentence, mostly
+ * capitalised words (words in parentheses and joining words aside). */
+static bool header_like(const rline *l)
+{
+    if (l->kind != LN_TEXT || l->len > 160 || islower((unsigned char)l->text[0]) ||
+        l->text[0] == '(')
+        return false;
+    if (l->text[l->len - 1] == '.') {
+        const char *w = l->text + l->len - 1;
+        while (w > l->text && isalpha((unsigned char)w[-1]))
+            w--;
+        if (l->text + l->len - 1 - w > 4 || !isupper((unsigned char)*w))
+            return false;
+    }
+    static const char *const small[] = {
+        "of",  "and", "the", "for", "in", "at", "to", "on", "de",
+        "del", "la",  "le",  "du",  "da", "y",  "e",  "&",  "with"
+    };
+    size_t words = 0, caps = 0;
+    int depth = 0;
+    for (const char *p = l->text; *p;) {
+        if (*p == '(' || *p == ')') {
+            depth += *p == '(' ? 1 : -1;
+            p++;
+            continue;
+        }
+        if (!word_char((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *w = p;
+        while (*p && word_char((unsigned char)*p) && *p != '(' && *p != ')')
+            p++;
+        if (depth > 0 || in_list(w, (size_t)(p - w), small, COUNT(small)))
+            continue;
+        words++;
+        caps += !islower((unsigned char)*w);
+    }
+    if (words == 0 || words > 14)
+        return false;
+    /* Capitalised words, or a short line in sentence case that names a role ("Senior software
+     * engineer"). */
+    return caps * 4 >= words * 3 || (words <= 8 && role_score(l->text) >= 1);
+}
+
+/* The first clause of a prose line when it is a job title ("Associate Product Manager. Write
+ * user stories..."), or NULL. */
+static char *title_clause(arena *a, const rline *l)
+{
+    if (l->kind != LN_TEXT)
+        return NULL;
+    size_t n = strcspn(l->text, ".,;:");
+    if (n == 0 || n >= l->len || count_words(l->text, n) > 6)
+        return NULL;
+    char *t = trim_dup(a, l->text, n);
+    return t != NULL && role_score(t) >= 2 ? t : NULL;
+}
+
+/* Fills the segments of one experience entry's header: the text of its date line, the header
+ * lines just above it when that text is not enough, or the line just below (a company under
+ * "Title  dates", or a title opening the description). limit is the first line the entry may
+ * reach back to. */
+static void entry_header(parser *p, anchor *an, size_t limit)
+{
+    rline *lines = p->lines;
+    an->first = an->at;
+    an->end = an->at + 1;
+    an->nsegs = 0;
+    char *own = lines[an->at].text;
+    size_t b = 0, e = 0;
+    ai_range r;
+    if (an->dated && date_span(own, p->now, &r, &b, &e))
+        own = cut_span(p->a, own, b, e);
+    if (own == NULL)
+        return;
+    char *own_segs[SEGS_MAX];
+    size_t nown = split_segments(p->a, own, false, own_segs, SEGS_MAX);
+    if (nown < 2) {
+        size_t j = an->at;
+        while (j > limit && an->at - j < 2 && !lines[j - 1].used && header_like(&lines[j - 1]) &&
+               lines[j - 1].sec == lines[an->at].sec)
+            j--;
+        for (size_t k = j; k < an->at; k++) {
+            an->nsegs += split_segments(p->a, lines[k].text, false, an->segs + an->nsegs,
+                                        SEGS_MAX - an->nsegs);
+            lines[k].used = true;
+        }
+        an->first = j;
+        an->nabove = an->nsegs;
+    }
+    for (size_t k = 0; k < nown && an->nsegs < SEGS_MAX; k++)
+        an->segs[an->nsegs++] = own_segs[k];
+    lines[an->at].used = true;
+    /* Below: the company under "Title  dates", or title and company under a line of dates. */
+    size_t want = an->nsegs == 0 ? 2 : an->nsegs == 1 && strchr(an->segs[0], ',') == NULL;
+    for (size_t k = an->at + 1; want > 0 && k < p->n; k++, want--) {
+        rline *next = &lines[k];
+        ai_range nr;
+        if (next->sec != lines[an->at].sec || !header_like(next) || location_like(next->text) ||
+            ai_date_range(next->text, p->now, &nr))
+            break;
+        an->nsegs +=
+            split_segments(p->a, next->text, false, an->segs + an->nsegs, SEGS_MAX - an->nsegs);
+        next->used = true;
+        an->end = k + 1;
+    }
+    if (an->nsegs == 1 && an->end == an->at + 1 && an->at + 1 < p->n &&
+        lines[an->at + 1].sec == lines[an->at].sec && role_score(an->segs[0]) < 1) {
+        char *t = title_clause(p->a, &lines[an->at + 1]);
+        if (t != NULL)
+            an->segs[an->nsegs++] = t;
+    }
+}
+
+/* Picks the job title and the company among an entry's header segments: the segment that
+ * reads most like a title is the title, the first other segment that is not a place is the
+ * company. A single segment "Title, Company" is split at its first comma. */
+static void title_and_company(parser *p, anchor *an, ai_experience *x)
+{
+    char **segs = an->segs;
+    size_t n = an->nsegs;
+    char *parts[SEGS_MAX];
+    if (n == 1) {
+        size_t k = split_segments(p->a, segs[0], true, parts, SEGS_MAX);
+        if (k >= 2) {
+            segs = parts;
+            n = k;
+        } else {
+            /* One name alone: an organisation when it reads as one, else the title. */
+            if (role_score(segs[0]) < 0) {
+                x->company = clean_company(p->a, segs[0]);
+            } else {
+                title_case(segs[0]);
+                x->job_title = segs[0];
+            }
+            return;
+        }
+    }
+    size_t best = n;
+    int best_score = -100;
+    for (size_t i = 0; i < n; i++) {
+        if (location_like(segs[i]))
+            continue;
+        int sc = role_score(segs[i]);
+        if (sc > best_score) {
+            best = i;
+            best_score = sc;
+        }
+    }
+    if (best == n)
+        return;
+    char *title = segs[best];
+    title_case(title);
+    x->job_title = title;
+    for (size_t i = 0; i < n; i++)
+        if (i != best && !location_like(segs[i])) {
+            x->company = clean_company(p->a, segs[i]);
+            an->company_above = segs == an->segs && i < an->nabove && best >= an->nabove;
+            break;
+        }
+}
+
+/* Cuts s[0..*len) back so that it does not end inside a UTF-8 character, as a bounded copy
+ * may leave it. */
+static void utf8_cut(char *s, size_t *len)
+{
+    size_t n = *len, k = n;
+    while (k > 0 && n - k < 3 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)s[k - 1] >= 0xc0 && utf8_len((unsigned char)s[k - 1]) > n - k + 1)
+        n = k - 1;
+    s[n] = '\0';
+    *len = n;
+}
+
+/* Appends s to a text being built in buf (bounded; a cut never splits a character). */
+static void append_text(char *buf, size_t cap, size_t *len, const char *s, const char *sep)
+{
+    if (*len + 1 >= cap)
+        return;
+    int w = snprintf(buf + *len, cap - *len, "%s%s", *len ? sep : "", s);
+    if (w > 0)
+        *len += (size_t)w < cap - *len ? (size_t)w : cap - *len - 1;
+    utf8_cut(buf, len);
+}
+
+/* The body of an entry, lines [from, to): bullet points become highlights (a line that
+ * continues a bullet is joined to it); the other lines are the description. */
+static int entry_body(parser *p, size_t from, size_t to, ai_experience *x)
+{
+    char *desc = arena_alloc(p->a, DESCRIPTION_MAX);
+    const char **hl = arena_calloc(p->a, AI_HIGHLIGHTS_MAX, sizeof(char *));
+    if (desc == NULL || hl == NULL)
+        return IA_ERR_NOMEM;
+    size_t dlen = 0, nh = 0;
+    desc[0] = '\0';
+    char cur[1024];
+    size_t clen = 0;
+    bool in_bullet = false;
+    for (size_t i = from; i <= to; i++) {
+        const rline *l = i < to ? &p->lines[i] : NULL;
+        bool cont = l != NULL && in_bullet && l->kind == LN_TEXT && !l->used;
+        if (!cont && in_bullet) {
+            utf8_cut(cur, &clen);
+            if (nh < AI_HIGHLIGHTS_MAX)
+                hl[nh++] = arena_strdup(p->a, cur);
+            in_bullet = false;
+        }
+        if (l == NULL || l->used || l->kind == LN_BLANK || l->kind == LN_HEADING)
+            continue;
+        if (cont) {
+            clen += (size_t)snprintf(cur + clen, sizeof(cur) - clen, " %s", l->text);
+            if (clen >= sizeof(cur))
+                clen = sizeof(cur) - 1;
+        } else if (l->kind == LN_BULLET) {
+            clen = (size_t)snprintf(cur, sizeof(cur), "%s", l->body);
+            if (clen >= sizeof(cur))
+                clen = sizeof(cur) - 1;
+            in_bullet = true;
+        } else {
+            append_text(desc, DESCRIPTION_MAX, &dlen, l->text, "\n");
+        }
+    }
+    x->description = dlen ? desc : NULL;
+    x->highlights.v = hl;
+    x->highlights.n = nh;
+    return IA_OK;
+}
+
+/* True for a line that may anchor an experience entry: text (not a bullet) in an experience
+ * section, or in the header when the resume has no experience section, short enough to be a
+ * header, holding a date range. */
+static bool anchor_line(parser *p, size_t i, ai_range *r)
+{
+    const rline *l = &p->lines[i];
+    if (l->kind != LN_TEXT || l->len > HEAD_LINE_MAX)
+        return false;
+    if (l->sec != SEC_EXPERIENCE && !(l->sec == SEC_HEADER && !p->has[SEC_EXPERIENCE]))
+        return false;
+    size_t b, e;
+    if (!date_span(l->text, p->now, r, &b, &e))
+        return false;
+    return count_words(l->text, b) + count_words(l->text + e, l->len - e) <= 14;
+}
+
+/* When an experience section has no dates at all, each block of lines (separated by blank
+ * lines) whose first line reads as a header is an undated entry. */
+static size_t undated_anchors(parser *p, anchor *an, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n && n < max; i++) {
+        const rline *l = &p->lines[i];
+        bool starts =
+            i == 0 || p->lines[i - 1].kind == LN_BLANK || p->lines[i - 1].kind == LN_HEADING;
+        if (l->sec == SEC_EXPERIENCE && starts && header_like(l) && role_score(l->text) >= 1) {
+            memset(&an[n], 0, sizeof(an[n]));
+            an[n++].at = i;
+        }
+    }
+    return n;
+}
+
+static int parse_experience(parser *p, ai_analysis *out)
+{
+    anchor *an = arena_calloc(p->a, AI_EXPERIENCE_MAX, sizeof(anchor));
+    if (an == NULL)
+        return IA_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n && n < AI_EXPERIENCE_MAX; i++) {
+        ai_range r;
+        if (anchor_line(p, i, &r)) {
+            an[n].at = i;
+            an[n].r = r;
+            an[n++].dated = true;
+        }
+    }
+    if (n == 0)
+        n = undated_anchors(p, an, AI_EXPERIENCE_MAX);
+    if (n == 0)
+        return IA_OK;
+    size_t limit = 0;
+    for (size_t k = 0; k < n; k++) {
+        entry_header(p, &an[k], limit);
+        limit = an[k].end;
+    }
+    out->experience = arena_calloc(p->a, n, sizeof(ai_experience));
+    if (out->experience == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        ai_experience *x = &out->experience[out->nexperience];
+        memset(x, 0, sizeof(*x));
+        title_and_company(p, &an[k], x);
+        /* Several roles under one employer's line: "Initech" / "Senior Accountant  2020 -
+         * Present" / ... / "Accountant  2017 - 2020". */
+        if (x->company == NULL && x->job_title != NULL && k > 0 && an[k].nabove == 0 &&
+            an[k - 1].company_above && out->nexperience > 0) {
+            x->company = out->experience[out->nexperience - 1].company;
+            an[k].company_above = true;
+        }
+        if (an[k].dated) {
+            char s[16], e[16];
+            ai_month_format(an[k].r.start, an[k].r.year_only_start, s);
+            x->start_date = arena_strdup(p->a, s);
+            if (!an[k].r.open) {
+                ai_month_format(an[k].r.end, an[k].r.year_only_end, e);
+                x->end_date = arena_strdup(p->a, e);
+            }
+        }
+        size_t to = k + 1 < n ? an[k + 1].first : p->n;
+        size_t stop = an[k].end;
+        while (stop < to && p->lines[stop].sec == p->lines[an[k].at].sec &&
+               p->lines[stop].kind != LN_HEADING)
+            stop++;
+        int rc = entry_body(p, an[k].end, stop, x);
+        if (rc != IA_OK)
+            return rc;
+        if (x->job_title == NULL && x->company == NULL && !an[k].dated)
+            continue;
+        if (an[k].dated && an[k].r.end >= an[k].r.start)
+            p->ranges[p->nranges++] = an[k].r;
+        out->nexperience++;
+    }
+    return IA_OK;
+}
+
+/* ---- education ----------------------------------------------------------------------------- */
+
+static const char degree_abbrevs[] =
+    "ba|bs|bsc|bsba|bba|bcom|bcomm|bfa|bed|beng|be|btech|barch|bdes|bpharm|bsn|bmus|ab|ma|ms|"
+    "msc|mba|mfa|med|meng|me|mtech|mdes|mph|mha|msn|mpa|mpp|mres|mphil|mcs|mst|mim|mfin|macc|"
+    "llb|llm|jd|md|dds|dmd|dvm|pharmd|phd|dphil|edd|dnp|psyd|aas|aa|as|aos|ged|hnd|adn|bsw|"
+    "msw|mmus|mcom|bca|mca";
+
+/* Length of a degree abbreviation at the start of s ("B.S.", "Ph.D.", "MBA", "B.Com", "BSc"),
+ * 0 when s does not start with one. */
+static size_t degree_abbrev(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && s[n] != ' ' && s[n] != ',' && s[n] != '(')
+        n++;
+    char key[16];
+    size_t k = 0, upper = 0;
+    bool dots = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            dots = true;
+            continue;
+        }
+        if (!isalpha((unsigned char)s[i]) || k + 1 >= sizeof(key))
+            return 0;
+        upper += isupper((unsigned char)s[i]) != 0;
+        key[k++] = (char)tolower((unsigned char)s[i]);
+    }
+    if (k < 2 || !in_set(key, k, degree_abbrevs))
+        return 0;
+    return dots || upper >= 2 ? n : 0;
+}
+
+/* True when a segment names a degree: an abbreviation, "Bachelor/Master/Associate/Doctor
+ * ...", or a phrase holding "Degree", "Diploma" or "Certificate". */
+static bool degree_like(const char *s)
+{
+    static const char *const starts[] = { "bachelor",     "master",          "associate of",
+                                          "associate's",  "doctor of",       "doctorate",
+                                          "diploma",      "certificate",     "licentiate",
+                                          "postgraduate", "graduate diploma" };
+    if (degree_abbrev(s) > 0)
+        return true;
+    for (size_t i = 0; i < COUNT(starts); i++)
+        if (strncasecmp(s, starts[i], strlen(starts[i])) == 0)
+            return true;
+    return has_phrase(s, "degree") || has_phrase(s, "diploma") || has_phrase(s, "certificate");
+}
+
+static const char institution_words[] =
+    "university|college|institute|school|academy|polytechnic|universidad|universidade|"
+    "université|universität|università|hochschule|conservatory|seminary|bootcamp|tech|"
+    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit";
+
+static bool institution_like(const char *s)
+{
+    const char *p = s, *w;
+    size_t wl;
+    while (next_word(&p, s + strlen(s), &w, &wl))
+        if (in_set(w, wl, institution_words))
+            return true;
+    return false;
+}
+
+/* Drops a trailing parenthesised note: "Computer Science (Machine Learning)". */
+static char *without_note(arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > 0 && s[n - 1] == ')') {
+        const char *open = strrchr(s, '(');
+        if (open != NULL && open > s)
+            n = (size_t)(open - s);
+    }
+    return trim_dup(a, s, n);
+}
+
+/* Splits a degree segment into the degree and its field: "B.S. Computer Science", "Bachelor
+ * of Science in Nursing (BSN)", "Associate Degree in Nursing", "Master of Accountancy",
+ * "Full Stack Web Development Certificate", "B.Com (Hons) Finance". */
+static void degree_and_field(arena *a, const char *s, ai_education *ed)
+{
+    size_t n = strlen(s);
+    size_t ab = degree_abbrev(s);
+    if (ab > 0) {
+        size_t d = ab;
+        const char *q = s + d;
+        while (*q == ' ')
+            q++;
+        if (*q == '(' && strchr(q, ')') != NULL && strchr(q, ')') - q < 12)
+            d = (size_t)(strchr(q, ')') - s) + 1;
+        ed->degree = trim_dup(a, s, d);
+        const char *f = s + d;
+        while (*f == ' ')
+            f++;
+        if (strncasecmp(f, "in ", 3) == 0)
+            f += 3;
+        if (*f)
+            ed->field_of_study = without_note(a, f);
+        return;
+    }
+    bool abbrev_note = n > 0 && s[n - 1] == ')';
+    bool whole = abbrev_note || has_phrase(s, "degree") || has_phrase(s, "diploma") ||
+                 has_phrase(s, "certificate");
+    const char *in = NULL;
+    for (const char *p = s; (p = strstr(p, " in ")) != NULL; p++)
+        in = in ? in : p;
+    if (whole) {
+        ed->degree = trim_dup(a, s, n);
+        if (in != NULL) {
+            ed->field_of_study = without_note(a, in + 4);
+        } else if (abbrev_note && strstr(s, " of ") != NULL) {
+            ed->field_of_study = without_note(a, strstr(s, " of ") + 4);
+        } else {
+            static const char *const kinds[] = { " certificate", " diploma", " degree" };
+            for (size_t i = 0; i < COUNT(kinds); i++) {
+                size_t kl = strlen(kinds[i]);
+                if (n > kl && strcasecmp(s + n - kl, kinds[i]) == 0)
+                    ed->field_of_study = trim_dup(a, s, n - kl);
+            }
+        }
+        return;
+    }
+    if (in != NULL) {
+        ed->degree = trim_dup(a, s, (size_t)(in - s));
+        ed->field_of_study = without_note(a, in + 4);
+        return;
+    }
+    ed->degree = trim_dup(a, s, n);
+}
+
+/* Finds a grade ("GPA: 3.62/4.0", "CGPA 8.7/10", "GPA 3.45") in s, returns it and blanks it
+ * out of s; NULL when there is none. */
+static char *take_gpa(arena *a, char *s)
+{
+    for (char *p = s; *p; p++) {
+        if (p > s && isalnum((unsigned char)p[-1]))
+            continue;
+        size_t kw = strncasecmp(p, "cgpa", 4) == 0 ? 4 : strncasecmp(p, "gpa", 3) == 0 ? 3 : 0;
+        if (kw == 0 || isalpha((unsigned char)p[kw]))
+            continue;
+        char *q = p + kw;
+        while (*q == ' ' || *q == ':' || *q == '-')
+            q++;
+        char *v = q;
+        while (isdigit((unsigned char)*q) || *q == '.' || *q == '/')
+            q++;
+        while (q > v && (q[-1] == '.' || q[-1] == '/'))
+            q--;
+        if (q > v && isdigit((unsigned char)*v)) {
+            char *g = arena_memdup(a, v, (size_t)(q - v));
+            memset(p, ' ', (size_t)(q - p));
+            return g;
+        }
+        /* The grade before the keyword: "3.9/4.0 GPA". */
+        char *e = p;
+        while (e > s && e[-1] == ' ')
+            e--;
+        v = e;
+        while (v > s && (isdigit((unsigned char)v[-1]) || v[-1] == '.' || v[-1] == '/'))
+            v--;
+        if (v < e && isdigit((unsigned char)*v) && isdigit((unsigned char)e[-1]) &&
+            (v == s || !isalnum((unsigned char)v[-1]))) {
+            char *g = arena_memdup(a, v, (size_t)(e - v));
+            memset(v, ' ', (size_t)(p + kw - v));
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Words that open a detail of a degree rather than an institution or a field. */
+static const char *const details[] = { "minor",      "major",    "concentration", "honors",
+                                       "honours",    "thesis",   "dean's",        "specialization",
+                                       "coursework", "relevant", "cum",           "magna",
+                                       "summa" };
+
+static bool education_empty(const ai_education *e)
+{
+    return e->degree == NULL && e->institution == NULL;
+}
+
+/* Reads the education section. An entry starts with a degree or an institution and takes
+ * the dates, grade and institution (or degree) on the lines after it, until another degree
+ * or institution starts the next entry. */
+static int parse_education(parser *p, ai_analysis *out)
+{
+    ai_education *ed = arena_calloc(p->a, AI_EDUCATION_MAX, sizeof(ai_education));
+    if (ed == NULL)
+        return IA_ERR_NOMEM;
+    size_t n = 0;
+    ai_education cur = { 0 };
+    for (size_t i = 0; i < p->n; i++) {
+        const rline *l = &p->lines[i];
+        if (l->sec != SEC_EDUCATION || (l->kind != LN_TEXT && l->kind != LN_BULLET) ||
+            l->len > HEAD_LINE_MAX)
+            continue;
+        char *s = arena_strdup(p->a, l->body);
+        if (s == NULL)
+            return IA_ERR_NOMEM;
+        char *gpa = take_gpa(p->a, s);
+        const char *colon = strchr(s, ':');
+        if (gpa == NULL && colon != NULL && colon - s < 20 && !degree_like(s))
+            continue; /* "Minor: Statistics", "Coursework: ..." */
+        ai_range r;
+        size_t b = 0, e = 0;
+        char *start = NULL, *end = NULL, *rest = s;
+        if (date_span(s, p->now, &r, &b, &e)) {
+            char buf[16];
+            ai_month_format(r.start, r.year_only_start, buf);
+            start = arena_strdup(p->a, buf);
+            if (!r.open) {
+                ai_month_format(r.end, r.year_only_end, buf);
+                end = arena_strdup(p->a, buf);
+            }
+            rest = cut_span(p->a, s, b, e);
+        } else if ((end = single_date(p->a, s, &b, &e)) != NULL) {
+            rest = cut_span(p->a, s, b, e);
+        }
+        if (rest == NULL)
+            return IA_ERR_NOMEM;
+        char *segs[SEGS_MAX];
+        size_t ns = split_segments(p->a, rest, true, segs, SEGS_MAX);
+        bool after_degree = false, named = false;
+        for (size_t k = 0; k < ns; k++)
+            named = named || (institution_like(segs[k]) && degree_abbrev(segs[k]) == 0);
+        for (size_t k = 0; k < ns; k++) {
+            char *sg = segs[k];
+            bool detail = in_list(sg, strcspn(sg, " :"), details, COUNT(details));
+            if (degree_abbrev(sg) > 0 || (degree_like(sg) && !institution_like(sg))) {
+                if (cur.degree != NULL && n < AI_EDUCATION_MAX) {
+                    ed[n++] = cur;
+                    memset(&cur, 0, sizeof(cur));
+                }
+                degree_and_field(p->a, sg, &cur);
+                after_degree = cur.field_of_study == NULL;
+                continue;
+            }
+            if (institution_like(sg)) {
+                if (cur.institution != NULL && n < AI_EDUCATION_MAX) {
+                    ed[n++] = cur;
+                    memset(&cur, 0, sizeof(cur));
+                }
+                cur.institution = sg;
+            } else if (after_degree && !detail && isupper((unsigned char)sg[0])) {
+                cur.field_of_study = without_note(p->a, sg);
+            } else if (!named && !detail && cur.degree != NULL && cur.institution == NULL &&
+                       !location_like(sg) && isupper((unsigned char)sg[0]) && k > 0) {
+                cur.institution = sg;
+            }
+            after_degree = false;
+        }
+        if (education_empty(&cur) && (start != NULL || end != NULL || gpa != NULL))
+            continue;
+        if (start != NULL || end != NULL) {
+            if (cur.start_date == NULL && cur.end_date == NULL) {
+                cur.start_date = start;
+                cur.end_date = end;
+            }
+        }
+        if (gpa != NULL && cur.gpa == NULL)
+            cur.gpa = gpa;
+    }
+    if (!education_empty(&cur) && n < AI_EDUCATION_MAX)
+        ed[n++] = cur;
+    out->education = ed;
+    out->neducation = n;
+    return IA_OK;
+}
+
+/* ---- lists: certifications, languages ------------------------------------------------------ */
+
+typedef struct {
+    const char **v;
+    size_t n, max;
+} strlist;
+
+static int list_init(arena *a, strlist *l, size_t max)
+{
+    l->v = arena_calloc(a, max, sizeof(char *));
+    l->n = 0;
+    l->max = max;
+    return l->v ? IA_OK : IA_ERR_NOMEM;
+}
+
+/* Adds s unless it is already there (in any case) or the list is full. */
+static void list_add(strlist *l, const char *s)
+{
+    if (s == NULL || *s == '\0' || l->n >= l->max)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcasecmp(l->v[i], s) == 0)
+            return;
+    l->v[l->n++] = s;
+}
+
+/* A certification as its name: the issuer, place and year that follow it dropped ("Certified
+ * Public Accountant (CPA), Wisconsin, 2017", "SAFe 6 Agilist — 2021", "CFA Level I (passed
+ * 2023)"); NULL for one not yet earned ("Level II candidate"). */
+static char *clean_cert(arena *a, char *s)
+{
+    static const char *const pending[] = { "candidate", "in progress", "expected", "pursuing",
+                                           "planned" };
+    for (size_t i = 0; i < COUNT(pending); i++)
+        if (has_phrase(s, pending[i]))
+            return NULL;
+    /* What follows the first comma is the issuer or place when the name is complete before
+     * it: it ends with its abbreviation, says what it is, or one word follows. */
+    static const char *const kinds[] = {
+        "certified", "certification", "certificate", "license",
+        "licence",   "licensed",      "credential",  "registration"
+    };
+    char *comma = strstr(s, ", ");
+    bool named = false;
+    for (size_t i = 0; comma != NULL && i < COUNT(kinds); i++) {
+        char save = *comma;
+        *comma = '\0';
+        named = named || has_phrase(s, kinds[i]);
+        *comma = save;
+    }
+    if (comma != NULL && (comma[-1] == ')' || named || isdigit((unsigned char)comma[2]) ||
+                          count_words(comma + 2, strlen(comma + 2)) <= 1))
+        *comma = '\0';
+    for (int k = 0; k < 3; k++) {
+        size_t n = strlen(s);
+        while (n > 0 && s[n - 1] == ' ')
+            n--;
+        s[n] = '\0';
+        /* "(2021)", "(passed 2023)": a note with a year. */
+        if (n > 0 && s[n - 1] == ')') {
+            char *open = strrchr(s, '(');
+            if (open != NULL && open > s && strpbrk(open, "0123456789") != NULL) {
+                *open = '\0';
+                continue;
+            }
+        }
+        /* A trailing year after a dash or comma, and a word that dates it ("exp. 2027"). */
+        if (n >= 4 && isdigit((unsigned char)s[n - 1]) && isdigit((unsigned char)s[n - 4]) &&
+            (n == 4 || !isalnum((unsigned char)s[n - 5]))) {
+            size_t m = n - 4;
+            size_t g = 0;
+            while (m > 0 && (s[m - 1] == ' ' || s[m - 1] == ',' || s[m - 1] == '-' ||
+                             (m >= 3 && sep_glyph(s + m - 3, &g) && g == 3 && (m -= 2))))
+                m--;
+            static const char *const dating[] = { "exp.",  "expires",  "issued", "since",
+                                                  "valid", "obtained", "earned" };
+            size_t w = m;
+            while (w > 0 && s[w - 1] != ' ')
+                w--;
+            if (w < m && in_list(s + w, m - w, dating, COUNT(dating)))
+                for (m = w; m > 0 && (s[m - 1] == ' ' || s[m - 1] == ',');)
+                    m--;
+            if (m > 0 && m < n - 4) {
+                s[m] = '\0';
+                continue;
+            }
+        }
+        break;
+    }
+    char *t = trim_dup(a, s, strlen(s));
+    return t != NULL && strlen(t) >= 2 && has_alnum(t) ? t : NULL;
+}
+
+/* True for a comma-separated list of short names without years ("CISSP, OSCP, CEH", "BLS,
+ * ACLS (American Heart Association)"): each item is at most three words outside
+ * parentheses. A first item that ends with its abbreviation is a name followed by its issuer
+ * ("Basic Life Support (BLS), American Heart Association"), not a list. */
+static bool short_list(const char *s)
+{
+    const char *comma = strchr(s, ',');
+    if (comma == NULL || strpbrk(s, "0123456789") != NULL)
+        return false;
+    while (comma > s && comma[-1] == ' ')
+        comma--;
+    if (comma > s && comma[-1] == ')')
+        return false;
+    size_t words = 0;
+    int depth = 0;
+    for (const char *p = s;; p++) {
+        if (*p == ',' || *p == '\0') {
+            if (words > 3)
+                return false;
+            if (*p == '\0')
+                return true;
+            words = 0;
+        } else if (*p == '(' || *p == ')') {
+            depth += *p == '(' ? 1 : -1;
+        } else if (depth == 0 && word_char((unsigned char)*p) &&
+                   (p == s || !word_char((unsigned char)p[-1]))) {
+            words++;
+        }
+    }
+}
+
+static int parse_lists(parser *p, ai_analysis *out)
+{
+    strlist certs, langs;
+    if (list_init(p->a, &certs, AI_LIST_MAX) != IA_OK ||
+        list_init(p->a, &langs, AI_LIST_MAX) != IA_OK)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        const rline *l = &p->lines[i];
+        if ((l->kind != LN_TEXT && l->kind != LN_BULLET) || l->len > HEAD_LINE_MAX)
+            continue;
+        char *items[24];
+        if (l->sec == SEC_CERTS) {
+            size_t k = split(p->a, l->body, short_list(l->body) ? ",;|" : ";|", false, items,
+                             COUNT(items));
+            for (size_t j = 0; j < k; j++)
+                list_add(&certs, clean_cert(p->a, items[j]));
+        } else if (l->sec == SEC_LANGUAGES) {
+            size_t k = split(p->a, l->body, ",;|/", false, items, COUNT(items));
+            for (size_t j = 0; j < k; j++)
+                list_add(&langs, spoken_in(items[j], strlen(items[j])));
+        }
+    }
+    out->certifications = (ai_strs){ certs.v, certs.n };
+    out->languages = (ai_strs){ langs.v, langs.n };
+    return IA_OK;
+}
+
+/* The text of the summary section as one paragraph, or NULL. */
+static const char *summary_text(parser *p)
+{
+    char *buf = arena_alloc(p->a, SUMMARY_MAX);
+    if (buf == NULL)
+        return NULL;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n; i++) {
+        const rline *l = &p->lines[i];
+        if (l->sec == SEC_SUMMARY && (l->kind == LN_TEXT || l->kind == LN_BULLET))
+            append_text(buf, SUMMARY_MAX, &len, l->body, " ");
+    }
+    return len ? buf : NULL;
+}
+
+/* ---- role, seniority, years ---------------------------------------------------------------- */
+
+typedef struct {
+    const char *phrase;
+    const char *role;
+} role_rule;
+
+/* From the most specific phrase of a job title to the most general; the first that occurs
+ * names the role. */
+static const role_rule role_rules[] = {
+    { "engineering manager", "engineering manager" },
+    { "head of engineering", "engineering manager" },
+    { "director of engineering", "engineering manager" },
+    { "vp of engineering", "engineering manager" },
+    { "development manager", "engineering manager" },
+    { "site reliability", "site reliability engineer" },
+    { "sre", "site reliability engineer" },
+    { "devops", "devops engineer" },
+    { "platform engineer", "devops engineer" },
+    { "cloud engineer", "devops engineer" },
+    { "infrastructure engineer", "devops engineer" },
+    { "systems administrator", "devops engineer" },
+    { "machine learning", "machine learning engineer" },
+    { "ml engineer", "machine learning engineer" },
+    { "ai engineer", "machine learning engineer" },
+    { "clinical data", "clinical data analyst" },
+    { "data scientist", "data scientist" },
+    { "data engineer", "data engineer" },
+    { "analytics engineer", "data engineer" },
+    { "etl developer", "data engineer" },
+    { "data analyst", "data analyst" },
+    { "bi analyst", "data analyst" },
+    { "business intelligence", "data analyst" },
+    { "reporting analyst", "data analyst" },
+    { "security", "security engineer" },
+    { "soc analyst", "security engineer" },
+    { "penetration tester", "security engineer" },
+    { "qa", "qa engineer" },
+    { "quality assurance", "qa engineer" },
+    { "test engineer", "qa engineer" },
+    { "sdet", "qa engineer" },
+    { "tester", "qa engineer" },
+    { "full stack", "full stack engineer" },
+    { "full-stack", "full stack engineer" },
+    { "fullstack", "full stack engineer" },
+    { "frontend", "frontend engineer" },
+    { "front-end", "frontend engineer" },
+    { "front end", "frontend engineer" },
+    { "ui developer", "frontend engineer" },
+    { "backend", "backend engineer" },
+    { "back-end", "backend engineer" },
+    { "back end", "backend engineer" },
+    { "mobile", "mobile engineer" },
+    { "ios", "mobile engineer" },
+    { "android", "mobile engineer" },
+    { "product manager", "product manager" },
+    { "product owner", "product manager" },
+    { "head of product", "product manager" },
+    { "product designer", "product designer" },
+    { "ux designer", "product designer" },
+    { "ui designer", "product designer" },
+    { "ui/ux", "product designer" },
+    { "ux/ui", "product designer" },
+    { "interaction designer", "product designer" },
+    { "visual designer", "product designer" },
+    { "graphic designer", "product designer" },
+    { "ux researcher", "ux researcher" },
+    { "user researcher", "ux researcher" },
+    { "design researcher", "ux researcher" },
+    { "ux research", "ux researcher" },
+    { "head of marketing", "marketing manager" },
+    { "marketing manager", "marketing manager" },
+    { "marketing director", "marketing manager" },
+    { "director of marketing", "marketing manager" },
+    { "vp of marketing", "marketing manager" },
+    { "cmo", "marketing manager" },
+    { "digital marketing", "digital marketer" },
+    { "marketing specialist", "digital marketer" },
+    { "social media", "digital marketer" },
+    { "seo", "digital marketer" },
+    { "growth marketer", "digital marketer" },
+    { "content marketer", "digital marketer" },
+    { "marketing", "digital marketer" },
+    { "account executive", "account executive" },
+    { "account manager", "account executive" },
+    { "sales development", "sales representative" },
+    { "business development representative", "sales representative" },
+    { "sales representative", "sales representative" },
+    { "sales associate", "sales representative" },
+    { "sales", "sales representative" },
+    { "customer success", "customer success manager" },
+    { "client success", "customer success manager" },
+    { "financial analyst", "financial analyst" },
+    { "finance analyst", "financial analyst" },
+    { "fp&a", "financial analyst" },
+    { "investment analyst", "financial analyst" },
+    { "accountant", "accountant" },
+    { "accounting", "accountant" },
+    { "bookkeeper", "accountant" },
+    { "controller", "accountant" },
+    { "auditor", "accountant" },
+    { "clinic operations", "healthcare administrator" },
+    { "practice manager", "healthcare administrator" },
+    { "healthcare administrator", "healthcare administrator" },
+    { "hospital administrator", "healthcare administrator" },
+    { "health services", "healthcare administrator" },
+    { "patient access", "healthcare administrator" },
+    { "nurse", "nurse" },
+    { "nursing", "nurse" },
+    { "rn", "nurse" },
+    { "operations manager", "operations manager" },
+    { "operations supervisor", "operations manager" },
+    { "operations director", "operations manager" },
+    { "director of operations", "operations manager" },
+    { "head of operations", "operations manager" },
+    { "operations", "operations manager" },
+    { "project manager", "project manager" },
+    { "program manager", "project manager" },
+    { "program lead", "project manager" },
+    { "project lead", "project manager" },
+    { "project coordinator", "project manager" },
+    { "scrum master", "project manager" },
+    { "business analyst", "business analyst" },
+    { "business systems analyst", "business analyst" },
+    { "software", "software engineer" },
+    { "developer", "software engineer" },
+    { "programmer", "software engineer" },
+    { "engineer", "software engineer" },
+};
+
+static const char *role_of_title(const char *title)
+{
+    for (size_t i = 0; i < COUNT(role_rules); i++)
+        if (has_phrase(title, role_rules[i].phrase))
+            return role_rules[i].role;
+    return NULL;
+}
+
+/* The default role of each skill domain, for a resume whose titles say nothing. */
+static const char *role_of_domain(const char *domain)
+{
+    static const char *const map[][2] = {
+        { "software", "software engineer" }, { "data", "data analyst" },
+        { "design", "product designer" },    { "product", "product manager" },
+        { "marketing", "digital marketer" }, { "sales", "sales representative" },
+        { "finance", "financial analyst" },  { "operations", "operations manager" },
+        { "healthcare", "nurse" },
+    };
+    for (size_t i = 0; i < COUNT(map); i++)
+        if (strcmp(domain, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+/* Index of the most recent experience entry: an open one first, then the latest end, the
+ * order of the text breaking ties. */
+static size_t most_recent(const ai_analysis *out)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < out->nexperience; i++) {
+        const ai_experience *x = &out->experience[i], *b = &out->experience[best];
+        bool xo = x->start_date != NULL && x->end_date == NULL;
+        bool bo = b->start_date != NULL && b->end_date == NULL;
+        const char *xe = x->end_date ? x->end_date : "";
+        const char *be = b->end_date ? b->end_date : "";
+        if ((xo && !bo) || (xo == bo && !bo && strncmp(xe, be, 4) > 0))
+            best = i;
+    }
+    return best;
+}
+
+/* The headline under the name ("Senior Backend Engineer"): the first header line that reads
+ * as a job title. */
+static const char *headline(const parser *p)
+{
+    for (size_t i = 0; i < p->n && i < 12; i++) {
+        const rline *l = &p->lines[i];
+        if (l->sec != SEC_HEADER)
+            break;
+        if (l->kind == LN_TEXT && l->len < 100 && role_score(l->text) >= 1 &&
+            strchr(l->text, '@') == NULL)
+            return l->text;
+    }
+    return NULL;
+}
+
+static const char *infer_role(const parser *p, const ai_analysis *out, const size_t *domains_of,
+                              size_t nskills)
+{
+    if (out->nexperience > 0) {
+        size_t r = most_recent(out);
+        const char *t = out->experience[r].job_title;
+        const char *role = t ? role_of_title(t) : NULL;
+        for (size_t i = 0; role == NULL && i < out->nexperience; i++)
+            if (out->experience[i].job_title != NULL)
+                role = role_of_title(out->experience[i].job_title);
+        if (role != NULL)
+            return role;
+    }
+    const char *h = headline(p);
+    if (h != NULL && role_of_title(h) != NULL)
+        return role_of_title(h);
+    /* The domain most of the skills belong to. */
+    static const char *const domains[] = { "software", "data",       "design",
+                                           "product",  "marketing",  "sales",
+                                           "finance",  "operations", "healthcare" };
+    size_t counts[COUNT(domains)] = { 0 }, best = COUNT(domains), total = 0;
+    for (size_t i = 0; i < nskills; i++) {
+        const ai_skill *s = ai_taxonomy_get(p->tax, domains_of[i]);
+        for (size_t d = 0; s != NULL && d < COUNT(domains); d++)
+            if (strcmp(s->domain, domains[d]) == 0) {
+                counts[d]++;
+                total++;
+            }
+    }
+    for (size_t d = 0; d < COUNT(domains); d++)
+        if (counts[d] > 0 && (best == COUNT(domains) || counts[d] > counts[best]))
+            best = d;
+    return total >= 3 && best < COUNT(domains) ? role_of_domain(domains[best]) : NULL;
+}
+
+/* junior | mid | senior | lead from the most recent title, then from the years: a title that
+ * leads people or a practice is "lead", "Senior"/"Staff" is "senior", "Junior"/"Intern"/
+ * "Associate ..." is "junior"; a title without a marker is "junior" under five years of
+ * experience and "mid" from there. */
+static const char *infer_seniority(const parser *p, const ai_analysis *out)
+{
+    static const char *const lead[] = {
+        "lead",    "principal", "head of", "director", "vp",  "vice president",      "chief",
+        "cto",     "ceo",       "cfo",     "coo",      "cmo", "engineering manager", "head",
+        "founder", "partner"
+    };
+    static const char *const senior[] = { "senior", "sr", "expert", "iii" };
+    static const char *const staff_roles[] = { "engineer", "developer", "scientist", "designer",
+                                               "architect" };
+    static const char *const junior[] = { "junior",      "jr",         "intern",
+                                          "trainee",     "apprentice", "graduate",
+                                          "entry level", "assistant",  "associate product",
+                                          "new grad",    "student" };
+    const char *title = NULL;
+    if (out->nexperience > 0)
+        title = out->experience[most_recent(out)].job_title;
+    if (title == NULL)
+        title = headline(p);
+    if (title != NULL) {
+        for (size_t i = 0; i < COUNT(lead); i++)
+            if (has_phrase(title, lead[i]))
+                return "lead";
+        for (size_t i = 0; i < COUNT(senior); i++)
+            if (has_phrase(title, senior[i]))
+                return "senior";
+        /* "Staff" is a level for engineers and scientists; a staff nurse or accountant is not
+         * senior. */
+        for (size_t i = 0; i < COUNT(staff_roles) && has_phrase(title, "staff"); i++)
+            if (has_phrase(title, staff_roles[i]))
+                return "senior";
+        for (size_t i = 0; i < COUNT(junior); i++)
+            if (has_phrase(title, junior[i]))
+                return "junior";
+    }
+    if (out->has_years)
+        return out->years_of_experience < 5.0 ? "junior" : "mid";
+    return NULL;
+}
+
+/* Months covered by the dated entries (overlaps once) in years, one decimal, halves to even. */
+static void years_of_experience(const parser *p, ai_analysis *out)
+{
+    out->has_years = p->nranges > 0;
+    if (out->has_years)
+        out->years_of_experience = rint(ai_months_covered(p->ranges, p->nranges) / 12.0 * 10) / 10;
+}
+
+static int job_titles(parser *p, ai_analysis *out)
+{
+    strlist t;
+    if (list_init(p->a, &t, AI_LIST_MAX) != IA_OK)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < out->nexperience; i++)
+        list_add(&t, out->experience[i].job_title);
+    out->job_titles = (ai_strs){ t.v, t.n };
+    return IA_OK;
+}
+
+/* ---- recommendations and confidence -------------------------------------------------------- */
+
+static bool has_digit(const char *s)
+{
+    return s != NULL && strpbrk(s, "0123456789") != NULL;
+}
+
+static bool technical_role(const char *role)
+{
+    static const char *const roles[] = {
+        "software engineer",         "backend engineer",  "frontend engineer",
+        "full stack engineer",       "mobile engineer",   "devops engineer",
+        "site reliability engineer", "data engineer",     "data scientist",
+        "machine learning engineer", "security engineer", "qa engineer",
+        "engineering manager",       "data analyst",      "clinical data analyst",
+    };
+    return role != NULL && in_list(role, strlen(role), roles, COUNT(roles));
+}
+
+/* Adds one recommendation (printf-style) unless the list is full. */
+static void recommend(arena *a, strlist *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void recommend(arena *a, strlist *l, const char *fmt, ...)
+{
+    if (l->n >= l->max)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    list_add(l, s);
+}
+
+/* "Senior Accountant at Kettle Moraine Brewing Co" or whichever half is known, without a
+ * final full stop (the sentence that quotes it adds its own). */
+static const char *entry_name(arena *a, const ai_experience *x)
+{
+    const char *s = x->job_title ? x->job_title : x->company ? x->company : "your latest role";
+    if (x->job_title != NULL && x->company != NULL)
+        s = arena_printf(a, "%s at %s", x->job_title, x->company);
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && s[n - 1] == '.' ? arena_memdup(a, s, n - 1) : s;
+}
+
+/* True when an education entry ended between the two months (index), so a gap in work
+ * between them was time spent studying. */
+static bool studied_between(const ai_analysis *out, int from, int to)
+{
+    for (size_t i = 0; i < out->neducation; i++) {
+        int y = 0, m = 1;
+        const char *d = out->education[i].end_date;
+        if (d != NULL && sscanf(d, "%d-%d", &y, &m) >= 1 && y * 12 + m - 1 >= from - 12 &&
+            y * 12 + m - 1 <= to)
+            return true;
+    }
+    return false;
+}
+
+/* The longest gap, in months, between consecutive dated entries (sorted by start), with the
+ * entries either side of it. */
+static int longest_gap(const ai_analysis *out, size_t *before, size_t *after)
+{
+    int best = 0;
+    for (size_t i = 0; i < out->nexperience; i++) {
+        const ai_experience *x = &out->experience[i];
+        if (x->start_date == NULL || x->end_date == NULL)
+            continue;
+        int xe = 0, xm = 1;
+        if (sscanf(x->end_date, "%d-%d", &xe, &xm) < 1)
+            continue;
+        int end = xe * 12 + xm - 1;
+        /* The entry that starts next after this one ends. */
+        int next = 0;
+        size_t nk = out->nexperience;
+        bool overlapped = false;
+        for (size_t k = 0; k < out->nexperience; k++) {
+            const ai_experience *y = &out->experience[k];
+            int ys = 0, ym = 1, ye = 0, yem = 1;
+            if (k == i || y->start_date == NULL || sscanf(y->start_date, "%d-%d", &ys, &ym) < 1)
+                continue;
+            int start = ys * 12 + ym - 1;
+            int yend = y->end_date && sscanf(y->end_date, "%d-%d", &ye, &yem) >= 1
+                           ? ye * 12 + yem - 1
+                           : 1 << 30;
+            if (start <= end && yend > end)
+                overlapped = true;
+            if (start > end && (nk == out->nexperience || start < next)) {
+                next = start;
+                nk = k;
+            }
+        }
+        if (!overlapped && nk < out->nexperience && next - end > best &&
+            !studied_between(out, end, next)) {
+            best = next - end;
+            *before = i;
+            *after = nk;
+        }
+    }
+    return best;
+}
+
+/* "no" for zero, "only <n>" otherwise. */
+static const char *count_text(arena *a, size_t n)
+{
+    return n == 0 ? "no" : arena_printf(a, "only %zu", n);
+}
+
+/* The first two skills of the Skills section (those a person chose to list), else the first
+ * two found anywhere. */
+static void listed_skills(const parser *p, const ai_analysis *out, const char *top[2])
+{
+    for (size_t i = 0; i < out->nskills && i < 2; i++)
+        top[i] = out->skills[i].name;
+    size_t len = 0;
+    for (size_t i = 0; i < p->n; i++)
+        len += p->lines[i].sec == SEC_SKILLS ? p->lines[i].len + 1 : 0;
+    char *buf = len ? arena_alloc(p->a, len + 1) : NULL;
+    if (buf == NULL)
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->lines[i].sec == SEC_SKILLS && p->lines[i].kind != LN_HEADING) {
+            memcpy(buf + o, p->lines[i].body, strlen(p->lines[i].body));
+            o += strlen(p->lines[i].body);
+            buf[o++] = '\n';
+        }
+    buf[o] = '\0';
+    size_t found[2], n = 0;
+    if (ai_taxonomy_match(p->tax, buf, found, 2, &n) == IA_OK && n == 2) {
+        top[0] = ai_taxonomy_get(p->tax, found[0])->name;
+        top[1] = ai_taxonomy_get(p->tax, found[1])->name;
+    }
+}
+
+/* Concrete advice from what the analysis lacks or what reads weak, most important first. */
+static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
+{
+    strlist r;
+    if (list_init(p->a, &r, AI_RECOMMEND_MAX) != IA_OK)
+        return IA_ERR_NOMEM;
+    arena *a = p->a;
+    if (out->nexperience == 0)
+        recommend(a, &r,
+                  "Add a work experience section: one line per role as \"Job Title - Company, "
+                  "Mon YYYY - Mon YYYY\" followed by 2-4 bullet points (internships, freelance "
+                  "and volunteer roles count).");
+    if (out->name == NULL)
+        recommend(a, &r, "Put your full name alone on the first line so it is read as your name.");
+    if (out->email == NULL && out->phone == NULL)
+        recommend(a, &r,
+                  "Add an email address and a phone number under your name; the resume "
+                  "gives no way to contact you.");
+    else if (out->email == NULL)
+        recommend(a, &r, "Add an email address under your name next to your phone number.");
+    if (out->summary == NULL) {
+        const char *top[2] = { NULL, NULL };
+        listed_skills(p, out, top);
+        if (out->inferred_role != NULL && top[1] != NULL)
+            recommend(a, &r,
+                      "Add a 2-3 sentence summary at the top that names your target role (%s), "
+                      "your years of experience and your strongest skills (e.g. %s and %s).",
+                      out->inferred_role, top[0], top[1]);
+        else
+            recommend(a, &r,
+                      "Add a 2-3 sentence summary at the top that names your target role, "
+                      "your years of experience and your strongest skills.");
+    }
+    size_t bullets = 0, numeric = 0, bare = out->nexperience, undated = 0, year_only = 0;
+    size_t weak = 0;
+    const ai_experience *first_bare = NULL, *first_undated = NULL, *first_vague = NULL;
+    for (size_t i = 0; i < out->nexperience; i++) {
+        const ai_experience *x = &out->experience[i];
+        size_t vague = 0;
+        for (size_t k = 0; k < x->highlights.n; k++) {
+            const char *h = x->highlights.v[k];
+            bullets++;
+            numeric += has_digit(h);
+            vague += !has_digit(h);
+            weak += strncasecmp(h, "responsible for", 15) == 0 ||
+                    strncasecmp(h, "worked on", 9) == 0 || strncasecmp(h, "helped", 6) == 0 ||
+                    strncasecmp(h, "duties included", 15) == 0;
+        }
+        if (vague > 0 && first_vague == NULL)
+            first_vague = x;
+        if (x->highlights.n > 0 || x->description != NULL)
+            bare--;
+        else if (first_bare == NULL)
+            first_bare = x;
+        if (x->start_date == NULL) {
+            undated++;
+            if (first_undated == NULL)
+                first_undated = x;
+        } else if (strlen(x->start_date) == 4) {
+            year_only++;
+        }
+    }
+    if (undated > 0)
+        recommend(a, &r,
+                  "Add start and end dates (month and year) to %zu of your %zu roles, starting "
+                  "with %s; undated roles hide how much experience you have.",
+                  undated, out->nexperience, entry_name(a, first_undated));
+    if (bullets > 0 && numeric * 2 < bullets)
+        recommend(a, &r,
+                  "Quantify your results: only %zu of %zu bullet points contain a number. Add "
+                  "the size of the outcome (percentages, revenue, time saved, volume, team "
+                  "size), starting with %s.",
+                  numeric, bullets, entry_name(a, first_vague));
+    if (first_bare != NULL && bare == 1)
+        recommend(a, &r,
+                  "Describe what you achieved as %s with 2-4 bullet points; the role has "
+                  "no description.",
+                  entry_name(a, first_bare));
+    else if (first_bare != NULL)
+        recommend(a, &r,
+                  "Describe what you achieved in each role with 2-4 bullet points, starting with "
+                  "%s; %zu of your roles have no description.",
+                  entry_name(a, first_bare), bare);
+    if (weak > 0)
+        recommend(a, &r,
+                  "Start bullet points with an action verb and a result (\"Cut close time from "
+                  "10 to 6 days\") instead of \"Responsible for\" or \"Worked on\" (%zu bullet "
+                  "point%s).",
+                  weak, weak == 1 ? "" : "s");
+    if (year_only > 0)
+        recommend(a, &r,
+                  "Write dates as month and year (\"Mar 2021 - Present\") rather than years "
+                  "alone for %zu of your roles, so the length of each role is clear.",
+                  year_only);
+    size_t gb = 0, ga = 0;
+    int gap = longest_gap(out, &gb, &ga);
+    if (gap >= 12)
+        recommend(a, &r,
+                  "Explain the %d-month gap between %s and %s in one line (study, caregiving, "
+                  "freelance work) so readers do not have to guess.",
+                  gap, entry_name(a, &out->experience[gb]), entry_name(a, &out->experience[ga]));
+    if (out->nskills < 5) {
+        if (!has_skills_section)
+            recommend(a, &r,
+                      "Add a Skills section listing the tools, methods and software you use by "
+                      "name; %s recognised skill%s found in the text.",
+                      count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
+        else
+            recommend(a, &r,
+                      "List more specific skills by name (tools, software, methods): %s "
+                      "recognised skill%s found.",
+                      count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
+    }
+    if (out->links.n == 0 && technical_role(out->inferred_role))
+        recommend(a, &r,
+                  "Add a link to your GitHub profile or portfolio; for a %s role, reviewers "
+                  "look for work they can open.",
+                  out->inferred_role);
+    else if (out->links.n == 0 && out->inferred_role != NULL &&
+             strcmp(out->inferred_role, "product designer") == 0)
+        recommend(a, &r, "Add a link to your portfolio with two or three case studies.");
+    else if (out->links.n == 0 && out->nexperience > 0)
+        recommend(a, &r, "Add your LinkedIn profile URL to the contact line.");
+    if (out->neducation == 0)
+        recommend(a, &r,
+                  "Add an Education section (degree, institution, year), or your training and "
+                  "certifications if you have no degree.");
+    if (out->summary != NULL && count_words(out->summary, strlen(out->summary)) > 120)
+        recommend(a, &r,
+                  "Shorten your summary to 2-3 sentences (under 80 words); it runs to %zu "
+                  "words.",
+                  count_words(out->summary, strlen(out->summary)));
+    out->recommendations = (ai_strs){ r.v, r.n };
+    return IA_OK;
+}
+
+/* Share of the non-space bytes that are letters: garbled text scores low. */
+static double letter_share(const char *text)
+{
+    size_t letters = 0, total = 0;
+    for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+        if (*s == ' ' || *s == '\n')
+            continue;
+        total++;
+        letters += isalpha(*s) || *s >= 0xc3;
+    }
+    return total ? (double)letters / (double)total : 0.0;
+}
+
+/* How much of what a resume should show was found: name 0.15, contact 0.15, experience with
+ * dates 0.3, education 0.15, skills 0.15, recognised sections 0.1; scaled down for text that
+ * is mostly not letters. */
+static double confidence(const parser *p, const ai_analysis *out, const char *text)
+{
+    double c = 0;
+    c += out->name ? 0.15 : 0;
+    c += (out->email ? 0.1 : 0) + (out->phone ? 0.05 : 0);
+    if (out->nexperience > 0) {
+        size_t dated = 0;
+        for (size_t i = 0; i < out->nexperience; i++)
+            dated += out->experience[i].start_date != NULL;
+        c += 0.15 + 0.15 * (double)dated / (double)out->nexperience;
+    }
+    c += out->neducation > 0 ? 0.15 : 0;
+    c += 0.15 * (out->nskills >= 5 ? 1.0 : (double)out->nskills / 5.0);
+    size_t sections = 0;
+    for (int s = SEC_SUMMARY; s < SEC_COUNT; s++)
+        sections += p->has[s];
+    c += sections >= 3 ? 0.1 : 0.03 * (double)sections;
+    double share = letter_share(text);
+    if (share < 0.6)
+        c *= share / 0.6;
+    if (c > 1)
+        c = 1;
+    return rint(c * 100) / 100;
+}
+
+/* ---- skills -------------------------------------------------------------------------------- */
+
+/* True for a token that is a link or an e-mail address ("github.com/x", "www.x.org",
+ * "https://...", "a@b.com"), not a skill such as "Node.js" or "ASP.NET". */
+static bool link_token(const char *s, size_t n)
+{
+    static const char *const tlds[] = { "com", "org", "net", "io",  "dev",  "me",   "co",
+                                        "ai",  "app", "edu", "gov", "info", "page", "site" };
+    if (memchr(s, '@', n) != NULL || (n > 4 && strncmp(s, "www.", 4) == 0))
+        return true;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(s + i, "://", 3) == 0)
+            return true;
+    const char *slash = memchr(s, '/', n);
+    size_t host = slash ? (size_t)(slash - s) : n;
+    const char *dot = NULL;
+    size_t dots = 0;
+    for (size_t i = 0; i < host; i++)
+        if (s[i] == '.') {
+            dot = s + i;
+            dots++;
+        }
+    if (dot == NULL || (slash == NULL && dots < 2))
+        return false;
+    return in_list(dot + 1, (size_t)(s + host - dot - 1), tlds, COUNT(tlds)) &&
+           islower((unsigned char)dot[1]);
+}
+
+/* The text skills are looked for in: the resume without what names people, places and
+ * organisations rather than skills (the short lines of the header above the first entry:
+ * name, headline, contact; entry headers with titles and companies; the education section
+ * but its coursework; the contact section; headings), with links and e-mail addresses blanked and
+ * bullets and middle dots turned into commas, the list separators the matcher knows. */
+static char *skills_text(const parser *p)
+{
+    size_t total = 1, first_entry = p->n;
+    for (size_t i = 0; i < p->n; i++) {
+        total += p->lines[i].len + 1;
+        if (p->lines[i].used && first_entry == p->n)
+            first_entry = i;
+    }
+    char *buf = arena_alloc(p->a, total);
+    if (buf == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const rline *l = &p->lines[i];
+        bool coursework = strncasecmp(l->body, "course", 6) == 0 ||
+                          strncasecmp(l->body, "relevant course", 15) == 0;
+        if (l->kind == LN_BLANK || l->kind == LN_HEADING || l->used ||
+            (l->sec == SEC_EDUCATION && !coursework) || l->sec == SEC_CONTACT)
+            continue;
+        size_t commas = 0;
+        for (const char *c = l->text; *c; c++)
+            commas += *c == ',' || *c == '|';
+        if (l->sec == SEC_HEADER && i < first_entry && commas < 2 &&
+            count_words(l->text, l->len) <= 8)
+            continue;
+        memcpy(buf + o, l->text, l->len);
+        o += l->len;
+        buf[o++] = '\n';
+    }
+    buf[o] = '\0';
+    for (size_t i = 0; i < o;) {
+        size_t g = 0;
+        if (sep_glyph(buf + i, &g) &&
+            !(g == 3 && (unsigned char)buf[i + 1] == 0x80 &&
+              ((unsigned char)buf[i + 2] == 0x93 || (unsigned char)buf[i + 2] == 0x94))) {
+            memset(buf + i, ' ', g);
+            buf[i] = ',';
+            i += g;
+            continue;
+        }
+        if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == ',' || buf[i] == '|') {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < o && buf[j] != ' ' && buf[j] != '\n' && buf[j] != ',' && buf[j] != '|')
+            j++;
+        if (link_token(buf + i, j - i))
+            memset(buf + i, ' ', j - i);
+        i = j;
+    }
+    return buf;
+}
+
+static int find_skills(parser *p, ai_analysis *out, size_t *found)
+{
+    const char *text = skills_text(p);
+    if (text == NULL)
+        return IA_ERR_NOMEM;
+    size_t n = 0;
+    int rc = ai_taxonomy_match(p->tax, text, found, AI_LIST_MAX, &n);
+    if (rc != IA_OK)
+        return rc;
+    out->skills = arena_calloc(p->a, n ? n : 1, sizeof(ai_skill_item));
+    if (out->skills == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const ai_skill *s = ai_taxonomy_get(p->tax, found[i]);
+        out->skills[i] = (ai_skill_item){ s->name, s->category };
+    }
+    out->nskills = n;
+    return IA_OK;
+}
+
+int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_month,
+                     ai_analysis *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (e == NULL || a == NULL)
+        return IA_ERR_INVALID;
+    parser p = { .a = a, .tax = ai_offline_taxonomy(e), .now = now_month };
+    char *clean = clean_text(a, text ? text : "");
+    if (clean == NULL)
+        return IA_ERR_NOMEM;
+    ai_contact c;
+    int rc = ai_contact_parse(a, clean, &c);
+    if (rc != IA_OK)
+        return rc;
+    out->name = c.name;
+    out->email = c.email;
+    out->phone = c.phone;
+    out->location = c.location;
+    const char **links = arena_calloc(a, AI_LINKS_MAX, sizeof(char *));
+    if (links == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < c.nlinks; i++)
+        links[i] = c.links[i];
+    out->links = (ai_strs){ links, c.nlinks };
+
+    char *work = arena_strdup(a, clean);
+    if (work == NULL)
+        return IA_ERR_NOMEM;
+    work = decolumn(a, work);
+    size_t found[AI_LIST_MAX];
+    if ((rc = read_lines(&p, work)) != IA_OK || (rc = parse_experience(&p, out)) != IA_OK ||
+        (rc = parse_education(&p, out)) != IA_OK || (rc = parse_lists(&p, out)) != IA_OK ||
+        (rc = job_titles(&p, out)) != IA_OK || (rc = find_skills(&p, out, found)) != IA_OK)
+        return rc;
+    out->summary = summary_text(&p);
+    years_of_experience(&p, out);
+    out->inferred_role = infer_role(&p, out, found, out->nskills);
+    out->seniority = infer_seniority(&p, out);
+    rc = recommendations(&p, out, p.has[SEC_SKILLS]);
+    if (rc != IA_OK)
+        return rc;
+    out->confidence_score = confidence(&p, out, clean);
+    return IA_OK;
+}

@@ -1,0 +1,370 @@
+/* Measures the offline resume parser on the labelled resumes of tests/fixtures/resumes: every
+ * NN_slug.txt is parsed (reference month 2026-11) and compared with NN_slug.json. One line per
+ * field: accuracy for single values (a missing value must stay missing), precision and recall
+ * over all resumes for lists, then an overall line (the mean of the per-field accuracies and
+ * F1 scores). Strings are compared exactly.
+ *
+ *   eval_parse            print the figures
+ *   eval_parse --check    also exit 1 when a field is below its floor (floors[] below)
+ *   eval_parse -v         also print, per resume, what differed
+ *   eval_parse --dump     also print every analysis in full
+ *
+ * The fixtures are found under $IA_SOURCE_ROOT (the build sets it), else the current
+ * directory. */
+#include <dirent.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai/offline.h"
+#include "core/arena.h"
+#include "core/errors.h"
+
+#define NOW_MONTH (2026 * 12 + 10)
+#define ITEMS_MAX 128
+
+typedef enum {
+    F_NAME,
+    F_EMAIL,
+    F_PHONE,
+    F_LOCATION,
+    F_LINKS,
+    F_SKILLS,
+    F_TITLES,
+    F_COMPANIES,
+    F_DATES,
+    F_INSTITUTIONS,
+    F_DEGREES,
+    F_CERTS,
+    F_LANGUAGES,
+    F_YEARS,
+    F_ROLE,
+    F_SENIORITY,
+    F_COUNT
+} field;
+
+/* The floors sit a little below the figures measured when they were set; for single values
+ * only the first number (accuracy) is used. */
+static const struct {
+    const char *name;
+    bool list;
+    double precision, recall;
+} fields[F_COUNT] = {
+    [F_NAME] = { "name", false, 0.93, 0 },
+    [F_EMAIL] = { "email", false, 0.93, 0 },
+    [F_PHONE] = { "phone", false, 0.93, 0 },
+    [F_LOCATION] = { "location", false, 0.93, 0 },
+    [F_LINKS] = { "links", true, 0.93, 0.93 },
+    [F_SKILLS] = { "skills", true, 0.93, 0.93 },
+    [F_TITLES] = { "job_titles", true, 0.95, 0.95 },
+    [F_COMPANIES] = { "companies", true, 0.95, 0.95 },
+    [F_DATES] = { "experience dates", true, 0.95, 0.95 },
+    [F_INSTITUTIONS] = { "education institutions", true, 0.93, 0.93 },
+    [F_DEGREES] = { "education degrees", true, 0.93, 0.93 },
+    [F_CERTS] = { "certifications", true, 0.93, 0.93 },
+    [F_LANGUAGES] = { "languages", true, 0.93, 0.93 },
+    [F_YEARS] = { "years_of_experience", false, 0.93, 0 },
+    [F_ROLE] = { "inferred_role", false, 0.93, 0 },
+    [F_SENIORITY] = { "seniority", false, 0.90, 0 },
+};
+
+typedef struct {
+    size_t ok, total;     /* single values */
+    size_t tp, got, want; /* lists: matches, predicted, true */
+} tally;
+
+typedef struct {
+    const char *v[ITEMS_MAX];
+    size_t n;
+} items;
+
+static void add(items *it, const char *s)
+{
+    if (s != NULL && it->n < ITEMS_MAX)
+        it->v[it->n++] = s;
+}
+
+/* Adds s unless an equal string is there already (companies repeat across entries). */
+static void add_once(items *it, const char *s)
+{
+    for (size_t i = 0; s != NULL && i < it->n; i++)
+        if (strcmp(it->v[i], s) == 0)
+            return;
+    add(it, s);
+}
+
+static void from_json(items *it, json_t *arr)
+{
+    for (size_t i = 0; i < json_array_size(arr); i++)
+        add(it, json_string_value(json_array_get(arr, i)));
+}
+
+/* Counts one resume's list: matches are found one to one (a multiset intersection). */
+static void score_list(tally *t, const items *got, const items *want, const char *file,
+                       const char *what, bool verbose)
+{
+    bool used[ITEMS_MAX] = { false };
+    size_t tp = 0;
+    for (size_t i = 0; i < got->n; i++) {
+        bool hit = false;
+        for (size_t k = 0; k < want->n && !hit; k++)
+            if (!used[k] && strcmp(got->v[i], want->v[k]) == 0) {
+                used[k] = true;
+                hit = true;
+            }
+        tp += hit;
+        if (!hit && verbose)
+            printf("  %s %s: extra \"%s\"\n", file, what, got->v[i]);
+    }
+    for (size_t k = 0; k < want->n && verbose; k++)
+        if (!used[k])
+            printf("  %s %s: missed \"%s\"\n", file, what, want->v[k]);
+    t->tp += tp;
+    t->got += got->n;
+    t->want += want->n;
+}
+
+static void score_value(tally *t, const char *got, json_t *want, const char *file, const char *what,
+                        bool verbose)
+{
+    const char *w = json_string_value(want);
+    bool ok = (got == NULL && w == NULL) || (got != NULL && w != NULL && strcmp(got, w) == 0);
+    t->ok += ok;
+    t->total++;
+    if (!ok && verbose)
+        printf("  %s %s: got \"%s\", want \"%s\"\n", file, what, got ? got : "(null)",
+               w ? w : "(null)");
+}
+
+static const char *dates_key(char *buf, size_t len, const char *start, const char *end)
+{
+    snprintf(buf, len, "%s..%s", start ? start : "?", end ? end : "present");
+    return buf;
+}
+
+static void dump_strs(const char *what, const ai_strs *s)
+{
+    printf("  %s:", what);
+    for (size_t i = 0; i < s->n; i++)
+        printf("%s \"%s\"", i ? "," : "", s->v[i]);
+    printf("\n");
+}
+
+#define OR_NULL(s) ((s) ? (s) : "(null)")
+
+/* Prints an analysis in full, for a person reading it. */
+static void dump(const char *file, const ai_analysis *an)
+{
+    printf("== %s\n  name: %s | email: %s | phone: %s | location: %s\n", file, OR_NULL(an->name),
+           OR_NULL(an->email), OR_NULL(an->phone), OR_NULL(an->location));
+    printf("  role: %s | seniority: %s | years: %.1f%s | confidence: %.2f\n",
+           OR_NULL(an->inferred_role), OR_NULL(an->seniority), an->years_of_experience,
+           an->has_years ? "" : " (none)", an->confidence_score);
+    printf("  summary: %s\n", OR_NULL(an->summary));
+    dump_strs("links", &an->links);
+    printf("  skills:");
+    for (size_t i = 0; i < an->nskills; i++)
+        printf("%s %s (%s)", i ? "," : "", an->skills[i].name, an->skills[i].category);
+    printf("\n");
+    for (size_t i = 0; i < an->nexperience; i++) {
+        const ai_experience *x = &an->experience[i];
+        printf("  experience: %s | %s | %s - %s\n", OR_NULL(x->job_title), OR_NULL(x->company),
+               OR_NULL(x->start_date), x->end_date ? x->end_date : "present");
+        printf("    description: %s\n", OR_NULL(x->description));
+        for (size_t k = 0; k < x->highlights.n; k++)
+            printf("    * %s\n", x->highlights.v[k]);
+    }
+    for (size_t i = 0; i < an->neducation; i++) {
+        const ai_education *d = &an->education[i];
+        printf("  education: %s | %s | %s | %s - %s | gpa %s\n", OR_NULL(d->degree),
+               OR_NULL(d->field_of_study), OR_NULL(d->institution), OR_NULL(d->start_date),
+               OR_NULL(d->end_date), OR_NULL(d->gpa));
+    }
+    dump_strs("certifications", &an->certifications);
+    dump_strs("languages", &an->languages);
+    dump_strs("job_titles", &an->job_titles);
+    for (size_t i = 0; i < an->recommendations.n; i++)
+        printf("  recommendation: %s\n", an->recommendations.v[i]);
+}
+
+/* Parses one fixture and adds its comparison to the tallies. */
+static int eval_one(const ai_offline *e, const char *dir, const char *file, tally *t, bool verbose,
+                    bool full)
+{
+    char path[1400];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return IA_ERR_IO;
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    snprintf(path + strlen(path) - 4, 6, ".json");
+    json_t *truth = json_load_file(path, 0, NULL);
+    if (truth == NULL)
+        return IA_ERR_IO;
+    arena *a = arena_create(32u << 20);
+    ai_analysis an;
+    int rc = a ? ai_offline_parse(e, a, text, NOW_MONTH, &an) : IA_ERR_NOMEM;
+    if (rc != IA_OK) {
+        arena_destroy(a);
+        json_decref(truth);
+        return rc;
+    }
+    if (full)
+        dump(file, &an);
+    score_value(&t[F_NAME], an.name, json_object_get(truth, "name"), file, "name", verbose);
+    score_value(&t[F_EMAIL], an.email, json_object_get(truth, "email"), file, "email", verbose);
+    score_value(&t[F_PHONE], an.phone, json_object_get(truth, "phone"), file, "phone", verbose);
+    score_value(&t[F_LOCATION], an.location, json_object_get(truth, "location"), file, "location",
+                verbose);
+    score_value(&t[F_ROLE], an.inferred_role, json_object_get(truth, "inferred_role"), file,
+                "inferred_role", verbose);
+    score_value(&t[F_SENIORITY], an.seniority, json_object_get(truth, "seniority"), file,
+                "seniority", verbose);
+
+    json_t *ty = json_object_get(truth, "years_of_experience");
+    bool years_ok = an.has_years && json_is_number(ty) &&
+                    fabs(an.years_of_experience - json_number_value(ty)) < 0.05;
+    t[F_YEARS].ok += years_ok;
+    t[F_YEARS].total++;
+    if (!years_ok && verbose)
+        printf("  %s years: got %.1f%s, want %.1f\n", file, an.years_of_experience,
+               an.has_years ? "" : " (none)", json_number_value(ty));
+
+    items got, want;
+    static const char *const lists[][2] = { { "links", NULL },
+                                            { "skills", NULL },
+                                            { "job_titles", NULL },
+                                            { "certifications", NULL },
+                                            { "languages", NULL } };
+    const ai_strs *mine[] = { &an.links, NULL, &an.job_titles, &an.certifications, &an.languages };
+    const field which[] = { F_LINKS, F_SKILLS, F_TITLES, F_CERTS, F_LANGUAGES };
+    for (size_t l = 0; l < sizeof(which) / sizeof(which[0]); l++) {
+        got.n = want.n = 0;
+        if (mine[l] != NULL)
+            for (size_t i = 0; i < mine[l]->n; i++)
+                add(&got, mine[l]->v[i]);
+        else
+            for (size_t i = 0; i < an.nskills; i++)
+                add(&got, an.skills[i].name);
+        from_json(&want, json_object_get(truth, lists[l][0]));
+        score_list(&t[which[l]], &got, &want, file, lists[l][0], verbose);
+    }
+
+    got.n = want.n = 0;
+    for (size_t i = 0; i < an.nexperience; i++)
+        add_once(&got, an.experience[i].company);
+    from_json(&want, json_object_get(truth, "companies"));
+    score_list(&t[F_COMPANIES], &got, &want, file, "companies", verbose);
+
+    static char keys[2][ITEMS_MAX][40];
+    got.n = want.n = 0;
+    for (size_t i = 0; i < an.nexperience && i < ITEMS_MAX; i++)
+        add(&got, dates_key(keys[0][i], sizeof(keys[0][i]), an.experience[i].start_date,
+                            an.experience[i].end_date));
+    json_t *exp = json_object_get(truth, "experience");
+    for (size_t i = 0; i < json_array_size(exp) && i < ITEMS_MAX; i++) {
+        json_t *x = json_array_get(exp, i);
+        add(&want, dates_key(keys[1][i], sizeof(keys[1][i]),
+                             json_string_value(json_object_get(x, "start_date")),
+                             json_string_value(json_object_get(x, "end_date"))));
+    }
+    score_list(&t[F_DATES], &got, &want, file, "experience dates", verbose);
+
+    json_t *edu = json_object_get(truth, "education");
+    for (int part = 0; part < 2; part++) {
+        const char *key = part == 0 ? "institution" : "degree";
+        got.n = want.n = 0;
+        for (size_t i = 0; i < an.neducation; i++)
+            add(&got, part == 0 ? an.education[i].institution : an.education[i].degree);
+        for (size_t i = 0; i < json_array_size(edu); i++)
+            add(&want, json_string_value(json_object_get(json_array_get(edu, i), key)));
+        score_list(&t[part == 0 ? F_INSTITUTIONS : F_DEGREES], &got, &want, file, key, verbose);
+    }
+    arena_destroy(a);
+    json_decref(truth);
+    return IA_OK;
+}
+
+static int txt_only(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return n > 4 && strcmp(d->d_name + n - 4, ".txt") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    bool check = false, verbose = false, full = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0) {
+            check = true;
+        } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+            verbose = true;
+        } else if (strcmp(argv[i], "--dump") == 0) {
+            full = true;
+        } else {
+            fprintf(stderr, "usage: %s [--check] [-v] [--dump]\n", argv[0]);
+            return 2;
+        }
+    }
+    const char *root = getenv("IA_SOURCE_ROOT");
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/resumes", root ? root : ".");
+    struct dirent **names = NULL;
+    int count = scandir(dir, &names, txt_only, alphasort);
+    if (count <= 0) {
+        fprintf(stderr, "eval_parse: no labelled resumes in %s\n", dir);
+        return 1;
+    }
+    char err[256];
+    ai_offline *e = NULL;
+    if (ai_offline_create(&e, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "eval_parse: %s\n", err);
+        return 1;
+    }
+    tally t[F_COUNT];
+    memset(t, 0, sizeof(t));
+    int failed = 0;
+    for (int i = 0; i < count; i++) {
+        int rc = eval_one(e, dir, names[i]->d_name, t, verbose, full);
+        if (rc != IA_OK) {
+            fprintf(stderr, "eval_parse: %s: %s\n", names[i]->d_name, ia_strerror(rc));
+            failed = 1;
+        }
+        free(names[i]);
+    }
+    free(names);
+    ai_offline_free(e);
+
+    printf("%d labelled resumes\n", count);
+    double sum = 0;
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!fields[f].list) {
+            double acc = t[f].total ? (double)t[f].ok / (double)t[f].total : 0;
+            printf("%-24s accuracy  %.3f (%zu/%zu)\n", fields[f].name, acc, t[f].ok, t[f].total);
+            sum += acc;
+            if (check && acc < fields[f].precision) {
+                printf("  below its floor %.2f\n", fields[f].precision);
+                failed = 1;
+            }
+            continue;
+        }
+        double p = t[f].got ? (double)t[f].tp / (double)t[f].got : 1.0;
+        double r = t[f].want ? (double)t[f].tp / (double)t[f].want : 1.0;
+        double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+        printf("%-24s precision %.3f recall %.3f (%zu matched, %zu found, %zu true)\n",
+               fields[f].name, p, r, t[f].tp, t[f].got, t[f].want);
+        sum += f1;
+        if (check && (p < fields[f].precision || r < fields[f].recall)) {
+            printf("  below its floors %.2f / %.2f\n", fields[f].precision, fields[f].recall);
+            failed = 1;
+        }
+    }
+    printf("%-24s %.3f (mean of field accuracies and F1 scores)\n", "overall", sum / F_COUNT);
+    return failed;
+}
