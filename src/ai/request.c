@@ -146,7 +146,7 @@ static int run_parse(ai_chain *c, arena *a, const json_t *in, json_t **result, a
         rc = month_of(now, &month, err, errlen);
     if (rc != IA_OK)
         return rc;
-    ai_analysis an;
+    ai_analysis an = { 0 };
     rc = ai_chain_parse(c, a, text, month, &an, meta);
     if (rc == IA_OK)
         *result = ai_analysis_to_json(&an);
@@ -190,7 +190,7 @@ static int run_generate(ai_chain *c, arena *a, const json_t *in, json_t **result
     req.count = (int)count;
     req.seed = seed >= 0 ? (uint64_t)seed : 0;
     req.resume = resume;
-    ai_questions qs;
+    ai_questions qs = { 0 };
     rc = ai_chain_generate(c, a, &req, &qs, meta);
     if (rc == IA_OK)
         *result = ai_questions_to_json(&qs);
@@ -224,7 +224,7 @@ static int run_evaluate(ai_chain *c, arena *a, const json_t *in, json_t **result
         return rc;
     req.question = q;
     req.time_taken_seconds = taken >= 0 && taken <= 86400 ? (int)taken : -1;
-    ai_evaluation ev;
+    ai_evaluation ev = { 0 };
     rc = ai_chain_evaluate(c, a, &req, &ev, meta);
     if (rc == IA_OK)
         *result = ai_evaluation_to_json(&ev);
@@ -288,7 +288,7 @@ static int run_summarize(ai_chain *c, arena *a, const json_t *in, json_t **resul
         return rc;
     req.items = v;
     req.n = n;
-    ai_summary s;
+    ai_summary s = { 0 };
     rc = ai_chain_summarize(c, a, &req, &s, meta);
     if (rc == IA_OK)
         *result = ai_summary_to_json(&s);
@@ -306,7 +306,7 @@ static int run_match(ai_chain *c, arena *a, const json_t *in, json_t **result, a
     if (rc != IA_OK)
         return rc;
     req.resume = an;
-    ai_match m;
+    ai_match m = { 0 };
     rc = ai_chain_match(c, a, &req, &m, meta);
     if (rc == IA_OK)
         *result = ai_match_to_json(&m);
