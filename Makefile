@@ -5,6 +5,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 PYTHON     := /usr/bin/python3
 ENGINES    ?= sqlite postgres
+TEST_SERVICES ?= postgres s3
 BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tools -name '*.[ch]' 2>/dev/null)
@@ -37,13 +38,17 @@ eval: build
 	$(BUILD)/eval_parse
 
 # The integration suite runs once per database engine against throw-away services
-# (scripts/services.sh) that are started once and stopped at the end, pass or fail; services a
-# developer already had running are left running.
+# (scripts/services.sh: PostgreSQL and an S3-compatible server) that are started once and
+# stopped at the end, pass or fail; services a developer already had running are left running.
 define run_integration
-	@set -e; started=0; \
-	if ! ./scripts/services.sh status >/dev/null 2>&1; then ./scripts/services.sh start; started=1; fi; \
-	trap '[ $$started = 0 ] || ./scripts/services.sh stop' EXIT; \
-	eval "$$(./scripts/services.sh env)"; \
+	@set -e; started=""; \
+	trap '[ -z "$$started" ] || ./scripts/services.sh stop $$started' EXIT; \
+	for s in $(TEST_SERVICES); do \
+	  if ! ./scripts/services.sh status $$s >/dev/null 2>&1; then \
+	    started="$$started $$s"; ./scripts/services.sh start $$s; \
+	  fi; \
+	done; \
+	eval "$$(./scripts/services.sh env $(TEST_SERVICES))"; \
 	for engine in $(ENGINES); do \
 	  echo "== integration tests on $$engine"; \
 	  IA_TEST_ENGINE=$$engine INTERVIEWACE_BIN=$(CURDIR)/$(1) $(2) $(PYTHON) -m pytest -q tests/integration; \

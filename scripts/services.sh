@@ -7,8 +7,13 @@
 #   scripts/services.sh env    [service...]   print `export NAME=value` lines for the tests:
 #                                             eval "$(scripts/services.sh env)"
 #
-# Services: postgres (default: all). Redis and S3 come later, each as one more set of
-# <name>_start/_stop/_running/_env functions and an entry in SERVICES.
+# Services (default: all), each a set of <name>_start/_stop/_status/_env functions and an entry
+# in SERVICES (Redis comes later the same way):
+#   postgres  a throw-away PostgreSQL cluster
+#   s3        moto's S3-compatible server (`python3 -m moto.server` with the python3 first on
+#             PATH, or $MOTO_PYTHON) with signature checks on: a bucket and an IAM access key are
+#             created at start, every later request must be signed with that key, and a wrong
+#             secret is refused (SignatureDoesNotMatch)
 #
 # State lives in $SERVICES_DIR (default <repo>/.services; as root, a /tmp directory when the
 # `postgres` user cannot reach the repository). As root, the PostgreSQL cluster is created and
@@ -16,7 +21,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SERVICES=(postgres)
+SERVICES=(postgres s3)
 
 die() {
   echo "services: $*" >&2
@@ -250,6 +255,192 @@ postgres_env() {
     TEST_PG_LOG "$PG_LOG" \
     TEST_PG_PORT "$port" \
     TEST_PG_CTL_USER "$(pg_ctl_user)"
+}
+
+# ---- S3 (moto) ----------------------------------------------------------------------------
+
+S3_DIR=$DIR/s3
+S3_BUCKET=interviewace-test
+S3_REGION=us-east-1
+S3_USER=interviewace
+# moto checks no signature for this many requests: the IAM calls that create the user, its
+# policy and its access key. Every later request must carry a valid SigV4 signature.
+S3_BOOTSTRAP_ACTIONS=3
+
+# The interpreter that runs moto: $MOTO_PYTHON, else the python3 first on PATH, resolved to the
+# real executable (not a version manager's shim) so that the recorded pid is the server's.
+moto_python() {
+  local py=${MOTO_PYTHON:-}
+  if [ -z "$py" ]; then
+    py=$(command -v python3) || die "python3 not found on PATH (moto's server runs with it)"
+  fi
+  "$py" -c 'import sys; print(sys.executable)' 2>/dev/null || die "cannot run $py"
+}
+
+s3_pid() {
+  [ -f "$S3_DIR/pid" ] || return 1
+  cat "$S3_DIR/pid"
+}
+
+# True while the pid in $S3_DIR/pid is alive (not a zombie) and is moto's server.
+s3_process_alive() {
+  local pid state
+  pid=$(s3_pid) || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'moto\.server'
+}
+
+# True once the server runs and its user, access key and bucket exist.
+s3_running() {
+  s3_process_alive && [ -f "$S3_DIR/credentials" ]
+}
+
+# Stops the server this directory started, by its recorded pid only: SIGTERM, then SIGKILL
+# after 10 seconds.
+s3_kill() {
+  s3_process_alive || return 0
+  local pid i
+  pid=$(s3_pid)
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    s3_process_alive || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Waits until the server on port answers its management API (which is no S3 or IAM request,
+# so it spends none of the bootstrap requests), for at most 30 seconds; fails at once when the
+# process has exited (e.g. the port was taken meanwhile).
+s3_wait_ready() {
+  local port=$1 i
+  for ((i = 0; i < 300; i++)); do
+    s3_process_alive || return 1
+    if python -c 'import sys, urllib.request
+urllib.request.urlopen("http://127.0.0.1:%s/moto-api/config" % sys.argv[1], timeout=1).read()' \
+      "$port" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# Creates the IAM user, its S3 policy and its access key with the unauthenticated bootstrap
+# requests, then the bucket with a signed request, and proves that a wrong secret is refused.
+# Writes the export lines of `env` to $S3_DIR/credentials (mode 0600).
+s3_setup() {
+  local py=$1 port=$2
+  if ! (umask 077 && "$py" - "http://127.0.0.1:$port" "$S3_BUCKET" "$S3_REGION" "$S3_USER" \
+    "$S3_DIR/credentials.new" >"$S3_DIR/setup.log" 2>&1) <<'PY'; then
+import json, shlex, sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+endpoint, bucket, region, user, out = sys.argv[1:6]
+cfg = Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"},
+             connect_timeout=5, read_timeout=30)
+
+
+def client(service, key_id, secret):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region, config=cfg,
+                        aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+
+# The bootstrap requests: moto checks no signature for these.
+iam = client("iam", "bootstrap", "bootstrap")
+iam.create_user(UserName=user)
+iam.put_user_policy(UserName=user, PolicyName="s3-all", PolicyDocument=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+key = iam.create_access_key(UserName=user)["AccessKey"]
+key_id, secret = key["AccessKeyId"], key["SecretAccessKey"]
+
+# From here on every request is checked: a signed one works, a wrong secret is refused.
+client("s3", key_id, secret).create_bucket(Bucket=bucket)
+wrong = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+try:
+    client("s3", key_id, wrong).list_objects_v2(Bucket=bucket, MaxKeys=1)
+except ClientError as exc:
+    code = exc.response["Error"]["Code"]
+    if code != "SignatureDoesNotMatch":
+        sys.exit(f"a wrong secret was refused with {code}, not SignatureDoesNotMatch")
+else:
+    sys.exit("moto accepted a request signed with a wrong secret: signatures are not checked")
+
+with open(out, "w") as f:
+    for name, value in (("TEST_S3_ENDPOINT", endpoint), ("TEST_S3_BUCKET", bucket),
+                        ("TEST_S3_REGION", region), ("TEST_S3_ACCESS_KEY_ID", key_id),
+                        ("TEST_S3_SECRET_ACCESS_KEY", secret)):
+        f.write(f"export {name}={shlex.quote(value)}\n")
+PY
+    cat "$S3_DIR/setup.log" >&2
+    return 1
+  fi
+  mv "$S3_DIR/credentials.new" "$S3_DIR/credentials"
+}
+
+s3_start() {
+  if s3_running; then
+    echo "services: s3 (moto) running on 127.0.0.1:$(cat "$S3_DIR/port") (data $S3_DIR)"
+    return
+  fi
+  s3_kill # a server left half set up by an interrupted start
+  local py
+  py=$(moto_python)
+  "$py" -c 'import moto.server, boto3' 2>/dev/null ||
+    die "moto's server is not installed for $py (pip install 'moto[server]'), or set MOTO_PYTHON"
+  rm -rf "$S3_DIR"
+  mkdir -p "$S3_DIR/data"
+  chmod 0700 "$S3_DIR"
+  local attempt port
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    echo "$port" >"$S3_DIR/port"
+    # In its own session (a Ctrl-C at the terminal does not reach it), with its own temporary
+    # files, and without the lock's descriptor.
+    INITIAL_NO_AUTH_ACTION_COUNT=$S3_BOOTSTRAP_ACTIONS TMPDIR="$S3_DIR/data" \
+      setsid "$py" -m moto.server -H 127.0.0.1 -p "$port" \
+      </dev/null >"$S3_DIR/moto.log" 2>&1 9>&- &
+    echo $! >"$S3_DIR/pid"
+    if s3_wait_ready "$port"; then
+      break
+    fi
+    s3_kill
+    if [ "$attempt" -eq 3 ]; then
+      tail -n 30 "$S3_DIR/moto.log" >&2 || true
+      die "moto's server did not start (log: $S3_DIR/moto.log)"
+    fi
+  done
+  if ! s3_setup "$py" "$port"; then
+    s3_kill
+    die "could not set up moto with signature checks (log: $S3_DIR/setup.log)"
+  fi
+  echo "services: s3 (moto) running on 127.0.0.1:$port, bucket $S3_BUCKET, signatures checked" \
+    "(data $S3_DIR)"
+}
+
+s3_stop() {
+  s3_kill
+  rm -rf "$S3_DIR"
+}
+
+s3_status() {
+  if s3_running; then
+    echo "services: s3 (moto) running on 127.0.0.1:$(cat "$S3_DIR/port") (data $S3_DIR)"
+  else
+    echo "services: s3 not running"
+    return 1
+  fi
+}
+
+s3_env() {
+  s3_running || return 1
+  cat "$S3_DIR/credentials"
+  printf 'export %s=%q\n' TEST_S3_LOG "$S3_DIR/moto.log"
 }
 
 # ---- main ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "docs/extract.h"
+#include "files/storage.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -383,6 +384,18 @@ static int create_ai(const ia_config *cfg, ai_chain **out)
     return 0;
 }
 
+/* Opens the file storage the configuration names, printing why when it cannot. */
+static int open_storage(const ia_config *cfg, storage **out)
+{
+    char err[512];
+    if (storage_open(cfg, out, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        return 1;
+    }
+    log_info("main", "file storage opened", "backend", storage_backend_name(*out));
+    return 0;
+}
+
 /* Blocks the stop signals in every thread created from here on; the caller waits for them. */
 static void block_stop_signals(sigset_t *stop)
 {
@@ -407,18 +420,25 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
         config_free(&cfg);
         return 1;
     }
+    storage *files = NULL;
+    if (open_storage(&cfg, &files) != 0) {
+        config_free(&cfg);
+        return 1;
+    }
     sigset_t stop;
     block_stop_signals(&stop);
     metrics_init();
     ai_chain *chain = NULL;
     if (create_ai(&cfg, &chain) != 0) {
+        storage_close(files);
         config_free(&cfg);
         return 1;
     }
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .ai = chain };
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     job_runtime *rt = NULL;
     if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
         ai_chain_free(chain);
+        storage_close(files);
         config_free(&cfg);
         return 1;
     }
@@ -426,6 +446,7 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     sigwait(&stop, &sig);
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     jobs_stop(rt, cfg.shutdown_timeout_ms);
+    storage_close(files);
     log_info("main", "stopped");
     ai_chain_free(chain);
     config_free(&cfg);
@@ -720,7 +741,9 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
         config_free(&cfg);
         return 1;
     }
-    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK) {
+    storage *files = NULL;
+    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK ||
+        open_storage(&cfg, &files) != 0) {
         config_free(&cfg);
         return 1;
     }
@@ -731,10 +754,11 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     metrics_init();
     ai_chain *chain = NULL;
     if (create_ai(&cfg, &chain) != 0) {
+        storage_close(files);
         config_free(&cfg);
         return 1;
     }
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .ai = chain };
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     http_server *srv = NULL;
     job_runtime *rt = NULL;
     int exit_code = 1;
@@ -771,6 +795,7 @@ out:
     jobs_stop(rt, 0);
     mail_stop(0);
     http_server_destroy(srv);
+    storage_close(files);
     ai_chain_free(chain);
     log_info("main", "stopped");
     config_free(&cfg);

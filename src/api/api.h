@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "auth/token.h"
+#include "files/storage.h"
 #include "http/http.h"
 #include "http/validate.h"
 #include "store/users_store.h"
@@ -17,6 +18,7 @@ typedef struct {
     const ia_config *cfg;
     int64_t started_ms; /* wall clock at start, for diagnostics */
     ai_chain *ai;       /* the AI engine chain, shared by every worker thread */
+    storage *storage;   /* stored files; opened once at start-up, shared by every thread */
 } ia_app;
 
 /* The calling handler thread's database connection, opened on first use and re-opened after a

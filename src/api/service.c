@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "core/errors.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "http/openapi.h"
 #include "obs/metrics.h"
@@ -19,34 +20,50 @@ static int health(http_req *req, http_res *res)
     return http_json(res, 200, json_pack("{s:s, s:s}", "status", "healthy", "version", IA_VERSION));
 }
 
-/* True when the data directory exists and this process may create files in it. */
-static bool storage_ok(const ia_config *cfg)
-{
-    struct stat st;
-    if (stat(cfg->data_dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return false;
-    return access(cfg->data_dir, W_OK | X_OK) == 0;
-}
-
-/* Readiness runs on a handler thread, since it asks the database. */
-static int ready(http_req *req, http_res *res)
+/* True when the data directory (the database file, temporary uploads) exists and this
+ * process may create files in it, and the file storage answers; else why not, in reason. */
+static bool storage_ok(const http_req *req, char *reason, size_t len)
 {
     const ia_config *cfg = req->cfg;
+    struct stat st;
+    if (stat(cfg->data_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        access(cfg->data_dir, W_OK | X_OK) != 0) {
+        snprintf(reason, len, "DATA_DIR is missing or not writable");
+        return false;
+    }
+    const ia_app *app = req->app;
+    if (app == NULL || app->storage == NULL)
+        return true;
+    char err[512];
+    if (storage_check(app->storage, err, sizeof(err)) != IA_OK) {
+        snprintf(reason, len, "%s", err);
+        return false;
+    }
+    return true;
+}
+
+/* Readiness runs on a handler thread, since it asks the database and the file storage. */
+static int ready(http_req *req, http_res *res)
+{
     bool draining = http_draining(req);
-    bool storage = storage_ok(cfg);
+    char reason[600] = "";
+    bool files_ok = storage_ok(req, reason, sizeof(reason));
     db *d = api_db(req);
     bool database = d != NULL && db_ping(d) == IA_OK;
-    json_t *checks =
-        json_pack("{s:s, s:s, s:s, s:s}", "database", database ? "ok" : "unavailable", "redis",
-                  "disabled", "storage", storage ? "ok" : "unavailable", "llm_provider", "offline");
+    json_t *checks = json_pack("{s:s, s:s, s:s, s:s}", "database", database ? "ok" : "unavailable",
+                               "redis", "disabled", "storage", files_ok ? "ok" : "unavailable",
+                               "llm_provider", "offline");
     if (checks == NULL)
         return IA_ERR_NOMEM;
-    if (!draining && storage && database)
+    if (!draining && files_ok && database)
         return http_json(res, 200, json_pack("{s:s, s:o}", "status", "ready", "checks", checks));
-    const char *detail = draining ? "The service is shutting down"
-                         : !database
-                             ? "The database is unreachable"
-                             : "Storage is unavailable: DATA_DIR is missing or not writable";
+    char storage_detail[700];
+    snprintf(storage_detail, sizeof(storage_detail), "Storage is unavailable: %s", reason);
+    if (!files_ok)
+        log_warn("service", "storage is not ready", "reason", reason);
+    const char *detail = draining    ? "The service is shutting down"
+                         : !database ? "The database is unreachable"
+                                     : storage_detail;
     int rc = http_json(res, 503,
                        json_pack("{s:s, s:o, s:s, s:s}", "status", "not_ready", "checks", checks,
                                  "detail", detail, "code", "NOT_READY"));

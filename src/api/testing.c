@@ -2,10 +2,16 @@
  * a JSON echo that exercises the body rules on the handler pool, a sleep that holds a handler
  * thread (saturation, shutdown drain), a job kind whose runs are recorded in
  * DATA_DIR/test-job-runs.log so that tests can prove each job ran once and never twice at the
- * same time, and test.ai, which runs one AI operation through the process's provider chain
- * (so that tests can watch the chain's breaker and metrics in a running server). */
+ * same time, test.ai, which runs one AI operation through the process's provider chain (so
+ * that tests can watch the chain's breaker and metrics in a running server), and direct access
+ * to the file storage (put, get, copy, delete, list) so that both backends can be tested end to
+ * end. */
+#include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,6 +229,187 @@ static int job_counts(http_req *req, http_res *res)
     return http_json(res, 200, json_pack("{s:o}", "counts", o));
 }
 
+/* ---- file storage ------------------------------------------------------------------------ */
+
+#define STORAGE_LIST_MAX 10000
+
+/* Answers a storage failure with its reason: 422 for a refused key, 404, 413, else 503. */
+static int storage_failure(http_res *res, int rc, const char *err)
+{
+    switch (rc) {
+    case IA_ERR_INVALID:
+        return http_error(res, 422, "INVALID_KEY", err);
+    case IA_NOT_FOUND:
+        return http_error(res, 404, "NOT_FOUND", err);
+    case IA_ERR_TOO_LARGE:
+        return http_error(res, 413, "PAYLOAD_TOO_LARGE", err);
+    default:
+        return http_error(res, 503, "STORAGE_UNAVAILABLE", err);
+    }
+}
+
+/* Creates an empty temporary file in DATA_DIR/tmp (the uploads' directory); path receives its
+ * name. Returns the open descriptor or -1. */
+static int temp_file(const ia_config *cfg, const char *what, char *path, size_t len)
+{
+    snprintf(path, len, "%s/tmp", cfg->data_dir);
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        return -1;
+    snprintf(path, len, "%s/tmp/test-%s-XXXXXX", cfg->data_dir, what);
+    return mkstemp(path);
+}
+
+/* PUT /__test/storage?key=K {"data_base64": "..."}: the decoded bytes go to a temporary file,
+ * which is stored under K. */
+static int storage_put(http_req *req, http_res *res)
+{
+    static const char *const loc[] = { "body", "data_base64", NULL };
+    ia_app *app = req->app;
+    json_t *body = NULL;
+    int rc = http_body_json_object(req, res, &body);
+    if (rc != IA_OK)
+        return rc;
+    const char *b64 = json_string_value(json_object_get(body, "data_base64"));
+    size_t b64_len = b64 ? json_string_length(json_object_get(body, "data_base64")) : 0;
+    unsigned char *bin = b64 ? arena_alloc(req->arena, b64_len / 4 * 3 + 4) : NULL;
+    size_t bin_len = 0;
+    if (b64 == NULL || bin == NULL ||
+        sodium_base642bin(bin, b64_len / 4 * 3 + 4, b64, b64_len, NULL, &bin_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+        json_decref(body);
+        return bin == NULL && b64 != NULL
+                   ? IA_ERR_NOMEM
+                   : http_validation_error(res, loc, "Expected base64 data", "value_error");
+    }
+    json_decref(body);
+    char path[4200], err[1024];
+    int fd = temp_file(req->cfg, "upload", path, sizeof(path));
+    if (fd < 0)
+        return IA_ERR_IO;
+    bool written = true;
+    for (size_t off = 0; off < bin_len && written;) {
+        ssize_t w = write(fd, bin + off, bin_len - off);
+        written = w > 0;
+        off += written ? (size_t)w : 0;
+    }
+    close(fd);
+    rc = written ? storage_put_file(app->storage, http_query(req, "key"), path, err, sizeof(err))
+                 : IA_ERR_IO;
+    unlink(path);
+    if (rc != IA_OK)
+        return storage_failure(res, rc, written ? err : "cannot write the temporary file");
+    return http_json(
+        res, 201,
+        json_pack("{s:s, s:I}", "key", http_query(req, "key"), "size", (json_int_t)bin_len));
+}
+
+/* Reads the whole file at path into a's memory. */
+static int read_local(arena *a, const char *path, char **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return IA_ERR_IO;
+    int rc = IA_ERR_IO;
+    char *buf = fstat(fd, &st) == 0 ? arena_alloc(a, (size_t)st.st_size + 1) : NULL;
+    if (buf != NULL && read(fd, buf, (size_t)st.st_size) == (ssize_t)st.st_size) {
+        buf[st.st_size] = '\0';
+        *data = buf;
+        *len = (size_t)st.st_size;
+        rc = IA_OK;
+    }
+    close(fd);
+    return rc;
+}
+
+/* GET /__test/storage?key=K[&max=N][&via=file]: the object's bytes, read into memory or (via
+ * file) through a local file, at most max bytes (MAX_FILE_SIZE by default). */
+static int storage_fetch(http_req *req, http_res *res)
+{
+    static const char *const loc[] = { "query", "max", NULL };
+    ia_app *app = req->app;
+    const char *key = http_query(req, "key");
+    const char *max_s = http_query(req, "max");
+    long long max = req->cfg->max_file_size;
+    if (max_s != NULL && config_parse_int(max_s, 0, 64LL * 1024 * 1024, &max) != IA_OK)
+        return http_validation_error(res, loc, "Expected a size in bytes", "int_type");
+    const char *via = http_query(req, "via");
+    char err[1024];
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+    if (via != NULL && strcmp(via, "file") == 0) {
+        char path[4200];
+        int fd = temp_file(req->cfg, "fetch", path, sizeof(path));
+        if (fd < 0)
+            return IA_ERR_IO;
+        close(fd);
+        rc = storage_get_file(app->storage, key, path, (size_t)max, err, sizeof(err));
+        if (rc == IA_OK && read_local(req->arena, path, &data, &len) != IA_OK) {
+            snprintf(err, sizeof(err), "cannot read the local copy");
+            rc = IA_ERR_IO;
+        }
+        unlink(path);
+    } else {
+        rc = storage_get(app->storage, req->arena, key, (size_t)max, &data, &len, err, sizeof(err));
+    }
+    if (rc != IA_OK)
+        return storage_failure(res, rc, err);
+    return http_body(res, 200, "application/octet-stream", data, len);
+}
+
+static int storage_remove(http_req *req, http_res *res)
+{
+    ia_app *app = req->app;
+    char err[1024];
+    int rc = storage_delete(app->storage, http_query(req, "key"), err, sizeof(err));
+    if (rc != IA_OK)
+        return storage_failure(res, rc, err);
+    return http_empty(res, 204);
+}
+
+/* POST /__test/storage/copy?from=A&to=B */
+static int storage_duplicate(http_req *req, http_res *res)
+{
+    ia_app *app = req->app;
+    char err[1024];
+    int rc = storage_copy(app->storage, http_query(req, "from"), http_query(req, "to"), err,
+                          sizeof(err));
+    if (rc != IA_OK)
+        return storage_failure(res, rc, err);
+    return http_empty(res, 204);
+}
+
+static int collect_key(const char *key, int64_t modified_ms, void *ctx)
+{
+    json_t *keys = ctx;
+    if (json_array_size(keys) >= STORAGE_LIST_MAX)
+        return IA_ERR_TOO_LARGE;
+    return json_array_append_new(keys, json_pack("{s:s, s:I}", "key", key, "modified_ms",
+                                                 (json_int_t)modified_ms)) == 0
+               ? IA_OK
+               : IA_ERR_NOMEM;
+}
+
+/* GET /__test/storage/list?prefix=P: {"backend", "keys": [{key, modified_ms}]} */
+static int storage_keys(http_req *req, http_res *res)
+{
+    ia_app *app = req->app;
+    const char *prefix = http_query(req, "prefix");
+    json_t *keys = json_array();
+    if (keys == NULL)
+        return IA_ERR_NOMEM;
+    char err[1024];
+    int rc = storage_list(app->storage, prefix ? prefix : "", collect_key, keys, err, sizeof(err));
+    if (rc != IA_OK) {
+        json_decref(keys);
+        return storage_failure(res, rc, err);
+    }
+    return http_json(
+        res, 200,
+        json_pack("{s:s, s:o}", "backend", storage_backend_name(app->storage), "keys", keys));
+}
+
 const http_route testing_routes[] = {
     { "POST", "/__test/echo", echo, HTTP_BODY_JSON, AUTH_NONE, 0, 200, "Echo a JSON body", "test" },
     { "GET", "/__test/sleep", sleep_ms, 0, AUTH_NONE, 0, 200, "Hold a handler thread", "test" },
@@ -230,5 +417,14 @@ const http_route testing_routes[] = {
       "test" },
     { "GET", "/__test/jobs", job_counts, 0, AUTH_NONE, 0, 200, "Jobs per status", "test" },
     { "GET", "/__test/jobs/{job_id:uuid}", get_job, 0, AUTH_NONE, 0, 200, "One job", "test" },
+    { "PUT", "/__test/storage", storage_put, HTTP_BODY_JSON, AUTH_NONE, 0, 201,
+      "Store base64 data under a key", "test" },
+    { "GET", "/__test/storage", storage_fetch, 0, AUTH_NONE, 0, 200, "A stored object's bytes",
+      "test" },
+    { "DELETE", "/__test/storage", storage_remove, 0, AUTH_NONE, 0, 204, "Delete a stored object",
+      "test" },
+    { "POST", "/__test/storage/copy", storage_duplicate, 0, AUTH_NONE, 0, 204,
+      "Copy a stored object", "test" },
+    { "GET", "/__test/storage/list", storage_keys, 0, AUTH_NONE, 0, 200, "Stored keys", "test" },
 };
 const size_t testing_routes_count = sizeof(testing_routes) / sizeof(testing_routes[0]);

@@ -28,6 +28,9 @@ enum cfg_type {
     CFG_OPT_SECRET, /* text, empty allowed, never printed */
     CFG_SMTP_TLS,   /* starttls | required | tls | none */
     CFG_LLM,        /* offline | gemini | openai */
+    CFG_BACKEND,    /* local | s3 */
+    CFG_OPT_URL,    /* http(s) URL, empty allowed (= unset) */
+    CFG_OPT_BOOL,   /* a boolean, or empty for "decided from other settings" (-1) */
 };
 
 typedef struct {
@@ -128,6 +131,16 @@ static const cfg_spec specs[] = {
     { "OPENAI_API_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(openai_api_key), NULL },
     { "OPENAI_BASE_URL", CFG_URL, "https://api.openai.com/v1", 0, 0, OFF(openai_base_url), NULL },
     { "OPENAI_MODEL", CFG_OPT_STR, "", 0, 0, OFF(openai_model), NULL },
+    { "STORAGE_BACKEND", CFG_BACKEND, "local", 0, 0, OFF(storage_backend),
+      "local (a directory) or s3 (S3-compatible object storage)" },
+    { "STORAGE_DIR", CFG_OPT_STR, "", 0, 0, OFF(storage_dir), NULL },
+    { "S3_ENDPOINT", CFG_OPT_URL, "", 0, 0, OFF(s3_endpoint), NULL },
+    { "S3_BUCKET", CFG_OPT_STR, "", 0, 0, OFF(s3_bucket), NULL },
+    { "S3_REGION", CFG_STR, "us-east-1", 0, 0, OFF(s3_region), "a region name such as eu-west-1" },
+    { "S3_ACCESS_KEY_ID", CFG_OPT_STR, "", 0, 0, OFF(s3_access_key_id), NULL },
+    { "S3_SECRET_ACCESS_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(s3_secret_access_key), NULL },
+    { "S3_FORCE_PATH_STYLE", CFG_OPT_BOOL, "", 0, 0, OFF(s3_force_path_style), NULL },
+    { "S3_TIMEOUT", CFG_DURATION, "60s", 1000, 3600000, OFF(s3_timeout_ms), NULL },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 
@@ -471,6 +484,30 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
         bad_value(err, errlen, sp, v, "not a provider", sp->expect);
         return IA_ERR_INVALID;
     }
+    case CFG_BACKEND:
+        if (strcasecmp(v, "local") == 0) {
+            *(long long *)(base + sp->offset) = STORAGE_LOCAL;
+        } else if (strcasecmp(v, "s3") == 0) {
+            *(long long *)(base + sp->offset) = STORAGE_S3;
+        } else {
+            bad_value(err, errlen, sp, v, "not a storage backend", sp->expect);
+            return IA_ERR_INVALID;
+        }
+        return IA_OK;
+    case CFG_OPT_BOOL: {
+        bool b;
+        if (*v == '\0') {
+            *(long long *)(base + sp->offset) = -1;
+            return IA_OK;
+        }
+        if (config_parse_bool(v, &b) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a boolean",
+                      "true or false (also 1/0, yes/no), or empty for the default");
+            return IA_ERR_INVALID;
+        }
+        *(long long *)(base + sp->offset) = b ? 1 : 0;
+        return IA_OK;
+    }
     case CFG_STR:
     case CFG_OPT_STR:
     case CFG_HOST: {
@@ -539,7 +576,10 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
         *(long long *)(base + sp->offset) = ms;
         return IA_OK;
     }
+    case CFG_OPT_URL:
     case CFG_URL: {
+        if (sp->type == CFG_OPT_URL && *v == '\0')
+            return store_string(cfg, sp, v);
         if (parse_url(v) != IA_OK) {
             bad_value(err, errlen, sp, v, "not a valid URL",
                       "an http:// or https:// URL such as https://app.example.com");
@@ -703,6 +743,104 @@ static int check_llm(const ia_config *cfg, char *err, size_t errlen)
     return IA_OK;
 }
 
+/* True when s is 1 to max characters, each a lowercase letter, digit or one of extra. */
+static bool only_chars(const char *s, size_t max, const char *extra)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    for (const char *c = s; *c; c++)
+        if (!(*c >= 'a' && *c <= 'z') && !(*c >= '0' && *c <= '9') && strchr(extra, *c) == NULL)
+            return false;
+    return true;
+}
+
+/* Settles and checks the file-storage settings together: STORAGE_DIR defaults to DATA_DIR/files,
+ * S3_FORCE_PATH_STYLE to true exactly when S3_ENDPOINT is set, and STORAGE_BACKEND=s3 needs a
+ * valid bucket name and both keys. Returns IA_ERR_INVALID with a message naming the setting. */
+static int resolve_storage(ia_config *cfg, char *err, size_t errlen)
+{
+    if (*cfg->storage_dir == '\0') {
+        size_t n = strlen(cfg->data_dir);
+        while (n > 1 && cfg->data_dir[n - 1] == '/')
+            n--;
+        char buf[4096];
+        if ((size_t)snprintf(buf, sizeof(buf), "%.*s/files", (int)n, cfg->data_dir) >=
+            sizeof(buf)) {
+            snprintf(err, errlen, "invalid setting DATA_DIR: the path is too long");
+            return IA_ERR_INVALID;
+        }
+        free(cfg->storage_dir);
+        cfg->storage_dir = strdup(buf);
+        if (cfg->storage_dir == NULL)
+            return IA_ERR_NOMEM;
+    }
+    if (cfg->s3_force_path_style < 0)
+        cfg->s3_force_path_style = *cfg->s3_endpoint != '\0';
+    if (strpbrk(cfg->s3_endpoint, "?#@") != NULL) {
+        snprintf(err, errlen,
+                 "invalid setting S3_ENDPOINT=\"%.60s\": it has a query, fragment or user name; "
+                 "expected the service's base URL such as http://127.0.0.1:9000",
+                 cfg->s3_endpoint);
+        return IA_ERR_INVALID;
+    }
+    if (!only_chars(cfg->s3_region, 32, "-")) {
+        snprintf(err, errlen,
+                 "invalid setting S3_REGION=\"%.60s\": not a region name; expected lowercase "
+                 "letters, digits and '-' such as eu-west-1",
+                 cfg->s3_region);
+        return IA_ERR_INVALID;
+    }
+    if (cfg->storage_backend != STORAGE_S3)
+        return IA_OK;
+    const char *b = cfg->s3_bucket;
+    size_t blen = strlen(b);
+    if (blen == 0) {
+        snprintf(err, errlen,
+                 "invalid setting S3_BUCKET: it is empty; STORAGE_BACKEND=s3 needs the name of "
+                 "the bucket that holds the files");
+        return IA_ERR_INVALID;
+    }
+    if (blen < 3 || !only_chars(b, 63, ".-") || !isalnum((unsigned char)b[0]) ||
+        !isalnum((unsigned char)b[blen - 1]) || strstr(b, "..") != NULL) {
+        snprintf(err, errlen,
+                 "invalid setting S3_BUCKET=\"%.63s\": not a bucket name; expected 3 to 63 "
+                 "lowercase letters, digits, '.' and '-', starting and ending with a letter or "
+                 "digit",
+                 b);
+        return IA_ERR_INVALID;
+    }
+    const char *id = cfg->s3_access_key_id;
+    if (*id == '\0') {
+        snprintf(err, errlen,
+                 "invalid setting S3_ACCESS_KEY_ID: it is empty; STORAGE_BACKEND=s3 needs the "
+                 "access key id and S3_SECRET_ACCESS_KEY");
+        return IA_ERR_INVALID;
+    }
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+        if (*c <= ' ' || *c >= 0x7f || *c == ':' || c - (const unsigned char *)id >= 128) {
+            snprintf(err, errlen,
+                     "invalid setting S3_ACCESS_KEY_ID: not an access key id; expected up to 128 "
+                     "printable characters without spaces or ':'");
+            return IA_ERR_INVALID;
+        }
+    const char *secret = cfg->s3_secret_access_key;
+    if (*secret == '\0') {
+        snprintf(err, errlen,
+                 "invalid setting S3_SECRET_ACCESS_KEY: it is empty; STORAGE_BACKEND=s3 needs "
+                 "the secret of S3_ACCESS_KEY_ID");
+        return IA_ERR_INVALID;
+    }
+    for (const unsigned char *c = (const unsigned char *)secret; *c; c++)
+        if (*c < ' ' || *c >= 0x7f || c - (const unsigned char *)secret >= 256) {
+            snprintf(err, errlen,
+                     "invalid setting S3_SECRET_ACCESS_KEY: expected up to 256 printable "
+                     "characters (the value is not shown)");
+            return IA_ERR_INVALID;
+        }
+    return IA_OK;
+}
+
 int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -730,6 +868,13 @@ int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *e
         config_free(cfg);
         return IA_ERR_INVALID;
     }
+    int rc = resolve_storage(cfg, err, errlen);
+    if (rc != IA_OK) {
+        if (rc == IA_ERR_NOMEM)
+            snprintf(err, errlen, "out of memory while reading STORAGE_DIR");
+        config_free(cfg);
+        return IA_ERR_INVALID;
+    }
     return IA_OK;
 }
 
@@ -748,7 +893,7 @@ void config_free(ia_config *cfg)
     for (size_t i = 0; i < NSPECS; i++) {
         enum cfg_type t = specs[i].type;
         if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL ||
-            t == CFG_DBURL || t == CFG_OPT_SECRET) {
+            t == CFG_DBURL || t == CFG_OPT_SECRET || t == CFG_OPT_URL) {
             char **p = (char **)((char *)cfg + specs[i].offset);
             if ((t == CFG_SECRET || t == CFG_OPT_SECRET || t == CFG_DBURL) && *p != NULL)
                 explicit_bzero(*p, strlen(*p));
@@ -775,7 +920,8 @@ void config_print(const ia_config *cfg, FILE *out)
         case CFG_STR:
         case CFG_OPT_STR:
         case CFG_HOST:
-        case CFG_URL: {
+        case CFG_URL:
+        case CFG_OPT_URL: {
             const char *s = *(char *const *)(base + sp->offset);
             fprintf(out, "%s\n", s ? s : "");
             break;
@@ -843,6 +989,15 @@ void config_print(const ia_config *cfg, FILE *out)
         case CFG_LOGFORMAT:
             fprintf(out, "%s\n", *(const bool *)(base + sp->offset) ? "json" : "text");
             break;
+        case CFG_BACKEND:
+            fprintf(out, "%s\n",
+                    *(const long long *)(base + sp->offset) == STORAGE_S3 ? "s3" : "local");
+            break;
+        case CFG_OPT_BOOL: {
+            long long b = *(const long long *)(base + sp->offset);
+            fprintf(out, "%s\n", b < 0 ? "" : b ? "true" : "false");
+            break;
+        }
         }
     }
 }

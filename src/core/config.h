@@ -95,6 +95,16 @@ typedef struct {
     char *openai_api_key;
     char *openai_base_url;
     char *openai_model;
+    /* file storage */
+    long long storage_backend; /* STORAGE_LOCAL or STORAGE_S3 */
+    char *storage_dir;         /* STORAGE_DIR, or DATA_DIR/files */
+    char *s3_endpoint;         /* empty = AWS: https://s3.<region>.amazonaws.com */
+    char *s3_bucket;
+    char *s3_region;
+    char *s3_access_key_id;
+    char *s3_secret_access_key;
+    long long s3_force_path_style; /* 1 path-style, 0 virtual-hosted (settled at load) */
+    long long s3_timeout_ms;
     /* testing */
     bool test_endpoints;
 } ia_config;
@@ -107,6 +117,8 @@ enum { LLM_PROVIDER_OFFLINE = 0, LLM_PROVIDER_GEMINI = 1, LLM_PROVIDER_OPENAI = 
  * for openai (a key is optional there: local servers such as Ollama need none). */
 bool config_gemini_configured(const ia_config *cfg);
 bool config_openai_configured(const ia_config *cfg);
+
+enum { STORAGE_LOCAL = 0, STORAGE_S3 = 1 };
 
 typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
 

@@ -627,6 +627,76 @@ static void test_llm_providers_configured_and_keys_never_printed(void **state)
     config_free(&cfg);
 }
 
+/* ---- file storage ------------------------------------------------------------------------ */
+
+static void test_storage_defaults_to_a_directory_inside_data_dir(void **state)
+{
+    (void)state;
+    setting items[] = { { "SECRET_KEY", GOOD_SECRET }, { "DATA_DIR", "/srv/ia/" } };
+    setting_table t = { items, 2 };
+    ia_config cfg;
+    char err[512];
+    assert_int_equal(config_load_with(&cfg, table_lookup, &t, err, sizeof(err)), IA_OK);
+    assert_int_equal(cfg.storage_backend, STORAGE_LOCAL);
+    assert_string_equal(cfg.storage_dir, "/srv/ia/files");
+    assert_string_equal(cfg.s3_region, "us-east-1");
+    assert_int_equal(cfg.s3_force_path_style, 0);
+    config_free(&cfg);
+}
+
+/* Loads STORAGE_BACKEND=s3 with every S3 setting valid except the override (value NULL =
+ * unset). */
+static int load_s3(ia_config *cfg, const char *name, const char *value, char *err, size_t errlen)
+{
+    setting items[] = {
+        { name, value },
+        { "SECRET_KEY", GOOD_SECRET },
+        { "STORAGE_BACKEND", "s3" },
+        { "S3_ENDPOINT", "http://127.0.0.1:9000" },
+        { "S3_BUCKET", "resumes" },
+        { "S3_ACCESS_KEY_ID", "AKIDEXAMPLE" },
+        { "S3_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+    };
+    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    return config_load_with(cfg, table_lookup, &t, err, errlen);
+}
+
+static void test_s3_backend_needs_a_bucket_and_both_keys(void **state)
+{
+    (void)state;
+    ia_config cfg;
+    char err[512];
+    assert_int_equal(load_s3(&cfg, "UNUSED_NAME", NULL, err, sizeof(err)), IA_OK);
+    assert_int_equal(cfg.storage_backend, STORAGE_S3);
+    assert_int_equal(cfg.s3_force_path_style, 1); /* the default with an endpoint */
+    config_free(&cfg);
+    assert_int_equal(load_s3(&cfg, "S3_FORCE_PATH_STYLE", "false", err, sizeof(err)), IA_OK);
+    assert_int_equal(cfg.s3_force_path_style, 0);
+    config_free(&cfg);
+
+    static const char *const required[] = { "S3_BUCKET", "S3_ACCESS_KEY_ID",
+                                            "S3_SECRET_ACCESS_KEY" };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(load_s3(&cfg, required[i], "", err, sizeof(err)), IA_ERR_INVALID);
+        if (strstr(err, required[i]) == NULL || strstr(err, "STORAGE_BACKEND=s3") == NULL)
+            fail_msg("the refusal does not name %s and the backend: %s", required[i], err);
+        assert_null(strstr(err, "wJalrXUtnFEMI"));
+    }
+    static const setting bad[] = {
+        { "S3_BUCKET", "Upper_Case" }, { "S3_BUCKET", "ab" },
+        { "S3_BUCKET", "a..b" },       { "S3_REGION", "us east" },
+        { "S3_ENDPOINT", "ftp://x" },  { "S3_ENDPOINT", "http://h:9000/?x=1" },
+        { "S3_ACCESS_KEY_ID", "a:b" }, { "S3_FORCE_PATH_STYLE", "maybe" },
+        { "STORAGE_BACKEND", "ftp" },  { "S3_TIMEOUT", "0s" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (load_s3(&cfg, bad[i].name, bad[i].value, err, sizeof(err)) != IA_ERR_INVALID)
+            fail_msg("accepted %s=%s", bad[i].name, bad[i].value);
+        if (strstr(err, bad[i].name) == NULL)
+            fail_msg("the refusal of %s does not name it: %s", bad[i].name, err);
+    }
+}
+
 /* ---- the .env.example contract ------------------------------------------------------------ */
 
 #define NAMES_MAX 256
@@ -908,6 +978,8 @@ int main(void)
         cmocka_unit_test(test_llm_defaults_are_offline_only),
         cmocka_unit_test(test_llm_primary_without_its_settings_is_refused_naming_them),
         cmocka_unit_test(test_llm_providers_configured_and_keys_never_printed),
+        cmocka_unit_test(test_storage_defaults_to_a_directory_inside_data_dir),
+        cmocka_unit_test(test_s3_backend_needs_a_bucket_and_both_keys),
         cmocka_unit_test(test_env_example_documents_exactly_the_settings_config_reads),
         cmocka_unit_test(test_env_skips_comments_and_blank_lines_and_strips_export),
         cmocka_unit_test(test_env_quotes_single_literal_and_double_with_escapes),
