@@ -1,4 +1,5 @@
-/* The interviewace command line: init | serve | config check | version. Exit status 0 on
+/* The interviewace command line: init | serve | migrate | worker | user | ai | config check |
+ * version. Exit status 0 on
  * success, 1 when something fails at run time, 2 for a usage or configuration error. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ai/chain.h"
+#include "ai/request.h"
 #include "api/api.h"
 #include "auth/password.h"
 #include "http/validate.h"
@@ -44,6 +47,7 @@ static const char usage_main[] =
     "  migrate        Apply pending database migrations ('migrate status' lists them)\n"
     "  worker         Run background job workers (WORKER_CONCURRENCY threads)\n"
     "  user           Create an account or change a role (user create | user set-role)\n"
+    "  ai             Run one AI operation on a JSON request from standard input\n"
     "  config check   Validate the configuration and print it, secrets masked\n"
     "  version        Print the version\n"
     "\n"
@@ -85,6 +89,31 @@ static const char usage_user[] =
     "          password is read from standard input when it is not a terminal, else asked\n"
     "          for without echo; it must meet the password policy.\n"
     "set-role  Changes the role of an existing account.\n";
+
+static const char usage_ai[] =
+    "Usage: interviewace [--env-file PATH] ai parse|generate|evaluate|summarize|match\n"
+    "                    [--repeat N]\n"
+    "\n"
+    "Reads one JSON request from standard input, runs the operation through the AI engine\n"
+    "chain of the configuration (LLM_PRIMARY_PROVIDER, then the other configured provider,\n"
+    "then the offline engine) and prints {\"result\",\"engine\",\"model\",\"latency_seconds\"}\n"
+    "on standard output. Logs go to standard error.\n"
+    "\n"
+    "Requests:\n"
+    "  parse      {\"text\": \"...resume text...\", \"now\": \"YYYY-MM\"}\n"
+    "  generate   {\"resume\": analysis, \"target_role\", \"difficulty\", \"count\",\n"
+    "              \"focus_areas\": [], \"job_description\", \"avoid\": [], \"seed\"}\n"
+    "  evaluate   {\"question\": question, \"answer\", \"time_taken_seconds\"}\n"
+    "  summarize  {\"target_role\", \"items\": [{\"question\", \"category\", \"difficulty\",\n"
+    "              \"answer\", \"score\", \"communication\", \"strengths\", \"improvements\"}]}\n"
+    "  match      {\"analysis\": analysis, \"job_description\"}\n"
+    "\n"
+    "Options:\n"
+    "  --repeat N  Run the operation N times (1-100) in this process, one output line each\n"
+    "              (the provider chain, its retries and circuit breaker are shared)\n"
+    "\n"
+    "Exit status 2 for a bad request (the reason on standard error), 1 when the operation\n"
+    "fails.\n";
 
 static const char usage_migrate[] =
     "Usage: interviewace [--env-file PATH] migrate [status]\n"
@@ -344,6 +373,17 @@ static int prepare_database(const ia_config *cfg, bool migrate)
     return rc;
 }
 
+/* Creates the AI engine chain of the configuration, printing why when it cannot. */
+static int create_ai(const ia_config *cfg, ai_chain **out)
+{
+    char err[512];
+    if (ai_chain_create(cfg, out, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot start the AI engine: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
 /* Opens the file storage the configuration names, printing why when it cannot. */
 static int open_storage(const ia_config *cfg, storage **out)
 {
@@ -388,9 +428,16 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     sigset_t stop;
     block_stop_signals(&stop);
     metrics_init();
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files };
+    ai_chain *chain = NULL;
+    if (create_ai(&cfg, &chain) != 0) {
+        storage_close(files);
+        config_free(&cfg);
+        return 1;
+    }
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     job_runtime *rt = NULL;
     if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
+        ai_chain_free(chain);
         storage_close(files);
         config_free(&cfg);
         return 1;
@@ -401,6 +448,7 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     jobs_stop(rt, cfg.shutdown_timeout_ms);
     storage_close(files);
     log_info("main", "stopped");
+    ai_chain_free(chain);
     config_free(&cfg);
     return 0;
 }
@@ -551,6 +599,123 @@ static int cmd_user(int argc, char **argv, const char *env_path)
     return rc;
 }
 
+#define AI_REQUEST_MAX (8 * 1024 * 1024)
+#define AI_REPEAT_MAX  100
+
+/* Reads all of standard input, up to max bytes, into a malloc'ed string; NULL when it cannot
+ * or when there is more. */
+static char *read_stdin(size_t max, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *nb = cap <= max ? realloc(buf, cap * 2) : NULL;
+            if (nb == NULL) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, stdin);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(stdin) || n > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* interviewace ai <op> [--repeat N]: one AI operation on a JSON request from standard input,
+ * for operators and the tests. */
+static int cmd_ai(int argc, char **argv, const char *env_path)
+{
+    if (argc == 0 || is_help(argv[0])) {
+        fputs(usage_ai, argc == 0 ? stderr : stdout);
+        return argc == 0 ? EXIT_USAGE : 0;
+    }
+    const char *op = argv[0];
+    if (!ai_request_op_valid(op))
+        return usage_error("unknown ai operation", op);
+    long long repeat = 1;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_ai, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+            if (config_parse_int(argv[++i], 1, AI_REPEAT_MAX, &repeat) != IA_OK)
+                return usage_error("--repeat must be a whole number from 1 to 100", NULL);
+        } else {
+            return usage_error("unknown or incomplete option", argv[i]);
+        }
+    }
+    /* The result goes to the real standard output; everything logged goes to standard error,
+     * so that the output is one JSON document per run. */
+    fflush(stdout);
+    int out_fd = dup(STDOUT_FILENO);
+    FILE *out = out_fd >= 0 ? fdopen(out_fd, "w") : NULL;
+    if (out == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "interviewace: cannot set up the output: %s\n", strerror(errno));
+        return 1;
+    }
+    size_t len = 0;
+    char *text = read_stdin(AI_REQUEST_MAX, &len);
+    json_error_t jerr = { .text = "cannot read it (more than 8 MiB?)" };
+    json_t *input = text ? json_loadb(text, len, 0, &jerr) : NULL;
+    free(text);
+    if (!json_is_object(input)) {
+        fprintf(stderr, "interviewace: the request on standard input is not a JSON object: %s\n",
+                input == NULL ? jerr.text : "another JSON value");
+        json_decref(input);
+        fclose(out);
+        return EXIT_USAGE;
+    }
+    ia_config cfg;
+    int rc = load_config(env_path, &cfg);
+    if (rc != 0) {
+        json_decref(input);
+        fclose(out);
+        return rc;
+    }
+    ai_chain *chain = NULL;
+    rc = create_ai(&cfg, &chain);
+    for (long long i = 0; rc == 0 && i < repeat; i++) {
+        arena *a = arena_create(256u * 1024u * 1024u);
+        char err[512] = "";
+        json_t *result = NULL;
+        int arc = a ? ai_request_run(chain, a, op, input, &result, err, sizeof(err)) : IA_ERR_NOMEM;
+        if (arc == IA_OK) {
+            char *s = json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(15));
+            if (s != NULL)
+                fprintf(out, "%s\n", s);
+            fflush(out);
+            free(s);
+        } else if (arc == IA_ERR_INVALID && err[0] != '\0') {
+            fprintf(stderr, "interviewace: bad %s request: %s\n", op, err);
+            rc = EXIT_USAGE;
+        } else {
+            fprintf(stderr, "interviewace: the %s operation failed: %s\n", op, ia_strerror(arc));
+            rc = 1;
+        }
+        json_decref(result);
+        arena_destroy(a);
+    }
+    ai_chain_free(chain);
+    json_decref(input);
+    fclose(out);
+    config_free(&cfg);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv, const char *env_path)
 {
     bool migrate = false;
@@ -587,7 +752,13 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     sigset_t stop;
     block_stop_signals(&stop);
     metrics_init();
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files };
+    ai_chain *chain = NULL;
+    if (create_ai(&cfg, &chain) != 0) {
+        storage_close(files);
+        config_free(&cfg);
+        return 1;
+    }
+    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     http_server *srv = NULL;
     job_runtime *rt = NULL;
     int exit_code = 1;
@@ -625,6 +796,7 @@ out:
     mail_stop(0);
     http_server_destroy(srv);
     storage_close(files);
+    ai_chain_free(chain);
     log_info("main", "stopped");
     config_free(&cfg);
     return exit_code;
@@ -680,6 +852,8 @@ int main(int argc, char **argv)
         return cmd_worker(rest, args, env_path);
     if (strcmp(cmd, "user") == 0)
         return cmd_user(rest, args, env_path);
+    if (strcmp(cmd, "ai") == 0)
+        return cmd_ai(rest, args, env_path);
     if (strcmp(cmd, "config") == 0)
         return cmd_config(rest, args, env_path);
     if (strcmp(cmd, "version") == 0) {

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "ai/chain.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "auth/token.h"
@@ -16,6 +17,7 @@
 typedef struct {
     const ia_config *cfg;
     int64_t started_ms; /* wall clock at start, for diagnostics */
+    ai_chain *ai;       /* the AI engine chain, shared by every worker thread */
     storage *storage;   /* stored files; opened once at start-up, shared by every thread */
 } ia_app;
 

@@ -2,8 +2,10 @@
  * a JSON echo that exercises the body rules on the handler pool, a sleep that holds a handler
  * thread (saturation, shutdown drain), a job kind whose runs are recorded in
  * DATA_DIR/test-job-runs.log so that tests can prove each job ran once and never twice at the
- * same time, and direct access to the file storage (put, get, copy, delete, list) so that both
- * backends can be tested end to end. */
+ * same time, test.ai, which runs one AI operation through the process's provider chain (so
+ * that tests can watch the chain's breaker and metrics in a running server), and direct access
+ * to the file storage (put, get, copy, delete, list) so that both backends can be tested end to
+ * end. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -14,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ai/request.h"
 #include "api/api.h"
 #include "core/config.h"
 #include "core/errors.h"
@@ -97,9 +100,38 @@ static int job_test_fail(job_ctx *ctx)
     return IA_ERR_UNAVAILABLE;
 }
 
+/* test.ai {op, input}: one AI operation, the input and result shaped as for `interviewace ai`
+ * (ai/request.h). */
+static int job_test_ai(job_ctx *ctx)
+{
+    const ia_app *app = ctx->app;
+    const char *op = json_string_value(json_object_get(ctx->payload, "op"));
+    json_t *input = json_object_get(ctx->payload, "input");
+    ctx->permanent = true;
+    if (app == NULL || app->ai == NULL) {
+        snprintf(ctx->error, sizeof(ctx->error), "no AI engine in this process");
+        return IA_ERR_UNAVAILABLE;
+    }
+    if (op == NULL || !ai_request_op_valid(op)) {
+        snprintf(ctx->error, sizeof(ctx->error),
+                 "op must be parse, generate, evaluate, summarize or match");
+        return IA_ERR_INVALID;
+    }
+    char err[256] = "";
+    json_t *out = NULL;
+    int rc = ai_request_run(app->ai, ctx->arena, op, input, &out, err, sizeof(err));
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "%s", err[0] ? err : ia_strerror(rc));
+        return rc;
+    }
+    ctx->result = out;
+    return IA_OK;
+}
+
 static const job_kind testing_job_kinds[] = {
     { "test.sleep", job_test_sleep, NULL, 3 },
     { "test.fail", job_test_fail, NULL, 2 },
+    { "test.ai", job_test_ai, NULL, 1 },
 };
 
 int testing_register_job_kinds(void)

@@ -27,6 +27,7 @@ enum cfg_type {
     CFG_DBURL,      /* sqlite:///... or postgresql://..., empty = derived */
     CFG_OPT_SECRET, /* text, empty allowed, never printed */
     CFG_SMTP_TLS,   /* starttls | required | tls | none */
+    CFG_LLM,        /* offline | gemini | openai */
     CFG_BACKEND,    /* local | s3 */
     CFG_OPT_URL,    /* http(s) URL, empty allowed (= unset) */
     CFG_OPT_BOOL,   /* a boolean, or empty for "decided from other settings" (-1) */
@@ -115,6 +116,21 @@ static const cfg_spec specs[] = {
       "starttls (use it when the server offers it), required, tls (implicit, port 465) or none" },
     { "SMTP_TIMEOUT", CFG_DURATION, "10s", 100, 300000, OFF(smtp_timeout_ms), NULL },
     { "PASSWORD_HASH_COST", CFG_INT, "12", 4, 15, OFF(password_hash_cost), NULL },
+    { "LLM_PRIMARY_PROVIDER", CFG_LLM, "offline", 0, 0, OFF(llm_primary_provider),
+      "offline, gemini or openai" },
+    { "LLM_TIMEOUT", CFG_DURATION, "30s", 100, 600000, OFF(llm_timeout_ms), NULL },
+    { "LLM_MAX_RETRIES", CFG_INT, "2", 0, 5, OFF(llm_max_retries), NULL },
+    { "LLM_BREAKER_FAILURES", CFG_INT, "5", 1, 1000, OFF(llm_breaker_failures), NULL },
+    { "LLM_BREAKER_COOLDOWN", CFG_DURATION, "60s", 100, 3600000, OFF(llm_breaker_cooldown_ms),
+      NULL },
+    { "GEMINI_API_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(gemini_api_key), NULL },
+    { "GEMINI_MODEL", CFG_STR, "gemini-2.0-flash", 0, 0, OFF(gemini_model),
+      "a model name such as gemini-2.0-flash" },
+    { "GEMINI_BASE_URL", CFG_URL, "https://generativelanguage.googleapis.com", 0, 0,
+      OFF(gemini_base_url), NULL },
+    { "OPENAI_API_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(openai_api_key), NULL },
+    { "OPENAI_BASE_URL", CFG_URL, "https://api.openai.com/v1", 0, 0, OFF(openai_base_url), NULL },
+    { "OPENAI_MODEL", CFG_OPT_STR, "", 0, 0, OFF(openai_model), NULL },
     { "STORAGE_BACKEND", CFG_BACKEND, "local", 0, 0, OFF(storage_backend),
       "local (a directory) or s3 (S3-compatible object storage)" },
     { "STORAGE_DIR", CFG_OPT_STR, "", 0, 0, OFF(storage_dir), NULL },
@@ -458,6 +474,16 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
         bad_value(err, errlen, sp, v, "not a TLS mode", sp->expect);
         return IA_ERR_INVALID;
     }
+    case CFG_LLM: {
+        static const char *const names[] = { "offline", "gemini", "openai" };
+        for (long long k = 0; k < 3; k++)
+            if (strcasecmp(v, names[k]) == 0) {
+                *(long long *)(base + sp->offset) = k;
+                return IA_OK;
+            }
+        bad_value(err, errlen, sp, v, "not a provider", sp->expect);
+        return IA_ERR_INVALID;
+    }
     case CFG_BACKEND:
         if (strcasecmp(v, "local") == 0) {
             *(long long *)(base + sp->offset) = STORAGE_LOCAL;
@@ -678,6 +704,45 @@ static int resolve_database_url(ia_config *cfg)
     return cfg->database_url ? IA_OK : IA_ERR_NOMEM;
 }
 
+bool config_gemini_configured(const ia_config *cfg)
+{
+    return cfg->gemini_api_key != NULL && *cfg->gemini_api_key != '\0';
+}
+
+bool config_openai_configured(const ia_config *cfg)
+{
+    return cfg->openai_base_url != NULL && *cfg->openai_base_url != '\0' &&
+           cfg->openai_model != NULL && *cfg->openai_model != '\0';
+}
+
+/* Checks the LLM settings against each other: the primary provider must be usable, and a key
+ * that would be silently ignored is a mistake worth stopping for. */
+static int check_llm(const ia_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->llm_primary_provider == LLM_PROVIDER_GEMINI && !config_gemini_configured(cfg)) {
+        snprintf(err, errlen,
+                 "invalid setting LLM_PRIMARY_PROVIDER=gemini: GEMINI_API_KEY is empty; set "
+                 "GEMINI_API_KEY to a Generative Language API key, or choose "
+                 "LLM_PRIMARY_PROVIDER=offline or openai");
+        return IA_ERR_INVALID;
+    }
+    if (cfg->llm_primary_provider == LLM_PROVIDER_OPENAI && !config_openai_configured(cfg)) {
+        snprintf(err, errlen,
+                 "invalid setting LLM_PRIMARY_PROVIDER=openai: OPENAI_MODEL is empty; set "
+                 "OPENAI_MODEL (and OPENAI_BASE_URL for a server other than OpenAI), or choose "
+                 "LLM_PRIMARY_PROVIDER=offline or gemini");
+        return IA_ERR_INVALID;
+    }
+    if (cfg->openai_api_key != NULL && *cfg->openai_api_key != '\0' &&
+        !config_openai_configured(cfg)) {
+        snprintf(err, errlen,
+                 "invalid setting OPENAI_MODEL: it is empty while OPENAI_API_KEY is set; "
+                 "expected a model name such as gpt-4o-mini");
+        return IA_ERR_INVALID;
+    }
+    return IA_OK;
+}
+
 /* True when s is 1 to max characters, each a lowercase letter, digit or one of extra. */
 static bool only_chars(const char *s, size_t max, const char *extra)
 {
@@ -794,6 +859,10 @@ int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *e
             return IA_ERR_INVALID;
         }
     }
+    if (check_llm(cfg, err, errlen) != IA_OK) {
+        config_free(cfg);
+        return IA_ERR_INVALID;
+    }
     if (resolve_database_url(cfg) != IA_OK) {
         snprintf(err, errlen, "out of memory while building the database URL");
         config_free(cfg);
@@ -864,6 +933,11 @@ void config_print(const ia_config *cfg, FILE *out)
         }
         case CFG_SMTP_TLS: {
             static const char *const names[] = { "starttls", "required", "tls", "none" };
+            fprintf(out, "%s\n", names[*(const long long *)(base + sp->offset)]);
+            break;
+        }
+        case CFG_LLM: {
+            static const char *const names[] = { "offline", "gemini", "openai" };
             fprintf(out, "%s\n", names[*(const long long *)(base + sp->offset)]);
             break;
         }

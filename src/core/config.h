@@ -83,6 +83,18 @@ typedef struct {
     long long smtp_tls; /* SMTP_TLS_* */
     long long smtp_timeout_ms;
     long long password_hash_cost;
+    /* AI engine: LLM providers in front of the built-in offline engine */
+    long long llm_primary_provider; /* LLM_PROVIDER_* */
+    long long llm_timeout_ms;
+    long long llm_max_retries;
+    long long llm_breaker_failures;
+    long long llm_breaker_cooldown_ms;
+    char *gemini_api_key;
+    char *gemini_model;
+    char *gemini_base_url;
+    char *openai_api_key;
+    char *openai_base_url;
+    char *openai_model;
     /* file storage */
     long long storage_backend; /* STORAGE_LOCAL or STORAGE_S3 */
     char *storage_dir;         /* STORAGE_DIR, or DATA_DIR/files */
@@ -98,6 +110,13 @@ typedef struct {
 } ia_config;
 
 enum { SMTP_TLS_STARTTLS = 0, SMTP_TLS_REQUIRED = 1, SMTP_TLS_IMPLICIT = 2, SMTP_TLS_NONE = 3 };
+
+enum { LLM_PROVIDER_OFFLINE = 0, LLM_PROVIDER_GEMINI = 1, LLM_PROVIDER_OPENAI = 2 };
+
+/* Whether a provider has what it needs to be called: a key for gemini, a base URL and a model
+ * for openai (a key is optional there: local servers such as Ollama need none). */
+bool config_gemini_configured(const ia_config *cfg);
+bool config_openai_configured(const ia_config *cfg);
 
 enum { STORAGE_LOCAL = 0, STORAGE_S3 = 1 };
 

@@ -124,7 +124,8 @@ int http_empty(http_res *res, int status)
 
 int http_json(http_res *res, int status, json_t *body)
 {
-    char *text = json_dumps(body ? body : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+    char *text = json_dumps(body ? body : json_null(),
+                            JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     json_decref(body);
     if (text == NULL)
         return IA_ERR_NOMEM;

@@ -276,7 +276,8 @@ static void run_job(job_runtime *rt, db *d, arena *a, const job_row *j)
     const char *kind_label = k ? k->kind : "unknown";
     int64_t now = ia_now_ms();
     if (rc == IA_OK) {
-        char *text = ctx.result ? json_dumps(ctx.result, JSON_COMPACT) : strdup("{}");
+        char *text = ctx.result ? json_dumps(ctx.result, JSON_COMPACT | JSON_REAL_PRECISION(15))
+                                : strdup("{}");
         save_args sa = { rt->owner, text, 0 };
         int src = text ? save_with_retry(rt, d, save_success, j, &sa) : IA_ERR_NOMEM;
         free(text);

@@ -695,3 +695,30 @@ def smtp_server():
     srv = SmtpTestServer().start()
     yield srv
     srv.stop()
+
+
+# ---- fake LLM providers ----------------------------------------------------------------------
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(REPO / "tests"))
+from fake_llm import FakeLLM  # noqa: E402  (tests/fake_llm.py)
+
+
+@pytest.fixture
+def fake_llm():
+    """Factory: fake_llm() -> a started FakeLLM (tests/fake_llm.py) on 127.0.0.1 and a free port,
+    speaking both the Gemini and the OpenAI-compatible API; every one is stopped at teardown.
+    Point the service at it with GEMINI_BASE_URL=fake.url or OPENAI_BASE_URL=fake.url + "/v1";
+    script answers with fake.script({...}, ...) / fake.set_default({...}) and read what was
+    sent with fake.requests() (arrival time "t", "path", lower-cased "headers", "body")."""
+    fakes = []
+
+    def _make():
+        fake = FakeLLM().start()
+        fakes.append(fake)
+        return fake
+
+    yield _make
+    for fake in fakes:
+        fake.stop()

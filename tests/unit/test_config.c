@@ -554,6 +554,79 @@ static void test_print_masks_the_secret_and_shows_the_other_values(void **state)
     free(text);
 }
 
+/* ---- the LLM settings ---------------------------------------------------------------------- */
+
+static void test_llm_defaults_are_offline_only(void **state)
+{
+    (void)state;
+    ia_config cfg;
+    char err[512];
+    assert_int_equal(load_with_one(&cfg, NULL, NULL, err, sizeof(err)), IA_OK);
+    assert_int_equal(cfg.llm_primary_provider, LLM_PROVIDER_OFFLINE);
+    assert_int_equal(cfg.llm_timeout_ms, 30000);
+    assert_int_equal(cfg.llm_max_retries, 2);
+    assert_int_equal(cfg.llm_breaker_failures, 5);
+    assert_int_equal(cfg.llm_breaker_cooldown_ms, 60000);
+    assert_string_equal(cfg.gemini_base_url, "https://generativelanguage.googleapis.com");
+    assert_string_equal(cfg.openai_base_url, "https://api.openai.com/v1");
+    assert_false(config_gemini_configured(&cfg));
+    assert_false(config_openai_configured(&cfg));
+    config_free(&cfg);
+}
+
+static void test_llm_primary_without_its_settings_is_refused_naming_them(void **state)
+{
+    (void)state;
+    ia_config cfg;
+    char err[512];
+    assert_int_equal(load_with_one(&cfg, "LLM_PRIMARY_PROVIDER", "gemini", err, sizeof(err)),
+                     IA_ERR_INVALID);
+    assert_non_null(strstr(err, "GEMINI_API_KEY"));
+    assert_int_equal(load_with_one(&cfg, "LLM_PRIMARY_PROVIDER", "openai", err, sizeof(err)),
+                     IA_ERR_INVALID);
+    assert_non_null(strstr(err, "OPENAI_MODEL"));
+    assert_int_equal(load_with_one(&cfg, "OPENAI_API_KEY", "sk-abc", err, sizeof(err)),
+                     IA_ERR_INVALID);
+    assert_non_null(strstr(err, "OPENAI_MODEL"));
+    assert_null(strstr(err, "sk-abc"));
+    assert_int_equal(load_with_one(&cfg, "LLM_PRIMARY_PROVIDER", "claude", err, sizeof(err)),
+                     IA_ERR_INVALID);
+    assert_non_null(strstr(err, "LLM_PRIMARY_PROVIDER"));
+    assert_int_equal(load_with_one(&cfg, "LLM_MAX_RETRIES", "6", err, sizeof(err)), IA_ERR_INVALID);
+    assert_int_equal(load_with_one(&cfg, "OPENAI_BASE_URL", "localhost:11434", err, sizeof(err)),
+                     IA_ERR_INVALID);
+}
+
+static void test_llm_providers_configured_and_keys_never_printed(void **state)
+{
+    (void)state;
+    setting items[] = {
+        { "SECRET_KEY", GOOD_SECRET },         { "LLM_PRIMARY_PROVIDER", "OpenAI" },
+        { "GEMINI_API_KEY", "gk-0123456789" }, { "OPENAI_BASE_URL", "http://127.0.0.1:11434/v1/" },
+        { "OPENAI_MODEL", "llama3.1:8b" },     { "LLM_TIMEOUT", "1500ms" }
+    };
+    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    ia_config cfg;
+    char err[512];
+    assert_int_equal(config_load_with(&cfg, table_lookup, &t, err, sizeof(err)), IA_OK);
+    assert_int_equal(cfg.llm_primary_provider, LLM_PROVIDER_OPENAI);
+    assert_true(config_gemini_configured(&cfg));
+    assert_true(config_openai_configured(&cfg)); /* a local server needs no key */
+    assert_string_equal(cfg.openai_base_url, "http://127.0.0.1:11434/v1");
+    assert_int_equal(cfg.llm_timeout_ms, 1500);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    config_print(&cfg, f);
+    fclose(f);
+    assert_null(strstr(text, "gk-0123456789"));
+    assert_non_null(strstr(text, "\nGEMINI_API_KEY=******** (set)\n"));
+    assert_non_null(strstr(text, "\nLLM_PRIMARY_PROVIDER=openai\n"));
+    assert_non_null(strstr(text, "\nLLM_TIMEOUT=1500ms\n"));
+    free(text);
+    config_free(&cfg);
+}
+
 /* ---- file storage ------------------------------------------------------------------------ */
 
 static void test_storage_defaults_to_a_directory_inside_data_dir(void **state)
@@ -902,6 +975,9 @@ int main(void)
             test_load_secret_messages_point_to_the_generators_and_never_echo_the_value),
         cmocka_unit_test(test_load_parses_two_origins_and_two_cidrs),
         cmocka_unit_test(test_print_masks_the_secret_and_shows_the_other_values),
+        cmocka_unit_test(test_llm_defaults_are_offline_only),
+        cmocka_unit_test(test_llm_primary_without_its_settings_is_refused_naming_them),
+        cmocka_unit_test(test_llm_providers_configured_and_keys_never_printed),
         cmocka_unit_test(test_storage_defaults_to_a_directory_inside_data_dir),
         cmocka_unit_test(test_s3_backend_needs_a_bucket_and_both_keys),
         cmocka_unit_test(test_env_example_documents_exactly_the_settings_config_reads),
