@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/resumes.h"
+#include "files/storage.h"
+#include "store/resumes_store.h"
 #include "api/render.h"
 #include "auth/password.h"
 #include "core/errors.h"
@@ -172,7 +175,13 @@ static int me_delete(http_req *req, http_res *res)
                               "You are the only active administrator; appoint another first");
         }
     }
-    /* Foreign keys remove sessions, tokens, attempts, resumes, interviews and tasks. */
+    /* Foreign keys remove sessions, tokens, attempts, resumes, interviews and tasks; the
+     * stored files go once the rows are gone (a file left by a failure here is an orphan the
+     * scheduler removes). */
+    const char **keys = NULL;
+    size_t nkeys = 0;
+    if (rc == IA_OK)
+        rc = resumes_store_user_keys(d, req->arena, me->id, &keys, &nkeys);
     if (rc == IA_OK)
         rc = users_store_delete(d, me->id);
     if (rc == IA_OK)
@@ -181,6 +190,11 @@ static int me_delete(http_req *req, http_res *res)
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    for (size_t i = 0; i < nkeys; i++) {
+        char err[512];
+        if (storage_delete(((ia_app *)req->app)->storage, keys[i], err, sizeof(err)) != IA_OK)
+            log_warn("auth", "stored file left for the orphan sweep", "key", keys[i], "error", err);
+    }
     log_info("auth", "account deleted", "user_id", me->id);
     return http_empty(res, 204);
 }
@@ -192,11 +206,20 @@ static int me_export(http_req *req, http_res *res)
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     db_result *sessions = NULL, *attempts = NULL;
+    resume_row *resumes = NULL;
+    size_t nresumes = 0;
+    long long total = 0;
     int rc = users_store_sessions(d, req->arena, me->id, &sessions);
     if (rc == IA_OK)
         rc = users_store_attempts(d, req->arena, me->id, 100000, &attempts);
+    if (rc == IA_OK)
+        rc = resumes_store_list(d, req->arena, me->id, NULL, NULL, 0, 100000, &resumes, &nresumes,
+                                &total);
     if (rc != IA_OK)
         return rc;
+    json_t *rs = json_array();
+    for (size_t i = 0; i < nresumes; i++)
+        json_array_append_new(rs, resumes_render(&resumes[i]));
     json_t *ls = json_array(), *la = json_array();
     for (size_t i = 0; i < sessions->nrows; i++) {
         const char *ip = db_get(sessions, i, 3), *agent = db_get(sessions, i, 4);
@@ -215,8 +238,8 @@ static int me_export(http_req *req, http_res *res)
                                             "ip_address", ip ? json_string(ip) : json_null(),
                                             "success", db_get_bool(attempts, i, 2)));
     }
-    json_t *body = json_pack("{s:o, s:o, s:[], s:[], s:o, s:o}", "exported_at",
-                             render_time(ia_now_ms()), "user", render_user(me), "resumes",
+    json_t *body = json_pack("{s:o, s:o, s:o, s:[], s:o, s:o}", "exported_at",
+                             render_time(ia_now_ms()), "user", render_user(me), "resumes", rs,
                              "interviews", "login_sessions", ls, "login_attempts", la);
     rc = http_json(res, 200, body);
     if (rc != IA_OK)

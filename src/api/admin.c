@@ -51,27 +51,16 @@ static json_t *render_admin_user(const admin_user *u)
                      (json_int_t)u->interview_count, "resume_count", (json_int_t)u->resume_count);
 }
 
-/* The page envelope of API.md §1.6. */
-static json_t *page(json_t *items, long long total, long long skip, long long limit)
-{
-    size_t n = json_array_size(items);
-    return json_pack("{s:o, s:I, s:I, s:I, s:b}", "items", items, "total", (json_int_t)total,
-                     "skip", (json_int_t)skip, "limit", (json_int_t)limit, "has_more",
-                     skip + (long long)n < total);
-}
-
 static int admin_users_list(http_req *req, http_res *res)
 {
     long long skip, limit;
     int rc = validate_pagination(req, res, ADMIN_PAGE, &skip, &limit);
     if (rc != IA_OK)
         return rc;
-    const char *search = http_query(req, "search");
-    if (search != NULL && validate_utf8_length(search) > 100) {
-        static const char *const loc[] = { "query", "search", NULL };
-        return http_validation_error(res, loc, "String should have at most 100 characters",
-                                     "string_too_long");
-    }
+    const char *search = NULL;
+    rc = validate_search(req, res, &search);
+    if (rc != IA_OK)
+        return rc;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
@@ -84,7 +73,7 @@ static int admin_users_list(http_req *req, http_res *res)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, render_admin_user(&list[i]));
-    return http_json(res, 200, page(items, total, skip, limit));
+    return http_json(res, 200, render_page(items, total, skip, limit));
 }
 
 static int admin_user_get(http_req *req, http_res *res)
@@ -251,7 +240,7 @@ static int admin_tasks_list(http_req *req, http_res *res)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, render_admin_task(&list[i]));
-    return http_json(res, 200, page(items, total, skip, limit));
+    return http_json(res, 200, render_page(items, total, skip, limit));
 }
 
 static int admin_task_retry(http_req *req, http_res *res)
@@ -260,15 +249,25 @@ static int admin_task_retry(http_req *req, http_res *res)
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     const char *id = http_param(req, "task_id");
-    int rc = admin_store_retry_task(d, id, ia_now_ms());
+    int64_t now = ia_now_ms();
+    job_row *j = NULL;
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = admin_store_retry_task(d, id, now);
+    if (rc == IA_OK)
+        rc = jobs_store_get(d, req->arena, id, NULL, &j);
+    /* The failure effect is undone with the retry: a resume goes back to processing. */
+    if (rc == IA_OK)
+        rc = jobs_on_retry(d, j->kind, j->payload, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
     if (rc == IA_NOT_FOUND)
         return http_error(res, 404, "NOT_FOUND", "Task not found");
     if (rc == IA_ERR_CONFLICT)
         return http_error(res, 409, "TASK_NOT_FAILED", "Only a failed task can be retried");
-    if (rc != IA_OK)
-        return rc;
-    job_row *j = NULL;
-    rc = jobs_store_get(d, req->arena, id, NULL, &j);
     if (rc != IA_OK)
         return rc;
     jobs_wake(); /* after reading it back, so that the answer shows the PENDING task */

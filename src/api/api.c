@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "api/resumes.h"
 
 #include "core/errors.h"
 #include "core/log.h"
@@ -34,9 +35,10 @@ void api_thread_fini(void *app)
 
 int api_register_job_kinds(const ia_config *cfg)
 {
-    if (cfg->test_endpoints)
-        return testing_register_job_kinds();
-    return IA_OK;
+    int rc = resumes_register_job_kinds();
+    if (rc == IA_OK && cfg->test_endpoints)
+        rc = testing_register_job_kinds();
+    return rc;
 }
 
 int api_register(http_server *s, ia_app *app)
@@ -54,6 +56,10 @@ int api_register(http_server *s, ia_app *app)
         rc = http_server_add_routes(s, task_routes, task_routes_count);
     if (rc == IA_OK)
         rc = http_server_add_routes(s, admin_routes, admin_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, resume_routes, resume_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, resume_share_routes, resume_share_routes_count);
     if (rc != IA_OK)
         return rc;
     if (app->cfg->test_endpoints) {

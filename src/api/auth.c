@@ -65,6 +65,7 @@ static int auth_early(http_req *req, http_res *res, unsigned level)
     if (ts != TOKEN_OK)
         return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
     req->auth = st;
+    req->user_id = st->claims.sub; /* keys per-user limits (upload) before the body is read */
     return IA_OK;
 }
 

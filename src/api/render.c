@@ -32,3 +32,11 @@ json_t *render_task(const job_row *j)
                      "created_at", render_time(j->created_at), "updated_at",
                      render_time(j->updated_at));
 }
+
+json_t *render_page(json_t *items, long long total, long long skip, long long limit)
+{
+    size_t n = json_array_size(items);
+    return json_pack("{s:o, s:I, s:I, s:I, s:b}", "items", items, "total", (json_int_t)total,
+                     "skip", (json_int_t)skip, "limit", (json_int_t)limit, "has_more",
+                     skip + (long long)n < total);
+}

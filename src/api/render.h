@@ -14,6 +14,9 @@ json_t *render_time(int64_t ms);
 /* The User object of API.md §3. */
 json_t *render_user(const user_row *u);
 
+/* The page envelope of API.md §1.6 around items (reference stolen). */
+json_t *render_page(json_t *items, long long total, long long skip, long long limit);
+
 /* The Task object of API.md §1.8. */
 json_t *render_task(const job_row *j);
 

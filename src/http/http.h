@@ -29,10 +29,25 @@ enum {
 
 /* Route flags. */
 enum {
-    HTTP_INLINE = 1u << 0,    /* cheap and non-blocking: answered on the I/O thread */
-    HTTP_BODY_JSON = 1u << 1, /* takes a JSON body: size and content-type rules apply */
-    HTTP_BODY_FORM = 1u << 2, /* also accepts application/x-www-form-urlencoded */
+    HTTP_INLINE = 1u << 0,      /* cheap and non-blocking: answered on the I/O thread */
+    HTTP_BODY_JSON = 1u << 1,   /* takes a JSON body: size and content-type rules apply */
+    HTTP_BODY_FORM = 1u << 2,   /* also accepts application/x-www-form-urlencoded */
+    HTTP_BODY_UPLOAD = 1u << 3, /* multipart/form-data: the part "file" streams to disk */
 };
+
+#define HTTP_UPLOAD_NAMES_MAX 4
+
+/* What a multipart upload delivered (routes flagged HTTP_BODY_UPLOAD). The first part named
+ * "file" with a file name is in a temporary file the server removes after the response;
+ * further file parts are only counted. */
+typedef struct {
+    const char *path; /* the temporary file; NULL when no file part arrived or it was dropped */
+    int64_t size;     /* bytes of the first file part */
+    int nfiles;       /* file parts named "file" */
+    bool too_large;   /* a file part passed MAX_FILE_SIZE (nothing of it was kept) */
+    const char *names[HTTP_UPLOAD_NAMES_MAX]; /* their file names as sent */
+    size_t nnames;
+} http_upload;
 
 /* Who may call a route; checked by the auth layer. */
 enum { AUTH_NONE = 0, AUTH_USER = 1, AUTH_ADMIN = 2 };
@@ -93,6 +108,7 @@ struct http_req {
     size_t nquery;
     const char *body; /* NUL-terminated copy of the body, NULL when there is none */
     size_t body_len;
+    const http_upload *upload; /* HTTP_BODY_UPLOAD routes: what arrived */
     const char *request_id;
     const char *client_ip;
     const char *user_id; /* set once authenticated, for logs */

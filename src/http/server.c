@@ -24,6 +24,7 @@
 #include "http/ratelimit.h"
 #include "http/reqid.h"
 #include "http/router.h"
+#include "http/upload.h"
 #include "obs/metrics.h"
 
 #define REQ_ARENA_MAX      (96u * 1024u * 1024u)
@@ -34,6 +35,9 @@
 /* A chunked body that passes its limit is read on and dropped for at most this many more
  * bytes, so that the client can be told 413; beyond that the connection is closed. */
 #define OVERFLOW_DRAIN_MAX (4u * 1024u * 1024u)
+/* Multipart framing around an uploaded file: a Content-Length beyond MAX_FILE_SIZE plus this
+ * is refused from the headers alone. */
+#define UPLOAD_FRAMING_MAX (64u * 1024u)
 
 struct http_server {
     const ia_config *cfg;
@@ -73,6 +77,8 @@ typedef struct {
     bool is_api;
     bool has_body;
     size_t dropped; /* body bytes read and dropped after the limit was passed */
+    upload_state *upload;
+    http_upload upload_info;
     int sent_status;
     size_t sent_bytes;
     struct {
@@ -408,9 +414,66 @@ bool http_body_is_form(const http_req *req)
     return is_form_type(http_header(req, "Content-Type"));
 }
 
-/* First call for a request: everything decided from the request line and headers, in the
- * order of API.md §1.3: route, rate limit, body size and type, path parameters. Writes a
- * response into c->res when the request ends here. */
+/* Body checks of an upload route, before any of the body is read: multipart/form-data with
+ * a boundary (else 415), and a Content-Length that could hold a file within MAX_FILE_SIZE
+ * (else 413). The post processor then streams the file part to disk. */
+static int stage_upload(req_ctx *c, uint64_t length)
+{
+    const ia_config *cfg = c->srv->cfg;
+    int rc = upload_begin(c->conn, cfg, c->arena, &c->upload);
+    if (rc == IA_ERR_INVALID) {
+        http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE",
+                   "Content-Type must be multipart/form-data with a boundary");
+        return rc;
+    }
+    if (rc != IA_OK) {
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+        return rc;
+    }
+    if (length > (uint64_t)cfg->max_file_size + UPLOAD_FRAMING_MAX) {
+        http_error(&c->res, 413, "FILE_TOO_LARGE", "The file is larger than the upload limit");
+        return IA_ERR_TOO_LARGE;
+    }
+    return IA_OK;
+}
+
+/* Feeds upload bytes to the post processor. A body that keeps coming long after its file
+ * passed the limit (possible only without a Content-Length) closes the connection. */
+static enum MHD_Result feed_upload(req_ctx *c, const char *data, size_t n)
+{
+    c->dropped += n; /* all bytes of the body, for the bound below */
+    if (c->dropped > (size_t)c->srv->cfg->max_file_size + UPLOAD_FRAMING_MAX + OVERFLOW_DRAIN_MAX) {
+        log_info("http", "oversized upload kept coming; closing the connection", "route",
+                 c->route_label);
+        return MHD_NO;
+    }
+    if (c->res.status != 0)
+        return MHD_YES;
+    int rc = upload_feed(c->upload, data, n);
+    if (rc == IA_ERR_INVALID) {
+        static const char *const loc[] = { "body", NULL };
+        http_validation_error(&c->res, loc, "The multipart body is malformed", "value_error");
+    } else if (rc != IA_OK) {
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+    }
+    return MHD_YES;
+}
+
+/* The body of an upload has ended: describe what arrived to the handler. */
+static void finish_upload(req_ctx *c)
+{
+    int rc = upload_finish(c->upload, &c->upload_info);
+    if (rc == IA_ERR_INVALID) {
+        static const char *const loc[] = { "body", NULL };
+        http_validation_error(&c->res, loc, "The multipart body ended inside a part",
+                              "value_error");
+    } else if (rc != IA_OK) {
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+    } else {
+        c->req.upload = &c->upload_info;
+    }
+}
+
 static void stage_headers(req_ctx *c, const char *url, const char *method)
 {
     http_server *s = c->srv;
@@ -489,8 +552,15 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         }
     }
 
+    if (req->route->rate & RL_UPLOAD) {
+        if (http_rate_check(req, &c->res, RL_UPLOAD, req->user_id) != IA_OK)
+            return;
+    }
     /* Body size and type, before any of the body is read. */
-    if (length > cfg->max_json_body) {
+    if (req->route->flags & HTTP_BODY_UPLOAD) {
+        if (stage_upload(c, length) != IA_OK)
+            return;
+    } else if (length > cfg->max_json_body) {
         http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
         return;
     }
@@ -603,6 +673,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (c->upload != NULL)
+            return feed_upload(c, upload_data, n);
         if (c->res.status != 0) {
             /* Past the limit already (only a chunked body gets here): drop what follows, up to
              * a bound, and answer 413 once the body ends. */
@@ -625,8 +697,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
         return MHD_YES;
     }
+    if (c->upload != NULL && c->res.status == 0)
+        finish_upload(c);
     if (c->res.status != 0)
-        return send_response(c); /* the 413 of an oversized chunked body */
+        return send_response(c); /* the 413 of an oversized chunked body, a bad upload */
     return stage_dispatch(c);
 }
 
@@ -658,6 +732,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_set_request_id(NULL);
     metrics_observe_request(c->route_label, c->req.method_name ? c->req.method_name : "OTHER",
                             status, (double)us / 1e6);
+    upload_discard(c->upload);
     arena_destroy(c->arena);
     free(c);
     if (atomic_fetch_sub(&s->in_flight, 1) == 1 && atomic_load(&s->draining)) {

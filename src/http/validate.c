@@ -302,3 +302,19 @@ int validate_pagination(http_req *req, http_res *res, long long default_limit, l
     json_decref(items);
     return IA_OK;
 }
+
+int validate_search(http_req *req, http_res *res, const char **out)
+{
+    const char *search = http_query(req, "search");
+    *out = NULL;
+    if (search == NULL || *search == '\0')
+        return IA_OK;
+    if (validate_utf8_length(search) > 100) {
+        static const char *const loc[] = { "query", "search", NULL };
+        http_validation_error(res, loc, "String should have at most 100 characters",
+                              "string_too_long");
+        return IA_ERR_INVALID;
+    }
+    *out = search;
+    return IA_OK;
+}

@@ -54,6 +54,10 @@ int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n,
 void validate_add(json_t *items, const char *where, const char *name, const char *msg,
                   const char *type);
 
+/* The optional `search` query parameter (at most 100 characters; empty = none): *out is NULL
+ * when there is none. Writes the 422 and returns IA_ERR_INVALID when it is too long. */
+int validate_search(http_req *req, http_res *res, const char **out);
+
 /* skip (>= 0, default 0) and limit (1..100, default default_limit) from the query string. */
 int validate_pagination(http_req *req, http_res *res, long long default_limit, long long *skip,
                         long long *limit);

@@ -65,6 +65,45 @@ int jobs_enqueue(db *d, const char *kind, json_t *payload, const char *user_id, 
     return rc;
 }
 
+#define PERIODIC_MAX 8
+
+static job_periodic g_periodic[PERIODIC_MAX];
+static size_t g_nperiodic;
+
+int jobs_register_periodic(const char *name, int64_t interval_ms, job_periodic_fn fn)
+{
+    pthread_mutex_lock(&g_kinds_lock);
+    int rc = IA_ERR_TOO_LARGE;
+    if (g_nperiodic < PERIODIC_MAX) {
+        g_periodic[g_nperiodic++] = (job_periodic){ name, interval_ms, fn };
+        rc = IA_OK;
+    }
+    pthread_mutex_unlock(&g_kinds_lock);
+    return rc;
+}
+
+size_t jobs_periodic_list(job_periodic *out, size_t max)
+{
+    pthread_mutex_lock(&g_kinds_lock);
+    size_t n = g_nperiodic < max ? g_nperiodic : max;
+    memcpy(out, g_periodic, n * sizeof(*out));
+    pthread_mutex_unlock(&g_kinds_lock);
+    return n;
+}
+
+int jobs_on_retry(db *d, const char *kind, const char *payload, int64_t now)
+{
+    const job_kind *k = jobs_find_kind(kind);
+    if (k == NULL || k->on_retry == NULL)
+        return IA_OK;
+    json_t *p = json_loads(payload ? payload : "{}", 0, NULL);
+    if (p == NULL)
+        return IA_ERR_INVALID;
+    int rc = k->on_retry(d, p, now);
+    json_decref(p);
+    return rc;
+}
+
 void jobs_wake(void)
 {
     pthread_mutex_lock(&jobs_wake_lock);

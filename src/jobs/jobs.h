@@ -34,12 +34,16 @@ typedef struct {
 
 typedef int (*job_fn)(job_ctx *ctx);
 typedef void (*job_failed_fn)(job_ctx *ctx);
+/* Undoes a failure effect when an administrator retries a failed job (inside the retry's
+ * transaction): e.g. a resume goes back to `processing`. */
+typedef int (*job_retry_fn)(db *d, json_t *payload, int64_t now);
 
 typedef struct {
     const char *kind;
     job_fn run;
     job_failed_fn on_failure; /* may be NULL */
     int max_attempts;
+    job_retry_fn on_retry; /* may be NULL */
 } job_kind;
 
 /* Registers kinds (the array must outlive the process); call before starting workers. */
@@ -49,6 +53,15 @@ int jobs_register(const job_kind *kinds, size_t n);
  * inside the transaction that creates the row the job belongs to, and call jobs_wake() after
  * that transaction commits. id receives the new job id. */
 int jobs_enqueue(db *d, const char *kind, json_t *payload, const char *user_id, char id[37]);
+
+/* Periodic maintenance that another subsystem owns (e.g. removing stored files no row uses):
+ * the scheduler runs fn once per interval across the cluster; fn returns how many things it
+ * changed, for the log, or a negative IA_* code. Register before jobs_start. */
+typedef long long (*job_periodic_fn)(db *d, void *app, const ia_config *cfg);
+int jobs_register_periodic(const char *name, int64_t interval_ms, job_periodic_fn fn);
+
+/* Runs the retry hook of kind (if it has one) for a job with this payload (JSON text). */
+int jobs_on_retry(db *d, const char *kind, const char *payload, int64_t now);
 
 /* Wakes idle workers of this process (PostgreSQL also wakes other processes by NOTIFY). */
 void jobs_wake(void);

@@ -466,6 +466,16 @@ static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *la
         (n = prune_tmp_files(cfg)) > 0)
         log_emit(LOG_INFO, "jobs", "removed abandoned temporary files",
                  (log_field[]){ LOG_NUM("removed", n) }, 1);
+    job_periodic tasks[8];
+    size_t ntasks = jobs_periodic_list(tasks, 8);
+    for (size_t i = 0; i < ntasks; i++) {
+        if (sched_store_claim(d, tasks[i].name, tasks[i].interval_ms, rt->owner, now) != IA_OK)
+            continue;
+        n = tasks[i].fn(d, rt->app, cfg);
+        if (n > 0)
+            log_emit(LOG_INFO, "jobs", "periodic maintenance changed things",
+                     (log_field[]){ LOG_STR("task", tasks[i].name), LOG_NUM("changed", n) }, 2);
+    }
 }
 
 static void *scheduler_main(void *arg)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "store/common.h"
 
 int admin_store_stats(db *d, arena *a, admin_stats *out)
 {
@@ -26,26 +27,6 @@ int admin_store_stats(db *d, arena *a, admin_stats *out)
     out->average_score = db_get_real(r, 0, 5, -1);
     out->failed_tasks = db_get_int(r, 0, 6, 0);
     return IA_OK;
-}
-
-/* Builds a LIKE pattern matching text anywhere, lower-cased, with %, _ and \ escaped. */
-static char *like_pattern(arena *a, const char *text)
-{
-    size_t n = strlen(text);
-    char *p = arena_alloc(a, 2 * n + 3);
-    if (p == NULL)
-        return NULL;
-    size_t o = 0;
-    p[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        char c = text[i];
-        if (c == '%' || c == '_' || c == '\\')
-            p[o++] = '\\';
-        p[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
-    p[o++] = '%';
-    p[o] = '\0';
-    return p;
 }
 
 #define ADMIN_USER_SELECT                                                                          \
@@ -72,7 +53,7 @@ static int map_admin_users(arena *a, const db_result *r, admin_user **out, size_
 int admin_store_users(db *d, arena *a, const char *search, long long skip, long long limit,
                       admin_user **out, size_t *n, long long *total)
 {
-    const char *pattern = search && *search ? like_pattern(a, search) : NULL;
+    const char *pattern = search && *search ? store_like_pattern(a, search) : NULL;
     db_result *r = NULL;
     int rc = db_query_one(d, a,
                           "SELECT COUNT(*) FROM users WHERE (CAST($1 AS TEXT) IS NULL OR "

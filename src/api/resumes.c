@@ -1,0 +1,987 @@
+/* Resumes (API.md §5.1-§5.3, §5.6): upload, list, get, update, delete, analysis and
+ * re-analysis, job-description match, versions; and the background jobs that parse and
+ * match. Sharing and export are in resume_share.c. Another user's resume is 404 on every
+ * endpoint: every lookup carries the caller's id. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ai/chain.h"
+#include "ai/schema.h"
+#include "api/api.h"
+#include "api/render.h"
+#include "api/resumes.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "docs/extract.h"
+#include "files/storage.h"
+#include "jobs/jobs.h"
+#include "store/resumes_store.h"
+
+#define RESUME          "/api/v1/resume"
+#define FILE_NAME_MAX   200
+#define TITLE_MAX       100
+#define DESCRIPTION_MAX 500
+#define SEARCH_MAX      100
+#define JOB_TEXT_MAX    10000
+#define PARSE_ATTEMPTS  3
+#define MATCH_ATTEMPTS  3
+#define ORPHAN_AGE_MS   3600000LL /* an hour */
+#define ORPHAN_SWEEP_MS 3600000LL
+
+static const char *const EXTENSIONS[] = { ".pdf", ".docx", ".txt" };
+static const char *const FILE_TYPES[] = {
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text/plain",
+};
+
+/* The index of name's extension in EXTENSIONS (any case), or -1. */
+static int extension_of(const char *name)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    for (int i = 0; dot != NULL && i < 3; i++)
+        if (strcasecmp(dot, EXTENSIONS[i]) == 0)
+            return i;
+    return -1;
+}
+
+int resumes_extension_of_type(const char *file_type, const char **ext)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(file_type, FILE_TYPES[i]) == 0) {
+            *ext = EXTENSIONS[i];
+            return IA_OK;
+        }
+    return IA_ERR_INVALID;
+}
+
+/* Bytes of the first n code points of s (or all of s). */
+static size_t prefix_bytes(const char *s, size_t n)
+{
+    size_t b = 0;
+    while (s[b] && n > 0) {
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        n--;
+    }
+    return b;
+}
+
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The display name of an uploaded file (API.md §5): directory parts, control characters and
+ * \ / : * ? " < > | removed, at most 200 characters keeping the extension, "resume.<ext>"
+ * when nothing is left. ext is the canonical lower-case extension. */
+static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
+{
+    const char *base = raw;
+    for (const char *p = raw; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    size_t n = strlen(base);
+    char *clean = arena_alloc(a, n + 1);
+    if (clean == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)base[i];
+        if (c < 0x20 || c == 0x7F || strchr("\\/:*?\"<>|", (char)c) != NULL)
+            continue;
+        clean[o++] = (char)c;
+    }
+    clean[o] = '\0';
+    /* The stem is what precedes the extension, without the spaces and dots around it. */
+    const char *dot = strrchr(clean, '.');
+    const char *s = clean, *end = dot ? dot : clean + o;
+    while (s < end && (*s == ' ' || *s == '.'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '.'))
+        end--;
+    size_t stem = (size_t)(end - s);
+    if (stem == 0)
+        return arena_printf(a, "resume%s", ext);
+    size_t keep = code_points(dot ? dot : ext);
+    size_t stem_points = 0;
+    for (size_t i = 0; i < stem; i++)
+        stem_points += ((unsigned char)s[i] & 0xC0) != 0x80;
+    if (stem_points + keep > FILE_NAME_MAX)
+        stem = prefix_bytes(s, FILE_NAME_MAX - keep);
+    return arena_printf(a, "%.*s%s", (int)stem, s, dot ? dot : ext);
+}
+
+/* The default title: the file name without its extension, at most 100 characters. */
+static char *default_title(arena *a, const char *file_name)
+{
+    const char *dot = strrchr(file_name, '.');
+    size_t len = dot ? (size_t)(dot - file_name) : strlen(file_name);
+    char *stem = arena_strndup(a, file_name, len);
+    if (stem == NULL)
+        return NULL;
+    stem[prefix_bytes(stem, TITLE_MAX)] = '\0';
+    return stem;
+}
+
+static json_t *load_json(const char *text)
+{
+    return text ? json_loads(text, 0, NULL) : NULL;
+}
+
+static json_t *real_or_null(bool has, double v)
+{
+    return has ? json_real(v) : json_null();
+}
+
+bool resumes_share_active(const resume_row *r, int64_t now)
+{
+    return r->share_token != NULL && (r->share_expires_at == 0 || r->share_expires_at > now);
+}
+
+json_t *resumes_render(const resume_row *r)
+{
+    json_t *analysis = load_json(r->analysis), *skills = json_array();
+    json_t *list = json_object_get(analysis, "skills");
+    size_t i;
+    json_t *s;
+    json_array_foreach(list, i, s)
+    {
+        const char *name = json_string_value(json_object_get(s, "name"));
+        if (name != NULL)
+            json_array_append_new(skills, json_string(name));
+    }
+    json_t *tags = load_json(r->tags);
+    bool shared = resumes_share_active(r, ia_now_ms());
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:o, "
+        "s:b, s:o, s:o, s:o}",
+        "id", r->id, "user_id", r->user_id, "title", r->title, "description",
+        r->description ? json_string(r->description) : json_null(), "tags",
+        json_is_array(tags) ? tags : (json_decref(tags), json_array()), "file_path", r->file_key,
+        "file_name", r->file_name, "file_size", (json_int_t)r->file_size, "file_type", r->file_type,
+        "status", r->status, "inferred_role",
+        r->inferred_role ? json_string(r->inferred_role) : json_null(), "years_of_experience",
+        real_or_null(r->has_years, r->years_of_experience), "skills", skills, "analysis",
+        analysis ? analysis : json_null(), "version", (json_int_t)r->version, "parent_version_id",
+        r->parent_version_id ? json_string(r->parent_version_id) : json_null(), "is_public",
+        r->is_public && shared, "share_token", shared ? json_string(r->share_token) : json_null(),
+        "created_at", render_time(r->created_at), "updated_at", render_time(r->updated_at));
+}
+
+int resumes_load_own(http_req *req, http_res *res, db **d, resume_row *out)
+{
+    *d = api_db(req);
+    if (*d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int rc = resumes_store_get(*d, req->arena, req->user_id, http_param(req, "resume_id"), out);
+    if (rc == IA_NOT_FOUND) {
+        http_error(res, 404, "NOT_FOUND", "Resume not found");
+        return IA_NOT_FOUND;
+    }
+    return rc;
+}
+
+static ia_app *app_of(const http_req *req)
+{
+    return req->app;
+}
+
+/* ---- upload ------------------------------------------------------------------------------ */
+
+static int upload_error(http_res *res, const char *msg, const char *type)
+{
+    static const char *const loc[] = { "body", "file", NULL };
+    http_validation_error(res, loc, msg, type);
+    return IA_ERR_INVALID;
+}
+
+/* The checks of API.md §5.1 that follow streaming, in their order; IA_OK with the extension
+ * index when the upload is acceptable. */
+static int check_upload(const http_upload *up, http_res *res, int *ext)
+{
+    *ext = -1;
+    for (size_t i = 0; up != NULL && i < up->nnames; i++) {
+        int e = extension_of(up->names[i]);
+        if (e < 0) {
+            http_error(res, 415, "UNSUPPORTED_FILE_TYPE",
+                       "Only .pdf, .docx and .txt files are accepted");
+            return IA_ERR_INVALID;
+        }
+        if (i == 0)
+            *ext = e;
+    }
+    if (up != NULL && up->too_large) {
+        http_error(res, 413, "FILE_TOO_LARGE", "The file is larger than the upload limit");
+        return IA_ERR_TOO_LARGE;
+    }
+    if (up == NULL || up->nfiles == 0)
+        return upload_error(res, "A file part named \"file\" is required", "missing");
+    if (up->nfiles > 1)
+        return upload_error(res, "Upload one file at a time", "too_many_files");
+    if (up->size == 0 || up->path == NULL)
+        return upload_error(res, "The file is empty", "empty_file");
+    return IA_OK;
+}
+
+/* Inserts the row and its parse job in one transaction. */
+static int insert_with_job(db *d, const resume_row *r, char task_id[37])
+{
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = resumes_store_insert(d, r);
+    json_t *payload = json_pack("{s:s}", "resume_id", r->id);
+    if (rc == IA_OK)
+        rc = payload ? jobs_enqueue(d, "resume.parse", payload, r->user_id, task_id) : IA_ERR_NOMEM;
+    json_decref(payload);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    return rc;
+}
+
+static int resume_upload(http_req *req, http_res *res)
+{
+    const http_upload *up = req->upload;
+    int ext = -1;
+    int rc = check_upload(up, res, &ext);
+    if (rc != IA_OK)
+        return rc;
+    char why[256] = "";
+    if (extract_sniff(up->path, EXTENSIONS[ext], why, sizeof(why)) != IA_OK)
+        return http_error(res, 415, "UNSUPPORTED_FILE_TYPE",
+                          *why ? why : "The file's content does not match its extension");
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    ia_app *app = app_of(req);
+    int64_t now = ia_now_ms();
+    resume_row r = { 0 };
+    char id[IA_UUID_LEN], task_id[37];
+    ia_uuid_v7(now, id);
+    r.id = id;
+    r.user_id = req->user_id;
+    r.root_id = id;
+    r.version = 1;
+    r.file_name = sanitize_file_name(req->arena, up->names[0], EXTENSIONS[ext]);
+    r.title = r.file_name ? default_title(req->arena, r.file_name) : NULL;
+    r.tags = "[]";
+    r.file_key = arena_printf(req->arena, "resumes/%s/%s%s", req->user_id, id, EXTENSIONS[ext]);
+    r.file_size = up->size;
+    r.file_type = FILE_TYPES[ext];
+    r.status = "pending";
+    r.created_at = r.updated_at = now;
+    if (r.file_name == NULL || r.title == NULL || r.file_key == NULL)
+        return IA_ERR_NOMEM;
+    char err[512];
+    rc = storage_put_file(app->storage, r.file_key, up->path, err, sizeof(err));
+    if (rc != IA_OK) {
+        log_error("resumes", "cannot store an upload", "error", err);
+        http_error(res, 503, "SERVICE_UNAVAILABLE", "File storage is unavailable; retry later");
+        http_set_header(res, "Retry-After", "5");
+        return rc;
+    }
+    rc = insert_with_job(d, &r, task_id);
+    if (rc != IA_OK) {
+        /* No row: the file must not stay either. */
+        if (storage_delete(app->storage, r.file_key, err, sizeof(err)) != IA_OK)
+            log_warn("resumes", "stored file left for the orphan sweep", "key", r.file_key, "error",
+                     err);
+        return rc;
+    }
+    jobs_wake();
+    log_emit(LOG_INFO, "resumes", "resume uploaded",
+             (log_field[]){ LOG_STR("resume_id", id), LOG_NUM("bytes", up->size) }, 2);
+    return http_json(
+        res, 202,
+        json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", id, "file_name", r.file_name,
+                  "status", "pending", "message", "Resume accepted for processing.", "file_size",
+                  (json_int_t)r.file_size, "file_type", r.file_type, "task_id", task_id));
+}
+
+/* ---- list, get, update, delete ------------------------------------------------------------ */
+
+static const char *const STATUSES[] = { "pending", "processing", "analyzed", "error", NULL };
+
+static int resume_list(http_req *req, http_res *res)
+{
+    long long skip, limit;
+    int rc = validate_pagination(req, res, 10, &skip, &limit);
+    if (rc != IA_OK)
+        return rc;
+    const char *status = http_query(req, "status");
+    const char *search = NULL;
+    if (status != NULL && *status) {
+        bool ok = false;
+        for (size_t i = 0; STATUSES[i]; i++)
+            ok = ok || strcmp(status, STATUSES[i]) == 0;
+        if (!ok) {
+            static const char *const loc[] = { "query", "status", NULL };
+            return http_validation_error(
+                res, loc, "Input should be 'pending', 'processing', 'analyzed' or 'error'", "enum");
+        }
+    } else {
+        status = NULL;
+    }
+    rc = validate_search(req, res, &search);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    resume_row *list = NULL;
+    size_t n = 0;
+    long long total = 0;
+    rc = resumes_store_list(d, req->arena, req->user_id, status, search, skip, limit, &list, &n,
+                            &total);
+    if (rc != IA_OK)
+        return rc;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, resumes_render(&list[i]));
+    return http_json(res, 200, render_page(items, total, skip, limit));
+}
+
+static int resume_get(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    resume_row r;
+    int rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200, resumes_render(&r));
+}
+
+static const v_field update_fields[] = {
+    { "title", V_STRING, 0, 1, TITLE_MAX, NULL, 0, 0 },
+    { "description", V_STRING, V_MULTILINE, 0, DESCRIPTION_MAX, NULL, 0, 0 },
+    { "tags", V_STRING_LIST, 0, 0, 10, NULL, 1, 50 },
+};
+
+static int resume_update(http_req *req, http_res *res)
+{
+    v_value in[3];
+    int rc = validate_body(req, res, update_fields, 3, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    char *tags = NULL;
+    if (in[2].present) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < in[2].nlist; i++)
+            json_array_append_new(arr, json_string(in[2].list[i]));
+        char *dump = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+        tags = dump ? arena_strdup(req->arena, dump) : NULL;
+        free(dump);
+        if (tags == NULL)
+            return IA_ERR_NOMEM;
+    }
+    rc = resumes_store_update(d, req->user_id, http_param(req, "resume_id"),
+                              in[0].present ? in[0].s : NULL, in[1].present ? in[1].s : NULL, tags,
+                              ia_now_ms());
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Resume not found");
+    if (rc != IA_OK)
+        return rc;
+    return resume_get(req, res);
+}
+
+int resumes_delete(http_req *req, http_res *res, const char *id)
+{
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    const char *key = NULL;
+    int rc = resumes_store_delete(d, req->arena, req->user_id, id, &key);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Resume not found");
+    if (rc != IA_OK)
+        return rc;
+    char err[512];
+    if (storage_delete(app_of(req)->storage, key, err, sizeof(err)) != IA_OK)
+        log_warn("resumes", "stored file left for the orphan sweep", "key", key, "error", err);
+    log_info("resumes", "resume deleted", "resume_id", id);
+    return http_empty(res, 204);
+}
+
+static int resume_delete(http_req *req, http_res *res)
+{
+    return resumes_delete(req, res, http_param(req, "resume_id"));
+}
+
+/* ---- analysis ----------------------------------------------------------------------------- */
+
+static bool busy(const resume_row *r)
+{
+    return strcmp(r->status, "pending") == 0 || strcmp(r->status, "processing") == 0;
+}
+
+static int not_ready(http_res *res, const resume_row *r)
+{
+    char detail[160];
+    snprintf(detail, sizeof(detail), "The resume is %s; its analysis is not ready", r->status);
+    return http_error(res, 409, "RESUME_NOT_READY", detail);
+}
+
+static json_t *analysis_view(const resume_row *r)
+{
+    json_t *an = load_json(r->analysis);
+    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "resume_id", r->id, "analysis",
+                     an ? an : json_null(), "status", r->status, "created_at",
+                     render_time(r->analysis_created_at), "processing_time",
+                     real_or_null(r->has_processing_time, r->processing_time), "confidence_score",
+                     real_or_null(r->has_confidence, r->confidence_score));
+}
+
+static int analysis_get(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    resume_row r;
+    int rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    if (busy(&r))
+        return not_ready(res, &r);
+    return http_json(res, 200, analysis_view(&r));
+}
+
+static int analysis_reanalyze(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    resume_row r;
+    int rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    if (busy(&r))
+        return not_ready(res, &r);
+    char task_id[37];
+    json_t *payload = json_pack("{s:s}", "resume_id", r.id);
+    rc = payload ? db_begin(d) : IA_ERR_NOMEM;
+    if (rc == IA_OK)
+        rc = resumes_store_set_status(d, r.id, "processing", ia_now_ms());
+    if (rc == IA_OK)
+        rc = jobs_enqueue(d, "resume.parse", payload, req->user_id, task_id);
+    json_decref(payload);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else if (payload)
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    r.status = "processing";
+    json_t *view = analysis_view(&r);
+    json_object_set_new(view, "task_id", json_string(task_id));
+    return http_json(res, 202, view);
+}
+
+/* The analysis' array field of an analysed resume (skills, experience, education). */
+static int analysis_part(http_req *req, http_res *res, const char *field)
+{
+    db *d = NULL;
+    resume_row r;
+    int rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(r.status, "analyzed") != 0)
+        return not_ready(res, &r);
+    json_t *an = load_json(r.analysis);
+    json_t *part = json_object_get(an, field);
+    json_t *out = json_is_array(part) ? json_incref(part) : json_array();
+    json_decref(an);
+    return http_json(res, 200, out);
+}
+
+static int analysis_skills(http_req *req, http_res *res)
+{
+    return analysis_part(req, res, "skills");
+}
+
+static int analysis_experience(http_req *req, http_res *res)
+{
+    return analysis_part(req, res, "experience");
+}
+
+static int analysis_education(http_req *req, http_res *res)
+{
+    return analysis_part(req, res, "education");
+}
+
+static const v_field match_fields[] = {
+    { "job_description", V_STRING, V_REQUIRED | V_MULTILINE, 1, JOB_TEXT_MAX, NULL, 0, 0 },
+};
+
+static int analysis_match(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    v_value in[1];
+    int rc = validate_body(req, res, match_fields, 1, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    resume_row r;
+    rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(r.status, "analyzed") != 0)
+        return not_ready(res, &r);
+    char task_id[37];
+    json_t *payload = json_pack("{s:s, s:s}", "resume_id", r.id, "job_description", in[0].s);
+    rc = payload ? jobs_enqueue(d, "resume.match", payload, req->user_id, task_id) : IA_ERR_NOMEM;
+    json_decref(payload);
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    return http_json(res, 202, json_pack("{s:s, s:s}", "resume_id", r.id, "task_id", task_id));
+}
+
+/* ---- versions ----------------------------------------------------------------------------- */
+
+/* The chain of the caller's resume named by the path, newest first. */
+static int load_chain(http_req *req, http_res *res, db *d, resume_row *self, resume_row **chain,
+                      size_t *n)
+{
+    int rc = resumes_load_own(req, res, &d, self);
+    if (rc == IA_OK)
+        rc = resumes_store_chain(d, req->arena, req->user_id, self->root_id, chain, n);
+    return rc;
+}
+
+static int versions_list(http_req *req, http_res *res)
+{
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    resume_row self, *chain = NULL;
+    size_t n = 0;
+    int rc = load_chain(req, res, d, &self, &chain, &n);
+    if (rc != IA_OK)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const resume_row *v = &chain[i];
+        char change[64];
+        if (v->version == 1)
+            snprintf(change, sizeof(change), "Initial upload");
+        else
+            snprintf(change, sizeof(change), "Created from version %lld", v->version - 1);
+        json_array_append_new(
+            list,
+            json_pack("{s:s, s:I, s:o, s:[s], s:o}", "id", v->id, "version", (json_int_t)v->version,
+                      "created_at", render_time(v->created_at), "changes", change,
+                      "parent_version_id",
+                      v->parent_version_id ? json_string(v->parent_version_id) : json_null()));
+    }
+    return http_json(res, 200,
+                     json_pack("{s:o, s:I}", "versions", list, "current_version",
+                               (json_int_t)(n > 0 ? chain[0].version : self.version)));
+}
+
+static int version_create(http_req *req, http_res *res)
+{
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    resume_row self, *chain = NULL;
+    size_t n = 0;
+    int rc = load_chain(req, res, d, &self, &chain, &n);
+    if (rc != IA_OK)
+        return rc;
+    if (n > 0 && chain[0].version != self.version)
+        return http_error(res, 409, "NOT_LATEST_VERSION",
+                          "Only the latest version can be copied into a new one");
+    if (busy(&self))
+        return not_ready(res, &self);
+    int64_t now = ia_now_ms();
+    char id[IA_UUID_LEN];
+    ia_uuid_v7(now, id);
+    const char *ext = strrchr(self.file_key, '.');
+    resume_row v = self;
+    v.id = id;
+    v.version = self.version + 1;
+    v.parent_version_id = self.id;
+    v.file_key = arena_printf(req->arena, "resumes/%s/%s%s", req->user_id, id, ext ? ext : "");
+    v.created_at = v.updated_at = now;
+    if (v.file_key == NULL)
+        return IA_ERR_NOMEM;
+    char err[512];
+    ia_app *app = app_of(req);
+    rc = storage_copy(app->storage, self.file_key, v.file_key, err, sizeof(err));
+    if (rc != IA_OK) {
+        log_error("resumes", "cannot copy a stored file", "error", err);
+        return IA_ERR_UNAVAILABLE;
+    }
+    rc = resumes_store_insert(d, &v);
+    if (rc == IA_ERR_CONFLICT) {
+        storage_delete(app->storage, v.file_key, err, sizeof(err));
+        return http_error(res, 409, "NOT_LATEST_VERSION",
+                          "Another version was created at the same time");
+    }
+    if (rc != IA_OK) {
+        storage_delete(app->storage, v.file_key, err, sizeof(err));
+        return rc;
+    }
+    resume_row created;
+    rc = resumes_store_get(d, req->arena, req->user_id, id, &created);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 201, resumes_render(&created));
+}
+
+/* The row of the chain with the path's version number, or 404. */
+static int find_version(http_req *req, http_res *res, db *d, resume_row **found, resume_row **chain,
+                        size_t *n)
+{
+    resume_row self;
+    int rc = load_chain(req, res, d, &self, chain, n);
+    if (rc != IA_OK)
+        return rc;
+    long long want = strtoll(http_param(req, "version_number"), NULL, 10);
+    for (size_t i = 0; i < *n; i++)
+        if ((*chain)[i].version == want) {
+            *found = &(*chain)[i];
+            return IA_OK;
+        }
+    http_error(res, 404, "NOT_FOUND", "Version not found");
+    return IA_NOT_FOUND;
+}
+
+static int version_get(http_req *req, http_res *res)
+{
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    resume_row *v = NULL, *chain = NULL;
+    size_t n = 0;
+    int rc = find_version(req, res, d, &v, &chain, &n);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200, resumes_render(v));
+}
+
+static int version_delete(http_req *req, http_res *res)
+{
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    resume_row *v = NULL, *chain = NULL;
+    size_t n = 0;
+    int rc = find_version(req, res, d, &v, &chain, &n);
+    if (rc != IA_OK)
+        return rc;
+    if (chain[0].version > v->version)
+        return http_error(res, 409, "NEWER_VERSIONS_EXIST",
+                          "Delete the newer versions of this resume first");
+    return resumes_delete(req, res, v->id);
+}
+
+/* ---- jobs --------------------------------------------------------------------------------- */
+
+/* Marks the resume `error` with the reason as its analysis (the only content of an errored
+ * analysis, API.md §5). */
+static int store_error(job_ctx *ctx, const char *resume_id, const char *reason)
+{
+    json_t *an = json_pack("{s:s}", "error", reason);
+    char *text = an ? json_dumps(an, JSON_COMPACT) : NULL;
+    json_decref(an);
+    if (text == NULL)
+        return IA_ERR_NOMEM;
+    int rc = resumes_store_set_analysis(ctx->db, resume_id, "error", text, NULL, NULL, "", NULL,
+                                        NULL, NULL, ia_now_ms());
+    free(text);
+    return rc;
+}
+
+/* Skill names of the analysis, lower case, one per line: what the list search looks in. */
+static char *skills_text(arena *a, const ai_analysis *an)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < an->nskills; i++)
+        len += strlen(an->skills[i].name) + 1;
+    char *s = arena_alloc(a, len);
+    if (s == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < an->nskills; i++) {
+        for (const char *p = an->skills[i].name; *p; p++)
+            s[o++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+        s[o++] = '\n';
+    }
+    s[o] = '\0';
+    return s;
+}
+
+/* Fetches the stored file of the resume to a private temporary file; path receives its name. */
+static int fetch_file(job_ctx *ctx, const resume_row *r, char *path, size_t len)
+{
+    const char *ext = strrchr(r->file_key, '.');
+    snprintf(path, len, "%s/tmp/parse-%s%s", ctx->cfg->data_dir, ctx->id, ext ? ext : "");
+    char err[400];
+    int rc = storage_get_file(((ia_app *)ctx->app)->storage, r->file_key, path,
+                              (size_t)ctx->cfg->max_file_size, err, sizeof(err));
+    if (rc != IA_OK)
+        snprintf(ctx->error, sizeof(ctx->error), "cannot read the stored file: %s", err);
+    return rc;
+}
+
+/* resume.parse: extract the text in the sandbox, analyse it through the AI chain, store. */
+static int job_resume_parse(job_ctx *ctx)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
+    resume_row r;
+    int rc = id ? resumes_store_get(ctx->db, ctx->arena, NULL, id, &r) : IA_NOT_FOUND;
+    if (rc == IA_NOT_FOUND) {
+        ctx->result = json_pack("{s:s, s:s}", "resume_id", id ? id : "", "status", "deleted");
+        return IA_OK; /* deleted meanwhile: nothing to do */
+    }
+    if (rc == IA_OK)
+        rc = resumes_store_set_status(ctx->db, r.id, "processing", ia_now_ms());
+    if (rc != IA_OK)
+        return rc;
+    int64_t started = ia_mono_us();
+    char path[4300];
+    rc = fetch_file(ctx, &r, path, sizeof(path));
+    if (rc != IA_OK)
+        return rc;
+    const char *ext = strrchr(r.file_key, '.');
+    char *text = NULL;
+    size_t len = 0;
+    char err[400] = "";
+    extract_limits lim;
+    extract_limits_from_config(ctx->cfg, &lim);
+    rc = extract_text(&lim, path, ext ? ext : ".txt", ctx->arena, &text, &len, err, sizeof(err));
+    unlink(path);
+    if (rc == IA_ERR_INVALID) {
+        /* The document itself is the problem: a final state, not a failure to retry. */
+        rc = store_error(ctx, r.id, err);
+        ctx->result =
+            json_pack("{s:s, s:s, s:s}", "resume_id", r.id, "status", "error", "error", err);
+        return rc;
+    }
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "%s", *err ? err : ia_strerror(rc));
+        ctx->permanent = rc != IA_ERR_UNAVAILABLE;
+        return rc;
+    }
+    size_t blank = 0;
+    while (blank < len && (text[blank] == ' ' || text[blank] == '\n' || text[blank] == '\t' ||
+                           text[blank] == '\r'))
+        blank++;
+    if (blank == len) {
+        rc = store_error(ctx, r.id, "No extractable text: the document is empty");
+        ctx->result = json_pack("{s:s, s:s}", "resume_id", r.id, "status", "error");
+        return rc;
+    }
+    struct tm tm;
+    time_t now_s = (time_t)(ia_now_ms() / 1000);
+    gmtime_r(&now_s, &tm);
+    ai_analysis an = { 0 };
+    ai_meta meta = { 0 };
+    rc = ai_chain_parse(((ia_app *)ctx->app)->ai, ctx->arena, text,
+                        (tm.tm_year + 1900) * 12 + tm.tm_mon, &an, &meta);
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "resume analysis failed: %s", ia_strerror(rc));
+        return rc;
+    }
+    double seconds = (double)(ia_mono_us() - started) / 1e6;
+    json_t *doc = ai_analysis_to_json(&an);
+    if (doc == NULL)
+        return IA_ERR_NOMEM;
+    json_object_set_new(doc, "engine", json_string(ai_engine_name(meta.engine)));
+    json_object_set_new(doc, "processing_time", json_real(seconds));
+    json_object_set_new(doc, "job_match", json_null());
+    char *dump = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (dump == NULL)
+        return IA_ERR_NOMEM;
+    char *summary = NULL;
+    if (an.summary != NULL) {
+        summary = arena_strdup(ctx->arena, an.summary);
+        if (summary != NULL)
+            summary[prefix_bytes(summary, DESCRIPTION_MAX)] = '\0';
+    }
+    double years = an.years_of_experience;
+    rc = resumes_store_set_analysis(ctx->db, r.id, "analyzed", dump, an.inferred_role,
+                                    an.has_years ? &years : NULL, skills_text(ctx->arena, &an),
+                                    &seconds, &an.confidence_score, summary, ia_now_ms());
+    free(dump);
+    if (rc != IA_OK)
+        return rc;
+    log_info("resumes", "resume analysed", "resume_id", r.id, "engine",
+             ai_engine_name(meta.engine));
+    ctx->result = json_pack("{s:s, s:s}", "resume_id", r.id, "status", "analyzed");
+    return IA_OK;
+}
+
+static void job_resume_parse_failed(job_ctx *ctx)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
+    if (id != NULL && store_error(ctx, id, *ctx->error ? ctx->error : "analysis failed") != IA_OK)
+        log_warn("resumes", "cannot mark a resume as failed", "resume_id", id);
+}
+
+/* resume.match: the stored analysis against a job description; the result replaces any
+ * earlier job_match inside the analysis. */
+static int job_resume_match(job_ctx *ctx)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
+    const char *jd = json_string_value(json_object_get(ctx->payload, "job_description"));
+    resume_row r;
+    int rc = id && jd ? resumes_store_get(ctx->db, ctx->arena, NULL, id, &r) : IA_NOT_FOUND;
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && strcmp(r.status, "analyzed") != 0)) {
+        snprintf(ctx->error, sizeof(ctx->error), "the resume is gone or no longer analysed");
+        ctx->permanent = true;
+        return IA_ERR_CONFLICT;
+    }
+    if (rc != IA_OK)
+        return rc;
+    json_t *doc = load_json(r.analysis);
+    ai_analysis an = { 0 };
+    char err[256];
+    rc = doc ? ai_analysis_from_json(ctx->arena, doc, &an, err, sizeof(err)) : IA_ERR_INVALID;
+    if (rc != IA_OK) {
+        json_decref(doc);
+        snprintf(ctx->error, sizeof(ctx->error), "the stored analysis is unreadable");
+        ctx->permanent = true;
+        return rc;
+    }
+    ai_match m = { 0 };
+    ai_meta meta = { 0 };
+    ai_match_request mr = { &an, jd };
+    rc = ai_chain_match(((ia_app *)ctx->app)->ai, ctx->arena, &mr, &m, &meta);
+    json_t *jm = rc == IA_OK ? ai_match_to_json(&m) : NULL;
+    if (jm == NULL) {
+        json_decref(doc);
+        snprintf(ctx->error, sizeof(ctx->error), "job match failed: %s", ia_strerror(rc));
+        return rc != IA_OK ? rc : IA_ERR_NOMEM;
+    }
+    json_object_set_new(jm, "created_at", render_time(ia_now_ms()));
+    json_object_set(doc, "job_match", jm);
+    char *dump = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    rc = dump ? resumes_store_set_analysis_json(ctx->db, r.id, dump, ia_now_ms()) : IA_ERR_NOMEM;
+    free(dump);
+    if (rc != IA_OK) {
+        json_decref(jm);
+        return rc;
+    }
+    ctx->result = json_pack("{s:s, s:o}", "resume_id", r.id, "job_match", jm);
+    return IA_OK;
+}
+
+static int job_resume_parse_retried(db *d, json_t *payload, int64_t now)
+{
+    const char *id = json_string_value(json_object_get(payload, "resume_id"));
+    return id ? resumes_store_set_status(d, id, "processing", now) : IA_OK;
+}
+
+static const job_kind resume_job_kinds[] = {
+    { "resume.parse", job_resume_parse, job_resume_parse_failed, PARSE_ATTEMPTS,
+      job_resume_parse_retried },
+    { "resume.match", job_resume_match, NULL, MATCH_ATTEMPTS },
+};
+
+typedef struct {
+    db *d;
+    arena *a;
+    storage *st;
+    int64_t before;
+    long long removed;
+} sweep_ctx;
+
+/* One stored object: removed when it is old enough that no upload can still be committing
+ * its row, and no row uses it. */
+static int sweep_one(const char *key, int64_t modified_ms, void *cls)
+{
+    sweep_ctx *sw = cls;
+    bool used = true;
+    if (modified_ms > sw->before || resumes_store_key_used(sw->d, sw->a, key, &used) != IA_OK ||
+        used)
+        return IA_OK;
+    char err[512];
+    if (storage_delete(sw->st, key, err, sizeof(err)) == IA_OK) {
+        log_info("resumes", "removed a stored file no resume uses", "key", key);
+        sw->removed++;
+    }
+    return IA_OK;
+}
+
+/* The scheduler's sweep of stored files left without a row (a crash between storing and
+ * committing, a delete whose file removal failed). */
+static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
+{
+    (void)cfg;
+    ia_app *ap = app;
+    if (ap == NULL || ap->storage == NULL)
+        return 0;
+    arena *a = arena_create(4u << 20);
+    if (a == NULL)
+        return IA_ERR_NOMEM;
+    sweep_ctx sw = { d, a, ap->storage, ia_now_ms() - ORPHAN_AGE_MS, 0 };
+    char err[512];
+    int rc = storage_list(ap->storage, "resumes/", sweep_one, &sw, err, sizeof(err));
+    if (rc != IA_OK)
+        log_warn("resumes", "cannot list stored files for the orphan sweep", "error", err);
+    arena_destroy(a);
+    return sw.removed;
+}
+
+int resumes_register_job_kinds(void)
+{
+    int rc =
+        jobs_register(resume_job_kinds, sizeof(resume_job_kinds) / sizeof(resume_job_kinds[0]));
+    if (rc == IA_OK)
+        rc = jobs_register_periodic("sweep_orphan_files", ORPHAN_SWEEP_MS, sweep_orphans);
+    return rc;
+}
+
+/* ---- routes ------------------------------------------------------------------------------- */
+
+#define ID "/{resume_id:uuid}"
+
+const http_route resume_routes[] = {
+    { "POST", RESUME "/upload", resume_upload, HTTP_BODY_UPLOAD, AUTH_USER, RL_DEFAULT | RL_UPLOAD,
+      202, "Upload a resume (multipart/form-data, part \"file\")", "resumes" },
+    { "GET", RESUME, resume_list, 0, AUTH_USER, RL_DEFAULT, 200, "Your resumes, newest first",
+      "resumes" },
+    { "GET", RESUME ID, resume_get, 0, AUTH_USER, RL_DEFAULT, 200, "One of your resumes",
+      "resumes" },
+    { "PUT", RESUME ID, resume_update, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
+      "Update a resume's title, description or tags", "resumes" },
+    { "DELETE", RESUME ID, resume_delete, 0, AUTH_USER, RL_DEFAULT, 204,
+      "Delete a resume and its stored file", "resumes" },
+    { "GET", RESUME "/analysis" ID, analysis_get, 0, AUTH_USER, RL_DEFAULT, 200,
+      "A resume's analysis", "resumes" },
+    { "POST", RESUME "/analysis" ID "/reanalyze", analysis_reanalyze, 0, AUTH_USER, RL_DEFAULT, 202,
+      "Analyse a resume again", "resumes" },
+    { "GET", RESUME "/analysis" ID "/skills", analysis_skills, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Skills found in a resume", "resumes" },
+    { "GET", RESUME "/analysis" ID "/experience", analysis_experience, 0, AUTH_USER, RL_DEFAULT,
+      200, "Experience found in a resume", "resumes" },
+    { "GET", RESUME "/analysis" ID "/education", analysis_education, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Education found in a resume", "resumes" },
+    { "POST", RESUME "/analysis" ID "/match", analysis_match, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT,
+      202, "Match a resume against a job description", "resumes" },
+    { "GET", RESUME "/version" ID "/versions", versions_list, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Every version of a resume", "resumes" },
+    { "POST", RESUME "/version" ID "/create-version", version_create, 0, AUTH_USER, RL_DEFAULT, 201,
+      "Copy the latest version into a new one", "resumes" },
+    { "GET", RESUME "/version" ID "/version/{version_number:int}", version_get, 0, AUTH_USER,
+      RL_DEFAULT, 200, "One version of a resume", "resumes" },
+    { "DELETE", RESUME "/version" ID "/version/{version_number:int}", version_delete, 0, AUTH_USER,
+      RL_DEFAULT, 204, "Delete the newest version of a resume", "resumes" },
+};
+const size_t resume_routes_count = sizeof(resume_routes) / sizeof(resume_routes[0]);

@@ -1,0 +1,32 @@
+/* Streaming multipart/form-data uploads (routes flagged HTTP_BODY_UPLOAD): libmicrohttpd's
+ * post processor feeds the part named "file" into a temporary file under DATA_DIR/tmp while
+ * the bytes are counted, so that an upload never sits in memory and a file over
+ * MAX_FILE_SIZE stops being written at once. Internal to the HTTP layer; handlers see the
+ * result as http_req.upload (http.h). */
+#ifndef IA_HTTP_UPLOAD_H
+#define IA_HTTP_UPLOAD_H
+
+#include <microhttpd.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "http/http.h"
+
+typedef struct upload_state upload_state;
+
+/* Starts an upload for the connection; IA_ERR_INVALID when the request is not
+ * multipart/form-data with a boundary (answer 415). */
+int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, upload_state **out);
+
+/* Feeds body bytes; IA_ERR_INVALID when the multipart data is malformed, IA_ERR_IO when the
+ * temporary file cannot be written. */
+int upload_feed(upload_state *u, const char *data, size_t len);
+
+/* Ends the body and describes what arrived (the temporary file stays until upload_discard). */
+int upload_finish(upload_state *u, http_upload *out);
+
+/* Removes the temporary file and frees the processor. NULL is accepted. */
+void upload_discard(upload_state *u);
+
+#endif
