@@ -8,6 +8,7 @@
  * Nothing is invented: what the text does not show stays NULL or empty. Work is bounded: at
  * most TEXT_CAP bytes are read and every pass is linear in the lines it looks at. */
 #include "ai/offline.h"
+#include "ai/roles.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -1989,140 +1990,11 @@ static const char *summary_text(parser *p)
 
 /* ---- role, seniority, years ---------------------------------------------------------------- */
 
-typedef struct {
-    const char *phrase;
-    const char *role;
-} role_rule;
-
-/* From the most specific phrase of a job title to the most general; the first that occurs
- * names the role. */
-static const role_rule role_rules[] = {
-    { "engineering manager", "engineering manager" },
-    { "head of engineering", "engineering manager" },
-    { "director of engineering", "engineering manager" },
-    { "vp of engineering", "engineering manager" },
-    { "development manager", "engineering manager" },
-    { "site reliability", "site reliability engineer" },
-    { "sre", "site reliability engineer" },
-    { "devops", "devops engineer" },
-    { "platform engineer", "devops engineer" },
-    { "cloud engineer", "devops engineer" },
-    { "infrastructure engineer", "devops engineer" },
-    { "systems administrator", "devops engineer" },
-    { "machine learning", "machine learning engineer" },
-    { "ml engineer", "machine learning engineer" },
-    { "ai engineer", "machine learning engineer" },
-    { "clinical data", "clinical data analyst" },
-    { "data scientist", "data scientist" },
-    { "data engineer", "data engineer" },
-    { "analytics engineer", "data engineer" },
-    { "etl developer", "data engineer" },
-    { "data analyst", "data analyst" },
-    { "bi analyst", "data analyst" },
-    { "business intelligence", "data analyst" },
-    { "reporting analyst", "data analyst" },
-    { "security", "security engineer" },
-    { "soc analyst", "security engineer" },
-    { "penetration tester", "security engineer" },
-    { "qa", "qa engineer" },
-    { "quality assurance", "qa engineer" },
-    { "test engineer", "qa engineer" },
-    { "sdet", "qa engineer" },
-    { "tester", "qa engineer" },
-    { "full stack", "full stack engineer" },
-    { "full-stack", "full stack engineer" },
-    { "fullstack", "full stack engineer" },
-    { "frontend", "frontend engineer" },
-    { "front-end", "frontend engineer" },
-    { "front end", "frontend engineer" },
-    { "ui developer", "frontend engineer" },
-    { "backend", "backend engineer" },
-    { "back-end", "backend engineer" },
-    { "back end", "backend engineer" },
-    { "mobile", "mobile engineer" },
-    { "ios", "mobile engineer" },
-    { "android", "mobile engineer" },
-    { "product manager", "product manager" },
-    { "product owner", "product manager" },
-    { "head of product", "product manager" },
-    { "product designer", "product designer" },
-    { "ux designer", "product designer" },
-    { "ui designer", "product designer" },
-    { "ui/ux", "product designer" },
-    { "ux/ui", "product designer" },
-    { "interaction designer", "product designer" },
-    { "visual designer", "product designer" },
-    { "graphic designer", "product designer" },
-    { "ux researcher", "ux researcher" },
-    { "user researcher", "ux researcher" },
-    { "design researcher", "ux researcher" },
-    { "ux research", "ux researcher" },
-    { "head of marketing", "marketing manager" },
-    { "marketing manager", "marketing manager" },
-    { "marketing director", "marketing manager" },
-    { "director of marketing", "marketing manager" },
-    { "vp of marketing", "marketing manager" },
-    { "cmo", "marketing manager" },
-    { "digital marketing", "digital marketer" },
-    { "marketing specialist", "digital marketer" },
-    { "social media", "digital marketer" },
-    { "seo", "digital marketer" },
-    { "growth marketer", "digital marketer" },
-    { "content marketer", "digital marketer" },
-    { "marketing", "digital marketer" },
-    { "account executive", "account executive" },
-    { "account manager", "account executive" },
-    { "sales development", "sales representative" },
-    { "business development representative", "sales representative" },
-    { "sales representative", "sales representative" },
-    { "sales associate", "sales representative" },
-    { "sales", "sales representative" },
-    { "customer success", "customer success manager" },
-    { "client success", "customer success manager" },
-    { "financial analyst", "financial analyst" },
-    { "finance analyst", "financial analyst" },
-    { "fp&a", "financial analyst" },
-    { "investment analyst", "financial analyst" },
-    { "accountant", "accountant" },
-    { "accounting", "accountant" },
-    { "bookkeeper", "accountant" },
-    { "controller", "accountant" },
-    { "auditor", "accountant" },
-    { "clinic operations", "healthcare administrator" },
-    { "practice manager", "healthcare administrator" },
-    { "healthcare administrator", "healthcare administrator" },
-    { "hospital administrator", "healthcare administrator" },
-    { "health services", "healthcare administrator" },
-    { "patient access", "healthcare administrator" },
-    { "nurse", "nurse" },
-    { "nursing", "nurse" },
-    { "rn", "nurse" },
-    { "operations manager", "operations manager" },
-    { "operations supervisor", "operations manager" },
-    { "operations director", "operations manager" },
-    { "director of operations", "operations manager" },
-    { "head of operations", "operations manager" },
-    { "operations", "operations manager" },
-    { "project manager", "project manager" },
-    { "program manager", "project manager" },
-    { "program lead", "project manager" },
-    { "project lead", "project manager" },
-    { "project coordinator", "project manager" },
-    { "scrum master", "project manager" },
-    { "business analyst", "business analyst" },
-    { "business systems analyst", "business analyst" },
-    { "software", "software engineer" },
-    { "developer", "software engineer" },
-    { "programmer", "software engineer" },
-    { "engineer", "software engineer" },
-};
-
+/* The role a job title names, in the engine's one role vocabulary (ai/roles.h). */
 static const char *role_of_title(const char *title)
 {
-    for (size_t i = 0; i < COUNT(role_rules); i++)
-        if (has_phrase(title, role_rules[i].phrase))
-            return role_rules[i].role;
-    return NULL;
+    const ai_role *r = ai_role_find(title);
+    return r ? r->name : NULL;
 }
 
 /* The default role of each skill domain, for a resume whose titles say nothing. */
