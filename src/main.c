@@ -406,6 +406,37 @@ static void block_stop_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* What `serve` and `worker` share at start-up: DATA_DIR, the database (migrated first when
+ * asked), the job kinds, the file storage and the AI chain, with the stop signals blocked
+ * before any thread starts. app is filled only on success; app_close undoes it. */
+static int app_open(const ia_config *cfg, bool migrate, sigset_t *stop, ia_app *app)
+{
+    if (ensure_dir(cfg->data_dir) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot create DATA_DIR %s: %s\n", cfg->data_dir,
+                strerror(errno));
+        return 1;
+    }
+    storage *files = NULL;
+    if (prepare_database(cfg, migrate) != 0 || api_register_job_kinds(cfg) != IA_OK ||
+        open_storage(cfg, &files) != 0)
+        return 1;
+    block_stop_signals(stop);
+    metrics_init();
+    ai_chain *chain = NULL;
+    if (create_ai(cfg, &chain) != 0) {
+        storage_close(files);
+        return 1;
+    }
+    *app = (ia_app){ .cfg = cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
+    return 0;
+}
+
+static void app_close(ia_app *app)
+{
+    storage_close(app->storage);
+    ai_chain_free(app->ai);
+}
+
 static int cmd_worker(int argc, char **argv, const char *env_path)
 {
     int rc = no_options(argc, argv, usage_worker);
@@ -415,30 +446,15 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     rc = load_config(env_path, &cfg);
     if (rc != 0)
         return rc;
-    if (ensure_dir(cfg.data_dir) != IA_OK || prepare_database(&cfg, false) != 0 ||
-        api_register_job_kinds(&cfg) != IA_OK) {
-        config_free(&cfg);
-        return 1;
-    }
-    storage *files = NULL;
-    if (open_storage(&cfg, &files) != 0) {
-        config_free(&cfg);
-        return 1;
-    }
     sigset_t stop;
-    block_stop_signals(&stop);
-    metrics_init();
-    ai_chain *chain = NULL;
-    if (create_ai(&cfg, &chain) != 0) {
-        storage_close(files);
+    ia_app app;
+    if (app_open(&cfg, false, &stop, &app) != 0) {
         config_free(&cfg);
         return 1;
     }
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     job_runtime *rt = NULL;
     if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
-        ai_chain_free(chain);
-        storage_close(files);
+        app_close(&app);
         config_free(&cfg);
         return 1;
     }
@@ -446,9 +462,8 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     sigwait(&stop, &sig);
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     jobs_stop(rt, cfg.shutdown_timeout_ms);
-    storage_close(files);
+    app_close(&app);
     log_info("main", "stopped");
-    ai_chain_free(chain);
     config_free(&cfg);
     return 0;
 }
@@ -735,30 +750,13 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     int rc = load_config(env_path, &cfg);
     if (rc != 0)
         return rc;
-    if (ensure_dir(cfg.data_dir) != IA_OK) {
-        fprintf(stderr, "interviewace: cannot create DATA_DIR %s: %s\n", cfg.data_dir,
-                strerror(errno));
-        config_free(&cfg);
-        return 1;
-    }
-    storage *files = NULL;
-    if (prepare_database(&cfg, migrate) != 0 || api_register_job_kinds(&cfg) != IA_OK ||
-        open_storage(&cfg, &files) != 0) {
-        config_free(&cfg);
-        return 1;
-    }
-
     /* Block the stop signals in every thread; the main thread waits for them below. */
     sigset_t stop;
-    block_stop_signals(&stop);
-    metrics_init();
-    ai_chain *chain = NULL;
-    if (create_ai(&cfg, &chain) != 0) {
-        storage_close(files);
+    ia_app app;
+    if (app_open(&cfg, migrate, &stop, &app) != 0) {
         config_free(&cfg);
         return 1;
     }
-    ia_app app = { .cfg = &cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
     http_server *srv = NULL;
     job_runtime *rt = NULL;
     int exit_code = 1;
@@ -795,8 +793,7 @@ out:
     jobs_stop(rt, 0);
     mail_stop(0);
     http_server_destroy(srv);
-    storage_close(files);
-    ai_chain_free(chain);
+    app_close(&app);
     log_info("main", "stopped");
     config_free(&cfg);
     return exit_code;
