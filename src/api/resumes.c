@@ -551,23 +551,21 @@ static int analysis_match(http_req *req, http_res *res)
 /* ---- versions ----------------------------------------------------------------------------- */
 
 /* The chain of the caller's resume named by the path, newest first. */
-static int load_chain(http_req *req, http_res *res, db *d, resume_row *self, resume_row **chain,
+static int load_chain(http_req *req, http_res *res, db **d, resume_row *self, resume_row **chain,
                       size_t *n)
 {
-    int rc = resumes_load_own(req, res, &d, self);
+    int rc = resumes_load_own(req, res, d, self);
     if (rc == IA_OK)
-        rc = resumes_store_chain(d, req->arena, req->user_id, self->root_id, chain, n);
+        rc = resumes_store_chain(*d, req->arena, req->user_id, self->root_id, chain, n);
     return rc;
 }
 
 static int versions_list(http_req *req, http_res *res)
 {
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
+    db *d = NULL;
     resume_row self, *chain = NULL;
     size_t n = 0;
-    int rc = load_chain(req, res, d, &self, &chain, &n);
+    int rc = load_chain(req, res, &d, &self, &chain, &n);
     if (rc != IA_OK)
         return rc;
     json_t *list = json_array();
@@ -592,12 +590,10 @@ static int versions_list(http_req *req, http_res *res)
 
 static int version_create(http_req *req, http_res *res)
 {
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
+    db *d = NULL;
     resume_row self, *chain = NULL;
     size_t n = 0;
-    int rc = load_chain(req, res, d, &self, &chain, &n);
+    int rc = load_chain(req, res, &d, &self, &chain, &n);
     if (rc != IA_OK)
         return rc;
     if (n > 0 && chain[0].version != self.version)
@@ -642,11 +638,12 @@ static int version_create(http_req *req, http_res *res)
 }
 
 /* The row of the chain with the path's version number, or 404. */
-static int find_version(http_req *req, http_res *res, db *d, resume_row **found, resume_row **chain,
+static int find_version(http_req *req, http_res *res, resume_row **found, resume_row **chain,
                         size_t *n)
 {
+    db *d = NULL;
     resume_row self;
-    int rc = load_chain(req, res, d, &self, chain, n);
+    int rc = load_chain(req, res, &d, &self, chain, n);
     if (rc != IA_OK)
         return rc;
     long long want = strtoll(http_param(req, "version_number"), NULL, 10);
@@ -661,12 +658,9 @@ static int find_version(http_req *req, http_res *res, db *d, resume_row **found,
 
 static int version_get(http_req *req, http_res *res)
 {
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
     resume_row *v = NULL, *chain = NULL;
     size_t n = 0;
-    int rc = find_version(req, res, d, &v, &chain, &n);
+    int rc = find_version(req, res, &v, &chain, &n);
     if (rc != IA_OK)
         return rc;
     return http_json(res, 200, resumes_render(v));
@@ -674,12 +668,9 @@ static int version_get(http_req *req, http_res *res)
 
 static int version_delete(http_req *req, http_res *res)
 {
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
     resume_row *v = NULL, *chain = NULL;
     size_t n = 0;
-    int rc = find_version(req, res, d, &v, &chain, &n);
+    int rc = find_version(req, res, &v, &chain, &n);
     if (rc != IA_OK)
         return rc;
     if (chain[0].version > v->version)
