@@ -10,7 +10,7 @@ PACKAGES=(
   # libraries
   libmicrohttpd-dev libjansson-dev libsodium-dev libjwt-dev libcrypt-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev
-  # resume text extraction (src/extract/): PDF, DOCX, and the child's seccomp filter
+  # resume text extraction (src/docs/): PDF, DOCX, and the child's seccomp filter
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev
   # services the integration tests start on loopback (scripts/services.sh)
   postgresql
