@@ -81,9 +81,30 @@ static size_t code_points(const char *s)
     return n;
 }
 
-/* The display name of an uploaded file (API.md §5): directory parts, control characters and
- * \ / : * ? " < > | removed, at most 200 characters keeping the extension, "resume.<ext>"
- * when nothing is left. ext is the canonical lower-case extension. */
+/* The length of the well-formed UTF-8 sequence at p (1-4), or 0 when the bytes there are not
+ * one: a stray continuation byte, a truncated sequence, an overlong form, a surrogate or a
+ * code point past U+10FFFF (what the JSON encoder refuses). */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+                 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                                : 0;
+    for (size_t k = 1; k < len; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* The display name of an uploaded file (API.md §5): directory parts, control characters (C0,
+ * DEL, C1), \ / : * ? " < > | and bytes that are not well-formed UTF-8 removed, at most 200
+ * characters keeping the extension, "resume.<ext>" when nothing is left. ext is the canonical
+ * lower-case extension. */
 static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
 {
     const char *base = raw;
@@ -95,11 +116,17 @@ static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
     if (clean == NULL)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)base[i];
-        if (c < 0x20 || c == 0x7F || strchr("\\/:*?\"<>|", (char)c) != NULL)
+    for (size_t i = 0; i < n;) {
+        const unsigned char *c = (const unsigned char *)base + i;
+        size_t len = utf8_sequence(c);
+        bool control = c[0] < 0x20 || c[0] == 0x7F || (len == 2 && c[0] == 0xC2 && c[1] < 0xA0);
+        if (len == 0 || control || strchr("\\/:*?\"<>|", (char)c[0]) != NULL) {
+            i += len ? len : 1;
             continue;
-        clean[o++] = (char)c;
+        }
+        memcpy(clean + o, c, len);
+        o += len;
+        i += len;
     }
     clean[o] = '\0';
     /* The stem is what precedes the extension, without the spaces and dots around it. */
