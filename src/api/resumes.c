@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "core/uuid.h"
 #include "docs/extract.h"
 #include "files/storage.h"
@@ -81,26 +82,6 @@ static size_t code_points(const char *s)
     return n;
 }
 
-/* The length of the well-formed UTF-8 sequence at p (1-4), or 0 when the bytes there are not
- * one: a stray continuation byte, a truncated sequence, an overlong form, a surrogate or a
- * code point past U+10FFFF (what the JSON encoder refuses). */
-static size_t utf8_sequence(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
-                 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-                 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
-                                                : 0;
-    for (size_t k = 1; k < len; k++)
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
-        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* The display name of an uploaded file (API.md §5): directory parts, control characters (C0,
  * DEL, C1), \ / : * ? " < > | and bytes that are not well-formed UTF-8 removed, at most 200
  * characters keeping the extension, "resume.<ext>" when nothing is left. ext is the canonical
@@ -118,7 +99,7 @@ static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
     size_t o = 0;
     for (size_t i = 0; i < n;) {
         const unsigned char *c = (const unsigned char *)base + i;
-        size_t len = utf8_sequence(c);
+        size_t len = ia_utf8_sequence(c, n - i);
         bool control = c[0] < 0x20 || c[0] == 0x7F || (len == 2 && c[0] == 0xC2 && c[1] < 0xA0);
         if (len == 0 || control || strchr("\\/:*?\"<>|", (char)c[0]) != NULL) {
             i += len ? len : 1;

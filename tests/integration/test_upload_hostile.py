@@ -343,16 +343,13 @@ def test_a_content_length_shorter_than_the_body_is_refused(srv, user):
 def test_a_content_length_longer_than_the_body_is_dropped_after_the_idle_timeout(srv, user):
     before = stored_files(srv)
     body = multipart([file_part()])
-    with connect(srv, timeout=IDLE_TIMEOUT_S + 10) as s:
+    with connect(srv, timeout=IDLE_TIMEOUT_S + 10) as s:  # a hang fails with socket.timeout
         s.sendall(head(user["access"], length=len(body) + 1000) + body)
-        started = time.monotonic()
         try:
             rest = s.recv(65536)
         except ConnectionResetError:
             rest = b""
-        waited = time.monotonic() - started
     assert rest == b"" or rest.startswith(b"HTTP/1.1 408"), rest  # closed, never answered 2xx
-    assert waited < IDLE_TIMEOUT_S + 10
     assert_clean(srv, user, before)
 
 
@@ -361,22 +358,22 @@ def test_a_body_that_trickles_on_forever_is_cut_off_at_the_request_timeout(srv, 
     fires; the request's own deadline does."""
     before = stored_files(srv)
     head_part = b"--" + BOUNDARY.encode() + b"\r\n" + file_part(b"")
-    closed_after = None
+    closed = False
     with connect(srv, timeout=5) as s:
         s.sendall(head(user["access"], length=10 * 1024 * 1024) + head_part)
         started = time.monotonic()
-        while time.monotonic() - started < REQUEST_TIMEOUT_S + 15:
+        while time.monotonic() - started < REQUEST_TIMEOUT_S + 15:  # bounded: never hangs
             try:
                 s.sendall(b"x")
                 readable, _, _ = select.select([s], [], [], 0.25)
                 if readable and s.recv(65536) == b"":
-                    closed_after = time.monotonic() - started
+                    closed = True
                     break
             except (BrokenPipeError, ConnectionResetError):
-                closed_after = time.monotonic() - started
+                closed = True
                 break
-    assert closed_after is not None, "the server kept reading a body that never ends"
-    assert closed_after >= REQUEST_TIMEOUT_S - 1
+    assert closed, "the server kept reading a body that never ends"
+    srv.wait_for_log(lambda rec: rec.get("message") == "request deadline passed while reading the body")
     assert_clean(srv, user, before)
 
 
