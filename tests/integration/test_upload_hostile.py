@@ -16,6 +16,7 @@ import socket
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from helpers import assert_error, assert_validation_error, read_http_response, wait_for
@@ -30,8 +31,13 @@ REQUEST_TIMEOUT_S = 8  # HTTP_REQUEST_TIMEOUT: a body that trickles on forever i
 
 @pytest.fixture(scope="module")
 def srv(module_server):
-    return module_server(**LIMITS_OFF, HTTP_IDLE_TIMEOUT=f"{IDLE_TIMEOUT_S}s",
-                         HTTP_REQUEST_TIMEOUT=f"{REQUEST_TIMEOUT_S}s")
+    server = module_server(**LIMITS_OFF, HTTP_IDLE_TIMEOUT=f"{IDLE_TIMEOUT_S}s",
+                           HTTP_REQUEST_TIMEOUT=f"{REQUEST_TIMEOUT_S}s")
+    # The server closes a connection idle for IDLE_TIMEOUT_S: a pooled keep-alive connection
+    # could be closed just as the client reuses it, so this client opens one per request.
+    server._client = httpx.Client(base_url=server.url, timeout=10.0,
+                                  limits=httpx.Limits(max_keepalive_connections=0))
+    return server
 
 
 @pytest.fixture
