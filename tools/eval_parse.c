@@ -1,13 +1,18 @@
-/* Measures the offline resume parser on the labelled resumes of tests/fixtures/resumes: every
- * NN_slug.txt is parsed (reference month 2026-11) and compared with NN_slug.json. One line per
- * field: accuracy for single values (a missing value must stay missing), precision and recall
- * over all resumes for lists, then an overall line (the mean of the per-field accuracies and
- * F1 scores). Strings are compared exactly.
+/* Measures the offline resume parser on a set of labelled resumes: every NN_slug.txt is parsed
+ * (reference month 2026-11) and compared with NN_slug.json. One line per field: accuracy for
+ * single values (a missing value must stay missing), precision and recall over all resumes for
+ * lists, then an overall line (the mean of the per-field accuracies and F1 scores). Strings are
+ * compared exactly.
  *
- *   eval_parse            print the figures
- *   eval_parse --check    also exit 1 when a field is below its floor (floors[] below)
- *   eval_parse -v         also print, per resume, what differed
- *   eval_parse --dump     also print every analysis in full
+ * Two labelled sets (sets[] below): the tuning set tests/fixtures/resumes, which the parser's
+ * rules were written against, and the held-out set tests/fixtures/heldout/resumes, written after
+ * that tuning and never used for it.
+ *
+ *   eval_parse              the tuning set
+ *   eval_parse --dir DIR    the resumes in DIR (relative to the source root unless absolute)
+ *   eval_parse --check      also exit 1 when a field is below its floor for that set
+ *   eval_parse -v           also print, per resume, what differed
+ *   eval_parse --dump       also print every analysis in full
  *
  * The fixtures are found under $IA_SOURCE_ROOT (the build sets it), else the current
  * directory. */
@@ -22,6 +27,7 @@
 #include "ai/offline.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "eval_common.h"
 
 #define NOW_MONTH (2026 * 12 + 10)
 #define ITEMS_MAX 128
@@ -46,29 +52,82 @@ typedef enum {
     F_COUNT
 } field;
 
-/* The floors sit a little below the figures measured when they were set; for single values
- * only the first number (accuracy) is used. */
+/* How each field is printed, and whether it is a list (precision and recall) or a single value
+ * (accuracy). */
 static const struct {
     const char *name;
     bool list;
-    double precision, recall;
 } fields[F_COUNT] = {
-    [F_NAME] = { "name", false, 0.93, 0 },
-    [F_EMAIL] = { "email", false, 0.93, 0 },
-    [F_PHONE] = { "phone", false, 0.93, 0 },
-    [F_LOCATION] = { "location", false, 0.93, 0 },
-    [F_LINKS] = { "links", true, 0.93, 0.93 },
-    [F_SKILLS] = { "skills", true, 0.93, 0.93 },
-    [F_TITLES] = { "job_titles", true, 0.95, 0.95 },
-    [F_COMPANIES] = { "companies", true, 0.95, 0.95 },
-    [F_DATES] = { "experience dates", true, 0.95, 0.95 },
-    [F_INSTITUTIONS] = { "education institutions", true, 0.93, 0.93 },
-    [F_DEGREES] = { "education degrees", true, 0.93, 0.93 },
-    [F_CERTS] = { "certifications", true, 0.93, 0.93 },
-    [F_LANGUAGES] = { "languages", true, 0.93, 0.93 },
-    [F_YEARS] = { "years_of_experience", false, 0.93, 0 },
-    [F_ROLE] = { "inferred_role", false, 0.93, 0 },
-    [F_SENIORITY] = { "seniority", false, 0.90, 0 },
+    [F_NAME] = { "name", false },
+    [F_EMAIL] = { "email", false },
+    [F_PHONE] = { "phone", false },
+    [F_LOCATION] = { "location", false },
+    [F_LINKS] = { "links", true },
+    [F_SKILLS] = { "skills", true },
+    [F_TITLES] = { "job_titles", true },
+    [F_COMPANIES] = { "companies", true },
+    [F_DATES] = { "experience dates", true },
+    [F_INSTITUTIONS] = { "education institutions", true },
+    [F_DEGREES] = { "education degrees", true },
+    [F_CERTS] = { "certifications", true },
+    [F_LANGUAGES] = { "languages", true },
+    [F_YEARS] = { "years_of_experience", false },
+    [F_ROLE] = { "inferred_role", false },
+    [F_SENIORITY] = { "seniority", false },
+};
+
+typedef struct {
+    double precision, recall; /* for single values only precision (the accuracy) is used */
+} floor_pair;
+
+/* The labelled sets and the floors --check holds each to. The floors sit a little below the
+ * figures measured when they were set, so a change that makes the parser worse fails the unit
+ * suite. The held-out figures are the honest ones: those resumes were written after the rules
+ * were tuned and were never used to tune them. */
+static const struct {
+    const char *name, *dir;
+    floor_pair floors[F_COUNT];
+} sets[] = {
+    { "tuning set (the parser was tuned on it)",
+      "tests/fixtures/resumes",
+      {
+          [F_NAME] = { 0.93, 0 },
+          [F_EMAIL] = { 0.93, 0 },
+          [F_PHONE] = { 0.93, 0 },
+          [F_LOCATION] = { 0.93, 0 },
+          [F_LINKS] = { 0.93, 0.93 },
+          [F_SKILLS] = { 0.93, 0.93 },
+          [F_TITLES] = { 0.95, 0.95 },
+          [F_COMPANIES] = { 0.95, 0.95 },
+          [F_DATES] = { 0.95, 0.95 },
+          [F_INSTITUTIONS] = { 0.93, 0.93 },
+          [F_DEGREES] = { 0.93, 0.93 },
+          [F_CERTS] = { 0.93, 0.93 },
+          [F_LANGUAGES] = { 0.93, 0.93 },
+          [F_YEARS] = { 0.93, 0 },
+          [F_ROLE] = { 0.93, 0 },
+          [F_SENIORITY] = { 0.90, 0 },
+      } },
+    { "held-out set (written after tuning, never used for it)",
+      "tests/fixtures/heldout/resumes",
+      {
+          [F_NAME] = { 0.75, 0 },            /* measured 0.800 (16/20) */
+          [F_EMAIL] = { 0.95, 0 },           /* 1.000 */
+          [F_PHONE] = { 0.95, 0 },           /* 1.000 */
+          [F_LOCATION] = { 0.55, 0 },        /* 0.600 (12/20) */
+          [F_LINKS] = { 0.90, 0.90 },        /* 1.000 / 1.000 (10 links) */
+          [F_SKILLS] = { 0.90, 0.85 },       /* 0.915 / 0.869 */
+          [F_TITLES] = { 0.85, 0.67 },       /* 0.896 / 0.705 */
+          [F_COMPANIES] = { 0.80, 0.63 },    /* 0.846 / 0.673 */
+          [F_DATES] = { 0.89, 0.70 },        /* 0.938 / 0.738 */
+          [F_INSTITUTIONS] = { 0.87, 0.77 }, /* 0.917 / 0.815 */
+          [F_DEGREES] = { 0.79, 0.70 },      /* 0.833 / 0.741 */
+          [F_CERTS] = { 0.62, 0.43 },        /* 0.688 / 0.478 */
+          [F_LANGUAGES] = { 0.94, 0.70 },    /* 1.000 / 0.750 */
+          [F_YEARS] = { 0.50, 0 },           /* 0.550 (11/20) */
+          [F_ROLE] = { 0.90, 0 },            /* 0.950 (19/20) */
+          [F_SENIORITY] = { 0.45, 0 },       /* 0.500 (10/20) */
+      } },
 };
 
 typedef struct {
@@ -300,6 +359,7 @@ static int txt_only(const struct dirent *d)
 int main(int argc, char **argv)
 {
     bool check = false, verbose = false, full = false;
+    const char *where = sets[0].dir;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0) {
             check = true;
@@ -307,14 +367,21 @@ int main(int argc, char **argv)
             verbose = true;
         } else if (strcmp(argv[i], "--dump") == 0) {
             full = true;
+        } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+            where = argv[++i];
         } else {
-            fprintf(stderr, "usage: %s [--check] [-v] [--dump]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--dir DIR] [--check] [-v] [--dump]\n", argv[0]);
             return 2;
         }
     }
-    const char *root = getenv("IA_SOURCE_ROOT");
+    const char *known[sizeof(sets) / sizeof(sets[0])];
+    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+        known[i] = sets[i].dir;
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/tests/fixtures/resumes", root ? root : ".");
+    int set = eval_locate("eval_parse", where, check, known, sizeof(sets) / sizeof(sets[0]), dir,
+                          sizeof(dir));
+    if (set == -2)
+        return 2;
     struct dirent **names = NULL;
     int count = scandir(dir, &names, txt_only, alphasort);
     if (count <= 0) {
@@ -341,15 +408,16 @@ int main(int argc, char **argv)
     free(names);
     ai_offline_free(e);
 
-    printf("%d labelled resumes\n", count);
+    printf("%d labelled resumes, %s: %s\n", count, set >= 0 ? sets[set].name : "fixtures", where);
     double sum = 0;
     for (int f = 0; f < F_COUNT; f++) {
+        const floor_pair *fl = set >= 0 ? &sets[set].floors[f] : NULL;
         if (!fields[f].list) {
             double acc = t[f].total ? (double)t[f].ok / (double)t[f].total : 0;
             printf("%-24s accuracy  %.3f (%zu/%zu)\n", fields[f].name, acc, t[f].ok, t[f].total);
             sum += acc;
-            if (check && acc < fields[f].precision) {
-                printf("  below its floor %.2f\n", fields[f].precision);
+            if (check && acc < fl->precision) {
+                printf("  below its floor %.2f\n", fl->precision);
                 failed = 1;
             }
             continue;
@@ -360,8 +428,8 @@ int main(int argc, char **argv)
         printf("%-24s precision %.3f recall %.3f (%zu matched, %zu found, %zu true)\n",
                fields[f].name, p, r, t[f].tp, t[f].got, t[f].want);
         sum += f1;
-        if (check && (p < fields[f].precision || r < fields[f].recall)) {
-            printf("  below its floors %.2f / %.2f\n", fields[f].precision, fields[f].recall);
+        if (check && (p < fl->precision || r < fl->recall)) {
+            printf("  below its floors %.2f / %.2f\n", fl->precision, fl->recall);
             failed = 1;
         }
     }
