@@ -3,18 +3,20 @@
 
 import { formatScore, formatShortDate, h, s, scoreBand, titleCase } from './dom.js';
 
+// The chart's numbers as a table for screen readers (in a hidden box: a table itself cannot
+// be shrunk out of sight).
 function dataTable(caption, headers, rows) {
-    return h('table', { class: 'visually-hidden' },
+    return h('div', { class: 'visually-hidden' }, h('table', {},
         h('caption', {}, caption),
         h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+        h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
 
 // Scores (0–100) over time: points [{x: label, y: score}], oldest first.
 export function lineChart(points, { title = 'Score trend' } = {}) {
-    const W = 640;
-    const H = 240;
-    const pad = { l: 40, r: 16, t: 16, b: 32 };
+    const W = 420;
+    const H = 210;
+    const pad = { l: 34, r: 12, t: 12, b: 28 };
     const iw = W - pad.l - pad.r;
     const ih = H - pad.t - pad.b;
     const x = (i) => pad.l + (points.length === 1 ? iw / 2 : (i * iw) / (points.length - 1));
@@ -44,29 +46,21 @@ export function lineChart(points, { title = 'Score trend' } = {}) {
         dataTable(title, ['Completed', 'Score'], points.map((p) => [p.x, formatScore(p.y)])));
 }
 
-// Average score per category as horizontal bars: items [{label, value, count}].
+// Average score per category as horizontal bars: items [{label, value, count}]. A list, so
+// that labels and numbers stay readable text at any width; each bar is a small SVG.
 export function barChart(items, { title = 'Scores by category' } = {}) {
-    const row = 36;
-    const W = 640;
-    const labelW = 150;
-    const valueW = 56;
-    const bw = W - labelW - valueW;
-    const H = Math.max(row, items.length * row);
-    const summary = `${title}: ${items.map((i) => `${titleCase(i.label)} ${formatScore(i.value)}`).join(', ')}.`;
     return h('figure', { class: 'chart chart-bars' },
-        s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary },
-            items.map((it, i) => {
-                const yy = i * row;
-                const w = Math.max(2, (Math.max(0, Math.min(100, it.value)) / 100) * bw);
-                return s('g', {},
-                    s('text', { class: 'chart-label', x: 0, y: yy + row / 2 + 5 }, titleCase(it.label)),
-                    s('rect', { class: 'bar-track', x: labelW, y: yy + 8, width: bw, height: row - 16, rx: 6 }),
-                    s('rect', { class: `bar bar-${scoreBand(it.value)}`, x: labelW, y: yy + 8, width: w, height: row - 16, rx: 6 },
-                        s('title', {}, `${titleCase(it.label)}: ${formatScore(it.value)}${it.count ? ` over ${it.count} answers` : ''}`)),
-                    s('text', { class: 'chart-value', x: W, y: yy + row / 2 + 5, 'text-anchor': 'end' }, formatScore(it.value)));
-            })),
-        dataTable(title, ['Category', 'Average score', 'Answers'],
-            items.map((i) => [titleCase(i.label), formatScore(i.value), i.count === undefined ? '' : String(i.count)])));
+        h('figcaption', { class: 'visually-hidden' }, title),
+        h('ul', { class: 'bars' }, items.map((it) => {
+            const v = Math.max(0, Math.min(100, Number(it.value) || 0));
+            const detail = it.count ? ` (${it.count} ${it.count === 1 ? 'answer' : 'answers'})` : '';
+            return h('li', { class: 'bar-row' },
+                h('span', { class: 'bar-label' }, titleCase(it.label)),
+                s('svg', { class: 'bar-svg', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' },
+                    s('rect', { class: 'bar-track', x: 0, y: 0, width: 100, height: 10, rx: 3 }),
+                    s('rect', { class: `bar bar-${scoreBand(it.value)}`, x: 0, y: 0, width: Math.max(1, v), height: 10, rx: 3 })),
+                h('span', { class: 'bar-value' }, formatScore(it.value), h('span', { class: 'visually-hidden' }, ` out of 100${detail}`)));
+        })));
 }
 
 export function trendPoints(trend) {

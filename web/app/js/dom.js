@@ -78,8 +78,7 @@ export function relativeTime(iso) {
     if (!iso) return '';
     const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
     const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-    const units = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400],
-        ['hour', 3600], ['minute', 60]];
+    const units = [['year', 31536000], ['month', 2592000], ['day', 86400], ['hour', 3600], ['minute', 60]];
     for (const [unit, size] of units)
         if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
     return rtf.format(seconds, 'second');

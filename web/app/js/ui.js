@@ -100,6 +100,7 @@ const ICONS = {
     lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
     search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zm10 17-5-5',
     check: 'M5 12l5 5L20 7',
+    clock: 'M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
 };
 
 export function iconGraphic(name, cls = 'state-icon') {

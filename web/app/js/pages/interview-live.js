@@ -243,7 +243,7 @@ export async function render(ctx) {
             h('div', { class: 'question-meta' },
                 h('span', { class: 'question-number' }, `Question ${next.number} of ${next.total}`),
                 chip(titleCase(next.category)), chip(titleCase(next.difficulty), `chip-${next.difficulty}`),
-                h('span', { class: 'timer-wrap' }, h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
+                h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
             progress,
             h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),
             msg.el,

@@ -196,10 +196,10 @@ export async function start(ctx) {
         }
     });
 
-    mount(ctx.view,
+    mount(ctx.view, h('div', { class: 'narrow' },
         pageHeader('Start an interview', {
             back: { href: '/interviews', label: 'Interviews' },
             lead: 'Answer in your own words; there is no time limit, but the timer shows how long you take.',
         }),
-        h('div', { class: 'narrow' }, form));
+        form));
 }

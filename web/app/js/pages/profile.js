@@ -61,13 +61,16 @@ function themeCard() {
         }))));
 }
 
-function passwordCard() {
+function passwordCard(user) {
     const msg = notice('error');
+    // Lets password managers file the new password under the right account.
+    const username = h('input', { type: 'email', name: 'username', autocomplete: 'username', value: user.email, hidden: true, readonly: true, tabindex: '-1', 'aria-hidden': 'true' });
+    username.defaultValue = user.email;
     const current = field({ label: 'Current password', name: 'old_password', type: 'password', autocomplete: 'current-password', required: true });
     const next = field({ label: 'New password', name: 'new_password', type: 'password', autocomplete: 'new-password', required: true });
     next.wrap.append(passwordChecklist(next.input));
     const save = button('Change password', { type: 'submit' });
-    const form = h('form', { class: 'form', novalidate: true }, msg.el, current.wrap, next.wrap, save);
+    const form = h('form', { class: 'form', novalidate: true }, msg.el, username, current.wrap, next.wrap, save);
     const fields = [current, next];
     form.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -167,6 +170,6 @@ export function render(ctx) {
     mount(ctx.view,
         pageHeader('Your profile', { lead: 'Your account, your data, your choice.' }),
         h('div', { class: 'grid-2' }, nameCard(user), themeCard()),
-        h('div', { class: 'grid-2' }, passwordCard(), dataCard()),
+        h('div', { class: 'grid-2' }, passwordCard(user), dataCard()),
         deleteCard());
 }

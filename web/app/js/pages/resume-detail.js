@@ -73,7 +73,7 @@ function overview(r, a) {
     return card('Overview',
         a.summary ? h('p', { class: 'summary' }, a.summary) : null,
         facts([
-            ['Likely role', a.inferred_role],
+            ['Likely role', a.inferred_role ? titleCase(a.inferred_role) : null],
             ['Seniority', a.seniority ? titleCase(a.seniority) : null],
             ['Experience', a.years_of_experience !== null && a.years_of_experience !== undefined ? plural(Math.round(a.years_of_experience), 'year') : null],
             ['Location', a.location],
@@ -165,7 +165,7 @@ function shareCard(r) {
 
     function showForm(renewing = false) {
         const expiry = field({
-            label: 'Link expires after', name: 'expiry_days', value: '7',
+            label: 'Link expires after', name: 'expiry_days', value: '7', required: true,
             options: [{ value: '1', label: '1 day' }, { value: '7', label: '7 days' }, { value: '14', label: '14 days' }, { value: '30', label: '30 days' }, { value: '', label: 'Never' }],
         });
         const submit = button(renewing ? 'Create new link' : 'Create share link', { type: 'submit' });

@@ -255,11 +255,12 @@ export function uploadPage(ctx) {
     });
 
     mount(ctx.view,
-        pageHeader('Upload a resume', {
-            back: { href: '/resumes', label: 'Resumes' },
-            lead: 'We read your resume to tailor your interview questions. It stays private unless you share it.',
-        }),
-        h('div', { class: 'narrow' }, msg.el, zone, progressArea,
+        h('div', { class: 'narrow' },
+            pageHeader('Upload a resume', {
+                back: { href: '/resumes', label: 'Resumes' },
+                lead: 'We read your resume to tailor your interview questions. It stays private unless you share it.',
+            }),
+            msg.el, zone, progressArea,
             h('ul', { class: 'tips' },
                 h('li', {}, 'Text-based PDFs work best: export from your editor rather than scanning.'),
                 h('li', {}, 'Upload a version per target role to compare how each matches a job description.'),
