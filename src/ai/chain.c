@@ -509,13 +509,45 @@ int ai_chain_parse(ai_chain *c, arena *a, const char *text, int now_month, ai_an
 
 typedef struct {
     size_t count;
+    const char *difficulty; /* easy | medium | hard | mixed (NULL: mixed) */
     ai_questions *out;
 } generate_ctx;
+
+/* Whether the questions keep the requested difficulty plan (API.md §4.1): all at the one
+ * level asked for, or for "mixed" floor(0.3n) easy, floor(0.3n) hard and the rest medium. */
+static bool difficulties_planned(const ai_questions *qs, const char *difficulty, char *err,
+                                 size_t errlen)
+{
+    size_t easy = 0, hard = 0, medium = 0;
+    for (size_t i = 0; i < qs->n; i++) {
+        const char *d = qs->v[i].difficulty;
+        easy += strcmp(d, "easy") == 0;
+        hard += strcmp(d, "hard") == 0;
+        medium += strcmp(d, "medium") == 0;
+    }
+    size_t want_easy = 0, want_hard = 0, want_medium = 0;
+    if (difficulty == NULL || strcmp(difficulty, "mixed") == 0) {
+        want_easy = want_hard = qs->n * 3 / 10;
+        want_medium = qs->n - want_easy - want_hard;
+    } else {
+        want_easy = strcmp(difficulty, "easy") == 0 ? qs->n : 0;
+        want_hard = strcmp(difficulty, "hard") == 0 ? qs->n : 0;
+        want_medium = strcmp(difficulty, "medium") == 0 ? qs->n : 0;
+    }
+    if (easy == want_easy && hard == want_hard && medium == want_medium)
+        return true;
+    snprintf(err, errlen, "difficulties: %zu easy, %zu medium, %zu hard were asked for", want_easy,
+             want_medium, want_hard);
+    return false;
+}
 
 static int accept_generate(arena *a, json_t *output, void *vctx, char *err, size_t errlen)
 {
     generate_ctx *ctx = vctx;
-    return ai_questions_from_json(a, output, ctx->count, ctx->out, err, errlen);
+    int rc = ai_questions_from_json(a, output, ctx->count, ctx->out, err, errlen);
+    if (rc == IA_OK && !difficulties_planned(ctx->out, ctx->difficulty, err, errlen))
+        rc = IA_ERR_INVALID;
+    return rc;
 }
 
 int ai_chain_generate(ai_chain *c, arena *a, const ai_generate_request *req, ai_questions *out,
@@ -523,7 +555,7 @@ int ai_chain_generate(ai_chain *c, arena *a, const ai_generate_request *req, ai_
 {
     int64_t t0 = ia_mono_us();
     ai_prompt pr;
-    generate_ctx ctx = { (size_t)(req->count > 0 ? req->count : 0), out };
+    generate_ctx ctx = { (size_t)(req->count > 0 ? req->count : 0), req->difficulty, out };
     if (c->nproviders > 0 && req->count > 0 && req->count <= AI_QUESTIONS_MAX &&
         provider_answered(c, OP_GENERATE, ai_prompt_generate(a, req, &pr), &pr, a, accept_generate,
                           &ctx, meta, t0))

@@ -353,7 +353,8 @@ int ai_prompt_generate(arena *a, const ai_generate_request *req, ai_prompt *out)
                    "PROFILE block (a general interview when it says little).\n",
                    count);
     if (strcmp(diff, "mixed") == 0)
-        strbuf_puts(&sb, "- Difficulty: mixed, about 30% easy, 40% medium and 30% hard.\n");
+        strbuf_appendf(&sb, "- Difficulty: exactly %d easy, %d hard and %d medium questions.\n",
+                       count * 3 / 10, count * 3 / 10, count - 2 * (count * 3 / 10));
     else
         strbuf_appendf(&sb, "- Difficulty: every question %s.\n",
                        strcmp(diff, "easy") == 0 || strcmp(diff, "hard") == 0 ? diff : "medium");

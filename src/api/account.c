@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/interviews.h"
 #include "api/resumes.h"
 #include "files/storage.h"
 #include "store/resumes_store.h"
@@ -217,6 +218,9 @@ static int me_export(http_req *req, http_res *res)
                                 &total);
     if (rc != IA_OK)
         return rc;
+    json_t *interviews = interviews_export(d, req->arena, me->id, &rc);
+    if (interviews == NULL)
+        return rc != IA_OK ? rc : IA_ERR_NOMEM;
     json_t *rs = json_array();
     for (size_t i = 0; i < nresumes; i++)
         json_array_append_new(rs, resumes_render(&resumes[i]));
@@ -238,9 +242,9 @@ static int me_export(http_req *req, http_res *res)
                                             "ip_address", ip ? json_string(ip) : json_null(),
                                             "success", db_get_bool(attempts, i, 2)));
     }
-    json_t *body = json_pack("{s:o, s:o, s:o, s:[], s:o, s:o}", "exported_at",
+    json_t *body = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "exported_at",
                              render_time(ia_now_ms()), "user", render_user(me), "resumes", rs,
-                             "interviews", "login_sessions", ls, "login_attempts", la);
+                             "interviews", interviews, "login_sessions", ls, "login_attempts", la);
     rc = http_json(res, 200, body);
     if (rc != IA_OK)
         return rc;

@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "api/interviews.h"
 #include "api/resumes.h"
 
 #include "core/errors.h"
@@ -36,6 +37,8 @@ void api_thread_fini(void *app)
 int api_register_job_kinds(const ia_config *cfg)
 {
     int rc = resumes_register_job_kinds();
+    if (rc == IA_OK)
+        rc = interviews_register_job_kinds();
     if (rc == IA_OK && cfg->test_endpoints)
         rc = testing_register_job_kinds();
     return rc;
@@ -61,6 +64,10 @@ int api_register(http_server *s, ia_app *app)
         rc = http_server_add_routes(s, resume_routes, resume_routes_count);
     if (rc == IA_OK)
         rc = http_server_add_routes(s, resume_share_routes, resume_share_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, interview_routes, interview_routes_count);
+    if (rc == IA_OK)
+        rc = http_server_add_routes(s, dashboard_routes, dashboard_routes_count);
     if (rc != IA_OK)
         return rc;
     if (app->cfg->test_endpoints) {

@@ -59,20 +59,6 @@ static int rows(arena *a, const db_result *r, resume_row **out, size_t *n)
     return IA_OK;
 }
 
-/* Runs a statement that changes one row of the caller's: IA_NOT_FOUND when none changed. */
-static int exec_one(db *d, const char *sql, const db_param *p, size_t n)
-{
-    arena *a = arena_create(4096);
-    if (a == NULL)
-        return IA_ERR_NOMEM;
-    db_result *r = NULL;
-    int rc = db_exec(d, a, sql, p, n, &r);
-    if (rc == IA_OK && (r == NULL || r->affected < 1))
-        rc = IA_NOT_FOUND;
-    arena_destroy(a);
-    return rc;
-}
-
 int resumes_store_insert(db *d, const resume_row *r)
 {
     db_param p[] = {
@@ -163,13 +149,13 @@ int resumes_store_update(db *d, const char *user_id, const char *id, const char 
                      DB_TEXT(description && *description ? description : NULL),
                      DB_TEXT(tags),
                      DB_INT(now) };
-    return exec_one(d,
-                    "UPDATE resumes SET title = COALESCE(CAST($3 AS TEXT), title), "
-                    "description = CASE WHEN $4 THEN CAST($5 AS TEXT) ELSE description END, "
-                    "description_set = CASE WHEN $4 THEN $4 ELSE description_set END, "
-                    "tags = COALESCE(CAST($6 AS TEXT), tags), updated_at = $7 "
-                    "WHERE id = $1 AND user_id = $2",
-                    p, sizeof(p) / sizeof(p[0]));
+    return store_exec_one(d,
+                          "UPDATE resumes SET title = COALESCE(CAST($3 AS TEXT), title), "
+                          "description = CASE WHEN $4 THEN CAST($5 AS TEXT) ELSE description END, "
+                          "description_set = CASE WHEN $4 THEN $4 ELSE description_set END, "
+                          "tags = COALESCE(CAST($6 AS TEXT), tags), updated_at = $7 "
+                          "WHERE id = $1 AND user_id = $2",
+                          p, sizeof(p) / sizeof(p[0]));
 }
 
 int resumes_store_delete(db *d, arena *a, const char *user_id, const char *id,
@@ -241,19 +227,21 @@ int resumes_store_share(db *d, const char *user_id, const char *id, const char *
                      DB_TEXT(token),     expires_at ? DB_INT(expires_at) : DB_NULL,
                      DB_BOOL(is_public), DB_TEXT(emails),
                      DB_INT(now) };
-    return exec_one(d,
-                    "UPDATE resumes SET share_token = $3, share_expires_at = $4, is_public = $5, "
-                    "share_allowed_emails = $6, updated_at = $7 WHERE id = $1 AND user_id = $2",
-                    p, sizeof(p) / sizeof(p[0]));
+    return store_exec_one(
+        d,
+        "UPDATE resumes SET share_token = $3, share_expires_at = $4, is_public = $5, "
+        "share_allowed_emails = $6, updated_at = $7 WHERE id = $1 AND user_id = $2",
+        p, sizeof(p) / sizeof(p[0]));
 }
 
 int resumes_store_unshare(db *d, const char *user_id, const char *id, int64_t now)
 {
-    return exec_one(d,
-                    "UPDATE resumes SET share_token = NULL, share_expires_at = NULL, "
-                    "is_public = $3, share_allowed_emails = '[]', updated_at = $4 "
-                    "WHERE id = $1 AND user_id = $2",
-                    (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_BOOL(false), DB_INT(now) }, 4);
+    return store_exec_one(
+        d,
+        "UPDATE resumes SET share_token = NULL, share_expires_at = NULL, "
+        "is_public = $3, share_allowed_emails = '[]', updated_at = $4 "
+        "WHERE id = $1 AND user_id = $2",
+        (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_BOOL(false), DB_INT(now) }, 4);
 }
 
 int resumes_store_by_share_token(db *d, arena *a, const char *token, resume_row *out)

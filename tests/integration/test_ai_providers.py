@@ -234,14 +234,32 @@ def test_out_of_range_scores_and_long_lists_are_clamped(run_cli, fake_llm):
 def test_unknown_categories_become_allowed_values_and_extra_questions_are_cut(run_cli, fake_llm):
     gemini = fake_llm()
     question = {k: v for k, v in QUESTION.items() if k != "bank_id"}
-    questions = [dict(question, question_text=f"Question {i}?", category="trivia") for i in range(7)]
+    # the first five keep the mixed plan (1 easy, 3 medium, 1 hard); the extra two are cut
+    levels = ["easy", "medium", "medium", "medium", "hard", "hard", "hard"]
+    questions = [dict(question, question_text=f"Question {i}?", category="trivia", difficulty=d)
+                 for i, d in enumerate(levels)]
     gemini.script({"json": {"questions": questions}})
     (out,), _ = run_ai(run_cli, "generate", {"target_role": "backend engineer", "count": 5}, llm_env(gemini))
     assert out["engine"] == "gemini", out
     got = out["result"]["questions"]
     assert len(got) == 5
+    assert [q["difficulty"] for q in got] == levels[:5]
     allowed = {"technical", "behavioral", "project", "system_design", "coding", "general"}
     assert all(q["category"] in allowed for q in got), got
+
+
+def test_questions_off_the_difficulty_plan_are_invalid_output(run_cli, fake_llm):
+    gemini = fake_llm()
+    question = {k: v for k, v in QUESTION.items() if k != "bank_id"}
+    questions = [dict(question, question_text=f"Question {i}?") for i in range(5)]  # all medium
+    gemini.set_default({"json": {"questions": questions}})
+    (out,), p = run_ai(run_cli, "generate", {"count": 5, "difficulty": "hard"}, llm_env(gemini))
+    assert out["engine"] == "offline", out
+    assert {q["difficulty"] for q in out["result"]["questions"]} == {"hard"}
+    assert len(gemini.requests()) == 2  # retried once, then the next engine
+    assert "difficulties: 0 easy, 0 medium, 5 hard were asked for" in p.stdout + p.stderr
+    (out,), _ = run_ai(run_cli, "generate", {"count": 5, "difficulty": "medium"}, llm_env(gemini))
+    assert out["engine"] == "gemini", out
 
 
 def test_schema_violations_are_retried_once_then_the_next_provider_answers(run_cli, fake_llm):

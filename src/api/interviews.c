@@ -1,0 +1,1022 @@
+/* Interviews (API.md §4): start, history, one session, next question, answer, complete and
+ * summary; and the background jobs that generate the questions, evaluate each answer and
+ * summarise a completed session. Another user's session is 404 on every endpoint: every
+ * lookup carries the caller's id.
+ *
+ * Consistency: an answer is stored in a transaction that first locks the session row on the
+ * condition that it takes answers (in_progress, completion not requested), and completion is
+ * requested by an update on the same row and condition, so an answer and a completion never
+ * interleave. Each answer bumps the question's answer_revision; its evaluation job carries
+ * the revision and stores its result only for that revision, so of two concurrent answers
+ * the one stored last is the one evaluated, and a replaced answer's evaluation is dropped
+ * ("superseded"). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai/chain.h"
+#include "ai/schema.h"
+#include "api/api.h"
+#include "api/interviews.h"
+#include "api/render.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "jobs/jobs.h"
+#include "store/interviews_store.h"
+#include "store/resumes_store.h"
+
+#define INTERVIEW             "/api/v1/interview"
+#define GENERATE_ATTEMPTS     3
+#define EVALUATE_ATTEMPTS     4
+#define COMPLETE_ATTEMPTS     4
+#define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
+#define RECENT_QUESTIONS_MAX  300 /* texts and bank ids passed to generation */
+#define DEFAULT_COUNT         12
+#define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
+
+static const char *const DIFFICULTIES[] = { "easy", "medium", "hard", "mixed", NULL };
+static const char *const STATUSES[] = { "preparing", "in_progress", "completed", "failed", NULL };
+
+/* ---- rendering ------------------------------------------------------------------------------ */
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* Parses stored JSON text; a missing or unreadable value becomes `fallback` (a new
+ * reference, may be NULL for json null). */
+static json_t *stored_json(const char *text, json_t *fallback)
+{
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    if (j == NULL)
+        return fallback ? fallback : json_null();
+    json_decref(fallback);
+    return j;
+}
+
+static json_t *render_question(const interview_question_row *q)
+{
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+        q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
+        q->category, "difficulty", q->difficulty, "order_index", (json_int_t)q->order_index,
+        "answer_text", str_or_null(q->answer_text), "time_taken_seconds",
+        q->has_time ? json_integer(q->time_taken_seconds) : json_null(), "evaluation_status",
+        q->evaluation_status, "evaluation_score",
+        q->has_score ? json_real(q->evaluation_score) : json_null(), "feedback_comment",
+        str_or_null(q->feedback_comment), "strengths", stored_json(q->strengths, NULL),
+        "improvements", stored_json(q->improvements, NULL), "model_answer",
+        str_or_null(q->model_answer), "created_at", render_time(q->created_at), "updated_at",
+        render_time(q->updated_at));
+}
+
+/* The Session object; questions NULL renders `[]` (preparing, history items). */
+static json_t *render_session(const interview_session_row *s, const interview_question_row *qs,
+                              size_t nq)
+{
+    json_t *questions = json_array();
+    for (size_t i = 0; qs != NULL && i < nq; i++)
+        json_array_append_new(questions, render_question(&qs[i]));
+    return json_pack(
+        "{s:s, s:s, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+        "s:o, s:o, s:o}",
+        "id", s->id, "user_id", s->user_id, "resume_id", str_or_null(s->resume_id), "status",
+        s->status, "difficulty", s->difficulty, "question_count", (json_int_t)s->question_count,
+        "focus_areas", stored_json(s->focus_areas, NULL), "target_role",
+        str_or_null(s->target_role), "job_description", str_or_null(s->job_description),
+        "started_at", render_time(s->started_at), "completed_at", render_time(s->completed_at),
+        "final_score", s->has_final_score ? json_real(s->final_score) : json_null(),
+        "feedback_summary", str_or_null(s->feedback_summary), "score_breakdown",
+        stored_json(s->score_breakdown, NULL), "strengths", stored_json(s->strengths, NULL),
+        "weaknesses", stored_json(s->weaknesses, NULL), "answered_count",
+        (json_int_t)s->answered_count, "task_id", str_or_null(s->task_id), "error",
+        str_or_null(s->error), "questions", questions);
+}
+
+static json_t *render_next(const interview_question_row *q, long long total)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "question_id", q->id, "question_text",
+                     q->question_text, "category", q->category, "difficulty", q->difficulty,
+                     "order_index", (json_int_t)q->order_index, "number",
+                     (json_int_t)(q->order_index + 1), "total", (json_int_t)total);
+}
+
+/* ---- loading and state checks --------------------------------------------------------------- */
+
+/* The caller's session named by the path, with the handler thread's database in *d; answers
+ * 404 (and returns IA_NOT_FOUND) when there is none. */
+static int load_own(http_req *req, http_res *res, db **d, interview_session_row *out)
+{
+    *d = api_db(req);
+    if (*d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int rc = interviews_store_get(*d, req->arena, req->user_id, http_param(req, "session_id"), out);
+    if (rc == IA_NOT_FOUND) {
+        http_error(res, 404, "NOT_FOUND", "Interview session not found");
+        return IA_NOT_FOUND;
+    }
+    return rc;
+}
+
+/* Answers 409 when the session does not take answers or a completion (API.md §4.2): still
+ * preparing, failed, completed or completing. IA_OK when it does. */
+static int check_open(http_res *res, const interview_session_row *s)
+{
+    if (strcmp(s->status, "preparing") == 0) {
+        http_error(res, 409, "SESSION_NOT_READY",
+                   "The interview is still being prepared; try again in a moment");
+        return IA_ERR_CONFLICT;
+    }
+    if (strcmp(s->status, "failed") == 0) {
+        http_error(res, 409, "SESSION_FAILED",
+                   "Preparing this interview failed; start a new interview");
+        return IA_ERR_CONFLICT;
+    }
+    if (strcmp(s->status, "completed") == 0 || s->completion_requested_at != 0) {
+        http_error(res, 409, "ALREADY_COMPLETED", "The interview is already completed");
+        return IA_ERR_CONFLICT;
+    }
+    return IA_OK;
+}
+
+/* After a guarded update found the session no longer open: reloads it and answers the 409
+ * that its state now calls for. */
+static int report_closed(http_req *req, http_res *res, db *d, const char *id)
+{
+    interview_session_row s;
+    int rc = interviews_store_get(d, req->arena, req->user_id, id, &s);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Interview session not found");
+    if (rc != IA_OK)
+        return rc;
+    if (check_open(res, &s) == IA_OK)
+        return http_error(res, 409, "CONFLICT", "The interview changed meanwhile; try again");
+    return IA_ERR_CONFLICT;
+}
+
+/* ---- start ---------------------------------------------------------------------------------- */
+
+static const v_field start_fields[] = {
+    { "resume_id", V_STRING, 0, 1, 36, NULL, 0, 0 },
+    { "question_count", V_INT, 0, 5, 30, NULL, 0, 0 },
+    { "difficulty", V_STRING, 0, 1, 10, DIFFICULTIES, 0, 0 },
+    { "focus_areas", V_STRING_LIST, 0, 0, 10, NULL, 1, 50 },
+    { "job_description", V_STRING, V_MULTILINE, 1, 10000, NULL, 0, 0 },
+    { "target_role", V_STRING, 0, 1, 100, NULL, 0, 0 },
+};
+
+/* JSON array text of a validated string list, or NULL when it was not given. */
+static char *list_text(arena *a, const v_value *v)
+{
+    if (!v->present)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < v->nlist; i++)
+        json_array_append_new(arr, json_string(v->list[i]));
+    char *dump = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    char *out = dump ? arena_strdup(a, dump) : NULL;
+    free(dump);
+    return out;
+}
+
+/* Inserts the session and its generation job in one transaction. */
+static int insert_with_job(db *d, interview_session_row *s, char task_id[37])
+{
+    json_t *payload = json_pack("{s:s}", "session_id", s->id);
+    if (payload == NULL)
+        return IA_ERR_NOMEM;
+    int rc = db_begin(d);
+    if (rc == IA_OK) {
+        rc = jobs_enqueue(d, "interview.generate", payload, s->user_id, task_id);
+        s->task_id = task_id;
+        if (rc == IA_OK)
+            rc = interviews_store_insert(d, s);
+        if (rc == IA_OK)
+            rc = db_commit(d);
+        else
+            db_rollback(d);
+    }
+    json_decref(payload);
+    return rc;
+}
+
+static int interview_start(http_req *req, http_res *res)
+{
+    v_value in[6];
+    int rc = validate_body(req, res, start_fields, 6, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    if (in[0].present) {
+        resume_row r;
+        rc = ia_uuid_valid(in[0].s) ? resumes_store_get(d, req->arena, req->user_id, in[0].s, &r)
+                                    : IA_NOT_FOUND;
+        if (rc == IA_NOT_FOUND)
+            return http_error(res, 404, "NOT_FOUND", "Resume not found");
+        if (rc != IA_OK)
+            return rc;
+        if (strcmp(r.status, "analyzed") != 0) {
+            char detail[160];
+            snprintf(detail, sizeof(detail),
+                     "The resume is %s; an interview needs an analysed resume", r.status);
+            return http_error(res, 409, "RESUME_NOT_READY", detail);
+        }
+    }
+    int64_t now = ia_now_ms();
+    char id[IA_UUID_LEN], task_id[37];
+    ia_uuid_v7(now, id);
+    interview_session_row s = { 0 };
+    s.id = id;
+    s.user_id = req->user_id;
+    s.resume_id = in[0].present ? in[0].s : NULL;
+    s.status = "preparing";
+    s.difficulty = in[2].present ? in[2].s : "mixed";
+    s.question_count = in[1].present ? in[1].i : DEFAULT_COUNT;
+    s.focus_areas = list_text(req->arena, &in[3]);
+    if (in[3].present && s.focus_areas == NULL)
+        return IA_ERR_NOMEM;
+    s.job_description = in[4].present ? in[4].s : NULL;
+    s.target_role = in[5].present ? in[5].s : NULL;
+    s.started_at = s.updated_at = now;
+    rc = insert_with_job(d, &s, task_id);
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    log_emit(LOG_INFO, "interviews", "interview started",
+             (log_field[]){ LOG_STR("session_id", id), LOG_NUM("questions", s.question_count) }, 2);
+    return http_json(res, 202, render_session(&s, NULL, 0));
+}
+
+/* ---- history, get, next ------------------------------------------------------------------- */
+
+static int interview_history(http_req *req, http_res *res)
+{
+    long long skip, limit;
+    int rc = validate_pagination(req, res, 10, &skip, &limit);
+    if (rc != IA_OK)
+        return rc;
+    const char *status = http_query(req, "status");
+    if (status != NULL && *status) {
+        bool ok = false;
+        for (size_t i = 0; STATUSES[i]; i++)
+            ok = ok || strcmp(status, STATUSES[i]) == 0;
+        if (!ok) {
+            static const char *const loc[] = { "query", "status", NULL };
+            return http_validation_error(
+                res, loc, "Input should be 'preparing', 'in_progress', 'completed' or 'failed'",
+                "enum");
+        }
+    } else {
+        status = NULL;
+    }
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    interview_session_row *list = NULL;
+    size_t n = 0;
+    long long total = 0;
+    rc = interviews_store_list(d, req->arena, req->user_id, status, skip, limit, &list, &n, &total);
+    if (rc != IA_OK)
+        return rc;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, render_session(&list[i], NULL, 0));
+    return http_json(res, 200, render_page(items, total, skip, limit));
+}
+
+static int interview_get(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row *qs = NULL;
+    size_t nq = 0;
+    rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200, render_session(&s, qs, nq));
+}
+
+/* 409 for a session whose questions are not there to answer (preparing or failed). */
+static int check_ready(http_res *res, const interview_session_row *s)
+{
+    if (strcmp(s->status, "preparing") == 0 || strcmp(s->status, "failed") == 0)
+        return check_open(res, s);
+    return IA_OK;
+}
+
+static int interview_next(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    rc = check_ready(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_next(d, req->arena, s.id, &q);
+    if (rc == IA_NOT_FOUND)
+        return http_empty(res, 204);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200, render_next(&q, s.total_questions));
+}
+
+/* ---- answer and complete ------------------------------------------------------------------ */
+
+static const v_field answer_fields[] = {
+    { "answer_text", V_STRING, V_REQUIRED | V_MULTILINE, 1, 5000, NULL, 0, 0 },
+    { "time_taken_seconds", V_INT, 0, 0, 3600, NULL, 0, 0 },
+};
+
+/* Stores the answer and queues its evaluation in one transaction that holds the session row:
+ * IA_NOT_FOUND when the session stopped taking answers. */
+static int store_answer(db *d, arena *a, const char *user_id, const char *session_id,
+                        const char *question_id, const v_value *in, char task_id[37])
+{
+    int64_t now = ia_now_ms();
+    long long revision = 0;
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_lock_open(d, user_id, session_id, now);
+    if (rc == IA_OK)
+        rc = interviews_store_answer(d, a, session_id, question_id, in[0].s,
+                                     in[1].present ? in[1].i : -1, now, &revision);
+    if (rc == IA_OK) {
+        json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", session_id, "question_id",
+                                    question_id, "revision", (json_int_t)revision);
+        rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
+                     : IA_ERR_NOMEM;
+        json_decref(payload);
+    }
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    return rc;
+}
+
+static int interview_answer(http_req *req, http_res *res)
+{
+    v_value in[2];
+    int rc = validate_body(req, res, answer_fields, 2, in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    interview_session_row s;
+    rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    char task_id[37];
+    rc = store_answer(d, req->arena, req->user_id, s.id, q.id, in, task_id);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    interview_question_row next;
+    rc = interviews_store_next(d, req->arena, s.id, &next);
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        return rc;
+    json_t *nj = rc == IA_OK ? render_next(&next, s.total_questions) : json_null();
+    return http_json(res, 200,
+                     json_pack("{s:o, s:s}", "next_question", nj, "evaluation_task_id", task_id));
+}
+
+static int interview_complete(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    long long unanswered = s.total_questions - s.answered_count;
+    if (unanswered > 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "%lld of %lld questions are unanswered", unanswered,
+                 s.total_questions);
+        return http_error(res, 400, "UNANSWERED_QUESTIONS", detail);
+    }
+    char task_id[37];
+    json_t *payload = json_pack("{s:s}", "session_id", s.id);
+    rc = payload ? db_begin(d) : IA_ERR_NOMEM;
+    if (rc == IA_OK) {
+        rc = jobs_enqueue(d, "interview.complete", payload, req->user_id, task_id);
+        if (rc == IA_OK)
+            rc = interviews_store_request_completion(d, s.id, task_id, ia_now_ms());
+        if (rc == IA_OK)
+            rc = db_commit(d);
+        else
+            db_rollback(d);
+    }
+    json_decref(payload);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    return http_json(res, 202, json_pack("{s:s, s:s}", "session_id", s.id, "task_id", task_id));
+}
+
+/* ---- summary -------------------------------------------------------------------------------- */
+
+/* "Strengths:\n- a\n- b\n\nWeaknesses:\n- c" of a completed session (API.md §4.3). */
+static json_t *strengths_weaknesses(const interview_session_row *s)
+{
+    if (strcmp(s->status, "completed") != 0)
+        return json_string(NOT_AVAILABLE_SUMMARY);
+    json_t *st = stored_json(s->strengths, json_array());
+    json_t *wk = stored_json(s->weaknesses, json_array());
+    size_t len = 32;
+    size_t i;
+    json_t *v;
+    json_array_foreach(st, i, v) len +=
+        strlen(json_string_value(v) ? json_string_value(v) : "") + 3;
+    json_array_foreach(wk, i, v) len +=
+        strlen(json_string_value(v) ? json_string_value(v) : "") + 3;
+    char *out = malloc(len);
+    json_t *res = NULL;
+    if (out != NULL) {
+        size_t o = (size_t)snprintf(out, len, "Strengths:");
+        json_array_foreach(st, i, v)
+        {
+            const char *t = json_string_value(v);
+            o += (size_t)snprintf(out + o, len - o, "\n- %s", t ? t : "");
+        }
+        o += (size_t)snprintf(out + o, len - o, "\n\nWeaknesses:");
+        json_array_foreach(wk, i, v)
+        {
+            const char *t = json_string_value(v);
+            o += (size_t)snprintf(out + o, len - o, "\n- %s", t ? t : "");
+        }
+        res = json_string(out);
+        free(out);
+    }
+    json_decref(st);
+    json_decref(wk);
+    return res;
+}
+
+static int interview_summary(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row *qs = NULL;
+    size_t nq = 0;
+    rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc != IA_OK)
+        return rc;
+    json_t *questions = json_array();
+    for (size_t i = 0; i < nq; i++) {
+        const interview_question_row *q = &qs[i];
+        json_array_append_new(
+            questions,
+            json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "question_id",
+                      q->id, "question", q->question_text, "answer", str_or_null(q->answer_text),
+                      "category", q->category, "difficulty", q->difficulty, "evaluation_score",
+                      q->has_score ? json_real(q->evaluation_score) : json_null(),
+                      "feedback_comment", str_or_null(q->feedback_comment), "strengths",
+                      stored_json(q->strengths, json_array()), "improvements",
+                      stored_json(q->improvements, json_array()), "model_answer",
+                      str_or_null(q->model_answer), "time_taken_seconds",
+                      q->has_time ? json_integer(q->time_taken_seconds) : json_null()));
+    }
+    const user_row *me = api_current_user(req);
+    return http_json(res, 200,
+                     json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                               "session_id", s.id, "status", s.status, "user_full_name",
+                               me && me->full_name ? me->full_name : "", "resume_id",
+                               str_or_null(s.resume_id), "started_at", render_time(s.started_at),
+                               "completed_at", render_time(s.completed_at), "final_score",
+                               s.has_final_score ? json_real(s.final_score) : json_null(),
+                               "feedback_summary", str_or_null(s.feedback_summary),
+                               "score_breakdown", stored_json(s.score_breakdown, NULL), "strengths",
+                               stored_json(s.strengths, json_array()), "weaknesses",
+                               stored_json(s.weaknesses, json_array()), "strengths_weaknesses",
+                               strengths_weaknesses(&s), "questions", questions));
+}
+
+/* ---- export --------------------------------------------------------------------------------- */
+
+json_t *interviews_export(db *d, arena *a, const char *user_id, int *rc)
+{
+    interview_session_row *list = NULL;
+    size_t n = 0;
+    long long total = 0;
+    *rc = interviews_store_list(d, a, user_id, NULL, 0, 100000, &list, &n, &total);
+    json_t *out = *rc == IA_OK ? json_array() : NULL;
+    for (size_t i = 0; out != NULL && i < n; i++) {
+        interview_question_row *qs = NULL;
+        size_t nq = 0;
+        *rc = interviews_store_questions(d, a, list[i].id, &qs, &nq);
+        if (*rc != IA_OK) {
+            json_decref(out);
+            return NULL;
+        }
+        json_array_append_new(out, render_session(&list[i], qs, nq));
+    }
+    return out;
+}
+
+/* ---- jobs ----------------------------------------------------------------------------------- */
+
+static ai_chain *chain_of(const job_ctx *ctx)
+{
+    return ((ia_app *)ctx->app)->ai;
+}
+
+/* A JSON array of strings as an ai_strs in the arena (non-strings skipped). */
+static int strs_of(arena *a, const json_t *arr, ai_strs *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return IA_OK;
+    out->v = arena_calloc(a, json_array_size(arr), sizeof(*out->v));
+    if (out->v == NULL)
+        return IA_ERR_NOMEM;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (json_is_string(v)) {
+            out->v[out->n] = arena_strdup(a, json_string_value(v));
+            if (out->v[out->n] == NULL)
+                return IA_ERR_NOMEM;
+            out->n++;
+        }
+    }
+    return IA_OK;
+}
+
+/* JSON array text of a list of strings, allocated in the arena. */
+static char *strs_text(arena *a, const ai_strs *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(arr, json_string(s->v[i]));
+    char *dump = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    char *out = dump ? arena_strdup(a, dump) : NULL;
+    free(dump);
+    return out;
+}
+
+/* A different seed per session, so that equally good questions vary between sessions. */
+static uint64_t session_seed(const char *id)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* The analysis of the session's resume when it still exists and is analysed; *out NULL for a
+ * general interview. */
+static int load_resume_analysis(job_ctx *ctx, const interview_session_row *s, ai_analysis **out)
+{
+    *out = NULL;
+    if (s->resume_id == NULL)
+        return IA_OK;
+    resume_row r;
+    int rc = resumes_store_get(ctx->db, ctx->arena, NULL, s->resume_id, &r);
+    if (rc == IA_NOT_FOUND || (rc == IA_OK && (r.analysis == NULL || strcmp(r.status, "analyzed"))))
+        return IA_OK;
+    if (rc != IA_OK)
+        return rc;
+    json_t *doc = json_loads(r.analysis, 0, NULL);
+    ai_analysis *an = arena_calloc(ctx->arena, 1, sizeof(*an));
+    char err[256];
+    rc = doc && an ? ai_analysis_from_json(ctx->arena, doc, an, err, sizeof(err)) : IA_ERR_INVALID;
+    json_decref(doc);
+    if (rc == IA_OK)
+        *out = an;
+    else
+        log_warn("interviews", "stored resume analysis unreadable; general interview", "resume_id",
+                 s->resume_id);
+    return IA_OK;
+}
+
+/* The question rows to store for generated questions, each with its rubric as JSON. */
+static int question_rows(job_ctx *ctx, const ai_questions *qs, interview_question_row **out)
+{
+    interview_question_row *rows = arena_calloc(ctx->arena, qs->n + 1, sizeof(*rows));
+    if (rows == NULL)
+        return IA_ERR_NOMEM;
+    int64_t now = ia_now_ms();
+    for (size_t i = 0; i < qs->n; i++) {
+        char *id = arena_alloc(ctx->arena, IA_UUID_LEN);
+        json_t *rubric = ai_question_to_json(&qs->v[i]);
+        char *dump = rubric ? json_dumps(rubric, JSON_COMPACT) : NULL;
+        json_decref(rubric);
+        rows[i].rubric = dump ? arena_strdup(ctx->arena, dump) : NULL;
+        free(dump);
+        if (id == NULL || rows[i].rubric == NULL)
+            return IA_ERR_NOMEM;
+        ia_uuid_v7(now, id);
+        rows[i].id = id;
+        rows[i].order_index = (long long)i;
+        rows[i].question_text = qs->v[i].text;
+        rows[i].category = qs->v[i].category;
+        rows[i].difficulty = qs->v[i].difficulty;
+        rows[i].bank_id = qs->v[i].bank_id;
+    }
+    *out = rows;
+    return IA_OK;
+}
+
+/* The session of a job's payload. IA_NOT_FOUND when it was deleted meanwhile, with the job's
+ * result saying so (nothing is left to do). */
+static int job_session(job_ctx *ctx, interview_session_row *s)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "session_id"));
+    int rc = id ? interviews_store_get(ctx->db, ctx->arena, NULL, id, s) : IA_NOT_FOUND;
+    if (rc == IA_NOT_FOUND)
+        ctx->result = json_pack("{s:s, s:s}", "session_id", id ? id : "", "status", "deleted");
+    return rc;
+}
+
+/* interview.generate: the session's questions from its resume (or none), role, difficulty,
+ * count, focus areas and job description, avoiding the user's recent questions. */
+static int job_generate(job_ctx *ctx)
+{
+    interview_session_row s;
+    int rc = job_session(ctx, &s);
+    if (rc != IA_OK)
+        return rc == IA_NOT_FOUND ? IA_OK : rc;
+    if (strcmp(s.status, "preparing") != 0) {
+        /* Already done by an earlier run of this job. */
+        ctx->result = json_pack("{s:s, s:s, s:I}", "session_id", s.id, "status", s.status,
+                                "question_count", (json_int_t)s.total_questions);
+        return IA_OK;
+    }
+    ai_generate_request gr = { 0 };
+    ai_analysis *resume = NULL;
+    rc = load_resume_analysis(ctx, &s, &resume);
+    gr.resume = resume;
+    json_t *focus = s.focus_areas ? json_loads(s.focus_areas, 0, NULL) : NULL;
+    if (rc == IA_OK)
+        rc = strs_of(ctx->arena, focus, &gr.focus_areas);
+    json_decref(focus);
+    if (rc == IA_OK)
+        rc =
+            interviews_store_recent_questions(ctx->db, ctx->arena, s.user_id, s.id, RECENT_SESSIONS,
+                                              RECENT_QUESTIONS_MAX, &gr.avoid.v, &gr.avoid.n);
+    if (rc != IA_OK)
+        return rc;
+    gr.target_role = s.target_role;
+    gr.difficulty = s.difficulty;
+    gr.count = (int)s.question_count;
+    gr.job_description = s.job_description;
+    gr.seed = session_seed(s.id);
+    ai_questions qs = { 0 };
+    ai_meta meta = { 0 };
+    rc = ai_chain_generate(chain_of(ctx), ctx->arena, &gr, &qs, &meta);
+    if (rc == IA_OK && qs.n != (size_t)s.question_count) {
+        snprintf(ctx->error, sizeof(ctx->error), "generation gave %zu of %lld questions", qs.n,
+                 s.question_count);
+        return IA_ERR_INTERNAL;
+    }
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "question generation failed: %s", ia_strerror(rc));
+        return rc;
+    }
+    interview_question_row *rows = NULL;
+    rc = question_rows(ctx, &qs, &rows);
+    if (rc == IA_OK)
+        rc = db_begin(ctx->db);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_set_questions(ctx->db, s.id, rows, qs.n, ia_now_ms());
+    if (rc == IA_OK)
+        rc = db_commit(ctx->db);
+    else
+        db_rollback(ctx->db);
+    if (rc == IA_NOT_FOUND) {
+        ctx->result = json_pack("{s:s, s:s}", "session_id", s.id, "status", "unchanged");
+        return IA_OK;
+    }
+    if (rc != IA_OK)
+        return rc;
+    log_info("interviews", "interview questions generated", "session_id", s.id, "engine",
+             ai_engine_name(meta.engine));
+    ctx->result = json_pack("{s:s, s:s, s:I}", "session_id", s.id, "status", "in_progress",
+                            "question_count", (json_int_t)qs.n);
+    return IA_OK;
+}
+
+static void job_generate_failed(job_ctx *ctx)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "session_id"));
+    const char *why = *ctx->error ? ctx->error : "question generation failed";
+    int rc = id ? interviews_store_set_failed(ctx->db, id, why, ia_now_ms()) : IA_OK;
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        log_warn("interviews", "cannot mark a session as failed", "session_id", id);
+}
+
+static int job_generate_retried(db *d, json_t *payload, int64_t now)
+{
+    const char *id = json_string_value(json_object_get(payload, "session_id"));
+    int rc = id ? interviews_store_set_preparing(d, id, now) : IA_OK;
+    return rc == IA_NOT_FOUND ? IA_OK : rc;
+}
+
+/* The stored question as the engine's question with its rubric (or, when the rubric is
+ * unreadable, the bare question). */
+static int question_of(arena *a, const interview_question_row *q, ai_question *out)
+{
+    json_t *j = q->rubric ? json_loads(q->rubric, 0, NULL) : NULL;
+    char err[256];
+    int rc = j ? ai_question_from_json(a, j, out, err, sizeof(err)) : IA_ERR_INVALID;
+    json_decref(j);
+    if (rc == IA_OK)
+        return IA_OK;
+    memset(out, 0, sizeof(*out));
+    out->text = q->question_text;
+    out->category = q->category;
+    out->difficulty = q->difficulty;
+    out->bank_id = q->bank_id;
+    return IA_OK;
+}
+
+/* Evaluates the stored answer of q (revision q->answer_revision) and stores the result;
+ * IA_NOT_FOUND when the answer was replaced or evaluated meanwhile. */
+static int evaluate_one(job_ctx *ctx, const interview_session_row *s,
+                        const interview_question_row *q, double *score)
+{
+    ai_question aq;
+    int rc = question_of(ctx->arena, q, &aq);
+    if (rc != IA_OK)
+        return rc;
+    ai_evaluate_request er = { &aq, q->answer_text, q->has_time ? (int)q->time_taken_seconds : -1,
+                               s->target_role };
+    ai_evaluation ev = { 0 };
+    ai_meta meta = { 0 };
+    rc = ai_chain_evaluate(chain_of(ctx), ctx->arena, &er, &ev, &meta);
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "answer evaluation failed: %s", ia_strerror(rc));
+        return rc;
+    }
+    interview_evaluation st = { ev.score,
+                                ev.communication,
+                                ev.feedback,
+                                strs_text(ctx->arena, &ev.strengths),
+                                strs_text(ctx->arena, &ev.improvements),
+                                ev.model_answer,
+                                ai_engine_name(meta.engine) };
+    if (st.strengths == NULL || st.improvements == NULL)
+        return IA_ERR_NOMEM;
+    rc = interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, &st, ia_now_ms());
+    if (rc == IA_OK)
+        *score = ev.score;
+    return rc;
+}
+
+/* The superseded result of an evaluation whose answer was replaced (nothing stored). */
+static void superseded(job_ctx *ctx, const char *session_id, const char *question_id)
+{
+    ctx->result = json_pack("{s:s, s:s, s:b}", "session_id", session_id ? session_id : "",
+                            "question_id", question_id ? question_id : "", "superseded", 1);
+}
+
+/* interview.evaluate_answer: one answer revision, scored with feedback. */
+static int job_evaluate(job_ctx *ctx)
+{
+    const char *sid = json_string_value(json_object_get(ctx->payload, "session_id"));
+    const char *qid = json_string_value(json_object_get(ctx->payload, "question_id"));
+    long long revision = json_integer_value(json_object_get(ctx->payload, "revision"));
+    interview_session_row s;
+    interview_question_row q;
+    int rc = sid && qid ? interviews_store_get(ctx->db, ctx->arena, NULL, sid, &s) : IA_NOT_FOUND;
+    if (rc == IA_OK)
+        rc = interviews_store_question(ctx->db, ctx->arena, sid, qid, &q);
+    if (rc == IA_NOT_FOUND ||
+        (rc == IA_OK && (q.answer_revision != revision || q.answer_text == NULL ||
+                         strcmp(q.evaluation_status, "evaluated") == 0))) {
+        superseded(ctx, sid, qid);
+        return IA_OK;
+    }
+    if (rc != IA_OK)
+        return rc;
+    double score = 0;
+    rc = evaluate_one(ctx, &s, &q, &score);
+    if (rc == IA_NOT_FOUND) {
+        superseded(ctx, sid, qid);
+        return IA_OK;
+    }
+    if (rc != IA_OK)
+        return rc;
+    ctx->result = json_pack("{s:s, s:s, s:f}", "session_id", sid, "question_id", qid,
+                            "evaluation_score", score);
+    return IA_OK;
+}
+
+static void job_evaluate_failed(job_ctx *ctx)
+{
+    const char *qid = json_string_value(json_object_get(ctx->payload, "question_id"));
+    long long revision = json_integer_value(json_object_get(ctx->payload, "revision"));
+    int rc =
+        qid ? interviews_store_set_evaluation_status(ctx->db, qid, revision, "failed", ia_now_ms())
+            : IA_OK;
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        log_warn("interviews", "cannot mark an evaluation as failed", "question_id", qid);
+}
+
+static int job_evaluate_retried(db *d, json_t *payload, int64_t now)
+{
+    const char *qid = json_string_value(json_object_get(payload, "question_id"));
+    long long revision = json_integer_value(json_object_get(payload, "revision"));
+    int rc = qid ? interviews_store_set_evaluation_status(d, qid, revision, "pending", now) : IA_OK;
+    return rc == IA_NOT_FOUND ? IA_OK : rc;
+}
+
+/* The summarizer's input: every question with its stored answer, score and feedback. */
+static int summary_items(job_ctx *ctx, const interview_question_row *qs, size_t nq,
+                         ai_summary_item **out)
+{
+    ai_summary_item *items = arena_calloc(ctx->arena, nq + 1, sizeof(*items));
+    if (items == NULL)
+        return IA_ERR_NOMEM;
+    int rc = IA_OK;
+    for (size_t i = 0; rc == IA_OK && i < nq; i++) {
+        items[i].question = qs[i].question_text;
+        items[i].category = qs[i].category;
+        items[i].difficulty = qs[i].difficulty;
+        items[i].answer = qs[i].answer_text;
+        items[i].score = qs[i].evaluation_score;
+        items[i].communication = qs[i].communication_score;
+        json_t *st = qs[i].strengths ? json_loads(qs[i].strengths, 0, NULL) : NULL;
+        json_t *im = qs[i].improvements ? json_loads(qs[i].improvements, 0, NULL) : NULL;
+        rc = strs_of(ctx->arena, st, &items[i].strengths);
+        if (rc == IA_OK)
+            rc = strs_of(ctx->arena, im, &items[i].improvements);
+        json_decref(st);
+        json_decref(im);
+    }
+    *out = items;
+    return rc;
+}
+
+/* Stores the summary of the session's evaluated questions and completes it. */
+static int store_summary(job_ctx *ctx, const interview_session_row *s,
+                         const interview_question_row *qs, size_t nq, double *final_score)
+{
+    ai_summary_item *items = NULL;
+    int rc = summary_items(ctx, qs, nq, &items);
+    ai_summary_request sr = { s->target_role, items, nq };
+    ai_summary sum = { 0 };
+    ai_meta meta = { 0 };
+    if (rc == IA_OK)
+        rc = ai_chain_summarize(chain_of(ctx), ctx->arena, &sr, &sum, &meta);
+    if (rc != IA_OK) {
+        snprintf(ctx->error, sizeof(ctx->error), "summary failed: %s", ia_strerror(rc));
+        return rc;
+    }
+    json_t *doc = ai_summary_to_json(&sum);
+    char *breakdown =
+        doc ? json_dumps(json_object_get(doc, "score_breakdown"), JSON_COMPACT) : NULL;
+    json_decref(doc);
+    const char *strengths = strs_text(ctx->arena, &sum.strengths);
+    const char *weaknesses = strs_text(ctx->arena, &sum.weaknesses);
+    rc = breakdown && strengths && weaknesses
+             ? interviews_store_complete(ctx->db, s->id, sum.final_score, breakdown, sum.summary,
+                                         strengths, weaknesses, ia_now_ms())
+             : IA_ERR_NOMEM;
+    free(breakdown);
+    if (rc == IA_OK)
+        *final_score = sum.final_score;
+    return rc;
+}
+
+/* interview.complete: evaluates every answer not yet evaluated, then stores the summary. */
+static int job_complete(job_ctx *ctx)
+{
+    interview_session_row s;
+    int rc = job_session(ctx, &s);
+    if (rc != IA_OK)
+        return rc == IA_NOT_FOUND ? IA_OK : rc;
+    if (strcmp(s.status, "in_progress") != 0) {
+        if (strcmp(s.status, "completed") == 0) {
+            ctx->result = json_pack("{s:s, s:o}", "session_id", s.id, "final_score",
+                                    s.has_final_score ? json_real(s.final_score) : json_null());
+            return IA_OK;
+        }
+        snprintf(ctx->error, sizeof(ctx->error), "the session is %s", s.status);
+        ctx->permanent = true;
+        return IA_ERR_CONFLICT;
+    }
+    interview_question_row *qs = NULL;
+    size_t nq = 0;
+    rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
+    bool evaluated_any = false;
+    for (size_t i = 0; rc == IA_OK && i < nq; i++) {
+        if (qs[i].answer_text == NULL || strcmp(qs[i].evaluation_status, "evaluated") == 0)
+            continue;
+        double score = 0;
+        rc = evaluate_one(ctx, &s, &qs[i], &score);
+        if (rc == IA_NOT_FOUND)
+            rc = IA_OK; /* evaluated meanwhile by its own job */
+        evaluated_any = true;
+    }
+    if (rc == IA_OK && evaluated_any)
+        rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
+    double final_score = 0;
+    if (rc == IA_OK)
+        rc = store_summary(ctx, &s, qs, nq, &final_score);
+    if (rc == IA_NOT_FOUND) {
+        /* Completed by an earlier run that finished meanwhile. */
+        rc = interviews_store_get(ctx->db, ctx->arena, NULL, s.id, &s);
+        if (rc == IA_OK && strcmp(s.status, "completed") == 0) {
+            ctx->result = json_pack("{s:s, s:f}", "session_id", s.id, "final_score", s.final_score);
+            return IA_OK;
+        }
+        snprintf(ctx->error, sizeof(ctx->error), "the session changed during completion");
+        return IA_ERR_CONFLICT;
+    }
+    if (rc != IA_OK)
+        return rc;
+    log_emit(LOG_INFO, "interviews", "interview completed",
+             (log_field[]){ LOG_STR("session_id", s.id), LOG_NUM("final_score", final_score) }, 2);
+    ctx->result = json_pack("{s:s, s:f}", "session_id", s.id, "final_score", final_score);
+    return IA_OK;
+}
+
+static void job_complete_failed(job_ctx *ctx)
+{
+    const char *id = json_string_value(json_object_get(ctx->payload, "session_id"));
+    int rc =
+        id ? interviews_store_set_completion_requested(ctx->db, id, false, ia_now_ms()) : IA_OK;
+    if (rc != IA_OK && rc != IA_NOT_FOUND)
+        log_warn("interviews", "cannot reopen a session", "session_id", id);
+}
+
+static int job_complete_retried(db *d, json_t *payload, int64_t now)
+{
+    const char *id = json_string_value(json_object_get(payload, "session_id"));
+    int rc = id ? interviews_store_set_completion_requested(d, id, true, now) : IA_OK;
+    return rc == IA_NOT_FOUND ? IA_OK : rc;
+}
+
+static const job_kind interview_job_kinds[] = {
+    { "interview.generate", job_generate, job_generate_failed, GENERATE_ATTEMPTS,
+      job_generate_retried },
+    { "interview.evaluate_answer", job_evaluate, job_evaluate_failed, EVALUATE_ATTEMPTS,
+      job_evaluate_retried },
+    { "interview.complete", job_complete, job_complete_failed, COMPLETE_ATTEMPTS,
+      job_complete_retried },
+};
+
+int interviews_register_job_kinds(void)
+{
+    return jobs_register(interview_job_kinds,
+                         sizeof(interview_job_kinds) / sizeof(interview_job_kinds[0]));
+}
+
+/* ---- routes --------------------------------------------------------------------------------- */
+
+#define SID "/{session_id:uuid}"
+
+const http_route interview_routes[] = {
+    { "POST", INTERVIEW "/start", interview_start, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
+      "Start an interview (questions are generated in the background)", "interviews" },
+    { "GET", INTERVIEW "/history", interview_history, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Your interview sessions, newest first", "interviews" },
+    { "GET", INTERVIEW SID, interview_get, 0, AUTH_USER, RL_DEFAULT, 200,
+      "One interview session with its questions", "interviews" },
+    { "GET", INTERVIEW SID "/next", interview_next, 0, AUTH_USER, RL_DEFAULT, 200,
+      "The first unanswered question (204 when none is left)", "interviews" },
+    { "POST", INTERVIEW SID "/{question_id:uuid}/answer", interview_answer, HTTP_BODY_JSON,
+      AUTH_USER, RL_DEFAULT, 200, "Answer a question (evaluated in the background)", "interviews" },
+    { "POST", INTERVIEW SID "/complete", interview_complete, 0, AUTH_USER, RL_DEFAULT, 202,
+      "Complete an interview (summarised in the background)", "interviews" },
+    { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,
+      "The persisted summary of an interview", "interviews" },
+};
+const size_t interview_routes_count = sizeof(interview_routes) / sizeof(interview_routes[0]);

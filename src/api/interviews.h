@@ -1,0 +1,18 @@
+/* What the interview files of src/api share: the Session rendering for the data export, and
+ * the job kinds. */
+#ifndef IA_API_INTERVIEWS_H
+#define IA_API_INTERVIEWS_H
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+
+/* Every session of the user with its questions, newest first (GET /auth/me/export); NULL
+ * with *rc set on failure. */
+json_t *interviews_export(db *d, arena *a, const char *user_id, int *rc);
+
+/* Registers interview.generate, interview.evaluate_answer and interview.complete. */
+int interviews_register_job_kinds(void);
+
+#endif
