@@ -6,6 +6,7 @@
 // Run: make test-e2e    (or: node --test tests/e2e/ with INTERVIEWACE_BIN set)
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
     PASSWORD, assertClean, launchBrowser, openPage, screenshot, startStack, tail, uniqueEmail,
@@ -40,6 +41,11 @@ async function visit(page, path, what) {
     assert.ok(res.headers()['content-security-policy'].includes("default-src 'self'"), `${path}: CSP header`);
     assertClean(page, what || path);
     return res;
+}
+
+// A file-name-friendly name for a path: ids become "id".
+function slug(path) {
+    return path.split('/').filter(Boolean).map((p) => (p.length > 20 ? 'id' : p)).join('-') || 'home';
 }
 
 async function fillSignIn(page, email, password) {
@@ -349,6 +355,72 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    test('resumes by drag and drop, deletion, and the profile: name, data export, deleting the account', { timeout: 120000 }, async () => {
+        const person = { name: 'Pat Profile', email: uniqueEmail('profile'), password: PASSWORD };
+        const page = await openPage(browser);
+        await registerAndConfirm(page, person);
+        await visit(page, '/signin');
+        await fillSignIn(page, person.email, person.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+
+        // Drop a file on the upload area: a wrong type is refused before sending, a resume is sent.
+        await visit(page, '/resumes/new');
+        const drop = async (name, text) => {
+            const data = await page.evaluateHandle(({ n, t }) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([t], n, { type: 'text/plain' }));
+                return dt;
+            }, { n: name, t: text });
+            await page.dispatchEvent('.dropzone', 'drop', { dataTransfer: data });
+        };
+        await drop('notes.exe', 'MZ');
+        await page.getByText('"notes.exe" isn\'t a PDF, Word (.docx) or plain-text (.txt) file.').waitFor();
+        await drop('pat-resume.txt', readFileSync(`${REPO}/tests/fixtures/files/resume_bom_crlf.txt`, 'utf8'));
+        await page.waitForURL(/\/resumes\/[0-9a-f-]{36}$/);
+        await page.getByText('Analysed', { exact: true }).waitFor({ timeout: 30000 });
+        assertClean(page, 'drag and drop upload');
+        await page.getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete resume' }).click();
+        await page.waitForURL('**/resumes');
+        await settled(page);
+        await page.getByRole('heading', { name: 'Upload your first resume' }).waitFor();
+
+        await visit(page, '/profile');
+        await page.getByLabel('Full name').fill('Pat Renamed');
+        await page.getByRole('button', { name: 'Save name' }).click();
+        await page.getByText('Your name is saved.').waitFor();
+        await page.locator('.account-name', { hasText: 'Pat Renamed' }).waitFor();
+        const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.getByRole('button', { name: 'Download my data' }).click(),
+        ]);
+        assert.match(download.suggestedFilename(), /^interviewace-export-[0-9a-f-]{36}\.json$/);
+        const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+        assert.equal(exported.user.email, person.email);
+        await screenshot(page, 'profile');
+        assertClean(page, 'profile');
+
+        // Deleting needs the password; a wrong one is refused in the dialog.
+        page.expectErrors(/status of 400/);
+        await page.getByRole('button', { name: 'Delete my account' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Enter your password to confirm').fill('Wrong#Passw0rd');
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await dialog.getByText('The password you entered is not correct.').waitFor();
+        await dialog.getByLabel('Enter your password to confirm').fill(person.password);
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await page.waitForURL(`${stack.base}/`);
+        await page.getByText('Your account has been deleted.').waitFor();
+        assertClean(page, 'account deleted');
+        await visit(page, '/signin');
+        page.expectErrors(/status of 401/);
+        await fillSignIn(page, person.email, person.password);
+        await page.getByText("That email and password don't match an account.").waitFor();
+        assertClean(page, 'deleted account cannot sign in');
+        await page.context().close();
+    });
+
     test('a phone-sized screen (360 px wide) has every page usable without sideways scrolling', { timeout: 120000 }, async () => {
         const phone = { viewport: { width: 360, height: 780 }, mobile: true };
         const page = await openPage(browser, phone);
@@ -382,7 +454,7 @@ describe('web app', { concurrency: false }, () => {
         for (const path of [`/resumes/${state.resumeId}`, '/interviews', '/interviews/new', `/interviews/${state.sessionId}/summary`, '/profile']) {
             await visit(page, path);
             await noOverflow(path);
-            await screenshot(page, `phone-${path.split('/').filter(Boolean).slice(0, 1).join('-')}-${path.split('/').length}`);
+            await screenshot(page, `phone-${slug(path)}`);
         }
         assertClean(page, 'phone');
         await page.context().close();
@@ -445,7 +517,7 @@ describe('web app', { concurrency: false }, () => {
             assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme, 'the theme follows the system');
             for (const path of pages) {
                 await visit(page, path, `${path} (${scheme})`);
-                await screenshot(page, `${scheme}-${path.split('/').filter(Boolean).map((p) => (p.length > 20 ? 'id' : p)).join('-')}`);
+                await screenshot(page, `${scheme}-${slug(path)}`);
                 // (Chromium's autofill may leave an empty style attribute on inputs; that sets nothing.)
                 const styled = await page.evaluate(() => [...document.querySelectorAll('[style]:not([style=""])')].map((e) => e.outerHTML.slice(0, 120)));
                 assert.deepEqual(styled, [], `${path}: no style attributes`);

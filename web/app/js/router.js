@@ -108,7 +108,9 @@ export async function render({ scroll = true } = {}) {
             }
         } catch (err) {
             if (err && err.name === 'AbortError') return undefined;
-            if (!controller.signal.aborted) mount(view, errorState(err, () => render({ scroll: false })));
+            if (!controller.signal.aborted)
+                mount(view, h('h1', { class: 'visually-hidden', tabindex: '-1' }, route.title || 'InterviewAce'),
+                    errorState(err, () => render({ scroll: false })));
             if (!(err && err.name === 'ApiError')) console.error(err); // a bug: the browser tests fail on it
         }
     }

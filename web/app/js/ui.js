@@ -66,12 +66,17 @@ export function emptyState({ title, text, action, icon = 'inbox' }) {
         action || null);
 }
 
+// What went wrong while loading, with the way forward: try again, or (for something that
+// does not exist) a way back.
 export function errorState(err, retry) {
+    const missing = err && err.code === 'NOT_FOUND';
     return h('div', { class: 'state state-error', role: 'alert' },
-        iconGraphic('alert'),
-        h('h2', { class: 'state-title' }, "This couldn't be loaded"),
+        iconGraphic(missing ? 'search' : 'alert'),
+        h('h2', { class: 'state-title' }, missing ? "We couldn't find that" : "This couldn't be loaded"),
         h('p', {}, describeError(err)),
-        retry ? h('button', { type: 'button', class: 'btn', onClick: retry }, 'Try again') : null);
+        missing
+            ? h('a', { class: 'btn btn-secondary', href: '/dashboard' }, 'Go to your dashboard')
+            : (retry ? h('button', { type: 'button', class: 'btn btn-secondary', onClick: retry }, 'Try again') : null));
 }
 
 // An inline message above a form or inside a card; empty text hides it.

@@ -2,7 +2,7 @@
 // and the upload page with drag and drop, the size and type rules, and a progress bar.
 
 import { api, describeError, upload } from '../api.js';
-import { formatBytes, h, mount, plural, relativeTime } from '../dom.js';
+import { formatBytes, h, mount, plural, relativeTime, titleCase } from '../dom.js';
 import { navigate } from '../router.js';
 import {
     announce, button, chip, emptyState, errorState, iconGraphic, loading, notice, pageHeader, pagination, statusBadge,
@@ -38,7 +38,7 @@ function resumeItem(r) {
                 h('a', { href: `/resumes/${r.id}`, class: 'list-title' }, r.title),
                 h('p', { class: 'list-meta' }, `${r.file_name} · ${formatBytes(r.file_size)}${r.version > 1 ? ` · version ${r.version}` : ''}`)),
             statusBadge(r.status)),
-        r.inferred_role ? h('p', { class: 'resume-role' }, r.inferred_role,
+        r.inferred_role ? h('p', { class: 'resume-role' }, titleCase(r.inferred_role),
             r.years_of_experience !== null && r.years_of_experience !== undefined ? ` · ${plural(Math.round(r.years_of_experience), 'year')} of experience` : '') : null,
         skills.length ? h('div', { class: 'chips' }, skills.map((s) => chip(s))) : null,
         h('p', { class: 'list-meta' }, `Uploaded ${relativeTime(r.created_at)}`, r.is_public && r.share_token ? ' · Shared' : ''));
@@ -156,7 +156,7 @@ export async function list(ctx) {
         h('div', { class: 'toolbar', role: 'search' },
             h('div', { class: 'toolbar-field grow' }, h('label', { for: 'resume-search' }, 'Search'), search),
             h('div', { class: 'toolbar-field' }, h('label', { for: 'resume-status' }, 'Status'), status),
-            h('div', { class: 'toolbar-field' }, h('span', { class: 'toolbar-label', id: 'view-label' }, 'View'),
+            h('div', { class: 'toolbar-field toolbar-view' }, h('span', { class: 'toolbar-label', id: 'view-label' }, 'View'),
                 h('div', { class: 'segmented', role: 'group', 'aria-labelledby': 'view-label' }, gridBtn, listBtn))),
         results);
     await load();
