@@ -299,7 +299,25 @@ export function confirmDialog({ title, body, confirmLabel = 'Confirm', danger = 
     });
 }
 
+// Runs fn(value) once typing in a search box pauses; returns a function that cancels it.
+export function onSearchInput(input, fn, delay = 300) {
+    let timer = null;
+    input.addEventListener('input', () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fn(input.value.trim()), delay);
+    });
+    return () => clearTimeout(timer);
+}
+
 // ---- data display --------------------------------------------------------------------------
+
+// A figure with its label and a detail line (dashboard and admin overview).
+export function statCard(label, value, detail) {
+    return h('div', { class: 'stat' },
+        h('p', { class: 'stat-label' }, label),
+        h('p', { class: 'stat-value' }, value),
+        detail ? h('p', { class: 'stat-detail' }, detail) : null);
+}
 
 export function scoreBadge(score, { label } = {}) {
     const band = scoreBand(score);

@@ -5,27 +5,23 @@ import { api, describeError } from '../api.js';
 import { formatDate, formatDateTime, formatScore, h, mount, plural, relativeTime } from '../dom.js';
 import { currentUser } from '../session.js';
 import {
-    button, confirmDialog, emptyState, errorState, loading, pageHeader, pagination, setBusy, statusBadge, toast,
+    button, confirmDialog, emptyState, errorState, loading, onSearchInput, pageHeader, pagination, setBusy, statCard,
+    statusBadge, toast,
 } from '../ui.js';
 
 const PAGE = 20;
 const TABS = [['overview', 'Overview'], ['users', 'Users'], ['tasks', 'Failed tasks']];
-
-function stat(label, value, detail) {
-    return h('div', { class: 'stat' }, h('p', { class: 'stat-label' }, label), h('p', { class: 'stat-value' }, value),
-        detail ? h('p', { class: 'stat-detail' }, detail) : null);
-}
 
 async function overview(ctx, area) {
     const st = await api.get('/admin/stats', { signal: ctx.signal });
     mount(area,
         h('h2', { class: 'visually-hidden' }, 'Overview'),
         h('div', { class: 'stats' },
-            stat('Users', String(st.total_users), `${st.active_users} active`),
-            stat('Interviews', String(st.total_interviews), `${st.completed_interviews} completed`),
-            stat('Resumes', String(st.total_resumes)),
-            stat('Average score', st.average_score === null ? '—' : formatScore(st.average_score), 'over completed interviews'),
-            stat('Failed tasks', String(st.failed_tasks),
+            statCard('Users', String(st.total_users), `${st.active_users} active`),
+            statCard('Interviews', String(st.total_interviews), `${st.completed_interviews} completed`),
+            statCard('Resumes', String(st.total_resumes)),
+            statCard('Average score', st.average_score === null ? '—' : formatScore(st.average_score), 'over completed interviews'),
+            statCard('Failed tasks', String(st.failed_tasks),
                 st.failed_tasks ? h('a', { href: '/admin?tab=tasks' }, 'Review and retry') : 'All clear')));
 }
 
@@ -114,20 +110,16 @@ async function users(ctx, area) {
                 h('tbody', {}, page.items.map((u) => userRow(u, me, load))))),
             pagination({ total: page.total, skip: state.skip, limit: PAGE, label: 'User pages', onPage: (skip) => { state.skip = skip; load(); } }));
     }
-    let timer = null;
-    search.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-            state.search = search.value.trim();
-            state.skip = 0;
-            load();
-        }, 300);
+    const cancel = onSearchInput(search, (value) => {
+        state.search = value;
+        state.skip = 0;
+        load();
     });
     mount(area, h('h2', { class: 'visually-hidden' }, 'Users'),
         h('div', { class: 'toolbar', role: 'search' }, h('div', { class: 'toolbar-field grow' }, h('label', { for: 'user-search' }, 'Search users'), search)),
         results);
     await load();
-    return () => clearTimeout(timer);
+    return cancel;
 }
 
 async function tasks(ctx, area) {

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { barChart, lineChart, trendPoints } from '../charts.js';
 import { formatDateTime, formatScore, h, mount, plural, titleCase } from '../dom.js';
 import { currentUser } from '../session.js';
-import { card, emptyState, pageHeader, scoreBadge, statusBadge } from '../ui.js';
+import { card, emptyState, pageHeader, scoreBadge, statCard, statusBadge } from '../ui.js';
 
 export const CATEGORY_TIPS = {
     technical: 'Explain why you chose an approach, not only what you did.',
@@ -17,13 +17,6 @@ export const CATEGORY_TIPS = {
     general: 'Lead with a headline, back it with evidence, close with a takeaway.',
     communication: 'Keep answers focused and structured; finish with a clear conclusion.',
 };
-
-function stat(label, value, detail) {
-    return h('div', { class: 'stat' },
-        h('p', { class: 'stat-label' }, label),
-        h('p', { class: 'stat-value' }, value),
-        detail ? h('p', { class: 'stat-detail' }, detail) : null);
-}
 
 export function sessionLink(session) {
     const id = session.session_id || session.id;
@@ -61,10 +54,10 @@ export async function render(ctx) {
         actions,
     });
     const cards = h('div', { class: 'stats' },
-        stat('Interviews completed', String(iv.completed), `${plural(iv.total, 'session')} in total`),
-        stat('Average score', iv.avg_score === null ? '—' : formatScore(iv.avg_score), iv.avg_score === null ? 'After your first interview' : 'out of 100'),
-        stat('Best score', iv.best_score === null ? '—' : formatScore(iv.best_score), iv.best_score === null ? 'After your first interview' : 'out of 100'),
-        stat('Resumes', String(stats.resumes.total), stats.resumes.total ? h('a', { href: '/resumes' }, 'Manage resumes') : h('a', { href: '/resumes/new' }, 'Upload your first')));
+        statCard('Interviews completed', String(iv.completed), `${plural(iv.total, 'session')} in total`),
+        statCard('Average score', iv.avg_score === null ? '—' : formatScore(iv.avg_score), iv.avg_score === null ? 'After your first interview' : 'out of 100'),
+        statCard('Best score', iv.best_score === null ? '—' : formatScore(iv.best_score), iv.best_score === null ? 'After your first interview' : 'out of 100'),
+        statCard('Resumes', String(stats.resumes.total), stats.resumes.total ? h('a', { href: '/resumes' }, 'Manage resumes') : h('a', { href: '/resumes/new' }, 'Upload your first')));
 
     const trend = stats.score_trend || [];
     const trendCard = card('Score trend', trend.length

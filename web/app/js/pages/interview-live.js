@@ -141,7 +141,7 @@ export async function render(ctx) {
         for (const q of answered)
             if (q.evaluation_status === 'evaluated' && !announced.has(q.id)) {
                 announced.add(q.id);
-                if (announced.size > 0) announce(`Feedback ready for question ${q.order_index + 1}: ${formatScore(q.evaluation_score)} out of 100.`);
+                announce(`Feedback ready for question ${q.order_index + 1}: ${formatScore(q.evaluation_score)} out of 100.`);
             }
     }
     for (const q of session.questions) if (q.evaluation_status === 'evaluated') announced.add(q.id);

@@ -5,7 +5,8 @@ import { api, describeError, upload } from '../api.js';
 import { formatBytes, h, mount, plural, relativeTime, titleCase } from '../dom.js';
 import { navigate } from '../router.js';
 import {
-    announce, button, chip, emptyState, errorState, iconGraphic, loading, notice, pageHeader, pagination, statusBadge,
+    announce, button, chip, emptyState, errorState, iconGraphic, loading, notice, onSearchInput, pageHeader, pagination,
+    statusBadge,
 } from '../ui.js';
 
 const PAGE = 12;
@@ -119,14 +120,10 @@ export async function list(ctx) {
             }));
     }
 
-    let timer = null;
-    search.addEventListener('input', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-            state.search = search.value.trim();
-            state.skip = 0;
-            load();
-        }, 300);
+    const cancel = onSearchInput(search, (value) => {
+        state.search = value;
+        state.skip = 0;
+        load();
     });
     status.addEventListener('change', () => {
         state.status = status.value;
@@ -160,7 +157,7 @@ export async function list(ctx) {
                 h('div', { class: 'segmented', role: 'group', 'aria-labelledby': 'view-label' }, gridBtn, listBtn))),
         results);
     await load();
-    return () => clearTimeout(timer);
+    return cancel;
 }
 
 // The problem with a chosen file before it is sent, or null.
