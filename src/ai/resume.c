@@ -21,6 +21,7 @@
 #include "ai/contact.h"
 #include "ai/dates.h"
 #include "core/errors.h"
+#include "core/utf8.h"
 
 #define TEXT_CAP        (128u * 1024u) /* bytes of resume text analysed; the rest is ignored */
 #define LINES_MAX       6000           /* lines analysed */
@@ -239,23 +240,6 @@ static size_t count_words(const char *s, size_t n)
 
 /* ---- cleaning and layout ------------------------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 when the bytes are not one. */
-static size_t utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t len = utf8_len(s[0]);
-    if (len == 1)
-        return s[0] < 0x80 ? 1 : 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* A working copy of text: at most TEXT_CAP bytes, line ends as '\n', tabs expanded to
  * columns of eight, control characters, non-breaking spaces and invalid UTF-8 as spaces, a
  * byte-order mark and Markdown emphasis ("**") and heading marks ("## ") dropped. */
@@ -294,7 +278,7 @@ static char *clean_text(arena *a, const char *text)
             i += 2;
             continue;
         }
-        size_t len = utf8_valid(s + i, n - i);
+        size_t len = ia_utf8_sequence(s + i, n - i);
         if (len == 0 || c < 0x20 || c == 0x7f) {
             out[o++] = ' ';
             col++;

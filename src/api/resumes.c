@@ -3,6 +3,7 @@
  * match. Sharing and export are in resume_share.c. Another user's resume is 404 on every
  * endpoint: every lookup carries the caller's id. */
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "core/uuid.h"
 #include "docs/extract.h"
 #include "files/storage.h"
@@ -30,8 +32,7 @@
 #define JOB_TEXT_MAX    10000
 #define PARSE_ATTEMPTS  3
 #define MATCH_ATTEMPTS  3
-#define ORPHAN_AGE_MS   3600000LL /* an hour */
-#define ORPHAN_SWEEP_MS 3600000LL
+#define ORPHAN_SWEEP_MS 3600000LL /* the age itself is ORPHAN_FILE_AGE */
 
 static const char *const EXTENSIONS[] = { ".pdf", ".docx", ".txt" };
 static const char *const FILE_TYPES[] = {
@@ -81,9 +82,10 @@ static size_t code_points(const char *s)
     return n;
 }
 
-/* The display name of an uploaded file (API.md §5): directory parts, control characters and
- * \ / : * ? " < > | removed, at most 200 characters keeping the extension, "resume.<ext>"
- * when nothing is left. ext is the canonical lower-case extension. */
+/* The display name of an uploaded file (API.md §5): directory parts, control characters (C0,
+ * DEL, C1), \ / : * ? " < > | and bytes that are not well-formed UTF-8 removed, at most 200
+ * characters keeping the extension, "resume.<ext>" when nothing is left. ext is the canonical
+ * lower-case extension. */
 static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
 {
     const char *base = raw;
@@ -95,11 +97,17 @@ static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
     if (clean == NULL)
         return NULL;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)base[i];
-        if (c < 0x20 || c == 0x7F || strchr("\\/:*?\"<>|", (char)c) != NULL)
+    for (size_t i = 0; i < n;) {
+        const unsigned char *c = (const unsigned char *)base + i;
+        size_t len = ia_utf8_sequence(c, n - i);
+        bool control = c[0] < 0x20 || c[0] == 0x7F || (len == 2 && c[0] == 0xC2 && c[1] < 0xA0);
+        if (len == 0 || control || strchr("\\/:*?\"<>|", (char)c[0]) != NULL) {
+            i += len ? len : 1;
             continue;
-        clean[o++] = (char)c;
+        }
+        memcpy(clean + o, c, len);
+        o += len;
+        i += len;
     }
     clean[o] = '\0';
     /* The stem is what precedes the extension, without the spaces and dots around it. */
@@ -233,22 +241,70 @@ static int check_upload(const http_upload *up, http_res *res, int *ext)
     return IA_OK;
 }
 
+/* The step at which the next upload fails on purpose (UPLOAD_FAULT_*), for the integration
+ * tests' proof that a failure at any step leaves neither a row without a file nor a file
+ * without a row. It is set only through POST /__test/faults (TEST_ENDPOINTS) and read only
+ * when TEST_ENDPOINTS is on; one atomic, shared by the handler threads. */
+static atomic_int upload_fault = UPLOAD_FAULT_NONE;
+
+static const char *const FAULT_STEPS[] = { "none", "store", "insert", "enqueue", "commit" };
+
+int resumes_inject_upload_fault(const char *step)
+{
+    for (int i = 0; step != NULL && i < (int)(sizeof(FAULT_STEPS) / sizeof(FAULT_STEPS[0])); i++)
+        if (strcmp(step, FAULT_STEPS[i]) == 0) {
+            atomic_store(&upload_fault, i);
+            return IA_OK;
+        }
+    return IA_ERR_INVALID;
+}
+
+/* True (once) when the next upload is to fail at step; always false without TEST_ENDPOINTS. */
+static bool fault_at(const ia_config *cfg, int step)
+{
+    if (!cfg->test_endpoints)
+        return false;
+    int want = step;
+    return atomic_compare_exchange_strong(&upload_fault, &want, UPLOAD_FAULT_NONE);
+}
+
 /* Inserts the row and its parse job in one transaction. */
-static int insert_with_job(db *d, const resume_row *r, char task_id[37])
+static int insert_with_job(db *d, const ia_config *cfg, const resume_row *r, char task_id[37])
 {
     int rc = db_begin(d);
     if (rc != IA_OK)
         return rc;
-    rc = resumes_store_insert(d, r);
+    rc = fault_at(cfg, UPLOAD_FAULT_INSERT) ? IA_ERR_UNAVAILABLE : resumes_store_insert(d, r);
     json_t *payload = json_pack("{s:s}", "resume_id", r->id);
-    if (rc == IA_OK)
+    if (rc == IA_OK && fault_at(cfg, UPLOAD_FAULT_ENQUEUE))
+        rc = IA_ERR_UNAVAILABLE;
+    else if (rc == IA_OK)
         rc = payload ? jobs_enqueue(d, "resume.parse", payload, r->user_id, task_id) : IA_ERR_NOMEM;
     json_decref(payload);
+    if (rc == IA_OK && fault_at(cfg, UPLOAD_FAULT_COMMIT)) {
+        db_rollback(d); /* what a commit that fails leaves: nothing committed */
+        return IA_ERR_UNAVAILABLE;
+    }
     if (rc == IA_OK)
         rc = db_commit(d);
     else
         db_rollback(d);
     return rc;
+}
+
+/* After a failed insert: removes the stored file unless a row uses it after all (a commit
+ * whose answer was lost may still have committed). When the database cannot tell, the file
+ * stays for the orphan sweep, which removes it once no row uses it. */
+static void drop_uncommitted_file(db *d, storage *st, arena *a, const char *key)
+{
+    bool used = true;
+    char err[512] = "";
+    int rc = resumes_store_key_used(d, a, key, &used);
+    if (rc == IA_OK && !used)
+        rc = storage_delete(st, key, err, sizeof(err));
+    if (rc != IA_OK)
+        log_warn("resumes", "stored file left for the orphan sweep", "key", key, "error",
+                 *err ? err : ia_strerror(rc));
 }
 
 static int resume_upload(http_req *req, http_res *res)
@@ -284,20 +340,21 @@ static int resume_upload(http_req *req, http_res *res)
     r.created_at = r.updated_at = now;
     if (r.file_name == NULL || r.title == NULL || r.file_key == NULL)
         return IA_ERR_NOMEM;
-    char err[512];
-    rc = storage_put_file(app->storage, r.file_key, up->path, err, sizeof(err));
+    char err[512] = "injected storage failure";
+    rc = fault_at(req->cfg, UPLOAD_FAULT_STORE)
+             ? IA_ERR_UNAVAILABLE
+             : storage_put_file(app->storage, r.file_key, up->path, err, sizeof(err));
     if (rc != IA_OK) {
         log_error("resumes", "cannot store an upload", "error", err);
         http_error(res, 503, "SERVICE_UNAVAILABLE", "File storage is unavailable; retry later");
         http_set_header(res, "Retry-After", "5");
         return rc;
     }
-    rc = insert_with_job(d, &r, task_id);
+    rc = insert_with_job(d, req->cfg, &r, task_id);
     if (rc != IA_OK) {
         /* No row: the file must not stay either. */
-        if (storage_delete(app->storage, r.file_key, err, sizeof(err)) != IA_OK)
-            log_warn("resumes", "stored file left for the orphan sweep", "key", r.file_key, "error",
-                     err);
+        log_error("resumes", "cannot record an upload", "error", ia_strerror(rc));
+        drop_uncommitted_file(d, app->storage, req->arena, r.file_key);
         return rc;
     }
     jobs_wake();
@@ -914,14 +971,13 @@ static int sweep_one(const char *key, int64_t modified_ms, void *cls)
  * committing, a delete whose file removal failed). */
 static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
 {
-    (void)cfg;
     ia_app *ap = app;
     if (ap == NULL || ap->storage == NULL)
         return 0;
     arena *a = arena_create(4u << 20);
     if (a == NULL)
         return IA_ERR_NOMEM;
-    sweep_ctx sw = { d, a, ap->storage, ia_now_ms() - ORPHAN_AGE_MS, 0 };
+    sweep_ctx sw = { d, a, ap->storage, ia_now_ms() - cfg->orphan_file_age_ms, 0 };
     char err[512];
     int rc = storage_list(ap->storage, "resumes/", sweep_one, &sw, err, sizeof(err));
     if (rc != IA_OK)

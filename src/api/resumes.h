@@ -27,7 +27,23 @@ int resumes_delete(http_req *req, http_res *res, const char *id);
 /* The extension (".pdf", ".docx", ".txt") of a stored file type. */
 int resumes_extension_of_type(const char *file_type, const char **ext);
 
-/* Registers resume.parse and resume.match. */
+/* Registers resume.parse, resume.match and the periodic sweep of stored files no resume uses
+ * ("sweep_orphan_files", removing those older than ORPHAN_FILE_AGE). */
 int resumes_register_job_kinds(void);
+
+/* The steps of an upload that the integration tests can make fail (TEST_ENDPOINTS only):
+ * storing the file, inserting the row, queueing its parse job, committing. */
+enum {
+    UPLOAD_FAULT_NONE,
+    UPLOAD_FAULT_STORE,
+    UPLOAD_FAULT_INSERT,
+    UPLOAD_FAULT_ENQUEUE,
+    UPLOAD_FAULT_COMMIT
+};
+
+/* Makes the next upload fail at step ("store", "insert", "enqueue", "commit"; "none" clears)
+ * as if that dependency had failed. Has an effect only when TEST_ENDPOINTS is on; returns
+ * IA_ERR_INVALID for an unknown step. */
+int resumes_inject_upload_fault(const char *step);
 
 #endif

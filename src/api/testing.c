@@ -5,7 +5,8 @@
  * same time, test.ai, which runs one AI operation through the process's provider chain (so
  * that tests can watch the chain's breaker and metrics in a running server), and direct access
  * to the file storage (put, get, copy, delete, list) so that both backends can be tested end to
- * end. */
+ * end; and two hooks for the upload's failure atomicity and its orphan sweep: a fault injected
+ * into the next upload, and a periodic maintenance task run on demand. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -18,6 +19,7 @@
 
 #include "ai/request.h"
 #include "api/api.h"
+#include "api/resumes.h"
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/timeutil.h"
@@ -410,6 +412,39 @@ static int storage_keys(http_req *req, http_res *res)
         json_pack("{s:s, s:o}", "backend", storage_backend_name(app->storage), "keys", keys));
 }
 
+/* ---- failure atomicity and maintenance ------------------------------------------------------ */
+
+/* POST /__test/faults?upload=STEP: the next upload fails at STEP (store, insert, enqueue,
+ * commit; none clears), as if that dependency had failed. */
+static int inject_fault(http_req *req, http_res *res)
+{
+    static const char *const loc[] = { "query", "upload", NULL };
+    if (resumes_inject_upload_fault(http_query(req, "upload")) != IA_OK)
+        return http_validation_error(
+            res, loc, "Input should be 'store', 'insert', 'enqueue', 'commit' or 'none'", "enum");
+    return http_empty(res, 204);
+}
+
+/* POST /__test/periodic?name=NAME: runs the periodic maintenance task NAME now (e.g.
+ * sweep_orphan_files) and answers {"task", "changed"}. */
+static int run_periodic(http_req *req, http_res *res)
+{
+    const char *name = http_query(req, "name");
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    long long changed = 0;
+    int rc = name ? jobs_run_periodic(name, d, req->app, req->cfg, &changed) : IA_NOT_FOUND;
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "No periodic task has that name");
+    if (rc != IA_OK)
+        return rc;
+    if (changed < 0)
+        return (int)changed;
+    return http_json(res, 200,
+                     json_pack("{s:s, s:I}", "task", name, "changed", (json_int_t)changed));
+}
+
 const http_route testing_routes[] = {
     { "POST", "/__test/echo", echo, HTTP_BODY_JSON, AUTH_NONE, 0, 200, "Echo a JSON body", "test" },
     { "GET", "/__test/sleep", sleep_ms, 0, AUTH_NONE, 0, 200, "Hold a handler thread", "test" },
@@ -426,5 +461,9 @@ const http_route testing_routes[] = {
     { "POST", "/__test/storage/copy", storage_duplicate, 0, AUTH_NONE, 0, 204,
       "Copy a stored object", "test" },
     { "GET", "/__test/storage/list", storage_keys, 0, AUTH_NONE, 0, 200, "Stored keys", "test" },
+    { "POST", "/__test/faults", inject_fault, 0, AUTH_NONE, 0, 204,
+      "Make the next upload fail at a step", "test" },
+    { "POST", "/__test/periodic", run_periodic, 0, AUTH_NONE, 0, 200,
+      "Run a periodic maintenance task now", "test" },
 };
 const size_t testing_routes_count = sizeof(testing_routes) / sizeof(testing_routes[0]);

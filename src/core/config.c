@@ -141,6 +141,8 @@ static const cfg_spec specs[] = {
     { "S3_SECRET_ACCESS_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(s3_secret_access_key), NULL },
     { "S3_FORCE_PATH_STYLE", CFG_OPT_BOOL, "", 0, 0, OFF(s3_force_path_style), NULL },
     { "S3_TIMEOUT", CFG_DURATION, "60s", 1000, 3600000, OFF(s3_timeout_ms), NULL },
+    { "ORPHAN_FILE_AGE", CFG_DURATION, "1h", 1000, 7 * 24 * 3600000LL, OFF(orphan_file_age_ms),
+      NULL },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 

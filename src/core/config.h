@@ -105,6 +105,7 @@ typedef struct {
     char *s3_secret_access_key;
     long long s3_force_path_style; /* 1 path-style, 0 virtual-hosted (settled at load) */
     long long s3_timeout_ms;
+    long long orphan_file_age_ms; /* a stored file no resume uses is removed past this age */
     /* testing */
     bool test_endpoints;
 } ia_config;

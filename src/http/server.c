@@ -423,7 +423,8 @@ static int stage_upload(req_ctx *c, uint64_t length)
     int rc = upload_begin(c->conn, cfg, c->arena, &c->upload);
     if (rc == IA_ERR_INVALID) {
         http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE",
-                   "Content-Type must be multipart/form-data with a boundary");
+                   "Content-Type must be multipart/form-data with a boundary parameter "
+                   "(unquoted, 1-70 characters, the last parameter)");
         return rc;
     }
     if (rc != IA_OK) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 #include "core/errors.h"
 #include "core/log.h"
 
-#define POST_BUFFER 65536
+#define POST_BUFFER  65536
+#define BOUNDARY_MAX 70 /* RFC 2046 */
 
 struct upload_state {
     struct MHD_PostProcessor *pp;
@@ -26,6 +28,8 @@ struct upload_state {
     int nfiles;
     const char *names[HTTP_UPLOAD_NAMES_MAX];
     size_t nnames;
+    bool empty_start;   /* the last callback began a file part without any of its bytes */
+    uint64_t name_hash; /* ... and this was the hash of that part's file name */
 };
 
 /* Opens a fresh private temporary file for the first file part. */
@@ -60,8 +64,32 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* The post processor's callback: a new file part begins when off is 0. Only the first file
- * part is written; the others are counted (several files is an error the handler reports). */
+/* FNV-1a of a file name: what tells two file parts apart when both start at offset 0. */
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Whether this callback begins a new file part. libmicrohttpd calls at offset 0 when a part's
+ * data begins, with no bytes when what it holds could still be the start of a boundary (a
+ * boundary split across reads), and then calls again at offset 0 with the first bytes. So a
+ * call at offset 0 right after such an empty call for a file part of the same name continues
+ * that part. (An empty file part followed at once by another of the same name therefore
+ * counts as one.) */
+static bool starts_part(upload_state *u, const char *filename, uint64_t off, size_t size)
+{
+    uint64_t h = hash_name(filename);
+    bool starts = off == 0 && !(u->empty_start && u->name_hash == h);
+    u->empty_start = off == 0 && size == 0;
+    u->name_hash = h;
+    return starts;
+}
+
+/* The post processor's callback. Only the first file part is written; the others are counted
+ * (several files is an error the handler reports). */
 static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *filename, const char *content_type,
                                const char *transfer_encoding, const char *data, uint64_t off,
@@ -71,12 +99,16 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     (void)content_type;
     (void)transfer_encoding;
     upload_state *u = cls;
-    if (key == NULL || strcmp(key, "file") != 0 || filename == NULL)
+    if (key == NULL || strcmp(key, "file") != 0 || filename == NULL) {
+        u->empty_start = false;
         return MHD_YES; /* non-file parts are ignored */
-    if (off == 0) {
+    }
+    if (starts_part(u, filename, off, size)) {
         u->nfiles++;
+        /* Kept whole, so that the extension is always seen: the post processor refuses a
+         * part header line longer than its buffer (POST_BUFFER), which bounds the name. */
         if (u->nnames < HTTP_UPLOAD_NAMES_MAX)
-            u->names[u->nnames++] = arena_strndup(u->a, filename, 1024);
+            u->names[u->nnames++] = arena_strdup(u->a, filename);
         if (u->nfiles == 1 && open_temp(u) != IA_OK) {
             log_error("http", "cannot create a temporary file for an upload", "error",
                       strerror(errno));
@@ -106,13 +138,40 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
+/* A character RFC 2046 allows in a boundary, space aside. */
+static bool boundary_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c != '\0' && strchr("'()+_,-./:=?", c) != NULL);
+}
+
+/* Whether ct is multipart/form-data with a boundary libmicrohttpd reads as it was meant. The
+ * post processor takes everything after the first "boundary=" as the boundary, so the
+ * parameter must be the last one and unquoted: 1 to 70 characters of RFC 2046's set (without
+ * spaces). A quoted, empty or malformed boundary would otherwise be used verbatim and never
+ * match the body. */
+static bool boundary_usable(const char *ct)
+{
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    if (strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+        (ct[19] != ';' && ct[19] != ' ' && ct[19] != '\t'))
+        return false;
+    const char *b = strstr(ct + 19, "boundary=");
+    if (b == NULL)
+        return false;
+    b += 9;
+    size_t n = 0;
+    while (boundary_char(b[n]))
+        n++;
+    return n > 0 && n <= BOUNDARY_MAX && b[n] == '\0';
+}
+
 int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, upload_state **out)
 {
     const char *ct =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    while (ct != NULL && *ct == ' ')
-        ct++;
-    if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
+    if (ct == NULL || !boundary_usable(ct))
         return IA_ERR_INVALID;
     upload_state *u = calloc(1, sizeof(*u));
     if (u == NULL)

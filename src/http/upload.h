@@ -16,7 +16,8 @@
 typedef struct upload_state upload_state;
 
 /* Starts an upload for the connection; IA_ERR_INVALID when the request is not
- * multipart/form-data with a boundary (answer 415). */
+ * multipart/form-data with a usable boundary: unquoted, 1-70 characters of RFC 2046's set,
+ * the last parameter (answer 415). */
 int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, upload_state **out);
 
 /* Feeds body bytes; IA_ERR_INVALID when the multipart data is malformed, IA_ERR_IO when the

@@ -82,6 +82,20 @@ int jobs_register_periodic(const char *name, int64_t interval_ms, job_periodic_f
     return rc;
 }
 
+int jobs_run_periodic(const char *name, db *d, void *app, const ia_config *cfg, long long *changed)
+{
+    job_periodic_fn fn = NULL;
+    pthread_mutex_lock(&g_kinds_lock);
+    for (size_t i = 0; i < g_nperiodic && fn == NULL; i++)
+        if (strcmp(g_periodic[i].name, name) == 0)
+            fn = g_periodic[i].fn;
+    pthread_mutex_unlock(&g_kinds_lock);
+    if (fn == NULL)
+        return IA_NOT_FOUND;
+    *changed = fn(d, app, cfg);
+    return IA_OK;
+}
+
 size_t jobs_periodic_list(job_periodic *out, size_t max)
 {
     pthread_mutex_lock(&g_kinds_lock);

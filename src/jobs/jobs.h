@@ -60,6 +60,11 @@ int jobs_enqueue(db *d, const char *kind, json_t *payload, const char *user_id, 
 typedef long long (*job_periodic_fn)(db *d, void *app, const ia_config *cfg);
 int jobs_register_periodic(const char *name, int64_t interval_ms, job_periodic_fn fn);
 
+/* Runs the periodic task registered as name once, now, on the caller's connection and outside
+ * its schedule (the schedule is left as it was); *changed receives the task's result.
+ * IA_NOT_FOUND when no task has that name. */
+int jobs_run_periodic(const char *name, db *d, void *app, const ia_config *cfg, long long *changed);
+
 /* Runs the retry hook of kind (if it has one) for a job with this payload (JSON text). */
 int jobs_on_retry(db *d, const char *kind, const char *payload, int64_t now);
 

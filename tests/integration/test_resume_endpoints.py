@@ -1,8 +1,11 @@
 """Resumes (API.md §5; issue 6): upload of each good type through to an analysed resume; every
 bad upload answered with its status and leaving nothing behind (no row, no stored file); list,
 get, update, delete with its file; analysis views, re-analysis and job match; sharing with a
-stored and enforced expiry; export in every format; versions; and the owner check of every
-endpoint (another user's resume is 404)."""
+stored and enforced expiry; export in every format; versions; the owner check of every
+endpoint (another user's resume is 404); the upload's failure atomicity (a storage or database
+failure injected through POST /__test/faults leaves neither a row without a file nor a file
+without a row); and the sweep of stored files no resume uses (ORPHAN_FILE_AGE, run on demand
+through POST /__test/periodic)."""
 
 import base64
 import json
@@ -15,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from helpers import assert_error, assert_validation_error, wait_for
+from helpers import assert_error, assert_validation_error, positive_int, wait_for
 from test_auth import auth, new_account
 from test_storage import keys_under, s3_settings
 from test_user_cli import admin_session
@@ -30,6 +33,7 @@ TASK_TIMEOUT = 60
 
 LIMITS_OFF = dict(RATE_LIMIT="0", RATE_LIMIT_REGISTER="0", RATE_LIMIT_LOGIN="0",
                   RATE_LIMIT_LOGIN_ACCOUNT="0", RATE_LIMIT_UPLOAD="0", JOB_RETRY_BASE="20ms")
+ORPHAN_AGE_S = 2  # the module's servers remove unused stored files older than this when swept
 
 
 @pytest.fixture(scope="module", params=["local", "s3"])
@@ -39,8 +43,8 @@ def srv(request, module_server):
     if request.param == "s3":
         if not os.environ.get("TEST_S3_ENDPOINT"):
             pytest.fail("TEST_S3_ENDPOINT is not set: run through make test (scripts/services.sh)")
-        return module_server(**s3_settings(), **LIMITS_OFF)
-    return module_server(**LIMITS_OFF)
+        return module_server(**s3_settings(), **LIMITS_OFF, ORPHAN_FILE_AGE=f"{ORPHAN_AGE_S}s")
+    return module_server(**LIMITS_OFF, ORPHAN_FILE_AGE=f"{ORPHAN_AGE_S}s")
 
 
 @pytest.fixture
@@ -443,3 +447,141 @@ def test_admin_retry_of_a_failed_parse_reanalyses(srv, user):
     assert r.status_code == 202, r.text
     wait_task(c, tok, task["task_id"])
     assert c.get(f"/api/v1/resume/{good['id']}", headers=auth(tok)).json()["status"] == "analyzed"
+
+
+# ---- failure atomicity of an upload ------------------------------------------------------------
+
+
+def count_parse_jobs(srv, user_id):
+    return int(srv.sql(f"SELECT COUNT(*) FROM jobs WHERE kind = 'resume.parse' AND user_id = '{user_id}'")[0][0])
+
+
+def assert_nothing_recorded(srv, user, files_before):
+    """No resume (through the API and in the table), no parse job, no new stored file."""
+    c = srv.client
+    listed = c.get("/api/v1/resume", headers=auth(user["access"]))
+    assert listed.status_code == 200 and listed.json()["total"] == 0, listed.text
+    assert count_rows(srv, user["id"]) == 0
+    assert count_parse_jobs(srv, user["id"]) == 0
+    assert stored_files(srv) == files_before
+
+
+def inject(client, step):
+    r = client.post("/__test/faults", params={"upload": step})
+    assert r.status_code == 204, r.text
+
+
+@pytest.mark.parametrize("step", ["insert", "enqueue", "commit"])
+def test_a_database_failure_after_the_file_is_stored_leaves_no_file(srv, user, step):
+    """The file is stored first; the row insert, the parse job's enqueue (after the row was
+    inserted in the same transaction) or the commit then fails: the answer is 503 with
+    Retry-After, and neither the row nor the stored file remains."""
+    c = srv.client
+    before = stored_files(srv)
+    inject(c, step)
+    r = upload(c, user["access"], "cv.txt", fixture_text())
+    assert_error(r, 503, "SERVICE_UNAVAILABLE")
+    assert positive_int(r.headers.get("retry-after"))
+    srv.wait_for_log(lambda rec: rec.get("message") == "cannot record an upload")
+    assert_nothing_recorded(srv, user, before)
+    # The fault was used up: the same upload now goes through, with its one file.
+    r = upload(c, user["access"], "cv.txt", fixture_text())
+    assert r.status_code == 202, r.text
+    res = c.get(f"/api/v1/resume/{r.json()['id']}", headers=auth(user["access"])).json()
+    assert stored_files(srv) == sorted(before + [res["file_path"]])
+
+
+def test_a_storage_failure_leaves_no_row(srv, user):
+    c = srv.client
+    before = stored_files(srv)
+    inject(c, "store")
+    r = upload(c, user["access"], "cv.txt", fixture_text())
+    assert_error(r, 503, "SERVICE_UNAVAILABLE")
+    assert positive_int(r.headers.get("retry-after"))
+    assert_nothing_recorded(srv, user, before)
+    tmp = Path(srv.env["DATA_DIR"]) / "tmp"
+    wait_for(lambda: not any(tmp.glob("upload-*")), what="temporary upload files removed")
+
+
+def test_a_real_storage_failure_on_the_local_backend_leaves_no_row(make_server):
+    """Not injected: a plain file where the user's directory of the local storage should be
+    makes storing fail for real."""
+    srv = make_server(**LIMITS_OFF)
+    c = srv.client
+    user = new_account(c)
+    files = Path(srv.env["DATA_DIR"]) / "files" / "resumes"
+    files.mkdir(parents=True, exist_ok=True)
+    (files / user["id"]).write_bytes(b"not a directory")
+    before = stored_files(srv)  # the blocking file itself
+    r = upload(c, user["access"], "cv.txt", fixture_text())
+    assert_error(r, 503, "SERVICE_UNAVAILABLE")
+    assert_nothing_recorded(srv, user, before)
+    (files / user["id"]).unlink()
+    assert upload(c, user["access"], "cv.txt", fixture_text()).status_code == 202
+
+
+def test_fault_injection_refuses_an_unknown_step(srv):
+    r = srv.client.post("/__test/faults", params={"upload": "everything"})
+    assert_validation_error(r, ["query", "upload"], "enum")
+    assert srv.client.post("/__test/faults", params={"upload": "none"}).status_code == 204
+
+
+def test_fault_injection_route_is_absent_without_test_endpoints(make_server):
+    srv = make_server(TEST_ENDPOINTS=None)
+    assert_error(srv.client.post("/__test/faults", params={"upload": "insert"}), 404, "NOT_FOUND")
+    assert_error(srv.client.post("/__test/periodic", params={"name": "sweep_orphan_files"}),
+                 404, "NOT_FOUND")
+
+
+# ---- the orphan sweep ------------------------------------------------------------------------
+
+
+def sweep(client):
+    r = client.post("/__test/periodic", params={"name": "sweep_orphan_files"})
+    assert r.status_code == 200, r.text
+    assert r.json()["task"] == "sweep_orphan_files"
+    return r.json()["changed"]
+
+
+def wait_older_than_the_age(srv, key):
+    """Waits until the stored object key is older than ORPHAN_FILE_AGE (by its own time)."""
+    modified = keys_under(srv.client, key)[key]
+    wait_for(lambda: time.time() * 1000 - modified > ORPHAN_AGE_S * 1000 + 300,
+             timeout=ORPHAN_AGE_S + 10, interval=0.1, what=f"{key} older than the orphan age")
+
+
+def test_orphan_sweep_removes_old_unused_files_and_keeps_the_rest(srv, user):
+    c = srv.client
+    r = upload(c, user["access"], "cv.txt", fixture_text())
+    assert r.status_code == 202, r.text
+    used = c.get(f"/api/v1/resume/{r.json()['id']}", headers=auth(user["access"])).json()["file_path"]
+    old = f"resumes/{uuid.uuid4()}/{uuid.uuid4()}.txt"
+    outside = f"t{uuid.uuid4().hex}/{uuid.uuid4()}.txt"  # not a resume file: never swept
+    for key in (old, outside):
+        assert c.put("/__test/storage", params={"key": key},
+                     json={"data_base64": base64.b64encode(b"left behind").decode()}).status_code == 201
+    wait_older_than_the_age(srv, old)
+    wait_older_than_the_age(srv, used)
+    young = f"resumes/{uuid.uuid4()}/{uuid.uuid4()}.pdf"
+    assert c.put("/__test/storage", params={"key": young},
+                 json={"data_base64": base64.b64encode(b"%PDF-1.4 young").decode()}).status_code == 201
+
+    assert sweep(c) >= 1
+    keys = stored_files(srv)
+    assert old not in keys
+    assert used in keys and young in keys
+    assert outside in keys_under(c, outside)
+    r = c.get(f"/api/v1/resume/export/{r.json()['id']}/download", headers=auth(user["access"]))
+    assert r.status_code == 200 and r.content == fixture_text()
+
+    # The young object goes once it is old enough; the used file never does.
+    wait_older_than_the_age(srv, young)
+    assert sweep(c) >= 1
+    keys = stored_files(srv)
+    assert young not in keys and used in keys
+    assert c.delete("/__test/storage", params={"key": outside}).status_code == 204
+
+
+def test_periodic_route_names_unknown_tasks_404(srv):
+    r = srv.client.post("/__test/periodic", params={"name": "no_such_task"})
+    assert_error(r, 404, "NOT_FOUND")

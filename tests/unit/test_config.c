@@ -380,6 +380,7 @@ static void test_load_uses_the_documented_defaults_when_only_the_secret_is_set(v
     assert_int_equal(cfg.access_token_expire_minutes, 15);
     assert_int_equal(cfg.refresh_token_expire_days, 7);
     assert_int_equal(cfg.task_retention_days, 7);
+    assert_int_equal(cfg.orphan_file_age_ms, 3600000);
     assert_string_equal(cfg.smtp_host, "");
     assert_false(cfg.test_endpoints);
     config_free(&cfg);
@@ -396,6 +397,7 @@ static void test_load_reads_set_values(void **state)
         { "HTTP_REQUEST_TIMEOUT", "500ms" },
         { "TEST_ENDPOINTS", "yes" },
         { "FRONTEND_URL", "https://app.example.com/" },
+        { "ORPHAN_FILE_AGE", "90m" },
     };
     setting_table t = { items, sizeof(items) / sizeof(items[0]) };
     ia_config cfg;
@@ -409,6 +411,7 @@ static void test_load_reads_set_values(void **state)
     assert_int_equal(cfg.http_request_timeout_ms, 500);
     assert_true(cfg.test_endpoints);
     assert_string_equal(cfg.frontend_url, "https://app.example.com");
+    assert_int_equal(cfg.orphan_file_age_ms, 90 * 60000);
     config_free(&cfg);
 }
 
@@ -433,6 +436,9 @@ static void test_load_rejects_each_invalid_value_naming_the_variable(void **stat
         { "FRONTEND_URL", "app.example.com" },
         { "MAX_JSON_BODY", "1023" },
         { "RATE_LIMIT", "lots" },
+        { "ORPHAN_FILE_AGE", "500ms" }, /* below its 1 s minimum */
+        { "ORPHAN_FILE_AGE", "8d" },
+        { "ORPHAN_FILE_AGE", "169h" }, /* above its 7 days */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ia_config cfg;

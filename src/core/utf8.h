@@ -1,0 +1,12 @@
+/* Well-formed UTF-8 (RFC 3629), the form the JSON encoder accepts. */
+#ifndef IA_CORE_UTF8_H
+#define IA_CORE_UTF8_H
+
+#include <stddef.h>
+
+/* The length (1-4) of the well-formed UTF-8 sequence at s, reading at most n bytes, or 0 when
+ * the bytes there are not one: a stray continuation byte, a truncated sequence, an overlong
+ * form, a surrogate or a code point past U+10FFFF. n must be at least 1. */
+size_t ia_utf8_sequence(const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,75 @@
+/* Unit tests for src/core/utf8.c: well-formed sequences of every length and what RFC 3629
+ * forbids (stray continuation bytes, truncated sequences, overlong forms, surrogates, code
+ * points past U+10FFFF, the bytes C0, C1 and F5-FF). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/utf8.h"
+
+static size_t seq(const char *s)
+{
+    return ia_utf8_sequence((const unsigned char *)s, strlen(s) ? strlen(s) : 1);
+}
+
+static void test_well_formed_sequences_have_their_length(void **state)
+{
+    (void)state;
+    assert_int_equal(seq("a"), 1);
+    assert_int_equal(seq("\x7f"), 1);
+    assert_int_equal(seq("\xc2\x80"), 2);         /* U+0080 */
+    assert_int_equal(seq("\xc3\xa9xyz"), 2);      /* é, then more text */
+    assert_int_equal(seq("\xe0\xa0\x80"), 3);     /* U+0800 */
+    assert_int_equal(seq("\xed\x9f\xbf"), 3);     /* U+D7FF, below the surrogates */
+    assert_int_equal(seq("\xee\x80\x80"), 3);     /* U+E000, above them */
+    assert_int_equal(seq("\xf0\x90\x80\x80"), 4); /* U+10000 */
+    assert_int_equal(seq("\xf4\x8f\xbf\xbf"), 4); /* U+10FFFF */
+}
+
+static void test_what_rfc_3629_forbids_is_zero(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "\x80",
+        "\xbf", /* stray continuation bytes */
+        "\xc0\xaf",
+        "\xc1\xbf", /* overlong two-byte forms */
+        "\xe0\x80\xaf",
+        "\xe0\x9f\xbf",     /* overlong three-byte forms */
+        "\xf0\x80\x80\xaf", /* overlong four-byte form */
+        "\xed\xa0\x80",
+        "\xed\xbf\xbf",     /* surrogates */
+        "\xf4\x90\x80\x80", /* past U+10FFFF */
+        "\xf5\x80\x80\x80",
+        "\xff", /* bytes that never start a sequence */
+        "\xc3",
+        "\xc3x",
+        "\xe2\x82", /* truncated */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (seq(bad[i]) != 0)
+            fail_msg("case %zu: accepted as %zu bytes", i, seq(bad[i]));
+}
+
+static void test_a_sequence_longer_than_the_bytes_left_is_zero(void **state)
+{
+    (void)state;
+    const unsigned char euro[] = { 0xe2, 0x82, 0xac };
+    assert_int_equal(ia_utf8_sequence(euro, 3), 3);
+    assert_int_equal(ia_utf8_sequence(euro, 2), 0);
+    assert_int_equal(ia_utf8_sequence(euro, 1), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_well_formed_sequences_have_their_length),
+        cmocka_unit_test(test_what_rfc_3629_forbids_is_zero),
+        cmocka_unit_test(test_a_sequence_longer_than_the_bytes_left_is_zero),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
