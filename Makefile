@@ -10,7 +10,7 @@ BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-integration test-asan lint fmt clean eval
+.PHONY: all run build deps test test-unit test-integration test-e2e test-asan lint fmt clean eval
 
 all: build
 
@@ -20,7 +20,13 @@ deps:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
 
-build: deps $(BUILD)/build.ninja
+# The web app's only npm dependency, playwright-core (browser tests), pinned by
+# package-lock.json; reinstalled when the lock file changes. The app itself is built by
+# web/build.mjs (node, no dependencies) as part of the ninja build.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --prefer-offline
+
+build: deps $(BUILD)/build.ninja node_modules/.package-lock.json
 	ninja -C $(BUILD)
 
 run: build
@@ -30,6 +36,7 @@ run: build
 test: build
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-e2e
 
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
@@ -71,6 +78,14 @@ endef
 
 test-integration: build
 	$(call run_integration,$(BIN),)
+
+# The web app in Debian's Chromium (tests/e2e/): the runner starts the service on a free
+# loopback port with SQLite, local storage, the offline AI engine and a capturing mailbox,
+# runs the journeys, and stops everything it started, pass or fail. Screenshots of every page
+# go to $(BUILD)/screenshots/.
+test-e2e: build
+	INTERVIEWACE_BIN=$(CURDIR)/$(BIN) E2E_SCREENSHOTS=$(CURDIR)/$(BUILD)/screenshots \
+		node --test --test-concurrency=1 --test-reporter=spec tests/e2e/journeys.test.mjs
 
 
 $(ASAN_BUILD)/build.ninja:

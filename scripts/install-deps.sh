@@ -14,6 +14,9 @@ PACKAGES=(
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev
   # services the integration tests start on loopback (scripts/services.sh)
   postgresql
+  # the web app's build (web/build.mjs) and its browser tests (tests/e2e/: playwright-core
+  # from npm driving Debian's Chromium, headless)
+  nodejs chromium
   # tests and lint
   libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
 )
@@ -24,6 +27,11 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm comes with some nodejs builds and is its own Debian package with others.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

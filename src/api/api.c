@@ -48,6 +48,7 @@ int api_register(http_server *s, ia_app *app)
 {
     http_server_set_thread_hooks(s, api_thread_init, api_thread_fini, app);
     api_auth_install(s);
+    api_web_install(s);
     int rc = http_server_add_routes(s, service_routes, service_routes_count);
     if (rc == IA_OK)
         rc = http_server_add_routes(s, docs_routes, docs_routes_count);

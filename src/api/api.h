@@ -47,6 +47,9 @@ int api_send_link(http_req *req, db *d, const user_row *u, token_kind kind);
 /* Registers every job kind the configuration enables (serve and worker both call it). */
 int api_register_job_kinds(const ia_config *cfg);
 
+/* Serves the web app (src/api/web.c) on every GET outside the service's own paths. */
+void api_web_install(http_server *s);
+
 /* Registers every route the configuration enables. */
 int api_register(http_server *s, ia_app *app);
 

@@ -28,6 +28,8 @@ struct router {
     size_t n;
     const http_route **routes;
     size_t nroutes;
+    const http_route *fallback;
+    const char *const *reserved;
 };
 
 static const char *const method_names[7] = { "GET",   "HEAD",   "POST",   "PUT",
@@ -244,6 +246,37 @@ static void build_allow(router_match *m)
     }
 }
 
+void router_set_fallback(router *r, const http_route *route, const char *const *reserved)
+{
+    r->fallback = route;
+    r->reserved = reserved;
+}
+
+/* True when path lies in one of the reserved trees: equal to a prefix, or below it. */
+static bool path_reserved(const router *r, const char *path)
+{
+    for (const char *const *p = r->reserved; p != NULL && *p != NULL; p++) {
+        size_t n = strlen(*p);
+        if (strncmp(path, *p, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Answers an unmatched path with the fallback route when the method and path allow it. */
+static router_result match_fallback(const router *r, const char *method, const char *path,
+                                    router_match *m)
+{
+    unsigned bit = http_method_bit(method);
+    if (r->fallback == NULL || (bit != HTTP_GET && bit != HTTP_HEAD) || path_reserved(r, path))
+        return ROUTER_NOT_FOUND;
+    m->route = r->fallback;
+    m->pattern = r->fallback->pattern;
+    m->methods = HTTP_GET | HTTP_HEAD;
+    build_allow(m);
+    return ROUTER_FOUND;
+}
+
 router_result router_match_path(const router *r, arena *a, const char *method, const char *path,
                                 router_match *m)
 {
@@ -259,7 +292,7 @@ router_result router_match_path(const router *r, arena *a, const char *method, c
         const char *slash = strchr(p, '/');
         size_t len = slash ? (size_t)(slash - p) : strlen(p);
         if (len == 0 || nseg >= ROUTER_MAX_SEGMENTS || len > SEGMENT_MAX)
-            return ROUTER_NOT_FOUND; /* "//", too deep or too long */
+            return match_fallback(r, method, path, m); /* "//", too deep or too long */
         segs[nseg] = p;
         lens[nseg] = len;
         nseg++;
@@ -282,7 +315,7 @@ router_result router_match_path(const router *r, arena *a, const char *method, c
             best = e;
     }
     if (best == NULL)
-        return ROUTER_NOT_FOUND;
+        return match_fallback(r, method, path, m);
 
     m->pattern = best->pattern;
     m->methods = best->methods | HTTP_OPTIONS;

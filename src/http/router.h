@@ -36,8 +36,17 @@ void router_free(router *r);
  * IA_ERR_CONFLICT when the same method and pattern shape is already taken. */
 int router_add(router *r, const http_route *route);
 
+/* Sets the route that answers GET and HEAD for a path no pattern matches (the web app's files
+ * and client routes), except paths inside a reserved tree: each entry of reserved (NULL
+ * terminated, kept by reference) is a prefix such as "/api" that covers "/api" itself and
+ * everything below "/api/"; those paths stay 404. The fallback is not listed by
+ * router_routes, and other methods on unmatched paths stay 404. */
+void router_set_fallback(router *r, const http_route *route, const char *const *reserved);
+
 /* Matches method and path. OPTIONS matches any pattern (route NULL, methods filled). HEAD
- * uses the GET route. Parameter values are copied into a. */
+ * uses the GET route. An unmatched GET or HEAD outside the reserved trees gets the fallback
+ * route, with pattern set to the route's pattern and no parameters. Parameter values are
+ * copied into a. */
 router_result router_match_path(const router *r, arena *a, const char *method, const char *path,
                                 router_match *m);
 

@@ -818,6 +818,11 @@ int http_server_add_routes(http_server *s, const http_route *routes, size_t n)
     return IA_OK;
 }
 
+void http_server_set_fallback(http_server *s, const http_route *route, const char *const *reserved)
+{
+    router_set_fallback(s->router, route, reserved);
+}
+
 /* Resolves HOST and PORT into a socket address for libmicrohttpd. */
 static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool *ipv6)
 {

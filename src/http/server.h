@@ -17,6 +17,11 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out);
 /* Registers routes (the array must outlive the server). Call before http_server_start. */
 int http_server_add_routes(http_server *s, const http_route *routes, size_t n);
 
+/* Sets the route that answers GET and HEAD on paths no route matches, outside the reserved
+ * trees (see router_set_fallback). Both must outlive the server. Call before
+ * http_server_start. */
+void http_server_set_fallback(http_server *s, const http_route *route, const char *const *reserved);
+
 /* Sets functions run on each handler thread as it starts and stops (per-thread resources such
  * as a database connection). Call before http_server_start. */
 void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void (*fini)(void *ctx),

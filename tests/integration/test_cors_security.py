@@ -26,7 +26,9 @@ RESPONSES = {
     "204 OPTIONS /health": lambda c: c.options("/health"),
     "200 GET /metrics": lambda c: c.get("/metrics"),
     "200 GET /openapi.json": lambda c: c.get("/openapi.json"),
-    "404 GET /nope": lambda c: c.get("/nope"),
+    "404 GET /api/v1/nope": lambda c: c.get("/api/v1/nope"),
+    "200 GET / (web app)": lambda c: c.get("/"),
+    "304 GET / (web app)": lambda c: c.get("/", headers={"If-None-Match": "*"}),
     "405 POST /health": lambda c: c.post("/health"),
     "415 POST /__test/echo": lambda c: c.post("/__test/echo", content=b"x", headers={"Content-Type": "text/plain"}),
     "422 POST /__test/echo": lambda c: c.post("/__test/echo", content=b"[", headers={"Content-Type": "application/json"}),
@@ -66,7 +68,7 @@ def test_allowed_origin_is_reflected(cors, origin):
     assert_security_headers(r.headers, "CORS 200")
 
 
-@pytest.mark.parametrize("path,method,status", [("/nope", "GET", 404), ("/health", "DELETE", 405)])
+@pytest.mark.parametrize("path,method,status", [("/api/v1/nope", "GET", 404), ("/health", "DELETE", 405)])
 def test_allowed_origin_can_read_errors(cors, path, method, status):
     r = cors.request(method, path, headers={"Origin": ALLOWED[0]})
     assert r.status_code == status

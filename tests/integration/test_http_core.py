@@ -24,7 +24,9 @@ from helpers import (
 
 
 def test_unknown_path_is_404(api):
-    assert_error(api.get("/no/such/path"), 404, "NOT_FOUND", "Not Found")
+    # Outside /api and the service's own paths, a GET is the web app's (test_web_static.py).
+    assert_error(api.get("/api/v1/no/such/path"), 404, "NOT_FOUND", "Not Found")
+    assert_error(api.post("/no/such/path"), 404, "NOT_FOUND", "Not Found")
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
@@ -99,7 +101,7 @@ def test_missing_request_id_gets_a_fresh_uuid_each_time(api):
 
 
 def test_error_responses_carry_a_request_id(api):
-    for r in (api.get("/nope"), api.delete("/health")):
+    for r in (api.get("/api/v1/nope"), api.delete("/health")):
         assert UUID_RE.match(r.headers.get("x-request-id", "")), r.headers
 
 
@@ -118,7 +120,7 @@ def test_access_log_line_carries_request_id_and_fields(server, api):
 
 def test_access_log_route_is_dash_when_unmatched(server, api):
     rid = "unmatched-" + uuid.uuid4().hex
-    assert api.get("/no/such/thing", headers={"X-Request-ID": rid}).status_code == 404
+    assert api.get("/api/v1/no/such/thing", headers={"X-Request-ID": rid}).status_code == 404
     f = server.access_log(rid)["fields"]
     assert f["route"] == "-" and f["status"] == 404, f
 

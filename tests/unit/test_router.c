@@ -1,6 +1,6 @@
 /* Unit tests for src/http/router.c: literal-over-parameter precedence, the optional trailing
- * slash, 404 versus 405 with its Allow list, HEAD and OPTIONS, parameters and their types, and
- * the checks router_add makes. */
+ * slash, 404 versus 405 with its Allow list, HEAD and OPTIONS, parameters and their types, the
+ * checks router_add makes, and the GET fallback the web app is served by. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -433,6 +433,85 @@ static void test_method_bits_cover_the_seven_methods(void **state)
     assert_int_equal(http_method_bit(""), 0);
 }
 
+/* ---- fallback (the web app) ------------------------------------------------------------------ */
+
+static const http_route app_get = { "GET", "/{web app file}", handler_stub };
+static const char *const reserved[] = { "/api", "/health", NULL };
+
+/* A router with the fixture's GET /api/v1/items and /api/v1/health routes and the fallback. */
+static router *fallback_router(void)
+{
+    router *r = router_create();
+    assert_non_null(r);
+    assert_int_equal(router_add(r, &items_get), IA_OK);
+    assert_int_equal(router_add(r, &items_post), IA_OK);
+    router_set_fallback(r, &app_get, reserved);
+    return r;
+}
+
+static void test_without_a_fallback_unmatched_paths_stay_not_found(void **state)
+{
+    router_match m;
+    assert_int_equal(match(state, "GET", "/dashboard", &m), ROUTER_NOT_FOUND);
+    assert_null(m.route);
+}
+
+static void test_fallback_answers_unmatched_get_and_head(void **state)
+{
+    (void)state;
+    router *r = fallback_router();
+    arena *a = arena_create(64 * 1024);
+    router_match m;
+    static const char *const paths[] = { "/",     "/dashboard", "/resume/shared/abc", "/x/y/z/",
+                                         "/apix", "/healthy",   "/assets/app-0123.js" };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        for (int head = 0; head < 2; head++) {
+            assert_int_equal(router_match_path(r, a, head ? "HEAD" : "GET", paths[i], &m),
+                             ROUTER_FOUND);
+            assert_ptr_equal(m.route, &app_get);
+            assert_string_equal(m.pattern, "/{web app file}");
+            assert_int_equal(m.nparams, 0);
+            assert_string_equal(m.allow, "GET, HEAD");
+        }
+    }
+    /* A path too deep for any pattern is still the app's to judge. */
+    assert_int_equal(router_match_path(r, a, "GET", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n", &m),
+                     ROUTER_FOUND);
+    assert_ptr_equal(m.route, &app_get);
+    router_free(r);
+    arena_destroy(a);
+}
+
+static void test_fallback_never_takes_other_methods_or_reserved_trees(void **state)
+{
+    (void)state;
+    router *r = fallback_router();
+    arena *a = arena_create(64 * 1024);
+    router_match m;
+    static const char *const methods[] = { "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE" };
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+        assert_int_equal(router_match_path(r, a, methods[i], "/dashboard", &m), ROUTER_NOT_FOUND);
+    static const char *const kept[] = { "/api",         "/api/",     "/api/v1",
+                                        "/api/v1/nope", "/health/x", "/health//" };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        assert_int_equal(router_match_path(r, a, "GET", kept[i], &m), ROUTER_NOT_FOUND);
+        assert_null(m.route);
+    }
+    /* Known routes win, and a wrong method on them is still 405. */
+    assert_int_equal(router_match_path(r, a, "GET", "/api/v1/items", &m), ROUTER_FOUND);
+    assert_ptr_equal(m.route, &items_get);
+    assert_int_equal(router_match_path(r, a, "DELETE", "/api/v1/items", &m),
+                     ROUTER_METHOD_NOT_ALLOWED);
+    /* The fallback is not one of the listed routes (OpenAPI stays the API's). */
+    size_t n = 0;
+    const http_route *const *all = router_routes(r, &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        assert_ptr_not_equal(all[i], &app_get);
+    router_free(r);
+    arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +535,9 @@ int main(void)
         cmocka_unit_test(test_twelve_segments_route_and_thirteen_do_not),
         cmocka_unit_test(test_overlong_segment_is_not_found),
         cmocka_unit_test(test_method_bits_cover_the_seven_methods),
+        cmocka_unit_test(test_without_a_fallback_unmatched_paths_stay_not_found),
+        cmocka_unit_test(test_fallback_answers_unmatched_get_and_head),
+        cmocka_unit_test(test_fallback_never_takes_other_methods_or_reserved_trees),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

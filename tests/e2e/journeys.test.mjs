@@ -1,0 +1,544 @@
+// The web app, end to end, in a real browser (Debian's Chromium through playwright-core)
+// against the real service: the journeys a job seeker and an administrator take. Every page
+// visited is checked for console errors, uncaught exceptions and CSP violations, and
+// screenshotted into build/screenshots/ (E2E_SCREENSHOTS overrides).
+//
+// Run: make test-e2e    (or: node --test tests/e2e/ with INTERVIEWACE_BIN set)
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import {
+    PASSWORD, assertClean, launchBrowser, openPage, screenshot, startStack, tail, uniqueEmail,
+} from './harness.mjs';
+import { REPO } from './harness.mjs';
+
+const RESUME_PDF = `${REPO}/tests/fixtures/files/resume.pdf`;
+const QUESTIONS = 5;
+const JWT_RE = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
+
+let stack;
+let browser;
+const seeker = { name: 'Marta Lind', email: uniqueEmail('marta'), password: PASSWORD };
+const state = {}; // what one journey leaves for the next: resume and session ids, share link
+
+function answerFor(n) {
+    return `In my last role I owned our payments API. The situation: latency had doubled after a traffic spike (question ${n}). `
+        + 'My task was to bring p95 back under 200 ms without a rewrite. I profiled the hot paths, added a Redis cache in front of '
+        + 'the ledger reads, batched the PostgreSQL writes and added a load test to CI. As a result p95 dropped by 75% and stayed '
+        + 'there; I wrote a runbook so the on-call team could handle the next spike, and next time I would add alerts earlier.';
+}
+
+// Waits until the page shows no loading state.
+async function settled(page) {
+    await page.waitForLoadState('load');
+    await page.waitForFunction(() => !document.querySelector('.state-loading'), null, { timeout: 20000 });
+}
+
+async function visit(page, path, what) {
+    const res = await page.goto(stack.base + path);
+    await settled(page);
+    assert.ok(res.headers()['content-security-policy'].includes("default-src 'self'"), `${path}: CSP header`);
+    assertClean(page, what || path);
+    return res;
+}
+
+// A file-name-friendly name for a path: ids become "id".
+function slug(path) {
+    return path.split('/').filter(Boolean).map((p) => (p.length > 20 ? 'id' : p)).join('-') || 'home';
+}
+
+async function fillSignIn(page, email, password) {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+// Registers through the form and confirms the address from the e-mailed link.
+async function registerAndConfirm(page, person, shots = false) {
+    await visit(page, '/register');
+    await page.getByLabel('Full name').fill(person.name);
+    await page.getByLabel('Email').fill(person.email);
+    const pw = page.getByLabel('Password', { exact: true });
+    await pw.fill('short');
+    assert.equal(await page.locator('.rule.met').count(), 1, 'five lower-case letters meet one rule');
+    await pw.fill(person.password);
+    assert.equal(await page.locator('.rule.met').count(), 5, 'every password rule is ticked');
+    if (shots) await screenshot(page, 'register');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+    if (shots) await screenshot(page, 'register-check-inbox');
+    const mail = await stack.mail(person.email, /Confirm/);
+    const link = mail.links.find((l) => l.includes('/verify-email?token='));
+    assert.ok(link && link.startsWith(stack.base), `confirmation link points at the app: ${link}`);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Your email is confirmed' }).waitFor();
+    if (shots) await screenshot(page, 'verify-email');
+    assertClean(page, 'register and confirm');
+}
+
+async function signInFresh(person, opts) {
+    const page = await openPage(browser, opts);
+    await visit(page, '/signin');
+    await fillSignIn(page, person.email, person.password);
+    await page.waitForURL('**/dashboard');
+    await settled(page);
+    return page;
+}
+
+before(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+});
+
+after(async () => {
+    if (browser) await browser.close();
+    if (stack) {
+        const failed = process.exitCode && process.exitCode !== 0;
+        if (failed) console.log(`--- service log (tail) ---\n${tail(stack.logPath)}`); // eslint-disable-line no-console
+        await stack.stop();
+    }
+});
+
+describe('web app', { concurrency: false }, () => {
+    test('full journey: register, confirm, upload, analysis, interview, feedback, summary, dashboard', { timeout: 240000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/');
+        await screenshot(page, 'landing');
+        await registerAndConfirm(page, seeker, true);
+
+        await page.getByRole('link', { name: 'Sign in', exact: true }).last().click();
+        await page.waitForURL('**/signin?verified=1');
+        await page.getByText('Your email is confirmed. Sign in to get started.').waitFor();
+        await screenshot(page, 'signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        await page.getByRole('heading', { name: /Welcome back, Marta/ }).waitFor();
+        await screenshot(page, 'dashboard-new');
+        assertClean(page, 'dashboard before any interview');
+
+        // Upload the resume and watch the analysis arrive.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resumes' }).click();
+        await settled(page);
+        await page.getByRole('heading', { name: 'Upload your first resume' }).waitFor();
+        await screenshot(page, 'resumes-empty');
+        await page.getByRole('link', { name: 'Upload a resume' }).first().click();
+        await page.getByText('PDF, Word (.docx) or plain text (.txt), up to 10 MB').waitFor();
+        await screenshot(page, 'resume-upload');
+        await page.setInputFiles('#resume-file', RESUME_PDF);
+        await page.waitForURL(/\/resumes\/[0-9a-f-]{36}$/);
+        state.resumeId = page.url().split('/').pop();
+        await page.getByRole('heading', { name: 'Skills' }).waitFor({ timeout: 30000 });
+        await page.getByText('Analysed', { exact: true }).waitFor();
+        for (const skill of ['Python', 'PostgreSQL', 'Kubernetes'])
+            await page.locator('.chip', { hasText: skill }).first().waitFor();
+        await page.getByRole('heading', { name: 'Experience' }).waitFor();
+        await screenshot(page, 'resume-analysis');
+        assertClean(page, 'resume analysis');
+
+        // Match a job description.
+        await page.getByLabel('Job description', { exact: true }).fill('We need a backend engineer with Python, PostgreSQL, Kubernetes, Rust and GraphQL experience.');
+        await page.getByRole('button', { name: 'Check the match' }).click();
+        await page.getByRole('heading', { name: 'Skills you have' }).waitFor({ timeout: 30000 });
+        await page.locator('.chip-good', { hasText: 'Python' }).waitFor();
+        await page.getByRole('img', { name: /Match score: \d+(\.\d)? out of 100/ }).waitFor();
+
+        // Share it, and open the link as somebody else.
+        await page.getByRole('button', { name: 'Create share link' }).click();
+        const shareUrl = await page.locator('#share-url').inputValue();
+        assert.match(shareUrl, /\/resume\/shared\/[A-Za-z0-9_-]{43}$/);
+        state.shareUrl = shareUrl;
+        await page.getByText(/Expires in \d+ days/).waitFor();
+        const visitor = await openPage(browser);
+        await visitor.goto(shareUrl);
+        await settled(visitor);
+        await visitor.getByRole('heading', { name: 'Marta Okonkwo-Lind' }).waitFor();
+        assert.ok(!(await visitor.content()).includes(seeker.email), 'the public view never shows the e-mail');
+        await screenshot(visitor, 'resume-shared-public');
+        assertClean(visitor, 'public shared resume');
+        await visitor.context().close();
+
+        // Export as JSON: a real download with the service's file name.
+        const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.getByRole('button', { name: 'JSON' }).click(),
+        ]);
+        assert.match(download.suggestedFilename(), /^resume_export_[0-9a-f-]{36}\.json$/);
+        assertClean(page, 'share and export');
+
+        // An interview with this resume: five questions, each answered and scored.
+        await page.getByRole('link', { name: 'Practise with this resume' }).click();
+        await page.getByRole('heading', { name: 'Start an interview' }).waitFor();
+        await settled(page);
+        assert.equal(await page.getByLabel('Resume').inputValue(), state.resumeId);
+        await page.getByLabel('Target role').fill('Backend Engineer');
+        await page.getByLabel('Number of questions').fill(String(QUESTIONS));
+        await page.getByText('Technical', { exact: true }).click();
+        await screenshot(page, 'interview-start');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        state.sessionId = page.url().split('/').pop();
+        for (let n = 1; n <= QUESTIONS; n++) {
+            await page.getByText(`Question ${n} of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+            const answer = page.getByLabel('Your answer');
+            await answer.fill(answerFor(n));
+            await page.getByText(`${answerFor(n).length} / 5,000 characters`).waitFor();
+            if (n === 1) await screenshot(page, 'interview-question');
+            await page.getByRole('button', { name: n === QUESTIONS ? 'Submit last answer' : 'Submit and continue' }).click();
+        }
+        await page.getByRole('heading', { name: 'All questions answered' }).waitFor();
+        // Each answer's feedback appears as it is scored.
+        await page.waitForFunction((n) => document.querySelectorAll('.feedback-item.status-evaluated').length === n, QUESTIONS, { timeout: 60000 });
+        assert.equal(await page.locator('.feedback-item .score').count(), QUESTIONS);
+        await screenshot(page, 'interview-feedback');
+        assertClean(page, 'live interview');
+
+        await page.getByRole('button', { name: 'Finish and see my results' }).click();
+        await page.waitForURL(`**/interviews/${state.sessionId}/summary`, { timeout: 60000 });
+        await settled(page);
+        const ring = page.getByRole('img', { name: /^Final score: \d+(\.\d)? out of 100$/ });
+        await ring.waitFor();
+        const finalScore = Number(/Final score: ([\d.]+)/.exec(await ring.getAttribute('aria-label'))[1]);
+        assert.ok(finalScore >= 0 && finalScore <= 100, `final score on the 0–100 scale: ${finalScore}`);
+        assert.equal(await page.locator('.summary-question').count(), QUESTIONS);
+        assert.equal(await page.locator('.summary-question .model-answer').count(), QUESTIONS);
+        await page.getByRole('heading', { name: 'Score breakdown' }).waitFor();
+        await screenshot(page, 'interview-summary');
+        assertClean(page, 'summary');
+
+        // The dashboard now shows it.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+        await settled(page);
+        const completed = page.locator('.stat', { hasText: 'Interviews completed' }).locator('.stat-value');
+        assert.equal(await completed.textContent(), '1');
+        await page.locator('.chart-line svg').waitFor();
+        await page.locator('.chart-bars svg').first().waitFor();
+        await page.getByRole('region', { name: 'Recent sessions' }).getByText('Completed').waitFor();
+        await screenshot(page, 'dashboard');
+        assertClean(page, 'dashboard after the interview');
+        await page.context().close();
+    });
+
+    test('sign out, then sign in again and return to the page you wanted', { timeout: 90000 }, async () => {
+        const page = await openPage(browser);
+        await page.goto(`${stack.base}/resumes`);
+        await page.waitForURL('**/signin?next=%2Fresumes');
+        await page.getByText('Sign in to continue to that page.').waitFor();
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/resumes');
+        await settled(page);
+        await page.locator('.resume-item').first().waitFor();
+
+        // The access token lives in memory only: a reload signs in again from the cookie.
+        await page.reload();
+        await settled(page);
+        assert.equal(new URL(page.url()).pathname, '/resumes');
+        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+        const stored = await page.evaluate(() => Object.entries(localStorage));
+        assert.ok(stored.every(([, v]) => !JWT_RE.test(v)), `no token in localStorage: ${JSON.stringify(stored)}`);
+        assert.ok(!(await page.evaluate(() => document.cookie)).includes('refresh_token'), 'the refresh cookie is not readable by scripts');
+        const cookie = (await page.context().cookies()).find((c) => c.name === 'refresh_token');
+        assert.ok(cookie, 'the refresh token is a cookie');
+        assert.deepEqual([cookie.httpOnly, cookie.sameSite, cookie.path], [true, 'Strict', '/api/v1/auth']);
+        assertClean(page, 'reload');
+
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.waitForURL('**/signin?signedout=1');
+        await page.getByText("You've signed out.").first().waitFor();
+        await screenshot(page, 'signed-out');
+        assert.equal((await page.context().cookies()).filter((c) => c.name === 'refresh_token' && c.value).length, 0, 'sign-out clears the cookie');
+        await page.goto(`${stack.base}/dashboard`);
+        await page.waitForURL('**/signin?next=%2Fdashboard');
+
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        assertClean(page, 'sign in again');
+        await page.context().close();
+    });
+
+    test('a forgotten password is reset through the e-mailed link', { timeout: 90000 }, async () => {
+        const person = { name: 'Reset Person', email: uniqueEmail('reset'), password: PASSWORD };
+        const page = await openPage(browser);
+        await registerAndConfirm(page, person);
+        await visit(page, '/signin');
+        await page.getByRole('link', { name: 'Forgot your password?' }).click();
+        await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+        await page.getByLabel('Email').fill(person.email);
+        await screenshot(page, 'forgot-password');
+        await page.getByRole('button', { name: 'Send reset link' }).click();
+        await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+        const mail = await stack.mail(person.email, /Reset/);
+        const link = mail.links.find((l) => l.includes('/reset-password?token='));
+        await page.goto(link);
+        await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+        const fresh = 'Brand-new#Pass9';
+        await page.getByLabel('New password', { exact: true }).fill(fresh);
+        await page.getByLabel('Repeat the new password').fill('Different#Pass9');
+        await page.getByRole('button', { name: 'Change password' }).click();
+        await page.getByText("The two passwords don't match.").waitFor();
+        await page.getByLabel('Repeat the new password').fill(fresh);
+        await screenshot(page, 'reset-password');
+        await page.getByRole('button', { name: 'Change password' }).click();
+        await page.waitForURL('**/signin?reset=1');
+        await page.getByText('Your password has been changed.').waitFor();
+
+        // The old password no longer works, and the app says what to do.
+        page.expectErrors(/status of 401/);
+        await fillSignIn(page, person.email, person.password);
+        await page.getByText("That email and password don't match an account.").waitFor();
+        assertClean(page, 'old password refused');
+        await fillSignIn(page, person.email, fresh);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        assertClean(page, 'signed in with the new password');
+        await page.context().close();
+    });
+
+    test('an administrator manages users, roles and failed tasks', { timeout: 120000 }, async () => {
+        const admin = { name: 'Ada Admin', email: uniqueEmail('admin'), password: PASSWORD };
+        stack.createAdmin(admin.email, admin.name, admin.password);
+        // A background task that fails, for the failed-task list.
+        const queued = await (await fetch(`${stack.base}/__test/jobs`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'test.fail' }),
+        })).json();
+        const jobId = queued.ids[0];
+        for (let i = 0; i < 200; i++) {
+            const job = await (await fetch(`${stack.base}/__test/jobs/${jobId}`)).json();
+            if (job.status === 'FAILURE') break;
+            await new Promise((r) => setTimeout(r, 150));
+        }
+
+        // A member cannot enter the admin area.
+        const member = await signInFresh(seeker);
+        assert.equal(await member.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true }).count(), 0);
+        await visit(member, '/admin');
+        await member.getByRole('heading', { name: 'This area is for administrators' }).waitFor();
+        await member.context().close();
+
+        const page = await signInFresh(admin);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true }).click();
+        await settled(page);
+        await page.locator('.stat', { hasText: 'Failed tasks' }).waitFor();
+        assert.ok(Number(await page.locator('.stat', { hasText: 'Users' }).locator('.stat-value').textContent()) >= 3);
+        await screenshot(page, 'admin-overview');
+
+        await page.getByRole('link', { name: 'Users', exact: true }).click();
+        await settled(page);
+        await page.getByLabel('Search users').fill('marta');
+        const row = page.locator('tr', { hasText: seeker.email });
+        await row.waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1, null, { timeout: 5000 });
+        await row.getByRole('button', { name: `Deactivate ${seeker.email}` }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
+        await row.getByText('Deactivated', { exact: true }).waitFor();
+        await screenshot(page, 'admin-users');
+        await row.getByRole('button', { name: `Activate ${seeker.email}` }).click();
+        await row.getByText('Active', { exact: true }).waitFor();
+        await row.getByLabel(`Role of ${seeker.email}`).selectOption('admin');
+        await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
+        await page.getByText(`${seeker.email} is now an administrator.`).waitFor();
+        await row.getByLabel(`Role of ${seeker.email}`).selectOption('user');
+        await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
+        await page.getByText(`${seeker.email} is now a member.`).waitFor();
+        assertClean(page, 'admin users');
+
+        await page.getByRole('link', { name: 'Failed tasks' }).click();
+        await settled(page);
+        const task = page.locator('tr', { hasText: jobId });
+        await task.getByText('This job always fails').waitFor();
+        await screenshot(page, 'admin-failed-tasks');
+        await task.getByRole('button', { name: /^Retry/ }).click();
+        await task.getByText('Pending', { exact: true }).waitFor();
+        assertClean(page, 'admin tasks');
+        await page.context().close();
+    });
+
+    test('resumes by drag and drop, deletion, and the profile: name, data export, deleting the account', { timeout: 120000 }, async () => {
+        const person = { name: 'Pat Profile', email: uniqueEmail('profile'), password: PASSWORD };
+        const page = await openPage(browser);
+        await registerAndConfirm(page, person);
+        await visit(page, '/signin');
+        await fillSignIn(page, person.email, person.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+
+        // Drop a file on the upload area: a wrong type is refused before sending, a resume is sent.
+        await visit(page, '/resumes/new');
+        const drop = async (name, text) => {
+            const data = await page.evaluateHandle(({ n, t }) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([t], n, { type: 'text/plain' }));
+                return dt;
+            }, { n: name, t: text });
+            await page.dispatchEvent('.dropzone', 'drop', { dataTransfer: data });
+        };
+        await drop('notes.exe', 'MZ');
+        await page.getByText('"notes.exe" isn\'t a PDF, Word (.docx) or plain-text (.txt) file.').waitFor();
+        await drop('pat-resume.txt', readFileSync(`${REPO}/tests/fixtures/files/resume_bom_crlf.txt`, 'utf8'));
+        await page.waitForURL(/\/resumes\/[0-9a-f-]{36}$/);
+        await page.getByText('Analysed', { exact: true }).waitFor({ timeout: 30000 });
+        assertClean(page, 'drag and drop upload');
+        await page.getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete resume' }).click();
+        await page.waitForURL('**/resumes');
+        await settled(page);
+        await page.getByRole('heading', { name: 'Upload your first resume' }).waitFor();
+
+        await visit(page, '/profile');
+        await page.getByLabel('Full name').fill('Pat Renamed');
+        await page.getByRole('button', { name: 'Save name' }).click();
+        await page.getByText('Your name is saved.').waitFor();
+        await page.locator('.account-name', { hasText: 'Pat Renamed' }).waitFor();
+        const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.getByRole('button', { name: 'Download my data' }).click(),
+        ]);
+        assert.match(download.suggestedFilename(), /^interviewace-export-[0-9a-f-]{36}\.json$/);
+        const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+        assert.equal(exported.user.email, person.email);
+        await screenshot(page, 'profile');
+        assertClean(page, 'profile');
+
+        // Deleting needs the password; a wrong one is refused in the dialog.
+        page.expectErrors(/status of 400/);
+        await page.getByRole('button', { name: 'Delete my account' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Enter your password to confirm').fill('Wrong#Passw0rd');
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await dialog.getByText('The password you entered is not correct.').waitFor();
+        await dialog.getByLabel('Enter your password to confirm').fill(person.password);
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await page.waitForURL(`${stack.base}/`);
+        await page.getByText('Your account has been deleted.').waitFor();
+        assertClean(page, 'account deleted');
+        await visit(page, '/signin');
+        page.expectErrors(/status of 401/);
+        await fillSignIn(page, person.email, person.password);
+        await page.getByText("That email and password don't match an account.").waitFor();
+        assertClean(page, 'deleted account cannot sign in');
+        await page.context().close();
+    });
+
+    test('a phone-sized screen (360 px wide) has every page usable without sideways scrolling', { timeout: 120000 }, async () => {
+        const phone = { viewport: { width: 360, height: 780 }, mobile: true };
+        const page = await openPage(browser, phone);
+        const noOverflow = async (what) => {
+            const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > 361)
+                .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`));
+            const width = await page.evaluate(() => document.documentElement.scrollWidth);
+            assert.ok(width <= 360, `${what}: the page is ${width}px wide on a 360px screen: ${wide.join(', ')}`);
+        };
+        await visit(page, '/');
+        await noOverflow('landing');
+        await screenshot(page, 'phone-landing');
+        await visit(page, '/signin');
+        await noOverflow('sign in');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        await noOverflow('dashboard');
+        await screenshot(page, 'phone-dashboard');
+
+        const menu = page.getByRole('button', { name: 'Menu' });
+        assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+        assert.equal(await page.getByRole('navigation', { name: 'Main' }).isVisible(), false, 'the navigation folds behind the menu');
+        await menu.click();
+        assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+        await screenshot(page, 'phone-menu');
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resumes' }).click();
+        await settled(page);
+        await noOverflow('resumes');
+        for (const path of [`/resumes/${state.resumeId}`, '/interviews', '/interviews/new', `/interviews/${state.sessionId}/summary`, '/profile']) {
+            await visit(page, path);
+            await noOverflow(path);
+            await screenshot(page, `phone-${slug(path)}`);
+        }
+        assertClean(page, 'phone');
+        await page.context().close();
+    });
+
+    test('signing in works with the keyboard alone, in a sensible focus order', { timeout: 60000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        const seen = [];
+        const describeFocus = () => page.evaluate(() => {
+            const el = document.activeElement;
+            return `${el.tagName.toLowerCase()}:${el.getAttribute('name') || el.textContent.trim().slice(0, 30)}`;
+        });
+        for (let i = 0; i < 15 && !seen.includes('input:email'); i++) {
+            await page.keyboard.press('Tab');
+            seen.push(await describeFocus());
+        }
+        assert.equal(seen[0], 'a:Skip to main content', `the skip link comes first: ${seen}`);
+        assert.ok(seen.includes('input:email'), `the e-mail field is reachable: ${seen}`);
+        const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+        assert.notEqual(outline, 'none', 'the focused field shows a focus ring');
+        await page.keyboard.type(seeker.email);
+        await page.keyboard.press('Tab');
+        assert.equal(await describeFocus(), 'input:password');
+        await page.keyboard.type(seeker.password);
+        const rest = [];
+        for (let i = 0; i < 3; i++) {
+            await page.keyboard.press('Tab');
+            rest.push(await describeFocus());
+        }
+        assert.deepEqual(rest, ['button:Show', 'a:Forgot your password?', 'button:Sign in']);
+        await page.keyboard.press('Enter');
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'focus moves to the new page\'s heading');
+        assertClean(page, 'keyboard sign-in');
+        await page.context().close();
+    });
+
+    test('every page renders with no console error, no CSP violation and nothing inline, in both themes', { timeout: 180000 }, async () => {
+        const anonymous = await openPage(browser);
+        const publicPages = ['/', '/signin', '/register', '/forgot-password', '/reset-password', '/verify-email', new URL(state.shareUrl).pathname, '/no/such/page'];
+        for (const path of publicPages) {
+            await visit(anonymous, path);
+            const inline = await anonymous.evaluate(() => ({
+                scripts: document.querySelectorAll('script:not([src])').length,
+                styles: document.querySelectorAll('style').length,
+                attrs: document.querySelectorAll('[style]:not([style=""])').length,
+            }));
+            assert.deepEqual(inline, { scripts: 0, styles: 0, attrs: 0 }, `${path}: nothing inline`);
+        }
+        await anonymous.context().close();
+
+        const admin = { name: 'Sweep Admin', email: uniqueEmail('sweep'), password: PASSWORD };
+        stack.createAdmin(admin.email, admin.name, admin.password);
+        const pages = ['/dashboard', '/resumes', '/resumes/new', `/resumes/${state.resumeId}`, '/interviews', '/interviews/new',
+            `/interviews/${state.sessionId}/summary`, '/profile'];
+        for (const scheme of ['light', 'dark']) {
+            const page = await signInFresh(seeker, { colorScheme: scheme });
+            assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme, 'the theme follows the system');
+            for (const path of pages) {
+                await visit(page, path, `${path} (${scheme})`);
+                await screenshot(page, `${scheme}-${slug(path)}`);
+                // (Chromium's autofill may leave an empty style attribute on inputs; that sets nothing.)
+                const styled = await page.evaluate(() => [...document.querySelectorAll('[style]:not([style=""])')].map((e) => e.outerHTML.slice(0, 120)));
+                assert.deepEqual(styled, [], `${path}: no style attributes`);
+            }
+            await page.context().close();
+            const adminPage = await signInFresh(admin, { colorScheme: scheme });
+            for (const path of ['/admin', '/admin?tab=users', '/admin?tab=tasks']) {
+                await visit(adminPage, path, `${path} (${scheme})`);
+                await screenshot(adminPage, `${scheme}-admin-${path.split('=')[1] || 'overview'}`);
+            }
+            await adminPage.context().close();
+        }
+
+        // The toggle switches the theme and remembers the choice.
+        const page = await signInFresh(seeker, { colorScheme: 'light' });
+        await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+        await page.reload();
+        await settled(page);
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the choice survives a reload');
+        assertClean(page, 'theme toggle');
+        await page.context().close();
+    });
+});

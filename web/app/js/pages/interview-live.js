@@ -1,0 +1,330 @@
+// A live interview (API.md §4): waits while the questions are prepared, then asks them one
+// at a time with the question number, category and difficulty, a timer, a character counter
+// and dictation where the browser has speech recognition. Feedback on each answer appears
+// beside the interview as soon as it is scored; once every question is answered, completing
+// scores the whole interview and opens its summary.
+
+import { api, describeError } from '../api.js';
+import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
+import { pollUntil, sleep } from '../poll.js';
+import { navigate } from '../router.js';
+import {
+    announce, button, card, chip, emptyState, iconGraphic, loading, notice, pageHeader, scoreBadge, setBusy, spinner,
+} from '../ui.js';
+import { counter } from './interviews.js';
+
+const ANSWER_MAX = 5000;
+
+function speechRecognition() {
+    return window.SpeechRecognition || window.webkitSpeechRecognition || null;
+}
+
+// A dictation button for a text area, or null where the browser cannot recognise speech.
+function dictation(textarea, status) {
+    const Recognition = speechRecognition();
+    if (!Recognition) return null;
+    const btn = button('Dictate', { kind: 'secondary', 'aria-pressed': 'false', class: 'btn btn-secondary dictate' });
+    btn.prepend(iconGraphic('mic', 'inline-icon'));
+    let rec = null;
+    const stop = () => {
+        if (rec) rec.stop();
+    };
+    btn.addEventListener('click', () => {
+        if (rec) {
+            stop();
+            return;
+        }
+        rec = new Recognition();
+        rec.continuous = true;
+        rec.interimResults = false;
+        rec.lang = document.documentElement.lang || 'en';
+        rec.onresult = (e) => {
+            for (let i = e.resultIndex; i < e.results.length; i++) {
+                if (!e.results[i].isFinal) continue;
+                const text = e.results[i][0].transcript.trim();
+                if (!text) continue;
+                const sep = textarea.value && !/\s$/.test(textarea.value) ? ' ' : '';
+                textarea.value = `${textarea.value}${sep}${text}`;
+                textarea.dispatchEvent(new Event('input'));
+            }
+        };
+        rec.onerror = (e) => {
+            const why = {
+                'not-allowed': 'Dictation needs microphone access. Allow it in your browser, then try again.',
+                'service-not-allowed': 'Dictation needs microphone access. Allow it in your browser, then try again.',
+                network: 'Dictation needs an internet connection in this browser. Type your answer instead.',
+                'no-speech': "We didn't hear anything. Check your microphone and try again.",
+                'audio-capture': 'No microphone was found. Connect one, or type your answer.',
+            }[e.error] || 'Dictation stopped. Type your answer or try again.';
+            status.show(why, 'info');
+        };
+        rec.onstart = () => {
+            btn.setAttribute('aria-pressed', 'true');
+            btn.lastChild.textContent = 'Stop dictating';
+            btn.classList.add('recording');
+            announce('Listening. Speak your answer.');
+        };
+        rec.onend = () => {
+            rec = null;
+            btn.setAttribute('aria-pressed', 'false');
+            btn.lastChild.textContent = 'Dictate';
+            btn.classList.remove('recording');
+        };
+        try {
+            rec.start();
+        } catch (err) {
+            rec = null;
+            status.show('Dictation could not start. Type your answer instead.', 'info');
+        }
+    });
+    return { el: btn, stop };
+}
+
+function feedbackItem(q, number) {
+    const head = h('p', { class: 'feedback-head' },
+        h('span', {}, `Question ${number} · ${titleCase(q.category)}`),
+        q.evaluation_status === 'evaluated' ? scoreBadge(q.evaluation_score) : null);
+    let body;
+    if (q.evaluation_status === 'pending')
+        body = h('p', { class: 'muted feedback-wait' }, spinner(), 'Scoring your answer…');
+    else if (q.evaluation_status === 'failed')
+        body = h('p', { class: 'muted' }, "This answer couldn't be scored yet; it will be when you finish the interview.");
+    else
+        body = [
+            q.feedback_comment ? h('p', {}, q.feedback_comment) : null,
+            h('details', {},
+                h('summary', {}, 'Strengths, improvements and a model answer'),
+                (q.strengths || []).length ? h('div', {}, h('h4', {}, 'Strengths'), h('ul', { class: 'bullets' }, q.strengths.map((x) => h('li', {}, x)))) : null,
+                (q.improvements || []).length ? h('div', {}, h('h4', {}, 'To improve'), h('ul', { class: 'bullets' }, q.improvements.map((x) => h('li', {}, x)))) : null,
+                q.model_answer ? h('div', {}, h('h4', {}, 'Model answer'), h('p', {}, q.model_answer)) : null),
+        ];
+    return h('li', { class: `feedback-item status-${q.evaluation_status}`, dataset: { question: q.id } }, head,
+        h('p', { class: 'feedback-question' }, q.question_text), body);
+}
+
+export async function render(ctx) {
+    const id = ctx.params.id;
+    let session = await api.get(`/interview/${id}`, { signal: ctx.signal });
+    if (session.status === 'completed') return navigate(`/interviews/${id}/summary`, { replace: true });
+
+    let timer = null;
+    let dictate = null;
+    const stopTimer = () => {
+        if (timer) clearInterval(timer);
+        timer = null;
+    };
+    const cleanup = () => {
+        stopTimer();
+        if (dictate) dictate.stop();
+    };
+
+    const title = session.target_role ? `${session.target_role} interview` : 'Mock interview';
+    const header = pageHeader(title, {
+        back: { href: '/interviews', label: 'Interviews' },
+        lead: `${titleCase(session.difficulty)} · ${plural(session.question_count, 'question')}`,
+    });
+    const stage = h('div', { class: 'interview-stage' });
+    const feedbackList = h('ol', { class: 'feedback-list' });
+    const feedbackEmpty = h('p', { class: 'muted' }, 'Your scored answers appear here as you go.');
+    const side = h('aside', { class: 'interview-side card', 'aria-labelledby': 'fb-title' },
+        h('h2', { id: 'fb-title', class: 'card-title' }, 'Feedback'),
+        h('div', { 'aria-live': 'polite' }, feedbackEmpty, feedbackList));
+    mount(ctx.view, header, h('div', { class: 'interview-layout' }, stage, side));
+
+    const announced = new Set();
+    function drawFeedback() {
+        const answered = session.questions.filter((q) => q.evaluation_status !== 'not_answered');
+        feedbackEmpty.hidden = answered.length > 0;
+        const open = new Set([...feedbackList.querySelectorAll('details[open]')].map((d) => d.closest('li').dataset.question));
+        mount(feedbackList, answered.slice().reverse().map((q) => feedbackItem(q, q.order_index + 1)));
+        for (const li of feedbackList.children) if (open.has(li.dataset.question)) li.querySelector('details')?.setAttribute('open', '');
+        for (const q of answered)
+            if (q.evaluation_status === 'evaluated' && !announced.has(q.id)) {
+                announced.add(q.id);
+                announce(`Feedback ready for question ${q.order_index + 1}: ${formatScore(q.evaluation_score)} out of 100.`);
+            }
+    }
+    for (const q of session.questions) if (q.evaluation_status === 'evaluated') announced.add(q.id);
+
+    let watching = false;
+    // Refreshes the session while answers are being scored, so that their feedback appears.
+    async function watchFeedback() {
+        if (watching) return;
+        watching = true;
+        try {
+            let wait = 1000;
+            while (!ctx.signal.aborted && session.questions.some((q) => q.evaluation_status === 'pending')) {
+                await sleep(wait, ctx.signal);
+                wait = Math.min(4000, Math.round(wait * 1.25));
+                try {
+                    const fresh = await api.get(`/interview/${id}`, { signal: ctx.signal });
+                    if (fresh.status === 'completed') return;
+                    session = fresh;
+                    drawFeedback();
+                } catch (err) {
+                    if (err.name === 'AbortError') return;
+                }
+            }
+        } catch (err) {
+            if (err.name !== 'AbortError') throw err;
+        } finally {
+            watching = false;
+        }
+    }
+
+    function showPreparing() {
+        mount(stage, card(null, h('div', { class: 'analysis-progress', role: 'status' }, spinner(),
+            h('div', {},
+                h('p', { class: 'list-title' }, 'Preparing your questions…'),
+                h('p', { class: 'muted' }, `Choosing ${plural(session.question_count, 'question')} for you. This takes a few seconds.`)))));
+    }
+
+    function showFailed() {
+        mount(stage, h('div', { class: 'state state-error', role: 'alert' },
+            iconGraphic('alert'),
+            h('h2', { class: 'state-title' }, "This interview couldn't be prepared"),
+            h('p', {}, session.error || 'Preparing the questions failed.'),
+            h('a', { class: 'btn btn-primary', href: '/interviews/new' }, 'Start a new interview')));
+    }
+
+    function showFinish() {
+        stopTimer();
+        const msg = notice('error');
+        const finish = button('Finish and see my results', { class: 'btn btn-primary btn-large' });
+        finish.addEventListener('click', async () => {
+            setBusy(finish, true, 'Scoring your interview…');
+            msg.hide();
+            try {
+                const { task_id: taskId } = await api.post(`/interview/${id}/complete`);
+                announce('Scoring your interview.');
+                const task = await pollUntil(() => api.get(`/tasks/${taskId}`, { signal: ctx.signal }), {
+                    signal: ctx.signal, done: (t) => t.status === 'SUCCESS' || t.status === 'FAILURE',
+                });
+                if (task.status === 'FAILURE') {
+                    setBusy(finish, false);
+                    msg.show(`Scoring failed: ${task.error || 'unknown reason'}. Your answers are kept; try again.`);
+                    return;
+                }
+                await navigate(`/interviews/${id}/summary`, { replace: true });
+            } catch (err) {
+                if (err.name === 'AbortError') return;
+                setBusy(finish, false);
+                if (err.code === 'ALREADY_COMPLETED') {
+                    await navigate(`/interviews/${id}/summary`, { replace: true });
+                    return;
+                }
+                msg.show(describeError(err));
+            }
+        });
+        mount(stage, card(null, h('div', { class: 'finish' },
+            iconGraphic('check', 'state-icon success'),
+            h('h2', { tabindex: '-1' }, 'All questions answered'),
+            h('p', {}, 'Nicely done. Finish to get your overall score, a breakdown by category, and feedback on every answer.'),
+            msg.el, finish)));
+        stage.querySelector('h2').focus();
+    }
+
+    function showQuestion(next) {
+        stopTimer();
+        const msg = notice('error');
+        const dictationStatus = notice('info');
+        const answer = h('textarea', { id: 'answer', name: 'answer_text', rows: 10, maxlength: String(ANSWER_MAX), 'aria-describedby': 'answer-hint answer-counter' });
+        const count = counter(answer, ANSWER_MAX);
+        count.id = 'answer-counter';
+        dictate = dictation(answer, dictationStatus);
+        const started = Date.now();
+        const clock = h('span', { class: 'timer', role: 'timer', 'aria-live': 'off' }, '0:00');
+        timer = setInterval(() => {
+            clock.textContent = formatDuration((Date.now() - started) / 1000);
+        }, 1000);
+        const submit = button(next.number === next.total ? 'Submit last answer' : 'Submit and continue', { type: 'submit', class: 'btn btn-primary' });
+        const progress = h('progress', { max: String(next.total), value: String(next.number - 1), 'aria-label': `${next.number - 1} of ${next.total} questions answered` });
+        const form = h('form', { class: 'answer-form', novalidate: true },
+            h('div', { class: 'question-meta' },
+                h('span', { class: 'question-number' }, `Question ${next.number} of ${next.total}`),
+                chip(titleCase(next.category)), chip(titleCase(next.difficulty), `chip-${next.difficulty}`),
+                h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
+            progress,
+            h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),
+            msg.el,
+            h('label', { for: 'answer', class: 'answer-label' }, 'Your answer'),
+            h('p', { id: 'answer-hint', class: 'field-hint' }, 'Be specific: the situation, what you did and the result. Up to 5,000 characters.'),
+            answer,
+            h('div', { class: 'answer-tools' }, count, dictate ? dictate.el : null),
+            dictationStatus.el,
+            h('div', { class: 'form-actions' }, submit));
+        form.addEventListener('submit', async (e) => {
+            e.preventDefault();
+            msg.hide();
+            const text = answer.value.trim();
+            if (!text) {
+                msg.show('Write an answer first. Even a short one gets feedback.');
+                answer.focus();
+                return;
+            }
+            if ([...text].length > ANSWER_MAX) {
+                msg.show(`Shorten your answer to ${ANSWER_MAX.toLocaleString()} characters.`);
+                answer.focus();
+                return;
+            }
+            if (dictate) dictate.stop();
+            setBusy(submit, true, 'Saving…');
+            const seconds = Math.min(3600, Math.round((Date.now() - started) / 1000));
+            try {
+                const res = await api.post(`/interview/${id}/${next.question_id}/answer`, { answer_text: text, time_taken_seconds: seconds });
+                session.questions = session.questions.map((q) => (q.id === next.question_id
+                    ? { ...q, answer_text: text, time_taken_seconds: seconds, evaluation_status: 'pending', evaluation_score: null } : q));
+                drawFeedback();
+                watchFeedback();
+                if (res.next_question) {
+                    announce(`Answer saved. Question ${res.next_question.number} of ${res.next_question.total}.`);
+                    showQuestion(res.next_question);
+                } else {
+                    showFinish();
+                }
+            } catch (err) {
+                setBusy(submit, false);
+                if (err.code === 'ALREADY_COMPLETED') {
+                    await navigate(`/interviews/${id}/summary`, { replace: true });
+                    return;
+                }
+                msg.show(describeError(err));
+            }
+        });
+        mount(stage, card(null, form));
+        stage.querySelector('#question-text').focus();
+    }
+
+    async function proceed() {
+        if (session.status === 'preparing') {
+            showPreparing();
+            session = await pollUntil(() => api.get(`/interview/${id}`, { signal: ctx.signal }), {
+                signal: ctx.signal, done: (s) => s.status !== 'preparing',
+            });
+            announce(session.status === 'failed' ? 'The interview could not be prepared.' : 'Your questions are ready.');
+        }
+        if (session.status === 'failed') {
+            showFailed();
+            return;
+        }
+        if (session.status === 'completed') {
+            await navigate(`/interviews/${id}/summary`, { replace: true });
+            return;
+        }
+        drawFeedback();
+        watchFeedback();
+        const next = await api.get(`/interview/${id}/next`, { signal: ctx.signal });
+        if (next) showQuestion(next);
+        else showFinish();
+    }
+
+    mount(stage, loading('Loading the interview…'));
+    proceed().catch((err) => {
+        if (err.name === 'AbortError') return;
+        mount(stage, emptyState({
+            icon: 'alert', title: "The interview couldn't continue", text: describeError(err),
+            action: button('Try again', { onClick: () => proceed() }),
+        }));
+    });
+    return cleanup;
+}

@@ -1,0 +1,205 @@
+// Interviews (API.md §4): the history of sessions, and the form that starts a new one —
+// with a resume or none, a target role, difficulty, how many questions, focus areas and a job
+// description.
+
+import { api, describeError } from '../api.js';
+import { formatDateTime, h, mount, plural, titleCase, uniqueId } from '../dom.js';
+import { navigate } from '../router.js';
+import {
+    button, clearFieldErrors, emptyState, errorState, field, loading, notice, pageHeader, pagination, scoreBadge,
+    setBusy, showFieldErrors, statusBadge,
+} from '../ui.js';
+import { sessionLink } from './dashboard.js';
+
+const PAGE = 10;
+const CATEGORIES = ['technical', 'behavioral', 'project', 'system_design', 'coding', 'general'];
+
+const STATUS_OPTIONS = [
+    { value: '', label: 'All' },
+    { value: 'completed', label: 'Completed' },
+    { value: 'in_progress', label: 'In progress' },
+    { value: 'preparing', label: 'Preparing' },
+    { value: 'failed', label: 'Failed' },
+];
+
+function sessionRow(s) {
+    const title = s.target_role || (s.resume_id ? 'Resume-based interview' : 'General interview');
+    return h('li', { class: 'list-row' },
+        h('div', { class: 'list-main' },
+            h('a', { class: 'list-title', href: sessionLink(s) }, title),
+            h('p', { class: 'list-meta' }, `${formatDateTime(s.started_at)} · ${titleCase(s.difficulty)} · ${plural(s.question_count, 'question')}`,
+                s.status === 'in_progress' ? ` · ${s.answered_count} answered` : '')),
+        statusBadge(s.status),
+        scoreBadge(s.final_score),
+        s.status === 'in_progress' ? h('a', { class: 'btn btn-secondary btn-small', href: sessionLink(s), 'aria-label': `Continue ${title}` }, 'Continue') : null);
+}
+
+export async function history(ctx) {
+    const state = { status: ctx.query.get('status') || '', skip: 0 };
+    const results = h('div', { class: 'results', 'aria-live': 'polite' });
+    const status = h('select', { id: 'interview-status' }, STATUS_OPTIONS.map((o) => h('option', { value: o.value, selected: o.value === state.status }, o.label)));
+
+    async function load() {
+        mount(results, loading('Loading your interviews…'));
+        let page;
+        try {
+            page = await api.get('/interview/history', { query: { skip: state.skip, limit: PAGE, status: state.status }, signal: ctx.signal });
+        } catch (err) {
+            if (err.name === 'AbortError') return;
+            mount(results, errorState(err, load));
+            return;
+        }
+        window.history.replaceState(null, '', `/interviews${state.status ? `?status=${state.status}` : ''}`);
+        if (page.total === 0) {
+            mount(results, state.status
+                ? emptyState({ icon: 'search', title: 'No interviews with this status', text: 'Choose "All" to see every interview.' })
+                : emptyState({
+                    icon: 'mic', title: 'Practise your first interview',
+                    text: 'Pick a role and a difficulty, answer at your own pace, and get a score and feedback for every answer.',
+                    action: h('a', { class: 'btn btn-primary', href: '/interviews/new' }, 'Start an interview'),
+                }));
+            return;
+        }
+        mount(results,
+            h('ul', { class: 'list card' }, page.items.map(sessionRow)),
+            pagination({
+                total: page.total, skip: state.skip, limit: PAGE, label: 'Interview pages',
+                onPage: (skip) => {
+                    state.skip = skip;
+                    load();
+                },
+            }));
+    }
+    status.addEventListener('change', () => {
+        state.status = status.value;
+        state.skip = 0;
+        load();
+    });
+    mount(ctx.view,
+        pageHeader('Interviews', {
+            lead: 'Every mock interview you have started, with its score once complete.',
+            actions: h('a', { class: 'btn btn-primary', href: '/interviews/new' }, 'Start an interview'),
+        }),
+        h('div', { class: 'toolbar' }, h('div', { class: 'toolbar-field' }, h('label', { for: 'interview-status' }, 'Status'), status)),
+        results);
+    await load();
+}
+
+function difficultyGroup(value) {
+    const options = [
+        ['mixed', 'Mixed', 'A realistic spread: some easy, mostly medium, some hard.'],
+        ['easy', 'Easy', 'Warm up with fundamentals.'],
+        ['medium', 'Medium', 'Typical interview depth.'],
+        ['hard', 'Hard', 'Senior-level depth and trade-offs.'],
+    ];
+    return h('fieldset', { class: 'field choice-group' },
+        h('legend', {}, 'Difficulty'),
+        h('div', { class: 'choices' }, options.map(([v, label, text]) => {
+            const id = uniqueId('diff');
+            return h('label', { class: 'choice', for: id },
+                h('input', { type: 'radio', name: 'difficulty', value: v, id, checked: v === value }),
+                h('span', { class: 'choice-text' }, h('strong', {}, label), h('span', { class: 'muted' }, text)));
+        })));
+}
+
+function focusGroup(preset) {
+    return h('fieldset', { class: 'field choice-group' },
+        h('legend', {}, 'Focus areas', h('span', { class: 'optional' }, ' (optional)')),
+        h('p', { class: 'field-hint' }, 'Leave all unticked for a balanced mix.'),
+        h('div', { class: 'checks' }, CATEGORIES.map((c) => {
+            const id = uniqueId('focus');
+            return h('label', { class: 'check', for: id },
+                h('input', { type: 'checkbox', name: 'focus', value: c, id, checked: preset.includes(c) }),
+                titleCase(c));
+        })));
+}
+
+// A character counter under a text field, announced only as the limit comes near.
+export function counter(input, max) {
+    const out = h('p', { class: 'counter', 'aria-live': 'polite' });
+    const update = () => {
+        const n = [...input.value].length;
+        out.textContent = `${n.toLocaleString()} / ${max.toLocaleString()} characters`;
+        out.classList.toggle('over', n > max);
+        out.setAttribute('aria-live', n > max * 0.9 ? 'polite' : 'off');
+    };
+    input.addEventListener('input', update);
+    update();
+    return out;
+}
+
+export async function start(ctx) {
+    const resumes = await api.get('/resume/', { query: { status: 'analyzed', limit: 100 }, signal: ctx.signal });
+    const wanted = ctx.query.get('resume');
+    const preset = (ctx.query.get('focus') || '').split(',').filter((c) => CATEGORIES.includes(c));
+    const options = [{ value: '', label: 'No resume — general questions' },
+        ...resumes.items.map((r) => ({ value: r.id, label: `${r.title}${r.inferred_role ? ` (${r.inferred_role})` : ''}` }))];
+    const initial = wanted && resumes.items.some((r) => r.id === wanted) ? wanted : (resumes.items[0] ? resumes.items[0].id : '');
+    const resume = field({
+        label: 'Resume', name: 'resume_id', options, value: initial,
+        hint: resumes.items.length ? 'Questions draw on the skills and experience in this resume.' : null,
+    });
+    const role = field({ label: 'Target role', name: 'target_role', maxlength: 100, placeholder: 'e.g. Backend Engineer', autocomplete: 'organization-title' });
+    const count = field({ label: 'Number of questions', name: 'question_count', type: 'number', value: '12', min: '5', max: '30', inputmode: 'numeric', required: true, hint: 'Between 5 and 30. Twelve takes about 30 minutes.' });
+    const jd = field({ label: 'Job description', name: 'job_description', multiline: true, rows: 6, maxlength: 10000, hint: 'Paste a posting to get questions about what it asks for.' });
+    jd.wrap.append(counter(jd.input, 10000));
+    const other = field({ label: 'Other topics', name: 'focus_other', hint: 'Comma-separated, e.g. Kubernetes, leadership.', placeholder: '' });
+    const suggestRole = () => {
+        const r = resumes.items.find((x) => x.id === resume.input.value);
+        role.input.placeholder = r && r.inferred_role ? r.inferred_role : 'e.g. Backend Engineer';
+    };
+    resume.input.addEventListener('change', suggestRole);
+    suggestRole();
+    const msg = notice('error');
+    const submit = button('Start interview', { type: 'submit', class: 'btn btn-primary btn-large' });
+    const form = h('form', { class: 'form form-wide', novalidate: true },
+        msg.el,
+        resumes.items.length ? null : h('p', { class: 'notice notice-info' }, 'Tip: ', h('a', { href: '/resumes/new' }, 'upload a resume'), ' to get questions about your own experience.'),
+        resume.wrap, role.wrap, difficultyGroup('mixed'), count.wrap, focusGroup(preset), other.wrap, jd.wrap,
+        h('div', { class: 'form-actions' }, submit));
+    const fields = [resume, role, count, jd, { name: 'focus_areas', input: other.input, setError: other.setError }];
+
+    form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        msg.hide();
+        clearFieldErrors(fields);
+        const n = Number(count.input.value);
+        if (!Number.isInteger(n) || n < 5 || n > 30) {
+            count.setError('Choose a whole number from 5 to 30.');
+            count.input.focus();
+            return;
+        }
+        const focus = [...form.querySelectorAll('input[name=focus]:checked')].map((i) => i.value);
+        for (const t of other.input.value.split(',').map((x) => x.trim()).filter(Boolean)) if (!focus.includes(t)) focus.push(t);
+        if (focus.length > 10 || focus.some((f) => f.length > 50)) {
+            other.setError('Use at most 10 focus areas of up to 50 characters each.');
+            other.input.focus();
+            return;
+        }
+        const body = {
+            difficulty: form.querySelector('input[name=difficulty]:checked').value,
+            question_count: n,
+        };
+        if (resume.input.value) body.resume_id = resume.input.value;
+        if (role.input.value.trim()) body.target_role = role.input.value.trim();
+        if (focus.length) body.focus_areas = focus;
+        if (jd.input.value.trim()) body.job_description = jd.input.value.trim();
+        setBusy(submit, true, 'Preparing your questions…');
+        try {
+            const session = await api.post('/interview/start', body);
+            await navigate(`/interviews/${session.id}`);
+        } catch (err) {
+            setBusy(submit, false);
+            if (err.code === 'VALIDATION_ERROR' && showFieldErrors(fields, err)) return;
+            msg.show(describeError(err));
+            msg.el.scrollIntoView({ block: 'nearest' });
+        }
+    });
+
+    mount(ctx.view, h('div', { class: 'narrow' },
+        pageHeader('Start an interview', {
+            back: { href: '/interviews', label: 'Interviews' },
+            lead: 'Answer in your own words; there is no time limit, but the timer shows how long you take.',
+        }),
+        form));
+}
