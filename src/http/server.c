@@ -53,7 +53,6 @@ struct http_server {
     int port;
     http_auth_fn auth_early;
     http_auth_fn auth_late;
-    int quiesced_fd; /* the listen socket after quiescing: closed only after the daemon stops */
     void (*thread_init)(void *ctx);
     void (*thread_fini)(void *ctx);
     void *thread_ctx;
@@ -791,7 +790,6 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
         free(s);
         return IA_ERR_NOMEM;
     }
-    s->quiesced_fd = -1;
     atomic_init(&s->in_flight, 0);
     atomic_init(&s->draining, false);
     pthread_mutex_init(&s->lock, NULL);
@@ -844,6 +842,16 @@ static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool 
     return IA_OK;
 }
 
+/* New connections are refused while the server drains (closed as soon as they are accepted);
+ * connections already open finish their requests. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)addr;
+    (void)addrlen;
+    const http_server *s = cls;
+    return atomic_load(&s->draining) ? MHD_NO : MHD_YES;
+}
+
 int http_server_start(http_server *s)
 {
     const ia_config *cfg = s->cfg;
@@ -875,7 +883,7 @@ int http_server_start(http_server *s)
           (intptr_t)cfg->http_io_threads, NULL },
         { MHD_OPTION_END, 0, NULL },
     };
-    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, accept_policy, s, on_request, s,
                                  MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (s->daemon == NULL) {
         log_error("http", "cannot listen", "host", cfg->host, "error", strerror(errno));
@@ -913,16 +921,10 @@ int http_server_port(const http_server *s)
 
 int http_server_drain(http_server *s, int64_t timeout_ms)
 {
+    /* From now on accept_policy closes every new connection at once. The listen socket is not
+     * quiesced: libmicrohttpd 0.9.75's MHD_quiesce_daemon races its own I/O threads over the
+     * epoll set (an abort during SIGTERM), so it stays open until the daemon stops. */
     atomic_store(&s->draining, true);
-    /* libmicrohttpd's I/O threads may still touch the listen socket until the daemon stops,
-     * so it is kept open until then (closing it here made an I/O thread abort). */
-    if (s->daemon != NULL && s->quiesced_fd < 0) {
-        MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        if (fd != MHD_INVALID_SOCKET) {
-            shutdown(fd, SHUT_RDWR); /* refuse new connections; the descriptor stays valid */
-            s->quiesced_fd = fd;
-        }
-    }
     int64_t deadline = ia_mono_ms() + timeout_ms;
     pthread_mutex_lock(&s->lock);
     while (atomic_load(&s->in_flight) > 0) {
@@ -954,8 +956,6 @@ void http_server_destroy(http_server *s)
     }
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
-    if (s->quiesced_fd >= 0)
-        close(s->quiesced_fd);
     pool_destroy(s->pool);
     rl_destroy(s->rl);
     router_free(s->router);
