@@ -15,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/utf8.h"
+#include "http/http.h"
 
 /* Runs the parser under test on one input; always returns 0. A crash, a sanitizer report or
  * a failed invariant (fuzz_check) is a finding. */
@@ -74,6 +76,16 @@ static inline bool fuzz_utf8_valid(const char *s, size_t n)
         i += k;
     }
     return true;
+}
+
+/* An empty request and response whose memory comes from a, as the server hands them to a
+ * handler. */
+static inline void fuzz_http_init(http_req *req, http_res *res, arena *a)
+{
+    memset(req, 0, sizeof(*req));
+    memset(res, 0, sizeof(*res));
+    req->arena = a;
+    res->arena = a;
 }
 
 /* Reports a broken invariant of the parser under test and aborts (a finding). */

@@ -39,8 +39,8 @@ static size_t split_query(char *s, http_kv *kv)
 static void form(arena *a, const char *body, size_t len)
 {
     http_req req;
-    memset(&req, 0, sizeof(req));
-    req.arena = a;
+    http_res res;
+    fuzz_http_init(&req, &res, a);
     req.body = body;
     req.body_len = len;
     static const char *const names[] = { "username", "password", "grant_type", "", "a b", "%" };
@@ -53,12 +53,10 @@ static void query(arena *a, char *text)
     http_kv kv[QUERY_MAX];
     http_req req;
     http_res res;
-    memset(&req, 0, sizeof(req));
-    memset(&res, 0, sizeof(res));
-    req.arena = a;
-    res.arena = a;
+    fuzz_http_init(&req, &res, a);
     req.query = kv;
-    req.nquery = split_query(text, kv);
+    size_t nquery = split_query(text, kv);
+    req.nquery = nquery;
     long long skip = -1, limit = -1;
     int rc = validate_pagination(&req, &res, 20, &skip, &limit);
     if (rc == IA_OK) {
@@ -67,8 +65,9 @@ static void query(arena *a, char *text)
     } else {
         fuzz_check(res.status == 422, "a refused page is a 422");
     }
-    memset(&res, 0, sizeof(res));
-    res.arena = a;
+    fuzz_http_init(&req, &res, a);
+    req.query = kv;
+    req.nquery = nquery;
     const char *search = NULL;
     rc = validate_search(&req, &res, &search);
     fuzz_check(rc == IA_OK || res.status == 422, "a refused search is a 422");

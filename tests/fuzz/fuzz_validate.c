@@ -97,10 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     http_req req;
     http_res res;
-    memset(&req, 0, sizeof(req));
-    memset(&res, 0, sizeof(res));
-    req.arena = a;
-    res.arena = a;
+    fuzz_http_init(&req, &res, a);
     req.body = size > 0 ? body : NULL;
     req.body_len = size;
     const v_field *fields = (sel & 1) ? interview_fields : account_fields;
