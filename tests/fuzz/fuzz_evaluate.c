@@ -30,11 +30,12 @@ static void setup(void)
 {
     static ai_offline *e;
     static ai_analysis an;
+    static arena *keep; /* the resume's memory, kept for the process */
     if (e != NULL)
         return;
     char err[256];
     fuzz_check(ai_offline_create(&e, err, sizeof(err)) == IA_OK, "the offline engine");
-    arena *keep = arena_create(16u << 20); /* lives as long as the process */
+    keep = arena_create(16u << 20);
     fuzz_check(keep != NULL, "an arena");
     fuzz_check(ai_offline_parse(e, keep, resume_text, NOW_MONTH, &an) == IA_OK, "the resume");
     engine = e;
