@@ -1,8 +1,11 @@
 /* Fuzzes access and refresh token verification (src/auth/token.c token_verify, over libjwt):
  * the input is the token as it arrives in an Authorization header or a cookie, checked as an
  * access and as a refresh token against a fixed secret. Checked: a token accepted as one type
- * is refused as the other, carries non-empty claims, and is accepted only when it names HS256
- * (so the fuzzer must forge an HMAC to break it: a real finding). */
+ * is refused as the other, carries non-empty claims, and verifies under its own secret only.
+ * A fuzzer cannot forge the HMAC, so an input that starts with '!' is "header.payload" signed
+ * here with the secret: that reaches the header, algorithm and claim checks behind the
+ * signature (alg none or HS512 with a valid HS256 signature, odd claim types, huge times). */
+#include <sodium.h>
 #include <string.h>
 
 #include "auth/token.h"
@@ -11,9 +14,30 @@
 #define SECRET "fuzz-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 #define NOW    1700000000LL
 
+/* "header.payload" with its HS256 signature under SECRET appended; malloc'ed. */
+static char *signed_token(const uint8_t *data, size_t size)
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)SECRET, strlen(SECRET));
+    crypto_auth_hmacsha256_update(&st, data, size);
+    crypto_auth_hmacsha256_final(&st, mac);
+    size_t b64 = sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *t = malloc(size + 1 + b64);
+    if (t == NULL)
+        return NULL;
+    memcpy(t, data, size);
+    t[size] = '.';
+    sodium_bin2base64(t + size + 1, b64, mac, sizeof(mac),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    /* a NUL inside the input ends the token there, as it would arrive in a header */
+    return t;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *token = fuzz_strndup(data, size);
+    char *token =
+        size > 0 && data[0] == '!' ? signed_token(data + 1, size - 1) : fuzz_strndup(data, size);
     if (token == NULL)
         return 0;
     token_claims c;
