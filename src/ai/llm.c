@@ -164,7 +164,9 @@ static char *envelope_text(ai_engine engine, const json_t *env)
     json_array_foreach(parts, i, part)
     {
         const char *t = json_string_value(json_object_get(part, "text"));
-        size_t n = t ? strlen(t) : 0;
+        if (t == NULL)
+            continue; /* a part without text (an image, a function call) adds nothing */
+        size_t n = strlen(t);
         memcpy(out + o, t, n);
         o += n;
     }
