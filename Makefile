@@ -3,14 +3,17 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 PYTHON     := /usr/bin/python3
 ENGINES    ?= sqlite postgres
 TEST_SERVICES ?= postgres s3
 BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
-SOURCES     = $(shell find src tests/unit tools -name '*.[ch]' 2>/dev/null)
+SOURCES     = $(shell find src tests/unit tests/fuzz tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-integration test-e2e test-asan lint fmt clean eval
+.PHONY: all run build deps test test-unit test-fuzz test-integration test-e2e test-asan fuzz lint fmt clean eval
 
 all: build
 
@@ -35,11 +38,16 @@ run: build
 
 test: build
 	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-e2e
 
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+# Every fuzz harness (tests/fuzz/) replays its seed corpus once: no fuzzing, just the inputs.
+test-fuzz: build
+	meson test -C $(BUILD) --suite fuzz --print-errorlogs
 
 # Measured quality of the offline engine: resume-parsing precision/recall per field and how
 # often a better-labelled answer outscores a worse one (tools/eval_parse.c, eval_answers.c), on
@@ -94,8 +102,30 @@ $(ASAN_BUILD)/build.ninja:
 test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+		meson test -C $(ASAN_BUILD) --suite unit --suite fuzz --print-errorlogs
 	$(call run_integration,$(ASAN_BIN),ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+
+# Fuzzing proper (not part of `make test`): the harnesses built with clang, libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer in $(FUZZ_BUILD)/, each run for FUZZ_SECONDS
+# in one process, one after the other (FUZZ_TARGETS=router picks some). New inputs go to
+# $(FUZZ_BUILD)/corpus/<name>/ (ignored by git), read together with the seed corpus; a crash
+# leaves its input in $(FUZZ_BUILD)/artifacts/ and stops the run.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz:
+	@./scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@set -e; mkdir -p $(FUZZ_BUILD)/artifacts; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+	    -close_fd_mask=1 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
 
 lint: deps
 	./scripts/lint.sh
@@ -104,4 +134,4 @@ fmt:
 	clang-format -i $(SOURCES)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

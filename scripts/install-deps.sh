@@ -2,6 +2,7 @@
 # Installs, with apt, every Debian package InterviewAce needs to build, run and test.
 # Idempotent: packages already present are skipped, and nothing runs when all are there.
 # Works as root on a fresh Debian 12 machine; elsewhere it uses sudo when available.
+# Usage: scripts/install-deps.sh [--fuzz]   (--fuzz adds clang and libFuzzer for `make fuzz`)
 set -euo pipefail
 
 PACKAGES=(
@@ -20,6 +21,11 @@ PACKAGES=(
   # tests and lint
   libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
 )
+
+# `make fuzz` only: clang with its runtime libraries (libFuzzer and the sanitizers).
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES=(clang libclang-rt-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Static checks for the C sources; `make lint` runs this. Three checks, each reported on one line:
-#   format   clang-format --dry-run --Werror (rules in .clang-format) on src/ and tests/unit/
+#   format   clang-format --dry-run --Werror (rules in .clang-format) on src/, tests/unit/, tests/fuzz/
 #   cppcheck cppcheck on src/ (warning, performance, portability)
-#   banned   no call to a banned function (see STYLE.md / DESIGN.md "Style") in src/ or tests/unit/
+#   banned   no call to a banned function (see STYLE.md / DESIGN.md "Style") in the same files
 # Every check runs even when an earlier one fails; the exit status is 1 if any of them failed.
 # Usage: scripts/lint.sh   (from any directory; it works on the repository the script lives in)
 set -euo pipefail
@@ -38,7 +38,7 @@ need()
 }
 
 # (a) formatting
-mapfile -d '' fmt_files < <(c_sources src tests/unit)
+mapfile -d '' fmt_files < <(c_sources src tests/unit tests/fuzz)
 if [ ${#fmt_files[@]} -eq 0 ]; then
     echo "lint: format:   skipped (no C sources in src/ or tests/unit/)"
 else

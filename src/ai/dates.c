@@ -139,7 +139,9 @@ bool ai_date_range(const char *line, int now, ai_range *out)
         bool ye = false;
         size_t elen = 0;
         if (open_word(q)) {
-            *out = (ai_range){ start, now, true, ys, false };
+            /* A start after now (a typo, or a job not begun) covers nothing: never a range
+             * that ends before it starts. */
+            *out = (ai_range){ start, now > start ? now : start, true, ys, false };
             return true;
         }
         if (one_date(q, &end, &ye, &elen) && end >= start) {

@@ -11,7 +11,8 @@
 
 #include "core/errors.h"
 
-#define HEADER_MAX 4096 /* one request header line: keys are far shorter */
+#define HEADER_MAX        4096    /* one request header line: keys are far shorter */
+#define RETRY_AFTER_MAX_S 1000000 /* seconds of Retry-After read; longer delays read as this */
 
 const char *llm_outcome_name(llm_outcome o)
 {
@@ -164,7 +165,9 @@ static char *envelope_text(ai_engine engine, const json_t *env)
     json_array_foreach(parts, i, part)
     {
         const char *t = json_string_value(json_object_get(part, "text"));
-        size_t n = t ? strlen(t) : 0;
+        if (t == NULL)
+            continue; /* a part without text (an image, a function call) adds nothing */
+        size_t n = strlen(t);
         memcpy(out + o, t, n);
         o += n;
     }
@@ -227,7 +230,7 @@ long long llm_retry_after_ms(const char *value, long long now_s)
     if (isdigit((unsigned char)*value)) {
         long long s = 0;
         const char *p = value;
-        while (isdigit((unsigned char)*p) && s < 1000000)
+        while (isdigit((unsigned char)*p) && s < RETRY_AFTER_MAX_S)
             s = s * 10 + (*p++ - '0');
         while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
             p++;
@@ -236,7 +239,9 @@ long long llm_retry_after_ms(const char *value, long long now_s)
     time_t t = curl_getdate(value, NULL);
     if (t < 0)
         return -1;
-    return (long long)t > now_s ? ((long long)t - now_s) * 1000 : 0;
+    long long s = (long long)t > now_s ? (long long)t - now_s : 0;
+    /* A date centuries ahead must not overflow: any delay past the chain's limit is as good. */
+    return (s < RETRY_AFTER_MAX_S ? s : RETRY_AFTER_MAX_S) * 1000;
 }
 
 /* ---- the transfer ------------------------------------------------------------------------- */

@@ -82,3 +82,43 @@ void ia_ip_format(const ia_ip *ip, char *out, size_t outlen)
         out[0] = '\0';
     }
 }
+
+bool ia_cidr_list_contains(const ia_cidr *ranges, size_t n, const ia_ip *ip)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ia_cidr_contains(&ranges[i], ip))
+            return true;
+    return false;
+}
+
+ia_ip ia_forwarded_client(const ia_cidr *trusted, size_t ntrusted, const ia_ip *peer,
+                          const char *xff)
+{
+    ia_ip chosen = *peer;
+    if (xff == NULL || ntrusted == 0 || !ia_cidr_list_contains(trusted, ntrusted, peer))
+        return chosen;
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        size_t b = start, e = end;
+        while (b < e && (xff[b] == ' ' || xff[b] == '\t'))
+            b++;
+        while (e > b && (xff[e - 1] == ' ' || xff[e - 1] == '\t'))
+            e--;
+        char item[64];
+        ia_ip ip;
+        if (e - b == 0 || e - b >= sizeof(item))
+            break;
+        memcpy(item, xff + b, e - b);
+        item[e - b] = '\0';
+        if (ia_ip_parse(item, &ip) != IA_OK)
+            break; /* garbage from the client side: trust nothing further left */
+        chosen = ip;
+        if (!ia_cidr_list_contains(trusted, ntrusted, &ip))
+            break;
+        end = start > 0 ? start - 1 : 0;
+    }
+    return chosen;
+}

@@ -27,4 +27,15 @@ bool ia_cidr_contains(const ia_cidr *c, const ia_ip *ip);
 /* Renders ip in its canonical text form (IPv4 dotted for mapped addresses). */
 void ia_ip_format(const ia_ip *ip, char *out, size_t outlen);
 
+/* True when ip lies in one of the n ranges. */
+bool ia_cidr_list_contains(const ia_cidr *ranges, size_t n, const ia_ip *ip);
+
+/* The client address of a request whose socket peer is peer and whose X-Forwarded-For list
+ * (comma-separated, every header joined; NULL when absent) is xff: the peer itself unless it
+ * is one of the trusted ranges; otherwise the list is read from the right, and the first
+ * address that is not trusted is the client. An empty, over-long or unreadable item stops the
+ * walk (what stands left of it is the client side's word), leaving the last address read. */
+ia_ip ia_forwarded_client(const ia_cidr *trusted, size_t ntrusted, const ia_ip *peer,
+                          const char *xff);
+
 #endif

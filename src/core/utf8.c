@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t ia_utf8_sequence(const unsigned char *s, size_t n)
 {
     if (s[0] < 0x80)
@@ -19,4 +21,21 @@ size_t ia_utf8_sequence(const unsigned char *s, size_t n)
                     (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
         return 0;
     return len;
+}
+
+size_t ia_utf8_scrub(char *s)
+{
+    size_t replaced = 0, left = strlen(s);
+    unsigned char *p = (unsigned char *)s;
+    while (left > 0) {
+        size_t k = ia_utf8_sequence(p, left);
+        if (k == 0) {
+            *p = '?';
+            k = 1;
+            replaced++;
+        }
+        p += k;
+        left -= k;
+    }
+    return replaced;
 }

@@ -9,4 +9,9 @@
  * form, a surrogate or a code point past U+10FFFF. n must be at least 1. */
 size_t ia_utf8_sequence(const unsigned char *s, size_t n);
 
+/* Replaces, in place, every byte of the NUL-terminated s that does not begin a well-formed
+ * sequence with '?', so that text quoting untrusted bytes (a parser's error message) can go
+ * into JSON. Returns how many bytes it replaced. */
+size_t ia_utf8_scrub(char *s);
+
 #endif

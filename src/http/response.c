@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "http/http.h"
 
 const char *http_header(const http_req *req, const char *name)
@@ -178,6 +179,7 @@ int http_body_json_object(http_req *req, http_res *res, json_t **out)
     if (v == NULL) {
         char msg[256];
         snprintf(msg, sizeof(msg), "JSON decode error: %s", jerr.text);
+        ia_utf8_scrub(msg); /* jansson quotes the offending bytes, which may be cut mid-sequence */
         http_validation_error(res, body_loc, msg, "json_invalid");
         return IA_ERR_INVALID;
     }

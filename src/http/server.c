@@ -166,14 +166,6 @@ int http_rate_check(http_req *req, http_res *res, unsigned policy, const char *k
 
 /* ---- client address ---- */
 
-static bool ip_trusted(const ia_config *cfg, const ia_ip *ip)
-{
-    for (size_t i = 0; i < cfg->n_trusted_proxies; i++)
-        if (ia_cidr_contains(&cfg->trusted_proxies[i], ip))
-            return true;
-    return false;
-}
-
 /* Resolves the client address: the socket peer, or, when the peer is a trusted proxy, the
  * first untrusted address of X-Forwarded-For read from the right. */
 static void resolve_client_ip(req_ctx *c, const char *xff)
@@ -191,34 +183,8 @@ static void resolve_client_ip(req_ctx *c, const char *xff)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
         ia_ip_parse(buf, &peer);
     }
-    ia_ip chosen = peer;
     const ia_config *cfg = c->srv->cfg;
-    if (xff != NULL && cfg->n_trusted_proxies > 0 && ip_trusted(cfg, &peer)) {
-        size_t len = strlen(xff);
-        size_t end = len;
-        while (end > 0) {
-            size_t start = end;
-            while (start > 0 && xff[start - 1] != ',')
-                start--;
-            size_t b = start, e = end;
-            while (b < e && (xff[b] == ' ' || xff[b] == '\t'))
-                b++;
-            while (e > b && (xff[e - 1] == ' ' || xff[e - 1] == '\t'))
-                e--;
-            char item[64];
-            ia_ip ip;
-            if (e - b == 0 || e - b >= sizeof(item))
-                break;
-            memcpy(item, xff + b, e - b);
-            item[e - b] = '\0';
-            if (ia_ip_parse(item, &ip) != IA_OK)
-                break; /* garbage from the client side: trust nothing further left */
-            chosen = ip;
-            if (!ip_trusted(cfg, &ip))
-                break;
-            end = start > 0 ? start - 1 : 0;
-        }
-    }
+    ia_ip chosen = ia_forwarded_client(cfg->trusted_proxies, cfg->n_trusted_proxies, &peer, xff);
     ia_ip_format(&chosen, c->client_ip, sizeof(c->client_ip));
 }
 
@@ -742,7 +708,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char msg[512];

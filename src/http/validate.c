@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 #define EMAIL_MAX 254
 
@@ -22,18 +23,13 @@ long long validate_utf8_length(const char *s)
 {
     long long n = 0;
     const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int len = *p < 0x80         ? 1
-                  : (*p >> 5) == 6  ? 2
-                  : (*p >> 4) == 14 ? 3
-                  : (*p >> 3) == 30 ? 4
-                                    : 0;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t len = ia_utf8_sequence(p, left);
         if (len == 0)
-            return -1;
-        for (int k = 1; k < len; k++)
-            if ((p[k] & 0xc0) != 0x80)
-                return -1;
+            return -1; /* overlong forms, surrogates and code points past U+10FFFF included */
         p += len;
+        left -= len;
         n++;
     }
     return n;
@@ -309,7 +305,13 @@ int validate_search(http_req *req, http_res *res, const char **out)
     *out = NULL;
     if (search == NULL || *search == '\0')
         return IA_OK;
-    if (validate_utf8_length(search) > 100) {
+    long long len = validate_utf8_length(search);
+    if (len < 0) {
+        static const char *const loc[] = { "query", "search", NULL };
+        http_validation_error(res, loc, "Input should be a valid string (UTF-8)", "string_unicode");
+        return IA_ERR_INVALID;
+    }
+    if (len > 100) {
         static const char *const loc[] = { "query", "search", NULL };
         http_validation_error(res, loc, "String should have at most 100 characters",
                               "string_too_long");

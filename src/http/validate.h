@@ -54,15 +54,17 @@ int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n,
 void validate_add(json_t *items, const char *where, const char *name, const char *msg,
                   const char *type);
 
-/* The optional `search` query parameter (at most 100 characters; empty = none): *out is NULL
- * when there is none. Writes the 422 and returns IA_ERR_INVALID when it is too long. */
+/* The optional `search` query parameter (at most 100 characters of valid UTF-8; empty =
+ * none): *out is NULL when there is none. Writes the 422 and returns IA_ERR_INVALID when it is
+ * too long or not UTF-8. */
 int validate_search(http_req *req, http_res *res, const char **out);
 
 /* skip (>= 0, default 0) and limit (1..100, default default_limit) from the query string. */
 int validate_pagination(http_req *req, http_res *res, long long default_limit, long long *skip,
                         long long *limit);
 
-/* Counts the code points of a UTF-8 string; -1 when it is not valid UTF-8. */
+/* Counts the code points of a UTF-8 string; -1 when it is not well-formed UTF-8 (RFC 3629:
+ * no overlong form, surrogate or code point past U+10FFFF). */
 long long validate_utf8_length(const char *s);
 
 /* True for a plausible e-mail address (one @, a dotted domain, no spaces, <= 254). */

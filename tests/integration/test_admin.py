@@ -346,6 +346,15 @@ def test_list_paging_validation(client, admin, path, params, loc, type_):
     assert_validation_error(get(client, admin["access"], path, **params), loc, type_)
 
 
+# A search that is not UTF-8 (an overlong form, a surrogate, a lone byte) is refused before it
+# reaches the database, where PostgreSQL would refuse it with an error (tests/fuzz/fuzz_query).
+@pytest.mark.parametrize("raw", ["%FF", "ab%C0%AF", "%ED%A0%80"])
+@pytest.mark.parametrize("path", ["/users"])
+def test_search_must_be_utf8(client, admin, path, raw):
+    r = client.get(f"{ADMIN}{path}?search={raw}", headers=auth(admin["access"]))
+    assert_validation_error(r, ["query", "search"], "string_unicode")
+
+
 # ---- user detail ---------------------------------------------------------------------------
 
 

@@ -55,6 +55,18 @@ static void test_lines_without_a_range_give_none(void **state)
             fail_msg("a range was found in '%s'", lines[i]);
 }
 
+/* An open range that starts after the reference month (a typo such as 2099) covers nothing,
+ * rather than a negative number of months (found by tests/fuzz/fuzz_dates). */
+static void test_open_range_starting_after_now_covers_nothing(void **state)
+{
+    (void)state;
+    ai_range r;
+    assert_true(ai_date_range("Engineer, Jan 2099 - Present", NOW, &r));
+    assert_true(r.open);
+    assert_true(r.end >= r.start);
+    assert_int_equal(ai_months_covered(&r, 1), 0);
+}
+
 static void test_overlapping_ranges_count_once(void **state)
 {
     (void)state;
@@ -122,6 +134,7 @@ int main(void)
         cmocka_unit_test(test_written_formats_are_understood),
         cmocka_unit_test(test_lines_without_a_range_give_none),
         cmocka_unit_test(test_overlapping_ranges_count_once),
+        cmocka_unit_test(test_open_range_starting_after_now_covers_nothing),
         cmocka_unit_test(test_years_match_the_labelled_resumes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -274,6 +274,54 @@ static void test_prefix_bounds_are_accepted(void **state)
     assert_int_equal(cidr("2001:db8::/64").prefix, 64);
 }
 
+/* The client address behind proxies: xff is resolved against the trusted ranges 10.0.0.0/8
+ * and ::1 for a request from peer; the result must be want. */
+static void check_client(const char *peer, const char *xff, const char *want)
+{
+    const ia_cidr trusted[] = { cidr("10.0.0.0/8"), cidr("::1") };
+    ia_ip p = ip(peer);
+    ia_ip got = ia_forwarded_client(trusted, 2, &p, xff);
+    char text[64];
+    ia_ip_format(&got, text, sizeof(text));
+    if (strcmp(text, want) != 0)
+        fail_msg("peer %s, X-Forwarded-For \"%s\": client %s, want %s", peer, xff ? xff : "(none)",
+                 text, want);
+}
+
+static void test_forwarded_for_is_read_from_the_right_past_trusted_proxies(void **state)
+{
+    (void)state;
+    check_client("10.0.0.1", "203.0.113.7", "203.0.113.7");
+    check_client("10.0.0.1", "198.51.100.1, 203.0.113.7, 10.2.3.4", "203.0.113.7");
+    check_client("::1", "\t2001:db8::5 ,10.9.9.9", "2001:db8::5");
+    /* every hop trusted: the leftmost address */
+    check_client("10.0.0.1", "10.1.1.1,10.2.2.2", "10.1.1.1");
+}
+
+static void test_forwarded_for_is_ignored_from_untrusted_peers(void **state)
+{
+    (void)state;
+    check_client("203.0.113.9", "198.51.100.1", "203.0.113.9");
+    check_client("10.0.0.1", NULL, "10.0.0.1");
+    const ia_cidr none[1] = { cidr("10.0.0.0/8") };
+    ia_ip p = ip("10.0.0.1");
+    ia_ip got = ia_forwarded_client(none, 0, &p, "198.51.100.1");
+    assert_memory_equal(got.addr, p.addr, sizeof(p.addr));
+}
+
+static void test_forwarded_for_stops_at_garbage(void **state)
+{
+    (void)state;
+    check_client("10.0.0.1", "198.51.100.1, junk, 10.2.3.4", "10.2.3.4");
+    check_client("10.0.0.1", "198.51.100.1,,10.2.3.4", "10.2.3.4");
+    check_client("10.0.0.1", "198.51.100.1,", "10.0.0.1");
+    check_client("10.0.0.1", "", "10.0.0.1");
+    check_client("10.0.0.1", ",,,", "10.0.0.1");
+    check_client("10.0.0.1",
+                 "198.51.100.1,0000000000000000000000000000000000000000000000000000000000000001",
+                 "10.0.0.1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +339,9 @@ int main(void)
         cmocka_unit_test(test_mapped_ipv6_ranges_cover_ipv4_addresses),
         cmocka_unit_test(test_invalid_ranges_are_refused),
         cmocka_unit_test(test_prefix_bounds_are_accepted),
+        cmocka_unit_test(test_forwarded_for_is_read_from_the_right_past_trusted_proxies),
+        cmocka_unit_test(test_forwarded_for_is_ignored_from_untrusted_peers),
+        cmocka_unit_test(test_forwarded_for_stops_at_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

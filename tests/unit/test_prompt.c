@@ -328,6 +328,8 @@ static void test_retry_after_reads_seconds_and_http_dates(void **state)
     /* Sun, 06 Nov 1994 08:49:37 GMT is 784111777 */
     assert_int_equal(llm_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT\r\n", 784111770), 7000);
     assert_int_equal(llm_retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111800), 0);
+    /* A date centuries ahead is a long delay, not an overflow (tests/fuzz/fuzz_llm). */
+    assert_int_equal(llm_retry_after_ms("a1Oct411111111\":\"", 1700000000), 1000000000LL);
 }
 
 int main(void)

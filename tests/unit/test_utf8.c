@@ -64,12 +64,28 @@ static void test_a_sequence_longer_than_the_bytes_left_is_zero(void **state)
     assert_int_equal(ia_utf8_sequence(euro, 1), 0);
 }
 
+static void test_scrub_replaces_what_is_not_utf8(void **state)
+{
+    (void)state;
+    char ok[] = "caf\xc3\xa9 \xe2\x82\xac";
+    assert_int_equal(ia_utf8_scrub(ok), 0);
+    assert_string_equal(ok, "caf\xc3\xa9 \xe2\x82\xac");
+    /* jansson's message for a body cut inside a character (tests/fuzz/fuzz_validate) */
+    char cut[] = "invalid escape near '\"\\u000\xcf'";
+    assert_int_equal(ia_utf8_scrub(cut), 1);
+    assert_string_equal(cut, "invalid escape near '\"\\u000?'");
+    char bad[] = "\xff\xc0\xaf\xed\xa0\x80x";
+    assert_int_equal(ia_utf8_scrub(bad), 6);
+    assert_string_equal(bad, "??????x");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_well_formed_sequences_have_their_length),
         cmocka_unit_test(test_what_rfc_3629_forbids_is_zero),
         cmocka_unit_test(test_a_sequence_longer_than_the_bytes_left_is_zero),
+        cmocka_unit_test(test_scrub_replaces_what_is_not_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
