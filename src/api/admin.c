@@ -211,23 +211,15 @@ static int admin_tasks_list(http_req *req, http_res *res)
     int rc = validate_pagination(req, res, ADMIN_PAGE, &skip, &limit);
     if (rc != IA_OK)
         return rc;
-    const char *status = http_query(req, "status");
+    static const char *const statuses[] = { "PENDING", "STARTED", "RETRY",
+                                            "SUCCESS", "FAILURE", NULL };
+    const char *status = NULL;
     const char *kind = http_query(req, "type");
-    if (status != NULL && *status == '\0')
-        status = NULL;
     if (kind != NULL && *kind == '\0')
         kind = NULL;
-    if (status != NULL) {
-        bool ok = false;
-        for (int i = 0; i < JOB_STATUS_COUNT; i++)
-            ok = ok || strcmp(status, job_statuses[i]) == 0;
-        if (!ok) {
-            static const char *const loc[] = { "query", "status", NULL };
-            return http_validation_error(
-                res, loc, "Input should be 'PENDING', 'STARTED', 'RETRY', 'SUCCESS' or 'FAILURE'",
-                "enum");
-        }
-    }
+    rc = validate_query_choice(req, res, "status", statuses, &status);
+    if (rc != IA_OK)
+        return rc;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;

@@ -262,20 +262,10 @@ static int interview_history(http_req *req, http_res *res)
     int rc = validate_pagination(req, res, 10, &skip, &limit);
     if (rc != IA_OK)
         return rc;
-    const char *status = http_query(req, "status");
-    if (status != NULL && *status) {
-        bool ok = false;
-        for (size_t i = 0; STATUSES[i]; i++)
-            ok = ok || strcmp(status, STATUSES[i]) == 0;
-        if (!ok) {
-            static const char *const loc[] = { "query", "status", NULL };
-            return http_validation_error(
-                res, loc, "Input should be 'preparing', 'in_progress', 'completed' or 'failed'",
-                "enum");
-        }
-    } else {
-        status = NULL;
-    }
+    const char *status = NULL;
+    rc = validate_query_choice(req, res, "status", STATUSES, &status);
+    if (rc != IA_OK)
+        return rc;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;

@@ -377,20 +377,10 @@ static int resume_list(http_req *req, http_res *res)
     int rc = validate_pagination(req, res, 10, &skip, &limit);
     if (rc != IA_OK)
         return rc;
-    const char *status = http_query(req, "status");
-    const char *search = NULL;
-    if (status != NULL && *status) {
-        bool ok = false;
-        for (size_t i = 0; STATUSES[i]; i++)
-            ok = ok || strcmp(status, STATUSES[i]) == 0;
-        if (!ok) {
-            static const char *const loc[] = { "query", "status", NULL };
-            return http_validation_error(
-                res, loc, "Input should be 'pending', 'processing', 'analyzed' or 'error'", "enum");
-        }
-    } else {
-        status = NULL;
-    }
+    const char *status = NULL, *search = NULL;
+    rc = validate_query_choice(req, res, "status", STATUSES, &status);
+    if (rc != IA_OK)
+        return rc;
     rc = validate_search(req, res, &search);
     if (rc != IA_OK)
         return rc;

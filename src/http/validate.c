@@ -320,3 +320,27 @@ int validate_search(http_req *req, http_res *res, const char **out)
     *out = search;
     return IA_OK;
 }
+
+int validate_query_choice(http_req *req, http_res *res, const char *name,
+                          const char *const *choices, const char **out)
+{
+    const char *v = http_query(req, name);
+    *out = NULL;
+    if (v == NULL || *v == '\0')
+        return IA_OK;
+    size_t n = 0;
+    for (; choices[n] != NULL; n++)
+        if (strcmp(choices[n], v) == 0) {
+            *out = v;
+            return IA_OK;
+        }
+    strbuf sb;
+    strbuf_init(&sb, req->arena, 512);
+    strbuf_puts(&sb, "Input should be ");
+    for (size_t i = 0; i < n; i++)
+        strbuf_appendf(&sb, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i]);
+    const char *const loc[] = { "query", name, NULL };
+    int rc = http_validation_error(
+        res, loc, strbuf_error(&sb) == IA_OK ? strbuf_str(&sb) : "Input is not allowed", "enum");
+    return rc == IA_OK ? IA_ERR_INVALID : rc;
+}

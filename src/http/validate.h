@@ -59,6 +59,12 @@ void validate_add(json_t *items, const char *where, const char *name, const char
  * too long or not UTF-8. */
 int validate_search(http_req *req, http_res *res, const char **out);
 
+/* An optional query parameter that must be one of choices (NULL-terminated): *out is NULL when
+ * it is absent or empty. Writes the 422 (type "enum", "Input should be 'a', 'b' or 'c'") and
+ * returns IA_ERR_INVALID for any other value. */
+int validate_query_choice(http_req *req, http_res *res, const char *name,
+                          const char *const *choices, const char **out);
+
 /* skip (>= 0, default 0) and limit (1..100, default default_limit) from the query string. */
 int validate_pagination(http_req *req, http_res *res, long long default_limit, long long *skip,
                         long long *limit);
