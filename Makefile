@@ -8,7 +8,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 PYTHON     := /usr/bin/python3
 ENGINES    ?= sqlite postgres
-TEST_SERVICES ?= postgres s3
+TEST_SERVICES ?= postgres redis s3
+# The integration passes whose every server also uses Redis (rate limits, revocations), as a
+# deployment of replicas does; the other passes run with the in-process limiter.
+REDIS_ENGINES ?= postgres
 BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tests/fuzz tools -name '*.[ch]' 2>/dev/null)
@@ -67,7 +70,7 @@ eval: build
 	@$(BUILD)/eval_answers --file tests/fixtures/heldout/answers.json
 
 # The integration suite runs once per database engine against throw-away services
-# (scripts/services.sh: PostgreSQL and an S3-compatible server) that are started once and
+# (scripts/services.sh: PostgreSQL, Redis and an S3-compatible server) that are started once and
 # stopped at the end, pass or fail; services a developer already had running are left running.
 define run_integration
 	@set -e; started=""; \
@@ -79,8 +82,10 @@ define run_integration
 	done; \
 	eval "$$(./scripts/services.sh env $(TEST_SERVICES))"; \
 	for engine in $(ENGINES); do \
-	  echo "== integration tests on $$engine"; \
-	  IA_TEST_ENGINE=$$engine INTERVIEWACE_BIN=$(CURDIR)/$(1) $(2) $(PYTHON) -m pytest -q tests/integration; \
+	  redis=0; case " $(REDIS_ENGINES) " in *" $$engine "*) redis=1 ;; esac; \
+	  echo "== integration tests on $$engine$$( [ $$redis = 1 ] && echo ' with Redis')"; \
+	  IA_TEST_ENGINE=$$engine IA_TEST_REDIS=$$redis INTERVIEWACE_BIN=$(CURDIR)/$(1) $(2) \
+	    $(PYTHON) -m pytest -q tests/integration; \
 	done
 endef
 

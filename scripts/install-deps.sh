@@ -10,11 +10,11 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build
   # libraries
   libmicrohttpd-dev libjansson-dev libsodium-dev libjwt-dev libcrypt-dev libsqlite3-dev libpq-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libssl-dev libhiredis-dev
   # resume text extraction (src/docs/): PDF, DOCX, and the child's seccomp filter
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev
   # services the integration tests start on loopback (scripts/services.sh)
-  postgresql
+  postgresql redis-server
   # the web app's build (web/build.mjs) and its browser tests (tests/e2e/: playwright-core
   # from npm driving Debian's Chromium, headless)
   nodejs chromium

@@ -8,8 +8,10 @@
 #                                             eval "$(scripts/services.sh env)"
 #
 # Services (default: all), each a set of <name>_start/_stop/_status/_env functions and an entry
-# in SERVICES (Redis comes later the same way):
+# in SERVICES:
 #   postgres  a throw-away PostgreSQL cluster
+#   redis     a throw-away redis-server (Debian's) without persistence, with 4096 databases so
+#             that every test server can have one of its own
 #   s3        moto's S3-compatible server (`python3 -m moto.server` with the python3 first on
 #             PATH, or $MOTO_PYTHON) with signature checks on: a bucket and an IAM access key are
 #             created at start, every later request must be signed with that key, and a wrong
@@ -21,7 +23,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SERVICES=(postgres s3)
+SERVICES=(postgres redis s3)
 
 die() {
   echo "services: $*" >&2
@@ -255,6 +257,90 @@ postgres_env() {
     TEST_PG_LOG "$PG_LOG" \
     TEST_PG_PORT "$port" \
     TEST_PG_CTL_USER "$(pg_ctl_user)"
+}
+
+# ---- Redis -------------------------------------------------------------------------------
+
+REDIS_DIR=$DIR/redis
+
+redis_pid() {
+  [ -f "$REDIS_DIR/pid" ] || return 1
+  cat "$REDIS_DIR/pid"
+}
+
+# True while the recorded pid is alive (not a zombie) and is a redis-server.
+redis_running() {
+  local pid state
+  pid=$(redis_pid) || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'redis-server' || return 1
+  [ -f "$REDIS_DIR/port" ]
+}
+
+redis_kill() {
+  redis_running || return 0
+  local pid i
+  pid=$(redis_pid)
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    redis_running || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+redis_start() {
+  if redis_running; then
+    echo "services: redis running on 127.0.0.1:$(cat "$REDIS_DIR/port") (data $REDIS_DIR)"
+    return
+  fi
+  command -v redis-server >/dev/null 2>&1 ||
+    die "redis-server not found (install the redis-server package: scripts/install-deps.sh)"
+  redis_kill
+  rm -rf "$REDIS_DIR"
+  mkdir -p "$REDIS_DIR"
+  chmod 0700 "$REDIS_DIR"
+  local attempt port i
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    echo "$port" >"$REDIS_DIR/port"
+    # No persistence (save "", appendonly no): the data is thrown away with the server.
+    setsid redis-server --bind 127.0.0.1 --port "$port" --dir "$REDIS_DIR" --save "" \
+      --appendonly no --databases 4096 --protected-mode yes --loglevel warning \
+      --logfile "$REDIS_DIR/redis.log" </dev/null >/dev/null 2>&1 9>&- &
+    echo $! >"$REDIS_DIR/pid"
+    for ((i = 0; i < 100; i++)); do
+      if [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; then
+        echo "services: redis running on 127.0.0.1:$port (data $REDIS_DIR)"
+        return
+      fi
+      redis_running || break
+      sleep 0.1
+    done
+    redis_kill
+  done
+  tail -n 30 "$REDIS_DIR/redis.log" >&2 || true
+  die "redis-server did not start (log: $REDIS_DIR/redis.log)"
+}
+
+redis_stop() {
+  redis_kill
+  rm -rf "$REDIS_DIR"
+}
+
+redis_status() {
+  if redis_running; then
+    echo "services: redis running on 127.0.0.1:$(cat "$REDIS_DIR/port") (data $REDIS_DIR)"
+  else
+    echo "services: redis not running"
+    return 1
+  fi
+}
+
+redis_env() {
+  redis_running || return 1
+  printf 'export %s=%q\n' TEST_REDIS_URL "redis://127.0.0.1:$(cat "$REDIS_DIR/port")"
 }
 
 # ---- S3 (moto) ----------------------------------------------------------------------------

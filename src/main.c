@@ -26,6 +26,7 @@
 #include "core/uuid.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/redis.h"
 #include "docs/extract.h"
 #include "files/storage.h"
 #include "http/server.h"
@@ -179,6 +180,14 @@ static int load_config(const char *env_path, ia_config *cfg)
         fprintf(stderr, "interviewace: %s\n", err);
         return EXIT_USAGE;
     }
+    redis_url ru;
+    if (cfg->redis_url[0] != '\0' &&
+        redis_url_parse(cfg->redis_url, &ru, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: invalid setting REDIS_URL: %s\n", err);
+        config_free(cfg);
+        return EXIT_USAGE;
+    }
+    explicit_bzero(&ru, sizeof(ru));
     log_configure((int)cfg->log_level, cfg->log_json);
     return 0;
 }
@@ -406,6 +415,32 @@ static void block_stop_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Opens the Redis client when REDIS_URL is set and says at once whether the server answers;
+ * an unreachable Redis is not fatal (RATE_LIMIT_ON_REDIS_FAILURE applies until it answers). */
+static int open_redis(const ia_config *cfg, redis_client **out)
+{
+    *out = NULL;
+    if (cfg->redis_url[0] == '\0')
+        return 0;
+    static const char *const meanwhile[] = {
+        "rate limits are counted by each process alone; revoked tokens are checked in the "
+        "database",
+        "rate limits are off; revoked tokens are checked in the database",
+        "rate-limited requests are refused with 503; revoked tokens are checked in the database",
+    };
+    char err[256];
+    if (redis_open(cfg->redis_url, (int)cfg->redis_timeout_ms, (size_t)cfg->redis_pool_size,
+                   meanwhile[cfg->rate_limit_on_redis_failure], out, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: invalid setting REDIS_URL: %s\n", err);
+        return 1;
+    }
+    char shown[1024];
+    config_redact_url(cfg->redis_url, shown, sizeof(shown));
+    if (redis_ping(*out) == IA_OK)
+        log_info("main", "redis connected", "url", shown);
+    return 0;
+}
+
 /* What `serve` and `worker` share at start-up: DATA_DIR, the database (migrated first when
  * asked), the job kinds, the file storage and the AI chain, with the stop signals blocked
  * before any thread starts. app is filled only on success; app_close undoes it. */
@@ -427,7 +462,15 @@ static int app_open(const ia_config *cfg, bool migrate, sigset_t *stop, ia_app *
         storage_close(files);
         return 1;
     }
-    *app = (ia_app){ .cfg = cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain };
+    redis_client *redis = NULL;
+    if (open_redis(cfg, &redis) != 0) {
+        ai_chain_free(chain);
+        storage_close(files);
+        return 1;
+    }
+    *app = (ia_app){
+        .cfg = cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain, .redis = redis
+    };
     return 0;
 }
 
@@ -435,6 +478,7 @@ static void app_close(ia_app *app)
 {
     storage_close(app->storage);
     ai_chain_free(app->ai);
+    redis_close(app->redis);
 }
 
 static int cmd_worker(int argc, char **argv, const char *env_path)
@@ -761,6 +805,9 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     job_runtime *rt = NULL;
     int exit_code = 1;
     if (http_server_create(&cfg, &app, &srv) != IA_OK)
+        goto out;
+    if (app.redis != NULL &&
+        http_server_use_redis(srv, app.redis, (int)cfg.rate_limit_on_redis_failure) != IA_OK)
         goto out;
     if (api_register(srv, &app) != IA_OK)
         goto out;

@@ -132,18 +132,21 @@ static int change_password(http_req *req, http_res *res)
         return http_error(res, 400, "PASSWORD_REUSED",
                           "Choose a password you have not used recently");
     int64_t now = ia_now_ms();
+    session_id_list ended = { NULL, 0 };
     rc = db_begin(d);
     if (rc == IA_OK)
         rc = store_new_password(req, d, me->id, in[1].s, now);
     /* Every other session ends; this one stays. */
     if (rc == IA_OK)
-        rc = sessions_store_revoke_all(d, me->id, claims->sid, "password changed", now, NULL);
+        rc = sessions_store_revoke_all(d, req->arena, me->id, claims->sid, "password changed", now,
+                                       &ended);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    api_note_revoked_sessions(req, &ended);
     log_info("auth", "password changed", "user_id", me->id);
     return http_json(res, 200, json_pack("{s:s}", "message", "Password changed successfully"));
 }
@@ -191,6 +194,7 @@ static int me_delete(http_req *req, http_res *res)
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    api_note_account(req, me->id, REVOCATION_ACCOUNT_DELETED);
     for (size_t i = 0; i < nkeys; i++) {
         char err[512];
         if (storage_delete(((ia_app *)req->app)->storage, keys[i], err, sizeof(err)) != IA_OK)
@@ -317,8 +321,9 @@ static int reset_confirm(http_req *req, http_res *res)
         rc = tokens_store_consume(d, TOKEN_KIND_RESET, hash, now);
     if (rc == IA_OK)
         rc = store_new_password(req, d, u->id, in[1].s, now);
+    session_id_list ended = { NULL, 0 };
     if (rc == IA_OK)
-        rc = sessions_store_revoke_all(d, u->id, NULL, "password reset", now, NULL);
+        rc = sessions_store_revoke_all(d, req->arena, u->id, NULL, "password reset", now, &ended);
     if (rc == IA_OK)
         rc = users_store_reset_failures(d, u->id, false, now);
     if (rc == IA_OK)
@@ -332,6 +337,7 @@ static int reset_confirm(http_req *req, http_res *res)
                           "This reset link is invalid or has expired; ask for a new one");
     if (rc != IA_OK)
         return rc;
+    api_note_revoked_sessions(req, &ended);
     log_info("auth", "password reset", "user_id", u->id);
     return http_json(res, 200,
                      json_pack("{s:s}", "message", "Password has been reset successfully."));

@@ -142,18 +142,23 @@ static int set_active(http_req *req, http_res *res, bool active)
     if (rc != IA_OK || res->status != 0)
         return rc;
     int64_t now = ia_now_ms();
+    session_id_list ended = { NULL, 0 };
     rc = db_begin(d);
     if (rc == IA_OK)
         rc = users_store_set_active(d, u->id, active, now);
     /* Deactivation ends every session at once. */
     if (rc == IA_OK && !active)
-        rc = sessions_store_revoke_all(d, u->id, NULL, "deactivated", now, NULL);
+        rc = sessions_store_revoke_all(d, req->arena, u->id, NULL, "deactivated", now, &ended);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    if (!active) {
+        api_note_revoked_sessions(req, &ended);
+        api_note_account(req, u->id, REVOCATION_ACCOUNT_DISABLED);
+    }
     log_info("admin", active ? "user activated" : "user deactivated", "user_id", u->id, "by",
              req->user_id);
     char *msg =

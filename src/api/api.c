@@ -22,6 +22,20 @@ db *api_db(const http_req *req)
     return t_db;
 }
 
+void api_note_revoked_sessions(const http_req *req, const session_id_list *ids)
+{
+    const ia_app *app = req->app;
+    revocation_note_sessions(app->redis, ids->items, ids->n,
+                             (long)req->cfg->access_token_expire_minutes * 60);
+}
+
+void api_note_account(const http_req *req, const char *user_id, revocation_account what)
+{
+    const ia_app *app = req->app;
+    revocation_note_account(app->redis, user_id, what,
+                            (long)req->cfg->access_token_expire_minutes * 60);
+}
+
 void api_thread_init(void *app)
 {
     (void)app; /* connections open lazily, so a database that is down at start-up is not fatal */

@@ -8,6 +8,8 @@
 #include "ai/chain.h"
 #include "core/config.h"
 #include "db/db.h"
+#include "db/redis.h"
+#include "auth/revocation.h"
 #include "auth/token.h"
 #include "files/storage.h"
 #include "http/http.h"
@@ -16,14 +18,21 @@
 
 typedef struct {
     const ia_config *cfg;
-    int64_t started_ms; /* wall clock at start, for diagnostics */
-    ai_chain *ai;       /* the AI engine chain, shared by every worker thread */
-    storage *storage;   /* stored files; opened once at start-up, shared by every thread */
+    int64_t started_ms;  /* wall clock at start, for diagnostics */
+    ai_chain *ai;        /* the AI engine chain, shared by every worker thread */
+    storage *storage;    /* stored files; opened once at start-up, shared by every thread */
+    redis_client *redis; /* REDIS_URL's client, or NULL: rate limits and revocations */
 } ia_app;
 
 /* The calling handler thread's database connection, opened on first use and re-opened after a
  * failure; NULL when the database cannot be reached (answer 503). */
 db *api_db(const http_req *req);
+
+/* Record, after their commit, that the sessions in ids ended, or what happened to the
+ * account user_id, so that every replica refuses their tokens at once
+ * (src/auth/revocation.h). */
+void api_note_revoked_sessions(const http_req *req, const session_id_list *ids);
+void api_note_account(const http_req *req, const char *user_id, revocation_account what);
 
 /* Handler-thread hooks: api_thread_fini closes the thread's connection. */
 void api_thread_init(void *app);

@@ -9,6 +9,7 @@
 #include "api/render.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
+#include "auth/revocation.h"
 #include "auth/token.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -70,7 +71,8 @@ static int auth_early(http_req *req, http_res *res, unsigned level)
 }
 
 /* Runs on the handler thread: the user exists and is active, the token and its session are
- * not revoked, and the role suffices. The role is read from the database every time. */
+ * not revoked, and the role suffices. A revocation that Redis holds refuses the token at once;
+ * otherwise the database decides, and the role is read from it every time. */
 static int auth_late(http_req *req, http_res *res, unsigned level)
 {
     auth_state *st = req->auth;
@@ -79,6 +81,13 @@ static int auth_late(http_req *req, http_res *res, unsigned level)
         return IA_ERR_INTERNAL;
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
+    const ia_app *app = req->app;
+    revocation_state known =
+        revocation_check(app->redis, st->claims.jti, st->claims.sid, st->claims.sub);
+    if (known == REVOCATION_DELETED)
+        return unauthorized(res, "INVALID_TOKEN", "Could not validate credentials", true);
+    if (known == REVOCATION_REVOKED)
+        return unauthorized(res, "TOKEN_REVOKED", "Token has been revoked", true);
     auth_lookup lk;
     int rc = users_store_auth_lookup(d, req->arena, st->claims.sub, st->claims.sid, st->claims.jti,
                                      ia_now_ms(), &lk);
@@ -444,6 +453,8 @@ static int auth_refresh(http_req *req, http_res *res)
         log_warn("auth", "refresh token reuse; session revoked", "user_id", c.sub);
         if (rc != IA_OK)
             return rc;
+        const char *sid = c.sid;
+        api_note_revoked_sessions(req, &(session_id_list){ &sid, 1 });
         return unauthorized(res, "TOKEN_REUSED", "Refresh token reuse detected", true);
     }
     if (rc == IA_OK && state == REFRESH_UNKNOWN) {
@@ -479,6 +490,7 @@ static int auth_logout(http_req *req, http_res *res)
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     int64_t now = ia_now_ms();
+    const char *ended[2] = { st->claims.sid, NULL };
     rc = db_begin(d);
     if (rc == IA_OK)
         rc = revoked_store_add(d, st->claims.jti, st->user.id, st->claims.exp * 1000);
@@ -490,8 +502,10 @@ static int auth_logout(http_req *req, http_res *res)
         token_claims other;
         if (token_verify(req->cfg->secret_key, in[0].s, TOKEN_REFRESH, now / 1000, &other) ==
                 TOKEN_OK &&
-            strcmp(other.sub, st->user.id) == 0)
+            strcmp(other.sub, st->user.id) == 0) {
             rc = sessions_store_revoke(d, other.sid, st->user.id, "logout", now, NULL);
+            ended[1] = arena_strndup(req->arena, other.sid, 64);
+        }
     }
     if (rc == IA_OK)
         rc = db_commit(d);
@@ -499,6 +513,9 @@ static int auth_logout(http_req *req, http_res *res)
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    const ia_app *app = req->app;
+    revocation_note_token(app->redis, st->claims.jti, st->claims.exp * 1000, now);
+    api_note_revoked_sessions(req, &(session_id_list){ ended, ended[1] ? 2 : 1 });
     http_json(res, 200, json_pack("{s:s}", "message", "Successfully logged out"));
     return clear_cookie(res);
 }
@@ -510,21 +527,24 @@ static int auth_logout_all(http_req *req, http_res *res)
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     int64_t now = ia_now_ms();
-    long long n = 0;
+    session_id_list ended = { NULL, 0 };
     int rc = db_begin(d);
     if (rc == IA_OK)
         rc = revoked_store_add(d, st->claims.jti, st->user.id, st->claims.exp * 1000);
     if (rc == IA_OK)
-        rc = sessions_store_revoke_all(d, st->user.id, NULL, "logout-all", now, &n);
+        rc = sessions_store_revoke_all(d, req->arena, st->user.id, NULL, "logout-all", now, &ended);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
         db_rollback(d);
     if (rc != IA_OK)
         return rc;
+    const ia_app *app = req->app;
+    revocation_note_token(app->redis, st->claims.jti, st->claims.exp * 1000, now);
+    api_note_revoked_sessions(req, &ended);
     http_json(res, 200,
               json_pack("{s:s, s:I}", "message", "Logged out of every session", "revoked_sessions",
-                        (json_int_t)n));
+                        (json_int_t)ended.n));
     return clear_cookie(res);
 }
 

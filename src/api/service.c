@@ -42,6 +42,13 @@ static bool storage_ok(const http_req *req, char *reason, size_t len)
     return true;
 }
 
+/* "ok" when an LLM provider is configured, "offline" when the built-in engine answers alone
+ * (the provider itself is not called: it may bill per request). */
+static const char *llm_check(const ia_config *cfg)
+{
+    return config_gemini_configured(cfg) || config_openai_configured(cfg) ? "ok" : "offline";
+}
+
 /* Readiness runs on a handler thread, since it asks the database and the file storage. */
 static int ready(http_req *req, http_res *res)
 {
@@ -50,12 +57,23 @@ static int ready(http_req *req, http_res *res)
     bool files_ok = storage_ok(req, reason, sizeof(reason));
     db *d = api_db(req);
     bool database = d != NULL && db_ping(d) == IA_OK;
+    /* Without Redis the service still answers (RATE_LIMIT_ON_REDIS_FAILURE says how), so an
+     * unreachable Redis is "degraded", not a reason to take the replica out of rotation,
+     * unless the policy refuses every limited request. */
+    const ia_app *app = req->app;
+    const char *redis = "disabled";
+    bool redis_blocks = false;
+    if (app != NULL && app->redis != NULL) {
+        bool up = redis_ping(app->redis) == IA_OK;
+        redis_blocks = !up && req->cfg->rate_limit_on_redis_failure == RL_FAILURE_CLOSED;
+        redis = up ? "ok" : redis_blocks ? "unavailable" : "degraded";
+    }
     json_t *checks = json_pack("{s:s, s:s, s:s, s:s}", "database", database ? "ok" : "unavailable",
-                               "redis", "disabled", "storage", files_ok ? "ok" : "unavailable",
-                               "llm_provider", "offline");
+                               "redis", redis, "storage", files_ok ? "ok" : "unavailable",
+                               "llm_provider", llm_check(req->cfg));
     if (checks == NULL)
         return IA_ERR_NOMEM;
-    if (!draining && files_ok && database)
+    if (!draining && files_ok && database && !redis_blocks)
         return http_json(res, 200, json_pack("{s:s, s:o}", "status", "ready", "checks", checks));
     char storage_detail[700];
     snprintf(storage_detail, sizeof(storage_detail), "Storage is unavailable: %s", reason);
@@ -63,7 +81,9 @@ static int ready(http_req *req, http_res *res)
         log_warn("service", "storage is not ready", "reason", reason);
     const char *detail = draining    ? "The service is shutting down"
                          : !database ? "The database is unreachable"
-                                     : storage_detail;
+                         : !files_ok
+                             ? storage_detail
+                             : "Redis is unreachable and RATE_LIMIT_ON_REDIS_FAILURE=closed";
     int rc = http_json(res, 503,
                        json_pack("{s:s, s:o, s:s, s:s}", "status", "not_ready", "checks", checks,
                                  "detail", detail, "code", "NOT_READY"));

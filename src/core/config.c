@@ -31,6 +31,8 @@ enum cfg_type {
     CFG_BACKEND,    /* local | s3 */
     CFG_OPT_URL,    /* http(s) URL, empty allowed (= unset) */
     CFG_OPT_BOOL,   /* a boolean, or empty for "decided from other settings" (-1) */
+    CFG_REDISURL,   /* redis://... or rediss://..., empty allowed; printed without password */
+    CFG_RLFAILURE,  /* local | open | closed */
 };
 
 typedef struct {
@@ -143,6 +145,11 @@ static const cfg_spec specs[] = {
     { "S3_TIMEOUT", CFG_DURATION, "60s", 1000, 3600000, OFF(s3_timeout_ms), NULL },
     { "ORPHAN_FILE_AGE", CFG_DURATION, "1h", 1000, 7 * 24 * 3600000LL, OFF(orphan_file_age_ms),
       NULL },
+    { "REDIS_URL", CFG_REDISURL, "", 0, 0, OFF(redis_url), NULL },
+    { "REDIS_TIMEOUT", CFG_DURATION, "500ms", 10, 60000, OFF(redis_timeout_ms), NULL },
+    { "REDIS_POOL_SIZE", CFG_INT, "8", 1, 64, OFF(redis_pool_size), NULL },
+    { "RATE_LIMIT_ON_REDIS_FAILURE", CFG_RLFAILURE, "local", 0, 0, OFF(rate_limit_on_redis_failure),
+      "local (the in-process limiter), open (no limit) or closed (503 for limited requests)" },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 
@@ -466,6 +473,26 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
         return store_string(cfg, sp, v);
     case CFG_OPT_SECRET:
         return store_string(cfg, sp, v);
+    case CFG_REDISURL:
+        /* The scheme here; the rest is checked by the client at start (src/db/redis.c). */
+        if (*v != '\0' && strncmp(v, "redis://", 8) != 0 && strncmp(v, "rediss://", 9) != 0) {
+            snprintf(err, errlen,
+                     "invalid setting REDIS_URL: not a Redis URL; expected "
+                     "redis://[user:password@]host:port[/db], rediss://... for TLS, or empty "
+                     "for none");
+            return IA_ERR_INVALID;
+        }
+        return store_string(cfg, sp, v);
+    case CFG_RLFAILURE: {
+        static const char *const names[] = { "local", "open", "closed" };
+        for (long long k = 0; k < 3; k++)
+            if (strcasecmp(v, names[k]) == 0) {
+                *(long long *)(base + sp->offset) = k;
+                return IA_OK;
+            }
+        bad_value(err, errlen, sp, v, "not a failure policy", sp->expect);
+        return IA_ERR_INVALID;
+    }
     case CFG_SMTP_TLS: {
         static const char *const names[] = { "starttls", "required", "tls", "none" };
         for (long long k = 0; k < 4; k++)
@@ -895,9 +922,10 @@ void config_free(ia_config *cfg)
     for (size_t i = 0; i < NSPECS; i++) {
         enum cfg_type t = specs[i].type;
         if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL ||
-            t == CFG_DBURL || t == CFG_OPT_SECRET || t == CFG_OPT_URL) {
+            t == CFG_DBURL || t == CFG_OPT_SECRET || t == CFG_OPT_URL || t == CFG_REDISURL) {
             char **p = (char **)((char *)cfg + specs[i].offset);
-            if ((t == CFG_SECRET || t == CFG_OPT_SECRET || t == CFG_DBURL) && *p != NULL)
+            if ((t == CFG_SECRET || t == CFG_OPT_SECRET || t == CFG_DBURL || t == CFG_REDISURL) &&
+                *p != NULL)
                 explicit_bzero(*p, strlen(*p));
             free(*p);
             *p = NULL;
@@ -948,10 +976,16 @@ void config_print(const ia_config *cfg, FILE *out)
             fprintf(out, "%s\n", s && *s ? "******** (set)" : "");
             break;
         }
-        case CFG_DBURL: {
+        case CFG_DBURL:
+        case CFG_REDISURL: {
             char red[1024];
-            config_redact_url(cfg->database_url, red, sizeof(red));
+            config_redact_url(*(char *const *)(base + sp->offset), red, sizeof(red));
             fprintf(out, "%s\n", red);
+            break;
+        }
+        case CFG_RLFAILURE: {
+            static const char *const names[] = { "local", "open", "closed" };
+            fprintf(out, "%s\n", names[*(const long long *)(base + sp->offset)]);
             break;
         }
         case CFG_INT:

@@ -106,6 +106,11 @@ typedef struct {
     long long s3_force_path_style; /* 1 path-style, 0 virtual-hosted (settled at load) */
     long long s3_timeout_ms;
     long long orphan_file_age_ms; /* a stored file no resume uses is removed past this age */
+    /* Redis: shared rate limits and revoked tokens across replicas (empty URL = none) */
+    char *redis_url;
+    long long redis_timeout_ms;
+    long long redis_pool_size;
+    long long rate_limit_on_redis_failure; /* RL_FAILURE_* */
     /* testing */
     bool test_endpoints;
 } ia_config;
@@ -120,6 +125,10 @@ bool config_gemini_configured(const ia_config *cfg);
 bool config_openai_configured(const ia_config *cfg);
 
 enum { STORAGE_LOCAL = 0, STORAGE_S3 = 1 };
+
+/* What rate limiting does while Redis is unreachable: the in-process limiter, no limit, or
+ * 503 for every limited request. */
+enum { RL_FAILURE_LOCAL = 0, RL_FAILURE_OPEN = 1, RL_FAILURE_CLOSED = 2 };
 
 typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
 

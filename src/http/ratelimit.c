@@ -1,10 +1,15 @@
 #include "http/ratelimit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 
 #define RL_SHARDS  16
 #define RL_KEY_MAX 320
@@ -211,4 +216,134 @@ long rl_policy_quota(const ia_config *cfg, int i)
     default:
         return 0;
     }
+}
+
+/* ---- Redis: one counter for every replica ---- */
+
+/* The GCRA step of rl_gcra as one atomic script, on the server's clock so that replicas with
+ * skewed clocks still share one timeline. The TAT is kept in microseconds under a key that
+ * expires when the quota is whole again. Returns {allowed, remaining, retry_after_s, reset_s}. */
+static redis_script gcra_script = {
+    .source =
+        "local t = redis.call('TIME')\n"
+        "local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"
+        "local quota = tonumber(ARGV[1])\n"
+        "local window = tonumber(ARGV[2]) * 1000\n"
+        "local interval = math.floor(window / quota)\n"
+        "if interval < 1 then interval = 1 end\n"
+        "local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0\n"
+        "if tat < now then tat = now end\n"
+        "local new_tat = tat + interval\n"
+        "local allow_at = new_tat - window\n"
+        "if now < allow_at then\n"
+        "  return {0, 0, math.floor((allow_at - now + 999999) / 1000000),\n"
+        "          math.floor((tat - now + 999999) / 1000000)}\n"
+        "end\n"
+        "redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX',\n"
+        "           math.floor((new_tat - now + 999) / 1000))\n"
+        "local remaining = math.floor((window - (new_tat - now)) / interval)\n"
+        "if remaining < 0 then remaining = 0 end\n"
+        "return {1, remaining, 0, math.floor((new_tat - now + 999999) / 1000000)}\n",
+};
+
+typedef struct {
+    rl_store base;
+    redis_client *redis;
+    rl_store *local; /* the in-process limiter of RATE_LIMIT_ON_REDIS_FAILURE=local */
+    int on_failure;  /* RL_FAILURE_* */
+    _Atomic int64_t last_warn_ms;
+} rl_redis;
+
+/* Names a key in Redis: a hash of the policy and client (an address, an e-mail address or a
+ * user id), so that no personal data is written to Redis. */
+static void redis_key(const char *key, char *out, size_t outlen)
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)key, strlen(key), NULL, 0);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    snprintf(out, outlen, "ia:rl:%s", hex);
+}
+
+/* True at most once a minute: a Redis that answers every call with an error (loading its
+ * data, out of memory, a read-only replica) is worth one line now and then, not one per
+ * request. */
+static bool warn_due(rl_redis *rs)
+{
+    int64_t now = ia_mono_ms();
+    int64_t last = atomic_load(&rs->last_warn_ms);
+    return (last == 0 || now - last >= 60000) &&
+           atomic_compare_exchange_strong(&rs->last_warn_ms, &last, now);
+}
+
+/* Reads the script's four integers into out; false when the reply has another shape. */
+static bool gcra_reply(const redisReply *r, rl_result *out)
+{
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 4)
+        return false;
+    for (size_t i = 0; i < 4; i++)
+        if (r->element[i]->type != REDIS_REPLY_INTEGER)
+            return false;
+    out->allowed = r->element[0]->integer == 1;
+    out->remaining = (long)r->element[1]->integer;
+    out->retry_after_s = (long)r->element[2]->integer;
+    out->reset_s = (long)r->element[3]->integer;
+    return true;
+}
+
+static int redis_check(rl_store *s, const char *key, long quota, int64_t window_ms, int64_t now_ms,
+                       rl_result *out)
+{
+    rl_redis *rs = (rl_redis *)s;
+    if (strnlen(key, RL_KEY_MAX + 1) > RL_KEY_MAX)
+        return IA_ERR_INVALID;
+    char rkey[48], q[24], w[24];
+    redis_key(key, rkey, sizeof(rkey));
+    snprintf(q, sizeof(q), "%ld", quota);
+    snprintf(w, sizeof(w), "%lld", (long long)window_ms);
+    redisReply *r = NULL;
+    int rc = redis_eval(rs->redis, &gcra_script, 1, 3, (const char *[]){ rkey, q, w }, &r);
+    if (rc == IA_OK && gcra_reply(r, out)) {
+        redis_reply_free(r);
+        return IA_OK;
+    }
+    if (rc == IA_OK && warn_due(rs))
+        log_warn("ratelimit",
+                 "unexpected answer from the rate-limit script; using the failure policy", "error",
+                 r->type == REDIS_REPLY_ERROR ? r->str : "not four integers");
+    redis_reply_free(r);
+    switch (rs->on_failure) {
+    case RL_FAILURE_OPEN:
+        return RL_SKIPPED;
+    case RL_FAILURE_CLOSED:
+        return IA_ERR_UNAVAILABLE;
+    default:
+        return rl_check(rs->local, key, quota, window_ms, now_ms, out);
+    }
+}
+
+static void redis_destroy(rl_store *s)
+{
+    rl_redis *rs = (rl_redis *)s;
+    rl_destroy(rs->local);
+    free(rs);
+}
+
+static const rl_store_ops redis_ops = { redis_check, redis_destroy };
+
+rl_store *rl_redis_create(redis_client *redis, int on_failure, size_t max_local_keys)
+{
+    rl_redis *rs = calloc(1, sizeof(*rs));
+    if (rs == NULL)
+        return NULL;
+    rs->base.ops = &redis_ops;
+    rs->base.remote = true;
+    rs->redis = redis;
+    rs->on_failure = on_failure;
+    rs->local = rl_memory_create(max_local_keys);
+    if (rs->local == NULL) {
+        free(rs);
+        return NULL;
+    }
+    return &rs->base;
 }

@@ -27,17 +27,20 @@
 #include "http/upload.h"
 #include "obs/metrics.h"
 
-#define REQ_ARENA_MAX      (96u * 1024u * 1024u)
-#define REQ_HEADERS_MAX    128
-#define REQ_QUERY_MAX      64
-#define RATE_KEYS_MAX      (1u << 20)
-#define RETRY_AFTER_BUSY   "1"
+#define REQ_ARENA_MAX       (96u * 1024u * 1024u)
+#define REQ_HEADERS_MAX     128
+#define REQ_QUERY_MAX       64
+#define RATE_KEYS_MAX       (1u << 20)
+#define RETRY_AFTER_BUSY    "1"
+/* Retry-After while a shared limiter (Redis) cannot decide: its reconnection backoff is at
+ * most two seconds. */
+#define RETRY_AFTER_LIMITER "2"
 /* A chunked body that passes its limit is read on and dropped for at most this many more
  * bytes, so that the client can be told 413; beyond that the connection is closed. */
-#define OVERFLOW_DRAIN_MAX (4u * 1024u * 1024u)
+#define OVERFLOW_DRAIN_MAX  (4u * 1024u * 1024u)
 /* Multipart framing around an uploaded file: a Content-Length beyond MAX_FILE_SIZE plus this
  * is refused from the headers alone. */
-#define UPLOAD_FRAMING_MAX (64u * 1024u)
+#define UPLOAD_FRAMING_MAX  (64u * 1024u)
 
 struct http_server {
     const ia_config *cfg;
@@ -58,7 +61,9 @@ struct http_server {
     void *thread_ctx;
 };
 
-typedef enum { ST_HEADERS, ST_BODY, ST_QUEUED, ST_READY, ST_SENT } req_state;
+/* ST_ADMIT: the headers are being checked on a handler thread (a shared rate limiter needs a
+ * network round trip, which an I/O thread must not wait for). */
+typedef enum { ST_HEADERS, ST_ADMIT, ST_BODY, ST_QUEUED, ST_READY, ST_SENT } req_state;
 
 typedef struct {
     http_server *srv;
@@ -75,7 +80,16 @@ typedef struct {
     bool preflight;
     bool is_api;
     bool has_body;
-    size_t dropped; /* body bytes read and dropped after the limit was passed */
+    size_t dropped;    /* body bytes read and dropped after the limit was passed */
+    size_t drain_max;  /* how many body bytes may be dropped before the connection is closed */
+    uint64_t length;   /* Content-Length (0 when absent) */
+    uint64_t received; /* body bytes handed to us so far */
+    bool defer_rate;   /* shared rate limits checked at dispatch (a chunked body, see above) */
+    router_match match;
+    /* While true a handler thread owns c (ST_ADMIT): libmicrohttpd may still call us for the
+     * request (the final call, or body bytes already buffered), and those calls must leave c
+     * and the body alone; they are repeated after the resume. */
+    atomic_bool admitting;
     upload_state *upload;
     http_upload upload_info;
     int sent_status;
@@ -154,14 +168,44 @@ int http_rate_check(http_req *req, http_res *res, unsigned policy, const char *k
     snprintf(full, sizeof(full), "%s:%s", rl_policy_name(idx), key);
     rl_result r;
     int rc = rl_check(c->srv->rl, full, quota, RL_WINDOW_S * 1000, ia_now_ms(), &r);
+    if (rc == IA_ERR_UNAVAILABLE) {
+        /* Redis is unreachable and RATE_LIMIT_ON_REDIS_FAILURE=closed. */
+        http_error(res, 503, "SERVICE_UNAVAILABLE",
+                   "Rate limiting is unavailable; retry in a moment");
+        http_set_header(res, "Retry-After", RETRY_AFTER_LIMITER);
+        return IA_ERR_UNAVAILABLE;
+    }
     if (rc != IA_OK)
-        return IA_OK; /* the limiter failing open beats refusing everyone */
+        return IA_OK; /* RL_SKIPPED ("open"), or the limiter failing: let the request through */
     rate_record(c, idx, quota, &r);
     if (!r.allowed) {
         write_429(c, res, &r, idx);
         return IA_ERR_TOO_LARGE;
     }
     return IA_OK;
+}
+
+/* The rate limits keyed by client address; policies keyed by account or user are checked by
+ * the handler through http_rate_check once it knows the key. False when one refused (c->res
+ * holds the answer). */
+static bool address_limits_pass(req_ctx *c)
+{
+    unsigned ip_policies = RL_DEFAULT | RL_REGISTER | RL_LOGIN | RL_RESET | RL_RESEND;
+    for (int p = 0; p < RL_POLICY_COUNT; p++) {
+        unsigned bit = 1u << p;
+        if (!(c->req.route->rate & bit) || !(ip_policies & bit))
+            continue;
+        if (http_rate_check(&c->req, &c->res, bit, c->client_ip) != IA_OK)
+            return false;
+    }
+    return true;
+}
+
+/* The per-user upload limit, once the token has named the user. */
+static bool upload_limit_passes(req_ctx *c)
+{
+    return !(c->req.route->rate & RL_UPLOAD) ||
+           http_rate_check(&c->req, &c->res, RL_UPLOAD, c->req.user_id) == IA_OK;
 }
 
 /* ---- client address ---- */
@@ -342,7 +386,8 @@ static void pool_job_run(void *arg)
 {
     req_ctx *c = arg;
     log_set_request_id(c->request_id);
-    run_handler(c);
+    if (!c->defer_rate || (address_limits_pass(c) && upload_limit_passes(c)))
+        run_handler(c);
     log_set_request_id(NULL);
     c->state = ST_READY;
     MHD_resume_connection(c->conn);
@@ -440,7 +485,70 @@ static void finish_upload(req_ctx *c)
     }
 }
 
-static void stage_headers(req_ctx *c, const char *url, const char *method)
+/* Whether a route has a rate limit to check before its body (an address or upload policy
+ * with a quota above zero). */
+static bool needs_rate_check(const ia_config *cfg, const http_route *route)
+{
+    unsigned early = RL_DEFAULT | RL_REGISTER | RL_LOGIN | RL_RESET | RL_RESEND | RL_UPLOAD;
+    for (int p = 0; p < RL_POLICY_COUNT; p++)
+        if ((route->rate & early & (1u << p)) && rl_policy_quota(cfg, p) > 0)
+            return true;
+    return false;
+}
+
+static void stage_admit(req_ctx *c);
+
+/* After the checks of stage_admit: a refused request with a body pending reads the body and
+ * drops it, up to what the route itself would accept, and answers at the final call
+ * (libmicrohttpd takes a response only before the body or after it); without a body it
+ * answers at the final call. */
+static void admit_settle(req_ctx *c)
+{
+    if (c->res.status == 0)
+        return;
+    c->state = c->has_body ? ST_BODY : ST_READY;
+    const ia_config *cfg = c->srv->cfg;
+    size_t route_max = (c->req.route->flags & HTTP_BODY_UPLOAD)
+                           ? (size_t)cfg->max_file_size + UPLOAD_FRAMING_MAX
+                           : (size_t)cfg->max_json_body;
+    c->drain_max = route_max > OVERFLOW_DRAIN_MAX ? route_max : OVERFLOW_DRAIN_MAX;
+}
+
+/* Runs stage_admit on a handler-pool thread while the connection is suspended. */
+static void pool_admit_run(void *arg)
+{
+    req_ctx *c = arg;
+    log_set_request_id(c->request_id);
+    stage_admit(c);
+    log_set_request_id(NULL);
+    admit_settle(c);
+    atomic_store(&c->admitting, false);
+    MHD_resume_connection(c->conn);
+}
+
+/* Suspends the connection and queues its checks for a handler thread; a full queue answers
+ * 503 at once. Returns true (the request continues after the resume). */
+static bool admit_on_pool(req_ctx *c)
+{
+    c->state = ST_ADMIT;
+    atomic_store(&c->admitting, true);
+    MHD_suspend_connection(c->conn);
+    if (pool_submit(c->srv->pool, pool_admit_run, c) != IA_OK) {
+        metrics_handler_rejected();
+        log_warn("http", "handler queue full", "route", c->route_label);
+        http_error(&c->res, 503, "SERVICE_UNAVAILABLE", "The server is busy; retry in a moment");
+        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+        admit_settle(c);
+        atomic_store(&c->admitting, false);
+        MHD_resume_connection(c->conn);
+    }
+    return true;
+}
+
+/* The first call of a request: headers, client address, route. Returns true when the checks
+ * that follow were handed to a handler thread (the connection is then suspended), false when
+ * they ran here (c->res holds the answer if one of them failed). */
+static bool stage_headers(req_ctx *c, const char *url, const char *method)
 {
     http_server *s = c->srv;
     const ia_config *cfg = s->cfg;
@@ -458,7 +566,7 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
     req->path = arena_strndup(c->arena, url, 8192);
     if (req->method_name == NULL || req->path == NULL) {
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
-        return;
+        return false;
     }
     req->method = http_method_bit(method);
     const char *cl = http_header(req, "Content-Length");
@@ -466,7 +574,7 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
     long long length = 0;
     if (cl != NULL && config_parse_int(cl, 0, INT64_MAX, &length) != IA_OK) {
         http_error(&c->res, 400, "BAD_REQUEST", "Invalid Content-Length");
-        return;
+        return false;
     }
     c->has_body = length > 0 || (te != NULL && strcasecmp(te, "identity") != 0);
 
@@ -474,19 +582,19 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
     router_result rr = router_match_path(s->router, c->arena, method, req->path, &m);
     if (rr == ROUTER_NOT_FOUND) {
         http_error(&c->res, 404, "NOT_FOUND", "Not Found");
-        return;
+        return false;
     }
     c->route_label = m.pattern;
     if (rr == ROUTER_METHOD_NOT_ALLOWED) {
         http_error(&c->res, 405, "METHOD_NOT_ALLOWED", "Method Not Allowed");
         http_set_header(&c->res, "Allow", m.allow);
-        return;
+        return false;
     }
     if (req->method == HTTP_OPTIONS) {
         c->preflight = http_header(req, "Access-Control-Request-Method") != NULL;
         http_empty(&c->res, 204);
         http_set_header(&c->res, "Allow", m.allow);
-        return;
+        return false;
     }
     req->route = m.route;
     req->nparams = m.nparams;
@@ -494,17 +602,32 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         req->param_names[i] = m.names[i];
         req->params[i] = m.values[i];
     }
-
-    /* Rate limits keyed by client address; policies keyed by account or user are checked by
-     * the handler through http_rate_check once it knows the key. */
-    unsigned ip_policies = RL_DEFAULT | RL_REGISTER | RL_LOGIN | RL_RESET | RL_RESEND;
-    for (int p = 0; p < RL_POLICY_COUNT; p++) {
-        unsigned bit = 1u << p;
-        if (!(req->route->rate & bit) || !(ip_policies & bit))
-            continue;
-        if (http_rate_check(req, &c->res, bit, c->client_ip) != IA_OK)
-            return;
+    c->length = (uint64_t)length;
+    c->match = m;
+    if (s->rl->remote && needs_rate_check(cfg, req->route)) {
+        /* After a resume, the end of a body of unknown length (chunked) cannot be told from
+         * the resume itself: such requests are limited once their body is in, on the handler
+         * thread, before the handler runs. */
+        if (length > 0 || !c->has_body)
+            return admit_on_pool(c);
+        c->defer_rate = true;
     }
+    stage_admit(c);
+    return false;
+}
+
+/* The checks between the route and the body, in the order API.md §1 gives: rate limits, the
+ * token, the upload limit, body size and type, path parameters. On success the request moves
+ * to ST_BODY; otherwise c->res holds the answer. */
+static void stage_admit(req_ctx *c)
+{
+    http_server *s = c->srv;
+    const ia_config *cfg = s->cfg;
+    http_req *req = &c->req;
+    uint64_t length = c->length;
+
+    if (!c->defer_rate && !address_limits_pass(c))
+        return;
 
     if (req->route->auth != AUTH_NONE) {
         if (s->auth_early == NULL || s->auth_late == NULL) {
@@ -518,15 +641,13 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         }
     }
 
-    if (req->route->rate & RL_UPLOAD) {
-        if (http_rate_check(req, &c->res, RL_UPLOAD, req->user_id) != IA_OK)
-            return;
-    }
+    if (!c->defer_rate && !upload_limit_passes(c))
+        return;
     /* Body size and type, before any of the body is read. */
     if (req->route->flags & HTTP_BODY_UPLOAD) {
         if (stage_upload(c, length) != IA_OK)
             return;
-    } else if (length > cfg->max_json_body) {
+    } else if (length > (uint64_t)cfg->max_json_body) {
         http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
         return;
     }
@@ -537,13 +658,13 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
         return;
     }
-    if (!router_params_valid(&m)) {
+    if (!router_params_valid(&c->match)) {
         http_error(&c->res, 404, "NOT_FOUND", "Not Found");
         return;
     }
     /* UUIDs match in any case (API.md §1.1); handlers see the canonical lower case. */
-    for (size_t i = 0; i < m.nparams; i++)
-        if (m.types[i] == 'u')
+    for (size_t i = 0; i < c->match.nparams; i++)
+        if (c->match.types[i] == 'u')
             for (char *p = (char *)req->params[i]; *p; p++)
                 *p = (char)((*p >= 'A' && *p <= 'F') ? *p + 32 : *p);
     strbuf_init(&c->body, c->arena, (size_t)cfg->max_json_body);
@@ -558,7 +679,7 @@ static enum MHD_Result stage_dispatch(req_ctx *c)
         c->req.body = c->body.buf;
         c->req.body_len = c->body.len;
     }
-    if (c->req.route->flags & HTTP_INLINE) {
+    if ((c->req.route->flags & HTTP_INLINE) && !c->defer_rate) {
         run_handler(c);
         return send_response(c);
     }
@@ -597,6 +718,8 @@ static req_ctx *ctx_new(http_server *s, struct MHD_Connection *conn)
     c->req.headers = c->headers;
     c->req.query = c->query;
     c->req.deadline_ms = ia_mono_ms() + s->cfg->http_request_timeout_ms;
+    c->drain_max = OVERFLOW_DRAIN_MAX;
+    atomic_init(&c->admitting, false);
     c->res.arena = c->arena;
     c->state = ST_HEADERS;
     return c;
@@ -616,8 +739,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = c;
         atomic_fetch_add(&s->in_flight, 1);
         log_set_request_id(NULL);
-        stage_headers(c, url, method);
-        if (c->res.status == 0)
+        if (stage_headers(c, url, method) || c->res.status == 0)
             return MHD_YES;
         /* Answered from the headers. With a body pending, answer now so that it is never
          * read (libmicrohttpd then closes the connection); without one, answer on the final
@@ -627,11 +749,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->state = ST_READY;
         return MHD_YES;
     }
+    if (atomic_load(&c->admitting))
+        return MHD_YES; /* nothing consumed: the call comes again after the resume */
     if (c->state == ST_READY)
         return send_response(c);
     if (c->state != ST_BODY)
         return MHD_YES;
+    if (*upload_data_size == 0 && c->received < c->length)
+        return MHD_YES; /* not the final call: libmicrohttpd makes one after a resume */
     if (*upload_data_size != 0) {
+        c->received += *upload_data_size;
         if (ia_mono_ms() > c->req.deadline_ms) {
             log_info("http", "request deadline passed while reading the body", "route",
                      c->route_label);
@@ -645,7 +772,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             /* Past the limit already (only a chunked body gets here): drop what follows, up to
              * a bound, and answer 413 once the body ends. */
             c->dropped += n;
-            if (c->dropped > OVERFLOW_DRAIN_MAX) {
+            if (c->dropped > c->drain_max) {
                 log_info("http", "oversized chunked body kept coming; closing the connection",
                          "route", c->route_label);
                 return MHD_NO;
@@ -761,6 +888,16 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->idle, NULL);
     *out = s;
+    return IA_OK;
+}
+
+int http_server_use_redis(http_server *s, redis_client *redis, int on_failure)
+{
+    rl_store *shared = rl_redis_create(redis, on_failure, RATE_KEYS_MAX);
+    if (shared == NULL)
+        return IA_ERR_NOMEM;
+    rl_destroy(s->rl);
+    s->rl = shared;
     return IA_OK;
 }
 

@@ -8,11 +8,18 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "db/redis.h"
 #include "http/http.h"
 
 /* Creates a server for cfg (which must outlive it). app is handed to every handler as
  * req->app. */
 int http_server_create(const ia_config *cfg, void *app, http_server **out);
+
+/* Keeps the rate-limit counters in Redis, shared by every replica, instead of this process's
+ * memory; on_failure (RL_FAILURE_*) says what happens while Redis is unreachable. Checks then
+ * run on handler threads, never on an I/O thread. The client must outlive the server. Call
+ * before http_server_start. */
+int http_server_use_redis(http_server *s, redis_client *redis, int on_failure);
 
 /* Registers routes (the array must outlive the server). Call before http_server_start. */
 int http_server_add_routes(http_server *s, const http_route *routes, size_t n);

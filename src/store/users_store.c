@@ -316,16 +316,21 @@ int sessions_store_revoke(db *d, const char *id, const char *user_id, const char
         (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_INT(now), DB_TEXT(reason) }, 4, revoked);
 }
 
-int sessions_store_revoke_all(db *d, const char *user_id, const char *except_id, const char *reason,
-                              int64_t now, long long *revoked)
+int sessions_store_revoke_all(db *d, arena *a, const char *user_id, const char *except_id,
+                              const char *reason, int64_t now, session_id_list *revoked)
 {
-    return exec_affected(
-        d,
+    db_result *r = NULL;
+    int rc = db_exec(
+        d, a,
         "UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 "
         "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 "
-        "AND (CAST($4 AS TEXT) IS NULL OR id <> $4)",
-        (db_param[]){ DB_TEXT(user_id), DB_INT(now), DB_TEXT(reason), DB_TEXT(except_id) }, 4,
-        revoked);
+        "AND (CAST($4 AS TEXT) IS NULL OR id <> $4) RETURNING id",
+        (db_param[]){ DB_TEXT(user_id), DB_INT(now), DB_TEXT(reason), DB_TEXT(except_id) }, 4, &r);
+    if (rc != IA_OK)
+        return rc;
+    revoked->n = r != NULL ? r->nrows : 0;
+    revoked->items = r != NULL ? r->values : NULL; /* one column: row i is values[i] */
+    return IA_OK;
 }
 
 int refresh_store_insert(db *d, const char *jti, const char *session_id, const char *parent,

@@ -94,8 +94,16 @@ int sessions_store_trim(db *d, const char *user_id, int keep, int64_t now);
 int sessions_store_touch(db *d, const char *id, int64_t now);
 int sessions_store_revoke(db *d, const char *id, const char *user_id, const char *reason,
                           int64_t now, long long *revoked);
-int sessions_store_revoke_all(db *d, const char *user_id, const char *except_id, const char *reason,
-                              int64_t now, long long *revoked);
+/* Ids of rows, allocated in the caller's arena. */
+typedef struct {
+    const char *const *items;
+    size_t n;
+} session_id_list;
+
+/* Revokes every live session of user_id except except_id (NULL: every one); *revoked gets the
+ * ids of the sessions it ended, in a. */
+int sessions_store_revoke_all(db *d, arena *a, const char *user_id, const char *except_id,
+                              const char *reason, int64_t now, session_id_list *revoked);
 
 int refresh_store_insert(db *d, const char *jti, const char *session_id, const char *parent,
                          int64_t now, int64_t expires_at);

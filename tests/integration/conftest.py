@@ -5,6 +5,9 @@ temporary directory (so no `.env` from the repository is read) with a minimal en
 random SECRET_KEY and PORT=0; the port is taken from the JSON "listening" log line. All servers
 and command-line processes started here are stopped at fixture teardown, also when a test fails.
 
+Redis: with IA_TEST_REDIS=1 every server gets REDIS_URL, a database of its own on the server of
+TEST_REDIS_URL (scripts/services.sh starts one); `make test` does so on the PostgreSQL pass.
+
 Databases: IA_TEST_ENGINE=sqlite (default) or postgres. Every server gets a fresh database: with
 sqlite the default file in its own DATA_DIR (no DATABASE_URL); with postgres a new database
 ia_test_<random> created through TEST_POSTGRES_URL, passed as DATABASE_URL and dropped at
@@ -33,6 +36,7 @@ import pytest
 
 from helpers import (
     PLAIN_SERVE_ARGS,
+    fresh_redis_url,
     SERVE_ARGS,
     PgControl,
     create_pg_database,
@@ -50,6 +54,12 @@ CLIENT_TIMEOUT = 10.0
 # Sanitizer settings are passed through so that `make test-asan` can tune them.
 PASSTHROUGH_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LLVM_SYMBOLIZER_PATH")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def redis_for_every_server() -> bool:
+    """IA_TEST_REDIS=1 (the Makefile sets it for the PostgreSQL pass): every server gets a
+    Redis database of its own on TEST_REDIS_URL, as a deployment of replicas would have."""
+    return os.environ.get("IA_TEST_REDIS") == "1"
 
 
 def binary_path() -> Path:
@@ -377,6 +387,8 @@ class _Factory:
             url = self.databases.for_server()
             if url is not None:
                 env["DATABASE_URL"] = url
+        if "REDIS_URL" not in env and redis_for_every_server():
+            env["REDIS_URL"] = fresh_redis_url(os.environ["TEST_REDIS_URL"])
         workdir = self.tmp.mktemp(self.prefix)
         srv = Server(self.binary, workdir, server_env(workdir, env), args=args)
         self.servers.append(srv)

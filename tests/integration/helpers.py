@@ -385,3 +385,115 @@ class PgControl:
         if p.returncode != 0:
             raise AssertionError(f"pg_ctl start failed ({p.returncode}): {p.stderr.strip()}\n"
                                  f"log: {self.log}")
+
+
+# ---- Redis (scripts/services.sh starts one; TEST_REDIS_URL) ----------------------------------
+
+
+def _resp_encode(*args) -> bytes:
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        b = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(b), b))
+    return b"".join(out)
+
+
+def _resp_read(f):
+    line = f.readline()
+    if not line:
+        raise ConnectionError("redis closed the connection")
+    kind, rest = line[:1], line[1:-2]
+    if kind == b"+":
+        return rest.decode()
+    if kind == b"-":
+        raise RuntimeError(rest.decode())
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        data = f.read(n + 2)[:-2]
+        return data.decode(errors="replace")
+    if kind == b"*":
+        n = int(rest)
+        return None if n < 0 else [_resp_read(f) for _ in range(n)]
+    raise RuntimeError(f"unexpected reply {line!r}")
+
+
+def redis_cmd(url, *args, timeout=5.0):
+    """Runs one command on the Redis server of url (redis://host:port[/db]) and returns the
+    reply: str, int, None or list; an error reply raises RuntimeError."""
+    u = urllib.parse.urlsplit(url)
+    with socket.create_connection((u.hostname, u.port or 6379), timeout=timeout) as s:
+        f = s.makefile("rb")
+        db = u.path.lstrip("/")
+        if u.password:
+            s.sendall(_resp_encode("AUTH", *([u.username] if u.username else []), u.password))
+            _resp_read(f)
+        if db:
+            s.sendall(_resp_encode("SELECT", db))
+            _resp_read(f)
+        s.sendall(_resp_encode(*args))
+        return _resp_read(f)
+
+
+_redis_db_counter = [0]
+
+
+def fresh_redis_url(base_url):
+    """A Redis URL of base_url's server with a database of its own (1-4095; the test server
+    has 4096), emptied first, so that one test server's counters never meet another's."""
+    _redis_db_counter[0] = _redis_db_counter[0] % 4095 + 1
+    url = f"{base_url.rstrip('/')}/{_redis_db_counter[0]}"
+    redis_cmd(url, "FLUSHDB")
+    return url
+
+
+class RedisServer:
+    """A private redis-server on loopback for tests that stop and start it (the shared one of
+    scripts/services.sh stays up). Same port across restarts; nothing persisted."""
+
+    def __init__(self, workdir, port=None, extra=()):
+        self.dir = str(workdir)
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = port or free_port()
+        self.extra = list(extra)
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self, timeout=10.0):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", self.dir,
+             "--save", "", "--appendonly", "no", "--loglevel", "warning", *self.extra],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(self._answers, timeout=timeout, what=f"redis-server on port {self.port}")
+        return self
+
+    def _answers(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"redis-server exited with {self.proc.returncode}")
+        try:
+            return redis_cmd(self.url, "PING", timeout=0.5) == "PONG"
+        except OSError:
+            return False
+        except RuntimeError as exc:  # --requirepass: it answers, just not to strangers
+            return str(exc).startswith("NOAUTH")
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def stop(self):
+        self.kill()
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
