@@ -968,7 +968,8 @@ static int sweep_one(const char *key, int64_t modified_ms, void *cls)
 }
 
 /* The scheduler's sweep of stored files left without a row (a crash between storing and
- * committing, a delete whose file removal failed). */
+ * committing, a delete whose file removal failed) and of the temporary files of stores that a
+ * crash interrupted, both once older than ORPHAN_FILE_AGE. Returns how many files it removed. */
 static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
 {
     ia_app *ap = app;
@@ -983,7 +984,14 @@ static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
     if (rc != IA_OK)
         log_warn("resumes", "cannot list stored files for the orphan sweep", "error", err);
     arena_destroy(a);
-    return sw.removed;
+    long long temps = 0;
+    rc = storage_sweep_temp(ap->storage, sw.before, &temps, err, sizeof(err));
+    if (rc != IA_OK)
+        log_warn("resumes", "cannot sweep the temporary files of the storage", "error", err);
+    if (temps > 0)
+        log_emit(LOG_INFO, "resumes", "removed temporary files of interrupted stores",
+                 (log_field[]){ LOG_NUM("removed", temps) }, 1);
+    return sw.removed + temps;
 }
 
 int resumes_register_job_kinds(void)
