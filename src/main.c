@@ -815,7 +815,10 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
         goto out;
     if (http_server_start(srv) != IA_OK)
         goto out;
-    if (cfg.embedded_workers > 0 && jobs_start(&cfg, &app, (int)cfg.embedded_workers, &rt) != IA_OK)
+    /* Without embedded workers the process still removes its own abandoned temporary files. */
+    int jrc = cfg.embedded_workers > 0 ? jobs_start(&cfg, &app, (int)cfg.embedded_workers, &rt)
+                                       : jobs_start_local(&cfg, &app, &rt);
+    if (jrc != IA_OK)
         goto out;
 
     int sig = 0;

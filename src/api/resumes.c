@@ -2,11 +2,13 @@
  * re-analysis, job-description match, versions; and the background jobs that parse and
  * match. Sharing and export are in resume_share.c. Another user's resume is 404 on every
  * endpoint: every lookup carries the caller's id. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ai/chain.h"
@@ -762,10 +764,18 @@ static char *skills_text(arena *a, const ai_analysis *an)
     return s;
 }
 
-/* Fetches the stored file of the resume to a private temporary file; path receives its name. */
+/* Fetches the stored file of the resume to a private temporary file in DATA_DIR/tmp (created
+ * when missing: a worker process may never have received an upload); path receives its name. */
 static int fetch_file(job_ctx *ctx, const resume_row *r, char *path, size_t len)
 {
     const char *ext = strrchr(r->file_key, '.');
+    snprintf(path, len, "%s/tmp", ctx->cfg->data_dir);
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        const char *why = strerrordesc_np(errno);
+        snprintf(ctx->error, sizeof(ctx->error), "cannot create DATA_DIR/tmp: %s",
+                 why ? why : "unknown error");
+        return IA_ERR_IO;
+    }
     snprintf(path, len, "%s/tmp/parse-%s%s", ctx->cfg->data_dir, ctx->id, ext ? ext : "");
     char err[400];
     int rc = storage_get_file(((ia_app *)ctx->app)->storage, r->file_key, path,
@@ -958,7 +968,8 @@ static int sweep_one(const char *key, int64_t modified_ms, void *cls)
 }
 
 /* The scheduler's sweep of stored files left without a row (a crash between storing and
- * committing, a delete whose file removal failed). */
+ * committing, a delete whose file removal failed) and of the temporary files of stores that a
+ * crash interrupted, both once older than ORPHAN_FILE_AGE. Returns how many files it removed. */
 static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
 {
     ia_app *ap = app;
@@ -973,7 +984,14 @@ static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
     if (rc != IA_OK)
         log_warn("resumes", "cannot list stored files for the orphan sweep", "error", err);
     arena_destroy(a);
-    return sw.removed;
+    long long temps = 0;
+    rc = storage_sweep_temp(ap->storage, sw.before, &temps, err, sizeof(err));
+    if (rc != IA_OK)
+        log_warn("resumes", "cannot sweep the temporary files of the storage", "error", err);
+    if (temps > 0)
+        log_emit(LOG_INFO, "resumes", "removed temporary files of interrupted stores",
+                 (log_field[]){ LOG_NUM("removed", temps) }, 1);
+    return sw.removed + temps;
 }
 
 int resumes_register_job_kinds(void)

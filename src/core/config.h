@@ -105,7 +105,8 @@ typedef struct {
     char *s3_secret_access_key;
     long long s3_force_path_style; /* 1 path-style, 0 virtual-hosted (settled at load) */
     long long s3_timeout_ms;
-    long long orphan_file_age_ms; /* a stored file no resume uses is removed past this age */
+    long long orphan_file_age_ms; /* past this age: stored files no resume uses, and the
+                                     temporary files a crash left, are removed */
     /* Redis: shared rate limits and revoked tokens across replicas (empty URL = none) */
     char *redis_url;
     long long redis_timeout_ms;

@@ -1,6 +1,8 @@
 /* The PostgreSQL engine (libpq). A connection that drops is noticed by the statement that
  * fails (which reports IA_ERR_UNAVAILABLE, so its request answers 503) and re-established by
- * the next statement outside a transaction. A statement timeout bounds every query. */
+ * the next statement outside a transaction; one the server closed while it was idle is
+ * noticed and re-established before the next statement. A statement timeout bounds every
+ * query. */
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -39,11 +41,26 @@ static int pg_session_setup(pg_db *p)
     return ok ? IA_OK : IA_ERR_UNAVAILABLE;
 }
 
-/* Makes sure the connection is usable, reconnecting when it dropped. Inside a transaction a
- * lost connection stays an error until the caller rolls back. */
+/* Reads, without waiting, what the server sent on an idle connection: notifications, and the
+ * end of the stream when the server has closed it (a restart, pg_terminate_backend), which
+ * turns the connection's status to CONNECTION_BAD. A few reads at most. */
+static void pg_read_idle(pg_db *p)
+{
+    for (int i = 0; i < 4; i++) {
+        struct pollfd pfd = { .fd = PQsocket(p->conn), .events = POLLIN };
+        if (pfd.fd < 0 || poll(&pfd, 1, 0) <= 0 || !PQconsumeInput(p->conn))
+            return;
+    }
+}
+
+/* Makes sure the connection is usable, reconnecting when it dropped: also when the server
+ * closed it while it was idle, so that the first statement after a database restart does not
+ * fail. Inside a transaction a lost connection stays an error until the caller rolls back. */
 static int pg_ensure(db *d)
 {
     pg_db *p = d->impl;
+    if (!d->in_tx && !p->broken && PQstatus(p->conn) == CONNECTION_OK)
+        pg_read_idle(p);
     if (PQstatus(p->conn) == CONNECTION_OK && !p->broken)
         return IA_OK;
     if (d->in_tx) {

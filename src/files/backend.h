@@ -4,6 +4,7 @@
 #define IA_FILES_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -23,6 +24,8 @@ typedef struct {
                 size_t errlen);
     int (*check)(void *b, char *err, size_t errlen);
     void (*close)(void *b);
+    /* NULL for a backend whose writes leave nothing behind when interrupted. */
+    int (*sweep_temp)(void *b, int64_t before_ms, long long *removed, char *err, size_t errlen);
 } storage_ops;
 
 /* The description of an errno value. Unlike strerror it is safe on every thread at once. */

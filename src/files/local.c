@@ -3,7 +3,8 @@
  * the directory never leads out of it. A write goes to a temporary ".tmp-<random>" file in the
  * key's directory, is fsynced, renamed over the key and the directory fsynced: readers see the
  * old object or the new one, never a part. Keys never start a segment with '.', so temporary
- * files can never be mistaken for objects. */
+ * files can never be mistaken for objects; those a crash leaves behind are removed by
+ * storage_sweep_temp once they are old. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -383,17 +384,43 @@ static bool may_match(const list_walk *w, const char *dir, size_t dir_len)
     return memcmp(dir, w->prefix, n) == 0;
 }
 
-/* Lists the directory open as fd, whose key path is path[0..len) ("" or ending in '/'), and
- * the directories below it. Takes ownership of fd. */
-static int walk_dir(list_walk *w, int fd, char *path, size_t len, int depth)
+/* The directory stream of the directory open as fd, which it takes over; NULL (fd closed,
+ * the reason in err) when it cannot be listed. */
+static DIR *open_listing(int fd, char *err, size_t errlen)
 {
     DIR *d = fdopendir(fd);
     if (d == NULL) {
         close(fd);
-        snprintf(w->err, w->errlen, "storage: cannot list a directory: %s",
-                 storage_strerror(errno));
-        return IA_ERR_IO;
+        snprintf(err, errlen, "storage: cannot list a directory: %s", storage_strerror(errno));
     }
+    return d;
+}
+
+/* Closes the listing d. When readdir ended it with an error (errno set), an IA_OK rc becomes
+ * IA_ERR_IO with the reason in err. Returns rc. */
+static int close_listing(DIR *d, int rc, char *err, size_t errlen)
+{
+    if (rc == IA_OK && errno != 0) {
+        snprintf(err, errlen, "storage: cannot list a directory: %s", storage_strerror(errno));
+        rc = IA_ERR_IO;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The last modification time of st in Unix milliseconds. */
+static int64_t mtime_ms(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+}
+
+/* Lists the directory open as fd, whose key path is path[0..len) ("" or ending in '/'), and
+ * the directories below it. Takes ownership of fd. */
+static int walk_dir(list_walk *w, int fd, char *path, size_t len, int depth)
+{
+    DIR *d = open_listing(fd, w->err, w->errlen);
+    if (d == NULL)
+        return IA_ERR_IO;
     int rc = IA_OK;
     struct dirent *e;
     while (rc == IA_OK && (errno = 0, e = readdir(d)) != NULL) {
@@ -407,10 +434,8 @@ static int walk_dir(list_walk *w, int fd, char *path, size_t len, int depth)
         memcpy(path + len, name, n);
         path[len + n] = '\0';
         if (S_ISREG(st.st_mode)) {
-            if (strncmp(path, w->prefix, w->prefix_len) == 0 && storage_key_valid(path)) {
-                int64_t ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
-                rc = w->fn(path, ms, w->ctx);
-            }
+            if (strncmp(path, w->prefix, w->prefix_len) == 0 && storage_key_valid(path))
+                rc = w->fn(path, mtime_ms(&st), w->ctx);
         } else if (S_ISDIR(st.st_mode) && depth + 1 < DEPTH_MAX) {
             path[len + n] = '/';
             path[len + n + 1] = '\0';
@@ -421,12 +446,7 @@ static int walk_dir(list_walk *w, int fd, char *path, size_t len, int depth)
                 rc = walk_dir(w, sub, path, len + n + 1, depth + 1);
         }
     }
-    if (rc == IA_OK && errno != 0) {
-        snprintf(w->err, w->errlen, "storage: cannot list a directory: %s",
-                 storage_strerror(errno));
-        rc = IA_ERR_IO;
-    }
-    closedir(d);
+    rc = close_listing(d, rc, w->err, w->errlen);
     path[len] = '\0';
     return rc;
 }
@@ -465,6 +485,57 @@ static int local_check(void *vb, char *err, size_t errlen)
     return rc;
 }
 
+typedef struct {
+    int64_t before_ms;
+    long long removed;
+    char *err;
+    size_t errlen;
+} temp_sweep;
+
+/* Removes the ".tmp-*" regular files of the directory open as fd, and of the directories below
+ * it, last modified before sw->before_ms. Takes ownership of fd. Symbolic links are neither
+ * followed nor removed. */
+static int sweep_dir(temp_sweep *sw, int fd, int depth)
+{
+    DIR *d = open_listing(fd, sw->err, sw->errlen);
+    if (d == NULL)
+        return IA_ERR_IO;
+    int rc = IA_OK;
+    struct dirent *e;
+    while (rc == IA_OK && (errno = 0, e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue; /* deleted meanwhile */
+        if (S_ISREG(st.st_mode) && strncmp(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1) == 0 &&
+            mtime_ms(&st) < sw->before_ms) {
+            if (unlinkat(dirfd(d), name, 0) == 0)
+                sw->removed++;
+        } else if (S_ISDIR(st.st_mode) && name[0] != '.' && depth + 1 < DEPTH_MAX) {
+            int sub = openat(dirfd(d), name, OPEN_DIR);
+            if (sub >= 0)
+                rc = sweep_dir(sw, sub, depth + 1);
+        }
+    }
+    return close_listing(d, rc, sw->err, sw->errlen);
+}
+
+/* Removes the temporary files that writes interrupted by a crash left in the directory tree. */
+static int local_sweep_temp(void *vb, int64_t before_ms, long long *removed, char *err,
+                            size_t errlen)
+{
+    int fd;
+    int rc = open_root(vb, &fd, err, errlen);
+    if (rc != IA_OK)
+        return rc;
+    temp_sweep sw = { before_ms, 0, err, errlen };
+    rc = sweep_dir(&sw, fd, 0);
+    *removed = sw.removed;
+    return rc;
+}
+
 static void local_close(void *vb)
 {
     local_backend *b = vb;
@@ -476,7 +547,7 @@ static void local_close(void *vb)
 
 static const storage_ops local_ops = {
     "local",      local_put_file, local_get_file, local_get,   local_copy,
-    local_delete, local_list,     local_check,    local_close,
+    local_delete, local_list,     local_check,    local_close, local_sweep_temp,
 };
 
 int storage_local_open(const ia_config *cfg, const storage_ops **ops, void **out, char *err,

@@ -683,7 +683,7 @@ static void s3_close(void *vb)
 }
 
 static const storage_ops s3_ops = {
-    "s3", s3_put_file, s3_get_file, s3_get, s3_copy, s3_delete, s3_list, s3_check, s3_close,
+    "s3", s3_put_file, s3_get_file, s3_get, s3_copy, s3_delete, s3_list, s3_check, s3_close, NULL,
 };
 
 /* Builds the object and bucket URLs from the endpoint (the AWS one for the region when unset)

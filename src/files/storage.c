@@ -146,3 +146,11 @@ int storage_check(storage *s, char *err, size_t errlen)
 {
     return s->ops->check(s->impl, err, errlen);
 }
+
+int storage_sweep_temp(storage *s, int64_t before_ms, long long *removed, char *err, size_t errlen)
+{
+    *removed = 0;
+    if (s->ops->sweep_temp == NULL)
+        return IA_OK;
+    return s->ops->sweep_temp(s->impl, before_ms, removed, err, errlen);
+}

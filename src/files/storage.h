@@ -71,4 +71,10 @@ int storage_list(storage *s, const char *prefix, storage_list_fn fn, void *ctx, 
  * a signed request. */
 int storage_check(storage *s, char *err, size_t errlen);
 
+/* Removes what writes that never finished left behind (a process killed while storing) and
+ * that was last modified before before_ms; *removed receives how many. For the local backend
+ * these are the ".tmp-*" files inside the directory; an S3 upload is whole or absent, so the S3
+ * backend has nothing to remove. */
+int storage_sweep_temp(storage *s, int64_t before_ms, long long *removed, char *err, size_t errlen);
+
 #endif

@@ -78,8 +78,14 @@ int64_t jobs_backoff_ms(int64_t base_ms, int attempt, uint32_t random);
 typedef struct job_runtime job_runtime;
 
 /* Starts `threads` workers and the scheduler (heartbeats, lease reclaim, periodic
- * maintenance that runs once per cluster, queue metrics). */
+ * maintenance that runs once per cluster, queue metrics, and this process's own maintenance:
+ * removing the temporary files in DATA_DIR/tmp that a crash left, once older than
+ * ORPHAN_FILE_AGE). */
 int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out);
+
+/* Starts only this process's own maintenance (see jobs_start), for a process that runs no
+ * workers: `serve` with EMBEDDED_WORKERS=0. Stop it with jobs_stop. */
+int jobs_start_local(const ia_config *cfg, void *app, job_runtime **out);
 
 /* Stops claiming, waits up to timeout_ms for running jobs, releases the rest for another
  * worker, and frees the runtime when every thread has stopped. */

@@ -1,6 +1,8 @@
 /* The worker runtime: N worker threads claiming and running jobs, and one scheduler thread
- * that heartbeats this process's leases, reclaims expired ones, refreshes the queue metrics and
- * runs periodic maintenance once per cluster. Each thread owns its database connection. */
+ * that heartbeats this process's leases, reclaims expired ones, refreshes the queue metrics,
+ * runs periodic maintenance once per cluster and this process's own maintenance (its
+ * DATA_DIR is its own). Each thread owns its database connection. A process without workers
+ * runs the scheduler for its own maintenance only (jobs_start_local). */
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -25,7 +27,6 @@
 #define JOB_ARENA_MAX     (256u * 1024u * 1024u)
 #define STATS_INTERVAL_MS 5000
 #define HOURLY_MS         (60 * 60 * 1000)
-#define TMP_MAX_AGE_S     (60 * 60)
 #define METRIC_KINDS      32
 #define STOP_SLICE_MS     100
 
@@ -42,6 +43,7 @@ struct job_runtime {
     int nthreads;
     pthread_t scheduler;
     bool scheduler_started;
+    bool local_only; /* no workers: the scheduler does this process's own maintenance only */
     atomic_bool stopping;
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -369,7 +371,9 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Deletes files under DATA_DIR/tmp older than an hour: uploads abandoned by a crash. */
+/* Deletes the regular files in DATA_DIR/tmp last modified more than ORPHAN_FILE_AGE ago: the
+ * uploads being received and the stored files being parsed that a crashed process left
+ * behind. Returns how many it removed. */
 static long long prune_tmp_files(const ia_config *cfg)
 {
     char dir[4096];
@@ -378,20 +382,38 @@ static long long prune_tmp_files(const ia_config *cfg)
     if (dp == NULL)
         return 0;
     long long removed = 0;
-    time_t now = time(NULL);
+    int64_t before = ia_now_ms() - cfg->orphan_file_age_ms;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char path[4352];
         struct stat st;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > TMP_MAX_AGE_S &&
-            unlink(path) == 0)
+        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        int64_t ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+        if (ms < before && unlink(path) == 0)
             removed++;
     }
     closedir(dp);
     return removed;
+}
+
+/* This process's own maintenance, at start-up and then every ORPHAN_FILE_AGE (at most
+ * hourly): DATA_DIR belongs to one host, so no other process of the cluster can do it. */
+static void local_tick(job_runtime *rt, int64_t *last_tmp)
+{
+    const ia_config *cfg = rt->cfg;
+    int64_t now = ia_now_ms();
+    int64_t every = cfg->orphan_file_age_ms < HOURLY_MS ? cfg->orphan_file_age_ms : HOURLY_MS;
+    if (*last_tmp != 0 && now - *last_tmp < every)
+        return;
+    *last_tmp = now;
+    long long n = prune_tmp_files(cfg);
+    if (n > 0)
+        log_emit(LOG_INFO, "jobs", "removed abandoned temporary files",
+                 (log_field[]){ LOG_NUM("removed", n) }, 1);
 }
 
 /* One scheduler pass: heartbeat, reclaim, metrics, and the maintenance that is due. */
@@ -462,10 +484,6 @@ static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *la
         jobs_store_prune(d, now - cfg->task_retention_days * 24 * HOURLY_MS, &n) == IA_OK && n > 0)
         log_emit(LOG_INFO, "jobs", "pruned finished tasks past retention",
                  (log_field[]){ LOG_NUM("deleted", n) }, 1);
-    if (sched_store_claim(d, "prune_tmp_files", HOURLY_MS, rt->owner, now) == IA_OK &&
-        (n = prune_tmp_files(cfg)) > 0)
-        log_emit(LOG_INFO, "jobs", "removed abandoned temporary files",
-                 (log_field[]){ LOG_NUM("removed", n) }, 1);
     job_periodic tasks[8];
     size_t ntasks = jobs_periodic_list(tasks, 8);
     for (size_t i = 0; i < ntasks; i++) {
@@ -482,12 +500,13 @@ static void *scheduler_main(void *arg)
 {
     job_runtime *rt = arg;
     db *d = NULL;
-    int64_t last_hb = 0, last_stats = 0;
+    int64_t last_hb = 0, last_stats = 0, last_tmp = 0;
     int64_t tick = rt->cfg->job_poll_interval_ms;
     if (tick > rt->cfg->job_lease_timeout_ms / 3)
         tick = rt->cfg->job_lease_timeout_ms / 3;
     while (!atomic_load(&rt->stopping)) {
-        if (d == NULL && open_db(rt, &d) != IA_OK)
+        local_tick(rt, &last_tmp);
+        if (!rt->local_only && d == NULL && open_db(rt, &d) != IA_OK)
             d = NULL;
         if (d != NULL)
             scheduler_tick(rt, d, &last_hb, &last_stats);
@@ -498,7 +517,10 @@ static void *scheduler_main(void *arg)
     return NULL;
 }
 
-int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
+/* Starts the runtime: `threads` workers and the scheduler, or (local_only, no workers) the
+ * scheduler for this process's own maintenance only. */
+static int start_runtime(const ia_config *cfg, void *app, int threads, bool local_only,
+                         job_runtime **out)
 {
     job_runtime *rt = calloc(1, sizeof(*rt));
     if (rt == NULL)
@@ -513,6 +535,7 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
     }
     rt->cfg = cfg;
     rt->app = app;
+    rt->local_only = local_only;
     char host[64] = "host";
     gethostname(host, sizeof(host) - 1);
     char nonce[9];
@@ -523,8 +546,8 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
     pthread_cond_init(&rt->cond, NULL);
     pthread_mutex_lock(&g_mlock);
     g_workers += threads;
-    bool first = !g_collector_registered;
-    g_collector_registered = true;
+    bool first = !local_only && !g_collector_registered;
+    g_collector_registered = g_collector_registered || !local_only;
     pthread_mutex_unlock(&g_mlock);
     if (first)
         metrics_register_collector(collect_job_metrics, NULL);
@@ -551,10 +574,21 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
         jobs_stop(rt, 0);
         return IA_ERR_IO;
     }
-    log_emit(LOG_INFO, "jobs", "workers started",
-             (log_field[]){ LOG_NUM("threads", threads), LOG_STR("owner", rt->owner) }, 2);
+    if (!local_only)
+        log_emit(LOG_INFO, "jobs", "workers started",
+                 (log_field[]){ LOG_NUM("threads", threads), LOG_STR("owner", rt->owner) }, 2);
     *out = rt;
     return IA_OK;
+}
+
+int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out)
+{
+    return start_runtime(cfg, app, threads, false, out);
+}
+
+int jobs_start_local(const ia_config *cfg, void *app, job_runtime **out)
+{
+    return start_runtime(cfg, app, 0, true, out);
 }
 
 void jobs_stop(job_runtime *rt, int64_t timeout_ms)
@@ -598,8 +632,10 @@ void jobs_stop(job_runtime *rt, int64_t timeout_ms)
     pthread_mutex_unlock(&g_mlock);
     pthread_cond_destroy(&rt->cond);
     pthread_mutex_destroy(&rt->lock);
+    bool local_only = rt->local_only;
     free(rt->threads);
     free(rt->running);
     free(rt);
-    log_info("jobs", "workers stopped");
+    if (!local_only)
+        log_info("jobs", "workers stopped");
 }

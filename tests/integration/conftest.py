@@ -107,6 +107,8 @@ class ServerStartError(AssertionError):
 class Server:
     """One `interviewace serve` child process with its captured stdout (JSON log) and stderr."""
 
+    label = "server"  # in messages: "server pid 1234"
+
     def __init__(self, binary: Path, workdir: Path, env: dict, args=SERVE_ARGS):
         self.binary = Path(binary)
         self.workdir = Path(workdir)
@@ -143,7 +145,15 @@ class Server:
 
     def start(self, timeout: float = START_TIMEOUT) -> "Server":
         self._launch()
+        return self.wait_ready(timeout)
 
+    def spawn(self) -> "Server":
+        """Starts the process without waiting for it to listen (see wait_ready)."""
+        self._launch()
+        return self
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> "Server":
+        """Waits for the "listening" log line, then for GET /health to answer 200."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while self.port is None:
@@ -319,21 +329,25 @@ class Server:
         return err if any(m in err for m in SANITIZER_MARKERS) else ""
 
 
-def _teardown(servers) -> None:
-    """Stops every server; a server that crashed, exited non-zero on SIGTERM, or printed a
-    sanitizer report is an error of the test that owned it."""
+def teardown_processes(processes) -> None:
+    """Stops every process (servers or workers) in order with SIGTERM; one that crashed, exited
+    non-zero on SIGTERM, or printed a sanitizer report is an error of the test that owned it.
+    Processes the test stopped itself (with stop(), kill() or send_signal()) are not checked."""
     problems = []
-    for srv in servers:
-        already = srv.proc is not None and srv.proc.poll() is not None and srv.stopped_by is None
+    for srv in processes:
+        if srv.proc is None:
+            continue
+        name = f"{srv.label} pid {srv.pid}"
+        already = srv.proc.poll() is not None and srv.stopped_by is None
         code = srv.stop(timeout=30, _by="teardown")
         if srv.stopped_by == "teardown":
             if already:
-                problems.append(f"server pid {srv.pid} had exited by itself with {code}\n{srv.diagnostics()}")
+                problems.append(f"{name} had exited by itself with {code}\n{srv.diagnostics()}")
             elif code != 0:
-                problems.append(f"server pid {srv.pid} exited with {code} on SIGTERM\n{srv.diagnostics()}")
+                problems.append(f"{name} exited with {code} on SIGTERM\n{srv.diagnostics()}")
         report = srv.sanitizer_report()
         if report:
-            problems.append(f"sanitizer report from server pid {srv.pid}:\n{report[-6000:]}")
+            problems.append(f"sanitizer report from {name}:\n{report[-6000:]}")
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
 
@@ -403,7 +417,7 @@ class _Factory:
 
     def close(self) -> None:
         try:
-            _teardown(self.servers)
+            teardown_processes(self.servers)
         finally:
             self.databases.close()
 
@@ -567,6 +581,8 @@ class Worker(Server):
     `owner` is then its lease owner, "host:pid:nonce". stop() (SIGTERM by default) and kill()
     (SIGKILL) return the exit code (negative signal number when killed)."""
 
+    label = "worker"
+
     def __init__(self, binary: Path, workdir: Path, env: dict, args=("worker",)):
         super().__init__(binary, workdir, env, args=args)
         self.owner = None
@@ -643,22 +659,7 @@ class _WorkerFactory:
         return workers
 
     def close(self) -> None:
-        problems = []
-        for w in self.workers:
-            if w.proc is None:
-                continue
-            already = w.proc.poll() is not None and w.stopped_by is None
-            code = w.stop(timeout=30, _by="teardown")
-            if w.stopped_by == "teardown":
-                if already:
-                    problems.append(f"worker pid {w.pid} had exited by itself with {code}\n{w.diagnostics()}")
-                elif code != 0:
-                    problems.append(f"worker pid {w.pid} exited with {code} on SIGTERM\n{w.diagnostics()}")
-            report = w.sanitizer_report()
-            if report:
-                problems.append(f"sanitizer report from worker pid {w.pid}:\n{report[-6000:]}")
-        if problems:
-            pytest.fail("\n\n".join(problems), pytrace=False)
+        teardown_processes(self.workers)
 
 
 @pytest.fixture
@@ -673,6 +674,24 @@ def make_worker(binary, make_server):
     factory.close()
 
 
+# ---- clusters ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_cluster(binary, tmp_path_factory, engine):
+    """Factory: make_cluster(serves=2, workers=2, storage="local", serve_env=None,
+    worker_env=None, **env) -> a started cluster.Cluster: that many `serve` and `worker`
+    processes on one database of the engine under test (PostgreSQL, or one SQLite file in WAL
+    mode), one file storage ("local": a shared STORAGE_DIR; "s3": the test S3 server) and one
+    SECRET_KEY, with the UPPER-case settings given (e.g. REDIS_URL) on every process. See
+    tests/integration/cluster.py. Everything is stopped, and the database dropped, at teardown."""
+    from cluster import ClusterFactory
+
+    factory = ClusterFactory(binary, tmp_path_factory, Databases(engine, tmp_path_factory))
+    yield factory
+    factory.close()
+
+
 # ---- ordering ------------------------------------------------------------------------------
 
 
@@ -682,13 +701,46 @@ def pytest_configure(config):
         "run_last: run after every other test of the session (e.g. a test that restarts the shared "
         "PostgreSQL cluster, which breaks the open connections of servers other tests still use)",
     )
+    config.addinivalue_line(
+        "markers",
+        "engines(*names): run only on these database engines' passes (e.g. engines(\"postgres\") for a "
+        "PostgreSQL restart); on the other pass the test is left out and listed at the end of the run",
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Moves the tests marked run_last to the end, keeping the order of everything else."""
+    """Leaves out the tests whose `engines` marker does not name the engine under test (they
+    are listed at the end of the run, not reported as skipped), then moves the tests marked
+    run_last to the end, keeping the order of everything else."""
+    try:
+        engine = engine_from_env()
+    except ValueError:
+        engine = None  # pytest_sessionstart has stopped the run already
+    if engine is not None:
+        other = [item for item in items
+                 if item.get_closest_marker("engines") and engine not in item.get_closest_marker("engines").args]
+        if other:
+            config.hook.pytest_deselected(items=other)
+            items[:] = [item for item in items if item not in other]
+            config._ia_other_engine = [(item.nodeid, item.get_closest_marker("engines").args) for item in other]
     last = [item for item in items if item.get_closest_marker("run_last")]
     if last:
         items[:] = [item for item in items if not item.get_closest_marker("run_last")] + last
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Prints the figures the fault tests reported (the `figures` fixture of test_scaleout.py)
+    and names the tests that belong to another engine's pass, so that leaving them out is seen."""
+    figures = getattr(config, "_ia_figures", [])
+    if figures:
+        terminalreporter.section("figures of the fault tests")
+        for line in figures:
+            terminalreporter.line(line)
+    other = getattr(config, "_ia_other_engine", [])
+    if other:
+        terminalreporter.section("tests of another engine's pass (not run on this engine)")
+        for nodeid, engines in other:
+            terminalreporter.line(f"{nodeid}: runs on {', '.join(engines)} only")
 
 
 # ---- mail ----------------------------------------------------------------------------------

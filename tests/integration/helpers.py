@@ -86,6 +86,20 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
         time.sleep(interval)
 
 
+def read_run_log(path):
+    """The run log a test.sleep job writes in its process's DATA_DIR (test-job-runs.log):
+    [(event, job_id, owner, microseconds)] in file (= write) order; [] when there is none."""
+    if not os.path.exists(path):
+        return []
+    out = []
+    with open(path) as f:
+        for line in f.read().splitlines():
+            parts = line.split(" ")
+            assert len(parts) == 4 and parts[0] in ("start", "end"), f"bad run-log line {line!r} in {path}"
+            out.append((parts[0], parts[1], parts[2], int(parts[3])))
+    return out
+
+
 # ---- raw HTTP -----------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import UUID_RE, assert_error, get_metrics, positive_int, wait_for
+from helpers import UUID_RE, assert_error, get_metrics, positive_int, read_run_log, wait_for
 
 # Small intervals keep the file fast; JOB_LEASE_TIMEOUT is raised where expiry must not matter.
 FAST = {"JOB_POLL_INTERVAL": "100ms", "JOB_RETRY_BASE": "50ms", "JOB_LEASE_TIMEOUT": "2s"}
@@ -84,15 +84,7 @@ def counts(srv):
 
 def run_log(srv):
     """The test.sleep run log: [(event, job_id, owner, microseconds)] in file (= write) order."""
-    path = Path(srv.env["DATA_DIR"]) / "test-job-runs.log"
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text().splitlines():
-        parts = line.split(" ")
-        assert len(parts) == 4 and parts[0] in ("start", "end"), f"bad run-log line {line!r}"
-        out.append((parts[0], parts[1], parts[2], int(parts[3])))
-    return out
+    return read_run_log(Path(srv.env["DATA_DIR"]) / "test-job-runs.log")
 
 
 def runs_by_job(log):

@@ -1,6 +1,7 @@
 /* Unit tests for src/files/: the key rules, and the local backend's promises — round trips,
  * copy, delete, list, bounded reads, atomic replacement that leaves no temporary file behind,
- * symbolic links never followed, the readiness check and concurrent use. The S3 backend is
+ * symbolic links never followed, the readiness check, concurrent use, and the sweep of the
+ * temporary files that interrupted writes leave. The S3 backend is
  * opened without network access here; its requests are tested against a real S3-compatible
  * server in tests/integration/test_storage.py. */
 #include <stdarg.h>
@@ -562,6 +563,63 @@ static void test_concurrent_use_from_several_threads(void **state)
     assert_int_equal(temp_files_in(dir), 0);
 }
 
+/* Creates path (a ".tmp-" file of an interrupted write, say) last modified age_s seconds ago. */
+static void write_aged(const char *path, time_t age_s)
+{
+    write_file(path, 10, 3);
+    struct timespec times[2];
+    clock_gettime(CLOCK_REALTIME, &times[0]);
+    times[0].tv_sec -= age_s;
+    times[1] = times[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static void test_sweep_removes_old_temporary_files_of_interrupted_writes_only(void **state)
+{
+    fixture *f = *state;
+    put(f, "resumes/u1/a.pdf", 100, 1);
+    char dir[400], deep[400], outside[400], path[500], link[500];
+    snprintf(dir, sizeof(dir), "%s/resumes/u1", f->dir);
+    snprintf(deep, sizeof(deep), "%s/resumes/u2/v", f->dir);
+    put(f, "resumes/u2/v/b.pdf", 100, 2);
+    /* Two old ones (one deep down, one at the top), one young, one old outside the directory
+     * reached through a symbolic link, and an old object that merely looks old. */
+    snprintf(path, sizeof(path), "%s/.tmp-0123456789abcdef0123456789abcdef", dir);
+    write_aged(path, 7200);
+    snprintf(path, sizeof(path), "%s/.tmp-check-00112233445566778899aabbccddeeff", f->dir);
+    write_aged(path, 7200);
+    snprintf(path, sizeof(path), "%s/.tmp-fedcba9876543210fedcba9876543210", deep);
+    write_aged(path, 7200);
+    snprintf(path, sizeof(path), "%s/.tmp-ffffffffffffffffffffffffffffffff", deep);
+    write_aged(path, 0);
+    snprintf(outside, sizeof(outside), "%s/outside", f->root);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(path, sizeof(path), "%s/.tmp-00000000000000000000000000000000", outside);
+    write_aged(path, 7200);
+    snprintf(link, sizeof(link), "%s/resumes/linked", f->dir);
+    assert_int_equal(symlink(outside, link), 0);
+    snprintf(path, sizeof(path), "%s/a.pdf", dir);
+    write_aged(path, 7200);
+
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t hour_ago = (int64_t)now.tv_sec * 1000 - 3600 * 1000;
+    long long removed = -1;
+    assert_int_equal(storage_sweep_temp(f->s, hour_ago, &removed, f->err, sizeof(f->err)), IA_OK);
+    assert_int_equal(removed, 3);
+    assert_int_equal(temp_files_in(dir), 0);
+    assert_int_equal(temp_files_in(f->dir), 0);
+    assert_int_equal(temp_files_in(deep), 1); /* the young one */
+    assert_int_equal(temp_files_in(outside), 1);
+    listing l;
+    assert_int_equal(list_sorted(f, "resumes/", &l), IA_OK);
+    assert_int_equal(l.n, 2); /* objects are never swept, however old */
+
+    /* Nothing left to remove: a second sweep finds nothing. */
+    assert_int_equal(storage_sweep_temp(f->s, hour_ago, &removed, f->err, sizeof(f->err)), IA_OK);
+    assert_int_equal(removed, 0);
+}
+
 /* ---- the S3 backend, offline ----------------------------------------------------------------- */
 
 static void test_s3_backend_opens_without_a_request_and_checks_keys_first(void **state)
@@ -586,6 +644,10 @@ static void test_s3_backend_opens_without_a_request_and_checks_keys_first(void *
     assert_int_equal(storage_check(s, f->err, sizeof(f->err)), IA_ERR_UNAVAILABLE);
     assert_non_null(strstr(f->err, "S3 bucket bucket"));
     assert_null(strstr(f->err, cfg.s3_secret_access_key));
+    /* An interrupted upload leaves nothing in a bucket: the sweep has nothing to do. */
+    long long removed = -1;
+    assert_int_equal(storage_sweep_temp(s, INT64_MAX, &removed, f->err, sizeof(f->err)), IA_OK);
+    assert_int_equal(removed, 0);
     storage_close(s);
 }
 
@@ -614,6 +676,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_fails_when_the_directory_is_gone, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_use_from_several_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_sweep_removes_old_temporary_files_of_interrupted_writes_only, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_s3_backend_opens_without_a_request_and_checks_keys_first, setup, teardown),
     };
