@@ -16,7 +16,7 @@ BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tests/fuzz tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-fuzz test-integration test-e2e test-asan fuzz lint fmt clean eval
+.PHONY: all run build deps test test-unit test-fuzz test-deploy test-integration test-e2e test-asan fuzz lint fmt clean eval
 
 all: build
 
@@ -42,6 +42,7 @@ run: build
 test: build
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-deploy
 	$(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-e2e
 
@@ -51,6 +52,13 @@ test-unit: build
 # Every fuzz harness (tests/fuzz/) replays its seed corpus once: no fuzzing, just the inputs.
 test-fuzz: build
 	meson test -C $(BUILD) --suite fuzz --print-errorlogs
+
+# The deployment files and every shell script (scripts/check-deploy.sh): shellcheck, yamllint,
+# docker-compose config, systemd-analyze verify of the units, dockerfilelint, the build set of
+# scripts/install-deps.sh --build, and structural checks of the Kubernetes manifests, the compose
+# file, the image's runtime packages and the docker build context. Seconds; no Docker daemon.
+test-deploy: build
+	./scripts/check-deploy.sh $(BIN)
 
 # Measured quality of the offline engine: resume-parsing precision/recall per field and how
 # often a better-labelled answer outscores a worse one (tools/eval_parse.c, eval_answers.c), on
@@ -134,6 +142,7 @@ fuzz:
 
 lint: deps
 	./scripts/lint.sh
+	$(MAKE) --no-print-directory test-deploy
 
 fmt:
 	clang-format -i $(SOURCES)

@@ -2,10 +2,19 @@
 # Installs, with apt, every Debian package InterviewAce needs to build, run and test.
 # Idempotent: packages already present are skipped, and nothing runs when all are there.
 # Works as root on a fresh Debian 12 machine; elsewhere it uses sudo when available.
-# Usage: scripts/install-deps.sh [--fuzz]   (--fuzz adds clang and libFuzzer for `make fuzz`)
+#
+# Usage: scripts/install-deps.sh [--build | --fuzz] [--check | --print]
+#   (no mode)  everything: build, run and every test and lint tool (make run, make test)
+#   --build    only what compiles build/interviewace and builds the web app into it: no test
+#              tools, no browser, no database server (the Dockerfile's build stage)
+#   --fuzz     clang and libFuzzer for `make fuzz`
+#   --check    install nothing: name the missing packages and exit 1 when there are any
+#   --print    install nothing: print the packages of the mode, one per line
 set -euo pipefail
 
-PACKAGES=(
+# What compiles the binary: the toolchain, the libraries it links, and Node.js, which runs
+# web/build.mjs (no npm packages) during the ninja build.
+BUILD_PACKAGES=(
   # build
   build-essential pkg-config meson ninja-build
   # libraries
@@ -13,18 +22,48 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev libhiredis-dev
   # resume text extraction (src/docs/): PDF, DOCX, and the child's seccomp filter
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev
-  # services the integration tests start on loopback (scripts/services.sh)
-  postgresql redis-server
-  # the web app's build (web/build.mjs) and its browser tests (tests/e2e/: playwright-core
-  # from npm driving Debian's Chromium, headless)
-  nodejs chromium
-  # tests and lint
-  libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
+  # the web app's build (web/build.mjs)
+  nodejs
 )
 
-# `make fuzz` only: clang with its runtime libraries (libFuzzer and the sanitizers).
-if [ "${1:-}" = "--fuzz" ]; then
-  PACKAGES=(clang libclang-rt-dev)
+# What the tests and checks need on top of that.
+TEST_PACKAGES=(
+  # services the integration tests start on loopback (scripts/services.sh)
+  postgresql redis-server
+  # the browser tests (tests/e2e/: playwright-core from npm driving Debian's Chromium, headless)
+  chromium
+  # tests and lint
+  libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
+  # deployment checks (scripts/check-deploy.sh): docker-compose.yml, YAML, shell scripts and
+  # the systemd units (systemd-analyze)
+  docker-compose yamllint shellcheck systemd
+)
+
+mode=all
+action=install
+for arg in "$@"; do
+  case "$arg" in
+    --build) mode=build ;;
+    --fuzz) mode=fuzz ;;
+    --check) action=check ;;
+    --print) action=print ;;
+    *)
+      echo "usage: scripts/install-deps.sh [--build | --fuzz] [--check | --print]" >&2
+      exit 2
+      ;;
+  esac
+done
+
+case "$mode" in
+  all) PACKAGES=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  build) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
+  # `make fuzz` only: clang with its runtime libraries (libFuzzer and the sanitizers).
+  fuzz) PACKAGES=(clang libclang-rt-dev) ;;
+esac
+
+if [ "$action" = print ]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
 fi
 
 missing=()
@@ -34,13 +73,19 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-# npm comes with some nodejs builds and is its own Debian package with others.
-if ! command -v npm >/dev/null 2>&1; then
+# npm (for `npm ci` of the browser tests and the Dockerfile linter) comes with some nodejs
+# builds and is its own Debian package with others. The build alone does not need it.
+if [ "$mode" = all ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
+fi
+
+if [ "$action" = check ]; then
+  echo "install-deps: missing ($mode): ${missing[*]}" >&2
+  exit 1
 fi
 
 echo "install-deps: installing ${missing[*]}"

@@ -1,5 +1,5 @@
 /* The interviewace command line: init | serve | migrate | worker | user | ai | config check |
- * version. Exit status 0 on
+ * healthcheck | version. Exit status 0 on
  * success, 1 when something fails at run time, 2 for a usage or configuration error. */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +32,7 @@
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
+#include "obs/healthcheck.h"
 #include "obs/metrics.h"
 
 #define EXIT_USAGE       2
@@ -50,6 +51,7 @@ static const char usage_main[] =
     "  user           Create an account or change a role (user create | user set-role)\n"
     "  ai             Run one AI operation on a JSON request from standard input\n"
     "  config check   Validate the configuration and print it, secrets masked\n"
+    "  healthcheck    Probe a running service's /health (or a worker's heartbeat)\n"
     "  version        Print the version\n"
     "\n"
     "Options:\n"
@@ -76,11 +78,34 @@ static const char usage_serve[] =
     "  --migrate   Apply pending migrations first\n";
 
 static const char usage_worker[] =
-    "Usage: interviewace [--env-file PATH] worker\n"
+    "Usage: interviewace [--env-file PATH] worker [--heartbeat PATH]\n"
     "\n"
     "Runs WORKER_CONCURRENCY threads that claim and run background jobs, and the scheduler of\n"
     "periodic maintenance, until SIGTERM or SIGINT. On a stop signal it claims nothing more,\n"
-    "lets running jobs finish for up to SHUTDOWN_TIMEOUT and hands the rest back to the queue.\n";
+    "lets running jobs finish for up to SHUTDOWN_TIMEOUT and hands the rest back to the queue.\n"
+    "\n"
+    "Options:\n"
+    "  --heartbeat PATH  Touch PATH after every scheduler pass that reached the database (every\n"
+    "                    few seconds), for 'interviewace healthcheck --heartbeat PATH'\n";
+
+static const char usage_healthcheck[] =
+    "Usage: interviewace [--env-file PATH] healthcheck [--url URL] [--timeout DURATION]\n"
+    "       interviewace [--env-file PATH] healthcheck --heartbeat PATH [--max-age DURATION]\n"
+    "\n"
+    "Probes a running service, for container health checks (no curl needed): GETs URL\n"
+    "(default http://127.0.0.1:PORT/health with HOST and PORT from the environment and .env;\n"
+    "[::1] for HOST :: or ::1, any other HOST as it is) and prints one line.\n"
+    "Exit status 0 when it answers 200 with \"status\":\"healthy\" within the timeout, else 1.\n"
+    "\n"
+    "A worker serves no HTTP: with --heartbeat, checks instead that the file a worker started\n"
+    "with 'interviewace worker --heartbeat PATH' touches was touched within --max-age, which\n"
+    "it does after every scheduler pass that reached the database.\n"
+    "\n"
+    "Options:\n"
+    "  --url URL            The http:// URL to GET\n"
+    "  --timeout DURATION   Longest the GET may take, 100ms-60s (default 5s)\n"
+    "  --heartbeat PATH     Check a worker's heartbeat file instead\n"
+    "  --max-age DURATION   Oldest heartbeat that counts as healthy, 1s-1h (default 60s)\n";
 
 static const char usage_user[] =
     "Usage: interviewace [--env-file PATH] user create --email E [--name \"Full Name\"] [--admin]\n"
@@ -483,11 +508,22 @@ static void app_close(ia_app *app)
 
 static int cmd_worker(int argc, char **argv, const char *env_path)
 {
-    int rc = no_options(argc, argv, usage_worker);
-    if (rc >= 0)
-        return rc;
+    const char *heartbeat = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_worker, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--heartbeat") == 0 && i + 1 < argc && argv[i + 1][0] != '\0')
+            heartbeat = argv[++i];
+        else if (argv[i][0] == '-')
+            return usage_error("unknown or incomplete option", argv[i]);
+        else
+            return usage_error("unexpected argument", argv[i]);
+    }
+    jobs_set_heartbeat_file(heartbeat);
     ia_config cfg;
-    rc = load_config(env_path, &cfg);
+    int rc = load_config(env_path, &cfg);
     if (rc != 0)
         return rc;
     sigset_t stop;
@@ -775,6 +811,102 @@ static int cmd_ai(int argc, char **argv, const char *env_path)
     return rc;
 }
 
+/* Writes the default probe URL, http://<HOST>:<PORT>/health with a wildcard or loopback HOST
+ * probed on the loopback address, from the environment and the .env file. Returns 0 or the
+ * exit status (with the reason printed). */
+static int default_health_url(const char *env_path, char *url, size_t len)
+{
+    char err[512];
+    env_file *f = NULL;
+    if (env_file_load(env_path, &f, err, sizeof(err)) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot read settings file: %s\n", err);
+        return EXIT_USAGE;
+    }
+    const char *host = env_lookup(f, "HOST");
+    const char *port_s = env_lookup(f, "PORT");
+    long long port = 8000;
+    int rc = 0;
+    if (port_s != NULL && *port_s != '\0' && config_parse_int(port_s, 1, 65535, &port) != IA_OK) {
+        fprintf(stderr,
+                "interviewace: healthcheck: PORT=\"%.20s\" is not a port from 1 to 65535; pass "
+                "--url\n",
+                port_s);
+        rc = EXIT_USAGE;
+    } else if (host == NULL || *host == '\0' || strcmp(host, "0.0.0.0") == 0 ||
+               strcmp(host, "127.0.0.1") == 0) {
+        snprintf(url, len, "http://127.0.0.1:%lld/health", port);
+    } else if (strcmp(host, "::") == 0 || strcmp(host, "::1") == 0) {
+        snprintf(url, len, "http://[::1]:%lld/health", port);
+    } else if (strchr(host, ':') != NULL) {
+        snprintf(url, len, "http://[%s]:%lld/health", host, port);
+    } else {
+        snprintf(url, len, "http://%s:%lld/health", host, port);
+    }
+    env_file_free(f);
+    return rc;
+}
+
+/* interviewace healthcheck: exit 0 when the service (or a worker's heartbeat) is healthy, 1
+ * when not, with one line saying what was found. Reads no setting but HOST and PORT, so it
+ * works wherever the service runs, even without its secrets. */
+static int cmd_healthcheck(int argc, char **argv, const char *env_path)
+{
+    const char *url = NULL, *heartbeat = NULL;
+    long long timeout_ms = 5000, max_age_ms = 60000;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_healthcheck, stdout);
+            return 0;
+        }
+        const char *opt = argv[i];
+        if (i + 1 >= argc)
+            return usage_error(
+                opt[0] == '-' ? "unknown or incomplete option" : "unexpected argument", opt);
+        const char *v = argv[++i];
+        if (strcmp(opt, "--url") == 0) {
+            url = v;
+        } else if (strcmp(opt, "--heartbeat") == 0) {
+            heartbeat = v;
+        } else if (strcmp(opt, "--timeout") == 0) {
+            if (config_parse_duration_ms(v, &timeout_ms) != IA_OK || timeout_ms < 100 ||
+                timeout_ms > 60000)
+                return usage_error("--timeout must be a duration from 100ms to 60s", NULL);
+        } else if (strcmp(opt, "--max-age") == 0) {
+            if (config_parse_duration_ms(v, &max_age_ms) != IA_OK || max_age_ms < 1000 ||
+                max_age_ms > 3600000)
+                return usage_error("--max-age must be a duration from 1s to 1h", NULL);
+        } else {
+            return usage_error(opt[0] == '-' ? "unknown option" : "unexpected argument", opt);
+        }
+    }
+    if (url != NULL && heartbeat != NULL)
+        return usage_error("--url and --heartbeat check different things; pass one", NULL);
+    char msg[1024];
+    int rc;
+    if (heartbeat != NULL) {
+        rc = healthcheck_heartbeat(heartbeat, max_age_ms, msg, sizeof(msg));
+    } else {
+        char def[512];
+        if (url == NULL) {
+            int urc = default_health_url(env_path, def, sizeof(def));
+            if (urc != 0)
+                return urc;
+            url = def;
+        }
+        rc = healthcheck_http(url, timeout_ms, msg, sizeof(msg));
+    }
+    fprintf(rc == IA_OK ? stdout : stderr, "%s\n", msg);
+    return rc == IA_OK ? 0 : 1;
+}
+
+/* Points a derived FRONTEND_URL at the port the server bound (with PORT=0 it is known only
+ * now); runs before the first connection is accepted. */
+static void on_bound(void *ctx, int port)
+{
+    if (config_settle_frontend_url(ctx, port) != IA_OK)
+        log_warn("main", "cannot point FRONTEND_URL at the bound port: out of memory");
+}
+
 static int cmd_serve(int argc, char **argv, const char *env_path)
 {
     bool migrate = false;
@@ -806,6 +938,7 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     int exit_code = 1;
     if (http_server_create(&cfg, &app, &srv) != IA_OK)
         goto out;
+    http_server_set_bound_hook(srv, on_bound, &cfg);
     if (app.redis != NULL &&
         http_server_use_redis(srv, app.redis, (int)cfg.rate_limit_on_redis_failure) != IA_OK)
         goto out;
@@ -903,6 +1036,8 @@ int main(int argc, char **argv)
         return cmd_ai(rest, args, env_path);
     if (strcmp(cmd, "config") == 0)
         return cmd_config(rest, args, env_path);
+    if (strcmp(cmd, "healthcheck") == 0)
+        return cmd_healthcheck(rest, args, env_path);
     if (strcmp(cmd, "version") == 0) {
         rc = no_options(rest, args, usage_version);
         if (rc >= 0)

@@ -52,7 +52,7 @@ static const cfg_spec specs[] = {
     { "PORT", CFG_INT, "8000", 0, 65535, OFF(port), NULL },
     { "DATA_DIR", CFG_STR, "./data", 0, 0, OFF(data_dir), "a directory path" },
     { "SECRET_KEY", CFG_SECRET, NULL, 0, 0, OFF(secret_key), NULL },
-    { "FRONTEND_URL", CFG_URL, "http://localhost:8000", 0, 0, OFF(frontend_url), NULL },
+    { "FRONTEND_URL", CFG_OPT_URL, "", 0, 0, OFF(frontend_url), NULL },
     { "ALLOWED_ORIGINS", CFG_ORIGINS, "", 0, 0, OFF(allowed_origins), NULL },
     { "TRUSTED_PROXIES", CFG_CIDRS, "", 0, 0, OFF(trusted_proxies), NULL },
     { "LOG_LEVEL", CFG_LOGLEVEL, "info", 0, 0, OFF(log_level), "one of debug, info, warn, error" },
@@ -870,6 +870,48 @@ static int resolve_storage(ia_config *cfg, char *err, size_t errlen)
     return IA_OK;
 }
 
+/* The host part of a derived FRONTEND_URL: localhost for the loopback and wildcard addresses
+ * (what a browser on this machine uses), an IPv6 literal in brackets, any other HOST as it is. */
+static void frontend_host(const char *host, char *out, size_t outlen)
+{
+    ia_ip ip;
+    static const char *const local[] = { "0.0.0.0", "::", "::1", "localhost" };
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+        if (strcasecmp(host, local[i]) == 0) {
+            snprintf(out, outlen, "localhost");
+            return;
+        }
+    if (ia_ip_parse(host, &ip) != IA_OK) {
+        snprintf(out, outlen, "%s", host);
+        return;
+    }
+    ia_cidr loopback;
+    if (ia_cidr_parse("127.0.0.0/8", &loopback) == IA_OK && ia_cidr_contains(&loopback, &ip))
+        snprintf(out, outlen, "localhost");
+    else if (strchr(host, ':') != NULL)
+        snprintf(out, outlen, "[%s]", host);
+    else
+        snprintf(out, outlen, "%s", host);
+}
+
+int config_settle_frontend_url(ia_config *cfg, long long port)
+{
+    if (!cfg->frontend_url_derived)
+        return IA_OK;
+    char host[300], url[400];
+    frontend_host(cfg->host, host, sizeof(host));
+    if (port > 0)
+        snprintf(url, sizeof(url), "http://%s:%lld", host, port);
+    else
+        snprintf(url, sizeof(url), "http://%s", host);
+    char *copy = strdup(url);
+    if (copy == NULL)
+        return IA_ERR_NOMEM;
+    free(cfg->frontend_url);
+    cfg->frontend_url = copy;
+    return IA_OK;
+}
+
 int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -889,6 +931,12 @@ int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *e
         }
     }
     if (check_llm(cfg, err, errlen) != IA_OK) {
+        config_free(cfg);
+        return IA_ERR_INVALID;
+    }
+    cfg->frontend_url_derived = *cfg->frontend_url == '\0';
+    if (config_settle_frontend_url(cfg, cfg->port) != IA_OK) {
+        snprintf(err, errlen, "out of memory while reading FRONTEND_URL");
         config_free(cfg);
         return IA_ERR_INVALID;
     }

@@ -19,7 +19,8 @@ typedef struct {
     long long port;
     char *data_dir;
     char *secret_key;
-    char *frontend_url;
+    char *frontend_url;        /* FRONTEND_URL, or derived from HOST and PORT when unset */
+    bool frontend_url_derived; /* FRONTEND_URL was empty: it follows the listening address */
     char **allowed_origins;
     size_t n_allowed_origins;
     ia_cidr *trusted_proxies;
@@ -136,6 +137,12 @@ typedef const char *(*config_lookup_fn)(void *ctx, const char *name);
 /* Loads every setting through lookup (NULL = unset). On failure returns IA_ERR_INVALID, writes
  * the message to err and leaves cfg freed. */
 int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *err, size_t errlen);
+
+/* Points a derived FRONTEND_URL (one that was not set) at the address the service listens
+ * on, http://<HOST>:<port> with localhost for loopback and wildcard addresses; port 0 leaves
+ * the port out (the real one is known only once the server is bound, which calls this again).
+ * An explicit FRONTEND_URL is left as it is. Returns IA_OK or IA_ERR_NOMEM. */
+int config_settle_frontend_url(ia_config *cfg, long long port);
 
 /* Loads from the process environment, then the .env file f (may be NULL). */
 int config_load(ia_config *cfg, const env_file *f, char *err, size_t errlen);

@@ -59,6 +59,13 @@ struct http_server {
     void (*thread_init)(void *ctx);
     void (*thread_fini)(void *ctx);
     void *thread_ctx;
+    void (*on_bound)(void *ctx, int port);
+    void *bound_ctx;
+    atomic_bool open; /* set once the server is bound and on_bound has run */
+    /* connections per client address (HTTP_MAX_CONNECTIONS_PER_IP), see ip_reserve */
+    pthread_mutex_t ip_lock;
+    struct ip_slot *ip_slots;
+    size_t ip_cap;
 };
 
 /* ST_ADMIT: the headers are being checked on a handler thread (a shared rate limiter needs a
@@ -210,6 +217,17 @@ static bool upload_limit_passes(req_ctx *c)
 
 /* ---- client address ---- */
 
+/* Reads the address of a socket peer; IA_ERR_INVALID for other families. */
+static int sockaddr_ip(const struct sockaddr *sa, ia_ip *out)
+{
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
+    return ia_ip_parse(buf, out);
+}
+
 /* Resolves the client address: the socket peer, or, when the peer is a trusted proxy, the
  * first untrusted address of X-Forwarded-For read from the right. */
 static void resolve_client_ip(req_ctx *c, const char *xff)
@@ -218,15 +236,8 @@ static void resolve_client_ip(req_ctx *c, const char *xff)
         MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     ia_ip peer;
     memset(&peer, 0, sizeof(peer));
-    if (ci != NULL && ci->client_addr != NULL) {
-        const struct sockaddr *sa = ci->client_addr;
-        char buf[INET6_ADDRSTRLEN] = "";
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
-        ia_ip_parse(buf, &peer);
-    }
+    if (ci != NULL)
+        sockaddr_ip(ci->client_addr, &peer);
     const ia_config *cfg = c->srv->cfg;
     ia_ip chosen = ia_forwarded_client(cfg->trusted_proxies, cfg->n_trusted_proxies, &peer, xff);
     ia_ip_format(&chosen, c->client_ip, sizeof(c->client_ip));
@@ -885,7 +896,9 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
     }
     atomic_init(&s->in_flight, 0);
     atomic_init(&s->draining, false);
+    atomic_init(&s->open, false);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->ip_lock, NULL);
     pthread_cond_init(&s->idle, NULL);
     *out = s;
     return IA_OK;
@@ -945,14 +958,131 @@ static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool 
     return IA_OK;
 }
 
-/* New connections are refused while the server drains (closed as soon as they are accepted);
- * connections already open finish their requests. */
+/* ---- connections per client address ---- */
+
+/* HTTP_MAX_CONNECTIONS_PER_IP is counted here rather than by libmicrohttpd, so that the
+ * addresses of TRUSTED_PROXIES, which carry many clients' connections, are not limited. The
+ * counts live in an open-addressing table with room for twice HTTP_MAX_CONNECTIONS (plus the
+ * reservations of the I/O threads), so it never fills; an address leaves it with its last
+ * connection. accept_policy reserves a place; the STARTED notification of the same connection,
+ * which libmicrohttpd makes on the same thread right after, takes the reservation over; a
+ * reservation that no connection took (libmicrohttpd refused it later for its own reasons) is
+ * given back at the next accept on that thread. */
+struct ip_slot {
+    ia_ip ip;
+    unsigned count; /* 0: a free slot */
+};
+
+static _Thread_local struct {
+    http_server *srv;
+    ia_ip ip;
+} ip_pending;
+
+/* The slot of ip: the one holding it, or the free slot where it would go. */
+static size_t ip_find(const http_server *s, const ia_ip *ip)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof(ip->addr); i++)
+        h = (h ^ ip->addr[i]) * 16777619u;
+    size_t i = h & (s->ip_cap - 1);
+    while (s->ip_slots[i].count != 0 && memcmp(&s->ip_slots[i].ip, ip, sizeof(*ip)) != 0)
+        i = (i + 1) & (s->ip_cap - 1);
+    return i;
+}
+
+/* Counts one more connection from ip unless it has HTTP_MAX_CONNECTIONS_PER_IP already.
+ * Returns whether the connection may be accepted. */
+static bool ip_reserve(http_server *s, const ia_ip *ip)
+{
+    pthread_mutex_lock(&s->ip_lock);
+    size_t i = ip_find(s, ip);
+    bool ok = s->ip_slots[i].count < (unsigned)s->cfg->http_max_connections_per_ip;
+    if (ok) {
+        s->ip_slots[i].ip = *ip;
+        s->ip_slots[i].count++;
+    }
+    pthread_mutex_unlock(&s->ip_lock);
+    return ok;
+}
+
+/* Counts one connection from ip less; the last one frees its slot, and the slots after it in
+ * the same probe run move back so that every address stays reachable from its home slot. */
+static void ip_release(http_server *s, const ia_ip *ip)
+{
+    pthread_mutex_lock(&s->ip_lock);
+    size_t mask = s->ip_cap - 1, i = ip_find(s, ip);
+    if (s->ip_slots[i].count > 0 && --s->ip_slots[i].count == 0) {
+        for (size_t j = (i + 1) & mask; s->ip_slots[j].count != 0; j = (j + 1) & mask) {
+            /* A lookup of this entry now stops at the free slot i when its probe run passes
+             * there; then the entry moves into it. */
+            if (ip_find(s, &s->ip_slots[j].ip) == j)
+                continue;
+            s->ip_slots[i] = s->ip_slots[j];
+            s->ip_slots[j].count = 0;
+            i = j;
+        }
+    }
+    pthread_mutex_unlock(&s->ip_lock);
+}
+
+/* Gives back this thread's reservation that no connection took. */
+static void ip_drop_pending(void)
+{
+    if (ip_pending.srv != NULL)
+        ip_release(ip_pending.srv, &ip_pending.ip);
+    ip_pending.srv = NULL;
+}
+
+/* Refuses new connections until the server is open and while it drains (they are closed as
+ * soon as they are accepted; connections already open finish their requests), and those
+ * beyond HTTP_MAX_CONNECTIONS_PER_IP from an address outside TRUSTED_PROXIES. */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
-    (void)addr;
     (void)addrlen;
-    const http_server *s = cls;
-    return atomic_load(&s->draining) ? MHD_NO : MHD_YES;
+    http_server *s = cls;
+    ip_drop_pending();
+    if (!atomic_load(&s->open) || atomic_load(&s->draining))
+        return MHD_NO;
+    ia_ip ip;
+    const ia_config *cfg = s->cfg;
+    if (s->ip_slots == NULL || sockaddr_ip(addr, &ip) != IA_OK ||
+        ia_cidr_list_contains(cfg->trusted_proxies, cfg->n_trusted_proxies, &ip))
+        return MHD_YES;
+    if (!ip_reserve(s, &ip)) {
+        if (log_enabled(LOG_DEBUG)) {
+            char text[64];
+            ia_ip_format(&ip, text, sizeof(text));
+            log_debug("http", "connection refused: HTTP_MAX_CONNECTIONS_PER_IP reached",
+                      "client_ip", text);
+        }
+        return MHD_NO;
+    }
+    ip_pending.srv = s;
+    ip_pending.ip = ip;
+    return MHD_YES;
+}
+
+/* Takes over the reservation of a connection that started, and gives it back when it closes.
+ * The connection's socket context marks that it holds one. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        if (ip_pending.srv == s) {
+            *socket_context = s;
+            ip_pending.srv = NULL;
+        }
+        return;
+    }
+    if (*socket_context == NULL)
+        return;
+    *socket_context = NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    ia_ip ip;
+    if (ci != NULL && sockaddr_ip(ci->client_addr, &ip) == IA_OK)
+        ip_release(s, &ip);
 }
 
 int http_server_start(http_server *s)
@@ -967,6 +1097,14 @@ int http_server_start(http_server *s)
                      s->thread_fini, s->thread_ctx, &s->pool);
     if (rc != IA_OK)
         return rc;
+    if (cfg->http_max_connections_per_ip > 0) {
+        size_t want = 2 * (size_t)(cfg->http_max_connections + cfg->http_io_threads) + 1;
+        for (s->ip_cap = 64; s->ip_cap < want; s->ip_cap *= 2)
+            continue;
+        s->ip_slots = calloc(s->ip_cap, sizeof(*s->ip_slots));
+        if (s->ip_slots == NULL)
+            return IA_ERR_NOMEM;
+    }
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ipv6)
@@ -977,7 +1115,7 @@ int http_server_start(http_server *s)
         { MHD_OPTION_SOCK_ADDR, 0, &ss },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
         { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections, NULL },
-        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections_per_ip, NULL },
+        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cfg->http_max_header_bytes, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)idle_s, NULL },
         { MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
@@ -994,6 +1132,9 @@ int http_server_start(http_server *s)
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : (int)cfg->port;
+    if (s->on_bound != NULL)
+        s->on_bound(s->bound_ctx, s->port);
+    atomic_store(&s->open, true);
     metrics_register_collector(collect_server_metrics, s);
     log_emit(LOG_INFO, "http", "listening",
              (log_field[]){ LOG_STR("host", cfg->host), LOG_NUM("port", s->port),
@@ -1009,6 +1150,12 @@ void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void 
     s->thread_init = init;
     s->thread_fini = fini;
     s->thread_ctx = ctx;
+}
+
+void http_server_set_bound_hook(http_server *s, void (*fn)(void *ctx, int port), void *ctx)
+{
+    s->on_bound = fn;
+    s->bound_ctx = ctx;
 }
 
 void http_server_set_auth(http_server *s, http_auth_fn early, http_auth_fn late)
@@ -1064,5 +1211,7 @@ void http_server_destroy(http_server *s)
     router_free(s->router);
     pthread_cond_destroy(&s->idle);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->ip_lock);
+    free(s->ip_slots);
     free(s);
 }

@@ -34,6 +34,11 @@ void http_server_set_fallback(http_server *s, const http_route *route, const cha
 void http_server_set_thread_hooks(http_server *s, void (*init)(void *ctx), void (*fini)(void *ctx),
                                   void *ctx);
 
+/* Sets a function run once the server is bound, with the port actually bound (the real one
+ * with PORT=0), before the first connection is accepted and before "listening" is logged.
+ * Call before http_server_start. */
+void http_server_set_bound_hook(http_server *s, void (*fn)(void *ctx, int port), void *ctx);
+
 /* Installs the authentication hooks for routes whose auth level is not AUTH_NONE. */
 void http_server_set_auth(http_server *s, http_auth_fn early, http_auth_fn late);
 

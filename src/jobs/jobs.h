@@ -87,6 +87,12 @@ int jobs_start(const ia_config *cfg, void *app, int threads, job_runtime **out);
  * workers: `serve` with EMBEDDED_WORKERS=0. Stop it with jobs_stop. */
 int jobs_start_local(const ia_config *cfg, void *app, job_runtime **out);
 
+/* Makes the scheduler of the runtimes started afterwards touch the file at path (created when
+ * missing) after every pass in which it reached the database, so that a probe outside the
+ * process (`interviewace healthcheck --heartbeat PATH`) can tell a working worker from a stuck
+ * or cut-off one. NULL turns it off. The string must outlive the runtimes. */
+void jobs_set_heartbeat_file(const char *path);
+
 /* Stops claiming, waits up to timeout_ms for running jobs, releases the rest for another
  * worker, and frees the runtime when every thread has stopped. */
 void jobs_stop(job_runtime *rt, int64_t timeout_ms);

@@ -5,6 +5,7 @@
  * runs the scheduler for its own maintenance only (jobs_start_local). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -416,6 +417,31 @@ static void local_tick(job_runtime *rt, int64_t *last_tmp)
                  (log_field[]){ LOG_NUM("removed", n) }, 1);
 }
 
+static const char *g_heartbeat_path;
+
+void jobs_set_heartbeat_file(const char *path)
+{
+    g_heartbeat_path = path;
+}
+
+/* Touches the heartbeat file: its modification time is the last moment the scheduler reached
+ * the database. A failure is logged once, not on every pass. */
+static void heartbeat_touch(void)
+{
+    static bool warned;
+    if (g_heartbeat_path == NULL)
+        return;
+    int fd = open(g_heartbeat_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 || futimens(fd, NULL) != 0) {
+        if (!warned)
+            log_warn("jobs", "cannot touch the heartbeat file", "path", g_heartbeat_path, "error",
+                     strerror(errno));
+        warned = true;
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 /* One scheduler pass: heartbeat, reclaim, metrics, and the maintenance that is due. */
 static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *last_stats)
 {
@@ -442,7 +468,10 @@ static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *la
     job_row *failed = NULL;
     size_t nfailed = 0;
     long long reclaimed = 0;
-    if (jobs_store_reclaim(d, a, now, &failed, &nfailed, &reclaimed) == IA_OK && reclaimed > 0) {
+    int reached = jobs_store_reclaim(d, a, now, &failed, &nfailed, &reclaimed);
+    if (reached == IA_OK)
+        heartbeat_touch();
+    if (reached == IA_OK && reclaimed > 0) {
         log_emit(LOG_WARN, "jobs", "reclaimed jobs whose worker stopped",
                  (log_field[]){ LOG_NUM("reclaimed", reclaimed), LOG_NUM("failed", nfailed) }, 2);
         for (size_t i = 0; i < nfailed; i++) {

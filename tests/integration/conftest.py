@@ -622,22 +622,22 @@ class _WorkerFactory:
         self.binary = binary
         self.workers = []
 
-    def _new(self, server, env) -> Worker:
+    def _new(self, server, env, args=("worker",)) -> Worker:
         merged = dict(server.env)
         for name, value in env.items():
             if value is None:
                 merged.pop(name, None)
             else:
                 merged[name] = str(value)
-        w = Worker(self.binary, server.workdir, merged)
+        w = Worker(self.binary, server.workdir, merged, args=args)
         self.workers.append(w)
         return w
 
-    def __call__(self, server, **env) -> Worker:
-        """Starts `interviewace worker` with server's environment (its DATA_DIR, DATABASE_URL,
-        TEST_ENDPOINTS, ...) and working directory, merged with the UPPER-case overrides (None
-        removes); returns it once it has logged "workers started"."""
-        w = self._new(server, env)
+    def __call__(self, server, args=("worker",), **env) -> Worker:
+        """Starts `interviewace worker` (or exactly `args`) with server's environment (its
+        DATA_DIR, DATABASE_URL, TEST_ENDPOINTS, ...) and working directory, merged with the
+        UPPER-case overrides (None removes); returns it once it has logged "workers started"."""
+        w = self._new(server, env, args)
         try:
             return w.start()
         except BaseException:

@@ -9,6 +9,7 @@ was never received was never sent (mail_barrier)."""
 
 import json
 import secrets
+import socket
 import uuid
 
 import httpx
@@ -722,3 +723,30 @@ def test_no_password_or_token_in_logs_or_responses(make_server, smtp_server):
             assert s not in line, (s, line)
     for s in passwords + link_tokens + tokens:
         assert s not in srv.stderr, s
+
+
+# ---- FRONTEND_URL --------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("fixed", [True, False], ids=["fixed-port", "port-0"])
+def test_links_point_at_the_listening_port_when_frontend_url_is_unset(make_server, smtp_server, fixed):
+    """Without FRONTEND_URL the e-mailed links use the address the service listens on: a
+    non-default PORT, or with PORT=0 the port known only once the server is bound."""
+    srv = make_server(**FAST, **smtp_server.env, PORT=free_port() if fixed else 0)
+    _, email = register(srv.client)
+    link = smtp_server.wait_for_to(email).link("/verify-email")
+    assert link.startswith(f"http://localhost:{srv.port}/verify-email?token="), (srv.port, link)
+    assert srv.port != 8000
+
+
+def test_an_explicit_frontend_url_wins_over_the_listening_port(make_server, smtp_server):
+    srv = make_server(**FAST, **smtp_server.env, PORT=free_port(), FRONTEND_URL=FRONTEND + "/")
+    _, email = register(srv.client)
+    link = smtp_server.wait_for_to(email).link("/verify-email")
+    assert link.startswith(f"{FRONTEND}/verify-email?token="), link

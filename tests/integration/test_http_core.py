@@ -1,7 +1,9 @@
 """HTTP core of issue 2: routing errors, methods, trailing slash, request ids and the access log,
-JSON body rules, slow clients and handler-pool saturation."""
+JSON body rules, slow clients, handler-pool saturation and the connection limit per client
+address (which spares TRUSTED_PROXIES)."""
 
 import json
+import socket
 import threading
 import uuid
 
@@ -310,3 +312,47 @@ def test_saturated_handler_pool_answers_503_and_health_stays_up(make_server):
     assert during.get("interviewace_handler_threads_busy") == 1
     rejected = get_metrics(srv.client).get("interviewace_handler_rejected_total")
     assert rejected == burst - 1, rejected
+
+
+# ---- connections per client address ---------------------------------------------------------
+
+
+def served_connection(port, source):
+    """A keep-alive connection from the loopback address source that has been answered once:
+    the open socket, or None when the server closed it instead of answering."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    try:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+        r = read_http_response(s)
+    except (AssertionError, ConnectionResetError, BrokenPipeError):  # closed unanswered
+        s.close()
+        return None
+    assert r.status_code == 200, r.body
+    return s
+
+
+def test_connection_limit_per_ip_spares_trusted_proxies(make_server):
+    """A reverse proxy carries many clients' connections from one address: the addresses of
+    TRUSTED_PROXIES are not held to HTTP_MAX_CONNECTIONS_PER_IP, every other address is."""
+    srv = make_server(HTTP_MAX_CONNECTIONS_PER_IP=2, TRUSTED_PROXIES="127.0.0.2")
+    held = []
+    try:
+        proxy = [served_connection(srv.port, "127.0.0.2") for _ in range(5)]
+        held += proxy
+        assert all(proxy), proxy
+        client = [served_connection(srv.port, "127.0.0.3") for _ in range(3)]
+        held += client
+        assert client[0] is not None and client[1] is not None, client
+        assert client[2] is None, "a third connection from an untrusted address was served"
+        other = served_connection(srv.port, "127.0.0.4")  # each address has its own count
+        held.append(other)
+        assert other is not None
+        # A closed connection gives its place back.
+        client[0].close()
+        again = wait_for(lambda: served_connection(srv.port, "127.0.0.3"), what="a place given back")
+        held.append(again)
+        assert served_connection(srv.port, "127.0.0.3") is None
+    finally:
+        for s in held:
+            if s is not None:
+                s.close()

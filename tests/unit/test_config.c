@@ -415,6 +415,67 @@ static void test_load_reads_set_values(void **state)
     config_free(&cfg);
 }
 
+/* Loads SECRET_KEY plus the given HOST, PORT and FRONTEND_URL (NULL = unset). */
+static void load_frontend(ia_config *cfg, const char *host, const char *port, const char *url)
+{
+    setting items[4] = { { "SECRET_KEY", GOOD_SECRET } };
+    size_t n = 1;
+    if (host != NULL)
+        items[n++] = (setting){ "HOST", host };
+    if (port != NULL)
+        items[n++] = (setting){ "PORT", port };
+    if (url != NULL)
+        items[n++] = (setting){ "FRONTEND_URL", url };
+    setting_table t = { items, n };
+    char err[512] = "";
+    if (config_load_with(cfg, table_lookup, &t, err, sizeof(err)) != IA_OK)
+        fail_msg("load failed: %s", err);
+}
+
+static void test_frontend_url_defaults_to_the_listening_address(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *host, *port, *want;
+    } cases[] = {
+        { NULL, "9090", "http://localhost:9090" },
+        { "0.0.0.0", "8080", "http://localhost:8080" },
+        { "127.0.0.2", "8000", "http://localhost:8000" },
+        { "::", "8000", "http://localhost:8000" },
+        { "::1", "8001", "http://localhost:8001" },
+        { "10.1.2.3", "8000", "http://10.1.2.3:8000" },
+        { "fd00::5", "8000", "http://[fd00::5]:8000" },
+        { "app.internal", "80", "http://app.internal:80" },
+        { NULL, "0", "http://localhost" },
+        { NULL, NULL, "http://localhost:8000" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ia_config cfg;
+        load_frontend(&cfg, cases[i].host, cases[i].port, "");
+        if (strcmp(cfg.frontend_url, cases[i].want) != 0)
+            fail_msg("HOST=%s PORT=%s: FRONTEND_URL=%s, expected %s", cases[i].host, cases[i].port,
+                     cfg.frontend_url, cases[i].want);
+        assert_true(cfg.frontend_url_derived);
+        config_free(&cfg);
+    }
+}
+
+static void test_frontend_url_follows_the_bound_port_unless_it_was_set(void **state)
+{
+    (void)state;
+    ia_config cfg;
+    load_frontend(&cfg, "0.0.0.0", "0", NULL);
+    assert_int_equal(config_settle_frontend_url(&cfg, 41234), IA_OK);
+    assert_string_equal(cfg.frontend_url, "http://localhost:41234");
+    config_free(&cfg);
+
+    load_frontend(&cfg, NULL, "0", "https://app.example.com/");
+    assert_false(cfg.frontend_url_derived);
+    assert_int_equal(config_settle_frontend_url(&cfg, 41234), IA_OK);
+    assert_string_equal(cfg.frontend_url, "https://app.example.com");
+    config_free(&cfg);
+}
+
 static void test_load_rejects_each_invalid_value_naming_the_variable(void **state)
 {
     (void)state;
@@ -975,6 +1036,8 @@ int main(void)
         cmocka_unit_test(test_origin_longer_than_the_output_buffer_is_refused),
         cmocka_unit_test(test_load_uses_the_documented_defaults_when_only_the_secret_is_set),
         cmocka_unit_test(test_load_reads_set_values),
+        cmocka_unit_test(test_frontend_url_defaults_to_the_listening_address),
+        cmocka_unit_test(test_frontend_url_follows_the_bound_port_unless_it_was_set),
         cmocka_unit_test(test_load_rejects_each_invalid_value_naming_the_variable),
         cmocka_unit_test(test_load_message_for_a_bad_value_quotes_it_and_the_expected_range),
         cmocka_unit_test(

@@ -1,0 +1,58 @@
+# InterviewAce: one image for every process of a deployment (`serve`, `worker`, `migrate`,
+# `user`, ...): docker-compose.yml and deploy/kubernetes/ run it. Build with
+#   docker build -t interviewace .
+#
+# Stage 1 compiles build/interviewace with only the build set of scripts/install-deps.sh (no test
+# tools). Migrations, the offline engine's data (data/*.json) and the web app are built into the
+# binary, so stage 2 needs the binary and its runtime libraries, nothing else.
+
+FROM debian:12-slim AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/install-deps.sh
+RUN scripts/install-deps.sh --build && rm -rf /var/lib/apt/lists/*
+COPY meson.build meson_options.txt ./
+COPY tools/ tools/
+COPY migrations/ migrations/
+COPY data/ data/
+COPY web/ web/
+COPY tests/fuzz/ tests/fuzz/
+COPY src/ src/
+RUN meson setup build --buildtype=release && ninja -C build interviewace
+
+FROM debian:12-slim
+# The shared libraries build/interviewace links against (scripts/check-deploy.sh checks this
+# list against the binary), and CA certificates for HTTPS to LLM providers, S3 and SMTP.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        ca-certificates \
+        libcrypt1 \
+        libcurl4 \
+        libglib2.0-0 \
+        libjansson4 \
+        libjwt0 \
+        libmicrohttpd12 \
+        libpoppler-glib8 \
+        libpq5 \
+        libseccomp2 \
+        libsodium23 \
+        libsqlite3-0 \
+        libxml2 \
+        libzip4 \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 --user-group --no-create-home \
+        --home-dir /var/lib/interviewace --shell /usr/sbin/nologin interviewace \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/interviewace /var/lib/interviewace/data
+COPY --from=build /src/build/interviewace /usr/local/bin/interviewace
+
+USER 10001:10001
+WORKDIR /var/lib/interviewace
+ENV HOST=0.0.0.0 \
+    PORT=8000 \
+    DATA_DIR=/var/lib/interviewace/data
+EXPOSE 8000
+# No curl in the image: the binary probes its own /health (HOST and PORT from the environment).
+HEALTHCHECK --interval=30s --timeout=10s --retries=3 \
+    CMD ["interviewace", "healthcheck"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["interviewace"]
+CMD ["serve"]
