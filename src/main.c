@@ -1,5 +1,5 @@
 /* The interviewace command line: init | serve | migrate | worker | user | ai | config check |
- * healthcheck | version. Exit status 0 on
+ * healthcheck | sentry test | version. Exit status 0 on
  * success, 1 when something fails at run time, 2 for a usage or configuration error. */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +34,7 @@
 #include "mail/mail.h"
 #include "obs/healthcheck.h"
 #include "obs/metrics.h"
+#include "obs/sentry.h"
 
 #define EXIT_USAGE       2
 #define DEFAULT_ENV_FILE ".env"
@@ -52,6 +53,7 @@ static const char usage_main[] =
     "  ai             Run one AI operation on a JSON request from standard input\n"
     "  config check   Validate the configuration and print it, secrets masked\n"
     "  healthcheck    Probe a running service's /health (or a worker's heartbeat)\n"
+    "  sentry test    Send a test event to SENTRY_DSN and say whether it was accepted\n"
     "  version        Print the version\n"
     "\n"
     "Options:\n"
@@ -154,6 +156,14 @@ static const char usage_config[] =
     "Validates every setting and prints the effective configuration, secrets masked.\n"
     "Exit status 2 when a setting is invalid.\n";
 
+static const char usage_sentry[] =
+    "Usage: interviewace [--env-file PATH] sentry test\n"
+    "\n"
+    "Sends one test event to the error-monitoring server of SENTRY_DSN, synchronously, and\n"
+    "prints whether the server accepted it.\n"
+    "Exit status 0 when it answered 2xx, 1 when it refused the event or could not be reached,\n"
+    "2 when SENTRY_DSN is not set or invalid.\n";
+
 static const char usage_version[] = "Usage: interviewace version\n\nPrints the version.\n";
 
 /* Prints "interviewace: msg 'arg'" (arg may be NULL) and the pointer to --help; returns the
@@ -255,17 +265,30 @@ static int cmd_init(const char *env_path)
     return 0;
 }
 
-static int cmd_config(int argc, char **argv, const char *env_path)
+/* Checks the arguments of a command that has one subcommand (config check, sentry test) and
+ * no options but --help. Returns -1 to go on, or the exit status. */
+static int one_subcommand(int argc, char **argv, const char *command, const char *sub,
+                          const char *usage)
 {
-    if (argc == 0)
-        return usage_error("'config' needs a subcommand: check", NULL);
+    char msg[128];
+    if (argc == 0) {
+        snprintf(msg, sizeof(msg), "'%s' needs a subcommand: %s", command, sub);
+        return usage_error(msg, NULL);
+    }
     if (is_help(argv[0])) {
-        fputs(usage_config, stdout);
+        fputs(usage, stdout);
         return 0;
     }
-    if (strcmp(argv[0], "check") != 0)
-        return usage_error("unknown config subcommand", argv[0]);
-    int rc = no_options(argc - 1, argv + 1, usage_config);
+    if (strcmp(argv[0], sub) != 0) {
+        snprintf(msg, sizeof(msg), "unknown %s subcommand", command);
+        return usage_error(msg, argv[0]);
+    }
+    return no_options(argc - 1, argv + 1, usage);
+}
+
+static int cmd_config(int argc, char **argv, const char *env_path)
+{
+    int rc = one_subcommand(argc, argv, "config", "check", usage_config);
     if (rc >= 0)
         return rc;
     ia_config cfg;
@@ -533,7 +556,9 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
         return 1;
     }
     job_runtime *rt = NULL;
-    if (jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
+    if (sentry_start(&cfg, "worker") != IA_OK ||
+        jobs_start(&cfg, &app, (int)cfg.worker_concurrency, &rt) != IA_OK) {
+        sentry_stop(0);
         app_close(&app);
         config_free(&cfg);
         return 1;
@@ -542,6 +567,7 @@ static int cmd_worker(int argc, char **argv, const char *env_path)
     sigwait(&stop, &sig);
     log_info("main", "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     jobs_stop(rt, cfg.shutdown_timeout_ms);
+    sentry_stop(SENTRY_FLUSH_MAX_MS);
     app_close(&app);
     log_info("main", "stopped");
     config_free(&cfg);
@@ -907,6 +933,44 @@ static void on_bound(void *ctx, int port)
         log_warn("main", "cannot point FRONTEND_URL at the bound port: out of memory");
 }
 
+/* interviewace sentry test: one test event, sent synchronously, for operators checking
+ * SENTRY_DSN. */
+static int cmd_sentry(int argc, char **argv, const char *env_path)
+{
+    int rc = one_subcommand(argc, argv, "sentry", "test", usage_sentry);
+    if (rc >= 0)
+        return rc;
+    ia_config cfg;
+    rc = load_config(env_path, &cfg);
+    if (rc != 0)
+        return rc;
+    if (cfg.sentry_dsn[0] == '\0') {
+        fprintf(stderr, "interviewace: SENTRY_DSN is not set; error monitoring is off\n");
+        config_free(&cfg);
+        return EXIT_USAGE;
+    }
+    long status = 0;
+    char id[SENTRY_EVENT_ID_LEN], err[512];
+    int src = sentry_send_test(&cfg, &status, id, err, sizeof(err));
+    if (src == IA_OK) {
+        printf("The error-monitoring server accepted the test event (HTTP %ld, event id %s).\n",
+               status, id);
+        rc = 0;
+    } else if (src == IA_ERR_INVALID) {
+        fprintf(stderr, "interviewace: %s\n", err);
+        rc = EXIT_USAGE;
+    } else if (status != 0) {
+        fprintf(stderr, "interviewace: the error-monitoring server refused the test event: %s\n",
+                err);
+        rc = 1;
+    } else {
+        fprintf(stderr, "interviewace: cannot reach the error-monitoring server: %s\n", err);
+        rc = 1;
+    }
+    config_free(&cfg);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv, const char *env_path)
 {
     bool migrate = false;
@@ -936,6 +1000,8 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     http_server *srv = NULL;
     job_runtime *rt = NULL;
     int exit_code = 1;
+    if (sentry_start(&cfg, "serve") != IA_OK)
+        goto out;
     if (http_server_create(&cfg, &app, &srv) != IA_OK)
         goto out;
     http_server_set_bound_hook(srv, on_bound, &cfg);
@@ -971,10 +1037,12 @@ static int cmd_serve(int argc, char **argv, const char *env_path)
     rt = NULL;
     left = deadline - ia_mono_ms();
     mail_stop(left > 1000 ? left : 1000);
+    sentry_stop(SENTRY_FLUSH_MAX_MS);
     exit_code = 0;
 out:
     jobs_stop(rt, 0);
     mail_stop(0);
+    sentry_stop(0);
     http_server_destroy(srv);
     app_close(&app);
     log_info("main", "stopped");
@@ -1038,6 +1106,8 @@ int main(int argc, char **argv)
         return cmd_config(rest, args, env_path);
     if (strcmp(cmd, "healthcheck") == 0)
         return cmd_healthcheck(rest, args, env_path);
+    if (strcmp(cmd, "sentry") == 0)
+        return cmd_sentry(rest, args, env_path);
     if (strcmp(cmd, "version") == 0) {
         rc = no_options(rest, args, usage_version);
         if (rc >= 0)

@@ -5,13 +5,17 @@
  * same time, test.ai, which runs one AI operation through the process's provider chain (so
  * that tests can watch the chain's breaker and metrics in a running server), and direct access
  * to the file storage (put, get, copy, delete, list) so that both backends can be tested end to
- * end; and two hooks for the upload's failure atomicity and its orphan sweep: a fault injected
- * into the next upload, and a periodic maintenance task run on demand. */
+ * end; two hooks for the upload's failure atomicity and its orphan sweep: a fault injected
+ * into the next upload, and a periodic maintenance task run on demand; and, for error
+ * monitoring, a request that ends in a 5xx (also for a signed-in user) and one that crashes the
+ * process with a fatal signal. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <time.h>
@@ -95,10 +99,12 @@ static int job_test_sleep(job_ctx *ctx)
     return IA_OK;
 }
 
-/* test.fail: always fails; its failure effect is visible in the job's result column. */
+/* test.fail: always fails, with payload.error as its error when given; its failure effect is
+ * visible in the job's result column. */
 static int job_test_fail(job_ctx *ctx)
 {
-    snprintf(ctx->error, sizeof(ctx->error), "This job always fails");
+    const char *error = json_string_value(json_object_get(ctx->payload, "error"));
+    snprintf(ctx->error, sizeof(ctx->error), "%s", error ? error : "This job always fails");
     return IA_ERR_UNAVAILABLE;
 }
 
@@ -445,6 +451,62 @@ static int run_periodic(http_req *req, http_res *res)
                      json_pack("{s:s, s:I}", "task", name, "changed", (json_int_t)changed));
 }
 
+/* ---- error monitoring -------------------------------------------------------------------- */
+
+/* POST /__test/fail (and /__test/fail/user, authenticated) {status?, detail?}: a server error.
+ * With a status of 500-599 the handler answers it with code TEST_FAILURE and the detail; without
+ * one it fails, and the server answers its own 500. The rest of the body is ignored. */
+static int fail_request(http_req *req, http_res *res)
+{
+    static const char *const loc[] = { "body", "status", NULL };
+    json_t *body = NULL;
+    int rc = http_body_json_object(req, res, &body);
+    if (rc != IA_OK)
+        return rc;
+    json_t *status = json_object_get(body, "status");
+    const char *detail = json_string_value(json_object_get(body, "detail"));
+    json_int_t code = json_integer_value(status);
+    if (status != NULL && (!json_is_integer(status) || code < 500 || code > 599)) {
+        json_decref(body);
+        return http_validation_error(res, loc, "Input should be an integer from 500 to 599",
+                                     "int_type");
+    }
+    if (status == NULL) {
+        json_decref(body);
+        return IA_ERR_IO;
+    }
+    rc = http_error(res, (int)code, "TEST_FAILURE", detail ? detail : "Planned failure");
+    json_decref(body);
+    return rc;
+}
+
+/* POST /__test/crash?signal=SIGSEGV|SIGABRT|SIGBUS|SIGFPE: raises that signal on the handler
+ * thread, so that the crash handler of error monitoring runs; the process dies (no core file)
+ * and the request gets no answer. */
+static int crash(http_req *req, http_res *res)
+{
+    static const char *const loc[] = { "query", "signal", NULL };
+    static const struct {
+        const char *name;
+        int sig;
+    } signals[] = {
+        { "SIGSEGV", SIGSEGV }, { "SIGABRT", SIGABRT }, { "SIGBUS", SIGBUS }, { "SIGFPE", SIGFPE }
+    };
+    const char *name = http_query(req, "signal");
+    for (size_t i = 0; name != NULL && i < sizeof(signals) / sizeof(signals[0]); i++) {
+        if (strcmp(name, signals[i].name) != 0)
+            continue;
+        struct rlimit none = { 0, 0 };
+        setrlimit(RLIMIT_CORE, &none);
+        raise(signals[i].sig);
+        return IA_ERR_INTERNAL; /* not reached: the default action of each ends the process */
+    }
+    return http_validation_error(res, loc,
+                                 "Input should be 'SIGSEGV', 'SIGABRT', 'SIGBUS' or "
+                                 "'SIGFPE'",
+                                 "enum");
+}
+
 const http_route testing_routes[] = {
     { "POST", "/__test/echo", echo, HTTP_BODY_JSON, AUTH_NONE, 0, 200, "Echo a JSON body", "test" },
     { "GET", "/__test/sleep", sleep_ms, 0, AUTH_NONE, 0, 200, "Hold a handler thread", "test" },
@@ -465,5 +527,10 @@ const http_route testing_routes[] = {
       "Make the next upload fail at a step", "test" },
     { "POST", "/__test/periodic", run_periodic, 0, AUTH_NONE, 0, 200,
       "Run a periodic maintenance task now", "test" },
+    { "POST", "/__test/fail", fail_request, HTTP_BODY_JSON, AUTH_NONE, 0, 500,
+      "Answer a server error", "test" },
+    { "POST", "/__test/fail/user", fail_request, HTTP_BODY_JSON, AUTH_USER, 0, 500,
+      "Answer a server error to an authenticated user", "test" },
+    { "POST", "/__test/crash", crash, 0, AUTH_NONE, 0, 200, "Raise a fatal signal", "test" },
 };
 const size_t testing_routes_count = sizeof(testing_routes) / sizeof(testing_routes[0]);

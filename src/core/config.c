@@ -33,6 +33,8 @@ enum cfg_type {
     CFG_OPT_BOOL,   /* a boolean, or empty for "decided from other settings" (-1) */
     CFG_REDISURL,   /* redis://... or rediss://..., empty allowed; printed without password */
     CFG_RLFAILURE,  /* local | open | closed */
+    CFG_DSN,        /* a Sentry DSN, empty allowed (= off); its key is never printed */
+    CFG_RATIO,      /* a number from 0 to 1, stored as a double */
 };
 
 typedef struct {
@@ -150,6 +152,11 @@ static const cfg_spec specs[] = {
     { "REDIS_POOL_SIZE", CFG_INT, "8", 1, 64, OFF(redis_pool_size), NULL },
     { "RATE_LIMIT_ON_REDIS_FAILURE", CFG_RLFAILURE, "local", 0, 0, OFF(rate_limit_on_redis_failure),
       "local (the in-process limiter), open (no limit) or closed (503 for limited requests)" },
+    { "SENTRY_DSN", CFG_DSN, "", 0, 0, OFF(sentry_dsn), NULL },
+    { "SENTRY_ENVIRONMENT", CFG_STR, "production", 0, 0, OFF(sentry_environment),
+      "a name such as production or staging" },
+    { "SENTRY_RELEASE", CFG_OPT_STR, "", 0, 0, OFF(sentry_release), NULL },
+    { "SENTRY_SAMPLE_RATE", CFG_RATIO, "1.0", 0, 0, OFF(sentry_sample_rate), NULL },
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 
@@ -329,6 +336,112 @@ int config_parse_origin(const char *s, char *out, size_t outlen)
     return IA_OK;
 }
 
+/* True when the n bytes at s are letters, digits, '-' or '_'. */
+static bool key_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+            return false;
+    return true;
+}
+
+int config_parse_dsn(const char *s, config_dsn *out, const char **why)
+{
+    memset(out, 0, sizeof(*out));
+    size_t skip;
+    if (strncasecmp(s, "https://", 8) == 0) {
+        skip = 8;
+        memcpy(out->scheme, "https", 6);
+    } else if (strncasecmp(s, "http://", 7) == 0) {
+        skip = 7;
+        memcpy(out->scheme, "http", 5);
+    } else {
+        *why = "not an http:// or https:// URL";
+        return IA_ERR_INVALID;
+    }
+    const char *p = s + skip;
+    const char *at = strchr(p, '@');
+    const char *slash = strchr(p, '/');
+    if (at == NULL || (slash != NULL && slash < at)) {
+        *why = "no public key before '@'";
+        return IA_ERR_INVALID;
+    }
+    const char *colon = memchr(p, ':', (size_t)(at - p));
+    size_t klen = (size_t)((colon ? colon : at) - p);
+    if (klen == 0 || klen > CONFIG_DSN_KEY_MAX || !key_chars(p, klen) ||
+        (colon != NULL && !key_chars(colon + 1, (size_t)(at - colon - 1)))) {
+        *why = "the public key must be 1 to 64 letters, digits, '-' or '_'";
+        return IA_ERR_INVALID;
+    }
+    memcpy(out->public_key, p, klen);
+    const char *host = at + 1;
+    size_t hlen = authority_len(host);
+    if (hlen == 0 || hlen > CONFIG_DSN_HOST_MAX) {
+        *why = "not a valid host[:port] after '@'";
+        return IA_ERR_INVALID;
+    }
+    memcpy(out->host, host, hlen);
+    const char *rest = host + hlen;
+    size_t rlen = strlen(rest);
+    if (rlen > 1 && rest[rlen - 1] == '/')
+        rlen--;
+    const char *last = NULL;
+    for (size_t i = 0; i < rlen; i++)
+        if (rest[i] == '/')
+            last = rest + i;
+    if (last == NULL) {
+        *why = "no project id after the host";
+        return IA_ERR_INVALID;
+    }
+    size_t idlen = (size_t)(rest + rlen - last - 1);
+    if (idlen == 0 || idlen > CONFIG_DSN_ID_MAX || strspn(last + 1, "0123456789") < idlen) {
+        *why = "the project id at the end of the path must be 1 to 20 digits";
+        return IA_ERR_INVALID;
+    }
+    memcpy(out->project_id, last + 1, idlen);
+    size_t plen = (size_t)(last - rest);
+    for (size_t i = 0; i < plen; i++) {
+        unsigned char c = (unsigned char)rest[i];
+        if (!isalnum(c) && strchr("/-._~", c) == NULL) {
+            *why = "the path holds characters other than letters, digits and /-._~";
+            return IA_ERR_INVALID;
+        }
+    }
+    if (plen > CONFIG_DSN_PATH_MAX) {
+        *why = "the path is longer than 256 characters";
+        return IA_ERR_INVALID;
+    }
+    memcpy(out->path, rest, plen);
+    return IA_OK;
+}
+
+int config_parse_ratio(const char *s, double *out)
+{
+    if (s == NULL)
+        return IA_ERR_INVALID;
+    const char *p = s;
+    size_t digits = 0;
+    while (isdigit((unsigned char)*p)) {
+        p++;
+        digits++;
+    }
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) {
+            p++;
+            digits++;
+        }
+    }
+    if (*p != '\0' || digits == 0)
+        return IA_ERR_INVALID;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end != p || !(v >= 0.0 && v <= 1.0))
+        return IA_ERR_INVALID;
+    *out = v;
+    return IA_OK;
+}
+
 /* Validates an http(s) URL: scheme, authority, then an optional path without spaces or
  * control characters. */
 static int parse_url(const char *s)
@@ -492,6 +605,28 @@ static int parse_one(ia_config *cfg, const cfg_spec *sp, const char *v, char *er
             }
         bad_value(err, errlen, sp, v, "not a failure policy", sp->expect);
         return IA_ERR_INVALID;
+    }
+    case CFG_DSN: {
+        config_dsn dsn;
+        const char *why = NULL;
+        if (*v != '\0' && config_parse_dsn(v, &dsn, &why) != IA_OK) {
+            /* The key is not quoted back: only what is wrong with the value. */
+            snprintf(err, errlen,
+                     "invalid setting %s: %s; expected empty (error monitoring off) or "
+                     "https://<public_key>@<host>[:port]/<project_id>",
+                     sp->name, why);
+            return IA_ERR_INVALID;
+        }
+        return store_string(cfg, sp, v);
+    }
+    case CFG_RATIO: {
+        double r;
+        if (config_parse_ratio(v, &r) != IA_OK) {
+            bad_value(err, errlen, sp, v, "not a ratio", "a number from 0.0 to 1.0 such as 0.25");
+            return IA_ERR_INVALID;
+        }
+        memcpy(base + sp->offset, &r, sizeof(r)); /* the field is a double */
+        return IA_OK;
     }
     case CFG_SMTP_TLS: {
         static const char *const names[] = { "starttls", "required", "tls", "none" };
@@ -772,6 +907,39 @@ static int check_llm(const ia_config *cfg, char *err, size_t errlen)
     return IA_OK;
 }
 
+/* Settles and checks the names Sentry files events under: an environment of at most 64 bytes
+ * without spaces or '/', a release of at most 200 bytes without '/' or '\\' and not "." or
+ * "..", interviewace@<version> when empty. */
+static int resolve_sentry(ia_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->sentry_release[0] == '\0') {
+        free(cfg->sentry_release);
+        cfg->sentry_release = strdup("interviewace@" IA_VERSION);
+        if (cfg->sentry_release == NULL) {
+            snprintf(err, errlen, "out of memory while reading SENTRY_RELEASE");
+            return IA_ERR_INVALID;
+        }
+    }
+    const char *env = cfg->sentry_environment;
+    if (strlen(env) > 64 || strpbrk(env, " /") != NULL) {
+        snprintf(err, errlen,
+                 "invalid setting SENTRY_ENVIRONMENT=\"%.64s\": expected at most 64 characters "
+                 "without spaces or '/', such as production or staging",
+                 env);
+        return IA_ERR_INVALID;
+    }
+    const char *rel = cfg->sentry_release;
+    if (strlen(rel) > 200 || strpbrk(rel, "/\\") != NULL || strcmp(rel, ".") == 0 ||
+        strcmp(rel, "..") == 0) {
+        snprintf(err, errlen,
+                 "invalid setting SENTRY_RELEASE=\"%.60s\": expected at most 200 characters "
+                 "without '/' or '\\' such as interviewace@1.2.3",
+                 rel);
+        return IA_ERR_INVALID;
+    }
+    return IA_OK;
+}
+
 /* True when s is 1 to max characters, each a lowercase letter, digit or one of extra. */
 static bool only_chars(const char *s, size_t max, const char *extra)
 {
@@ -930,7 +1098,7 @@ int config_load_with(ia_config *cfg, config_lookup_fn lookup, void *ctx, char *e
             return IA_ERR_INVALID;
         }
     }
-    if (check_llm(cfg, err, errlen) != IA_OK) {
+    if (check_llm(cfg, err, errlen) != IA_OK || resolve_sentry(cfg, err, errlen) != IA_OK) {
         config_free(cfg);
         return IA_ERR_INVALID;
     }
@@ -970,7 +1138,8 @@ void config_free(ia_config *cfg)
     for (size_t i = 0; i < NSPECS; i++) {
         enum cfg_type t = specs[i].type;
         if (t == CFG_STR || t == CFG_OPT_STR || t == CFG_HOST || t == CFG_SECRET || t == CFG_URL ||
-            t == CFG_DBURL || t == CFG_OPT_SECRET || t == CFG_OPT_URL || t == CFG_REDISURL) {
+            t == CFG_DBURL || t == CFG_OPT_SECRET || t == CFG_OPT_URL || t == CFG_REDISURL ||
+            t == CFG_DSN) {
             char **p = (char **)((char *)cfg + specs[i].offset);
             if ((t == CFG_SECRET || t == CFG_OPT_SECRET || t == CFG_DBURL || t == CFG_REDISURL) &&
                 *p != NULL)
@@ -1077,6 +1246,22 @@ void config_print(const ia_config *cfg, FILE *out)
             fprintf(out, "%s\n",
                     *(const long long *)(base + sp->offset) == STORAGE_S3 ? "s3" : "local");
             break;
+        case CFG_DSN: {
+            const char *s = *(char *const *)(base + sp->offset);
+            config_dsn d;
+            const char *why = NULL;
+            if (s != NULL && *s != '\0' && config_parse_dsn(s, &d, &why) == IA_OK)
+                fprintf(out, "%s://****@%s%s/%s\n", d.scheme, d.host, d.path, d.project_id);
+            else
+                fputc('\n', out);
+            break;
+        }
+        case CFG_RATIO: {
+            double r;
+            memcpy(&r, base + sp->offset, sizeof(r));
+            fprintf(out, "%g\n", r);
+            break;
+        }
         case CFG_OPT_BOOL: {
             long long b = *(const long long *)(base + sp->offset);
             fprintf(out, "%s\n", b < 0 ? "" : b ? "true" : "false");

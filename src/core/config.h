@@ -113,6 +113,11 @@ typedef struct {
     long long redis_timeout_ms;
     long long redis_pool_size;
     long long rate_limit_on_redis_failure; /* RL_FAILURE_* */
+    /* error monitoring (src/obs/sentry.c) */
+    char *sentry_dsn; /* empty = off; checked by config_parse_dsn */
+    char *sentry_environment;
+    char *sentry_release;
+    double sentry_sample_rate; /* 0.0-1.0, of error events */
     /* testing */
     bool test_endpoints;
 } ia_config;
@@ -167,6 +172,28 @@ int config_check_secret(const char *s, const char **why);
 
 /* Copies url with its password replaced by "****", for logs and `config check`. */
 void config_redact_url(const char *url, char *out, size_t outlen);
+
+#define CONFIG_DSN_HOST_MAX 262
+#define CONFIG_DSN_PATH_MAX 256
+#define CONFIG_DSN_KEY_MAX  64
+#define CONFIG_DSN_ID_MAX   20
+
+/* A Sentry DSN taken apart: {scheme}://{public_key}@{host}{path}/{project_id}. */
+typedef struct {
+    char scheme[6];                          /* "http" or "https" */
+    char host[CONFIG_DSN_HOST_MAX + 1];      /* host[:port], an IPv6 literal in brackets */
+    char path[CONFIG_DSN_PATH_MAX + 1];      /* "" or "/prefix", before the project id */
+    char public_key[CONFIG_DSN_KEY_MAX + 1]; /* letters, digits, '-' and '_' */
+    char project_id[CONFIG_DSN_ID_MAX + 1];  /* digits */
+} config_dsn;
+
+/* Parses a DSN of the form https://<public_key>@<host>[:port][/path]/<project_id> (http for
+ * local servers; a legacy ":secret" after the key is accepted and dropped). Returns IA_OK, or
+ * IA_ERR_INVALID with *why saying what is wrong. */
+int config_parse_dsn(const char *s, config_dsn *out, const char **why);
+
+/* Parses a ratio such as 0, 0.25 or 1.0 within [0, 1]. Returns IA_OK or IA_ERR_INVALID. */
+int config_parse_ratio(const char *s, double *out);
 
 /* Validates and normalises an origin ("https://app.example.com[:port]", no path) into out. */
 int config_parse_origin(const char *s, char *out, size_t outlen);

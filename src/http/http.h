@@ -125,6 +125,8 @@ struct http_res {
     const char *content_type;
     const char *body;
     size_t body_len;
+    const char *error_code;   /* the "code" of an error written by http_error, else NULL */
+    const char *error_detail; /* and its "detail", for error reports; never sent otherwise */
 };
 
 /* Case-insensitive request header lookup; NULL when absent. */

@@ -111,6 +111,8 @@ int http_body(http_res *res, int status, const char *content_type, const char *b
     res->content_type = content_type;
     res->body = copy;
     res->body_len = len;
+    res->error_code = NULL;
+    res->error_detail = NULL;
     return IA_OK;
 }
 
@@ -120,6 +122,8 @@ int http_empty(http_res *res, int status)
     res->content_type = NULL;
     res->body = NULL;
     res->body_len = 0;
+    res->error_code = NULL;
+    res->error_detail = NULL;
     return IA_OK;
 }
 
@@ -140,7 +144,12 @@ int http_error(http_res *res, int status, const char *code, const char *detail)
     json_t *o = json_pack("{s:s, s:s}", "detail", detail, "code", code);
     if (o == NULL)
         return IA_ERR_NOMEM;
-    return http_json(res, status, o);
+    int rc = http_json(res, status, o);
+    if (rc == IA_OK) {
+        res->error_code = arena_strdup(res->arena, code);
+        res->error_detail = arena_strdup(res->arena, detail);
+    }
+    return rc;
 }
 
 int http_validation_errors(http_res *res, json_t *items)

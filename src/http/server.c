@@ -26,6 +26,7 @@
 #include "http/router.h"
 #include "http/upload.h"
 #include "obs/metrics.h"
+#include "obs/sentry.h"
 
 #define REQ_ARENA_MAX       (96u * 1024u * 1024u)
 #define REQ_HEADERS_MAX     128
@@ -808,6 +809,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return stage_dispatch(c);
 }
 
+/* Reports a 5xx answer to error monitoring: the route template, method, status, request id,
+ * the account when authenticated, and the code and detail of the JSON error when http_error
+ * wrote one. Never the path, query, headers or either body. */
+static void report_server_error(const req_ctx *c, int status)
+{
+    const char *method = c->req.method_name ? c->req.method_name : "-";
+    char type[24], code[16], transaction[300], message[SENTRY_MESSAGE_MAX];
+    snprintf(type, sizeof(type), "HTTP %d", status);
+    snprintf(code, sizeof(code), "%d", status);
+    snprintf(transaction, sizeof(transaction), "%s %s", method, c->route_label);
+    snprintf(message, sizeof(message), "%s: %s",
+             c->res.error_code ? c->res.error_code : "HTTP_ERROR",
+             c->res.error_detail ? c->res.error_detail : "no error detail");
+    sentry_event ev = { .level = "error",
+                        .logger = "http",
+                        .type = type,
+                        .message = message,
+                        .transaction = transaction,
+                        .user_id = c->req.user_id,
+                        .tags = { { "route", c->route_label },
+                                  { "method", method },
+                                  { "status", code },
+                                  { "request_id", c->request_id } },
+                        .ntags = 4 };
+    sentry_capture(&ev);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -836,6 +864,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_set_request_id(NULL);
     metrics_observe_request(c->route_label, c->req.method_name ? c->req.method_name : "OTHER",
                             status, (double)us / 1e6);
+    if (status >= 500)
+        report_server_error(c, status);
     upload_discard(c->upload);
     arena_destroy(c->arena);
     free(c);

@@ -23,6 +23,7 @@
 #include "jobs/jobs.h"
 #include "jobs/jobs_internal.h"
 #include "obs/metrics.h"
+#include "obs/sentry.h"
 #include "store/jobs_store.h"
 
 #define JOB_ARENA_MAX     (256u * 1024u * 1024u)
@@ -225,13 +226,35 @@ static void idle_wait(job_runtime *rt, db *d)
     pthread_mutex_unlock(&jobs_wake_lock);
 }
 
+/* Reports a job that ended FAILURE to error monitoring: its kind, id, attempts, owner account
+ * and error (the reporter scrubs e-mail addresses from it); never its payload or result. */
+static void report_failure(const char *kind, const char *id, const char *user_id, int attempts,
+                           const char *error)
+{
+    char message[SENTRY_MESSAGE_MAX], tries[16], transaction[160];
+    snprintf(message, sizeof(message), "Job %s failed after %d attempt%s: %s", kind, attempts,
+             attempts == 1 ? "" : "s", error);
+    snprintf(tries, sizeof(tries), "%d", attempts);
+    snprintf(transaction, sizeof(transaction), "job %s", kind);
+    sentry_event ev = { .level = "error",
+                        .logger = "jobs",
+                        .type = "JobFailed",
+                        .message = message,
+                        .transaction = transaction,
+                        .user_id = user_id,
+                        .tags = { { "job_kind", kind }, { "job_id", id }, { "attempts", tries } },
+                        .ntags = 3 };
+    sentry_capture(&ev);
+}
+
 /* Runs a kind's failure effect and marks the job FAILURE in one transaction. When owner is
- * NULL the job is already FAILURE (reclaimed) and only the effect runs. */
-static void finish_failed(db *d, job_ctx *ctx, const job_kind *k, const char *owner)
+ * NULL the job is already FAILURE (reclaimed) and only the effect runs. Returns IA_OK, or
+ * IA_NOT_FOUND when the lease was lost (another worker decides), or the database's error. */
+static int finish_failed(db *d, job_ctx *ctx, const job_kind *k, const char *owner)
 {
     int rc = db_begin(d);
     if (rc != IA_OK)
-        return;
+        return rc;
     if (k != NULL && k->on_failure != NULL)
         k->on_failure(ctx);
     if (owner != NULL)
@@ -242,6 +265,7 @@ static void finish_failed(db *d, job_ctx *ctx, const job_kind *k, const char *ow
         db_rollback(d);
     if (rc == IA_NOT_FOUND)
         log_warn("jobs", "lease lost before the failure was recorded", "job_id", ctx->id);
+    return rc;
 }
 
 static void run_job(job_runtime *rt, db *d, arena *a, const job_row *j)
@@ -299,8 +323,10 @@ static void run_job(job_runtime *rt, db *d, arena *a, const job_row *j)
         if (ctx.error[0] == '\0')
             snprintf(ctx.error, sizeof(ctx.error), "%s", ia_strerror(rc));
         if (ctx.permanent || j->attempts >= j->max_attempts) {
-            finish_failed(d, &ctx, k, rt->owner);
+            int frc = finish_failed(d, &ctx, k, rt->owner);
             record_outcome(kind_label, OUT_FAILURE, secs);
+            if (frc != IA_NOT_FOUND)
+                report_failure(j->kind, j->id, j->user_id, j->attempts, ctx.error);
             log_emit(LOG_WARN, "jobs", "job failed",
                      (log_field[]){ LOG_STR("kind", kind_label), LOG_NUM("attempt", j->attempts),
                                     LOG_STR("error", ctx.error) },
@@ -490,6 +516,8 @@ static void scheduler_tick(job_runtime *rt, db *d, int64_t *last_hb, int64_t *la
             snprintf(ctx.error, sizeof(ctx.error), "%s",
                      failed[i].last_error ? failed[i].last_error : "worker stopped");
             finish_failed(d, &ctx, jobs_find_kind(failed[i].kind), NULL);
+            report_failure(failed[i].kind, failed[i].id, failed[i].user_id, failed[i].attempts,
+                           ctx.error);
             json_decref(ctx.payload);
         }
     }

@@ -761,6 +761,23 @@ def smtp_server():
     srv.stop()
 
 
+# ---- error monitoring ------------------------------------------------------------------------
+
+from sentry_server import SentryTestServer  # noqa: E402  (tests/integration/sentry_server.py)
+
+
+@pytest.fixture
+def sentry_server():
+    """A capturing Sentry server on 127.0.0.1 and a free port (sentry_server.py), stopped at
+    teardown. Point a server at it with make_server(SENTRY_DSN=sentry_server.dsn); then
+    sentry_server.wait_for(predicate) returns a captured envelope (.event, .auth, .headers, .raw),
+    .envelopes lists them all, and answer(status, headers, delay, block) changes how it answers
+    (429 with Retry-After or X-Sentry-Rate-Limits, slow, or blocked until release())."""
+    srv = SentryTestServer().start()
+    yield srv
+    srv.stop()
+
+
 # ---- fake LLM providers ----------------------------------------------------------------------
 
 import sys  # noqa: E402

@@ -54,6 +54,19 @@ static int load_with_one(ia_config *cfg, const char *name, const char *value, ch
     return config_load_with(cfg, table_lookup, &t, err, errlen);
 }
 
+/* What config_print writes for cfg, as a malloc'ed string. */
+static char *printed(const ia_config *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    config_print(cfg, out);
+    assert_int_equal(fclose(out), 0);
+    assert_non_null(text);
+    return text;
+}
+
 /* Parses a NUL-terminated .env text. */
 static int env_parse_str(const char *text, env_file **f, char *err, size_t errlen)
 {
@@ -382,6 +395,10 @@ static void test_load_uses_the_documented_defaults_when_only_the_secret_is_set(v
     assert_int_equal(cfg.task_retention_days, 7);
     assert_int_equal(cfg.orphan_file_age_ms, 3600000);
     assert_string_equal(cfg.smtp_host, "");
+    assert_string_equal(cfg.sentry_dsn, "");
+    assert_string_equal(cfg.sentry_environment, "production");
+    assert_string_equal(cfg.sentry_release, "interviewace@" IA_VERSION);
+    assert_true(cfg.sentry_sample_rate == 1.0);
     assert_false(cfg.test_endpoints);
     config_free(&cfg);
 }
@@ -500,6 +517,19 @@ static void test_load_rejects_each_invalid_value_naming_the_variable(void **stat
         { "ORPHAN_FILE_AGE", "500ms" }, /* below its 1 s minimum */
         { "ORPHAN_FILE_AGE", "8d" },
         { "ORPHAN_FILE_AGE", "169h" }, /* above its 7 days */
+        { "SENTRY_DSN", "sentry.example.com/42" },
+        { "SENTRY_DSN", "https://o1.ingest.sentry.io/42" },
+        { "SENTRY_DSN", "https://key@o1.ingest.sentry.io/project" },
+        { "SENTRY_ENVIRONMENT", "" },
+        { "SENTRY_ENVIRONMENT", "my env" },
+        { "SENTRY_ENVIRONMENT", "a/b" },
+        { "SENTRY_RELEASE", "app/1.0" },
+        { "SENTRY_RELEASE", ".." },
+        { "SENTRY_SAMPLE_RATE", "1.5" },
+        { "SENTRY_SAMPLE_RATE", "-0.1" },
+        { "SENTRY_SAMPLE_RATE", "half" },
+        { "SENTRY_SAMPLE_RATE", "1e-1" },
+        { "SENTRY_SAMPLE_RATE", "" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ia_config cfg;
@@ -601,14 +631,8 @@ static void test_print_masks_the_secret_and_shows_the_other_values(void **state)
     int rc = config_load_with(&cfg, table_lookup, &t, err, sizeof(err));
     if (rc != IA_OK)
         fail_msg("load failed: %s", err);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    assert_non_null(out);
-    config_print(&cfg, out);
-    assert_int_equal(fclose(out), 0);
+    char *text = printed(&cfg);
     config_free(&cfg);
-    assert_non_null(text);
     assert_null(strstr(text, GOOD_SECRET));
     assert_null(strstr(text, "3f9a1c7e5b2d")); /* not even a prefix */
     assert_non_null(strstr(text, "SECRET_KEY=****"));
@@ -619,6 +643,62 @@ static void test_print_masks_the_secret_and_shows_the_other_values(void **state)
         strstr(text, "\nALLOWED_ORIGINS=https://app.example.com,http://localhost:5173\n"));
     assert_non_null(strstr(text, "\nTRUSTED_PROXIES=10.0.0.0/8,::1/128\n"));
     free(text);
+}
+
+/* ---- error monitoring ---------------------------------------------------------------------- */
+
+static void test_sentry_settings_are_read_and_the_dsn_key_never_printed(void **state)
+{
+    (void)state;
+    static const setting items[] = {
+        { "SECRET_KEY", GOOD_SECRET },
+        { "SENTRY_DSN", "https://f00dfeedf00dfeed@o1.ingest.sentry.io/4504" },
+        { "SENTRY_ENVIRONMENT", "staging" },
+        { "SENTRY_RELEASE", "interviewace@2.0.0-rc1" },
+        { "SENTRY_SAMPLE_RATE", "0.25" },
+    };
+    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    ia_config cfg;
+    char err[512] = "";
+    if (config_load_with(&cfg, table_lookup, &t, err, sizeof(err)) != IA_OK)
+        fail_msg("load failed: %s", err);
+    assert_string_equal(cfg.sentry_environment, "staging");
+    assert_string_equal(cfg.sentry_release, "interviewace@2.0.0-rc1");
+    assert_true(cfg.sentry_sample_rate == 0.25);
+    char *text = printed(&cfg);
+    config_free(&cfg);
+    assert_null(strstr(text, "f00dfeed"));
+    assert_non_null(strstr(text, "\nSENTRY_DSN=https://****@o1.ingest.sentry.io/4504\n"));
+    assert_non_null(strstr(text, "\nSENTRY_SAMPLE_RATE=0.25\n"));
+    assert_non_null(strstr(text, "\nSENTRY_RELEASE=interviewace@2.0.0-rc1\n"));
+    free(text);
+
+    /* A refused DSN is named, and its key is not quoted back. */
+    assert_int_equal(
+        load_with_one(&cfg, "SENTRY_DSN", "https://f00dfeed@host/not-a-project", err, sizeof(err)),
+        IA_ERR_INVALID);
+    assert_non_null(strstr(err, "SENTRY_DSN"));
+    assert_non_null(strstr(err, "project id"));
+    assert_null(strstr(err, "f00dfeed"));
+}
+
+static void test_sample_rate_accepts_ratios_from_zero_to_one(void **state)
+{
+    (void)state;
+    static const char *const good[] = { "0", "0.0", "1", "1.0", "0.5", ".5", "0.000001" };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        double v = -1;
+        if (config_parse_ratio(good[i], &v) != IA_OK || v < 0 || v > 1)
+            fail_msg("refused the ratio \"%s\"", good[i]);
+    }
+    static const char *const bad[] = { "",     ".",   "1.01", "2",   "+0.5", "-0", " 0.5",
+                                       "0.5 ", "0,5", "nan",  "inf", "1e0",  "0x1" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        double v = 0.5;
+        if (config_parse_ratio(bad[i], &v) != IA_ERR_INVALID)
+            fail_msg("accepted the ratio \"%s\"", bad[i]);
+        assert_true(v == 0.5);
+    }
 }
 
 /* ---- the LLM settings ---------------------------------------------------------------------- */
@@ -681,11 +761,7 @@ static void test_llm_providers_configured_and_keys_never_printed(void **state)
     assert_true(config_openai_configured(&cfg)); /* a local server needs no key */
     assert_string_equal(cfg.openai_base_url, "http://127.0.0.1:11434/v1");
     assert_int_equal(cfg.llm_timeout_ms, 1500);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    config_print(&cfg, f);
-    fclose(f);
+    char *text = printed(&cfg);
     assert_null(strstr(text, "gk-0123456789"));
     assert_non_null(strstr(text, "\nGEMINI_API_KEY=******** (set)\n"));
     assert_non_null(strstr(text, "\nLLM_PRIMARY_PROVIDER=openai\n"));
@@ -1044,6 +1120,8 @@ int main(void)
             test_load_secret_messages_point_to_the_generators_and_never_echo_the_value),
         cmocka_unit_test(test_load_parses_two_origins_and_two_cidrs),
         cmocka_unit_test(test_print_masks_the_secret_and_shows_the_other_values),
+        cmocka_unit_test(test_sentry_settings_are_read_and_the_dsn_key_never_printed),
+        cmocka_unit_test(test_sample_rate_accepts_ratios_from_zero_to_one),
         cmocka_unit_test(test_llm_defaults_are_offline_only),
         cmocka_unit_test(test_llm_primary_without_its_settings_is_refused_naming_them),
         cmocka_unit_test(test_llm_providers_configured_and_keys_never_printed),
