@@ -28,6 +28,7 @@ RUN apt-get update \
         libcrypt1 \
         libcurl4 \
         libglib2.0-0 \
+        libhiredis0.14 \
         libjansson4 \
         libjwt0 \
         libmicrohttpd12 \
@@ -36,6 +37,7 @@ RUN apt-get update \
         libseccomp2 \
         libsodium23 \
         libsqlite3-0 \
+        libssl3 \
         libxml2 \
         libzip4 \
     && rm -rf /var/lib/apt/lists/*

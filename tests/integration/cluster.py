@@ -40,8 +40,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Server, Worker, server_env, teardown_processes
-from helpers import PLAIN_SERVE_ARGS, SERVE_ARGS, pg_database_name, read_run_log, sql
+from conftest import Server, Worker, redis_for_every_server, server_env, teardown_processes
+from helpers import PLAIN_SERVE_ARGS, SERVE_ARGS, fresh_redis_url, pg_database_name, read_run_log, sql
 
 STORAGE_KINDS = ("local", "s3")
 
@@ -234,6 +234,8 @@ class ClusterFactory:
     def __call__(self, serves=2, workers=2, storage="local", serve_env=None, worker_env=None,
                  pg_settings=None, **env):
         root = self.tmp.mktemp("cluster")
+        if "REDIS_URL" not in env and redis_for_every_server():
+            env["REDIS_URL"] = fresh_redis_url(os.environ["TEST_REDIS_URL"])
         if self.databases.engine == "sqlite":
             url = "sqlite:///" + str(root / "cluster.db")  # an absolute path: sqlite:////...
         else:

@@ -57,12 +57,10 @@ def claims(token):
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def replicas(make_server, n=2, **env):
-    """n servers on one database and one SECRET_KEY (and whatever else env says)."""
-    first = make_server(SECRET_KEY=os.urandom(32).hex(), **env)
-    rest = [make_server(migrate=False, SECRET_KEY=first.env["SECRET_KEY"],
-                        DATABASE_URL=first.database_url, **env) for _ in range(n - 1)]
-    return [first, *rest]
+def replicas(make_cluster, redis_url, n=2):
+    """n serve processes on one database, one storage and one SECRET_KEY (the scale-out
+    harness, tests/integration/cluster.py), all on redis_url."""
+    return make_cluster(serves=n, workers=0, REDIS_URL=redis_url).serves
 
 
 def warn_lines(server, message):
@@ -85,6 +83,25 @@ def test_one_rate_limit_for_every_replica(make_server, redis_url):
         r = srv.client.get(ME)
         assert_error(r, 429, "RATE_LIMITED")
         assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_two_serves_and_two_workers_behave_as_one(make_cluster, redis_url):
+    """The deployment of the issue: two serve and two worker processes on one database, one
+    Redis and one S3 store. One limit of N for both serves (requests alternated, the N+1th
+    refused whichever serve gets it), and a logout through one refused by the other at once."""
+    cluster = make_cluster(serves=2, workers=2, storage="s3", REDIS_URL=redis_url,
+                           RATE_LIMIT_REGISTER=4)
+    a, b = cluster.serves
+    accounts = [new_account((a if i % 2 == 0 else b).client) for i in range(4)]
+    for srv in (a, b):
+        r = srv.client.post("/api/v1/auth/register", json={
+            "email": f"fifth-{os.urandom(4).hex()}@example.com", "full_name": "Fifth",
+            "password": "Fifth-Account-42"})
+        assert_error(r, 429, "RATE_LIMITED")
+    token = accounts[0]["access"]
+    assert me(b.client, token).status_code == 200
+    assert a.client.post("/api/v1/auth/logout", headers=auth(token), json={}).status_code == 200
+    assert_error(me(b.client, token), 401, "TOKEN_REVOKED")
 
 
 def test_bodies_with_shared_limits(make_server, redis_url):
@@ -117,8 +134,8 @@ def test_bodies_with_shared_limits(make_server, redis_url):
     assert_error(r, 429, "RATE_LIMITED")
 
 
-def test_revocation_through_one_replica_is_refused_by_the_other(make_server, redis_url):
-    a, b = replicas(make_server, REDIS_URL=redis_url)
+def test_revocation_through_one_replica_is_refused_by_the_other(make_cluster, redis_url):
+    a, b = replicas(make_cluster, redis_url)
     acct = new_account(a.client)
     assert me(b.client, acct["access"]).status_code == 200
     c = claims(acct["access"])
@@ -132,8 +149,8 @@ def test_revocation_through_one_replica_is_refused_by_the_other(make_server, red
     assert 0 < redis_cmd(redis_url, "PTTL", f"ia:rv:s:{c['sid']}") <= 15 * 60 * 1000
 
 
-def test_logout_all_and_password_change_reach_every_replica(make_server, redis_url):
-    a, b = replicas(make_server, REDIS_URL=redis_url)
+def test_logout_all_and_password_change_reach_every_replica(make_cluster, redis_url):
+    a, b = replicas(make_cluster, redis_url)
     acct = new_account(a.client)
     second = login(b.client, acct["email"], acct["password"])["access_token"]
     third = login(b.client, acct["email"], acct["password"])["access_token"]
@@ -149,8 +166,8 @@ def test_logout_all_and_password_change_reach_every_replica(make_server, redis_u
     assert_error(me(a.client, acct["access"]), 401, "TOKEN_REVOKED")
 
 
-def test_deactivation_reaches_every_replica(make_server, redis_url):
-    a, b = replicas(make_server, REDIS_URL=redis_url)
+def test_deactivation_reaches_every_replica(make_cluster, redis_url):
+    a, b = replicas(make_cluster, redis_url)
     admin = admin_session(a)["access"]
     user = new_account(b.client)
     r = a.client.patch(f"/api/v1/admin/users/{user['id']}/deactivate", headers=auth(admin))
@@ -164,8 +181,8 @@ def test_deactivation_reaches_every_replica(make_server, redis_url):
     assert_error(me(a.client, user["access"]), 401, "TOKEN_REVOKED")
 
 
-def test_deleted_account_reaches_every_replica(make_server, redis_url):
-    a, b = replicas(make_server, REDIS_URL=redis_url)
+def test_deleted_account_reaches_every_replica(make_cluster, redis_url):
+    a, b = replicas(make_cluster, redis_url)
     acct = new_account(a.client)
     other = login(b.client, acct["email"], acct["password"])["access_token"]
     assert a.client.post("/api/v1/auth/logout", headers=auth(other), json={}).status_code == 200
