@@ -1,4 +1,4 @@
-/* The web app (API.md §9): every GET or HEAD outside the service's own paths answers with a
+/* The web app (docs/api.md §9): every GET or HEAD outside the service's own paths answers with a
  * file of the single-page app built into the binary from web/ (web/build.mjs, embedded by
  * tools/embed_files.c), or with its index.html so that the app's client routes
  * (/verify-email, /reset-password, /resume/shared/{token}, ...) load the app. Files under

@@ -237,7 +237,7 @@ static void add_rate_headers(req_ctx *c, struct MHD_Response *r)
 {
     if (c->nrate == 0)
         return;
-    /* Table order, as API.md asks. */
+    /* Table order, as docs/api.md asks. */
     char pol[512], cur[512];
     size_t po = 0, co = 0;
     pol[0] = cur[0] = '\0';
@@ -541,7 +541,7 @@ static void stage_headers(req_ctx *c, const char *url, const char *method)
         http_error(&c->res, 404, "NOT_FOUND", "Not Found");
         return;
     }
-    /* UUIDs match in any case (API.md §1.1); handlers see the canonical lower case. */
+    /* UUIDs match in any case (docs/api.md §1.1); handlers see the canonical lower case. */
     for (size_t i = 0; i < m.nparams; i++)
         if (m.types[i] == 'u')
             for (char *p = (char *)req->params[i]; *p; p++)
