@@ -19,7 +19,8 @@ PACKAGES=(
   # from npm driving Debian's Chromium, headless)
   nodejs chromium
   # tests and lint
-  libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
+  # (python3-jsonschema: the integration tests hold responses to /openapi.json)
+  libcmocka-dev python3-pytest python3-httpx python3-jsonschema clang-format cppcheck
 )
 
 # `make fuzz` only: clang with its runtime libraries (libFuzzer and the sanitizers).

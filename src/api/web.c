@@ -45,8 +45,7 @@ static const struct {
     { ".woff2", "font/woff2" },
 };
 
-/* The content type for a file name, by its extension; application/octet-stream when unknown. */
-static const char *content_type(const char *name)
+const char *api_web_content_type(const char *name)
 {
     const char *dot = strrchr(name, '.');
     if (dot != NULL && strchr(dot, '/') == NULL)
@@ -160,7 +159,7 @@ static int web_file(http_req *req, http_res *res)
     if (inm != NULL && etag_matches(inm, etag))
         rc = http_empty(res, 304);
     else
-        rc = http_body(res, 200, content_type(name), f->data, f->len);
+        rc = http_body(res, 200, api_web_content_type(name), f->data, f->len);
     if (rc == IA_OK)
         rc = http_set_header(res, "ETag", etag);
     if (rc == IA_OK)
