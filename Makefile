@@ -26,9 +26,10 @@ deps:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
 
-# The web app's only npm dependency, playwright-core (browser tests), pinned by
-# package-lock.json; reinstalled when the lock file changes. The app itself is built by
-# web/build.mjs (node, no dependencies) as part of the ninja build.
+# The npm packages, pinned by package-lock.json and reinstalled when it changes: swagger-ui-dist
+# (the /docs page, built into the binary by web/build-docs.mjs, so every build needs it),
+# playwright-core (browser tests) and an OpenAPI validator (integration tests). The web app
+# itself is built by web/build.mjs (node, no dependencies) as part of the ninja build.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --prefer-offline
 
@@ -112,7 +113,7 @@ test-e2e: build
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-test-asan: deps $(ASAN_BUILD)/build.ninja
+test-asan: deps $(ASAN_BUILD)/build.ninja node_modules/.package-lock.json
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --suite unit --suite fuzz --print-errorlogs
@@ -129,7 +130,7 @@ $(FUZZ_BUILD)/build.ninja:
 
 fuzz:
 	@./scripts/install-deps.sh --fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja node_modules/.package-lock.json
 	ninja -C $(FUZZ_BUILD) $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@set -e; mkdir -p $(FUZZ_BUILD)/artifacts; for t in $(FUZZ_TARGETS); do \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \

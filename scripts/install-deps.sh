@@ -33,7 +33,8 @@ TEST_PACKAGES=(
   # the browser tests (tests/e2e/: playwright-core from npm driving Debian's Chromium, headless)
   chromium
   # tests and lint
-  libcmocka-dev python3-pytest python3-httpx clang-format cppcheck
+  # (python3-jsonschema: the integration tests hold responses to /openapi.json)
+  libcmocka-dev python3-pytest python3-httpx python3-jsonschema clang-format cppcheck
   # deployment checks (scripts/check-deploy.sh): docker-compose.yml, YAML, shell scripts and
   # the systemd units (systemd-analyze)
   docker-compose yamllint shellcheck systemd

@@ -2,7 +2,7 @@
 # Static checks for the C sources; `make lint` runs this. Three checks, each reported on one line:
 #   format   clang-format --dry-run --Werror (rules in .clang-format) on src/, tests/unit/, tests/fuzz/
 #   cppcheck cppcheck on src/ (warning, performance, portability)
-#   banned   no call to a banned function (see STYLE.md / DESIGN.md "Style") in the same files
+#   banned   no call to a banned function (see docs/style.md / docs/design.md "Style") in the same files
 # Every check runs even when an earlier one fails; the exit status is 1 if any of them failed.
 # Usage: scripts/lint.sh   (from any directory; it works on the repository the script lives in)
 set -euo pipefail

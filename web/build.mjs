@@ -3,16 +3,18 @@
 // OUT/assets/ under a fingerprinted name (its content hash in the name, so that it can be
 // cached for a year), and index.html, naming those files, to OUT/root/. ES modules keep
 // their own files; the relative imports between them are rewritten to the fingerprinted
-// names, leaves first, so a module's hash covers everything it imports. No dependencies.
+// names, leaves first, so a module's hash covers everything it imports. No dependencies but
+// build-files.mjs beside it.
 //
 // Usage: node web/build.mjs --out DIR [--stamp FILE]
 // Files are rewritten only when their content changes and files of earlier builds are
 // removed, so an unchanged app leaves the build untouched.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fail as failWith, parseArgs, writeOutputs, writeStamp } from './build-files.mjs';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), 'app');
 const ROOT_FILES = new Set(['index.html', 'robots.txt']);
@@ -20,20 +22,10 @@ const IMPORT_RE = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]
 const CSS_URL_RE = /url\(\s*(['"]?)(\.{1,2}\/[^'")]+)\1\s*\)/g;
 const TEMPLATE_RE = /\{\{asset:([^}]+)\}\}/g;
 
-function fail(message) {
-    console.error(`web/build.mjs: ${message}`);
-    process.exit(1);
-}
+const SCRIPT = 'web/build.mjs';
 
-function parseArgs(argv) {
-    const args = { out: null, stamp: null };
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === '--out') args.out = argv[++i];
-        else if (argv[i] === '--stamp') args.stamp = argv[++i];
-        else fail(`unknown argument ${argv[i]}`);
-    }
-    if (!args.out) fail('usage: node web/build.mjs --out DIR [--stamp FILE]');
-    return args;
+function fail(message) {
+    failWith(SCRIPT, message);
 }
 
 // Every file below dir, as paths relative to SRC with forward slashes, sorted.
@@ -116,30 +108,10 @@ function build(outDir) {
         else if (sources.has(rel)) outputs.set(`root/${rel}`, sources.get(rel));
     }
 
-    let changed = 0;
-    for (const dir of ['root', 'assets']) {
-        const full = join(outDir, dir);
-        mkdirSync(full, { recursive: true });
-        for (const name of readdirSync(full))
-            if (!outputs.has(`${dir}/${name}`)) {
-                rmSync(join(full, name), { recursive: true, force: true });
-                changed++;
-            }
-    }
-    for (const [rel, content] of outputs) {
-        const full = join(outDir, rel);
-        if (existsSync(full) && readFileSync(full).equals(content)) continue;
-        writeFileSync(full, content);
-        changed++;
-    }
+    const changed = writeOutputs(outDir, ['root', 'assets'], outputs);
     return { outputs, changed };
 }
 
-const args = parseArgs(process.argv.slice(2));
-const outDir = resolve(args.out);
-const { outputs } = build(outDir);
-if (args.stamp) {
-    const listing = [...outputs.keys()].sort().join('\n') + '\n';
-    const stamp = resolve(args.stamp);
-    if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== listing) writeFileSync(stamp, listing);
-}
+const args = parseArgs(SCRIPT, process.argv.slice(2));
+const { outputs } = build(resolve(args.out));
+if (args.stamp) writeStamp(args.stamp, outputs);

@@ -1,8 +1,8 @@
-/* The AI engine's interface (DESIGN.md "AI"): the five operations InterviewAce asks of an
+/* The AI engine's interface (docs/design.md "AI"): the five operations InterviewAce asks of an
  * engine, their inputs and the validated C structures they return. Every structure lives in
  * the caller's arena. The offline engine (ai/offline.h) and the LLM providers (ai/chain.h)
  * produce exactly these structures, and ai/schema.h converts them to and from the JSON that
- * is stored and served (API.md §4, §5). */
+ * is stored and served (docs/api.md §4, §5). */
 #ifndef IA_AI_AI_H
 #define IA_AI_AI_H
 
@@ -20,7 +20,7 @@
 #define AI_KEY_POINTS_MAX 8     /* rubric key points of one question */
 #define AI_DIMENSIONS_MAX 8     /* per-dimension scores of one evaluation */
 #define AI_CATEGORIES_MAX 6     /* interview question categories */
-#define AI_QUESTIONS_MAX  30    /* questions of one session (API.md §4.1) */
+#define AI_QUESTIONS_MAX  30    /* questions of one session (docs/api.md §4.1) */
 #define AI_TEXT_MAX       20000 /* any single free-text field, in bytes */
 
 typedef enum { AI_ENGINE_OFFLINE, AI_ENGINE_GEMINI, AI_ENGINE_OPENAI } ai_engine;
@@ -41,7 +41,7 @@ typedef struct {
     double latency_seconds; /* wall clock of the whole operation, retries included */
 } ai_meta;
 
-/* ---- 1. Resume analysis (API.md §5 Analysis) ---------------------------------------------- */
+/* ---- 1. Resume analysis (docs/api.md §5 Analysis) -------------------------------------------- */
 
 typedef struct {
     const char *name;
@@ -166,7 +166,7 @@ typedef struct {
     double score;
 } ai_category_score;
 
-/* final_score and breakdown are computed from the items (API.md §4: means of the stored
+/* final_score and breakdown are computed from the items (docs/api.md §4: means of the stored
  * scores), never taken from a provider; providers write the prose. */
 typedef struct {
     double final_score;

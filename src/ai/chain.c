@@ -513,7 +513,7 @@ typedef struct {
     ai_questions *out;
 } generate_ctx;
 
-/* Whether the questions keep the requested difficulty plan (API.md §4.1): all at the one
+/* Whether the questions keep the requested difficulty plan (docs/api.md §4.1): all at the one
  * level asked for, or for "mixed" floor(0.3n) easy, floor(0.3n) hard and the rest medium. */
 static bool difficulties_planned(const ai_questions *qs, const char *difficulty, char *err,
                                  size_t errlen)

@@ -1,4 +1,4 @@
-/* The provider chain (DESIGN.md "AI"): every AI operation goes to LLM_PRIMARY_PROVIDER first
+/* The provider chain (docs/design.md "AI"): every AI operation goes to LLM_PRIMARY_PROVIDER first
  * (when configured), then the other configured provider, then the built-in offline engine,
  * which always answers. For each external provider:
  *   - the prompt carries the user's text as delimited data, personal data removed

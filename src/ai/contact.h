@@ -1,5 +1,5 @@
 /* Contact details from the top of a resume's text: name, e-mail, phone, location and links,
- * as the offline parser reports them (API.md §5 Analysis). Nothing is invented: a field the
+ * as the offline parser reports them (docs/api.md §5 Analysis). Nothing is invented: a field the
  * text does not show is NULL (links: none). */
 #ifndef IA_AI_CONTACT_H
 #define IA_AI_CONTACT_H

@@ -20,7 +20,7 @@
 #include "core/errors.h"
 #include "core/strbuf.h"
 
-#define FOCUS_MAX      10 /* focus areas of one request (API.md §4.1) */
+#define FOCUS_MAX      10 /* focus areas of one request (docs/api.md §4.1) */
 #define FOCUS_SKILLS   4  /* skills one focus area can name */
 #define FOCUS_WORDS    4  /* topic words of one focus area */
 #define WORD_MAX       32 /* bytes of one topic word */

@@ -1,4 +1,4 @@
-/* The two external LLM providers, spoken over HTTPS with libcurl (DESIGN.md "AI"):
+/* The two external LLM providers, spoken over HTTPS with libcurl (docs/design.md "AI"):
  *   gemini  POST {GEMINI_BASE_URL}/v1beta/models/{model}:generateContent, the key in the
  *           x-goog-api-key header, JSON output constrained by generationConfig.responseSchema;
  *           the answer is candidates[0].content.parts[].text.

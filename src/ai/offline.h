@@ -1,4 +1,4 @@
-/* The offline engine (DESIGN.md "AI"): built in, deterministic, no network. It is the last
+/* The offline engine (docs/design.md "AI"): built in, deterministic, no network. It is the last
  * provider of every chain, so it must always answer. The engine holds the skills taxonomy and
  * the question bank; each operation is its own file:
  *   resume.c    ai_offline_parse      resume text -> analysis

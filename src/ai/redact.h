@@ -1,5 +1,5 @@
 /* Personal data removed from text before it leaves the service for an external LLM provider
- * (DESIGN.md "AI"): e-mail addresses, phone numbers (international and local forms), street
+ * (docs/design.md "AI"): e-mail addresses, phone numbers (international and local forms), street
  * addresses ("12 Main Street", "4 Elm Ave, Apt 3"), links (http/https/www, profile links such
  * as linkedin.com/in/..., github.com/..., personal domains) and @handles. Each is replaced by
  * a placeholder, so the provider still sees that something was there. Ordinary numbers

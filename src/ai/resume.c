@@ -1,5 +1,5 @@
 /* The offline resume parser (ai_offline_parse): plain resume text, as extracted from a PDF,
- * DOCX or TXT file, to the analysis of API.md §5. It works in passes over a cleaned copy of
+ * DOCX or TXT file, to the analysis of docs/api.md §5. It works in passes over a cleaned copy of
  * the text: contact details (ai/contact.c) from the top; a two-column page put back into
  * reading order; lines classified as headings, bullets or text and grouped into sections;
  * experience entries anchored on their date ranges (ai/dates.c); education, certifications

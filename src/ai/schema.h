@@ -1,5 +1,5 @@
 /* The one schema every engine's output is held to: conversions of the ai.h structures to the
- * JSON that is stored and served (API.md §4, §5), and back from JSON -- which is how a
+ * JSON that is stored and served (docs/api.md §4, §5), and back from JSON -- which is how a
  * provider's output enters the service. Reading validates types and required fields (a wrong
  * type or a missing field is IA_ERR_INVALID with a message naming the field) and clamps what
  * can be clamped: scores into their range, lists to their maximum length, text to
@@ -14,7 +14,7 @@
 #include "ai/ai.h"
 #include "core/arena.h"
 
-/* Analysis as in API.md §5, without engine, processing_time and job_match (the caller adds
+/* Analysis as in docs/api.md §5, without engine, processing_time and job_match (the caller adds
  * them). */
 json_t *ai_analysis_to_json(const ai_analysis *an);
 int ai_analysis_from_json(arena *a, const json_t *j, ai_analysis *out, char *err, size_t errlen);

@@ -1,4 +1,4 @@
-/* ai_offline_summarize: a completed session's scores and feedback (API.md §4).
+/* ai_offline_summarize: a completed session's scores and feedback (docs/api.md §4).
  *
  * final_score is the mean of every item's score, an unanswered item (answer NULL) counting 0.
  * The breakdown has one entry per category present, in the fixed order technical,

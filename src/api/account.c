@@ -1,4 +1,4 @@
-/* Account maintenance (API.md §3.2): changing and resetting the password, e-mail verification
+/* Account maintenance (docs/api.md §3.2): changing and resetting the password, e-mail verification
  * by single-use links, deleting the account and exporting what is stored about it. */
 #include <sodium.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "http/doc.h"
 #include "http/validate.h"
 #include "mail/mail.h"
 #include "store/users_store.h"
@@ -107,14 +108,16 @@ static int store_new_password(http_req *req, db *d, const char *user_id, const c
 }
 
 static const v_field change_fields[] = {
-    { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+    { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, .example = API_PASSWORD_EXAMPLE,
+      .description = "Your current password" },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+      .example = "N3w#Passw0rd!", .description = PASSWORD_POLICY_TEXT },
 };
 
 static int change_password(http_req *req, http_res *res)
 {
-    v_value in[2];
-    int rc = validate_body(req, res, change_fields, 2, in, api_check_password);
+    v_value in[V_COUNT(change_fields)];
+    int rc = validate_body(req, res, change_fields, V_COUNT(change_fields), in, api_check_password);
     if (rc != IA_OK)
         return rc;
     const user_row *me = api_current_user(req);
@@ -152,13 +155,14 @@ static int change_password(http_req *req, http_res *res)
 }
 
 static const v_field delete_fields[] = {
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, .example = API_PASSWORD_EXAMPLE,
+      .description = "Your current password" },
 };
 
 static int me_delete(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, delete_fields, 1, in, NULL);
+    v_value in[V_COUNT(delete_fields)];
+    int rc = validate_body(req, res, delete_fields, V_COUNT(delete_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     const user_row *me = api_current_user(req);
@@ -258,13 +262,13 @@ static int me_export(http_req *req, http_res *res)
 }
 
 static const v_field email_fields[] = {
-    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
+    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, .example = "jane@example.com" },
 };
 
 static int reset_request(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    v_value in[V_COUNT(email_fields)];
+    int rc = validate_body(req, res, email_fields, V_COUNT(email_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -283,14 +287,17 @@ static int reset_request(http_req *req, http_res *res)
 }
 
 static const v_field reset_fields[] = {
-    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512,
+      .example = "cd2IVXlPUo8Mh9nqLzjX0k1HfYEBdz5Rk7s2q0aWbTg",
+      .description = "The token of the e-mailed reset link" },
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+      .example = "N3w#Passw0rd!", .description = PASSWORD_POLICY_TEXT },
 };
 
 static int reset_confirm(http_req *req, http_res *res)
 {
-    v_value in[2];
-    int rc = validate_body(req, res, reset_fields, 2, in, api_check_password);
+    v_value in[V_COUNT(reset_fields)];
+    int rc = validate_body(req, res, reset_fields, V_COUNT(reset_fields), in, api_check_password);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -344,13 +351,15 @@ static int reset_confirm(http_req *req, http_res *res)
 }
 
 static const v_field verify_fields[] = {
-    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512, NULL, 0, 0 },
+    { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512,
+      .example = "Zq3mN8xWv0Lk2Jh5Gf7Ds9Ap1Bo4Ci6Eu8Ty0Rr2Ww",
+      .description = "The token of the e-mailed verification link" },
 };
 
 static int verify_email(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, verify_fields, 1, in, NULL);
+    v_value in[V_COUNT(verify_fields)];
+    int rc = validate_body(req, res, verify_fields, V_COUNT(verify_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -392,8 +401,8 @@ static int verify_email(http_req *req, http_res *res)
 
 static int resend_verification(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, email_fields, 1, in, NULL);
+    v_value in[V_COUNT(email_fields)];
+    int rc = validate_body(req, res, email_fields, V_COUNT(email_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -411,20 +420,122 @@ static int resend_verification(http_req *req, http_res *res)
                                "email has been sent."));
 }
 
+/* ---- documentation ---- */
+
+static const j_field login_session_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "last_used_at", J_STRING, J_NULLABLE, "date-time" },
+    { "ip_address", J_STRING, J_NULLABLE },
+    { "user_agent", J_STRING, J_NULLABLE },
+    { "revoked", J_BOOLEAN },
+};
+static const j_object login_session_schema =
+    J_OBJECT_OF("LoginSession", "One login and the tokens refreshed from it", login_session_fields);
+
+static const j_field export_fields[] = {
+    { "exported_at", J_STRING, 0, "date-time" },
+    { "user", J_OBJECT, .object = &render_user_schema },
+    { "resumes", J_ARRAY, .object = &resumes_schema },
+    { "interviews", J_ARRAY, .object = &interviews_session_schema,
+      .description = "Every session with its questions, newest first" },
+    { "login_sessions", J_ARRAY, .object = &login_session_schema },
+    { "login_attempts", J_ARRAY, .object = &render_login_attempt_schema },
+};
+static const j_object export_schema =
+    J_OBJECT_OF("AccountExport", "Everything stored about you", export_fields);
+
+static const doc_response message_response[] = { { 0, DOC_JSON, &render_message_schema },
+                                                 { .shape = DOC_END } };
+
+static const http_doc delete_doc = {
+    .description =
+        "Deletes the account with its sessions, resumes and stored files, interviews "
+        "and tasks.",
+    .body = delete_fields,
+    .nbody = V_COUNT(delete_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_EMPTY, .description = "Deleted" }, { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 400, "INVALID_PASSWORD", "the password is wrong" },
+                                   { 409, "LAST_ADMIN", "you are the only active administrator" },
+                                   { 0 } },
+};
+
+static const http_doc export_doc = {
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &export_schema,
+                                           .description = "An attachment "
+                                                          "`interviewace-export-<user_id>.json`",
+                                           .headers = DOC_H_ATTACHMENT },
+                                         { .shape = DOC_END } },
+};
+
+static const http_doc change_doc = {
+    .description = "Ends every other session of yours.",
+    .body = change_fields,
+    .nbody = V_COUNT(change_fields),
+    .responses = message_response,
+    .errors = (const doc_error[]){ { 400, "INVALID_PASSWORD", "old_password is wrong" },
+                                   { 400, "PASSWORD_REUSED",
+                                     "new_password is the current or one of the last 5" },
+                                   { 0 } },
+};
+
+static const http_doc reset_request_doc = {
+    .description =
+        "Answers the same, in similar time, whether or not the account exists; a "
+        "deactivated account gets no mail. The link lives 15 minutes.",
+    .body = email_fields,
+    .nbody = V_COUNT(email_fields),
+    .responses = message_response,
+};
+
+static const http_doc reset_confirm_doc = {
+    .description =
+        "Consumes the token, ends every session, clears a lockout and marks the "
+        "address verified.",
+    .body = reset_fields,
+    .nbody = V_COUNT(reset_fields),
+    .responses = message_response,
+    .errors =
+        (const doc_error[]){
+            { 400, "INVALID_RESET_TOKEN", "an unknown, expired or used token" },
+            { 400, "PASSWORD_REUSED", "new_password is the current or one of the last 5" },
+            { 0 } },
+};
+
+static const http_doc verify_doc = {
+    .body = verify_fields,
+    .nbody = V_COUNT(verify_fields),
+    .responses = message_response,
+    .errors = (const doc_error[]){ { 400, "INVALID_VERIFICATION_TOKEN",
+                                     "an unknown token, or an expired one of an unverified "
+                                     "account" },
+                                   { 0 } },
+};
+
+static const http_doc resend_doc = {
+    .description =
+        "Answers the same whether or not the account exists or is verified. The link "
+        "lives 30 minutes.",
+    .body = email_fields,
+    .nbody = V_COUNT(email_fields),
+    .responses = message_response,
+};
+
 const http_route account_routes[] = {
     { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 204,
-      "Delete your account and everything stored about you", "auth" },
+      "Delete your account and everything stored about you", "auth", &delete_doc },
     { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Everything stored about you, as JSON", "auth" },
+      "Everything stored about you, as JSON", "auth", &export_doc },
     { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON, AUTH_USER,
-      RL_DEFAULT, 200, "Change your password", "auth" },
+      RL_DEFAULT, 200, "Change your password", "auth", &change_doc },
     { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth" },
+      RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth", &reset_request_doc },
     { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT, 200, "Set a new password with a reset link", "auth" },
+      RL_DEFAULT, 200, "Set a new password with a reset link", "auth", &reset_confirm_doc },
     { "POST", AUTH_PREFIX "/verify-email", verify_email, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
-      "Confirm your e-mail address", "auth" },
+      "Confirm your e-mail address", "auth", &verify_doc },
     { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth" },
+      RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth", &resend_doc },
 };
 const size_t account_routes_count = sizeof(account_routes) / sizeof(account_routes[0]);

@@ -1,4 +1,4 @@
-/* Administration (API.md §7): service counts, users with their login history, activation,
+/* Administration (docs/api.md §7): service counts, users with their login history, activation,
  * roles, and failed background tasks with retry. Every route needs the admin role, read from
  * the database on each request. */
 #include <string.h>
@@ -15,7 +15,6 @@
 #include "store/admin_store.h"
 #include "store/users_store.h"
 
-#define ADMIN_PAGE      20
 #define RECENT_ATTEMPTS 10
 
 static json_t *score_or_null(double v)
@@ -51,16 +50,20 @@ static json_t *render_admin_user(const admin_user *u)
                      (json_int_t)u->interview_count, "resume_count", (json_int_t)u->resume_count);
 }
 
+static const v_field users_query[] = {
+    V_QUERY_SKIP,
+    V_QUERY_LIMIT("20"),
+    V_QUERY_SEARCH("A case-insensitive substring of the e-mail address or name"),
+};
+
 static int admin_users_list(http_req *req, http_res *res)
 {
-    long long skip, limit;
-    int rc = validate_pagination(req, res, ADMIN_PAGE, &skip, &limit);
+    v_value q[V_COUNT(users_query)];
+    int rc = validate_query(req, res, users_query, V_COUNT(users_query), q);
     if (rc != IA_OK)
         return rc;
-    const char *search = NULL;
-    rc = validate_search(req, res, &search);
-    if (rc != IA_OK)
-        return rc;
+    long long skip = q[0].i, limit = q[1].i;
+    const char *search = q[2].s;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
@@ -178,13 +181,13 @@ static int admin_activate(http_req *req, http_res *res)
 
 static const char *const roles[] = { "user", "admin", NULL };
 static const v_field role_fields[] = {
-    { "role", V_STRING, V_REQUIRED, 1, 20, roles, 0, 0 },
+    { "role", V_STRING, V_REQUIRED, 1, 20, roles, .example = "admin" },
 };
 
 static int admin_role(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, role_fields, 1, in, NULL);
+    v_value in[V_COUNT(role_fields)];
+    int rc = validate_body(req, res, role_fields, V_COUNT(role_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -210,21 +213,22 @@ static json_t *render_admin_task(const job_row *j)
     return o;
 }
 
+static const v_field tasks_query[] = {
+    V_QUERY_SKIP,
+    V_QUERY_LIMIT("20"),
+    { "status", V_STRING, 0, 0, 20, render_task_statuses,
+      .description = "Only tasks in this status" },
+    { "type", V_STRING, 0, 0, 100, .description = "Only tasks of this type" },
+};
+
 static int admin_tasks_list(http_req *req, http_res *res)
 {
-    long long skip, limit;
-    int rc = validate_pagination(req, res, ADMIN_PAGE, &skip, &limit);
+    v_value q[V_COUNT(tasks_query)];
+    int rc = validate_query(req, res, tasks_query, V_COUNT(tasks_query), q);
     if (rc != IA_OK)
         return rc;
-    static const char *const statuses[] = { "PENDING", "STARTED", "RETRY",
-                                            "SUCCESS", "FAILURE", NULL };
-    const char *status = NULL;
-    const char *kind = http_query(req, "type");
-    if (kind != NULL && *kind == '\0')
-        kind = NULL;
-    rc = validate_query_choice(req, res, "status", statuses, &status);
-    if (rc != IA_OK)
-        return rc;
+    long long skip = q[0].i, limit = q[1].i;
+    const char *status = q[2].s, *kind = q[3].s;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
@@ -272,22 +276,146 @@ static int admin_task_retry(http_req *req, http_res *res)
     return http_json(res, 202, render_admin_task(j));
 }
 
+/* ---- documentation ---- */
+
+static const j_field stats_fields[] = {
+    { "total_users", J_INTEGER, J_NONNEG },
+    { "active_users", J_INTEGER, J_NONNEG },
+    { "total_interviews", J_INTEGER, J_NONNEG },
+    { "completed_interviews", J_INTEGER, J_NONNEG },
+    { "total_resumes", J_INTEGER, J_NONNEG },
+    { "average_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100,
+      .description = "Of completed interviews; null without one" },
+    { "failed_tasks", J_INTEGER, J_NONNEG },
+};
+static const j_object stats_schema = J_OBJECT_OF("AdminStats", NULL, stats_fields);
+
+static const j_field admin_user_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "email", J_STRING, 0, "email" },
+    { "full_name", J_STRING },
+    { "role", J_STRING, .choices = roles },
+    { "is_active", J_BOOLEAN },
+    { "is_verified", J_BOOLEAN, .description = "The e-mail address is confirmed" },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "interview_count", J_INTEGER, J_NONNEG },
+    { "resume_count", J_INTEGER, J_NONNEG },
+};
+static const j_object admin_user_schema =
+    J_OBJECT_OF("AdminUser", "An account as administrators see it", admin_user_fields);
+
+static const j_field admin_user_detail_fields[] = {
+    { "updated_at", J_STRING, J_NULLABLE, "date-time" },
+    { "last_login_at", J_STRING, J_NULLABLE, "date-time" },
+    { "locked_until", J_STRING, J_NULLABLE, "date-time",
+      .description = "Set while a lockout lasts" },
+    { "failed_login_count", J_INTEGER, J_NONNEG,
+      .description = "Failures in the current lockout window" },
+    { "recent_login_attempts", J_ARRAY, .object = &render_login_attempt_schema,
+      .description = "The last 10" },
+};
+static const j_object admin_user_detail_schema = {
+    .name = "AdminUserDetail",
+    .description = "An account with its login history",
+    .base = &admin_user_schema,
+    .fields = admin_user_detail_fields,
+    .n = V_COUNT(admin_user_detail_fields),
+};
+
+static const j_field admin_task_fields[] = {
+    { "user_id", J_STRING, J_NULLABLE, "uuid" },
+    { "attempts", J_INTEGER, J_NONNEG },
+};
+static const j_object admin_task_schema = {
+    .name = "AdminTask",
+    .description = "A task with its owner and attempts",
+    .base = &render_task_schema,
+    .fields = admin_task_fields,
+    .n = V_COUNT(admin_task_fields),
+};
+
+static const j_field detail_fields[] = {
+    { "detail", J_STRING, .description = "What changed, e.g. `User <id> deactivated.`" },
+};
+static const j_object detail_schema = J_OBJECT_OF("AdminChange", NULL, detail_fields);
+
+static const doc_error self_errors[] = {
+    { 400, "CANNOT_MODIFY_SELF", "the target is your own account" }, { 0 }
+};
+
+static const http_doc stats_doc = {
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &stats_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc users_doc = {
+    .description = "Newest first.",
+    .query = users_query,
+    .nquery = V_COUNT(users_query),
+    .responses =
+        (const doc_response[]){ { 0, DOC_PAGE, &admin_user_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc user_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &admin_user_detail_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc deactivate_doc = {
+    .description = "Ends the user's sessions at once; idempotent.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &detail_schema }, { .shape = DOC_END } },
+    .errors = self_errors,
+};
+
+static const http_doc activate_doc = {
+    .description = "Also clears a lockout; idempotent.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &detail_schema }, { .shape = DOC_END } },
+    .errors = self_errors,
+};
+
+static const http_doc role_doc = {
+    .body = role_fields,
+    .nbody = V_COUNT(role_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &detail_schema }, { .shape = DOC_END } },
+    .errors = self_errors,
+};
+
+static const http_doc tasks_doc = {
+    .description = "Newest first.",
+    .query = tasks_query,
+    .nquery = V_COUNT(tasks_query),
+    .responses =
+        (const doc_response[]){ { 0, DOC_PAGE, &admin_task_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc retry_doc = {
+    .description =
+        "The same task runs again from PENDING; a failed `resume.parse` returns its "
+        "resume to `processing`, a failed `interview.generate` its session to "
+        "`preparing`.",
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &admin_task_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){ { 409, "TASK_NOT_FAILED", "the task is not in FAILURE" }, { 0 } },
+};
+
 #define ADMIN "/api/v1/admin"
 
 const http_route admin_routes[] = {
     { "GET", ADMIN "/stats", admin_stats_get, 0, AUTH_ADMIN, RL_DEFAULT, 200, "Service counts",
-      "admin" },
-    { "GET", ADMIN "/users", admin_users_list, 0, AUTH_ADMIN, RL_DEFAULT, 200, "Users", "admin" },
+      "admin", &stats_doc },
+    { "GET", ADMIN "/users", admin_users_list, 0, AUTH_ADMIN, RL_DEFAULT, 200, "Users", "admin",
+      &users_doc },
     { "GET", ADMIN "/users/{user_id:uuid}", admin_user_get, 0, AUTH_ADMIN, RL_DEFAULT, 200,
-      "One user with login history", "admin" },
+      "One user with login history", "admin", &user_doc },
     { "PATCH", ADMIN "/users/{user_id:uuid}/deactivate", admin_deactivate, 0, AUTH_ADMIN,
-      RL_DEFAULT, 200, "Deactivate a user", "admin" },
+      RL_DEFAULT, 200, "Deactivate a user", "admin", &deactivate_doc },
     { "PATCH", ADMIN "/users/{user_id:uuid}/activate", admin_activate, 0, AUTH_ADMIN, RL_DEFAULT,
-      200, "Activate a user", "admin" },
+      200, "Activate a user", "admin", &activate_doc },
     { "PATCH", ADMIN "/users/{user_id:uuid}/role", admin_role, HTTP_BODY_JSON, AUTH_ADMIN,
-      RL_DEFAULT, 200, "Change a user's role", "admin" },
-    { "GET", ADMIN "/tasks", admin_tasks_list, 0, AUTH_ADMIN, RL_DEFAULT, 200, "Tasks", "admin" },
+      RL_DEFAULT, 200, "Change a user's role", "admin", &role_doc },
+    { "GET", ADMIN "/tasks", admin_tasks_list, 0, AUTH_ADMIN, RL_DEFAULT, 200, "Tasks", "admin",
+      &tasks_doc },
     { "POST", ADMIN "/tasks/{task_id:uuid}/retry", admin_task_retry, 0, AUTH_ADMIN, RL_DEFAULT, 202,
-      "Retry a failed task", "admin" },
+      "Retry a failed task", "admin", &retry_doc },
 };
 const size_t admin_routes_count = sizeof(admin_routes) / sizeof(admin_routes[0]);

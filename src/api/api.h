@@ -47,6 +47,10 @@ const user_row *api_current_user(const http_req *req);
 /* The verified token of a request on an AUTH_USER/AUTH_ADMIN route. */
 const token_claims *api_current_claims(const http_req *req);
 
+/* A password that meets the policy, and stays valid cut to any length from 8 characters: the
+ * example of every password field in the API's documentation. */
+#define API_PASSWORD_EXAMPLE "Str0ng#Passw0rd"
+
 /* The password policy as a validation check (register, change, reset). */
 void api_check_password(const char *name, const v_value *v, json_t *items);
 
@@ -58,6 +62,10 @@ int api_register_job_kinds(const ia_config *cfg);
 
 /* Serves the web app (src/api/web.c) on every GET outside the service's own paths. */
 void api_web_install(http_server *s);
+
+/* The content type of a served file, by its name's extension (web app and /docs files);
+ * application/octet-stream when unknown. */
+const char *api_web_content_type(const char *name);
 
 /* Registers every route the configuration enables. */
 int api_register(http_server *s, ia_app *app);

@@ -1,5 +1,5 @@
-/* Accounts and sessions (API.md §3): register, login, refresh, logout, logout-all, me; and the
- * authentication hooks every protected route passes (§1.4). */
+/* Accounts and sessions (docs/api.md §3): register, login, refresh, logout, logout-all, me; and
+ * the authentication hooks every protected route passes (§1.4). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "http/doc.h"
 #include "http/server.h"
 #include "http/validate.h"
 #include "store/users_store.h"
@@ -125,10 +126,19 @@ const user_row *api_current_user(const http_req *req)
 
 /* ---- token pairs ---- */
 
+static const char *const DELIVERY[] = { "cookie", NULL };
+
+/* The request header of cookie mode (docs/api.md §3.3), as login and refresh read it. */
+static const v_field delivery_headers[] = {
+    { "X-Token-Delivery", V_STRING, 0, 0, 16, DELIVERY,
+      .description = "`cookie`: the refresh token comes back only as an HttpOnly cookie (the "
+                     "body's `refresh_token` is null), and refresh falls back to that cookie" },
+};
+
 static bool cookie_mode(const http_req *req)
 {
-    const char *h = http_header(req, "X-Token-Delivery");
-    return h != NULL && strcasecmp(h, "cookie") == 0;
+    const char *h = http_header(req, delivery_headers[0].name);
+    return h != NULL && strcasecmp(h, DELIVERY[0]) == 0;
 }
 
 /* Issues an access token and a refresh token of session sid (recording the refresh token)
@@ -190,15 +200,18 @@ void api_check_password(const char *name, const v_value *v, json_t *items)
 }
 
 static const v_field register_fields[] = {
-    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
-    { "full_name", V_STRING, V_REQUIRED, 1, 100, NULL, 0, 0 },
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+    { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, .example = "jane@example.com",
+      .description = "Stored and compared in lower case" },
+    { "full_name", V_STRING, V_REQUIRED, 1, 100, .example = "Jane Doe" },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+      .example = API_PASSWORD_EXAMPLE, .description = PASSWORD_POLICY_TEXT },
 };
 
 static int auth_register(http_req *req, http_res *res)
 {
-    v_value in[3];
-    int rc = validate_body(req, res, register_fields, 3, in, api_check_password);
+    v_value in[V_COUNT(register_fields)];
+    int rc =
+        validate_body(req, res, register_fields, V_COUNT(register_fields), in, api_check_password);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -249,10 +262,56 @@ static int auth_register(http_req *req, http_res *res)
 /* ---- login ---- */
 
 static const v_field login_fields[] = {
-    { "email", V_STRING, V_EMAIL, 1, 254, NULL, 0, 0 },
-    { "username", V_STRING, V_EMAIL, 1, 254, NULL, 0, 0 },
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, NULL, 0, 0 },
+    { "email", V_STRING, V_EMAIL, 1, 254, .example = "jane@example.com" },
+    { "username", V_STRING, V_EMAIL, 1, 254,
+      .description = "Accepted for `email`; when both are given they must be equal" },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, .example = API_PASSWORD_EXAMPLE },
 };
+static const char *const login_one_of[] = { "email", "username", NULL };
+
+/* The OAuth2 password-flow form: username and password; the other fields are ignored. */
+static const v_field login_form[] = {
+    { "username", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, .example = "jane@example.com",
+      .description = "Your e-mail address" },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, .example = API_PASSWORD_EXAMPLE },
+    { "grant_type", V_STRING, 0, 0, LLONG_MAX, .description = "Ignored (`password`)" },
+    { "scope", V_STRING, 0, 0, LLONG_MAX, .description = "Ignored" },
+    { "client_id", V_STRING, 0, 0, LLONG_MAX, .description = "Ignored" },
+    { "client_secret", V_STRING, 0, 0, LLONG_MAX, .description = "Ignored" },
+};
+
+/* Reads the required fields of the login form into values (username lower-cased), or adds
+ * their 422 items. */
+static void read_form(http_req *req, json_t *items, const char **values)
+{
+    for (size_t i = 0; i < V_COUNT(login_form) && (login_form[i].flags & V_REQUIRED); i++) {
+        const v_field *f = &login_form[i];
+        const char *v = http_form_value(req, f->name);
+        values[i] = NULL;
+        if (v == NULL || *v == '\0') {
+            validate_add(items, "body", f->name, "Field required", "missing");
+            continue;
+        }
+        long long len = validate_utf8_length(v);
+        if (len < 0 || len > f->max) {
+            char msg[96];
+            snprintf(msg, sizeof(msg), "String should have at most %lld characters", f->max);
+            validate_add(items, "body", f->name,
+                         len < 0 ? "Input should be a valid string (UTF-8)" : msg,
+                         len < 0 ? "string_unicode" : "string_too_long");
+            continue;
+        }
+        char *copy = arena_strdup(req->arena, v);
+        for (char *c = copy; c != NULL && (f->flags & V_EMAIL) && *c; c++)
+            *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+        if (copy != NULL && (f->flags & V_EMAIL) && !validate_email(copy)) {
+            validate_add(items, "body", f->name, "value is not a valid email address",
+                         "value_error");
+            continue;
+        }
+        values[i] = copy;
+    }
+}
 
 /* Reads the credentials from a form (OAuth2 password flow) or JSON body into email/password,
  * or writes the 422. */
@@ -260,29 +319,23 @@ static int read_credentials(http_req *req, http_res *res, const char **email, co
 {
     if (http_body_is_form(req)) {
         json_t *items = json_array();
-        const char *u = http_form_value(req, "username");
-        const char *p = http_form_value(req, "password");
-        if (u == NULL || *u == '\0')
-            validate_add(items, "body", "username", "Field required", "missing");
-        if (p == NULL || *p == '\0')
-            validate_add(items, "body", "password", "Field required", "missing");
-        char *lower = u ? arena_strdup(req->arena, u) : NULL;
-        for (char *c = lower; c && *c; c++)
-            *c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
-        if (lower != NULL && *lower && !validate_email(lower))
-            validate_add(items, "body", "username", "value is not a valid email address",
-                         "value_error");
+        const char *values[V_COUNT(login_form)] = { NULL };
+        if (items == NULL)
+            return IA_ERR_NOMEM;
+        read_form(req, items, values);
         if (json_array_size(items) > 0) {
             http_validation_errors(res, items);
             return IA_ERR_INVALID;
         }
         json_decref(items);
-        *email = lower;
-        *pw = p;
+        if (values[0] == NULL || values[1] == NULL)
+            return IA_ERR_NOMEM;
+        *email = values[0];
+        *pw = values[1];
         return IA_OK;
     }
-    v_value in[3];
-    int rc = validate_body(req, res, login_fields, 3, in, NULL);
+    v_value in[V_COUNT(login_fields)];
+    int rc = validate_body(req, res, login_fields, V_COUNT(login_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     if (in[0].present && in[1].present && strcmp(in[0].s, in[1].s) != 0) {
@@ -386,7 +439,13 @@ static int auth_login(http_req *req, http_res *res)
 /* ---- refresh ---- */
 
 static const v_field refresh_fields[] = {
-    { "refresh_token", V_STRING, V_NO_TRIM, 1, 4096, NULL, 0, 0 },
+    { "refresh_token", V_STRING, V_NO_TRIM, 1, 4096,
+      .description = "A refresh token, when it is not in the Authorization header (which wins)" },
+};
+static const v_field logout_fields[] = {
+    { "refresh_token", V_STRING, V_NO_TRIM, 1, 4096,
+      .description = "A refresh token of another session of yours to end as well; anything "
+                     "else here is ignored" },
 };
 
 /* The refresh token: the Authorization header wins, then the body, then (cookie mode) the
@@ -409,8 +468,8 @@ static const char *cookie_token(const http_req *req)
 
 static int auth_refresh(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, refresh_fields, 1, in, NULL);
+    v_value in[V_COUNT(refresh_fields)];
+    int rc = validate_body(req, res, refresh_fields, V_COUNT(refresh_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     const char *tok = bearer(req);
@@ -481,8 +540,8 @@ static int auth_refresh(http_req *req, http_res *res)
 
 static int auth_logout(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, refresh_fields, 1, in, NULL);
+    v_value in[V_COUNT(logout_fields)];
+    int rc = validate_body(req, res, logout_fields, V_COUNT(logout_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     auth_state *st = req->auth;
@@ -556,13 +615,13 @@ static int me_get(http_req *req, http_res *res)
 }
 
 static const v_field me_fields[] = {
-    { "full_name", V_STRING, 0, 1, 100, NULL, 0, 0 },
+    { "full_name", V_STRING, 0, 1, 100, .example = "Jane Q. Doe" },
 };
 
 static int me_patch(http_req *req, http_res *res)
 {
-    v_value in[1];
-    int rc = validate_body(req, res, me_fields, 1, in, NULL);
+    v_value in[V_COUNT(me_fields)];
+    int rc = validate_body(req, res, me_fields, V_COUNT(me_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     auth_state *st = req->auth;
@@ -580,21 +639,142 @@ static int me_patch(http_req *req, http_res *res)
     return http_json(res, 200, render_user(&st->user));
 }
 
+/* ---- documentation ---- */
+
+static const char *const BEARER[] = { "bearer", NULL };
+
+static const j_field registered_fields[] = {
+    { "message", J_STRING,
+      .description = "Whether the e-mail address must be confirmed before logging in" },
+    { "id", J_STRING, 0, "uuid", .description = "The new account's id" },
+};
+static const j_object registered_schema = J_OBJECT_OF("Registered", NULL, registered_fields);
+
+static const j_field token_pair_fields[] = {
+    { "access_token", J_STRING, .description = "For `Authorization: Bearer`" },
+    { "refresh_token", J_STRING, J_NULLABLE,
+      .description = "For /refresh; null in cookie mode (it is in the cookie)" },
+    { "token_type", J_STRING, .choices = BEARER },
+    { "expires_in", J_INTEGER, J_NONNEG, .description = "Seconds the access token lives" },
+};
+static const j_object token_pair_schema = J_OBJECT_OF("TokenPair", NULL, token_pair_fields);
+
+static const j_field logged_out_all_fields[] = {
+    { "message", J_STRING },
+    { "revoked_sessions", J_INTEGER, J_NONNEG, .description = "Sessions ended, this one included" },
+};
+static const j_object logged_out_all_schema =
+    J_OBJECT_OF("LoggedOutEverywhere", NULL, logged_out_all_fields);
+
+static const http_doc register_doc = {
+    .description =
+        "Without SMTP the account can log in at once; with SMTP a verification link "
+        "is mailed and login waits for it.",
+    .body = register_fields,
+    .nbody = V_COUNT(register_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &registered_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){ { 409, "EMAIL_TAKEN", "an account has this e-mail address" }, { 0 } },
+};
+
+static const http_doc login_doc = {
+    .description =
+        "A form (`username` = e-mail, `password`; OAuth2 password flow) or JSON. An "
+        "unknown e-mail and a wrong password answer alike. The 5th failure on one "
+        "account within 15 minutes locks it for 15 minutes (423, even with the right "
+        "password). Each login is a session; a user keeps at most 5 and a sixth "
+        "ends the least recently used. Rate-limited per client IP and per account.",
+    .body = login_fields,
+    .nbody = V_COUNT(login_fields),
+    .body_one_of = login_one_of,
+    .form = login_form,
+    .nform = V_COUNT(login_form),
+    .headers = delivery_headers,
+    .nheaders = V_COUNT(delivery_headers),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &token_pair_schema, .headers = DOC_H_SET_COOKIE },
+                                { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){
+            { 401, "INVALID_CREDENTIALS", "no such account, or a wrong password" },
+            { 403, "EMAIL_NOT_VERIFIED", "SMTP is configured and the address is unconfirmed" },
+            { 403, "ACCOUNT_DISABLED", "the account is deactivated" },
+            { 423, "ACCOUNT_LOCKED", "too many failures; `Retry-After` says for how long" },
+            { 0 } },
+};
+
+static const http_doc refresh_doc = {
+    .description =
+        "Rotates: the refresh token presented is used up and a new pair of the same "
+        "session comes back. A used token presented again ends its whole session "
+        "(TOKEN_REUSED). The token comes from `Authorization: Bearer`, else the "
+        "body, else (cookie mode) the cookie.",
+    .body = refresh_fields,
+    .nbody = V_COUNT(refresh_fields),
+    .headers = delivery_headers,
+    .nheaders = V_COUNT(delivery_headers),
+    .optional_bearer = true,
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &token_pair_schema, .headers = DOC_H_SET_COOKIE },
+                                { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){
+            { 401, "NOT_AUTHENTICATED", "no refresh token anywhere" },
+            { 401, "INVALID_TOKEN", "not a valid refresh token of a known user" },
+            { 401, "TOKEN_EXPIRED", "the refresh token has expired" },
+            { 401, "TOKEN_REVOKED", "its session was revoked" },
+            { 401, "TOKEN_REUSED", "a used refresh token came back: its session is revoked" },
+            { 403, "ACCOUNT_DISABLED", "the account is deactivated" },
+            { 0 } },
+};
+
+static const http_doc logout_doc = {
+    .description =
+        "Revokes this access token and its session (so its refresh tokens too) and "
+        "clears the cookie.",
+    .body = logout_fields,
+    .nbody = V_COUNT(logout_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &render_message_schema,
+                                           .headers = DOC_H_SET_COOKIE },
+                                         { .shape = DOC_END } },
+};
+
+static const http_doc logout_all_doc = {
+    .description = "Revokes every session of yours, this one included, and clears the cookie.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &logged_out_all_schema,
+                                           .headers = DOC_H_SET_COOKIE },
+                                         { .shape = DOC_END } },
+};
+
+static const http_doc me_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &render_user_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc me_patch_doc = {
+    .body = me_fields,
+    .nbody = V_COUNT(me_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &render_user_schema }, { .shape = DOC_END } },
+};
+
 #define AUTH_PREFIX "/api/v1/auth"
 
 const http_route auth_routes[] = {
     { "POST", AUTH_PREFIX "/register", auth_register, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT | RL_REGISTER, 201, "Create an account", "auth" },
+      RL_DEFAULT | RL_REGISTER, 201, "Create an account", "auth", &register_doc },
     { "POST", AUTH_PREFIX "/login", auth_login, HTTP_BODY_JSON | HTTP_BODY_FORM, AUTH_NONE,
-      RL_DEFAULT | RL_LOGIN | RL_LOGIN_ACCOUNT, 200, "Log in (form or JSON)", "auth" },
+      RL_DEFAULT | RL_LOGIN | RL_LOGIN_ACCOUNT, 200, "Log in (form or JSON)", "auth", &login_doc },
     { "POST", AUTH_PREFIX "/refresh", auth_refresh, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
-      "Rotate a refresh token", "auth" },
+      "Rotate a refresh token", "auth", &refresh_doc },
     { "POST", AUTH_PREFIX "/logout", auth_logout, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
-      "End this session", "auth" },
+      "End this session", "auth", &logout_doc },
     { "POST", AUTH_PREFIX "/logout-all", auth_logout_all, 0, AUTH_USER, RL_DEFAULT, 200,
-      "End every session", "auth" },
-    { "GET", AUTH_PREFIX "/me", me_get, 0, AUTH_USER, RL_DEFAULT, 200, "Your account", "auth" },
+      "End every session", "auth", &logout_all_doc },
+    { "GET", AUTH_PREFIX "/me", me_get, 0, AUTH_USER, RL_DEFAULT, 200, "Your account", "auth",
+      &me_doc },
     { "PATCH", AUTH_PREFIX "/me", me_patch, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
-      "Change your name", "auth" },
+      "Change your name", "auth", &me_patch_doc },
 };
 const size_t auth_routes_count = sizeof(auth_routes) / sizeof(auth_routes[0]);

@@ -1,4 +1,4 @@
-/* GET /api/v1/dashboard/stats (API.md §6): the caller's interview counts and scores, resume
+/* GET /api/v1/dashboard/stats (docs/api.md §6): the caller's interview counts and scores, resume
  * count, recent sessions, per-category means of every evaluated answer, the score trend of the
  * last completed sessions and the weakest categories. Averages are rounded to one decimal,
  * as the scores they average are. */
@@ -84,8 +84,77 @@ static int dashboard_stats(http_req *req, http_res *res)
                                "weakest_categories", weakest));
 }
 
+/* ---- documentation ---- */
+
+static const char *const SESSION_STATUSES[] = { "preparing", "in_progress", "completed", "failed",
+                                                NULL };
+
+static const j_field interview_totals_fields[] = {
+    { "total", J_INTEGER, J_NONNEG },
+    { "completed", J_INTEGER, J_NONNEG },
+    { "avg_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100,
+      .description = "Over completed sessions; null without one" },
+    { "best_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+};
+static const j_object interview_totals_schema =
+    J_OBJECT_OF("InterviewTotals", NULL, interview_totals_fields);
+
+static const j_field resume_totals_fields[] = {
+    { "total", J_INTEGER, J_NONNEG },
+};
+static const j_object resume_totals_schema =
+    J_OBJECT_OF("ResumeTotals", NULL, resume_totals_fields);
+
+static const j_field recent_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "started_at", J_STRING, 0, "date-time" },
+    { "completed_at", J_STRING, J_NULLABLE, "date-time" },
+    { "final_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "difficulty", J_STRING },
+    { "status", J_STRING, .choices = SESSION_STATUSES },
+};
+static const j_object recent_schema = J_OBJECT_OF("RecentSession", NULL, recent_fields);
+
+static const j_field category_fields[] = {
+    { "avg_score", J_NUMBER, J_RANGE, .min = 0, .max = 100 },
+    { "count", J_INTEGER, J_NONNEG },
+};
+static const j_object category_schema = J_OBJECT_OF("CategoryScore", NULL, category_fields);
+
+static const j_field trend_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "completed_at", J_STRING, J_NULLABLE, "date-time" },
+    { "final_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+};
+static const j_object trend_schema = J_OBJECT_OF("ScoreTrendPoint", NULL, trend_fields);
+
+static const j_field weakest_fields[] = {
+    { "category", J_STRING },
+    { "avg_score", J_NUMBER, J_RANGE, .min = 0, .max = 100 },
+    { "count", J_INTEGER, J_NONNEG },
+};
+static const j_object weakest_schema = J_OBJECT_OF("WeakCategory", NULL, weakest_fields);
+
+static const j_field stats_fields[] = {
+    { "interviews", J_OBJECT, .object = &interview_totals_schema },
+    { "resumes", J_OBJECT, .object = &resume_totals_schema },
+    { "recent_sessions", J_ARRAY, .object = &recent_schema,
+      .description = "The last 5 by started_at, newest first" },
+    { "category_breakdown", J_MAP, .object = &category_schema,
+      .description = "Per question category, over every evaluated question" },
+    { "score_trend", J_ARRAY, .object = &trend_schema,
+      .description = "The last 20 completed sessions, oldest first" },
+    { "weakest_categories", J_ARRAY, .object = &weakest_schema,
+      .description = "Up to 3 categories, lowest mean first" },
+};
+static const j_object stats_schema = J_OBJECT_OF("DashboardStats", NULL, stats_fields);
+
+static const http_doc stats_doc = {
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &stats_schema }, { .shape = DOC_END } },
+};
+
 const http_route dashboard_routes[] = {
     { "GET", "/api/v1/dashboard/stats", dashboard_stats, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Your interview and resume statistics", "dashboard" },
+      "Your interview and resume statistics", "dashboard", &stats_doc },
 };
 const size_t dashboard_routes_count = sizeof(dashboard_routes) / sizeof(dashboard_routes[0]);

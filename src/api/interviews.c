@@ -1,4 +1,4 @@
-/* Interviews (API.md §4): start, history, one session, next question, answer, complete and
+/* Interviews (docs/api.md §4): start, history, one session, next question, answer, complete and
  * summary; and the background jobs that generate the questions, evaluate each answer and
  * summarise a completed session. Another user's session is 404 on every endpoint: every
  * lookup carries the caller's id.
@@ -34,11 +34,15 @@
 #define COMPLETE_ATTEMPTS     4
 #define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
 #define RECENT_QUESTIONS_MAX  300 /* texts and bank ids passed to generation */
-#define DEFAULT_COUNT         12
 #define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
 
 static const char *const DIFFICULTIES[] = { "easy", "medium", "hard", "mixed", NULL };
 static const char *const STATUSES[] = { "preparing", "in_progress", "completed", "failed", NULL };
+static const char *const QUESTION_DIFFICULTIES[] = { "easy", "medium", "hard", NULL };
+static const char *const CATEGORIES[] = { "technical", "behavioral", "project", "system_design",
+                                          "coding",    "general",    NULL };
+static const char *const EVALUATION_STATUSES[] = { "not_answered", "pending", "evaluated", "failed",
+                                                   NULL };
 
 /* ---- rendering ------------------------------------------------------------------------------ */
 
@@ -122,7 +126,7 @@ static int load_own(http_req *req, http_res *res, db **d, interview_session_row 
     return rc;
 }
 
-/* Answers 409 when the session does not take answers or a completion (API.md §4.2): still
+/* Answers 409 when the session does not take answers or a completion (docs/api.md §4.2): still
  * preparing, failed, completed or completing. IA_OK when it does. */
 static int check_open(http_res *res, const interview_session_row *s)
 {
@@ -161,12 +165,16 @@ static int report_closed(http_req *req, http_res *res, db *d, const char *id)
 /* ---- start ---------------------------------------------------------------------------------- */
 
 static const v_field start_fields[] = {
-    { "resume_id", V_STRING, 0, 1, 36, NULL, 0, 0 },
-    { "question_count", V_INT, 0, 5, 30, NULL, 0, 0 },
-    { "difficulty", V_STRING, 0, 1, 10, DIFFICULTIES, 0, 0 },
-    { "focus_areas", V_STRING_LIST, 0, 0, 10, NULL, 1, 50 },
-    { "job_description", V_STRING, V_MULTILINE, 1, 10000, NULL, 0, 0 },
-    { "target_role", V_STRING, 0, 1, 100, NULL, 0, 0 },
+    { "resume_id", V_STRING, 0, 1, 36, .example = "0190f1c2-7a2b-7c3d-8e4f-5a6b7c8d9e0f",
+      .description = "One of your analysed resumes; absent = a general interview" },
+    { "question_count", V_INT, 0, 5, 30, .def = "12", .example = "5" },
+    { "difficulty", V_STRING, 0, 1, 10, DIFFICULTIES, .def = "mixed", .example = "medium",
+      .description = "`mixed`: 30% easy, 30% hard (rounded down), the rest medium; otherwise "
+                     "every question at that level" },
+    { "focus_areas", V_STRING_LIST, 0, 0, 10, NULL, 1, 50, .example = "[\"system design\"]" },
+    { "job_description", V_STRING, V_MULTILINE, 1, 10000,
+      .example = "Backend engineer: Python, PostgreSQL, AWS" },
+    { "target_role", V_STRING, 0, 1, 100, .example = "Backend Engineer" },
 };
 
 /* JSON array text of a validated string list, or NULL when it was not given. */
@@ -207,8 +215,8 @@ static int insert_with_job(db *d, interview_session_row *s, char task_id[37])
 
 static int interview_start(http_req *req, http_res *res)
 {
-    v_value in[6];
-    int rc = validate_body(req, res, start_fields, 6, in, NULL);
+    v_value in[V_COUNT(start_fields)];
+    int rc = validate_body(req, res, start_fields, V_COUNT(start_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -237,8 +245,8 @@ static int interview_start(http_req *req, http_res *res)
     s.user_id = req->user_id;
     s.resume_id = in[0].present ? in[0].s : NULL;
     s.status = "preparing";
-    s.difficulty = in[2].present ? in[2].s : "mixed";
-    s.question_count = in[1].present ? in[1].i : DEFAULT_COUNT;
+    s.difficulty = in[2].s; /* the table's default when absent */
+    s.question_count = in[1].i;
     s.focus_areas = list_text(req->arena, &in[3]);
     if (in[3].present && s.focus_areas == NULL)
         return IA_ERR_NOMEM;
@@ -256,16 +264,20 @@ static int interview_start(http_req *req, http_res *res)
 
 /* ---- history, get, next ------------------------------------------------------------------- */
 
+static const v_field history_query[] = {
+    V_QUERY_SKIP,
+    V_QUERY_LIMIT("10"),
+    { "status", V_STRING, 0, 0, 20, STATUSES, .description = "Only sessions in this status" },
+};
+
 static int interview_history(http_req *req, http_res *res)
 {
-    long long skip, limit;
-    int rc = validate_pagination(req, res, 10, &skip, &limit);
+    v_value q[V_COUNT(history_query)];
+    int rc = validate_query(req, res, history_query, V_COUNT(history_query), q);
     if (rc != IA_OK)
         return rc;
-    const char *status = NULL;
-    rc = validate_query_choice(req, res, "status", STATUSES, &status);
-    if (rc != IA_OK)
-        return rc;
+    long long skip = q[0].i, limit = q[1].i;
+    const char *status = q[2].s;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
@@ -326,8 +338,9 @@ static int interview_next(http_req *req, http_res *res)
 /* ---- answer and complete ------------------------------------------------------------------ */
 
 static const v_field answer_fields[] = {
-    { "answer_text", V_STRING, V_REQUIRED | V_MULTILINE, 1, 5000, NULL, 0, 0 },
-    { "time_taken_seconds", V_INT, 0, 0, 3600, NULL, 0, 0 },
+    { "answer_text", V_STRING, V_REQUIRED | V_MULTILINE, 1, 5000,
+      .example = "I led the migration of our payments API to PostgreSQL..." },
+    { "time_taken_seconds", V_INT, 0, 0, 3600, .example = "95" },
 };
 
 /* Stores the answer and queues its evaluation in one transaction that holds the session row:
@@ -360,8 +373,8 @@ static int store_answer(db *d, arena *a, const char *user_id, const char *sessio
 
 static int interview_answer(http_req *req, http_res *res)
 {
-    v_value in[2];
-    int rc = validate_body(req, res, answer_fields, 2, in, NULL);
+    v_value in[V_COUNT(answer_fields)];
+    int rc = validate_body(req, res, answer_fields, V_COUNT(answer_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = NULL;
@@ -434,7 +447,7 @@ static int interview_complete(http_req *req, http_res *res)
 
 /* ---- summary -------------------------------------------------------------------------------- */
 
-/* "Strengths:\n- a\n- b\n\nWeaknesses:\n- c" of a completed session (API.md §4.3). */
+/* "Strengths:\n- a\n- b\n\nWeaknesses:\n- c" of a completed session (docs/api.md §4.3). */
 static json_t *strengths_weaknesses(const interview_session_row *s)
 {
     if (strcmp(s->status, "completed") != 0)
@@ -989,24 +1002,217 @@ int interviews_register_job_kinds(void)
                          sizeof(interview_job_kinds) / sizeof(interview_job_kinds[0]));
 }
 
+/* ---- documentation -------------------------------------------------------------------------- */
+
+static const j_field question_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "session_id", J_STRING, 0, "uuid" },
+    { "question_text", J_STRING },
+    { "category", J_STRING, .choices = CATEGORIES },
+    { "difficulty", J_STRING, .choices = QUESTION_DIFFICULTIES },
+    { "order_index", J_INTEGER, J_NONNEG, .description = "0-based and contiguous" },
+    { "answer_text", J_STRING, J_NULLABLE },
+    { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+    { "evaluation_status", J_STRING, .choices = EVALUATION_STATUSES },
+    { "evaluation_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_comment", J_STRING, J_NULLABLE },
+    { "strengths", J_ARRAY, J_NULLABLE, .items = J_STRING },
+    { "improvements", J_ARRAY, J_NULLABLE, .items = J_STRING },
+    { "model_answer", J_STRING, J_NULLABLE },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "updated_at", J_STRING, 0, "date-time" },
+};
+static const j_object question_schema = J_OBJECT_OF(
+    "Question", "One question; answer and evaluation fields are null until set", question_fields);
+
+static const j_field session_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "user_id", J_STRING, 0, "uuid" },
+    { "resume_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "Null for a general interview or once the resume is deleted" },
+    { "status", J_STRING, .choices = STATUSES },
+    { "difficulty", J_STRING, .choices = DIFFICULTIES },
+    { "question_count", J_INTEGER, J_RANGE, .min = 5, .max = 30 },
+    { "focus_areas", J_ARRAY, J_NULLABLE, .items = J_STRING },
+    { "target_role", J_STRING, J_NULLABLE },
+    { "job_description", J_STRING, J_NULLABLE },
+    { "started_at", J_STRING, 0, "date-time" },
+    { "completed_at", J_STRING, J_NULLABLE, "date-time" },
+    { "final_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_summary", J_STRING, J_NULLABLE },
+    { "score_breakdown", J_MAP, J_NULLABLE, .items = J_NUMBER,
+      .description = "Per category the mean score, plus `communication` and `overall`" },
+    { "strengths", J_ARRAY, J_NULLABLE, .items = J_STRING },
+    { "weaknesses", J_ARRAY, J_NULLABLE, .items = J_STRING },
+    { "answered_count", J_INTEGER, J_NONNEG },
+    { "task_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "The latest generation or completion task" },
+    { "error", J_STRING, J_NULLABLE, .description = "Why it failed" },
+    { "questions", J_ARRAY, .object = &question_schema,
+      .description = "By order_index; [] while preparing and in history items" },
+};
+const j_object interviews_session_schema = J_OBJECT_OF(
+    "Session", "A mock interview; completion fields are null until completed", session_fields);
+
+static const j_field next_fields[] = {
+    { "question_id", J_STRING, 0, "uuid" },
+    { "question_text", J_STRING },
+    { "category", J_STRING, .choices = CATEGORIES },
+    { "difficulty", J_STRING, .choices = QUESTION_DIFFICULTIES },
+    { "order_index", J_INTEGER, J_NONNEG },
+    { "number", J_INTEGER, J_NONNEG, .description = "order_index + 1" },
+    { "total", J_INTEGER, J_NONNEG, .description = "Questions in the session" },
+};
+static const j_object next_schema = J_OBJECT_OF("NextQuestion", NULL, next_fields);
+
+static const j_field answered_fields[] = {
+    { "next_question", J_OBJECT, J_NULLABLE, .object = &next_schema,
+      .description = "The first unanswered question, null when none is left" },
+    { "evaluation_task_id", J_STRING, 0, "uuid",
+      .description = "The `interview.evaluate_answer` task" },
+};
+static const j_object answered_schema = J_OBJECT_OF("AnswerAccepted", NULL, answered_fields);
+
+static const j_field completing_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "task_id", J_STRING, 0, "uuid", .description = "The `interview.complete` task" },
+};
+static const j_object completing_schema =
+    J_OBJECT_OF("CompletionAccepted", NULL, completing_fields);
+
+static const j_field summary_question_fields[] = {
+    { "question_id", J_STRING, 0, "uuid" },
+    { "question", J_STRING },
+    { "answer", J_STRING, J_NULLABLE },
+    { "category", J_STRING, .choices = CATEGORIES },
+    { "difficulty", J_STRING, .choices = QUESTION_DIFFICULTIES },
+    { "evaluation_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_comment", J_STRING, J_NULLABLE },
+    { "strengths", J_ARRAY, .items = J_STRING },
+    { "improvements", J_ARRAY, .items = J_STRING },
+    { "model_answer", J_STRING, J_NULLABLE },
+    { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+};
+static const j_object summary_question_schema =
+    J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);
+
+static const j_field summary_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "status", J_STRING, .choices = STATUSES },
+    { "user_full_name", J_STRING },
+    { "resume_id", J_STRING, J_NULLABLE, "uuid" },
+    { "started_at", J_STRING, 0, "date-time" },
+    { "completed_at", J_STRING, J_NULLABLE, "date-time" },
+    { "final_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_summary", J_STRING, J_NULLABLE },
+    { "score_breakdown", J_MAP, J_NULLABLE, .items = J_NUMBER },
+    { "strengths", J_ARRAY, .items = J_STRING },
+    { "weaknesses", J_ARRAY, .items = J_STRING },
+    { "strengths_weaknesses", J_STRING,
+      .description = "The strengths and weaknesses as text, or a note until completed" },
+    { "questions", J_ARRAY, .object = &summary_question_schema, .description = "By order_index" },
+};
+static const j_object summary_schema = J_OBJECT_OF(
+    "InterviewSummary", "Persisted data only: the same on every reload", summary_fields);
+
+static const doc_response session_response[] = { { 0, DOC_JSON, &interviews_session_schema },
+                                                 { .shape = DOC_END } };
+
+static const doc_error open_errors[] = {
+    { 409, "SESSION_NOT_READY", "the questions are still being generated" },
+    { 409, "SESSION_FAILED", "generating the questions failed" },
+    { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
+    { 409, "CONFLICT", "the session changed meanwhile; try again" },
+    { 0 }
+};
+
+static const http_doc start_doc = {
+    .description =
+        "An empty body or `{}` takes every default. The `interview.generate` task "
+        "moves the session to `in_progress` with its questions (avoiding those of "
+        "your recent sessions), or to `failed`.",
+    .body = start_fields,
+    .nbody = V_COUNT(start_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &interviews_session_schema,
+                                           .description = "Preparing, with `task_id` and no "
+                                                          "questions yet" },
+                                         { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 404, "NOT_FOUND", "resume_id is not one of your resumes" },
+                                   { 409, "RESUME_NOT_READY", "the resume is not analyzed" },
+                                   { 0 } },
+};
+
+static const http_doc history_doc = {
+    .description = "Newest first, without questions.",
+    .query = history_query,
+    .nquery = V_COUNT(history_query),
+    .responses =
+        (const doc_response[]){ { 0, DOC_PAGE, &interviews_session_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc get_doc = { .responses = session_response };
+
+static const http_doc next_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &next_schema },
+                                { 204, DOC_EMPTY, .description = "Every question is answered" },
+                                { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 409, "SESSION_NOT_READY",
+                                     "the questions are still being generated" },
+                                   { 409, "SESSION_FAILED", "generating the questions failed" },
+                                   { 0 } },
+};
+
+static const http_doc answer_doc = {
+    .description =
+        "Stores the answer (replacing an earlier one, whose evaluation is dropped) "
+        "and starts its evaluation in the background.",
+    .body = answer_fields,
+    .nbody = V_COUNT(answer_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &answered_schema }, { .shape = DOC_END } },
+    .errors = open_errors,
+};
+
+static const http_doc complete_doc = {
+    .description =
+        "The `interview.complete` task evaluates what is left, then stores the "
+        "final score, breakdown, summary, strengths and weaknesses.",
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &completing_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){
+            { 400, "UNANSWERED_QUESTIONS", "`<k> of <n> questions are unanswered`" },
+            { 409, "SESSION_NOT_READY", "the questions are still being generated" },
+            { 409, "SESSION_FAILED", "generating the questions failed" },
+            { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
+            { 409, "CONFLICT", "the session changed meanwhile" },
+            { 0 } },
+};
+
+static const http_doc summary_doc = {
+    .description = "Available in every status; fields are null or [] until filled.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &summary_schema }, { .shape = DOC_END } },
+};
+
 /* ---- routes --------------------------------------------------------------------------------- */
 
 #define SID "/{session_id:uuid}"
 
 const http_route interview_routes[] = {
     { "POST", INTERVIEW "/start", interview_start, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
-      "Start an interview (questions are generated in the background)", "interviews" },
+      "Start an interview (questions are generated in the background)", "interviews", &start_doc },
     { "GET", INTERVIEW "/history", interview_history, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Your interview sessions, newest first", "interviews" },
+      "Your interview sessions, newest first", "interviews", &history_doc },
     { "GET", INTERVIEW SID, interview_get, 0, AUTH_USER, RL_DEFAULT, 200,
-      "One interview session with its questions", "interviews" },
+      "One interview session with its questions", "interviews", &get_doc },
     { "GET", INTERVIEW SID "/next", interview_next, 0, AUTH_USER, RL_DEFAULT, 200,
-      "The first unanswered question (204 when none is left)", "interviews" },
+      "The first unanswered question (204 when none is left)", "interviews", &next_doc },
     { "POST", INTERVIEW SID "/{question_id:uuid}/answer", interview_answer, HTTP_BODY_JSON,
-      AUTH_USER, RL_DEFAULT, 200, "Answer a question (evaluated in the background)", "interviews" },
+      AUTH_USER, RL_DEFAULT, 200, "Answer a question (evaluated in the background)", "interviews",
+      &answer_doc },
     { "POST", INTERVIEW SID "/complete", interview_complete, 0, AUTH_USER, RL_DEFAULT, 202,
-      "Complete an interview (summarised in the background)", "interviews" },
+      "Complete an interview (summarised in the background)", "interviews", &complete_doc },
     { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,
-      "The persisted summary of an interview", "interviews" },
+      "The persisted summary of an interview", "interviews", &summary_doc },
 };
 const size_t interview_routes_count = sizeof(interview_routes) / sizeof(interview_routes[0]);

@@ -7,6 +7,10 @@
 
 #include "core/arena.h"
 #include "db/db.h"
+#include "http/doc.h"
+
+/* The Session object of docs/api.md §4 (with its questions), as a field table. */
+extern const j_object interviews_session_schema;
 
 /* Every session of the user with its questions, newest first (GET /auth/me/export); NULL
  * with *rc set on failure. */

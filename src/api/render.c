@@ -13,6 +13,20 @@ json_t *render_time(int64_t ms)
     return json_string(buf);
 }
 
+static const char *const ROLES[] = { "user", "admin", NULL };
+
+static const j_field user_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "email", J_STRING, 0, "email", .description = "Lower case" },
+    { "full_name", J_STRING },
+    { "is_active", J_BOOLEAN },
+    { "is_email_verified", J_BOOLEAN },
+    { "role", J_STRING, .choices = ROLES },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "updated_at", J_STRING, J_NULLABLE, "date-time" },
+};
+const j_object render_user_schema = J_OBJECT_OF("User", "An account", user_fields);
+
 json_t *render_user(const user_row *u)
 {
     return json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:o, s:o}", "id", u->id, "email", u->email,
@@ -20,6 +34,40 @@ json_t *render_user(const user_row *u)
                      u->is_email_verified, "role", u->role, "created_at",
                      render_time(u->created_at), "updated_at", render_time(u->updated_at));
 }
+
+const char *const render_task_statuses[] = { "PENDING", "STARTED", "RETRY",
+                                             "SUCCESS", "FAILURE", NULL };
+
+static const j_field task_fields[] = {
+    { "task_id", J_STRING, 0, "uuid" },
+    { "type", J_STRING,
+      .description = "`resume.parse`, `resume.match`, `interview.generate`, "
+                     "`interview.evaluate_answer` or `interview.complete`" },
+    { "status", J_STRING, .choices = render_task_statuses,
+      .description = "PENDING, then STARTED, then SUCCESS or FAILURE; RETRY between attempts" },
+    { "result", J_OBJECT, J_NULLABLE,
+      .description = "Only on SUCCESS (its shape depends on the "
+                     "type: docs/api.md §1.8)" },
+    { "error", J_STRING, J_NULLABLE,
+      .description = "A readable reason, only on RETRY and FAILURE" },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "updated_at", J_STRING, 0, "date-time" },
+};
+const j_object render_task_schema =
+    J_OBJECT_OF("Task", "A background task; kept at least 7 days after it finishes", task_fields);
+
+static const j_field attempt_fields[] = {
+    { "created_at", J_STRING, 0, "date-time" },
+    { "ip_address", J_STRING, J_NULLABLE, .description = "The client IP (docs/api.md §1.5)" },
+    { "success", J_BOOLEAN },
+};
+const j_object render_login_attempt_schema =
+    J_OBJECT_OF("LoginAttempt", "One login attempt", attempt_fields);
+
+static const j_field message_fields[] = {
+    { "message", J_STRING },
+};
+const j_object render_message_schema = J_OBJECT_OF("Message", NULL, message_fields);
 
 json_t *render_task(const job_row *j)
 {

@@ -1,4 +1,4 @@
-/* Resume sharing and export (API.md §5.4, §5.5): unguessable share tokens with a stored and
+/* Resume sharing and export (docs/api.md §5.4, §5.5): unguessable share tokens with a stored and
  * enforced expiry, the redacted public view, and downloads of the original file or of the
  * analysis rendered as JSON, plain text or Markdown. */
 #include <jansson.h>
@@ -14,6 +14,7 @@
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "files/storage.h"
+#include "http/doc.h"
 #include "store/resumes_store.h"
 
 #define RESUME         "/api/v1/resume"
@@ -46,15 +47,19 @@ static json_t *share_status(const http_req *req, const resume_row *r)
 }
 
 static const v_field share_fields[] = {
-    { "is_public", V_BOOL, 0, 0, 0, NULL, 0, 0 },
-    { "expiry_days", V_INT, 0, 1, 30, NULL, 0, 0 },
-    { "allowed_emails", V_STRING_LIST, V_EMAIL, 0, 10, NULL, 3, 254 },
+    { "is_public", V_BOOL, 0, 0, 0, .def = "false", .example = "true",
+      .description = "Whether the public view answers for the token" },
+    { "expiry_days", V_INT, 0, 1, 30, .example = "7",
+      .description = "Days until the share expires; absent = never" },
+    { "allowed_emails", V_STRING_LIST, V_EMAIL, 0, 10, NULL, 3, 254,
+      .example = "[\"recruiter@example.com\"]",
+      .description = "Stored and returned; it grants nothing" },
 };
 
 static int share(http_req *req, http_res *res)
 {
-    v_value in[3];
-    int rc = validate_body(req, res, share_fields, 3, in, NULL);
+    v_value in[V_COUNT(share_fields)];
+    int rc = validate_body(req, res, share_fields, V_COUNT(share_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = NULL;
@@ -76,7 +81,7 @@ static int share(http_req *req, http_res *res)
         return IA_ERR_NOMEM;
     int64_t now = ia_now_ms();
     int64_t expires = in[1].present ? now + in[1].i * DAY_MS : 0;
-    bool is_public = in[0].present && in[0].b;
+    bool is_public = in[0].b;
     rc = resumes_store_share(d, req->user_id, r.id, token, expires, is_public, emails_text, now);
     free(emails_text);
     if (rc == IA_NOT_FOUND)
@@ -270,22 +275,22 @@ static int render_text(strbuf *sb, const resume_row *r, json_t *an, bool md)
 
 static const char *const FORMATS[] = { "original", "json", "txt", "md", "pdf", "docx", NULL };
 
+static const v_field download_query[] = {
+    { "format", V_STRING, 0, 0, 10, FORMATS, .def = "original",
+      .description = "`original`: the stored file; `json`, `txt`, `md`: the analysis; `pdf` and "
+                     "`docx` are refused with 415" },
+};
+
 static int export_download(http_req *req, http_res *res)
 {
-    const char *format = http_query(req, "format");
-    if (format == NULL || *format == '\0')
-        format = "original";
-    bool known = false;
-    for (size_t i = 0; FORMATS[i]; i++)
-        known = known || strcmp(format, FORMATS[i]) == 0;
-    if (!known) {
-        static const char *const loc[] = { "query", "format", NULL };
-        return http_validation_error(
-            res, loc, "Input should be 'original', 'json', 'txt', 'md', 'pdf' or 'docx'", "enum");
-    }
+    v_value q[V_COUNT(download_query)];
+    int rc = validate_query(req, res, download_query, V_COUNT(download_query), q);
+    if (rc != IA_OK)
+        return rc;
+    const char *format = q[0].s;
     db *d = NULL;
     resume_row r;
-    int rc = resumes_load_own(req, res, &d, &r);
+    rc = resumes_load_own(req, res, &d, &r);
     if (rc != IA_OK)
         return rc;
     if (strcmp(format, "pdf") == 0 || strcmp(format, "docx") == 0)
@@ -372,19 +377,145 @@ static int export_preview(http_req *req, http_res *res)
     return http_json(res, 200, out);
 }
 
+/* ---- documentation ------------------------------------------------------------------------ */
+
+static const j_field share_status_fields[] = {
+    { "is_shared", J_BOOLEAN, .description = "A token exists and has not expired" },
+    { "share_token", J_STRING, J_NULLABLE, .description = "43 base64url characters" },
+    { "share_url", J_STRING, J_NULLABLE, "uri",
+      .description = "`{FRONTEND_URL}/resume/shared/{share_token}`, a page of the web app" },
+    { "expiry_date", J_STRING, J_NULLABLE, "date-time", .description = "Null = no expiry" },
+    { "is_public", J_BOOLEAN },
+    { "allowed_emails", J_ARRAY, .items = J_STRING },
+};
+static const j_object share_status_schema = J_OBJECT_OF("ShareStatus", NULL, share_status_fields);
+
+static const j_field public_fields[] = {
+    { "title", J_STRING },
+    { "name", J_STRING, J_NULLABLE },
+    { "location", J_STRING, J_NULLABLE },
+    { "summary", J_STRING, J_NULLABLE },
+    { "inferred_role", J_STRING, J_NULLABLE },
+    { "seniority", J_STRING, J_NULLABLE },
+    { "years_of_experience", J_NUMBER, J_NULLABLE | J_NONNEG },
+    { "skills", J_ARRAY, .object = &resumes_skill_schema },
+    { "experience", J_ARRAY, .object = &resumes_experience_schema },
+    { "education", J_ARRAY, .object = &resumes_education_schema },
+    { "certifications", J_ARRAY, .items = J_STRING },
+    { "languages", J_ARRAY, .items = J_STRING },
+    { "links", J_ARRAY, .items = J_STRING },
+    { "expiry_date", J_STRING, J_NULLABLE, "date-time" },
+};
+static const j_object public_schema = J_OBJECT_OF(
+    "PublicResume",
+    "What a public share shows: never e-mail, phone or file data; analysis fields are null or [] "
+    "until analysed",
+    public_fields);
+
+static const j_field export_json_fields[] = {
+    { "title", J_STRING },
+    { "file_name", J_STRING },
+    { "version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647 },
+    { "exported_at", J_STRING, 0, "date-time" },
+    { "analysis", J_OBJECT, J_NULLABLE, .object = &resumes_analysis_schema },
+};
+static const j_object export_json_schema =
+    J_OBJECT_OF("ResumeExport", "The `json` export", export_json_fields);
+
+static const j_field preview_job_fields[] = {
+    { "company", J_STRING, J_NULLABLE },
+    { "position", J_STRING, J_NULLABLE },
+    { "duration", J_STRING, .description = "`<start> - <end or Present>`" },
+};
+static const j_object preview_job_schema = J_OBJECT_OF("PreviewJob", NULL, preview_job_fields);
+
+static const j_field preview_school_fields[] = {
+    { "institution", J_STRING, J_NULLABLE },
+    { "degree", J_STRING, J_NULLABLE },
+    { "field", J_STRING, J_NULLABLE },
+};
+static const j_object preview_school_schema =
+    J_OBJECT_OF("PreviewSchool", NULL, preview_school_fields);
+
+static const j_field preview_fields[] = {
+    { "title", J_STRING },
+    { "summary", J_STRING, J_NULLABLE },
+    { "skills", J_ARRAY, .items = J_STRING, .description = "The first 5 skill names" },
+    { "experience", J_ARRAY, .object = &preview_job_schema, .description = "The first 3" },
+    { "education", J_ARRAY, .object = &preview_school_schema, .description = "The first 2" },
+};
+static const j_object preview_schema = J_OBJECT_OF("ResumePreview", NULL, preview_fields);
+
+static const doc_response share_response[] = { { 0, DOC_JSON, &share_status_schema },
+                                               { .shape = DOC_END } };
+
+static const http_doc share_doc = {
+    .description = "Issues a new token each time (the previous one stops working).",
+    .body = share_fields,
+    .nbody = V_COUNT(share_fields),
+    .responses = share_response,
+};
+
+static const http_doc share_status_doc = { .responses = share_response };
+
+static const http_doc unshare_doc = {
+    .responses = (const doc_response[]){ { 0, DOC_EMPTY,
+                                           .description = "Not shared (also when it was not)" },
+                                         { .shape = DOC_END } },
+};
+
+static const http_doc shared_view_doc = {
+    .description = "Only for an active share with `is_public` true; any other token is a 404.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &public_schema, .headers = DOC_H_NOINDEX },
+                                         { .shape = DOC_END } },
+};
+
+static const http_doc download_doc = {
+    .description =
+        "Always an attachment. `original` is the stored file with its own type; "
+        "`json`, `txt` and `md` render the analysis (`resume_export_<id>.<ext>`) and "
+        "need an analysed resume.",
+    .query = download_query,
+    .nquery = V_COUNT(download_query),
+    .responses =
+        (const doc_response[]){
+            { 0, DOC_JSON, &export_json_schema, .description = "`json`: the analysis.",
+              .headers = DOC_H_ATTACHMENT },
+            { 0, DOC_BYTES, .media = "text/plain",
+              .description = "`txt`, or an `original` text file.", .headers = DOC_H_ATTACHMENT },
+            { 0, DOC_BYTES, .media = "text/markdown", .description = "`md`.",
+              .headers = DOC_H_ATTACHMENT },
+            { 0, DOC_BYTES, .media = "application/pdf", .description = "An `original` PDF.",
+              .headers = DOC_H_ATTACHMENT },
+            { 0, DOC_BYTES,
+              .media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              .description = "An `original` DOCX.", .headers = DOC_H_ATTACHMENT },
+            { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 409, "RESUME_NOT_READY",
+                                     "`json`, `txt` or `md` of a resume not analyzed" },
+                                   { 415, "UNSUPPORTED_EXPORT_FORMAT", "`pdf` or `docx`" },
+                                   { 0 } },
+};
+
+static const http_doc preview_doc = {
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &preview_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){ { 409, "RESUME_NOT_READY", "the resume is not analyzed" }, { 0 } },
+};
+
 const http_route resume_share_routes[] = {
     { "POST", RESUME "/sharing" ID "/share", share, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
-      "Share a resume (a new token each time)", "resumes" },
+      "Share a resume (a new token each time)", "resumes", &share_doc },
     { "GET", RESUME "/sharing" ID "/share-status", share_get, 0, AUTH_USER, RL_DEFAULT, 200,
-      "A resume's share status", "resumes" },
+      "A resume's share status", "resumes", &share_status_doc },
     { "POST", RESUME "/sharing" ID "/unshare", unshare, 0, AUTH_USER, RL_DEFAULT, 204,
-      "Stop sharing a resume", "resumes" },
+      "Stop sharing a resume", "resumes", &unshare_doc },
     { "GET", RESUME "/sharing/shared/{share_token}", shared_view, 0, AUTH_NONE, RL_DEFAULT, 200,
-      "The public view of a shared resume", "resumes" },
+      "The public view of a shared resume", "resumes", &shared_view_doc },
     { "GET", RESUME "/export" ID "/download", export_download, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Download a resume or its analysis", "resumes" },
+      "Download a resume or its analysis", "resumes", &download_doc },
     { "GET", RESUME "/export" ID "/preview", export_preview, 0, AUTH_USER, RL_DEFAULT, 200,
-      "A short preview of a resume's analysis", "resumes" },
+      "A short preview of a resume's analysis", "resumes", &preview_doc },
 };
 const size_t resume_share_routes_count =
     sizeof(resume_share_routes) / sizeof(resume_share_routes[0]);

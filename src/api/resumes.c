@@ -1,4 +1,4 @@
-/* Resumes (API.md §5.1-§5.3, §5.6): upload, list, get, update, delete, analysis and
+/* Resumes (docs/api.md §5.1-§5.3, §5.6): upload, list, get, update, delete, analysis and
  * re-analysis, job-description match, versions; and the background jobs that parse and
  * match. Sharing and export are in resume_share.c. Another user's resume is 404 on every
  * endpoint: every lookup carries the caller's id. */
@@ -41,7 +41,9 @@ static const char *const FILE_TYPES[] = {
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "text/plain",
+    NULL,
 };
+static const char *const STATUSES[] = { "pending", "processing", "analyzed", "error", NULL };
 
 /* The index of name's extension in EXTENSIONS (any case), or -1. */
 static int extension_of(const char *name)
@@ -84,7 +86,7 @@ static size_t code_points(const char *s)
     return n;
 }
 
-/* The display name of an uploaded file (API.md §5): directory parts, control characters (C0,
+/* The display name of an uploaded file (docs/api.md §5): directory parts, control characters (C0,
  * DEL, C1), \ / : * ? " < > | and bytes that are not well-formed UTF-8 removed, at most 200
  * characters keeping the extension, "resume.<ext>" when nothing is left. ext is the canonical
  * lower-case extension. */
@@ -215,7 +217,7 @@ static int upload_error(http_res *res, const char *msg, const char *type)
     return IA_ERR_INVALID;
 }
 
-/* The checks of API.md §5.1 that follow streaming, in their order; IA_OK with the extension
+/* The checks of docs/api.md §5.1 that follow streaming, in their order; IA_OK with the extension
  * index when the upload is acceptable. */
 static int check_upload(const http_upload *up, http_res *res, int *ext)
 {
@@ -371,21 +373,22 @@ static int resume_upload(http_req *req, http_res *res)
 
 /* ---- list, get, update, delete ------------------------------------------------------------ */
 
-static const char *const STATUSES[] = { "pending", "processing", "analyzed", "error", NULL };
+static const v_field list_query[] = {
+    V_QUERY_SKIP,
+    V_QUERY_LIMIT("10"),
+    { "status", V_STRING, 0, 0, 20, STATUSES, .description = "Only resumes in this status" },
+    V_QUERY_SEARCH("A case-insensitive substring of the title, file name, inferred role or a "
+                   "skill name"),
+};
 
 static int resume_list(http_req *req, http_res *res)
 {
-    long long skip, limit;
-    int rc = validate_pagination(req, res, 10, &skip, &limit);
+    v_value q[V_COUNT(list_query)];
+    int rc = validate_query(req, res, list_query, V_COUNT(list_query), q);
     if (rc != IA_OK)
         return rc;
-    const char *status = NULL, *search = NULL;
-    rc = validate_query_choice(req, res, "status", STATUSES, &status);
-    if (rc != IA_OK)
-        return rc;
-    rc = validate_search(req, res, &search);
-    if (rc != IA_OK)
-        return rc;
+    long long skip = q[0].i, limit = q[1].i;
+    const char *status = q[2].s, *search = q[3].s;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
@@ -413,15 +416,17 @@ static int resume_get(http_req *req, http_res *res)
 }
 
 static const v_field update_fields[] = {
-    { "title", V_STRING, 0, 1, TITLE_MAX, NULL, 0, 0 },
-    { "description", V_STRING, V_MULTILINE, 0, DESCRIPTION_MAX, NULL, 0, 0 },
-    { "tags", V_STRING_LIST, 0, 0, 10, NULL, 1, 50 },
+    { "title", V_STRING, 0, 1, TITLE_MAX, .example = "Backend engineer, 2026" },
+    { "description", V_STRING, V_MULTILINE, 0, DESCRIPTION_MAX,
+      .example = "Tailored for platform roles", .description = "`\"\"` clears it" },
+    { "tags", V_STRING_LIST, 0, 0, 10, NULL, 1, 50, .example = "[\"backend\", \"python\"]",
+      .description = "Replaces the tags" },
 };
 
 static int resume_update(http_req *req, http_res *res)
 {
-    v_value in[3];
-    int rc = validate_body(req, res, update_fields, 3, in, NULL);
+    v_value in[V_COUNT(update_fields)];
+    int rc = validate_body(req, res, update_fields, V_COUNT(update_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -571,14 +576,15 @@ static int analysis_education(http_req *req, http_res *res)
 }
 
 static const v_field match_fields[] = {
-    { "job_description", V_STRING, V_REQUIRED | V_MULTILINE, 1, JOB_TEXT_MAX, NULL, 0, 0 },
+    { "job_description", V_STRING, V_REQUIRED | V_MULTILINE, 1, JOB_TEXT_MAX,
+      .example = "We are hiring a backend engineer with Python, PostgreSQL and AWS." },
 };
 
 static int analysis_match(http_req *req, http_res *res)
 {
     db *d = NULL;
-    v_value in[1];
-    int rc = validate_body(req, res, match_fields, 1, in, NULL);
+    v_value in[V_COUNT(match_fields)];
+    int rc = validate_body(req, res, match_fields, V_COUNT(match_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
     resume_row r;
@@ -731,7 +737,7 @@ static int version_delete(http_req *req, http_res *res)
 /* ---- jobs --------------------------------------------------------------------------------- */
 
 /* Marks the resume `error` with the reason as its analysis (the only content of an errored
- * analysis, API.md §5). */
+ * analysis, docs/api.md §5). */
 static int store_error(job_ctx *ctx, const char *resume_id, const char *reason)
 {
     json_t *an = json_pack("{s:s}", "error", reason);
@@ -1003,40 +1009,325 @@ int resumes_register_job_kinds(void)
     return rc;
 }
 
+/* ---- documentation ------------------------------------------------------------------------ */
+
+static const char *const SKILL_CATEGORIES[] = { "language", "framework", "database", "cloud",
+                                                "tool",     "soft",      "other",    NULL };
+static const char *const SENIORITIES[] = { "junior", "mid", "senior", "lead", NULL };
+static const char *const ENGINES[] = { "offline", "gemini", "openai", NULL };
+static const char *const PENDING[] = { "pending", NULL };
+
+static const j_field skill_fields[] = {
+    { "name", J_STRING },
+    { "category", J_STRING, .choices = SKILL_CATEGORIES },
+};
+const j_object resumes_skill_schema = J_OBJECT_OF("Skill", NULL, skill_fields);
+
+static const j_field experience_fields[] = {
+    { "job_title", J_STRING, J_NULLABLE },
+    { "position", J_STRING, J_NULLABLE, .description = "The same as job_title" },
+    { "company", J_STRING, J_NULLABLE },
+    { "start_date", J_STRING, J_NULLABLE, .description = "`YYYY-MM` or `YYYY`" },
+    { "end_date", J_STRING, J_NULLABLE, .description = "`YYYY-MM` or `YYYY`; null = current" },
+    { "description", J_STRING, J_NULLABLE },
+    { "highlights", J_ARRAY, .items = J_STRING },
+};
+const j_object resumes_experience_schema =
+    J_OBJECT_OF("Experience", "One position", experience_fields);
+
+static const j_field education_fields[] = {
+    { "degree", J_STRING, J_NULLABLE },
+    { "field_of_study", J_STRING, J_NULLABLE },
+    { "institution", J_STRING, J_NULLABLE },
+    { "start_date", J_STRING, J_NULLABLE },
+    { "end_date", J_STRING, J_NULLABLE },
+    { "gpa", J_STRING, J_NULLABLE, .description = "As written" },
+};
+const j_object resumes_education_schema =
+    J_OBJECT_OF("Education", "One degree or course", education_fields);
+
+static const j_field job_match_fields[] = {
+    { "match_score", J_NUMBER, J_RANGE, .min = 0, .max = 100 },
+    { "matched_skills", J_ARRAY, .items = J_STRING },
+    { "missing_skills", J_ARRAY, .items = J_STRING },
+    { "recommendations", J_ARRAY, .items = J_STRING },
+    { "created_at", J_STRING, 0, "date-time" },
+};
+static const j_object job_match_schema = J_OBJECT_OF(
+    "JobMatch", "The latest job-description match (docs/api.md §5.3)", job_match_fields);
+
+static const j_field analysis_fields[] = {
+    { "name", J_STRING, J_NULLABLE },
+    { "email", J_STRING, J_NULLABLE },
+    { "phone", J_STRING, J_NULLABLE },
+    { "location", J_STRING, J_NULLABLE },
+    { "summary", J_STRING, J_NULLABLE },
+    { "inferred_role", J_STRING, J_NULLABLE },
+    { "seniority", J_STRING, J_NULLABLE, .choices = SENIORITIES },
+    { "years_of_experience", J_NUMBER, J_NULLABLE | J_NONNEG },
+    { "links", J_ARRAY, .items = J_STRING },
+    { "certifications", J_ARRAY, .items = J_STRING },
+    { "languages", J_ARRAY, .items = J_STRING },
+    { "job_titles", J_ARRAY, .items = J_STRING },
+    { "recommendations", J_ARRAY, .items = J_STRING },
+    { "confidence_score", J_NUMBER, J_RANGE, .min = 0, .max = 1 },
+    { "skills", J_ARRAY, .object = &resumes_skill_schema },
+    { "experience", J_ARRAY, .object = &resumes_experience_schema },
+    { "education", J_ARRAY, .object = &resumes_education_schema },
+    { "engine", J_STRING, .choices = ENGINES, .description = "Which engine produced it" },
+    { "processing_time", J_NUMBER, J_NONNEG, .description = "Seconds" },
+    { "job_match", J_OBJECT, J_NULLABLE, .object = &job_match_schema },
+};
+const j_object resumes_analysis_schema =
+    J_OBJECT_OF("Analysis",
+                "What the resume says; nothing is invented: what the text does not "
+                "contain is null or []",
+                analysis_fields);
+
+static const j_field analysis_error_fields[] = {
+    { "error", J_STRING, .description = "Why the analysis failed" },
+};
+const j_object resumes_analysis_error_schema = J_OBJECT_OF(
+    "AnalysisError", "The analysis of a resume in status `error`", analysis_error_fields);
+
+static const j_field resume_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "user_id", J_STRING, 0, "uuid" },
+    { "title", J_STRING,
+      .description = "At most 100 characters; the file name without its extension by default" },
+    { "description", J_STRING, J_NULLABLE },
+    { "tags", J_ARRAY, .items = J_STRING },
+    { "file_path", J_STRING, .description = "An opaque storage key" },
+    { "file_name", J_STRING, .description = "The original name, sanitized" },
+    { "file_size", J_INTEGER, J_NONNEG, .description = "Bytes" },
+    { "file_type", J_STRING, .choices = FILE_TYPES },
+    { "status", J_STRING, .choices = STATUSES },
+    { "inferred_role", J_STRING, J_NULLABLE },
+    { "years_of_experience", J_NUMBER, J_NULLABLE | J_NONNEG },
+    { "skills", J_ARRAY, .items = J_STRING, .description = "Skill names of the analysis" },
+    { "analysis", J_OBJECT, J_NULLABLE, .object = &resumes_analysis_schema,
+      .alt = &resumes_analysis_error_schema },
+    { "version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647 },
+    { "parent_version_id", J_STRING, J_NULLABLE, "uuid" },
+    { "is_public", J_BOOLEAN },
+    { "share_token", J_STRING, J_NULLABLE, .description = "Null unless shared" },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "updated_at", J_STRING, 0, "date-time" },
+};
+const j_object resumes_schema = J_OBJECT_OF("Resume", NULL, resume_fields);
+
+static const j_field upload_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "file_name", J_STRING },
+    { "status", J_STRING, .choices = PENDING },
+    { "message", J_STRING },
+    { "file_size", J_INTEGER, J_NONNEG },
+    { "file_type", J_STRING, .choices = FILE_TYPES },
+    { "task_id", J_STRING, 0, "uuid", .description = "The `resume.parse` task" },
+};
+static const j_object upload_schema = J_OBJECT_OF("UploadAccepted", NULL, upload_fields);
+
+static const j_field analysis_view_fields[] = {
+    { "resume_id", J_STRING, 0, "uuid" },
+    { "analysis", J_OBJECT, J_NULLABLE, .object = &resumes_analysis_schema,
+      .alt = &resumes_analysis_error_schema },
+    { "status", J_STRING, .choices = STATUSES },
+    { "created_at", J_STRING, J_NULLABLE, "date-time", .description = "When it was produced" },
+    { "processing_time", J_NUMBER, J_NULLABLE | J_NONNEG },
+    { "confidence_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 1 },
+};
+static const j_object analysis_view_schema =
+    J_OBJECT_OF("ResumeAnalysis", NULL, analysis_view_fields);
+
+static const j_field reanalysis_fields[] = {
+    { "task_id", J_STRING, 0, "uuid", .description = "The `resume.parse` task" },
+};
+static const j_object reanalysis_schema = {
+    .name = "ReanalysisAccepted",
+    .description = "The analysis so far (kept until replaced) and the new task",
+    .base = &analysis_view_schema,
+    .fields = reanalysis_fields,
+    .n = V_COUNT(reanalysis_fields),
+};
+
+static const j_field match_accepted_fields[] = {
+    { "resume_id", J_STRING, 0, "uuid" },
+    { "task_id", J_STRING, 0, "uuid", .description = "The `resume.match` task" },
+};
+static const j_object match_accepted_schema =
+    J_OBJECT_OF("MatchAccepted", NULL, match_accepted_fields);
+
+static const j_field version_fields[] = {
+    { "id", J_STRING, 0, "uuid" },
+    { "version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647 },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "changes", J_ARRAY, .items = J_STRING },
+    { "parent_version_id", J_STRING, J_NULLABLE, "uuid" },
+};
+static const j_object version_schema = J_OBJECT_OF("ResumeVersion", NULL, version_fields);
+
+static const j_field versions_fields[] = {
+    { "versions", J_ARRAY, .object = &version_schema, .description = "Newest first" },
+    { "current_version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647 },
+};
+static const j_object versions_schema = J_OBJECT_OF("ResumeVersions", NULL, versions_fields);
+
+static const doc_error not_ready_errors[] = {
+    { 409, "RESUME_NOT_READY", "the resume is pending or processing" }, { 0 }
+};
+static const doc_error unanalysed_errors[] = {
+    { 409, "RESUME_NOT_READY", "the resume is not analyzed" }, { 0 }
+};
+
+static const http_doc upload_doc = {
+    .description =
+        "Checked in this order: not multipart/form-data (415), an extension other "
+        "than .pdf, .docx or .txt (415), more than MAX_FILE_SIZE (413, enforced while "
+        "streaming), no file part, several file parts or an empty file (422), content "
+        "that does not match the extension (415). A rejected upload stores nothing. "
+        "Rate-limited per user (policy `upload`).",
+    .upload =
+        "The resume: .pdf, .docx or .txt (any case), at most MAX_FILE_SIZE bytes (10 MiB "
+        "by default). Parts other than `file` are ignored.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &upload_schema,
+                                           .description = "Accepted; parsing runs in the "
+                                                          "background" },
+                                         { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 415, "UNSUPPORTED_FILE_TYPE",
+                                     "a file name or content other than PDF, DOCX or text" },
+                                   { 0 } },
+};
+
+static const http_doc list_doc = {
+    .description = "Newest first; each version is listed as its own resume.",
+    .query = list_query,
+    .nquery = V_COUNT(list_query),
+    .responses = (const doc_response[]){ { 0, DOC_PAGE, &resumes_schema }, { .shape = DOC_END } },
+};
+
+static const doc_response resume_response[] = { { 0, DOC_JSON, &resumes_schema },
+                                                { .shape = DOC_END } };
+static const doc_response deleted_response[] = { { 0, DOC_EMPTY, .description = "Deleted" },
+                                                 { .shape = DOC_END } };
+
+static const http_doc get_doc = { .responses = resume_response };
+
+static const http_doc update_doc = {
+    .body = update_fields,
+    .nbody = V_COUNT(update_fields),
+    .responses = resume_response,
+};
+
+static const http_doc delete_doc = {
+    .description =
+        "Removes the row, its stored file and its share; interviews that used it "
+        "keep existing with `resume_id` null.",
+    .responses = deleted_response,
+};
+
+static const http_doc analysis_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &analysis_view_schema }, { .shape = DOC_END } },
+    .errors = not_ready_errors,
+};
+
+static const http_doc reanalyze_doc = {
+    .description = "Drops an earlier job match.",
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &reanalysis_schema }, { .shape = DOC_END } },
+    .errors = not_ready_errors,
+};
+
+static const http_doc skills_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_LIST, &resumes_skill_schema }, { .shape = DOC_END } },
+    .errors = unanalysed_errors,
+};
+
+static const http_doc experience_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_LIST, &resumes_experience_schema }, { .shape = DOC_END } },
+    .errors = unanalysed_errors,
+};
+
+static const http_doc education_doc = {
+    .responses =
+        (const doc_response[]){ { 0, DOC_LIST, &resumes_education_schema }, { .shape = DOC_END } },
+    .errors = unanalysed_errors,
+};
+
+static const http_doc match_doc = {
+    .description =
+        "The `resume.match` task stores `analysis.job_match`, replacing an earlier "
+        "one.",
+    .body = match_fields,
+    .nbody = V_COUNT(match_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &match_accepted_schema }, { .shape = DOC_END } },
+    .errors = unanalysed_errors,
+};
+
+static const http_doc versions_doc = {
+    .description = "The whole chain the resume belongs to, newest first.",
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &versions_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc version_create_doc = {
+    .description =
+        "A copy of the latest version with a new id and a copy of its file, the "
+        "same analysis, status, title, description and tags, `version` + 1; not "
+        "shared.",
+    .responses = resume_response,
+    .errors =
+        (const doc_error[]){ { 409, "NOT_LATEST_VERSION", "a newer version exists" },
+                             { 409, "RESUME_NOT_READY", "the resume is pending or processing" },
+                             { 0 } },
+};
+
+static const http_doc version_get_doc = { .responses = resume_response };
+
+static const http_doc version_delete_doc = {
+    .description = "Only the newest version of the chain can be deleted.",
+    .responses = deleted_response,
+    .errors =
+        (const doc_error[]){ { 409, "NEWER_VERSIONS_EXIST", "a newer version of the chain exists" },
+                             { 0 } },
+};
+
 /* ---- routes ------------------------------------------------------------------------------- */
 
 #define ID "/{resume_id:uuid}"
 
 const http_route resume_routes[] = {
     { "POST", RESUME "/upload", resume_upload, HTTP_BODY_UPLOAD, AUTH_USER, RL_DEFAULT | RL_UPLOAD,
-      202, "Upload a resume (multipart/form-data, part \"file\")", "resumes" },
+      202, "Upload a resume (multipart/form-data, part \"file\")", "resumes", &upload_doc },
     { "GET", RESUME, resume_list, 0, AUTH_USER, RL_DEFAULT, 200, "Your resumes, newest first",
-      "resumes" },
-    { "GET", RESUME ID, resume_get, 0, AUTH_USER, RL_DEFAULT, 200, "One of your resumes",
-      "resumes" },
+      "resumes", &list_doc },
+    { "GET", RESUME ID, resume_get, 0, AUTH_USER, RL_DEFAULT, 200, "One of your resumes", "resumes",
+      &get_doc },
     { "PUT", RESUME ID, resume_update, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
-      "Update a resume's title, description or tags", "resumes" },
+      "Update a resume's title, description or tags", "resumes", &update_doc },
     { "DELETE", RESUME ID, resume_delete, 0, AUTH_USER, RL_DEFAULT, 204,
-      "Delete a resume and its stored file", "resumes" },
+      "Delete a resume and its stored file", "resumes", &delete_doc },
     { "GET", RESUME "/analysis" ID, analysis_get, 0, AUTH_USER, RL_DEFAULT, 200,
-      "A resume's analysis", "resumes" },
+      "A resume's analysis", "resumes", &analysis_doc },
     { "POST", RESUME "/analysis" ID "/reanalyze", analysis_reanalyze, 0, AUTH_USER, RL_DEFAULT, 202,
-      "Analyse a resume again", "resumes" },
+      "Analyse a resume again", "resumes", &reanalyze_doc },
     { "GET", RESUME "/analysis" ID "/skills", analysis_skills, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Skills found in a resume", "resumes" },
+      "Skills found in a resume", "resumes", &skills_doc },
     { "GET", RESUME "/analysis" ID "/experience", analysis_experience, 0, AUTH_USER, RL_DEFAULT,
-      200, "Experience found in a resume", "resumes" },
+      200, "Experience found in a resume", "resumes", &experience_doc },
     { "GET", RESUME "/analysis" ID "/education", analysis_education, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Education found in a resume", "resumes" },
+      "Education found in a resume", "resumes", &education_doc },
     { "POST", RESUME "/analysis" ID "/match", analysis_match, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT,
-      202, "Match a resume against a job description", "resumes" },
+      202, "Match a resume against a job description", "resumes", &match_doc },
     { "GET", RESUME "/version" ID "/versions", versions_list, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Every version of a resume", "resumes" },
+      "Every version of a resume", "resumes", &versions_doc },
     { "POST", RESUME "/version" ID "/create-version", version_create, 0, AUTH_USER, RL_DEFAULT, 201,
-      "Copy the latest version into a new one", "resumes" },
+      "Copy the latest version into a new one", "resumes", &version_create_doc },
     { "GET", RESUME "/version" ID "/version/{version_number:int}", version_get, 0, AUTH_USER,
-      RL_DEFAULT, 200, "One version of a resume", "resumes" },
+      RL_DEFAULT, 200, "One version of a resume", "resumes", &version_get_doc },
     { "DELETE", RESUME "/version" ID "/version/{version_number:int}", version_delete, 0, AUTH_USER,
-      RL_DEFAULT, 204, "Delete the newest version of a resume", "resumes" },
+      RL_DEFAULT, 204, "Delete the newest version of a resume", "resumes", &version_delete_doc },
 };
 const size_t resume_routes_count = sizeof(resume_routes) / sizeof(resume_routes[0]);

@@ -8,11 +8,21 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "http/doc.h"
 #include "http/http.h"
 #include "store/resumes_store.h"
 
-/* The Resume object of API.md §5. */
+/* The Resume object of docs/api.md §5, and its field table. */
 json_t *resumes_render(const resume_row *r);
+extern const j_object resumes_schema;
+
+/* The Analysis object of docs/api.md §5 and its parts (skills, experience, education), and
+ * what an analysis holds instead when it failed ({"error"}). */
+extern const j_object resumes_analysis_schema;
+extern const j_object resumes_analysis_error_schema;
+extern const j_object resumes_skill_schema;
+extern const j_object resumes_experience_schema;
+extern const j_object resumes_education_schema;
 
 /* True while the resume's share token exists and has not expired. */
 bool resumes_share_active(const resume_row *r, int64_t now);

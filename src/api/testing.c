@@ -8,7 +8,8 @@
  * end; two hooks for the upload's failure atomicity and its orphan sweep: a fault injected
  * into the next upload, and a periodic maintenance task run on demand; and, for error
  * monitoring, a request that ends in a 5xx (also for a signed-in user) and one that crashes the
- * process with a fatal signal. */
+ * process with a fatal signal; and the router's list
+ * of routes, which the OpenAPI document must describe one for one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -507,7 +508,26 @@ static int crash(http_req *req, http_res *res)
                                  "enum");
 }
 
+/* GET /__test/routes: {"routes": [{"method", "pattern", "auth", "documented"}]}, every route
+ * the router has (these included), as it was registered. */
+static int list_routes(http_req *req, http_res *res)
+{
+    static const char *const auth[] = { "none", "user", "admin" };
+    size_t n = 0;
+    const http_route *const *routes = http_routes(req, &n);
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < n; i++)
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:b}", "method", routes[i]->method,
+                                        "pattern", routes[i]->pattern, "auth",
+                                        auth[routes[i]->auth <= AUTH_ADMIN ? routes[i]->auth : 0],
+                                        "documented", routes[i]->doc != NULL));
+    return http_json(res, 200, json_pack("{s:o}", "routes", list ? list : json_array()));
+}
+
 const http_route testing_routes[] = {
+    { "GET", "/__test/routes", list_routes, HTTP_INLINE, AUTH_NONE, 0, 200,
+      "Every route the router has", "test" },
     { "POST", "/__test/echo", echo, HTTP_BODY_JSON, AUTH_NONE, 0, 200, "Echo a JSON body", "test" },
     { "GET", "/__test/sleep", sleep_ms, 0, AUTH_NONE, 0, 200, "Hold a handler thread", "test" },
     { "POST", "/__test/jobs", enqueue_jobs, HTTP_BODY_JSON, AUTH_NONE, 0, 201, "Queue test jobs",

@@ -1,4 +1,4 @@
-/* The web app (API.md §9): every GET or HEAD outside the service's own paths answers with a
+/* The web app (docs/api.md §9): every GET or HEAD outside the service's own paths answers with a
  * file of the single-page app built into the binary from web/ (web/build.mjs, embedded by
  * tools/embed_files.c), or with its index.html so that the app's client routes
  * (/verify-email, /reset-password, /resume/shared/{token}, ...) load the app. Files under
@@ -45,8 +45,7 @@ static const struct {
     { ".woff2", "font/woff2" },
 };
 
-/* The content type for a file name, by its extension; application/octet-stream when unknown. */
-static const char *content_type(const char *name)
+const char *api_web_content_type(const char *name)
 {
     const char *dot = strrchr(name, '.');
     if (dot != NULL && strchr(dot, '/') == NULL)
@@ -160,7 +159,7 @@ static int web_file(http_req *req, http_res *res)
     if (inm != NULL && etag_matches(inm, etag))
         rc = http_empty(res, 304);
     else
-        rc = http_body(res, 200, content_type(name), f->data, f->len);
+        rc = http_body(res, 200, api_web_content_type(name), f->data, f->len);
     if (rc == IA_OK)
         rc = http_set_header(res, "ETag", etag);
     if (rc == IA_OK)

@@ -1,4 +1,4 @@
-/* Login lockout arithmetic (API.md §3.2): failures count within a sliding window that never
+/* Login lockout arithmetic (docs/api.md §3.2): failures count within a sliding window that never
  * reaches back past the last success, unlock or lockout end; the attempt that brings the
  * count to the maximum locks the account; a locked account answers with the seconds left. */
 #ifndef IA_AUTH_LOCKOUT_H

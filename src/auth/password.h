@@ -1,5 +1,5 @@
 /* Passwords: bcrypt through libxcrypt ($2b$, cost PASSWORD_HASH_COST, 12 by default), checks
- * of existing $2a$/$2b$/$2y$ hashes in constant time, and the policy of API.md §3.1. */
+ * of existing $2a$/$2b$/$2y$ hashes in constant time, and the policy of docs/api.md §3.1. */
 #ifndef IA_AUTH_PASSWORD_H
 #define IA_AUTH_PASSWORD_H
 
@@ -29,6 +29,17 @@ enum {
     PW_NO_SPECIAL = 1u << 5,
     PW_BAD_CHAR = 1u << 6,
 };
+
+/* The policy in words, for the API's documentation of every field it applies to. */
+#define PASSWORD_STR_(x) #x
+#define PASSWORD_STR(x)  PASSWORD_STR_(x)
+#define PASSWORD_POLICY_TEXT                                                                       \
+    PASSWORD_STR(PASSWORD_MIN) "-" PASSWORD_STR(PASSWORD_MAX) " characters with at least one uppercase letter (A-Z), one lowercase letter (a-z), "   \
+    "one digit (0-9) and one special character (anything but an ASCII letter or digit, a "     \
+    "space included); no control characters. Each broken rule is its own 422 item at this "    \
+    "field, of type password_too_short, password_too_long, password_no_uppercase, "            \
+    "password_no_lowercase, password_no_digit, password_no_special or "                        \
+    "password_invalid_character."
 
 /* The rules pw breaks, as PW_* bits (0 = acceptable). Lengths count code points. */
 unsigned password_policy(const char *pw);

@@ -1,4 +1,4 @@
-/* Access and refresh tokens: HS256 JWTs with the claims of API.md §1.4 (sub, exp, iat, jti,
+/* Access and refresh tokens: HS256 JWTs with the claims of docs/api.md §1.4 (sub, exp, iat, jti,
  * iss "Interview Ace", aud "interview_ace_api", type, sid). The algorithm is pinned: a token
  * whose header names anything but HS256 (none included) is invalid before any signature
  * check. */

@@ -1,7 +1,7 @@
 /* Text extraction from uploaded résumés (.pdf, .docx, .txt).
  *
  * extract_sniff() checks, in the calling process and with bounded work, that a file's content
- * matches its extension (API.md §5.1 step 5). extract_text() turns the file into UTF-8 text.
+ * matches its extension (docs/api.md §5.1 step 5). extract_text() turns the file into UTF-8 text.
  *
  * PDF and DOCX are parsed by libraries (poppler-glib; libzip + libxml2) that see hostile input,
  * so they never run in the service's process: extract_text() starts the service binary again as
@@ -42,7 +42,8 @@
 #include "core/arena.h"
 #include "core/config.h"
 
-/* The reason stored for a PDF that has pages but no text (a scanned résumé), as API.md §5 says. */
+/* The reason stored for a PDF that has pages but no text (a scanned résumé), as docs/api.md §5
+ * says. */
 #define EXTRACT_NO_TEXT_PDF "No extractable text: the PDF contains only images"
 
 #define EXTRACT_CPU_SECONDS_DEFAULT 20                /* RLIMIT_CPU of the child */

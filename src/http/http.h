@@ -52,7 +52,7 @@ typedef struct {
 /* Who may call a route; checked by the auth layer. */
 enum { AUTH_NONE = 0, AUTH_USER = 1, AUTH_ADMIN = 2 };
 
-/* Rate-limit policies of API.md §1.5, as bits; table order is header order. */
+/* Rate-limit policies of docs/api.md §1.5, as bits; table order is header order. */
 enum {
     RL_DEFAULT = 1u << 0,
     RL_REGISTER = 1u << 1,
@@ -71,6 +71,7 @@ typedef struct {
 typedef struct http_req http_req;
 typedef struct http_res http_res;
 typedef struct http_server http_server;
+typedef struct http_doc http_doc; /* what a route takes and answers, for OpenAPI (http/doc.h) */
 
 /* A handler fills res and returns IA_OK, or returns an error code. When it returns an error
  * with res still empty, the server answers 503 (IA_ERR_UNAVAILABLE, IA_ERR_TIMEOUT) or 500
@@ -88,6 +89,7 @@ typedef struct {
     int status;          /* documented success status, for OpenAPI */
     const char *summary; /* one line, for OpenAPI */
     const char *tag;     /* OpenAPI tag */
+    const http_doc *doc; /* its input and output, for OpenAPI; NULL = undocumented */
 } http_route;
 
 struct http_req {
@@ -150,7 +152,7 @@ int http_body(http_res *res, int status, const char *content_type, const char *b
 /* An empty response (204 and friends). */
 int http_empty(http_res *res, int status);
 
-/* The error shape of API.md §1.3: {"detail": detail, "code": code}. */
+/* The error shape of docs/api.md §1.3: {"detail": detail, "code": code}. */
 int http_error(http_res *res, int status, const char *code, const char *detail);
 
 /* A 422 VALIDATION_ERROR with one item; loc is a NULL-terminated list ("body", "email"). */

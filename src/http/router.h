@@ -1,7 +1,7 @@
 /* The route table: patterns with literal segments and {name}, {name:uuid}, {name:int}
  * parameters. One trailing slash is optional; a literal segment beats a parameter at the
  * first position where two matching patterns differ. Parameter types are checked separately
- * (router_params_valid), because API.md checks them after authentication and body rules. */
+ * (router_params_valid), because docs/api.md checks them after authentication and body rules. */
 #ifndef IA_HTTP_ROUTER_H
 #define IA_HTTP_ROUTER_H
 

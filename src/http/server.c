@@ -293,7 +293,7 @@ static void add_rate_headers(req_ctx *c, struct MHD_Response *r)
 {
     if (c->nrate == 0)
         return;
-    /* Table order, as API.md asks. */
+    /* Table order, as docs/api.md asks. */
     char pol[512], cur[512];
     size_t po = 0, co = 0;
     pol[0] = cur[0] = '\0';
@@ -628,7 +628,7 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method)
     return false;
 }
 
-/* The checks between the route and the body, in the order API.md §1 gives: rate limits, the
+/* The checks between the route and the body, in the order docs/api.md §1 gives: rate limits, the
  * token, the upload limit, body size and type, path parameters. On success the request moves
  * to ST_BODY; otherwise c->res holds the answer. */
 static void stage_admit(req_ctx *c)
@@ -674,7 +674,7 @@ static void stage_admit(req_ctx *c)
         http_error(&c->res, 404, "NOT_FOUND", "Not Found");
         return;
     }
-    /* UUIDs match in any case (API.md §1.1); handlers see the canonical lower case. */
+    /* UUIDs match in any case (docs/api.md §1.1); handlers see the canonical lower case. */
     for (size_t i = 0; i < c->match.nparams; i++)
         if (c->match.types[i] == 'u')
             for (char *p = (char *)req->params[i]; *p; p++)

@@ -1,7 +1,7 @@
 /* The HTTP server: libmicrohttpd with an epoll I/O thread pool, the route table, the
  * middleware every request passes (request id, security headers, CORS, rate limits, body
  * limits), and the bounded handler pool that runs blocking handlers on suspended connections.
- * See DESIGN.md "Request lifecycle". */
+ * See docs/design.md "Request lifecycle". */
 #ifndef IA_HTTP_SERVER_H
 #define IA_HTTP_SERVER_H
 

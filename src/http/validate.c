@@ -100,6 +100,8 @@ static const char *check_string(arena *a, const v_field *f, const char *raw, jso
             return NULL;
         }
     }
+    if (f->flags & V_POLICY)
+        return v; /* the check hook reports lengths and characters in its own terms */
     if (len < min) {
         snprintf(msg, sizeof(msg), "String should have at least %lld character%s", min,
                  min == 1 ? "" : "s");
@@ -141,6 +143,19 @@ static const char *check_string(arena *a, const v_field *f, const char *raw, jso
     return v;
 }
 
+/* Gives an absent field its table default (present stays false). */
+static void apply_default(const v_field *f, v_value *v)
+{
+    if (f->def == NULL)
+        return;
+    if (f->type == V_STRING)
+        v->s = f->def;
+    else if (f->type == V_INT && config_parse_int(f->def, LLONG_MIN, LLONG_MAX, &v->i) != IA_OK)
+        v->i = 0;
+    else if (f->type == V_BOOL)
+        v->b = strcmp(f->def, "true") == 0;
+}
+
 int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n, v_value *out,
                   v_check check)
 {
@@ -154,6 +169,8 @@ int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n,
         return IA_ERR_NOMEM;
     }
     memset(out, 0, n * sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        apply_default(&fields[i], &out[i]);
     /* Unknown fields first, in body order, so that mass assignment is always refused. */
     const char *key;
     json_t *val;
@@ -255,92 +272,97 @@ int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n,
     return IA_OK;
 }
 
-int validate_pagination(http_req *req, http_res *res, long long default_limit, long long *skip,
-                        long long *limit)
+/* Adds the enum item of a query parameter: "Input should be 'a', 'b' or 'c'". */
+static void add_choice_item(arena *a, json_t *items, const v_field *f)
+{
+    strbuf sb;
+    strbuf_init(&sb, a, 512);
+    strbuf_puts(&sb, "Input should be ");
+    size_t n = 0;
+    while (f->choices[n] != NULL)
+        n++;
+    for (size_t i = 0; i < n; i++)
+        strbuf_appendf(&sb, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ", f->choices[i]);
+    validate_add(items, "query", f->name,
+                 strbuf_error(&sb) == IA_OK ? strbuf_str(&sb) : "Input is not allowed", "enum");
+}
+
+/* Checks one integer query parameter; returns false after adding an item. */
+static bool query_int(const v_field *f, const char *raw, json_t *items, v_value *out)
+{
+    long long v = 0;
+    char msg[96];
+    if (config_parse_int(raw, LLONG_MIN, LLONG_MAX, &v) != IA_OK) {
+        validate_add(items, "query", f->name,
+                     "Input should be a valid integer, unable to parse string as an integer",
+                     "int_type");
+        return false;
+    }
+    if (v < f->min || v > f->max) {
+        bool low = v < f->min;
+        snprintf(msg, sizeof(msg), "Input should be %s %lld",
+                 low ? "greater than or equal to" : "less than or equal to", low ? f->min : f->max);
+        validate_add(items, "query", f->name, msg, low ? "greater_than_equal" : "less_than_equal");
+        return false;
+    }
+    out->i = v;
+    return true;
+}
+
+/* Checks one string query parameter; returns false after adding an item. */
+static bool query_string(arena *a, const v_field *f, const char *raw, json_t *items, v_value *out)
+{
+    long long len = validate_utf8_length(raw);
+    char msg[96];
+    if (len < 0) {
+        validate_add(items, "query", f->name, "Input should be a valid string (UTF-8)",
+                     "string_unicode");
+        return false;
+    }
+    if (len < f->min || len > f->max) {
+        bool low = len < f->min;
+        snprintf(msg, sizeof(msg), "String should have at %s %lld characters",
+                 low ? "least" : "most", low ? f->min : f->max);
+        validate_add(items, "query", f->name, msg, low ? "string_too_short" : "string_too_long");
+        return false;
+    }
+    if (f->choices != NULL) {
+        bool ok = false;
+        for (size_t i = 0; f->choices[i] != NULL && !ok; i++)
+            ok = strcmp(f->choices[i], raw) == 0;
+        if (!ok) {
+            add_choice_item(a, items, f);
+            return false;
+        }
+    }
+    out->s = raw;
+    return true;
+}
+
+int validate_query(http_req *req, http_res *res, const v_field *params, size_t n, v_value *out)
 {
     json_t *items = json_array();
     if (items == NULL)
         return IA_ERR_NOMEM;
-    *skip = 0;
-    *limit = default_limit;
-    const char *s = http_query(req, "skip");
-    const char *l = http_query(req, "limit");
-    long long v;
-    if (s != NULL) {
-        if (config_parse_int(s, INT64_MIN, INT64_MAX, &v) != IA_OK)
-            validate_add(items, "query", "skip",
-                         "Input should be a valid integer, unable to parse string as an integer",
-                         "int_type");
-        else if (v < 0)
-            validate_add(items, "query", "skip", "Input should be greater than or equal to 0",
-                         "greater_than_equal");
+    memset(out, 0, n * sizeof(*out));
+    int rc = IA_OK;
+    for (size_t i = 0; i < n && rc == IA_OK; i++) {
+        const v_field *f = &params[i];
+        apply_default(f, &out[i]);
+        const char *raw = http_query(req, f->name);
+        if (raw == NULL || (f->type == V_STRING && *raw == '\0'))
+            continue;
+        if (f->type == V_INT)
+            out[i].present = query_int(f, raw, items, &out[i]);
+        else if (f->type == V_STRING)
+            out[i].present = query_string(req->arena, f, raw, items, &out[i]);
         else
-            *skip = v;
+            rc = IA_ERR_INTERNAL; /* a table that asks for a type queries do not have */
     }
-    if (l != NULL) {
-        if (config_parse_int(l, INT64_MIN, INT64_MAX, &v) != IA_OK)
-            validate_add(items, "query", "limit",
-                         "Input should be a valid integer, unable to parse string as an integer",
-                         "int_type");
-        else if (v < 1)
-            validate_add(items, "query", "limit", "Input should be greater than or equal to 1",
-                         "greater_than_equal");
-        else if (v > 100)
-            validate_add(items, "query", "limit", "Input should be less than or equal to 100",
-                         "less_than_equal");
-        else
-            *limit = v;
-    }
-    if (json_array_size(items) > 0) {
-        http_validation_errors(res, items);
-        return IA_ERR_INVALID;
+    if (rc == IA_OK && json_array_size(items) > 0) {
+        rc = http_validation_errors(res, items);
+        return rc == IA_OK ? IA_ERR_INVALID : rc;
     }
     json_decref(items);
-    return IA_OK;
-}
-
-int validate_search(http_req *req, http_res *res, const char **out)
-{
-    const char *search = http_query(req, "search");
-    *out = NULL;
-    if (search == NULL || *search == '\0')
-        return IA_OK;
-    long long len = validate_utf8_length(search);
-    if (len < 0) {
-        static const char *const loc[] = { "query", "search", NULL };
-        http_validation_error(res, loc, "Input should be a valid string (UTF-8)", "string_unicode");
-        return IA_ERR_INVALID;
-    }
-    if (len > 100) {
-        static const char *const loc[] = { "query", "search", NULL };
-        http_validation_error(res, loc, "String should have at most 100 characters",
-                              "string_too_long");
-        return IA_ERR_INVALID;
-    }
-    *out = search;
-    return IA_OK;
-}
-
-int validate_query_choice(http_req *req, http_res *res, const char *name,
-                          const char *const *choices, const char **out)
-{
-    const char *v = http_query(req, name);
-    *out = NULL;
-    if (v == NULL || *v == '\0')
-        return IA_OK;
-    size_t n = 0;
-    for (; choices[n] != NULL; n++)
-        if (strcmp(choices[n], v) == 0) {
-            *out = v;
-            return IA_OK;
-        }
-    strbuf sb;
-    strbuf_init(&sb, req->arena, 512);
-    strbuf_puts(&sb, "Input should be ");
-    for (size_t i = 0; i < n; i++)
-        strbuf_appendf(&sb, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i]);
-    const char *const loc[] = { "query", name, NULL };
-    int rc = http_validation_error(
-        res, loc, strbuf_error(&sb) == IA_OK ? strbuf_str(&sb) : "Input is not allowed", "enum");
-    return rc == IA_OK ? IA_ERR_INVALID : rc;
+    return rc;
 }

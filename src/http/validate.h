@@ -1,11 +1,13 @@
-/* Request validation per API.md §1.2: a JSON body is checked against a list of fields with
- * strict types, lengths in code points, trimming, control characters and unknown-field
- * refusal; every problem becomes one 422 item, all reported together. Query parameters of
- * paginated lists are checked the same way. */
+/* Request validation per docs/api.md §1.2: a JSON body is checked against a table of fields
+ * with strict types, lengths in code points, trimming, control characters and unknown-field
+ * refusal; every problem becomes one 422 item, all reported together. Query parameters are
+ * checked the same way against their own table. The tables are also what the OpenAPI
+ * document (openapi.c) describes, so a route's documented input is the input it validates. */
 #ifndef IA_HTTP_VALIDATE_H
 #define IA_HTTP_VALIDATE_H
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,21 +20,46 @@ enum {
     V_NO_TRIM = 1u << 1,   /* passwords and tokens are taken as sent */
     V_MULTILINE = 1u << 2, /* free text: \n and \t allowed */
     V_EMAIL = 1u << 3,     /* a valid address, lower-cased, at most 254 characters */
+    V_POLICY = 1u << 4,    /* the check hook judges length and characters (the password policy);
+                              min and max are the lengths it enforces */
 };
 
 typedef struct {
     const char *name;
     v_type type;
     unsigned flags;
-    long long min; /* strings: characters; ints: value; lists: items */
-    long long max;
+    long long min;              /* strings: characters; ints: value; lists: items */
+    long long max;              /* LLONG_MAX: no maximum */
     const char *const *choices; /* NULL-terminated allowed values of a string, or NULL */
     long long item_min;         /* lists: characters of each item */
     long long item_max;
+    const char *def;         /* the value taken when the field is absent, as text ("12", "mixed",
+                                "false"), or NULL */
+    const char *example;     /* a valid value for the document: the text of a string, JSON
+                                otherwise ("7", "true", "[\"python\"]") */
+    const char *description; /* what the field means, for the document */
 } v_field;
 
+/* The number of entries of a field table. */
+#define V_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+/* The query parameters of every paginated list (docs/api.md §1.6); default_limit is text. */
+#define V_QUERY_SKIP                                                                               \
+    {                                                                                              \
+        "skip", V_INT, 0, 0, LLONG_MAX, .def = "0", .description = "Items to skip, from the start" \
+    }
+#define V_QUERY_LIMIT(default_limit)                                                               \
+    {                                                                                              \
+        "limit", V_INT, 0, 1, 100, .def = default_limit, .description = "Items per page"           \
+    }
+/* An optional substring search of at most 100 characters (empty = none). */
+#define V_QUERY_SEARCH(what)                                                                       \
+    {                                                                                              \
+        "search", V_STRING, 0, 0, 100, .description = what                                         \
+    }
+
 typedef struct {
-    bool present; /* given and not null */
+    bool present; /* given and not null; absent fields still carry their default */
     const char *s;
     long long i;
     bool b;
@@ -43,31 +70,23 @@ typedef struct {
 /* A per-field hook that may add items for a present value (e.g. the password policy). */
 typedef void (*v_check)(const char *name, const v_value *value, json_t *items);
 
-/* Validates the request body against fields, filling out[i] for fields[i]. An empty body is
- * an empty object. On failure writes the 422 (or 415 never: the server checked the type) and
- * returns IA_ERR_INVALID. check (may be NULL) runs for every present field. Strings are copied
- * into the request's arena. */
+/* Validates the request body against fields, filling out[i] for fields[i] (an absent field
+ * gets its default, with present false). An empty body is an empty object. On failure writes
+ * the 422 and returns IA_ERR_INVALID. check (may be NULL) runs for every present field.
+ * Strings are copied into the request's arena. */
 int validate_body(http_req *req, http_res *res, const v_field *fields, size_t n, v_value *out,
                   v_check check);
+
+/* Validates the query parameters against params (V_INT and V_STRING only), filling out[i] for
+ * params[i]. An absent or empty parameter takes its default (present false; a string without
+ * one is NULL). Integers must parse and lie in [min, max]; strings must be UTF-8 of min..max
+ * characters and one of their choices. Every problem is one 422 item at ["query", name]; on
+ * failure writes the 422 and returns IA_ERR_INVALID. */
+int validate_query(http_req *req, http_res *res, const v_field *params, size_t n, v_value *out);
 
 /* Adds one 422 item {loc: [where, name], msg, type} to items. */
 void validate_add(json_t *items, const char *where, const char *name, const char *msg,
                   const char *type);
-
-/* The optional `search` query parameter (at most 100 characters of valid UTF-8; empty =
- * none): *out is NULL when there is none. Writes the 422 and returns IA_ERR_INVALID when it is
- * too long or not UTF-8. */
-int validate_search(http_req *req, http_res *res, const char **out);
-
-/* An optional query parameter that must be one of choices (NULL-terminated): *out is NULL when
- * it is absent or empty. Writes the 422 (type "enum", "Input should be 'a', 'b' or 'c'") and
- * returns IA_ERR_INVALID for any other value. */
-int validate_query_choice(http_req *req, http_res *res, const char *name,
-                          const char *const *choices, const char **out);
-
-/* skip (>= 0, default 0) and limit (1..100, default default_limit) from the query string. */
-int validate_pagination(http_req *req, http_res *res, long long default_limit, long long *skip,
-                        long long *limit);
 
 /* Counts the code points of a UTF-8 string; -1 when it is not well-formed UTF-8 (RFC 3629:
  * no overlong form, surrogate or code point past U+10FFFF). */

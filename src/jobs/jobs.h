@@ -1,4 +1,4 @@
-/* Durable background jobs (DESIGN.md "Background jobs"): kinds of work with their handlers,
+/* Durable background jobs (docs/design.md "Background jobs"): kinds of work with their handlers,
  * enqueueing inside the caller's transaction, and the workers that run them. A handler gets a
  * job_ctx with its own database connection and arena; it returns IA_OK with a result, or an
  * error (retried with jittered exponential backoff until max_attempts, then FAILURE, when the

@@ -1,4 +1,4 @@
-/* SQL of interview sessions and their questions (API.md §4, §6). A session belongs to one
+/* SQL of interview sessions and their questions (docs/api.md §4, §6). A session belongs to one
  * user; every lookup that serves a request takes the user id, so another user's session is
  * simply not found. State changes carry their precondition in the WHERE clause (a session
  * takes answers only while in_progress and not completing; an evaluation is stored only for

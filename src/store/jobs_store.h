@@ -1,4 +1,4 @@
-/* SQL of the job queue and the maintenance schedule (DESIGN.md "Background jobs"). Every
+/* SQL of the job queue and the maintenance schedule (docs/design.md "Background jobs"). Every
  * state change of a running job names its lease owner, so a worker that lost its lease can
  * never overwrite what the job's new owner did. */
 #ifndef IA_STORE_JOBS_STORE_H

@@ -1,4 +1,4 @@
-/* SQL of resumes (API.md §5): the rows, their analysis, sharing and version chains. A resume
+/* SQL of resumes (docs/api.md §5): the rows, their analysis, sharing and version chains. A resume
  * belongs to one user; every lookup that serves a request takes the user id, so another
  * user's resume is simply not found. */
 #ifndef IA_STORE_RESUMES_STORE_H

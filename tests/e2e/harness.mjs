@@ -155,7 +155,7 @@ export async function startStack() {
         async mailCount() {
             return (await (await fetch(`http://127.0.0.1:${ports.http_port}/messages`)).json()).length;
         },
-        // interviewace user create --admin, with the password on standard input (API.md §8).
+        // interviewace user create --admin, with the password on standard input (docs/api.md §8).
         createAdmin(email, name, password = PASSWORD) {
             const r = spawnSync(BINARY, ['user', 'create', '--email', email, '--name', name, '--admin'], {
                 cwd: work, env, input: `${password}\n`, encoding: 'utf8', timeout: 30000,

@@ -541,4 +541,32 @@ describe('web app', { concurrency: false }, () => {
         assertClean(page, 'theme toggle');
         await page.context().close();
     });
+
+    test('the API reference at /docs renders every operation, from this service alone', { timeout: 90000 }, async () => {
+        const page = await openPage(browser);
+        const elsewhere = [];
+        page.on('request', (req) => {
+            if (!req.url().startsWith(`${stack.base}/`) && !req.url().startsWith('data:')) elsewhere.push(req.url());
+        });
+        const res = await page.goto(`${stack.base}/docs`);
+        assert.ok(res.headers()['content-security-policy'].includes("default-src 'self'"), '/docs: CSP header');
+        const doc = await (await fetch(`${stack.base}/openapi.json`)).json();
+        const operations = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+        await page.locator('.opblock').first().waitFor();
+        assert.equal(await page.locator('.opblock').count(), operations, 'one block per operation of /openapi.json');
+        await page.getByRole('heading', { name: /InterviewAce API/ }).waitFor();
+
+        // An operation opens with its documented request body (the example of the register
+        // form) and its responses (the codes of its errors).
+        const register = page.locator('#operations-auth-postAuthRegister');
+        await register.locator('.opblock-summary').click();
+        await register.getByText('Str0ng#Passw0rd', { exact: false }).first().waitFor();
+        await register.getByText('EMAIL_TAKEN', { exact: false }).first().waitFor();
+        await screenshot(page, 'docs');
+
+        assert.equal(await page.locator('a.docs-home').getAttribute('href'), '/', 'a link back to the app');
+        assert.deepEqual(elsewhere, [], 'no request leaves the service');
+        assertClean(page, '/docs');
+        await page.context().close();
+    });
 });

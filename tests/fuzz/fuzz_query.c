@@ -1,11 +1,11 @@
 /* Fuzzes the parsers of form bodies and query strings (src/http/response.c http_form_value,
- * src/http/validate.c validate_pagination and validate_search). The input is read twice: as an
+ * src/http/validate.c validate_query). The input is read twice: as an
  * application/x-www-form-urlencoded body (the login form), from which the fields the login
  * reads and the first key are looked up and decoded; and as a query string, cut at '&' and
- * '=' into the name/value pairs libmicrohttpd hands over, whose skip, limit and search the
- * list endpoints validate. Checked: what is accepted is in range; a search is at most 100
- * characters of valid UTF-8 (anything else would reach the database, where PostgreSQL refuses
- * it). */
+ * '=' into the name/value pairs libmicrohttpd hands over, checked against the parameters of a
+ * list endpoint (skip, limit, a status choice, search). Checked: what is accepted is in range
+ * or one of the choices; a search is at most 100 characters of valid UTF-8 (anything else
+ * would reach the database, where PostgreSQL refuses it). */
 #include <string.h>
 
 #include "core/arena.h"
@@ -15,6 +15,16 @@
 #include "http/validate.h"
 
 #define QUERY_MAX 32
+
+static const char *const STATUSES[] = { "pending", "processing", "analyzed", "error", NULL };
+
+/* The parameters of the resume list. */
+static const v_field list_query[] = {
+    V_QUERY_SKIP,
+    V_QUERY_LIMIT("10"),
+    { "status", V_STRING, 0, 0, 20, STATUSES },
+    V_QUERY_SEARCH("a substring"),
+};
 
 /* Cuts s (modified in place) into at most QUERY_MAX pairs at '&' and '='. */
 static size_t split_query(char *s, http_kv *kv)
@@ -57,22 +67,20 @@ static void query(arena *a, char *text)
     req.query = kv;
     size_t nquery = split_query(text, kv);
     req.nquery = nquery;
-    long long skip = -1, limit = -1;
-    int rc = validate_pagination(&req, &res, 20, &skip, &limit);
-    if (rc == IA_OK) {
-        fuzz_check(skip >= 0, "an accepted skip is not negative");
-        fuzz_check(limit >= 1 && limit <= 100, "an accepted limit is 1..100");
-    } else {
-        fuzz_check(res.status == 422, "a refused page is a 422");
+    v_value out[V_COUNT(list_query)];
+    int rc = validate_query(&req, &res, list_query, V_COUNT(list_query), out);
+    if (rc != IA_OK) {
+        fuzz_check(res.status == 422, "refused parameters are a 422");
+        return;
     }
-    fuzz_http_init(&req, &res, a);
-    req.query = kv;
-    req.nquery = nquery;
-    const char *search = NULL;
-    rc = validate_search(&req, &res, &search);
-    fuzz_check(rc == IA_OK || res.status == 422, "a refused search is a 422");
-    long long len = search ? validate_utf8_length(search) : 0;
-    fuzz_check(rc != IA_OK || (len >= 0 && len <= 100), "an accepted search is short UTF-8");
+    fuzz_check(out[0].i >= 0, "an accepted skip is not negative");
+    fuzz_check(out[1].i >= 1 && out[1].i <= 100, "an accepted limit is 1..100");
+    bool known = out[2].s == NULL;
+    for (size_t i = 0; !known && STATUSES[i] != NULL; i++)
+        known = strcmp(STATUSES[i], out[2].s) == 0;
+    fuzz_check(known, "an accepted status is one of the choices");
+    long long len = out[3].s ? validate_utf8_length(out[3].s) : 0;
+    fuzz_check(len >= 0 && len <= 100, "an accepted search is short UTF-8");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "auth/password.h"
 #include "core/arena.h"
 #include "core/errors.h"
 #include "fuzz.h"
@@ -22,7 +23,7 @@ static const char *const difficulties[] = { "easy", "medium", "hard", "mixed", N
 static const v_field account_fields[] = {
     { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, NULL, 0, 0 },
     { "full_name", V_STRING, V_REQUIRED, 1, 100, NULL, 0, 0 },
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM, 0, 1000000, NULL, 0, 0 },
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, 8, 128, NULL, 0, 0 },
     { "new_password", V_STRING, V_NO_TRIM, 0, 1000, NULL, 0, 0 },
     { "role", V_STRING, 0, 1, 20, roles, 0, 0 },
 };
@@ -51,7 +52,10 @@ static void check_string(const v_field *f, const char *s, long long min, long lo
             fuzz_check(*p >= 0x20 || ((f->flags & V_MULTILINE) && strchr("\n\t\r", *p)),
                        "accepted text has no control character");
     }
-    fuzz_check(len >= min && len <= max, "accepted text has an allowed length");
+    if (f->flags & V_POLICY)
+        fuzz_check(password_policy(s) == 0, "an accepted password meets the policy");
+    else
+        fuzz_check(len >= min && len <= max, "accepted text has an allowed length");
     if (f->flags & V_EMAIL) {
         fuzz_check(validate_email(s), "an accepted e-mail address is valid");
         for (const char *p = s; *p; p++)

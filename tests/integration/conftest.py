@@ -34,6 +34,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from openapi_check import Contract
 from helpers import (
     PLAIN_SERVE_ARGS,
     fresh_redis_url,
@@ -54,6 +55,10 @@ CLIENT_TIMEOUT = 10.0
 # Sanitizer settings are passed through so that `make test-asan` can tune them.
 PASSTHROUGH_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LLVM_SYMBOLIZER_PATH")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+# The OpenAPI document of the binary under test (openapi_check.py), set once per session by the
+# openapi_contract fixture: every Server.client holds each response it receives to it.
+CONTRACT = {"contract": None}
 
 
 def redis_for_every_server() -> bool:
@@ -260,7 +265,8 @@ class Server:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(base_url=self.url, timeout=CLIENT_TIMEOUT)
+            self._client = httpx.Client(base_url=self.url, timeout=CLIENT_TIMEOUT,
+                                        event_hooks=contract_hooks())
         return self._client
 
     @property
@@ -327,6 +333,15 @@ class Server:
     def sanitizer_report(self) -> str:
         err = self.stderr
         return err if any(m in err for m in SANITIZER_MARKERS) else ""
+
+
+def contract_hooks() -> dict:
+    """httpx event hooks that hold every response to the OpenAPI document (none when the
+    document is not loaded yet, or with IA_CONTRACT_CHECK=0)."""
+    contract = CONTRACT["contract"]
+    if contract is None or os.environ.get("IA_CONTRACT_CHECK") == "0":
+        return {}
+    return {"response": [contract.hook]}
 
 
 def teardown_processes(processes) -> None:
@@ -516,6 +531,23 @@ def module_server(binary, tmp_path_factory, engine):
     factory = _Factory(binary, tmp_path_factory, "modsrv", engine)
     yield factory
     factory.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def openapi_contract(binary, tmp_path_factory, engine):
+    """The binary's OpenAPI document as a Contract, from a server of its own (so that fetching
+    it spends no test server's rate limit); installed for every Server.client."""
+    factory = _Factory(binary, tmp_path_factory, "contract-srv", engine)
+    try:
+        srv = factory(RATE_LIMIT="0")
+        r = httpx.get(srv.url + "/openapi.json", timeout=CLIENT_TIMEOUT)
+        assert r.status_code == 200, r.text
+        contract = Contract(r.json())
+    finally:
+        factory.close()
+    CONTRACT["contract"] = contract
+    yield contract
+    CONTRACT["contract"] = None
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import urllib.parse
 
 VERSION = "0.1.0"
 
-# API.md §1.7 — exact values, on every response.
+# docs/api.md §1.7 — exact values, on every response.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",

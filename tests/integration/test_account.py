@@ -1,4 +1,4 @@
-"""Account self-service (API.md §3.1, §3.2; issue 4): e-mail verification and password reset
+"""Account self-service (docs/api.md §3.1, §3.2; issue 4): e-mail verification and password reset
 through a capturing SMTP server, change-password with the password history, DELETE /me,
 GET /me/export, the reset/resend rate limits, and that no log line carries a password or token.
 

@@ -1,4 +1,4 @@
-"""Administration (API.md §7, §1.4, §1.6; issue 4): every admin endpoint refused to anonymous
+"""Administration (docs/api.md §7, §1.4, §1.6; issue 4): every admin endpoint refused to anonymous
 callers (401) and to ordinary users (403); service counts; the user list with its paging and
 search; the user detail with the login history; deactivation (revoking the user's tokens at
 once), activation (lifting a lockout), role changes (read from the database on every request),

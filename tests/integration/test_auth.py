@@ -1,4 +1,4 @@
-"""Accounts (API.md §1.2–§1.5, §1.8, §3; issue 4): registration with its input rules and
+"""Accounts (docs/api.md §1.2–§1.5, §1.8, §3; issue 4): registration with its input rules and
 password policy, login in its three shapes, the login records, lockout and its expiry, the
 register/login rate limits, GET/PATCH /me, deactivated accounts, background tasks, and that no
 response or log line ever carries a password, a password hash or a token.
@@ -258,7 +258,7 @@ def test_duplicate_email_in_any_case_is_409(srv, client):
     assert users_with_email(srv, f"dup-{tag}@example.com") == 1
 
 
-# Each password breaks exactly one rule of API.md §3.1.
+# Each password breaks exactly one rule of docs/api.md §3.1.
 PASSWORD_RULES = [
     ("Ab1!xyz", "password_too_short"),
     ("Ab1!" + "x" * 125, "password_too_long"),  # 129

@@ -1,4 +1,4 @@
-"""Tokens and sessions (API.md §1.4, §3; issue 4): the JWT checks of every authenticated request
+"""Tokens and sessions (docs/api.md §1.4, §3; issue 4): the JWT checks of every authenticated request
 (forged with the server's SECRET_KEY where a valid signature is needed), refresh rotation with
 reuse detection, cookie delivery, logout and logout-all, the session limit, and the
 register → login → me → refresh → logout flow."""

@@ -1,4 +1,4 @@
-"""Security headers on every response, and CORS from ALLOWED_ORIGINS (API.md §1.7)."""
+"""Security headers on every response, and CORS from ALLOWED_ORIGINS (docs/api.md §1.7)."""
 
 import pytest
 

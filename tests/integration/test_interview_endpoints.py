@@ -1,4 +1,4 @@
-"""Interviews and the dashboard (API.md §4, §6; issue 7): the whole flow start → next → answer
+"""Interviews and the dashboard (docs/api.md §4, §6; issue 7): the whole flow start → next → answer
 each question → per-answer feedback → complete → summary → history → dashboard, with the
 offline engine and with a fake LLM provider; a general interview without a resume; every 4xx
 of the contract, each leaving nothing changed; concurrent answers to one question; the owner

@@ -1,4 +1,4 @@
-"""The durable job queue (issue 3, DESIGN.md "Background jobs"): claim and complete, retries
+"""The durable job queue (issue 3, docs/design.md "Background jobs"): claim and complete, retries
 with backoff, FAILURE as the dead letter, lease reclaim after a worker is SIGKILLed, exactly-once
 processing by two worker processes, graceful shutdown (release or finish), job metrics, the
 once-per-cluster scheduler, and (PostgreSQL) a database restart under a running service.

@@ -1,4 +1,4 @@
-"""Rate limiting (API.md §1.5) on /openapi.json (policy "default"), and the client IP rule for
+"""Rate limiting (docs/api.md §1.5) on /openapi.json (policy "default"), and the client IP rule for
 X-Forwarded-For behind TRUSTED_PROXIES."""
 
 import re

@@ -1,4 +1,4 @@
-"""Resumes (API.md §5; issue 6): upload of each good type through to an analysed resume; every
+"""Resumes (docs/api.md §5; issue 6): upload of each good type through to an analysed resume; every
 bad upload answered with its status and leaving nothing behind (no row, no stored file); list,
 get, update, delete with its file; analysis views, re-analysis and job match; sharing with a
 stored and enforced expiry; export in every format; versions; the owner check of every

@@ -19,7 +19,7 @@ end of the run as belonging to the other pass, not skipped).
 writes "start" to its process's DATA_DIR/test-job-runs.log, sleeps, writes "end", and then the
 worker records the outcome in the database. A run completes when its "end" is written and its
 worker lives on to record it; a run whose worker is SIGKILLed before the outcome is recorded
-did not complete (the job is then reclaimed after its lease and runs again, as DESIGN.md
+did not complete (the job is then reclaimed after its lease and runs again, as docs/design.md
 promises), whether it was killed before or after its "end".
 
 Each fault test prints its figures (also collected at the end of the run). No test asserts a

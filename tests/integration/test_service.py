@@ -118,7 +118,7 @@ def test_openapi_document(api):
     assert "/health" in doc["paths"], list(doc["paths"])
     for path in ("/ready", "/metrics", "/openapi.json"):
         assert path in doc["paths"], (path, list(doc["paths"]))
-    assert doc["info"]["version"] == VERSION  # = /health version (API.md §2)
+    assert doc["info"]["version"] == VERSION  # = /health version (docs/api.md §2)
 
 
 def test_openapi_is_rate_limited_by_default_policy(api):

@@ -1,4 +1,4 @@
-"""Hostile multipart uploads (API.md §5.1, §1.3; issue 6), sent as raw HTTP over a socket to the
+"""Hostile multipart uploads (docs/api.md §5.1, §1.3; issue 6), sent as raw HTTP over a socket to the
 server on loopback: a body dribbled in 1-byte and odd-sized pieces so that the boundary is split
 across reads (also chunked), part headers of 100 KiB, a missing or empty boundary parameter, a
 body that ends or a connection that closes inside a part, the boundary string inside the file's

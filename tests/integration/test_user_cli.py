@@ -1,4 +1,4 @@
-"""The account commands of the command line (API.md §8; issue 4): `interviewace user create
+"""The account commands of the command line (docs/api.md §8; issue 4): `interviewace user create
 --email E [--name N] [--admin]` with the password read from standard input when it is not a
 terminal, and `interviewace user set-role --email E --role user|admin`.
 

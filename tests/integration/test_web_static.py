@@ -1,4 +1,4 @@
-"""The web app's files (API.md §9): every GET outside the service's own paths answers with a
+"""The web app's files (docs/api.md §9): every GET outside the service's own paths answers with a
 file of the app built into the binary, or with its index.html for the app's client routes.
 Content types by extension, strong ETags with 304, a year of caching for fingerprinted assets
 and revalidation for index.html, HEAD, no way out of the app's files, no rate limit, and the

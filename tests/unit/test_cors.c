@@ -1,4 +1,4 @@
-/* Unit tests for src/http/cors.c: the CORS headers of API.md §1.7, exactly, for allowed
+/* Unit tests for src/http/cors.c: the CORS headers of docs/api.md §1.7, exactly, for allowed
  * origins; only Vary for the others; nothing when no origin is configured; never "*". */
 #include <stdarg.h>
 #include <stddef.h>

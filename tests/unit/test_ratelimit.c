@@ -1,6 +1,6 @@
 /* Unit tests for src/http/ratelimit.c: GCRA arithmetic at explicit times, the in-process
  * store (independent keys, bounded size, still answering when full) and the policy table of
- * API.md §1.5. */
+ * docs/api.md §1.5. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 /* Unit tests for src/http/reqid.c: an incoming X-Request-ID of 1-128 characters of
- * [A-Za-z0-9._-] is kept verbatim; anything else is replaced by a fresh UUIDv4 (API.md §1.7). */
+ * [A-Za-z0-9._-] is kept verbatim; anything else is replaced by a fresh UUIDv4
+ * (docs/api.md §1.7). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-// The one way the app talks to the service (API.md). The access token lives only in this
+// The one way the app talks to the service (docs/api.md). The access token lives only in this
 // module's memory; the refresh token only in the HttpOnly cookie the service sets in cookie
 // mode (§3.3), which scripts can never read. A page reload therefore starts without an access
 // token and gets a new one from the cookie ("silent refresh"). Nothing sensitive is stored:

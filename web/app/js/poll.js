@@ -1,4 +1,4 @@
-// Waiting for background work (API.md §1.8): asks again until the answer is final, a little
+// Waiting for background work (docs/api.md §1.8): asks again until the answer is final, a little
 // less often each time, pausing as long as the service asks when it rate-limits, and stopping
 // when the page is left.
 

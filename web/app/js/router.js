@@ -1,5 +1,5 @@
 // Client-side routes on the History API. The service answers every one of these paths with
-// index.html (API.md §9), so a reload or a link from an e-mail lands on the right page.
+// index.html (docs/api.md §9), so a reload or a link from an e-mail lands on the right page.
 // Each page renders into a fresh container with an AbortSignal that fires when the reader
 // leaves, which stops its polling and late updates.
 

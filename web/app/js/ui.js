@@ -189,7 +189,7 @@ export function clearFieldErrors(fields) {
     for (const f of fields) f.setError(null);
 }
 
-// The password policy of API.md §3.1, checked as the user types.
+// The password policy of docs/api.md §3.1, checked as the user types.
 export const PASSWORD_RULES = [
     { id: 'length', text: '8 to 128 characters', test: (p) => [...p].length >= 8 && [...p].length <= 128 },
     { id: 'upper', text: 'An uppercase letter (A–Z)', test: (p) => /[A-Z]/.test(p) },
@@ -360,7 +360,7 @@ export function chip(text, cls = '') {
     return h('span', { class: `chip ${cls}`.trim() }, text);
 }
 
-// Previous / next controls with "Showing a–b of n", for API.md §1.6 pages.
+// Previous / next controls with "Showing a–b of n", for docs/api.md §1.6 pages.
 export function pagination({ total, skip, limit, onPage, label = 'Pages' }) {
     if (total <= limit && skip === 0) return null;
     const from = total === 0 ? 0 : skip + 1;

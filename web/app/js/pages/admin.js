@@ -1,4 +1,4 @@
-// Administration (API.md §7): service figures, users (search, activate or deactivate,
+// Administration (docs/api.md §7): service figures, users (search, activate or deactivate,
 // change role) and failed background tasks with a retry.
 
 import { api, describeError } from '../api.js';

@@ -1,4 +1,4 @@
-// The dashboard (API.md §6): how practice is going at a glance — counts, the score trend,
+// The dashboard (docs/api.md §6): how practice is going at a glance — counts, the score trend,
 // scores by category, the weakest areas with what to do about them, recent sessions and the
 // two things to do next.
 

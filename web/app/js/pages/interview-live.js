@@ -1,4 +1,4 @@
-// A live interview (API.md §4): waits while the questions are prepared, then asks them one
+// A live interview (docs/api.md §4): waits while the questions are prepared, then asks them one
 // at a time with the question number, category and difficulty, a timer, a character counter
 // and dictation where the browser has speech recognition. Feedback on each answer appears
 // beside the interview as soon as it is scored; once every question is answered, completing

@@ -1,4 +1,4 @@
-// The summary of an interview (API.md §4.3): the final score, the breakdown by category,
+// The summary of an interview (docs/api.md §4.3): the final score, the breakdown by category,
 // strengths and weaknesses, and every question with the answer, its score, feedback and a
 // model answer. It prints cleanly (the print style hides the app's frame).
 

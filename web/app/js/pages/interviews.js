@@ -1,4 +1,4 @@
-// Interviews (API.md §4): the history of sessions, and the form that starts a new one —
+// Interviews (docs/api.md §4): the history of sessions, and the form that starts a new one —
 // with a resume or none, a target role, difficulty, how many questions, focus areas and a job
 // description.
 

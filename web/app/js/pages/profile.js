@@ -1,4 +1,4 @@
-// The account (API.md §3): name, appearance, password, a copy of all my data, signing out
+// The account (docs/api.md §3): name, appearance, password, a copy of all my data, signing out
 // everywhere, and deleting the account.
 
 import { api, describeError, download } from '../api.js';

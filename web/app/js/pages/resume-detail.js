@@ -1,4 +1,4 @@
-// One resume (API.md §5): follows its analysis live, then shows what was found — summary,
+// One resume (docs/api.md §5): follows its analysis live, then shows what was found — summary,
 // skills, experience, education — with a job-description match, a share link with an
 // expiry, exports, re-analysis, renaming and deletion.
 

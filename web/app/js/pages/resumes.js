@@ -1,4 +1,4 @@
-// Resumes (API.md §5): the list with search, a status filter, grid or list view and pages;
+// Resumes (docs/api.md §5): the list with search, a status filter, grid or list view and pages;
 // and the upload page with drag and drop, the size and type rules, and a progress bar.
 
 import { api, describeError, upload } from '../api.js';

@@ -1,4 +1,4 @@
-// The public view of a shared resume (API.md §5.4): what its owner chose to share, without
+// The public view of a shared resume (docs/api.md §5.4): what its owner chose to share, without
 // contact details. Anyone with the link can open it; no account is needed.
 
 import { api } from '../api.js';
