@@ -10,6 +10,10 @@ FROM debian:12-slim AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN scripts/install-deps.sh --build && rm -rf /var/lib/apt/lists/*
+# The one npm package the binary embeds (swagger-ui-dist, the /docs page), pinned by the lock
+# file; the development packages (test tools, linters) stay out.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY meson.build meson_options.txt ./
 COPY tools/ tools/
 COPY migrations/ migrations/

@@ -19,6 +19,7 @@ scripts/check-deploy.sh runs them after the tool-based checks. Each check prints
 Usage: /usr/bin/python3 scripts/check_deploy.py [BINARY]   (default build/interviewace)
 Exit status 1 when a check fails."""
 
+import json
 import os
 import re
 import shutil
@@ -458,6 +459,20 @@ def check_context():
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / f, dest)
                 copied += 1
+        # `npm ci --omit=dev` in the build stage: the packages package.json lists as
+        # dependencies (not the development ones), taken from this checkout's node_modules.
+        if any(line.upper().startswith("RUN ") and "npm ci" in line and "--omit=dev" in line
+               for line in build):
+            deps = json.loads((REPO / "package.json").read_text()).get("dependencies", {})
+            for dep in deps:
+                src = REPO / "node_modules" / dep
+                if p.need(src.is_dir(), f"node_modules/{dep} is missing: run npm ci (make build does)"):
+                    dest = Path(tmp) / "node_modules" / dep
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.symlink_to(src, target_is_directory=True)
+        else:
+            p.need(False, "the build stage must run `npm ci --omit=dev` for the packages the binary "
+                          "embeds (package.json dependencies)")
         # The build stage has no cmocka (a test library) and no CMake: hide cmocka from
         # pkg-config and CMake from meson here too, so that meson configures what the image
         # build does.
