@@ -492,6 +492,8 @@ static int open_redis(const ia_config *cfg, redis_client **out)
 /* What `serve` and `worker` share at start-up: DATA_DIR, the database (migrated first when
  * asked), the job kinds, the file storage and the AI chain, with the stop signals blocked
  * before any thread starts. app is filled only on success; app_close undoes it. */
+static void app_close(ia_app *app);
+
 static int app_open(const ia_config *cfg, bool migrate, sigset_t *stop, ia_app *app)
 {
     if (ensure_dir(cfg->data_dir) != IA_OK) {
@@ -519,6 +521,11 @@ static int app_open(const ia_config *cfg, bool migrate, sigset_t *stop, ia_app *
     *app = (ia_app){
         .cfg = cfg, .started_ms = ia_now_ms(), .storage = files, .ai = chain, .redis = redis
     };
+    if (password_dummy_hash((int)cfg->password_hash_cost, app->dummy_hash) != IA_OK) {
+        fprintf(stderr, "interviewace: cannot make the start-up password hash\n");
+        app_close(app);
+        return 1;
+    }
     return 0;
 }
 

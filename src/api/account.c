@@ -110,7 +110,7 @@ static int store_new_password(http_req *req, db *d, const char *user_id, const c
 static const v_field change_fields[] = {
     { "old_password", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 1000, .example = API_PASSWORD_EXAMPLE,
       .description = "Your current password" },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX_BYTES,
       .example = "N3w#Passw0rd!", .description = PASSWORD_POLICY_TEXT },
 };
 
@@ -290,7 +290,7 @@ static const v_field reset_fields[] = {
     { "token", V_STRING, V_REQUIRED | V_NO_TRIM, 1, 512,
       .example = "cd2IVXlPUo8Mh9nqLzjX0k1HfYEBdz5Rk7s2q0aWbTg",
       .description = "The token of the e-mailed reset link" },
-    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+    { "new_password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX_BYTES,
       .example = "N3w#Passw0rd!", .description = PASSWORD_POLICY_TEXT },
 };
 

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "db/redis.h"
+#include "auth/password.h"
 #include "auth/revocation.h"
 #include "auth/token.h"
 #include "files/storage.h"
@@ -22,6 +23,9 @@ typedef struct {
     ai_chain *ai;        /* the AI engine chain, shared by every worker thread */
     storage *storage;    /* stored files; opened once at start-up, shared by every thread */
     redis_client *redis; /* REDIS_URL's client, or NULL: rate limits and revocations */
+    /* A hash of a random password at PASSWORD_HASH_COST, made at start-up: logins for unknown
+     * e-mails are checked against it so that they cost what a real check costs. */
+    char dummy_hash[PASSWORD_HASH_MAX];
 } ia_app;
 
 /* The calling handler thread's database connection, opened on first use and re-opened after a

@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "api/render.h"
+#include "auth/device.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/revocation.h"
@@ -21,6 +22,9 @@
 #include "store/users_store.h"
 
 #define USER_AGENT_MAX 512
+#define DEVICE_DAYS    365 /* lifetime of a device cookie */
+#define DEVICE_PATH    "/api/v1/auth/login"
+#define DEVICE_KEEP    20 /* devices remembered per user, most recently used first */
 #define ROLE_USER      "user"
 #define ROLE_ADMIN     "admin"
 
@@ -203,7 +207,7 @@ static const v_field register_fields[] = {
     { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, .example = "jane@example.com",
       .description = "Stored and compared in lower case" },
     { "full_name", V_STRING, V_REQUIRED, 1, 100, .example = "Jane Doe" },
-    { "password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX,
+    { "password", V_STRING, V_REQUIRED | V_NO_TRIM | V_POLICY, PASSWORD_MIN, PASSWORD_MAX_BYTES,
       .example = API_PASSWORD_EXAMPLE, .description = PASSWORD_POLICY_TEXT },
 };
 
@@ -353,6 +357,100 @@ static int read_credentials(http_req *req, http_res *res, const char **email, co
     return IA_OK;
 }
 
+/* Writes the 423 of a locked client: the same status, body and headers whether the account
+ * exists or not. */
+static int locked(http_res *res, int64_t locked_until, int64_t now)
+{
+    char ra[24];
+    snprintf(ra, sizeof(ra), "%lld", (long long)lockout_retry_after_s(locked_until, now));
+    http_error(res, 423, "ACCOUNT_LOCKED",
+               "Too many failed login attempts; the account is locked for a while");
+    return http_set_header(res, "Retry-After", ra);
+}
+
+static int invalid_credentials(http_res *res)
+{
+    return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
+}
+
+/* A login for an e-mail address without an account. It is locked, counted and answered
+ * exactly like an account's untrusted clients, and its password is checked against the
+ * start-up dummy hash, so that neither the answer nor its cost tells that the account does
+ * not exist. */
+static int login_unknown(http_req *req, http_res *res, db *d, const char *email, const char *pw,
+                         const char *agent, int64_t now)
+{
+    const ia_config *cfg = req->cfg;
+    const ia_app *app = req->app;
+    int64_t until = 0, reset_at = 0;
+    int rc = users_store_email_lock(d, email, &until, &reset_at);
+    if (rc != IA_OK)
+        return rc;
+    if (until > now) {
+        users_store_add_attempt(d, NULL, email, req->client_ip, agent, NULL, false, now);
+        return locked(res, until, now);
+    }
+    (void)password_verify(pw, app->dummy_hash);
+    users_store_add_attempt(d, NULL, email, req->client_ip, agent, NULL, false, now);
+    int64_t since = lockout_window_start(now, cfg->login_attempt_window_minutes * 60000, reset_at);
+    long long failures = 0;
+    if (users_store_count_unknown_failures(d, email, since, &failures) == IA_OK &&
+        lockout_reached(failures, cfg->max_login_attempts))
+        users_store_lock_email(d, email, now + cfg->lockout_minutes * 60000);
+    return invalid_credentials(res);
+}
+
+/* Records a wrong password and locks what its budget says: the device when the client came
+ * with a trusted device, else the account for every untrusted client. */
+static void login_failed(http_req *req, db *d, const user_row *u, const char *email,
+                         const char *agent, const char *device_id, const device_row *dev,
+                         int64_t now)
+{
+    const ia_config *cfg = req->cfg;
+    int64_t window = cfg->login_attempt_window_minutes * 60000;
+    int64_t until = now + cfg->lockout_minutes * 60000;
+    long long failures = 0;
+    users_store_add_attempt(d, u->id, email, req->client_ip, agent, device_id, false, now);
+    if (device_id != NULL) {
+        int64_t since = lockout_window_start(now, window, dev->failures_reset_at);
+        if (users_store_count_device_failures(d, device_id, since, &failures) == IA_OK &&
+            lockout_reached(failures, cfg->max_login_attempts)) {
+            devices_store_lock(d, device_id, until);
+            log_warn("auth", "device cookie distrusted after repeated failures", "user_id", u->id,
+                     "client_ip", req->client_ip);
+        }
+        return;
+    }
+    int64_t since = lockout_window_start(now, window, u->failures_reset_at);
+    if (users_store_count_failures(d, u->id, since, &failures) == IA_OK &&
+        lockout_reached(failures, cfg->max_login_attempts)) {
+        users_store_lock(d, u->id, until, now);
+        log_warn("auth", "account locked for untrusted clients after repeated failures", "user_id",
+                 u->id, "client_ip", req->client_ip);
+    }
+}
+
+/* Adds the Set-Cookie of the device cookie for user_id and device_id, issued now. */
+static int set_device_cookie(http_req *req, http_res *res, const char *user_id,
+                             const char *device_id, int64_t now_s)
+{
+    device_claims c = { .issued = now_s };
+    snprintf(c.user_id, sizeof(c.user_id), "%s", user_id);
+    snprintf(c.device_id, sizeof(c.device_id), "%s", device_id);
+    char value[DEVICE_COOKIE_MAX + 1];
+    int rc = device_cookie_sign(req->cfg->secret_key, &c, value, sizeof(value));
+    if (rc != IA_OK)
+        return rc;
+    char *h = arena_printf(req->arena,
+                           DEVICE_COOKIE_NAME "=%s; Path=" DEVICE_PATH
+                                              "; HttpOnly; Secure; SameSite=Strict; Max-Age=%lld",
+                           value, (long long)DEVICE_DAYS * 86400);
+    return h ? http_set_header(res, "Set-Cookie", h) : IA_ERR_NOMEM;
+}
+
+/* POST /login. Who may try, and against which failure budget, follows src/auth/lockout.h:
+ * a valid device cookie of the account (whose device is not locked) has its own budget and is
+ * never refused because of the account's lock; every other client is untrusted. */
 static int auth_login(http_req *req, http_res *res)
 {
     const ia_config *cfg = req->cfg;
@@ -371,52 +469,78 @@ static int auth_login(http_req *req, http_res *res)
     int64_t now = ia_now_ms();
     user_row *u = NULL;
     rc = users_store_by_email(d, req->arena, email, &u);
-    if (rc == IA_NOT_FOUND) {
-        password_verify_dummy(pw, (int)cfg->password_hash_cost);
-        users_store_add_attempt(d, NULL, email, req->client_ip, agent, false, now);
-        return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
-    }
+    if (rc == IA_NOT_FOUND)
+        return login_unknown(req, res, d, email, pw, agent, now);
     if (rc != IA_OK)
         return rc;
-    if (u->locked_until > now) {
-        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%lld", (long long)lockout_retry_after_s(u->locked_until, now));
-        http_error(res, 423, "ACCOUNT_LOCKED",
-                   "Too many failed login attempts; the account is locked for a while");
-        return http_set_header(res, "Retry-After", ra);
+
+    device_claims dc;
+    device_row dev = { 0, 0 };
+    bool valid = device_cookie_find(cfg->secret_key, http_header(req, "Cookie"), u->id, now / 1000,
+                                    (int64_t)DEVICE_DAYS * 86400, &dc);
+    if (valid) {
+        rc = devices_store_get(d, req->arena, dc.device_id, u->id, &dev);
+        if (rc == IA_NOT_FOUND)
+            valid = false;
+        else if (rc != IA_OK)
+            return rc;
+    }
+    lockout_budget budget = lockout_budget_for(valid, dev.locked_until, now);
+    const char *device_id = budget == LOCKOUT_BUDGET_DEVICE ? dc.device_id : NULL;
+    if (lockout_refuses(budget, u->locked_until, now)) {
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, NULL, false, now);
+        return locked(res, u->locked_until, now);
     }
     if (!password_verify(pw, u->password_hash)) {
-        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
-        int64_t since = lockout_window_start(now, cfg->login_attempt_window_minutes * 60000,
-                                             u->failures_reset_at);
-        long long failures = 0;
-        if (users_store_count_failures(d, u->id, since, &failures) == IA_OK &&
-            lockout_reached(failures, cfg->max_login_attempts)) {
-            users_store_lock(d, u->id, now + cfg->lockout_minutes * 60000, now);
-            log_warn("auth", "account locked after repeated failures", "user_id", u->id,
-                     "client_ip", req->client_ip);
-        }
-        return http_error(res, 401, "INVALID_CREDENTIALS", "Incorrect email or password");
+        login_failed(req, d, u, email, agent, device_id, &dev, now);
+        return invalid_credentials(res);
     }
-    /* A correct password: from here on earlier failures no longer count (on success, in the
-     * transaction below). */
+    /* A correct password: from here on earlier failures of this budget no longer count (on
+     * success, in the transaction below). */
     bool smtp = cfg->smtp_host && *cfg->smtp_host;
     if (!u->is_active || (smtp && !u->is_email_verified)) {
-        users_store_reset_failures(d, u->id, false, now);
-        users_store_add_attempt(d, u->id, email, req->client_ip, agent, false, now);
+        if (device_id != NULL)
+            devices_store_reset(d, device_id, now);
+        else
+            users_store_reset_failures(d, u->id, false, now);
+        users_store_add_attempt(d, u->id, email, req->client_ip, agent, device_id, false, now);
         if (!u->is_active)
             return http_error(res, 403, "ACCOUNT_DISABLED", "This account has been deactivated");
         return http_error(res, 403, "EMAIL_NOT_VERIFIED",
                           "Verify your email address before logging in");
     }
+    /* A hash of another cost than the configured one is replaced now that the password is
+     * known: a cheaper one would answer wrong passwords faster than unknown accounts. */
+    char rehash[PASSWORD_HASH_MAX];
+    bool upgrade = password_needs_rehash(u->password_hash, (int)cfg->password_hash_cost);
+    if (upgrade) {
+        rc = password_hash(pw, (int)cfg->password_hash_cost, rehash);
+        if (rc != IA_OK)
+            return rc;
+    }
+    /* A client without a trusted device (none, or a locked one) gets a new device; a trusted
+     * one keeps its id and has its cookie renewed. */
+    char new_device[DEVICE_ID_LEN];
+    if (device_id == NULL)
+        device_new_id(new_device);
+    const char *cookie_device = device_id != NULL ? device_id : new_device;
     char sid[IA_UUID_LEN];
     ia_uuid_v4(sid);
     rc = db_begin(d);
     if (rc == IA_OK)
-        rc = users_store_add_attempt(d, u->id, email, req->client_ip, agent, true, now);
-    if (rc == IA_OK)
+        rc = users_store_add_attempt(d, u->id, email, req->client_ip, agent, device_id, true, now);
+    if (rc == IA_OK && device_id != NULL)
+        rc = devices_store_reset(d, device_id, now);
+    if (rc == IA_OK && device_id != NULL)
+        rc = users_store_touch_login(d, u->id, now);
+    if (rc == IA_OK && device_id == NULL)
         rc = users_store_reset_failures(d, u->id, true, now);
+    if (rc == IA_OK && cookie_device == new_device)
+        rc = devices_store_insert(d, new_device, u->id, now);
+    if (rc == IA_OK)
+        rc = devices_store_trim(d, u->id, DEVICE_KEEP, now - (int64_t)DEVICE_DAYS * 86400000);
+    if (rc == IA_OK && upgrade)
+        rc = users_store_set_password(d, u->id, rehash, now);
     if (rc == IA_OK)
         rc = sessions_store_create(d, sid, u->id, req->client_ip, agent, now,
                                    now + cfg->refresh_token_expire_days * 86400000LL);
@@ -425,6 +549,8 @@ static int auth_login(http_req *req, http_res *res)
     if (rc == IA_OK)
         rc = respond_pair(req, res, d, u->id, sid, NULL);
     if (rc == IA_OK)
+        rc = set_device_cookie(req, res, u->id, cookie_device, now / 1000);
+    if (rc == IA_OK)
         rc = db_commit(d);
     else
         db_rollback(d);
@@ -432,6 +558,8 @@ static int auth_login(http_req *req, http_res *res)
         res->status = 0; /* nothing of the pair may leave when the commit failed */
         return rc;
     }
+    if (upgrade)
+        log_info("auth", "password hash upgraded to the configured cost", "user_id", u->id);
     req->user_id = u->id;
     return IA_OK;
 }

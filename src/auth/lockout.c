@@ -17,3 +17,15 @@ int64_t lockout_retry_after_s(int64_t locked_until_ms, int64_t now_ms)
         return 0;
     return (locked_until_ms - now_ms + 999) / 1000;
 }
+
+lockout_budget lockout_budget_for(bool valid_device, int64_t device_locked_until, int64_t now)
+{
+    if (valid_device && device_locked_until <= now)
+        return LOCKOUT_BUDGET_DEVICE;
+    return LOCKOUT_BUDGET_UNTRUSTED;
+}
+
+bool lockout_refuses(lockout_budget budget, int64_t account_locked_until, int64_t now)
+{
+    return budget == LOCKOUT_BUDGET_UNTRUSTED && account_locked_until > now;
+}

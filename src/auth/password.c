@@ -2,7 +2,6 @@
 
 #include <crypt.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,19 +40,33 @@ bool password_verify(const char *pw, const char *hash)
     bool ok = h != NULL && strlen(h) == 60 && sodium_memcmp(h, hash, 60) == 0;
     sodium_memzero(cd, sizeof(*cd));
     free(cd);
-    return ok;
+    /* bcrypt stopped at byte 72: a longer password would match on its prefix alone. */
+    return ok && strlen(pw) <= PASSWORD_MAX_BYTES;
 }
 
-void password_verify_dummy(const char *pw, int cost)
+int password_hash_cost(const char *hash)
 {
-    /* A fixed, valid salt of the same cost: the work is the same as a real check. */
-    char setting[64];
-    snprintf(setting, sizeof(setting), "$2b$%02d$abcdefghijklmnopqrstuu", cost);
-    struct crypt_data *cd = calloc(1, sizeof(*cd));
-    if (cd == NULL)
-        return;
-    crypt_r(pw, setting, cd);
-    free(cd);
+    if (hash == NULL || strlen(hash) != 60 || hash[0] != '$' || hash[1] != '2' ||
+        (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') || hash[3] != '$' || hash[4] < '0' ||
+        hash[4] > '9' || hash[5] < '0' || hash[5] > '9' || hash[6] != '$')
+        return -1;
+    return (hash[4] - '0') * 10 + (hash[5] - '0');
+}
+
+bool password_needs_rehash(const char *hash, int cost)
+{
+    return strncmp(hash, "$2b$", 4) != 0 || password_hash_cost(hash) != cost;
+}
+
+int password_dummy_hash(int cost, char out[PASSWORD_HASH_MAX])
+{
+    unsigned char raw[24];
+    char pw[2 * sizeof(raw) + 1];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(pw, sizeof(pw), raw, sizeof(raw));
+    int rc = password_hash(pw, cost, out);
+    sodium_memzero(pw, sizeof(pw));
+    return rc;
 }
 
 unsigned password_policy(const char *pw)
@@ -77,7 +90,7 @@ unsigned password_policy(const char *pw)
         broken |= PW_BAD_CHAR;
     if (len >= 0 && len < PASSWORD_MIN)
         broken |= PW_TOO_SHORT;
-    if (len > PASSWORD_MAX)
+    if (len > PASSWORD_MAX || strlen(pw) > PASSWORD_MAX_BYTES)
         broken |= PW_TOO_LONG;
     if (!upper)
         broken |= PW_NO_UPPER;
@@ -98,7 +111,9 @@ void password_policy_items(unsigned broken, const char *field, json_t *items)
         const char *msg;
     } rules[] = {
         { PW_TOO_SHORT, "password_too_short", "Password must be at least 8 characters long" },
-        { PW_TOO_LONG, "password_too_long", "Password must be at most 128 characters long" },
+        { PW_TOO_LONG, "password_too_long",
+          "Password must be at most 72 bytes long (UTF-8): 72 ASCII characters, fewer "
+          "when it has other characters" },
         { PW_NO_UPPER, "password_no_uppercase",
           "Password must contain at least one uppercase letter (A-Z)" },
         { PW_NO_LOWER, "password_no_lowercase",

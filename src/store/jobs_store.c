@@ -261,6 +261,8 @@ int sched_store_prune_tokens(db *d, int64_t now, long long *deleted)
         "DELETE FROM auth_sessions WHERE expires_at < $1",
         "DELETE FROM password_reset_tokens WHERE expires_at < $1",
         "DELETE FROM email_verification_tokens WHERE expires_at < $1",
+        "DELETE FROM login_email_locks WHERE locked_until < $1", /* ended locks of unknown e-mails
+                                                                  */
     };
     *deleted = 0;
     arena *a = arena_create(4096);

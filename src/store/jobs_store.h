@@ -81,7 +81,8 @@ int jobs_store_prune(db *d, int64_t before, long long *deleted);
  * next run moves interval_ms ahead), IA_NOT_FOUND when it is not due or another process won. */
 int sched_store_claim(db *d, const char *name, int64_t interval_ms, const char *owner, int64_t now);
 
-/* Deletes expired token rows of every kind; *deleted says how many. */
+/* Deletes expired token rows of every kind, and ended locks of e-mails without an account;
+ * *deleted says how many. */
 int sched_store_prune_tokens(db *d, int64_t now, long long *deleted);
 
 #endif

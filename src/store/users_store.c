@@ -75,31 +75,135 @@ int users_store_add_password_history(db *d, const char *user_id, const char *has
 }
 
 int users_store_add_attempt(db *d, const char *user_id, const char *email, const char *ip,
-                            const char *user_agent, bool success, int64_t now)
+                            const char *user_agent, const char *device_id, bool success,
+                            int64_t now)
 {
     char id[IA_UUID_LEN];
     ia_uuid_v7(now, id);
     return db_exec(d, NULL,
                    "INSERT INTO login_attempts (id, user_id, email, ip_address, user_agent, "
-                   "success, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   "device_id, success, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                    (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(email), DB_TEXT(ip),
-                                 DB_TEXT(user_agent), DB_BOOL(success), DB_INT(now) },
-                   7, NULL);
+                                 DB_TEXT(user_agent), DB_TEXT(device_id), DB_BOOL(success),
+                                 DB_INT(now) },
+                   8, NULL);
+}
+
+/* Runs a COUNT(*) query of two parameters (a text and a time) into *n. */
+static int count_query(db *d, const char *sql, const char *key, int64_t since, long long *n)
+{
+    arena *a = arena_create(4096);
+    if (a == NULL)
+        return IA_ERR_NOMEM;
+    db_result *r = NULL;
+    int rc =
+        db_query_one(d, a, sql, (db_param[]){ DB_TEXT(key), DB_BOOL(false), DB_INT(since) }, 3, &r);
+    *n = rc == IA_OK ? db_get_int(r, 0, 0, 0) : 0;
+    arena_destroy(a);
+    return rc;
 }
 
 int users_store_count_failures(db *d, const char *user_id, int64_t since, long long *n)
+{
+    return count_query(d,
+                       "SELECT COUNT(*) FROM login_attempts WHERE user_id = $1 "
+                       "AND success = $2 AND created_at >= $3 AND device_id IS NULL",
+                       user_id, since, n);
+}
+
+int users_store_count_device_failures(db *d, const char *device_id, int64_t since, long long *n)
+{
+    return count_query(d,
+                       "SELECT COUNT(*) FROM login_attempts WHERE device_id = $1 "
+                       "AND success = $2 AND created_at >= $3",
+                       device_id, since, n);
+}
+
+int users_store_count_unknown_failures(db *d, const char *email, int64_t since, long long *n)
+{
+    return count_query(d,
+                       "SELECT COUNT(*) FROM login_attempts WHERE email = $1 "
+                       "AND success = $2 AND created_at >= $3 AND user_id IS NULL",
+                       email, since, n);
+}
+
+int users_store_email_lock(db *d, const char *email, int64_t *locked_until, int64_t *reset_at)
 {
     arena *a = arena_create(4096);
     if (a == NULL)
         return IA_ERR_NOMEM;
     db_result *r = NULL;
     int rc = db_query_one(d, a,
-                          "SELECT COUNT(*) FROM login_attempts WHERE user_id = $1 "
-                          "AND success = $2 AND created_at >= $3",
-                          (db_param[]){ DB_TEXT(user_id), DB_BOOL(false), DB_INT(since) }, 3, &r);
-    *n = rc == IA_OK ? db_get_int(r, 0, 0, 0) : 0;
+                          "SELECT locked_until, failures_reset_at FROM login_email_locks "
+                          "WHERE email = $1",
+                          (db_param[]){ DB_TEXT(email) }, 1, &r);
+    *locked_until = rc == IA_OK ? db_get_int(r, 0, 0, 0) : 0;
+    *reset_at = rc == IA_OK ? db_get_int(r, 0, 1, 0) : 0;
     arena_destroy(a);
-    return rc;
+    return rc == IA_NOT_FOUND ? IA_OK : rc;
+}
+
+int users_store_lock_email(db *d, const char *email, int64_t until)
+{
+    return db_exec(d, NULL,
+                   "INSERT INTO login_email_locks (email, locked_until, failures_reset_at) "
+                   "VALUES ($1, $2, $2) ON CONFLICT (email) DO UPDATE SET "
+                   "locked_until = excluded.locked_until, "
+                   "failures_reset_at = excluded.failures_reset_at",
+                   (db_param[]){ DB_TEXT(email), DB_INT(until) }, 2, NULL);
+}
+
+int users_store_touch_login(db *d, const char *user_id, int64_t now)
+{
+    return db_exec(d, NULL, "UPDATE users SET last_login_at = $2 WHERE id = $1",
+                   (db_param[]){ DB_TEXT(user_id), DB_INT(now) }, 2, NULL);
+}
+
+int devices_store_insert(db *d, const char *id, const char *user_id, int64_t now)
+{
+    return db_exec(d, NULL,
+                   "INSERT INTO login_devices (id, user_id, created_at, last_used_at, "
+                   "failures_reset_at) VALUES ($1, $2, $3, $3, $3)",
+                   (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_INT(now) }, 3, NULL);
+}
+
+int devices_store_trim(db *d, const char *user_id, int keep, int64_t unused_since)
+{
+    return db_exec(d, NULL,
+                   "DELETE FROM login_devices WHERE user_id = $1 AND (last_used_at < $3 OR "
+                   "id NOT IN (SELECT id FROM login_devices WHERE user_id = $1 "
+                   "ORDER BY last_used_at DESC, id DESC LIMIT $2))",
+                   (db_param[]){ DB_TEXT(user_id), DB_INT(keep), DB_INT(unused_since) }, 3, NULL);
+}
+
+int devices_store_get(db *d, arena *a, const char *id, const char *user_id, device_row *out)
+{
+    db_result *r = NULL;
+    int rc = db_query_one(d, a,
+                          "SELECT locked_until, failures_reset_at FROM login_devices "
+                          "WHERE id = $1 AND user_id = $2",
+                          (db_param[]){ DB_TEXT(id), DB_TEXT(user_id) }, 2, &r);
+    if (rc != IA_OK)
+        return rc;
+    out->locked_until = db_get_int(r, 0, 0, 0);
+    out->failures_reset_at = db_get_int(r, 0, 1, 0);
+    return IA_OK;
+}
+
+int devices_store_lock(db *d, const char *id, int64_t until)
+{
+    return db_exec(d, NULL,
+                   "UPDATE login_devices SET locked_until = $2, failures_reset_at = $2 "
+                   "WHERE id = $1",
+                   (db_param[]){ DB_TEXT(id), DB_INT(until) }, 2, NULL);
+}
+
+int devices_store_reset(db *d, const char *id, int64_t now)
+{
+    return db_exec(d, NULL,
+                   "UPDATE login_devices SET locked_until = NULL, failures_reset_at = $2, "
+                   "last_used_at = $2 WHERE id = $1",
+                   (db_param[]){ DB_TEXT(id), DB_INT(now) }, 2, NULL);
 }
 
 int users_store_lock(db *d, const char *user_id, int64_t until, int64_t now)

@@ -42,12 +42,55 @@ int users_store_set_name(db *d, const char *id, const char *name, int64_t now);
 /* Remembers a password hash for the reuse rule. */
 int users_store_add_password_history(db *d, const char *user_id, const char *hash, int64_t now);
 
-/* Records one login attempt (user_id NULL for an unknown e-mail). */
+/* Records one login attempt (user_id NULL for an unknown e-mail; device_id NULL for a client
+ * without a trusted device cookie). */
 int users_store_add_attempt(db *d, const char *user_id, const char *email, const char *ip,
-                            const char *user_agent, bool success, int64_t now);
+                            const char *user_agent, const char *device_id, bool success,
+                            int64_t now);
 
-/* Failed attempts of the user since `since`. */
+/* Failed attempts of the user from untrusted clients (no device) since `since`. */
 int users_store_count_failures(db *d, const char *user_id, int64_t since, long long *n);
+
+/* Failed attempts made with one trusted device since `since`. */
+int users_store_count_device_failures(db *d, const char *device_id, int64_t since, long long *n);
+
+/* Failed attempts for an e-mail address that has no account, since `since`. */
+int users_store_count_unknown_failures(db *d, const char *email, int64_t since, long long *n);
+
+/* The lock of an e-mail address without an account: *locked_until and *reset_at are 0 when
+ * it has none. */
+int users_store_email_lock(db *d, const char *email, int64_t *locked_until, int64_t *reset_at);
+
+/* Locks an e-mail address without an account until `until`; failures before then no longer
+ * count. */
+int users_store_lock_email(db *d, const char *email, int64_t until);
+
+/* After a correct password from a trusted device: only the last login time changes (the
+ * account's lock of untrusted clients stays). */
+int users_store_touch_login(db *d, const char *user_id, int64_t now);
+
+/* A trusted device of a user (a device cookie names it). */
+typedef struct {
+    int64_t locked_until; /* 0 when not locked */
+    int64_t failures_reset_at;
+} device_row;
+
+/* Records a device issued to user_id at now. */
+int devices_store_insert(db *d, const char *id, const char *user_id, int64_t now);
+
+/* Forgets the user's devices unused since `unused_since`, and all but the `keep` most recently
+ * used ones (a forgotten device's cookie is untrusted from then on). */
+int devices_store_trim(db *d, const char *user_id, int keep, int64_t unused_since);
+
+/* The device id of user_id; IA_NOT_FOUND when there is none (deleted, or another user's). */
+int devices_store_get(db *d, arena *a, const char *id, const char *user_id, device_row *out);
+
+/* Locks the device until `until` (its cookie is distrusted meanwhile); failures before then no
+ * longer count. */
+int devices_store_lock(db *d, const char *id, int64_t until);
+
+/* After a correct password from the device: its failures stop counting and any lock ends. */
+int devices_store_reset(db *d, const char *id, int64_t now);
 
 /* Locks the account until `until`; failures before `until` no longer count. */
 int users_store_lock(db *d, const char *user_id, int64_t until, int64_t now);

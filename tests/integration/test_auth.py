@@ -262,6 +262,8 @@ def test_duplicate_email_in_any_case_is_409(srv, client):
 PASSWORD_RULES = [
     ("Ab1!xyz", "password_too_short"),
     ("Ab1!" + "x" * 125, "password_too_long"),  # 129
+    ("Ab1!" + "x" * 69, "password_too_long"),  # 73 bytes: more than bcrypt reads
+    ("Ab1!" + "é" * 35, "password_too_long"),  # 39 code points, 74 bytes
     ("abcdef1!", "password_no_uppercase"),
     ("ABCDEF1!", "password_no_lowercase"),
     ("Abcdefg!", "password_no_digit"),
@@ -296,10 +298,10 @@ def test_every_broken_password_rule_is_reported(client):
 
 @pytest.mark.parametrize("password", [
     "Abcdef1!",                 # exactly 8
-    "Ab1!" + "x" * 124,         # exactly 128
+    "Ab1!" + "x" * 68,          # exactly 72 bytes, all bcrypt reads
     "Abc def1",                 # a space is a special character
     "Abcdefg1é",                # so is any non-ASCII character
-    "Ab1" + "é" * 125,          # 128 code points, 253 bytes
+    "Ab1!" + "é" * 34,          # 38 code points, 72 bytes
     " Lead1ng!Space ",          # passwords are not trimmed (and still log in, below)
 ])
 def test_passwords_meeting_the_policy_are_accepted(client, password):
@@ -560,11 +562,17 @@ def test_success_clears_the_failure_count(proxied):
     assert locked_until(proxied, user_id) is None
 
 
-def test_unknown_email_failures_lock_nothing(proxied):
+def test_unknown_email_failures_lock_like_an_account(proxied):
+    # An unknown address is locked exactly like an account, so that the 423 tells nothing
+    # about existence (test_auth_hardening.py compares the two answers in full).
     c = proxied.client
     nobody = unique_email("nobody")
-    for _ in range(7):
+    for _ in range(5):
         assert_error(try_login(c, nobody, "Wr0ng!Password"), 401, "INVALID_CREDENTIALS")
+    for _ in range(2):
+        r = try_login(c, nobody, "Wr0ng!Password")
+        assert_error(r, 423, "ACCOUNT_LOCKED")
+        assert 15 * 60 - 60 <= positive_int(r.headers.get("retry-after")) <= 15 * 60
 
 
 # ---- rate limits --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-/* Unit tests of src/auth: tokens (HS256 pinned, claims checked), bcrypt, the password policy
- * and the lockout arithmetic. */
+/* Unit tests of src/auth: tokens (HS256 pinned, claims checked), bcrypt with its 72-byte
+ * limit, rehashing and the start-up dummy hash, the password policy and the lockout
+ * arithmetic with its budget decisions. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -251,7 +252,66 @@ static void test_password_policy_table(void **state)
     longpw[129] = '\0';
     assert_int_equal(password_policy(longpw), PW_TOO_LONG);
     longpw[128] = '\0';
+    assert_int_equal(password_policy(longpw), PW_TOO_LONG); /* 128 bytes: over bcrypt's 72 */
+    longpw[73] = '\0';
+    assert_int_equal(password_policy(longpw), PW_TOO_LONG);
+    longpw[72] = '\0';
     assert_int_equal(password_policy(longpw), 0);
+    /* Bytes count, not characters: 34 two-byte characters and four ASCII ones are 72 bytes. */
+    char wide[160] = "Ab1!";
+    for (size_t i = 0; i < 35; i++)
+        memcpy(wide + 4 + 2 * i, "\xc3\xa9", 2);
+    wide[72] = '\0';
+    assert_int_equal(strlen(wide), 72);
+    assert_int_equal(password_policy(wide), 0);
+    wide[72] = '\xc3';
+    wide[74] = '\0';
+    assert_int_equal(password_policy(wide), PW_TOO_LONG);
+}
+
+static void test_password_over_72_bytes_never_verifies(void **state)
+{
+    (void)state;
+    char pw[101];
+    memset(pw, 'x', 100);
+    memcpy(pw, "Ab1!", 4);
+    pw[100] = '\0';
+    char h[PASSWORD_HASH_MAX];
+    /* A hash of the first 72 bytes (what bcrypt reads of any longer password). */
+    pw[72] = '\0';
+    assert_int_equal(password_hash(pw, 4, h), IA_OK);
+    assert_true(password_verify(pw, h));
+    pw[72] = 'y';
+    assert_false(password_verify(pw, h)); /* differs only after byte 72: refused */
+}
+
+static void test_rehash_when_the_cost_or_variant_differs(void **state)
+{
+    (void)state;
+    char h[PASSWORD_HASH_MAX];
+    assert_int_equal(password_hash("Secret#123", 5, h), IA_OK);
+    assert_int_equal(password_hash_cost(h), 5);
+    assert_false(password_needs_rehash(h, 5));
+    assert_true(password_needs_rehash(h, 4));
+    assert_true(password_needs_rehash(h, 12));
+    static const char legacy[] = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+    assert_int_equal(password_hash_cost(legacy), 5);
+    assert_true(password_needs_rehash(legacy, 5)); /* $2a$ becomes $2b$ */
+    assert_int_equal(password_hash_cost("not a hash"), -1);
+    assert_int_equal(password_hash_cost(NULL), -1);
+}
+
+static void test_dummy_hash_has_the_configured_cost(void **state)
+{
+    (void)state;
+    char a[PASSWORD_HASH_MAX], b[PASSWORD_HASH_MAX];
+    assert_int_equal(password_dummy_hash(6, a), IA_OK);
+    assert_int_equal(password_dummy_hash(6, b), IA_OK);
+    assert_memory_equal(a, "$2b$06$", 7);
+    assert_int_equal(password_hash_cost(a), 6);
+    assert_string_not_equal(a, b); /* a random password each time */
+    assert_false(password_verify("", a));
+    assert_false(password_verify("Secret#123", a));
 }
 
 static void test_policy_items_name_each_broken_rule(void **state)
@@ -284,6 +344,23 @@ static void test_lockout_window_slides_but_not_past_a_reset(void **state)
     assert_int_equal(lockout_retry_after_s(5000, 10000), 0);
 }
 
+static void test_only_untrusted_clients_are_refused_while_locked(void **state)
+{
+    (void)state;
+    const int64_t now = 1000000, later = now + 60000, earlier = now - 60000;
+    /* A valid cookie of an unlocked device has its own budget, even while the account is
+     * locked for untrusted clients. */
+    assert_int_equal(lockout_budget_for(true, 0, now), LOCKOUT_BUDGET_DEVICE);
+    assert_int_equal(lockout_budget_for(true, earlier, now), LOCKOUT_BUDGET_DEVICE);
+    assert_false(lockout_refuses(LOCKOUT_BUDGET_DEVICE, later, now));
+    /* A locked device, or no valid cookie, is an untrusted client. */
+    assert_int_equal(lockout_budget_for(true, later, now), LOCKOUT_BUDGET_UNTRUSTED);
+    assert_int_equal(lockout_budget_for(false, 0, now), LOCKOUT_BUDGET_UNTRUSTED);
+    assert_true(lockout_refuses(LOCKOUT_BUDGET_UNTRUSTED, later, now));
+    assert_false(lockout_refuses(LOCKOUT_BUDGET_UNTRUSTED, earlier, now));
+    assert_false(lockout_refuses(LOCKOUT_BUDGET_UNTRUSTED, 0, now));
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -303,6 +380,10 @@ int main(void)
         cmocka_unit_test(test_password_policy_table),
         cmocka_unit_test(test_policy_items_name_each_broken_rule),
         cmocka_unit_test(test_lockout_window_slides_but_not_past_a_reset),
+        cmocka_unit_test(test_password_over_72_bytes_never_verifies),
+        cmocka_unit_test(test_rehash_when_the_cost_or_variant_differs),
+        cmocka_unit_test(test_dummy_hash_has_the_configured_cost),
+        cmocka_unit_test(test_only_untrusted_clients_are_refused_while_locked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

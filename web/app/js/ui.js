@@ -189,9 +189,14 @@ export function clearFieldErrors(fields) {
     for (const f of fields) f.setError(null);
 }
 
-// The password policy of docs/api.md §3.1, checked as the user types.
+// The password policy of docs/api.md §3.1, checked as the user types; the service also refuses more
+// than 72 bytes (UTF-8), all that bcrypt reads.
 export const PASSWORD_RULES = [
-    { id: 'length', text: '8 to 128 characters', test: (p) => [...p].length >= 8 && [...p].length <= 128 },
+    {
+        id: 'length',
+        text: '8 to 72 characters (accented letters and symbols outside ASCII count double or more)',
+        test: (p) => [...p].length >= 8 && new TextEncoder().encode(p).length <= 72,
+    },
     { id: 'upper', text: 'An uppercase letter (A–Z)', test: (p) => /[A-Z]/.test(p) },
     { id: 'lower', text: 'A lowercase letter (a–z)', test: (p) => /[a-z]/.test(p) },
     { id: 'digit', text: 'A digit (0–9)', test: (p) => /[0-9]/.test(p) },
