@@ -156,18 +156,19 @@ static int share_redact(arena *a, json_t *v, bool free_text)
     const char *key;
     json_t *child;
     size_t i;
-    if (json_is_object(v))
+    if (json_is_object(v)) {
         json_object_foreach(v, key, child)
         {
             if (share_redact(a, child, free_text && !share_structured(key)) != IA_OK)
                 return IA_ERR_NOMEM;
         }
-    else if (json_is_array(v))
+    } else if (json_is_array(v)) {
         json_array_foreach(v, i, child)
         {
             if (share_redact(a, child, free_text) != IA_OK)
                 return IA_ERR_NOMEM;
         }
+    }
     return IA_OK;
 }
 

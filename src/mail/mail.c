@@ -710,10 +710,9 @@ static void outbox_write(const mail_message *m, char *buf)
     if (mkdir(g_out.outbox_dir, 0700) != 0 && errno != EEXIST)
         goto out;
     unsigned long long n = atomic_fetch_add(&seq, 1);
-    int w1 = snprintf(tmp, sizeof(tmp), "%s/.%lld-%06llu.eml.tmp", g_out.outbox_dir,
-                      (long long)ia_now_ms(), n);
-    int w2 = snprintf(path, sizeof(path), "%s/%lld-%06llu.eml", g_out.outbox_dir,
-                      (long long)ia_now_ms(), n);
+    long long now = (long long)ia_now_ms();
+    int w1 = snprintf(tmp, sizeof(tmp), "%s/.%lld-%06llu.eml.tmp", g_out.outbox_dir, now, n);
+    int w2 = snprintf(path, sizeof(path), "%s/%lld-%06llu.eml", g_out.outbox_dir, now, n);
     why = "outbox path too long";
     if (w1 < 0 || (size_t)w1 >= sizeof(tmp) || w2 < 0 || (size_t)w2 >= sizeof(path))
         goto out;

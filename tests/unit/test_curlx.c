@@ -8,14 +8,21 @@
 
 #include "core/curlx.h"
 
+/* A new handle with its URL set through o; the caller cleans it up. */
+static CURL *new_handle(curlx_opts *o)
+{
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curlx_init(o, c);
+    CURLX_SET(o, CURLOPT_URL, "http://127.0.0.1:9/");
+    return c;
+}
+
 static void test_options_that_take_leave_the_result_ok(void **state)
 {
     (void)state;
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
     curlx_opts o;
-    curlx_init(&o, c);
-    CURLX_SET(&o, CURLOPT_URL, "http://127.0.0.1:9/");
+    CURL *c = new_handle(&o);
     CURLX_SET(&o, CURLOPT_TIMEOUT_MS, 1000L);
     CURLX_SET(&o, CURLOPT_PROTOCOLS_STR, "http,https");
     assert_int_equal(o.rc, CURLE_OK);
@@ -26,11 +33,8 @@ static void test_options_that_take_leave_the_result_ok(void **state)
 static void test_the_first_failure_is_kept_and_later_options_are_skipped(void **state)
 {
     (void)state;
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
     curlx_opts o;
-    curlx_init(&o, c);
-    CURLX_SET(&o, CURLOPT_URL, "http://127.0.0.1:9/");
+    CURL *c = new_handle(&o);
     CURLX_SET(&o, CURLOPT_PROTOCOLS_STR, "no-such-protocol");
     assert_int_not_equal(o.rc, CURLE_OK);
     assert_string_equal(o.failed, "CURLOPT_PROTOCOLS_STR");

@@ -12,14 +12,22 @@
 #include "core/log.h"
 #include "http/http.h"
 
+/* An empty response whose arena is a (created here; the caller destroys it). */
+static http_res new_response(arena **a)
+{
+    *a = arena_create(1 << 16);
+    assert_non_null(*a);
+    http_res res;
+    memset(&res, 0, sizeof(res));
+    res.arena = *a;
+    return res;
+}
+
 static void test_a_missing_body_is_an_error_and_writes_nothing(void **state)
 {
     (void)state;
-    arena *a = arena_create(1 << 16);
-    assert_non_null(a);
-    http_res res;
-    memset(&res, 0, sizeof(res));
-    res.arena = a;
+    arena *a;
+    http_res res = new_response(&a);
     assert_int_equal(http_json(&res, 200, NULL), IA_ERR_NOMEM);
     assert_int_equal(res.status, 0); /* left empty: the server answers 500 for the code */
     assert_null(res.body);
@@ -32,11 +40,8 @@ static void test_a_missing_body_is_an_error_and_writes_nothing(void **state)
 static void test_a_body_is_rendered(void **state)
 {
     (void)state;
-    arena *a = arena_create(1 << 16);
-    assert_non_null(a);
-    http_res res;
-    memset(&res, 0, sizeof(res));
-    res.arena = a;
+    arena *a;
+    http_res res = new_response(&a);
     assert_int_equal(http_json(&res, 200, json_pack("{s:i}", "n", 1)), IA_OK);
     assert_int_equal(res.status, 200);
     assert_int_equal(res.body_len, strlen("{\"n\":1}"));
