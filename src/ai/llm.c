@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/curlx.h"
 #include "core/errors.h"
 
 #define HEADER_MAX        4096    /* one request header line: keys are far shorter */
@@ -379,22 +380,26 @@ int llm_call(const llm_provider *p, const ai_prompt *pr, llm_result *out)
         return IA_ERR_NOMEM;
     }
     transfer t = { .retry_after_ms = -1 };
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(text));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)p->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)p->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "interviewace/" IA_VERSION);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    CURLcode cc = curl_easy_perform(c);
+    curlx_opts o;
+    curlx_init(&o, c);
+    CURLX_SET(&o, CURLOPT_URL, url);
+    CURLX_SET(&o, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLX_SET(&o, CURLOPT_HTTPHEADER, h);
+    CURLX_SET(&o, CURLOPT_POSTFIELDS, text);
+    CURLX_SET(&o, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(text));
+    CURLX_SET(&o, CURLOPT_TIMEOUT_MS, (long)p->timeout_ms);
+    CURLX_SET(&o, CURLOPT_CONNECTTIMEOUT_MS, (long)p->timeout_ms);
+    CURLX_SET(&o, CURLOPT_NOSIGNAL, 1L);
+    CURLX_SET(&o, CURLOPT_FOLLOWLOCATION, 0L);
+    CURLX_SET(&o, CURLOPT_ACCEPT_ENCODING, "");
+    CURLX_SET(&o, CURLOPT_USERAGENT, "interviewace/" IA_VERSION);
+    CURLX_SET(&o, CURLOPT_WRITEFUNCTION, on_body);
+    CURLX_SET(&o, CURLOPT_WRITEDATA, &t);
+    CURLX_SET(&o, CURLOPT_HEADERFUNCTION, on_header);
+    CURLX_SET(&o, CURLOPT_HEADERDATA, &t);
+    CURLcode cc = o.rc;
+    if (cc == CURLE_OK)
+        cc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(c);
@@ -402,6 +407,9 @@ int llm_call(const llm_provider *p, const ai_prompt *pr, llm_result *out)
     free(text);
 
     int rc = classify(cc, status, &t, out);
+    if (o.rc != CURLE_OK)
+        snprintf(out->detail, sizeof(out->detail), "cannot set %s: %s", o.failed,
+                 curl_easy_strerror(o.rc));
     out->retry_after_ms = t.retry_after_ms;
     if (rc == IA_OK) {
         rc = llm_parse_response(p->engine, t.buf ? t.buf : "", t.len, &out->output, out->detail,

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "ai/redact.h"
 #include "files/storage.h"
 #include "http/doc.h"
 #include "store/resumes_store.h"
@@ -127,6 +128,55 @@ static json_t *field_or(json_t *an, const char *key, json_t *fallback)
     return json_incref(v);
 }
 
+/* Keys of the public view whose values are names, dates or short labels, not free text: they
+ * are shown as written (a company called "Booking.com" stays itself). "links" is the list the
+ * owner chose to show. Every other string is free text. */
+static const char *const share_structured_keys[] = {
+    "title",     "name",          "company",   "institution", "degree",   "field_of_study",
+    "job_title", "inferred_role", "seniority", "start_date",  "end_date", "expiry_date",
+    "skills",    "languages",     "links",     "category",    "gpa",
+};
+
+static bool share_structured(const char *key)
+{
+    for (size_t i = 0; i < sizeof(share_structured_keys) / sizeof(share_structured_keys[0]); i++)
+        if (strcmp(key, share_structured_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Replaces, in place, e-mail addresses, phone numbers, street addresses and links in every
+ * free-text string under v (the engine's redactor does the matching); free_text is false under
+ * a key of share_structured_keys. Returns IA_OK or IA_ERR_NOMEM. */
+static int share_redact(arena *a, json_t *v, bool free_text)
+{
+    if (json_is_string(v)) {
+        const char *clean = NULL;
+        if (!free_text)
+            return IA_OK;
+        if (ai_redact(a, json_string_value(v), &clean) != IA_OK || json_string_set(v, clean) != 0)
+            return IA_ERR_NOMEM;
+        return IA_OK;
+    }
+    const char *key;
+    json_t *child;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, child)
+        {
+            if (share_redact(a, child, free_text && !share_structured(key)) != IA_OK)
+                return IA_ERR_NOMEM;
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, child)
+        {
+            if (share_redact(a, child, free_text) != IA_OK)
+                return IA_ERR_NOMEM;
+        }
+    }
+    return IA_OK;
+}
+
 static int shared_view(http_req *req, http_res *res)
 {
     db *d = api_db(req);
@@ -156,6 +206,13 @@ static int shared_view(http_req *req, http_res *res)
         field_or(an, "languages", json_array()), "links", field_or(an, "links", json_array()),
         "expiry_date", r.share_expires_at ? render_time(r.share_expires_at) : json_null());
     json_decref(an);
+    if (view == NULL)
+        return IA_ERR_NOMEM;
+    rc = share_redact(req->arena, view, true);
+    if (rc != IA_OK) {
+        json_decref(view);
+        return rc;
+    }
     http_set_header(res, "X-Robots-Tag", "noindex");
     return http_json(res, 200, view);
 }

@@ -1,5 +1,6 @@
 /* Service endpoints (docs/api.md §2): health, readiness, metrics and the OpenAPI document. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "core/timeutil.h"
 #include "http/doc.h"
 #include "http/openapi.h"
 #include "obs/metrics.h"
@@ -23,8 +25,35 @@ static int health(http_req *req, http_res *res)
     return http_json(res, 200, json_pack("{s:s, s:s}", "status", "healthy", "version", IA_VERSION));
 }
 
+#define PROBE_BYTES 4096
+
+/* Writes, syncs and removes a small file in dir: IA_OK when that works, else the errno. A
+ * full disk, a read-only mount or a failing device shows here, where access() would still
+ * say writable (it checks permissions, and does not see a full disk). */
+static int probe_write(const char *dir)
+{
+    char path[4200];
+    int n = snprintf(path, sizeof(path), "%s/.ready-probe-%ld", dir, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return ENAMETOOLONG;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno;
+    static const char zeros[PROBE_BYTES];
+    int e = 0;
+    ssize_t w = write(fd, zeros, sizeof(zeros));
+    if (w != (ssize_t)sizeof(zeros))
+        e = w < 0 ? errno : ENOSPC;
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    unlink(path);
+    return e;
+}
+
 /* True when the data directory (the database file, temporary uploads) exists and this
- * process may create files in it, and the file storage answers; else why not, in reason. */
+ * process can write a file in it, and the file storage answers; else why not, in reason. */
 static bool storage_ok(const http_req *req, char *reason, size_t len)
 {
     const ia_config *cfg = req->cfg;
@@ -32,6 +61,11 @@ static bool storage_ok(const http_req *req, char *reason, size_t len)
     if (stat(cfg->data_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
         access(cfg->data_dir, W_OK | X_OK) != 0) {
         snprintf(reason, len, "DATA_DIR is missing or not writable");
+        return false;
+    }
+    int e = probe_write(cfg->data_dir);
+    if (e != 0) {
+        snprintf(reason, len, "DATA_DIR cannot be written: %s", strerror(e));
         return false;
     }
     const ia_app *app = req->app;
@@ -59,7 +93,9 @@ static int ready(http_req *req, http_res *res)
     char reason[600] = "";
     bool files_ok = storage_ok(req, reason, sizeof(reason));
     db *d = api_db(req);
-    bool database = d != NULL && db_ping(d) == IA_OK;
+    /* A write, not a ping: a database that answers reads but is read-only, full or failing
+     * cannot serve the API. */
+    bool database = d != NULL && db_check_write(d, ia_now_ms()) == IA_OK;
     /* Without Redis the service still answers (RATE_LIMIT_ON_REDIS_FAILURE says how), so an
      * unreachable Redis is "degraded", not a reason to take the replica out of rotation,
      * unless the policy refuses every limited request. */
@@ -83,7 +119,7 @@ static int ready(http_req *req, http_res *res)
     if (!files_ok)
         log_warn("service", "storage is not ready", "reason", reason);
     const char *detail = draining    ? "The service is shutting down"
-                         : !database ? "The database is unreachable"
+                         : !database ? "The database is unreachable or cannot be written"
                          : !files_ok
                              ? storage_detail
                              : "Redis is unreachable and RATE_LIMIT_ON_REDIS_FAILURE=closed";

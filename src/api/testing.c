@@ -422,10 +422,21 @@ static int storage_keys(http_req *req, http_res *res)
 /* ---- failure atomicity and maintenance ------------------------------------------------------ */
 
 /* POST /__test/faults?upload=STEP: the next upload fails at STEP (store, insert, enqueue,
- * commit; none clears), as if that dependency had failed. */
+ * commit; none clears), as if that dependency had failed. ?database=readonly makes every
+ * database connection refuse writes as a read-only database does, until ?database=none. */
 static int inject_fault(http_req *req, http_res *res)
 {
     static const char *const loc[] = { "query", "upload", NULL };
+    static const char *const db_loc[] = { "query", "database", NULL };
+    const char *database = http_query(req, "database");
+    if (database != NULL) {
+        if (strcmp(database, "readonly") != 0 && strcmp(database, "none") != 0)
+            return http_validation_error(res, db_loc, "Input should be 'readonly' or 'none'",
+                                         "enum");
+        db_inject_read_only(strcmp(database, "readonly") == 0);
+        if (http_query(req, "upload") == NULL)
+            return http_empty(res, 204);
+    }
     if (resumes_inject_upload_fault(http_query(req, "upload")) != IA_OK)
         return http_validation_error(
             res, loc, "Input should be 'store', 'insert', 'enqueue', 'commit' or 'none'", "enum");

@@ -1,5 +1,10 @@
 #include "core/errors.h"
 
+#include <errno.h>
+#include <stddef.h>
+
+static _Thread_local const char *t_fault;
+
 const char *ia_strerror(int rc)
 {
     switch (rc) {
@@ -26,4 +31,25 @@ const char *ia_strerror(int rc)
     default:
         return "unknown error";
     }
+}
+
+int ia_errno_rc(int e)
+{
+    if (e == ENOSPC || e == EDQUOT || e == EROFS || e == EIO) {
+        ia_fault_note("storage");
+        return IA_ERR_UNAVAILABLE;
+    }
+    return IA_ERR_IO;
+}
+
+void ia_fault_note(const char *what)
+{
+    t_fault = what;
+}
+
+const char *ia_fault_take(void)
+{
+    const char *what = t_fault;
+    t_fault = NULL;
+    return what;
 }

@@ -19,4 +19,17 @@ enum {
 /* Returns a short, static, human-readable name for a result code. */
 const char *ia_strerror(int rc);
 
+/* Maps the errno of a failed file operation: a full disk or quota (ENOSPC, EDQUOT), a read-only
+ * file system (EROFS) and a failing device (EIO) are IA_ERR_UNAVAILABLE, noted as a "storage"
+ * fault (ia_fault_note); anything else is IA_ERR_IO. */
+int ia_errno_rc(int e);
+
+/* Notes, for the calling thread, which dependency ("database", "storage") made the operation
+ * in progress fail with IA_ERR_UNAVAILABLE, so that the response can name it. what must be a
+ * static string. */
+void ia_fault_note(const char *what);
+
+/* Returns the dependency noted on this thread since the last call (or NULL) and clears it. */
+const char *ia_fault_take(void);
+
 #endif

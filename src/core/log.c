@@ -1,5 +1,6 @@
 #include "core/log.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +63,62 @@ static bool key_is_secret(const char *key)
     return false;
 }
 
+static bool mail_local_char(unsigned char c)
+{
+    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static bool mail_domain_char(unsigned char c)
+{
+    return isalnum(c) || c == '.' || c == '-';
+}
+
+/* Length of the e-mail address whose '@' is at s[at], measured from its local part's start
+ * (*start), or 0 when there is none: a local part and a domain with a dot inside it. */
+static size_t mail_at(const char *s, size_t at, size_t *start)
+{
+    size_t b = at;
+    while (b > 0 && mail_local_char((unsigned char)s[b - 1]))
+        b--;
+    size_t e = at + 1;
+    bool dot = false;
+    while (s[e] != '\0' && mail_domain_char((unsigned char)s[e])) {
+        if (s[e] == '.' && e > at + 1 && s[e + 1] != '\0' &&
+            mail_domain_char((unsigned char)s[e + 1]))
+            dot = true;
+        e++;
+    }
+    while (e > at + 1 && s[e - 1] == '.')
+        e--;
+    if (b == at || e == at + 1 || !dot)
+        return 0;
+    *start = b;
+    return e - b;
+}
+
+const char *log_mask_emails(arena *a, const char *s)
+{
+    if (s == NULL || strchr(s, '@') == NULL)
+        return s;
+    size_t len = strlen(s);
+    strbuf sb;
+    strbuf_init(&sb, a, len + 64);
+    size_t done = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t start = 0, n = 0;
+        if (s[i] != '@' || (n = mail_at(s, i, &start)) == 0 || start < done)
+            continue;
+        strbuf_append(&sb, s + done, start - done);
+        strbuf_putc(&sb, s[start]);
+        strbuf_puts(&sb, "***");
+        strbuf_append(&sb, s + i, start + n - i);
+        done = start + n;
+        i = done - 1;
+    }
+    strbuf_append(&sb, s + done, len - done);
+    return strbuf_error(&sb) == 0 ? strbuf_str(&sb) : "[unloggable: masking failed]";
+}
+
 /* Appends a text-format value, quoting it when it contains spaces, quotes or '='. */
 static void text_value(strbuf *sb, const char *v)
 {
@@ -78,11 +135,12 @@ void log_emit(int level, const char *module, const char *message, const log_fiel
         return;
     if (level < LOG_DEBUG || level > LOG_ERROR)
         level = LOG_ERROR;
-    arena *a = arena_create(LOG_LINE_MAX * 2);
+    arena *a = arena_create(LOG_LINE_MAX * 4);
     if (a == NULL)
         return;
     char ts[IA_ISO8601_LEN];
     ia_format_iso8601(ia_now_ms(), ts, sizeof(ts));
+    message = log_mask_emails(a, message);
     strbuf sb;
     strbuf_init(&sb, a, LOG_LINE_MAX);
     if (g_json) {
@@ -109,7 +167,7 @@ void log_emit(int level, const char *module, const char *message, const log_fiel
             else if (fields[i].str == NULL)
                 strbuf_puts(&sb, "null");
             else
-                strbuf_json_string(&sb, fields[i].str);
+                strbuf_json_string(&sb, log_mask_emails(a, fields[i].str));
         }
         strbuf_puts(&sb, "}}");
     } else {
@@ -121,7 +179,7 @@ void log_emit(int level, const char *module, const char *message, const log_fiel
             else if (fields[i].is_num)
                 strbuf_appendf(&sb, "%lld", fields[i].num);
             else
-                text_value(&sb, fields[i].str ? fields[i].str : "null");
+                text_value(&sb, fields[i].str ? log_mask_emails(a, fields[i].str) : "null");
         }
         if (t_request_id != NULL)
             strbuf_appendf(&sb, " request_id=%s", t_request_id);

@@ -1,12 +1,15 @@
 /* Structured logging: one line per event on stdout, JSON (default) or text for people at a
  * terminal. Every line carries the time, level, message, module, the id of the request being
  * handled on this thread (or null) and a set of key/value fields. Field values under keys that
- * name secrets (password, token, secret, authorization, cookie) are never written. */
+ * name secrets (password, token, secret, authorization, cookie) are never written, and e-mail
+ * addresses in the message and in field values are masked (j***@example.com). */
 #ifndef IA_CORE_LOG_H
 #define IA_CORE_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "core/arena.h"
 
 enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3 };
 
@@ -40,6 +43,11 @@ void log_write(int level, const char *module, const char *message, ...);
 #define log_info(...)  log_write(LOG_INFO, __VA_ARGS__, (const char *)0)
 #define log_warn(...)  log_write(LOG_WARN, __VA_ARGS__, (const char *)0)
 #define log_error(...) log_write(LOG_ERROR, __VA_ARGS__, (const char *)0)
+
+/* Returns s with the local part of every e-mail address in it masked to its first character
+ * ("jane@example.com" becomes "j***@example.com"), in a; s itself when it holds none. Every
+ * line's message and string field values pass through it, so no caller can log an address. */
+const char *log_mask_emails(arena *a, const char *s);
 
 /* Parses "debug", "info", "warn"/"warning", "error"; returns -1 for anything else. */
 int log_level_parse(const char *s);

@@ -1,5 +1,6 @@
 #include "db/db.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,35 @@ int db_rollback(db *d)
 int db_ping(db *d)
 {
     return d->ops->ping(d);
+}
+
+int db_check_write(db *d, long long now_ms)
+{
+    static const char sql[] =
+        "INSERT INTO service_health (id, checked_at) VALUES (1, $1) "
+        "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at";
+    const db_param p[] = { DB_INT(now_ms) };
+    return db_exec(d, NULL, sql, p, 1, NULL);
+}
+
+/* The injected fault: the low bit is "read-only", the rest counts the switches. Zero means
+ * never injected, which every new connection has already "seen". */
+static _Atomic unsigned g_fault;
+
+void db_inject_read_only(bool on)
+{
+    unsigned cur = atomic_load(&g_fault);
+    unsigned next;
+    do
+        next = ((cur >> 1) + 1) << 1 | (on ? 1u : 0u);
+    while (!atomic_compare_exchange_weak(&g_fault, &cur, next));
+}
+
+unsigned db_fault_generation(bool *read_only)
+{
+    unsigned v = atomic_load_explicit(&g_fault, memory_order_relaxed);
+    *read_only = (v & 1u) != 0;
+    return v;
 }
 
 int db_listen(db *d, const char *channel)

@@ -79,6 +79,17 @@ int db_rollback(db *d);
 /* A cheap round trip; IA_OK when the server answers. */
 int db_ping(db *d);
 
+/* A cheap write that proves the database accepts writes: rewrites the one row of
+ * service_health. IA_ERR_UNAVAILABLE when the database is read-only, full or failing (an
+ * SQLite connection opened read-only is reopened by the next statement). A read, or a
+ * transaction rolled back before it wrote, would not notice a read-only SQLite file. */
+int db_check_write(db *d, long long now_ms);
+
+/* Test hook (POST /__test/faults?database=readonly, TEST_ENDPOINTS only): while on, every
+ * connection refuses writes the way a read-only database does (SQLite PRAGMA query_only,
+ * PostgreSQL default_transaction_read_only), so the real error paths run. */
+void db_inject_read_only(bool on);
+
 /* Value accessors on a result. */
 const char *db_get(const db_result *r, size_t row, size_t col);
 long long db_get_int(const db_result *r, size_t row, size_t col, long long fallback);

@@ -23,6 +23,10 @@ struct db {
     bool in_tx;
 };
 
+/* The injected read-only fault: its generation (changes on every switch) and whether it is on.
+ * An engine applies it to a connection whose last seen generation differs. */
+unsigned db_fault_generation(bool *read_only);
+
 int db_sqlite_open(const char *path, db **out, char *err, size_t errlen);
 int db_postgres_open(const char *url, int statement_timeout_ms, db **out, char *err, size_t errlen);
 

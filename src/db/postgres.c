@@ -20,6 +20,7 @@ typedef struct {
     PGconn *conn;
     int statement_timeout_ms;
     bool broken;             /* the connection failed inside a transaction */
+    unsigned fault_seen;     /* the injected-fault generation applied to this session */
     char listen_channel[64]; /* re-issued after a reconnect */
 } pg_db;
 
@@ -74,6 +75,7 @@ static int pg_ensure(db *d)
         return IA_ERR_UNAVAILABLE;
     }
     log_info("db", "postgresql connection re-established");
+    p->fault_seen = 0; /* a new session: the injected fault, if any, is applied again */
     return pg_session_setup(p);
 }
 
@@ -96,9 +98,38 @@ static int pg_map_error(db *d, PGresult *r, const char *sql)
     }
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
         return IA_ERR_UNAVAILABLE; /* serialization failure, deadlock, lock not available */
+    /* Insufficient resources (53xxx: disk full, out of memory, too many connections), a
+     * system or I/O error (58xxx) and a read-only server or transaction (25006, a standby
+     * after a failover) pass once the server recovers: 503 with Retry-After, not 500. */
+    if (strncmp(state, "53", 2) == 0 || strncmp(state, "58", 2) == 0 ||
+        strcmp(state, "25006") == 0) {
+        log_warn("db", "postgresql cannot write now", "sqlstate", state, "error",
+                 PQresultErrorMessage(r));
+        ia_fault_note("database");
+        return IA_ERR_UNAVAILABLE;
+    }
     log_error("db", "postgresql statement failed", "sqlstate", state, "error",
               PQresultErrorMessage(r), "sql", sql);
     return IA_ERR_INTERNAL;
+}
+
+/* Applies the injected read-only fault (tests only) when it changed since this session last
+ * looked, outside a transaction: one atomic load per statement otherwise. */
+static int pg_apply_fault(db *d)
+{
+    pg_db *p = d->impl;
+    bool ro = false;
+    unsigned gen = db_fault_generation(&ro);
+    if (gen == p->fault_seen || d->in_tx)
+        return IA_OK;
+    PGresult *r = PQexec(p->conn, ro ? "SET default_transaction_read_only = on"
+                                     : "SET default_transaction_read_only = off");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok)
+        return IA_ERR_UNAVAILABLE;
+    p->fault_seen = gen;
+    return IA_OK;
 }
 
 static int pg_exec(db *d, arena *a, const char *sql, const db_param *params, size_t nparams,
@@ -106,6 +137,8 @@ static int pg_exec(db *d, arena *a, const char *sql, const db_param *params, siz
 {
     pg_db *p = d->impl;
     int rc = pg_ensure(d);
+    if (rc == IA_OK)
+        rc = pg_apply_fault(d);
     if (rc != IA_OK)
         return rc;
     const char *values[DB_MAX_PARAMS];

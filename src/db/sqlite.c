@@ -22,9 +22,17 @@ typedef struct {
     sqlite3 *conn;
     cached_stmt cache[STMT_CACHE];
     unsigned long long tick;
+    char *path;  /* the database file, for reopening */
+    bool reopen; /* opened read-only or hit a read-only / I/O fault: reopen before the next use */
+    unsigned fault_seen; /* the injected-fault generation applied to this connection */
 } sqlite_db;
 
-/* Maps an SQLite result code to ours, logging what is unexpected. */
+static int sqlite_connect(sqlite_db *s, char *err, size_t errlen);
+
+/* Maps an SQLite result code to ours, logging what is unexpected. A database that is
+ * read-only, full, failing or cannot be opened is IA_ERR_UNAVAILABLE (503, retry later), and a
+ * connection that met read-only or I/O trouble is reopened before its next statement: a
+ * connection SQLite opened read-only stays read-only after the disk is writable again. */
 static int map_error(sqlite_db *s, int rc, const char *sql)
 {
     int ext = sqlite3_extended_errcode(s->conn);
@@ -32,6 +40,18 @@ static int map_error(sqlite_db *s, int rc, const char *sql)
         return IA_ERR_CONFLICT;
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return IA_ERR_UNAVAILABLE;
+    int primary = ext & 0xff;
+    if (primary == SQLITE_READONLY || primary == SQLITE_FULL || primary == SQLITE_IOERR ||
+        primary == SQLITE_CANTOPEN) {
+        char code[16];
+        snprintf(code, sizeof(code), "%d", ext);
+        log_warn("db", "sqlite database is full, read-only or failing", "code", code, "error",
+                 sqlite3_errmsg(s->conn));
+        if (primary != SQLITE_FULL)
+            s->reopen = true;
+        ia_fault_note("database");
+        return IA_ERR_UNAVAILABLE;
+    }
     if (rc == SQLITE_INTERRUPT)
         return IA_ERR_TIMEOUT;
     char code[16];
@@ -103,12 +123,70 @@ static int bind_params(sqlite_db *s, sqlite3_stmt *st, const db_param *params, s
     return IA_OK;
 }
 
+/* Closes the connection and its cached statements; the struct stays for a reconnect. */
+static void sqlite_disconnect(sqlite_db *s)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (s->cache[i].stmt)
+            sqlite3_finalize(s->cache[i].stmt);
+        free(s->cache[i].sql);
+        s->cache[i].stmt = NULL;
+        s->cache[i].sql = NULL;
+        s->cache[i].used = 0;
+    }
+    sqlite3_close(s->conn);
+    s->conn = NULL;
+}
+
+/* Reopens a connection marked for it, outside a transaction. IA_OK when the new connection
+ * can write; else IA_ERR_UNAVAILABLE, and the next statement tries again. */
+static int sqlite_recover(db *d)
+{
+    sqlite_db *s = d->impl;
+    if (!s->reopen || d->in_tx)
+        return IA_OK;
+    sqlite_disconnect(s);
+    char err[512];
+    if (sqlite_connect(s, err, sizeof(err)) != IA_OK) {
+        log_warn("db", "sqlite database cannot be reopened yet", "error", err);
+        ia_fault_note("database");
+        return IA_ERR_UNAVAILABLE;
+    }
+    if (!s->reopen)
+        log_info("db", "sqlite connection reopened");
+    return IA_OK;
+}
+
+/* Applies the injected read-only fault (tests only) when it changed since this connection
+ * last looked: one atomic load per statement otherwise. */
+static int sqlite_apply_fault(sqlite_db *s)
+{
+    bool ro = false;
+    unsigned gen = db_fault_generation(&ro);
+    if (gen == s->fault_seen)
+        return IA_OK;
+    char *msg = NULL;
+    if (sqlite3_exec(s->conn, ro ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0", NULL, NULL,
+                     &msg) != SQLITE_OK) {
+        log_warn("db", "cannot apply the injected fault", "error", msg ? msg : "?");
+        sqlite3_free(msg);
+        return IA_ERR_INTERNAL;
+    }
+    s->fault_seen = gen;
+    return IA_OK;
+}
+
 static int sqlite_exec(db *d, arena *a, const char *sql, const db_param *params, size_t nparams,
                        db_result **out)
 {
     sqlite_db *s = d->impl;
     sqlite3_stmt *st = NULL;
-    int rc = get_stmt(s, sql, &st);
+    int rc = sqlite_recover(d);
+    if (rc == IA_OK)
+        rc = sqlite_apply_fault(s);
+    if (rc != IA_OK)
+        return rc;
+    rc = get_stmt(s, sql, &st);
     if (rc != IA_OK)
         return rc;
     sqlite3_reset(st);
@@ -160,17 +238,33 @@ static int sqlite_exec(db *d, arena *a, const char *sql, const db_param *params,
     return IA_OK;
 }
 
-static int sqlite_exec_script(db *d, const char *sql, char *err, size_t errlen)
+/* Runs a script on the raw connection (setup and migrations). */
+static int script_on(sqlite_db *s, const char *sql, char *err, size_t errlen)
 {
-    sqlite_db *s = d->impl;
     char *msg = NULL;
     int rc = sqlite3_exec(s->conn, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
+        int primary = sqlite3_extended_errcode(s->conn) & 0xff;
+        if (primary == SQLITE_READONLY || primary == SQLITE_FULL || primary == SQLITE_IOERR ||
+            primary == SQLITE_CANTOPEN) {
+            ia_fault_note("database");
+            return IA_ERR_UNAVAILABLE;
+        }
         return IA_ERR_INTERNAL;
     }
     return IA_OK;
+}
+
+static int sqlite_exec_script(db *d, const char *sql, char *err, size_t errlen)
+{
+    int rc = sqlite_recover(d);
+    if (rc != IA_OK) {
+        snprintf(err, errlen, "the database cannot be reopened");
+        return rc;
+    }
+    return script_on(d->impl, sql, err, errlen);
 }
 
 static int sqlite_ping(db *d)
@@ -181,12 +275,8 @@ static int sqlite_ping(db *d)
 static void sqlite_close(db *d)
 {
     sqlite_db *s = d->impl;
-    for (int i = 0; i < STMT_CACHE; i++) {
-        if (s->cache[i].stmt)
-            sqlite3_finalize(s->cache[i].stmt);
-        free(s->cache[i].sql);
-    }
-    sqlite3_close(s->conn);
+    sqlite_disconnect(s);
+    free(s->path);
     free(s);
     free(d);
 }
@@ -194,39 +284,60 @@ static void sqlite_close(db *d)
 static const db_ops sqlite_ops = { sqlite_exec, sqlite_exec_script, sqlite_ping, NULL,
                                    NULL,        sqlite_close };
 
-int db_sqlite_open(const char *path, db **out, char *err, size_t errlen)
+/* Opens s->path with the settings every connection has. A connection SQLite could only open
+ * read-only (a read-only disk) is kept but marked for reopening, so that it becomes writable
+ * again once the disk is. */
+static int sqlite_connect(sqlite_db *s, char *err, size_t errlen)
 {
-    db *d = calloc(1, sizeof(*d));
-    sqlite_db *s = calloc(1, sizeof(*s));
-    if (d == NULL || s == NULL) {
-        free(d);
-        free(s);
-        snprintf(err, errlen, "out of memory");
-        return IA_ERR_NOMEM;
-    }
     int rc = sqlite3_open_v2(
-        path, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        s->path, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
+        snprintf(err, errlen, "cannot open SQLite database %s: %s", s->path,
                  s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));
         sqlite3_close(s->conn);
-        free(s);
-        free(d);
+        s->conn = NULL;
+        s->reopen = true;
         return IA_ERR_UNAVAILABLE;
     }
     sqlite3_busy_timeout(s->conn, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->conn, 1);
-    d->engine = DB_SQLITE;
-    d->ops = &sqlite_ops;
-    d->impl = s;
     static const char setup[] =
         "PRAGMA journal_mode = WAL;"
         "PRAGMA synchronous = NORMAL;"
         "PRAGMA foreign_keys = ON;";
-    if (sqlite_exec_script(d, setup, err, errlen) != IA_OK) {
-        sqlite_close(d);
+    if (script_on(s, setup, err, errlen) != IA_OK) {
+        sqlite3_close(s->conn);
+        s->conn = NULL;
+        s->reopen = true;
         return IA_ERR_UNAVAILABLE;
     }
+    s->reopen = sqlite3_db_readonly(s->conn, "main") == 1;
+    s->fault_seen = 0;
+    return IA_OK;
+}
+
+int db_sqlite_open(const char *path, db **out, char *err, size_t errlen)
+{
+    db *d = calloc(1, sizeof(*d));
+    sqlite_db *s = calloc(1, sizeof(*s));
+    char *copy = strdup(path);
+    if (d == NULL || s == NULL || copy == NULL) {
+        free(d);
+        free(s);
+        free(copy);
+        snprintf(err, errlen, "out of memory");
+        return IA_ERR_NOMEM;
+    }
+    s->path = copy;
+    if (sqlite_connect(s, err, errlen) != IA_OK) {
+        free(s->path);
+        free(s);
+        free(d);
+        return IA_ERR_UNAVAILABLE;
+    }
+    d->engine = DB_SQLITE;
+    d->ops = &sqlite_ops;
+    d->impl = s;
     *out = d;
     return IA_OK;
 }

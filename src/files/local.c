@@ -135,10 +135,11 @@ static int open_parent(const local_backend *b, const char *key, bool create, int
         int next = openat(fd, part, OPEN_DIR);
         if (next < 0 && errno == ENOENT && create) {
             if (mkdirat(fd, part, DIR_MODE) != 0 && errno != EEXIST) {
+                int e = errno;
                 snprintf(err, errlen, "storage: cannot create the directory of %s: %s", key,
-                         storage_strerror(errno));
+                         storage_strerror(e));
                 close(fd);
-                return IA_ERR_IO;
+                return ia_errno_rc(e);
             }
             if (fsync(fd) != 0) {
                 snprintf(err, errlen, "storage: fsync of a directory failed: %s",
@@ -227,10 +228,10 @@ static int store_fd(const local_backend *b, const char *key, int src_fd, char *e
     char tmp[sizeof(TMP_PREFIX) + 40];
     int fd = create_temp(dirfd, "", tmp, sizeof(tmp));
     if (fd < 0) {
-        snprintf(err, errlen, "storage: cannot create a file for %s: %s", key,
-                 storage_strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "storage: cannot create a file for %s: %s", key, storage_strerror(e));
         close(dirfd);
-        return IA_ERR_IO;
+        return ia_errno_rc(e);
     }
     const char *step = "write";
     rc = copy_fd(src_fd, fd, SIZE_MAX);
@@ -239,15 +240,17 @@ static int store_fd(const local_backend *b, const char *key, int src_fd, char *e
         rc = IA_ERR_IO;
     }
     int saved = errno;
+    if (rc == IA_ERR_IO)
+        rc = ia_errno_rc(saved); /* a full or read-only disk is a 503, not a 500 */
     if (close(fd) != 0 && rc == IA_OK) {
         step = "close";
         saved = errno;
-        rc = IA_ERR_IO;
+        rc = ia_errno_rc(saved);
     }
     if (rc == IA_OK && renameat(dirfd, tmp, dirfd, name) != 0) {
         step = "rename";
         saved = errno;
-        rc = IA_ERR_IO;
+        rc = ia_errno_rc(saved);
     }
     if (rc != IA_OK) {
         snprintf(err, errlen, "storage: %s of %s failed: %s", step, key, storage_strerror(saved));

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/curlx.h"
 #include "core/errors.h"
 #include "files/backend.h"
 
@@ -311,12 +312,9 @@ static int s3_perform(s3_backend *b, const s3_request *r, s3_xfer *x, char *err,
     long timeout = r->timeout_ms > 0 ? r->timeout_ms : b->timeout_ms;
     char cerr[CURL_ERROR_SIZE];
     cerr[0] = '\0';
-    CURLcode cc = CURLE_OK;
-#define SET(opt, val)                                                                              \
-    do {                                                                                           \
-        if (cc == CURLE_OK)                                                                        \
-            cc = curl_easy_setopt(c, opt, val);                                                    \
-    } while (0)
+    curlx_opts o;
+    curlx_init(&o, c);
+#define SET(opt, val) CURLX_SET(&o, opt, val)
     SET(CURLOPT_URL, r->url);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_AWS_SIGV4, b->sigv4);
@@ -342,6 +340,7 @@ static int s3_perform(s3_backend *b, const s3_request *r, s3_xfer *x, char *err,
         SET(CURLOPT_CUSTOMREQUEST, "DELETE");
     }
 #undef SET
+    CURLcode cc = o.rc;
     if (cc == CURLE_OK)
         cc = curl_easy_perform(c);
     int rc = s3_result(r, x, cc, cerr, err, errlen);

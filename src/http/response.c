@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/errors.h"
+#include "core/log.h"
 #include "core/utf8.h"
 #include "http/http.h"
 
@@ -127,13 +128,22 @@ int http_empty(http_res *res, int status)
     return IA_OK;
 }
 
+/* Renders body (whose reference it takes) as the response. A NULL body means building it
+ * failed (out of memory, or a json_pack format that did not match its arguments): that is an
+ * error answered through the normal path (500), never a 200 with the text "null". */
 int http_json(http_res *res, int status, json_t *body)
 {
-    char *text = json_dumps(body ? body : json_null(),
-                            JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-    json_decref(body);
-    if (text == NULL)
+    if (body == NULL) {
+        log_error("http", "response body could not be built", "status_wanted",
+                  status >= 200 && status < 300 ? "2xx" : "error");
         return IA_ERR_NOMEM;
+    }
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    json_decref(body);
+    if (text == NULL) {
+        log_error("http", "response body could not be rendered");
+        return IA_ERR_NOMEM;
+    }
     int rc = http_body(res, status, "application/json", text, strlen(text));
     free(text);
     return rc;

@@ -352,6 +352,24 @@ static enum MHD_Result send_response(req_ctx *c)
     return ok;
 }
 
+/* Answers 503 SERVICE_UNAVAILABLE with Retry-After, naming the dependency that failed when
+ * one was noted on this thread (a database or a disk that is full, read-only or failing). */
+static void answer_unavailable(http_res *res)
+{
+    const char *what = ia_fault_take();
+    const char *detail = "The service is temporarily unavailable; retry shortly";
+    if (what != NULL && strcmp(what, "database") == 0)
+        detail =
+            "The database is temporarily unavailable (full, read-only or failing); retry "
+            "shortly";
+    else if (what != NULL && strcmp(what, "storage") == 0)
+        detail =
+            "File storage is temporarily unavailable (disk full, read-only or failing); "
+            "retry shortly";
+    http_error(res, 503, "SERVICE_UNAVAILABLE", detail);
+    http_set_header(res, "Retry-After", "5");
+}
+
 /* Turns a handler's failure code into a response when the handler wrote none. */
 static void finish_handler(req_ctx *c, int rc)
 {
@@ -361,9 +379,7 @@ static void finish_handler(req_ctx *c, int rc)
         log_error("http", "handler returned no response", "route", c->route_label);
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
     } else if (rc == IA_ERR_UNAVAILABLE || rc == IA_ERR_TIMEOUT) {
-        http_error(&c->res, 503, "SERVICE_UNAVAILABLE",
-                   "The service is temporarily unavailable; retry shortly");
-        http_set_header(&c->res, "Retry-After", "5");
+        answer_unavailable(&c->res);
     } else {
         log_error("http", "handler failed", "route", c->route_label, "error", ia_strerror(rc));
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
@@ -388,6 +404,7 @@ static void run_handler(req_ctx *c)
             return;
         }
     }
+    (void)ia_fault_take();
     int rc = c->req.route->handler(&c->req, &c->res);
     finish_handler(c, rc);
 }
@@ -472,10 +489,13 @@ static enum MHD_Result feed_upload(req_ctx *c, const char *data, size_t n)
     }
     if (c->res.status != 0)
         return MHD_YES;
+    (void)ia_fault_take();
     int rc = upload_feed(c->upload, data, n);
     if (rc == IA_ERR_INVALID) {
         static const char *const loc[] = { "body", NULL };
         http_validation_error(&c->res, loc, "The multipart body is malformed", "value_error");
+    } else if (rc == IA_ERR_UNAVAILABLE) {
+        answer_unavailable(&c->res);
     } else if (rc != IA_OK) {
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
     }
@@ -485,11 +505,14 @@ static enum MHD_Result feed_upload(req_ctx *c, const char *data, size_t n)
 /* The body of an upload has ended: describe what arrived to the handler. */
 static void finish_upload(req_ctx *c)
 {
+    (void)ia_fault_take();
     int rc = upload_finish(c->upload, &c->upload_info);
     if (rc == IA_ERR_INVALID) {
         static const char *const loc[] = { "body", NULL };
         http_validation_error(&c->res, loc, "The multipart body ended inside a part",
                               "value_error");
+    } else if (rc == IA_ERR_UNAVAILABLE) {
+        answer_unavailable(&c->res);
     } else if (rc != IA_OK) {
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
     } else {

@@ -25,6 +25,7 @@ struct upload_state {
     int64_t size;    /* bytes of the first file part */
     bool too_large;  /* some file part passed MAX_FILE_SIZE */
     bool io_error;
+    int io_errno; /* errno of the first failed write, for the response (full disk: 503) */
     int nfiles;
     const char *names[HTTP_UPLOAD_NAMES_MAX];
     size_t nnames;
@@ -110,6 +111,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         if (u->nnames < HTTP_UPLOAD_NAMES_MAX)
             u->names[u->nnames++] = arena_strdup(u->a, filename);
         if (u->nfiles == 1 && open_temp(u) != IA_OK) {
+            u->io_errno = errno;
             log_error("http", "cannot create a temporary file for an upload", "error",
                       strerror(errno));
             u->io_error = true;
@@ -130,6 +132,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         return MHD_YES;
     }
     if (size > 0 && !write_all(u->fd, data, size)) {
+        u->io_errno = errno;
         log_error("http", "cannot write an upload to its temporary file", "error", strerror(errno));
         u->io_error = true;
         return MHD_YES;
@@ -192,7 +195,7 @@ int upload_feed(upload_state *u, const char *data, size_t len)
 {
     if (MHD_post_process(u->pp, data, len) != MHD_YES)
         return IA_ERR_INVALID;
-    return u->io_error ? IA_ERR_IO : IA_OK;
+    return u->io_error ? ia_errno_rc(u->io_errno) : IA_OK;
 }
 
 int upload_finish(upload_state *u, http_upload *out)
@@ -201,12 +204,14 @@ int upload_finish(upload_state *u, http_upload *out)
     enum MHD_Result done = MHD_destroy_post_processor(u->pp);
     u->pp = NULL;
     if (u->fd >= 0) {
-        if (close(u->fd) != 0)
+        if (close(u->fd) != 0 && !u->io_error) {
+            u->io_errno = errno;
             u->io_error = true;
+        }
         u->fd = -1;
     }
     if (u->io_error)
-        return IA_ERR_IO;
+        return ia_errno_rc(u->io_errno);
     if (done != MHD_YES)
         return IA_ERR_INVALID; /* the body ended inside a part */
     out->path = u->path[0] ? u->path : NULL;

@@ -1,6 +1,9 @@
 #include "mail/mail.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -8,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "core/curlx.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -487,6 +493,7 @@ static struct {
     char *from;
     char *user;
     char *password;
+    char *outbox_dir; /* DATA_DIR/outbox: where messages go without SMTP */
     long long tls;
     long long timeout_ms;
 } g_out = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -528,6 +535,8 @@ static void free_settings(void)
     free(g_out.password);
     free(g_out.user);
     free(g_out.from);
+    free(g_out.outbox_dir);
+    g_out.outbox_dir = NULL;
     g_out.password = NULL;
     g_out.user = NULL;
     g_out.from = NULL;
@@ -640,12 +649,9 @@ static int smtp_send(const char *to, const char *data, char *err, size_t errlen,
     else if (g_out.tls == SMTP_TLS_REQUIRED || g_out.tls == SMTP_TLS_IMPLICIT)
         use_ssl = CURLUSESSL_ALL;
 
-    CURLcode cc = CURLE_OK;
-#define SET(opt, val)                                                                              \
-    do {                                                                                           \
-        if (cc == CURLE_OK)                                                                        \
-            cc = curl_easy_setopt(c, opt, val);                                                    \
-    } while (0)
+    curlx_opts o;
+    curlx_init(&o, c);
+#define SET(opt, val) CURLX_SET(&o, opt, val)
     SET(CURLOPT_URL, g_out.url);
     SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     SET(CURLOPT_MAIL_FROM, g_out.mail_from);
@@ -666,6 +672,7 @@ static int smtp_send(const char *to, const char *data, char *err, size_t errlen,
         SET(CURLOPT_PASSWORD, g_out.password != NULL ? g_out.password : "");
     }
 #undef SET
+    CURLcode cc = o.rc;
     long code = 0;
     if (cc == CURLE_OK)
         cc = curl_easy_perform(c);
@@ -681,14 +688,78 @@ static int smtp_send(const char *to, const char *data, char *err, size_t errlen,
     return cc == CURLE_OK ? IA_OK : IA_ERR_UNAVAILABLE;
 }
 
+/* Without SMTP: writes the rendered message to DATA_DIR/outbox/<time>-<n>.eml (mode 0600, under
+ * a temporary name first, so a reader never sees half a file) and logs that it did, without
+ * the text: the text holds a live single-use link. buf (MAIL_RENDER_MAX bytes, may be NULL)
+ * receives the rendered message. */
+static void outbox_write(const mail_message *m, char *buf)
+{
+    static _Atomic unsigned long long seq;
+    const char *why = "out of memory";
+    char tmp[PATH_MAX], path[PATH_MAX];
+    tmp[0] = '\0';
+    path[0] = '\0';
+    int fd = -1;
+    bool ok = false;
+    if (buf == NULL || g_out.outbox_dir == NULL)
+        goto out;
+    why = "cannot render the message";
+    if (render(g_out.from, m, buf, MAIL_RENDER_MAX, ia_now_ms()) != IA_OK)
+        goto out;
+    why = "cannot create the outbox directory";
+    if (mkdir(g_out.outbox_dir, 0700) != 0 && errno != EEXIST)
+        goto out;
+    unsigned long long n = atomic_fetch_add(&seq, 1);
+    long long now = (long long)ia_now_ms();
+    int w1 = snprintf(tmp, sizeof(tmp), "%s/.%lld-%06llu.eml.tmp", g_out.outbox_dir, now, n);
+    int w2 = snprintf(path, sizeof(path), "%s/%lld-%06llu.eml", g_out.outbox_dir, now, n);
+    why = "outbox path too long";
+    if (w1 < 0 || (size_t)w1 >= sizeof(tmp) || w2 < 0 || (size_t)w2 >= sizeof(path))
+        goto out;
+    why = "cannot write the outbox file";
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        goto out;
+    size_t len = strlen(buf), done = 0;
+    while (done < len) {
+        ssize_t k = write(fd, buf + done, len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            goto out;
+        done += (size_t)k;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        fd = -1;
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto out;
+    ok = true;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (buf != NULL)
+        sodium_memzero(buf, MAIL_RENDER_MAX);
+    if (ok) {
+        log_info("mail", "mail not sent (no SMTP_HOST); written to the outbox", "to", m->to,
+                 "subject", m->subject, "file", path);
+    } else {
+        if (fd < 0 && tmp[0] != '\0')
+            unlink(tmp);
+        log_error("mail", "mail not sent (no SMTP_HOST) and not written to the outbox", "to", m->to,
+                  "subject", m->subject, "error", why, "errno", strerror(errno));
+    }
+}
+
 /* Delivers one message: to the log without SMTP, else rendered and sent with retries. Counts
  * the outcome. buf (MAIL_RENDER_MAX bytes, may be NULL) holds the rendered message. */
 static void deliver(const mail_item *it, char *buf)
 {
     const mail_message m = { it->to, it->subject, it->text };
     if (!g_out.smtp) {
-        log_info("mail", "mail not sent (no SMTP_HOST); content follows", "to", it->to, "subject",
-                 it->subject, "text", it->text);
+        outbox_write(&m, buf);
         pthread_mutex_lock(&g_out.lock);
         g_out.logged++;
         pthread_mutex_unlock(&g_out.lock);
@@ -741,7 +812,7 @@ static void deliver(const mail_item *it, char *buf)
 static void *outbox_main(void *arg)
 {
     (void)arg;
-    char *buf = g_out.smtp ? malloc(MAIL_RENDER_MAX) : NULL;
+    char *buf = malloc(MAIL_RENDER_MAX);
     pthread_mutex_lock(&g_out.lock);
     for (;;) {
         while (g_out.count == 0 && !g_out.stopping)
@@ -827,6 +898,18 @@ int mail_start(const ia_config *cfg)
     bool cond_ready = false;
     g_out.smtp = mail_enabled(cfg);
     g_out.url[0] = '\0';
+    if (!g_out.smtp) {
+        char dir[PATH_MAX];
+        int w = snprintf(dir, sizeof(dir), "%s/outbox", cfg->data_dir ? cfg->data_dir : ".");
+        if (w < 0 || (size_t)w >= sizeof(dir)) {
+            log_error("mail", "DATA_DIR is too long for the mail outbox");
+            rc = IA_ERR_INVALID;
+            goto out;
+        }
+        g_out.outbox_dir = strdup(dir);
+        if (g_out.outbox_dir == NULL)
+            goto out;
+    }
     snprintf(g_out.mail_from, sizeof(g_out.mail_from), "<%s>", addr);
     g_out.tls = cfg->smtp_tls;
     g_out.timeout_ms = cfg->smtp_timeout_ms;

@@ -3,9 +3,10 @@
  * at once: a handler never waits for SMTP, and the call costs the same few microseconds
  * whatever later happens to the message. One outbox thread sends the queue in order through
  * libcurl's SMTP (SMTP_* settings), retrying a failed send a few times with a short backoff and
- * then logging it as an error (recipient and subject only, never the text). With no SMTP_HOST
- * the outbox thread writes each message, text included, to the log instead, so that local
- * development can follow the links.
+ * then logging it as an error (masked recipient and subject only, never the text). With no
+ * SMTP_HOST the outbox thread writes each rendered message to a file of its own,
+ * DATA_DIR/outbox/<unix-ms>-<n>.eml (mode 0600), so that local development can follow the
+ * links, and logs only that it did (never the text: it holds a live single-use link).
  *
  * The queue is not persisted, on purpose: messages carry single-use tokens that must not be
  * stored in clear. A crash or a kill loses the messages still queued; the user asks for another

@@ -3,14 +3,18 @@ through a capturing SMTP server, change-password with the password history, DELE
 GET /me/export, the reset/resend rate limits, and that no log line carries a password or token.
 
 With SMTP configured (the `mailing` server) login needs a verified e-mail; the `plain` server
-has no SMTP, writes its messages to the log and lets unverified accounts log in. The outbox
+has no SMTP, writes its messages to DATA_DIR/outbox and lets unverified accounts log in. The outbox
 sends messages one at a time, in order: once a later message has arrived, an earlier one that
 was never received was never sent (mail_barrier)."""
 
+import email as email_lib
+from email.utils import parseaddr
 import json
 import secrets
 import socket
+import stat
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -404,24 +408,48 @@ def test_link_tokens_are_stored_hashed(mailing, mailer):
 # ---- without SMTP ------------------------------------------------------------------------
 
 
-def test_without_smtp_links_go_to_the_log_and_no_verification_is_needed(plain):
+def outbox_link(srv, email, path, seen=()):
+    """The link to path in the newest outbox message to email that is not in seen, waiting for
+    it: without SMTP each message is written to DATA_DIR/outbox/<time>-<n>.eml."""
+    outbox = Path(srv.env["DATA_DIR"]) / "outbox"
+
+    def find():
+        for f in sorted(outbox.glob("*.eml")) if outbox.is_dir() else []:
+            if f.name in seen:
+                continue
+            msg = email_lib.message_from_bytes(f.read_bytes())
+            body = msg.get_payload(decode=True).decode()
+            if parseaddr(msg["To"])[1] == email and f"{FRONTEND}{path}?token=" in body:
+                return f, body
+        return None
+    f, body = wait_for(find, what=f"an outbox message to {email} with {path}")
+    token = body.split(f"{FRONTEND}{path}?token=", 1)[1]
+    return f, token[:next(i for i, ch in enumerate(token) if not (ch.isalnum() or ch in "-_"))]
+
+
+def test_without_smtp_links_go_to_the_outbox_never_the_log(plain):
     c = plain.client
     email = unique_email("nosmtp")
     r = c.post(f"{AUTH}/register", json={"email": email, "full_name": "No Smtp", "password": PASSWORD})
     assert r.status_code == 201 and r.json()["message"] == "Registration successful. You can now log in.", r.text
-    rec = plain.wait_for_log(lambda rec: rec.get("module") == "mail" and
-                             f"{FRONTEND}/verify-email?token=" in json.dumps(rec) and email in json.dumps(rec))
-    assert rec is not None
+    verify_file, vtoken = outbox_link(plain, email, "/verify-email")
+    assert stat.S_IMODE(verify_file.stat().st_mode) == 0o600
     pair = login(c, email)  # unverified, allowed
     assert me(c, pair["access_token"]).json()["is_email_verified"] is False
     post(c, "/reset-password-request", {"email": email})
-    rec = plain.wait_for_log(lambda rec: rec.get("module") == "mail" and
-                             f"{FRONTEND}/reset-password?token=" in json.dumps(rec) and email in json.dumps(rec))
-    text = json.dumps(rec)
-    token = text.split(f"{FRONTEND}/reset-password?token=", 1)[1]
-    token = token[:next(i for i, ch in enumerate(token) if not (ch.isalnum() or ch in "-_"))]
+    reset_file, token = outbox_link(plain, email, "/reset-password", seen={verify_file.name})
     assert confirm_reset(c, token, "L0gged!Link").json() == RESET_DONE
     login(c, email, "L0gged!Link")
+    # The log says where each message went, with the recipient masked, and never holds a live
+    # token or the full address.
+    masked = email[0] + "***@" + email.split("@", 1)[1]
+    rec = plain.wait_for_log(lambda rec: rec.get("module") == "mail" and
+                             rec["fields"].get("file", "").endswith(reset_file.name))
+    assert rec["fields"]["to"] == masked, rec
+    text = "\n".join(json.dumps(r) for r in plain.logs())
+    assert vtoken not in text and token not in text
+    assert email not in text
+    assert "?token=" not in text
 
 
 # ---- change-password -----------------------------------------------------------------------

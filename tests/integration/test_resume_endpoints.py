@@ -277,6 +277,55 @@ def test_sharing_and_its_expiry(srv, user):
     assert_validation_error(r, ["body", "expiry_days"], "less_than_equal")
 
 
+CONTACT_RESUME = """JANE ROE
+Senior Backend Engineer
+Portland, OR  |  jane.roe@example.com  |  (503) 555-0142
+
+SUMMARY
+Backend engineer with 9 years building APIs. Write to jane.private@example.org, call
++1 503 555 0199, visit me at 42 Maple Street, Portland, or see https://janeroe.example.net/about.
+
+EXPERIENCE
+
+Senior Backend Engineer                                     Jan 2022 – Present
+Larchwood Payments, Portland, OR
+  • Led the API team; reach the on-call lead at oncall.jane@example.com or 503-555-0177.
+  • Ran the office at 17 Harbor Avenue and published notes on www.janeroe-notes.example.com/ledger.
+  • Cut p95 latency from 480 ms to 120 ms for 2.1M transactions/day.
+
+EDUCATION
+B.S. Computer Science — University of Cascadia, 2013 – 2017
+""".encode()
+
+CONTACT_LEAKS = ["jane.private@example.org", "555 0199", "42 Maple Street", "janeroe.example.net",
+                 "oncall.jane@example.com", "555-0177", "17 Harbor Avenue", "janeroe-notes"]
+
+
+def test_shared_view_redacts_contact_details_in_free_text(srv, user):
+    """The public view leaves out the email and phone fields and also hides e-mail addresses,
+    phone numbers, street addresses and links written in the summary or a highlight, while
+    ordinary numbers stay."""
+    c = srv.client
+    tok = user["access"]
+    res = analysed(c, tok, "contact.txt", CONTACT_RESUME)
+    stored = json.dumps(res["analysis"])
+    # The owner's analysis keeps what was written: the free text really holds each kind.
+    assert "jane.private@example.org" in stored and "42 Maple Street" in stored, stored
+    assert "oncall.jane@example.com" in stored and "17 Harbor Avenue" in stored, stored
+    r = c.post(f"/api/v1/resume/sharing/{res['id']}/share", headers=auth(tok),
+               json={"is_public": True})
+    assert r.status_code == 200, r.text
+    view = c.get(f"/api/v1/resume/sharing/shared/{r.json()['share_token']}").json()
+    # "links" is the list of profile links the view shows on purpose; everything else is checked.
+    text = json.dumps({k: v for k, v in view.items() if k != "links"})
+    for leak in CONTACT_LEAKS:
+        assert leak not in text, (leak, text)
+    for placeholder in ("[email]", "[phone]", "[address]", "[link]"):
+        assert placeholder in text, (placeholder, text)
+    assert "480 ms" in text and "2.1M" in text
+    assert view["name"] == res["analysis"]["name"]
+
+
 def test_export_formats(srv, user):
     c = srv.client
     tok = user["access"]

@@ -8,10 +8,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/errors.h"
@@ -373,6 +376,9 @@ static void test_outbox_lifecycle_without_smtp(void **state)
     assert_int_equal(mail_send_async(&m), IA_ERR_UNAVAILABLE); /* not started */
 
     ia_config cfg = test_config("InterviewAce <no-reply@localhost>");
+    char dir[] = "/tmp/ia-mail-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    cfg.data_dir = dir;
     assert_int_equal(mail_start(&cfg), IA_OK);
     assert_int_equal(mail_start(&cfg), IA_ERR_CONFLICT);
     for (int i = 0; i < 10; i++)
@@ -381,9 +387,43 @@ static void test_outbox_lifecycle_without_smtp(void **state)
     assert_int_equal(mail_send_async(&m), IA_ERR_UNAVAILABLE); /* stopped */
     mail_stop(5000);                                           /* harmless twice */
 
+    /* Without SMTP every message is a private file of its own in DATA_DIR/outbox. */
+    char outbox[64];
+    snprintf(outbox, sizeof(outbox), "%s/outbox", dir);
+    DIR *d = opendir(outbox);
+    assert_non_null(d);
+    int files = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[384];
+        snprintf(path, sizeof(path), "%s/%s", outbox, e->d_name);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_non_null(strstr(e->d_name, ".eml"));
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char buf[1024];
+        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+        assert_non_null(strstr(buf, "To: <a@example.org>\r\n"));
+        assert_non_null(strstr(buf, "hello"));
+        assert_int_equal(unlink(path), 0);
+        files++;
+    }
+    closedir(d);
+    assert_int_equal(files, 10);
+    assert_int_equal(rmdir(outbox), 0);
+
     /* It can start again, and refuses a sender without an address or a bad host. */
     assert_int_equal(mail_start(&cfg), IA_OK);
     mail_stop(0);
+    snprintf(outbox, sizeof(outbox), "%s/outbox", dir);
+    rmdir(outbox); /* only when it stayed empty: the stop above drops what is queued */
+    assert_int_equal(rmdir(dir), 0);
     ia_config bad = test_config("InterviewAce");
     assert_int_equal(mail_start(&bad), IA_ERR_INVALID);
     bad = test_config("no-reply@example.com");

@@ -170,7 +170,7 @@ function shareCard(r) {
         });
         const submit = button(renewing ? 'Create new link' : 'Create share link', { type: 'submit' });
         const form = h('form', { class: 'form', novalidate: true }, msg.el,
-            h('p', {}, renewing ? 'A new link replaces the old one, which stops working.' : 'Share a read-only summary with a recruiter or mentor. It shows your name, role, skills, experience and education — never your email, phone number or file.'),
+            h('p', {}, renewing ? 'A new link replaces the old one, which stops working.' : 'Share a read-only summary with a recruiter or mentor. It shows your name, role, skills, experience and education — never your email, phone number or file. E-mail addresses, phone numbers, street addresses and links written in your summary or experience are hidden too.'),
             expiry.wrap, submit);
         form.addEventListener('submit', async (e) => {
             e.preventDefault();
