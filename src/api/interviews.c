@@ -161,7 +161,7 @@ static int report_closed(http_req *req, http_res *res, db *d, const char *id)
 /* ---- start ---------------------------------------------------------------------------------- */
 
 static const v_field start_fields[] = {
-    { "resume_id", V_STRING, 0, 1, 36, NULL, 0, 0 },
+    { "resume_id", V_STRING, V_UUID, 36, 36, NULL, 0, 0 },
     { "question_count", V_INT, 0, 5, 30, NULL, 0, 0 },
     { "difficulty", V_STRING, 0, 1, 10, DIFFICULTIES, 0, 0 },
     { "focus_areas", V_STRING_LIST, 0, 0, 10, NULL, 1, 50 },
