@@ -218,9 +218,10 @@ static void evict_oldest_waiting(conntrack *t, const ct_conn *keep)
     if (oldest == NULL)
         return;
     conn_shut(oldest);
-    log_info("http",
-             "connection table nearly full: closed the connection waiting longest for "
-             "its request headers");
+    /* Debug only: under a flood this happens for every new connection. */
+    log_debug("http",
+              "connection table nearly full: closed the connection waiting longest for "
+              "its request headers");
 }
 
 void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_context,

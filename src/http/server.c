@@ -252,13 +252,13 @@ static bool has_ctl(const char *s, size_t n, bool tab_ok)
     return false;
 }
 
+/* Checks every header line, also those past REQ_HEADERS_MAX, which are counted but not
+ * kept. */
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                       size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     req_ctx *c = cls;
-    if (c->req.nheaders >= REQ_HEADERS_MAX)
-        return MHD_NO;
     /* A tab inside a header value is allowed whitespace (RFC 9110 §5.5). */
     if (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, true)))
         c->bad_header = true;
@@ -270,7 +270,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     if (strcasecmp(key, "Host") == 0)
         c->nhost++;
     c->head_bytes += key_size + value_size + 4;
-    c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
+    if (c->req.nheaders < REQ_HEADERS_MAX)
+        c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
     return MHD_YES;
 }
 
@@ -279,14 +280,14 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
     (void)kind;
     req_ctx *c = cls;
-    if (c->req.nquery >= REQ_QUERY_MAX)
-        return MHD_NO;
-    /* Decoded by libmicrohttpd: %00 and the other controls arrive as bytes here. */
+    /* Decoded by libmicrohttpd: %00 and the other controls arrive as bytes here. Parameters
+     * past REQ_QUERY_MAX are checked and counted but not kept. */
     if (c->bad_query == NULL &&
         (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, false))))
         c->bad_query = key;
     c->target_bytes += key_size + value_size + 2;
-    c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
+    if (c->req.nquery < REQ_QUERY_MAX)
+        c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
     return MHD_YES;
 }
 

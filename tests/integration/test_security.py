@@ -262,6 +262,7 @@ def test_control_characters_in_the_path_are_refused(srv, target):
     ("status=analyzed%00xyz", "status"), ("status=%00", "status"), ("search=a%01b", "search"),
     ("search=tab%09tab", "search"), ("search=del%7F", "search"), ("x%00y=1", "x"),
     ("skip=0&search=%0D%0A", "search"),
+    ("&".join(f"p{i}=1" for i in range(80)) + "&late=%00", "late"),  # past the kept 64
 ])
 def test_control_characters_in_query_values_are_refused(srv, query, name):
     case(query)
@@ -279,6 +280,13 @@ def test_control_characters_in_query_values_are_refused(srv, query, name):
 def test_control_characters_in_headers_are_refused(srv, line):
     case(repr(line))
     got = raw(srv, b"GET /health HTTP/1.1\r\nHost: x\r\n" + line + b"\r\nConnection: close\r\n\r\n")
+    assert_our_error(got, 400, "BAD_REQUEST")
+
+
+def test_a_control_character_after_many_headers_is_refused(srv):
+    case("bad header after 150 good ones")
+    many = b"".join(b"X-H%d: v\r\n" % i for i in range(150))
+    got = raw(srv, b"GET /health HTTP/1.1\r\nHost: x\r\n" + many + b"X-Late: a\x01\r\n\r\n")
     assert_our_error(got, 400, "BAD_REQUEST")
 
 
