@@ -165,7 +165,7 @@ static int report_closed(http_req *req, http_res *res, db *d, const char *id)
 /* ---- start ---------------------------------------------------------------------------------- */
 
 static const v_field start_fields[] = {
-    { "resume_id", V_STRING, 0, 1, 36, .example = "0190f1c2-7a2b-7c3d-8e4f-5a6b7c8d9e0f",
+    { "resume_id", V_STRING, V_UUID, 36, 36, .example = "0190f1c2-7a2b-7c3d-8e4f-5a6b7c8d9e0f",
       .description = "One of your analysed resumes; absent = a general interview" },
     { "question_count", V_INT, 0, 5, 30, .def = "12", .example = "5" },
     { "difficulty", V_STRING, 0, 1, 10, DIFFICULTIES, .def = "mixed", .example = "medium",

@@ -87,9 +87,9 @@ static size_t code_points(const char *s)
 }
 
 /* The display name of an uploaded file (docs/api.md §5): directory parts, control characters (C0,
- * DEL, C1), \ / : * ? " < > | and bytes that are not well-formed UTF-8 removed, at most 200
- * characters keeping the extension, "resume.<ext>" when nothing is left. ext is the canonical
- * lower-case extension. */
+ * DEL, C1, and the bidirectional controls U+202A-U+202E, U+2066-U+2069), \ / : * ? " < > | and
+ * bytes that are not well-formed UTF-8 removed, at most 200 characters keeping the extension,
+ * "resume.<ext>" when nothing is left. ext is the canonical lower-case extension. */
 static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
 {
     const char *base = raw;
@@ -104,7 +104,8 @@ static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
     for (size_t i = 0; i < n;) {
         const unsigned char *c = (const unsigned char *)base + i;
         size_t len = ia_utf8_sequence(c, n - i);
-        bool control = c[0] < 0x20 || c[0] == 0x7F || (len == 2 && c[0] == 0xC2 && c[1] < 0xA0);
+        bool control = c[0] < 0x20 || c[0] == 0x7F || (len == 2 && c[0] == 0xC2 && c[1] < 0xA0) ||
+                       ia_utf8_is_bidi_control(c, len);
         if (len == 0 || control || strchr("\\/:*?\"<>|", (char)c[0]) != NULL) {
             i += len ? len : 1;
             continue;

@@ -71,6 +71,8 @@ static const cfg_spec specs[] = {
     { "HTTP_IDLE_TIMEOUT", CFG_DURATION, "30s", 1000, 3600000, OFF(http_idle_timeout_ms), NULL },
     { "HTTP_REQUEST_TIMEOUT", CFG_DURATION, "60s", 100, 3600000, OFF(http_request_timeout_ms),
       NULL },
+    { "HTTP_HEADER_TIMEOUT", CFG_DURATION, "10s", 100, 3600000, OFF(http_header_timeout_ms), NULL },
+    { "HTTP_REUSE_PORT", CFG_BOOL, "false", 0, 0, OFF(http_reuse_port), NULL },
     { "SHUTDOWN_TIMEOUT", CFG_DURATION, "30s", 0, 3600000, OFF(shutdown_timeout_ms), NULL },
     { "RATE_LIMIT", CFG_INT, "100", 0, 1000000, OFF(rate_limit), NULL },
     { "RATE_LIMIT_REGISTER", CFG_INT, "10", 0, 1000000, OFF(rate_limit_register), NULL },

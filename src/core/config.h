@@ -38,6 +38,8 @@ typedef struct {
     long long http_max_connections_per_ip;
     long long http_idle_timeout_ms;
     long long http_request_timeout_ms;
+    long long http_header_timeout_ms;
+    bool http_reuse_port;
     long long shutdown_timeout_ms;
     /* rate limits, requests per 60 s; 0 turns a policy off */
     long long rate_limit;

@@ -39,3 +39,11 @@ size_t ia_utf8_scrub(char *s)
     }
     return replaced;
 }
+
+bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len)
+{
+    /* U+202A-U+202E are E2 80 AA-AE; U+2066-U+2069 are E2 81 A6-A9. */
+    return len == 3 && s[0] == 0xE2 &&
+           ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+            (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+}

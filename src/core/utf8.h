@@ -2,12 +2,17 @@
 #ifndef IA_CORE_UTF8_H
 #define IA_CORE_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The length (1-4) of the well-formed UTF-8 sequence at s, reading at most n bytes, or 0 when
  * the bytes there are not one: a stray continuation byte, a truncated sequence, an overlong
  * form, a surrogate or a code point past U+10FFFF. n must be at least 1. */
 size_t ia_utf8_sequence(const unsigned char *s, size_t n);
+
+/* True when the len-byte sequence at s (as ia_utf8_sequence measured it) is a bidirectional
+ * control character: U+202A-U+202E (embeddings, overrides) or U+2066-U+2069 (isolates). */
+bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len);
 
 /* Replaces, in place, every byte of the NUL-terminated s that does not begin a well-formed
  * sequence with '?', so that text quoting untrusted bytes (a parser's error message) can go

@@ -155,6 +155,9 @@ int http_empty(http_res *res, int status);
 /* The error shape of docs/api.md §1.3: {"detail": detail, "code": code}. */
 int http_error(http_res *res, int status, const char *code, const char *detail);
 
+/* The value of one hexadecimal digit, or -1. */
+int http_hex_value(char c);
+
 /* A 422 VALIDATION_ERROR with one item; loc is a NULL-terminated list ("body", "email"). */
 int http_validation_error(http_res *res, const char *const *loc, const char *msg, const char *type);
 

@@ -225,6 +225,8 @@ static json_t *input_schema(oa_ctx *c, const v_field *f, bool null_ok)
             put(c, s, "maxLength", json_integer(f->max));
         if (f->flags & V_EMAIL)
             put(c, s, "format", json_string("email"));
+        if (f->flags & V_UUID)
+            put(c, s, "format", json_string("uuid"));
         if (f->choices != NULL)
             put(c, s, "enum", choices_array(f->choices));
     }

@@ -33,7 +33,7 @@ const char *http_param(const http_req *req, const char *name)
     return NULL;
 }
 
-static int hexval(char c)
+int http_hex_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -59,8 +59,8 @@ static char *form_decode(arena *a, const char *s, size_t n)
         } else if (c == '%') {
             if (i + 2 >= n)
                 return NULL;
-            int hi = hexval(s[i + 1]);
-            int lo = hexval(s[i + 2]);
+            int hi = http_hex_value(s[i + 1]);
+            int lo = http_hex_value(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             c = (char)(hi * 16 + lo);

@@ -19,6 +19,7 @@
 #include "core/netaddr.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "http/conntrack.h"
 #include "http/cors.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
@@ -63,10 +64,7 @@ struct http_server {
     void (*on_bound)(void *ctx, int port);
     void *bound_ctx;
     atomic_bool open; /* set once the server is bound and on_bound has run */
-    /* connections per client address (HTTP_MAX_CONNECTIONS_PER_IP), see ip_reserve */
-    pthread_mutex_t ip_lock;
-    struct ip_slot *ip_slots;
-    size_t ip_cap;
+    conntrack *conns; /* per-address counts and header deadlines */
 };
 
 /* ST_ADMIT: the headers are being checked on a handler thread (a shared rate limiter needs a
@@ -88,11 +86,18 @@ typedef struct {
     bool preflight;
     bool is_api;
     bool has_body;
-    size_t dropped;    /* body bytes read and dropped after the limit was passed */
-    size_t drain_max;  /* how many body bytes may be dropped before the connection is closed */
-    uint64_t length;   /* Content-Length (0 when absent) */
-    uint64_t received; /* body bytes handed to us so far */
-    bool defer_rate;   /* shared rate limits checked at dispatch (a chunked body, see above) */
+    size_t dropped;        /* body bytes read and dropped after the limit was passed */
+    size_t drain_max;      /* how many body bytes may be dropped before the connection is closed */
+    uint64_t length;       /* Content-Length (0 when absent) */
+    uint64_t received;     /* body bytes handed to us so far */
+    bool defer_rate;       /* shared rate limits checked at dispatch (a chunked body, see above) */
+    bool bad_path;         /* the raw request target encodes a control character */
+    bool bad_header;       /* a header name or value holds a control character */
+    bool bad_name;         /* a header name that is not an RFC 9110 token (whitespace, ...) */
+    unsigned nhost;        /* Host headers */
+    size_t head_bytes;     /* the header lines as sent: names, values, ": " and CRLF */
+    size_t target_bytes;   /* the request target: path and query, decoded */
+    const char *bad_query; /* the name of a query parameter with a control character */
     router_match match;
     /* While true a handler thread owns c (ST_ADMIT): libmicrohttpd may still call us for the
      * request (the final call, or body bytes already buffered), and those calls must leave c
@@ -218,17 +223,6 @@ static bool upload_limit_passes(req_ctx *c)
 
 /* ---- client address ---- */
 
-/* Reads the address of a socket peer; IA_ERR_INVALID for other families. */
-static int sockaddr_ip(const struct sockaddr *sa, ia_ip *out)
-{
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (sa != NULL && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
-    else if (sa != NULL && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof(buf));
-    return ia_ip_parse(buf, out);
-}
-
 /* Resolves the client address: the socket peer, or, when the peer is a trusted proxy, the
  * first untrusted address of X-Forwarded-For read from the right. */
 static void resolve_client_ip(req_ctx *c, const char *xff)
@@ -238,7 +232,7 @@ static void resolve_client_ip(req_ctx *c, const char *xff)
     ia_ip peer;
     memset(&peer, 0, sizeof(peer));
     if (ci != NULL)
-        sockaddr_ip(ci->client_addr, &peer);
+        conntrack_peer_ip(ci->client_addr, &peer);
     const ia_config *cfg = c->srv->cfg;
     ia_ip chosen = ia_forwarded_client(cfg->trusted_proxies, cfg->n_trusted_proxies, &peer, xff);
     ia_ip_format(&chosen, c->client_ip, sizeof(c->client_ip));
@@ -246,25 +240,54 @@ static void resolve_client_ip(req_ctx *c, const char *xff)
 
 /* ---- collecting headers and query ---- */
 
+/* Whether n bytes at s hold a control character: C0 (NUL included, which would cut the C
+ * string short) or DEL; a tab is allowed where tab_ok. */
+static bool has_ctl(const char *s, size_t n, bool tab_ok)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        if ((u < 0x20 && !(tab_ok && u == '\t')) || u == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* Checks every header line, also those past REQ_HEADERS_MAX, which are counted but not
+ * kept. */
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
+                                      size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     req_ctx *c = cls;
-    if (c->req.nheaders >= REQ_HEADERS_MAX)
-        return MHD_NO;
-    c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
+    /* A tab inside a header value is allowed whitespace (RFC 9110 §5.5). */
+    if (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, true)))
+        c->bad_header = true;
+    for (size_t i = 0; i < key_size; i++)
+        if (strchr("\"(),/:;<=>?@[\\]{} \t", key[i]) != NULL)
+            c->bad_name = true;
+    if (key_size == 0)
+        c->bad_name = true;
+    if (strcasecmp(key, "Host") == 0)
+        c->nhost++;
+    c->head_bytes += key_size + value_size + 4;
+    if (c->req.nheaders < REQ_HEADERS_MAX)
+        c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
     return MHD_YES;
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
+                                     size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     req_ctx *c = cls;
-    if (c->req.nquery >= REQ_QUERY_MAX)
-        return MHD_NO;
-    c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
+    /* Decoded by libmicrohttpd: %00 and the other controls arrive as bytes here. Parameters
+     * past REQ_QUERY_MAX are checked and counted but not kept. */
+    if (c->bad_query == NULL &&
+        (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, false))))
+        c->bad_query = key;
+    c->target_bytes += key_size + value_size + 2;
+    if (c->req.nquery < REQ_QUERY_MAX)
+        c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
     return MHD_YES;
 }
 
@@ -580,17 +603,41 @@ static bool admit_on_pool(req_ctx *c)
     return true;
 }
 
+/* The limits and rules of the request line and headers that libmicrohttpd is configured to
+ * leave to us, so that their answers carry the headers and JSON body of every other answer
+ * (http_server_start): the size of the request target (414) and of the headers (431,
+ * HTTP_MAX_HEADER_BYTES), header names, and one Host header in HTTP/1.1. Each refusal closes
+ * the connection after the answer. False when one refused (c->res holds the answer). */
+static bool request_well_formed(req_ctx *c, const char *url, const char *version)
+{
+    size_t max = (size_t)c->srv->cfg->http_max_header_bytes;
+    c->target_bytes += strlen(url);
+    if (c->target_bytes > max)
+        http_error(&c->res, 414, "URI_TOO_LONG", "The request target is too long");
+    else if (c->head_bytes + c->target_bytes > max)
+        http_error(&c->res, 431, "HEADERS_TOO_LARGE", "The request headers are too large");
+    else if (c->bad_name)
+        http_error(&c->res, 400, "BAD_REQUEST", "Invalid header name");
+    else if (c->nhost > 1 || (c->nhost == 0 && strcmp(version, "HTTP/1.0") != 0))
+        http_error(&c->res, 400, "BAD_REQUEST", "A request needs exactly one Host header");
+    else
+        return true;
+    http_set_header(&c->res, "Connection", "close");
+    c->has_body = true; /* answer at once, without reading a body */
+    return false;
+}
+
 /* The first call of a request: headers, client address, route. Returns true when the checks
  * that follow were handed to a handler thread (the connection is then suspended), false when
  * they ran here (c->res holds the answer if one of them failed). */
-static bool stage_headers(req_ctx *c, const char *url, const char *method)
+static bool stage_headers(req_ctx *c, const char *url, const char *method, const char *version)
 {
     http_server *s = c->srv;
     const ia_config *cfg = s->cfg;
     http_req *req = &c->req;
 
-    MHD_get_connection_values(c->conn, MHD_HEADER_KIND, collect_header, c);
-    MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, collect_query, c);
+    MHD_get_connection_values_n(c->conn, MHD_HEADER_KIND, collect_header, c);
+    MHD_get_connection_values_n(c->conn, MHD_GET_ARGUMENT_KIND, collect_query, c);
     reqid_resolve(http_header(req, "X-Request-ID"), c->request_id);
     resolve_client_ip(c, joined_xff(c));
     c->origin = http_header(req, "Origin");
@@ -604,6 +651,16 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method)
         return false;
     }
     req->method = http_method_bit(method);
+    if (!request_well_formed(c, url, version))
+        return false;
+    if (c->bad_path || has_ctl(url, strlen(url), false)) {
+        http_error(&c->res, 400, "BAD_REQUEST", "The path contains a control character");
+        return false;
+    }
+    if (c->bad_header) {
+        http_error(&c->res, 400, "BAD_REQUEST", "A header contains a control character");
+        return false;
+    }
     const char *cl = http_header(req, "Content-Length");
     const char *te = http_header(req, "Transfer-Encoding");
     long long length = 0;
@@ -629,6 +686,19 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method)
         c->preflight = http_header(req, "Access-Control-Request-Method") != NULL;
         http_empty(&c->res, 204);
         http_set_header(&c->res, "Allow", m.allow);
+        return false;
+    }
+    if (c->bad_query != NULL) {
+        /* A query parameter is validated like a body field (API.md §1.3). */
+        char name[64];
+        size_t k = 0;
+        for (const char *p = c->bad_query; *p && k + 1 < sizeof(name); p++)
+            if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+                name[k++] = *p;
+        name[k] = '\0';
+        const char *const loc[] = { "query", name, NULL };
+        http_validation_error(&c->res, loc, "Value must not contain control characters",
+                              "value_error");
         return false;
     }
     req->route = m.route;
@@ -760,21 +830,44 @@ static req_ctx *ctx_new(http_server *s, struct MHD_Connection *conn)
     return c;
 }
 
+/* The request context of a request whose raw target encodes a control character in its path
+ * (see uri_check); any other request starts without one. */
+static char bad_path_mark;
+
+/* libmicrohttpd hands the access handler the path after decoding, where %00 has cut the
+ * string short; this sees the raw request target, before decoding, once per request. A path
+ * that encodes a control character (%00-%1F, %7F) starts its request with bad_path_mark as
+ * its context. The query string is checked with the decoded lengths (collect_query). */
+static void *uri_check(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    for (const char *p = uri; *p && *p != '?'; p++) {
+        if (p[0] != '%' || http_hex_value(p[1]) < 0 || http_hex_value(p[2]) < 0)
+            continue;
+        int v = http_hex_value(p[1]) * 16 + http_hex_value(p[2]);
+        if (v < 0x20 || v == 0x7f)
+            return &bad_path_mark;
+    }
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     http_server *s = cls;
     req_ctx *c = *con_cls;
-    if (c == NULL) {
+    if (c == NULL || *con_cls == &bad_path_mark) {
         c = ctx_new(s, conn);
         if (c == NULL)
             return MHD_NO;
+        c->bad_path = *con_cls == &bad_path_mark;
         *con_cls = c;
+        conntrack_request_began(s->conns, conn);
         atomic_fetch_add(&s->in_flight, 1);
         log_set_request_id(NULL);
-        if (stage_headers(c, url, method) || c->res.status == 0)
+        if (stage_headers(c, url, method, version) || c->res.status == 0)
             return MHD_YES;
         /* Answered from the headers. With a body pending, answer now so that it is never
          * read (libmicrohttpd then closes the connection); without one, answer on the final
@@ -862,11 +955,13 @@ static void report_server_error(const req_ctx *c, int status)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     http_server *s = cls;
     req_ctx *c = *con_cls;
-    if (c == NULL)
+    if (c == NULL || *con_cls == &bad_path_mark) {
+        *con_cls = NULL; /* closed before its headers were complete */
         return;
+    }
+    conntrack_request_ended(s->conns, conn);
     *con_cls = NULL;
     int status = c->sent_status;
     if (c->state != ST_SENT)
@@ -951,7 +1046,6 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
     atomic_init(&s->draining, false);
     atomic_init(&s->open, false);
     pthread_mutex_init(&s->lock, NULL);
-    pthread_mutex_init(&s->ip_lock, NULL);
     pthread_cond_init(&s->idle, NULL);
     *out = s;
     return IA_OK;
@@ -1011,80 +1105,7 @@ static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool 
     return IA_OK;
 }
 
-/* ---- connections per client address ---- */
-
-/* HTTP_MAX_CONNECTIONS_PER_IP is counted here rather than by libmicrohttpd, so that the
- * addresses of TRUSTED_PROXIES, which carry many clients' connections, are not limited. The
- * counts live in an open-addressing table with room for twice HTTP_MAX_CONNECTIONS (plus the
- * reservations of the I/O threads), so it never fills; an address leaves it with its last
- * connection. accept_policy reserves a place; the STARTED notification of the same connection,
- * which libmicrohttpd makes on the same thread right after, takes the reservation over; a
- * reservation that no connection took (libmicrohttpd refused it later for its own reasons) is
- * given back at the next accept on that thread. */
-struct ip_slot {
-    ia_ip ip;
-    unsigned count; /* 0: a free slot */
-};
-
-static _Thread_local struct {
-    http_server *srv;
-    ia_ip ip;
-} ip_pending;
-
-/* The slot of ip: the one holding it, or the free slot where it would go. */
-static size_t ip_find(const http_server *s, const ia_ip *ip)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof(ip->addr); i++)
-        h = (h ^ ip->addr[i]) * 16777619u;
-    size_t i = h & (s->ip_cap - 1);
-    while (s->ip_slots[i].count != 0 && memcmp(&s->ip_slots[i].ip, ip, sizeof(*ip)) != 0)
-        i = (i + 1) & (s->ip_cap - 1);
-    return i;
-}
-
-/* Counts one more connection from ip unless it has HTTP_MAX_CONNECTIONS_PER_IP already.
- * Returns whether the connection may be accepted. */
-static bool ip_reserve(http_server *s, const ia_ip *ip)
-{
-    pthread_mutex_lock(&s->ip_lock);
-    size_t i = ip_find(s, ip);
-    bool ok = s->ip_slots[i].count < (unsigned)s->cfg->http_max_connections_per_ip;
-    if (ok) {
-        s->ip_slots[i].ip = *ip;
-        s->ip_slots[i].count++;
-    }
-    pthread_mutex_unlock(&s->ip_lock);
-    return ok;
-}
-
-/* Counts one connection from ip less; the last one frees its slot, and the slots after it in
- * the same probe run move back so that every address stays reachable from its home slot. */
-static void ip_release(http_server *s, const ia_ip *ip)
-{
-    pthread_mutex_lock(&s->ip_lock);
-    size_t mask = s->ip_cap - 1, i = ip_find(s, ip);
-    if (s->ip_slots[i].count > 0 && --s->ip_slots[i].count == 0) {
-        for (size_t j = (i + 1) & mask; s->ip_slots[j].count != 0; j = (j + 1) & mask) {
-            /* A lookup of this entry now stops at the free slot i when its probe run passes
-             * there; then the entry moves into it. */
-            if (ip_find(s, &s->ip_slots[j].ip) == j)
-                continue;
-            s->ip_slots[i] = s->ip_slots[j];
-            s->ip_slots[j].count = 0;
-            i = j;
-        }
-    }
-    pthread_mutex_unlock(&s->ip_lock);
-}
-
-/* Gives back this thread's reservation that no connection took. */
-static void ip_drop_pending(void)
-{
-    if (ip_pending.srv != NULL)
-        ip_release(ip_pending.srv, &ip_pending.ip);
-    ip_pending.srv = NULL;
-}
+/* ---- connections ---- */
 
 /* Refuses new connections until the server is open and while it drains (they are closed as
  * soon as they are accepted; connections already open finish their requests), and those
@@ -1093,49 +1114,18 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
 {
     (void)addrlen;
     http_server *s = cls;
-    ip_drop_pending();
     if (!atomic_load(&s->open) || atomic_load(&s->draining))
         return MHD_NO;
-    ia_ip ip;
-    const ia_config *cfg = s->cfg;
-    if (s->ip_slots == NULL || sockaddr_ip(addr, &ip) != IA_OK ||
-        ia_cidr_list_contains(cfg->trusted_proxies, cfg->n_trusted_proxies, &ip))
-        return MHD_YES;
-    if (!ip_reserve(s, &ip)) {
-        if (log_enabled(LOG_DEBUG)) {
-            char text[64];
-            ia_ip_format(&ip, text, sizeof(text));
-            log_debug("http", "connection refused: HTTP_MAX_CONNECTIONS_PER_IP reached",
-                      "client_ip", text);
-        }
-        return MHD_NO;
-    }
-    ip_pending.srv = s;
-    ip_pending.ip = ip;
-    return MHD_YES;
+    return conntrack_admit(s->conns, addr) ? MHD_YES : MHD_NO;
 }
 
-/* Takes over the reservation of a connection that started, and gives it back when it closes.
- * The connection's socket context marks that it holds one. */
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code)
+/* libmicrohttpd answers a request line or headers that its connection memory cannot hold
+ * itself (414 and 431 without our headers or JSON body). Its memory is sized so that a
+ * request up to twice HTTP_MAX_HEADER_BYTES still reaches request_well_formed, which enforces
+ * the setting; only larger ones get libmicrohttpd's own answer. */
+static size_t mhd_memory_limit(const ia_config *cfg)
 {
-    http_server *s = cls;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        if (ip_pending.srv == s) {
-            *socket_context = s;
-            ip_pending.srv = NULL;
-        }
-        return;
-    }
-    if (*socket_context == NULL)
-        return;
-    *socket_context = NULL;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    ia_ip ip;
-    if (ci != NULL && sockaddr_ip(ci->client_addr, &ip) == IA_OK)
-        ip_release(s, &ip);
+    return 2 * (size_t)cfg->http_max_header_bytes + 16u * 1024u;
 }
 
 int http_server_start(http_server *s)
@@ -1150,14 +1140,9 @@ int http_server_start(http_server *s)
                      s->thread_fini, s->thread_ctx, &s->pool);
     if (rc != IA_OK)
         return rc;
-    if (cfg->http_max_connections_per_ip > 0) {
-        size_t want = 2 * (size_t)(cfg->http_max_connections + cfg->http_io_threads) + 1;
-        for (s->ip_cap = 64; s->ip_cap < want; s->ip_cap *= 2)
-            continue;
-        s->ip_slots = calloc(s->ip_cap, sizeof(*s->ip_slots));
-        if (s->ip_slots == NULL)
-            return IA_ERR_NOMEM;
-    }
+    rc = conntrack_create(cfg, &s->conns);
+    if (rc != IA_OK)
+        return rc;
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ipv6)
@@ -1167,12 +1152,15 @@ int http_server_start(http_server *s)
         { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
         { MHD_OPTION_SOCK_ADDR, 0, &ss },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_check, s },
         { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections, NULL },
-        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
-        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cfg->http_max_header_bytes, NULL },
+        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conntrack_notify, s->conns },
+        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mhd_memory_limit(cfg), NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)idle_s, NULL },
-        { MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
-        { MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL },
+        { MHD_OPTION_LISTENING_ADDRESS_REUSE, cfg->http_reuse_port ? 1 : 0, NULL },
+        /* Host and header names are checked in request_well_formed, answered like any error;
+         * in strict mode libmicrohttpd answers them itself, without our headers. */
+        { MHD_OPTION_STRICT_FOR_CLIENT, 0, NULL },
         { cfg->http_io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
           (intptr_t)cfg->http_io_threads, NULL },
         { MHD_OPTION_END, 0, NULL },
@@ -1180,9 +1168,22 @@ int http_server_start(http_server *s)
     s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, accept_policy, s, on_request, s,
                                  MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (s->daemon == NULL) {
-        log_error("http", "cannot listen", "host", cfg->host, "error", strerror(errno));
+        int err = errno;
+        char port[24];
+        snprintf(port, sizeof(port), "%lld", cfg->port);
+        if (err == EADDRINUSE)
+            log_error("http",
+                      "cannot listen: the port is in use by another process (set "
+                      "HTTP_REUSE_PORT=true for instances that share it)",
+                      "host", cfg->host, "port", port, "error", strerror(err));
+        else
+            log_error("http", "cannot listen", "host", cfg->host, "port", port, "error",
+                      strerror(err));
         return IA_ERR_IO;
     }
+    rc = conntrack_start(s->conns);
+    if (rc != IA_OK)
+        return rc;
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : (int)cfg->port;
     if (s->on_bound != NULL)
@@ -1264,7 +1265,6 @@ void http_server_destroy(http_server *s)
     router_free(s->router);
     pthread_cond_destroy(&s->idle);
     pthread_mutex_destroy(&s->lock);
-    pthread_mutex_destroy(&s->ip_lock);
-    free(s->ip_slots);
+    conntrack_destroy(s->conns);
     free(s);
 }

@@ -60,6 +60,34 @@ bool validate_email(const char *s)
     return true;
 }
 
+bool validate_has_bidi(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t len = ia_utf8_sequence(p, left);
+        if (len == 0)
+            len = 1;
+        if (ia_utf8_is_bidi_control(p, len))
+            return true;
+        p += len;
+        left -= len;
+    }
+    return false;
+}
+
+bool validate_uuid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+        if (s[i] == '\0')
+            return false;
+        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return s[sizeof(shape) - 1] == '\0';
+}
+
 /* Removes leading and trailing Unicode-irrelevant ASCII whitespace, in place on a copy. */
 static char *trim_copy(arena *a, const char *s)
 {
@@ -102,6 +130,20 @@ static const char *check_string(arena *a, const v_field *f, const char *raw, jso
     }
     if (f->flags & V_POLICY)
         return v; /* the check hook reports lengths and characters in its own terms */
+    if (!(f->flags & V_NO_TRIM) && validate_has_bidi(v)) {
+        validate_add(items, where, f->name,
+                     "Value must not contain bidirectional control characters", "value_error");
+        return NULL;
+    }
+    if (f->flags & V_UUID) {
+        if (!validate_uuid(v)) {
+            validate_add(items, where, f->name, "Input should be a valid UUID", "uuid_parsing");
+            return NULL;
+        }
+        for (char *c = (char *)v; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        return v;
+    }
     if (len < min) {
         snprintf(msg, sizeof(msg), "String should have at least %lld character%s", min,
                  min == 1 ? "" : "s");

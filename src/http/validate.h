@@ -22,7 +22,11 @@ enum {
     V_EMAIL = 1u << 3,     /* a valid address, lower-cased, at most 254 characters */
     V_POLICY = 1u << 4,    /* the check hook judges length and characters (the password policy);
                               min and max are the lengths it enforces */
+    V_UUID = 1u << 5,      /* the id of a row: a UUID in any case, lower-cased */
 };
+/* Every string that is trimmed (all but passwords and tokens) also refuses the bidirectional
+ * control characters U+202A-U+202E and U+2066-U+2069, which would let a name or title shown to
+ * other people display differently from what it contains. */
 
 typedef struct {
     const char *name;
@@ -91,6 +95,12 @@ void validate_add(json_t *items, const char *where, const char *name, const char
 /* Counts the code points of a UTF-8 string; -1 when it is not well-formed UTF-8 (RFC 3629:
  * no overlong form, surrogate or code point past U+10FFFF). */
 long long validate_utf8_length(const char *s);
+
+/* True when s contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069). */
+bool validate_has_bidi(const char *s);
+
+/* True for a canonical-shape UUID (8-4-4-4-12 hexadecimal digits, any case). */
+bool validate_uuid(const char *s);
 
 /* True for a plausible e-mail address (one @, a dotted domain, no spaces, <= 254). */
 bool validate_email(const char *s);

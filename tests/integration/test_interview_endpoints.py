@@ -332,7 +332,8 @@ def test_start_with_a_resume_that_is_not_yours_or_not_ready(srv, user):
     theirs = analysed_resume(c, other["access"])
     assert_error(start(c, tok, resume_id=theirs), 404, "NOT_FOUND")
     assert_error(start(c, tok, resume_id=str(uuid.uuid4())), 404, "NOT_FOUND")
-    assert_error(start(c, tok, resume_id="not-a-uuid"), 404, "NOT_FOUND")
+    # A malformed id in a body is a validation error; 404 stays for ids in paths.
+    assert_validation_error(start(c, tok, resume_id="not-a-uuid"), ["body", "resume_id"], "uuid_parsing")
     mine = analysed_resume(c, tok)
     for status in ("pending", "processing", "error"):
         srv.sql(f"UPDATE resumes SET status = '{status}' WHERE id = '{mine}'")

@@ -318,6 +318,11 @@ def variants(schema, body):
             if "enum" in field:
                 out += [(f"{name}={v}", put(v), None) for v in field["enum"] if v is not None]
                 out.append((f"{name} not a choice", put(not_a_choice(field)), {"enum"}))
+            elif field.get("format") == "uuid":
+                # an id: the example passes; any other text, a length off by one included, is
+                # not a UUID
+                out.append((f"{name} not a UUID", put(ex[:-1] + "x"), {"uuid_parsing"}))
+                out.append((f"{name} one short", put(ex[:-1]), {"uuid_parsing", "string_too_short"}))
             elif field.get("format") != "email":
                 hi, lo = field.get("maxLength"), field.get("minLength", 0)
                 if hi is not None:

@@ -157,8 +157,11 @@ def test_head_answers_like_get_without_the_body(api, index):
 )
 def test_paths_never_escape_the_app(server, index, target):
     r = raw_get(server.port, target)
-    assert r.status_code in (200, 404), (target, r.status_code)
     assert b"root:" not in r.body
+    if "%00" in target:  # a control character in a path is refused (test_security.py)
+        assert r.status_code == 400 and r.json()["code"] == "BAD_REQUEST", (target, r.status_code)
+        return
+    assert r.status_code in (200, 404), (target, r.status_code)
     if r.status_code == 200:
         assert r.body == index.content, (target, r.body[:200])
     else:
