@@ -30,6 +30,8 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   # services the integration tests start on loopback (scripts/services.sh)
   postgresql redis-server
+  # certificates for the rediss:// test (tests/integration/test_redis.py)
+  openssl
   # the browser tests (tests/e2e/: playwright-core from npm driving Debian's Chromium, headless)
   chromium
   # tests and lint
