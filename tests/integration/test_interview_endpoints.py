@@ -137,7 +137,8 @@ def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
     r = start(c, tok, **body)
     assert r.status_code == 202, r.text
     s = r.json()
-    assert set(s) == SESSION_FIELDS
+    assert set(s) == SESSION_FIELDS | {"notices"}
+    assert s["notices"] == []
     assert s["status"] == "preparing" and s["questions"] == [] and s["task_id"]
     assert s["resume_id"] == resume_id and s["question_count"] == 5
     assert s["focus_areas"] == ["python", "system design"]
