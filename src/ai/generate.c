@@ -657,9 +657,10 @@ static int build_candidates(gen *g, arena *a, const ai_bank *bank)
     return IA_OK;
 }
 
-/* The skills that steer the choice: the resume's (taxonomy names where known), the job
- * description's split into those the resume lacks and those it shares, and the target role's
- * own words ("Python Developer"). */
+/* The skills that steer the choice: the resume's (taxonomy names where known, then those its
+ * summary and experience mention), the job description's split into those the resume lacks
+ * and those it shares (so that "your resume does not mention" is true of the whole resume),
+ * and the target role's own words ("Python Developer"). */
 static int gather_skills(gen *g, const char *role_text)
 {
     const ai_analysis *r = g->req->resume;
@@ -670,8 +671,15 @@ static int gather_skills(gen *g, const char *role_text)
         const ai_skill *k = ai_taxonomy_find(g->tax, name);
         set_add(&g->resume, k != NULL ? k->name : name);
     }
+    int rc = r != NULL ? add_mentioned(g->tax, r->summary, &g->resume) : IA_OK;
+    for (size_t e = 0; rc == IA_OK && r != NULL && e < r->nexperience; e++) {
+        rc = add_mentioned(g->tax, r->experience[e].description, &g->resume);
+        for (size_t i = 0; rc == IA_OK && i < r->experience[e].highlights.n; i++)
+            rc = add_mentioned(g->tax, r->experience[e].highlights.v[i], &g->resume);
+    }
     name_set jd = { .n = 0 };
-    int rc = add_mentioned(g->tax, g->req->job_description, &jd);
+    if (rc == IA_OK)
+        rc = add_mentioned(g->tax, g->req->job_description, &jd);
     if (rc == IA_OK)
         rc = add_mentioned(g->tax, role_text, &g->role_skills);
     if (rc != IA_OK)
@@ -1156,6 +1164,11 @@ int ai_offline_plan(const ai_offline *e, arena *a, const ai_generate_request *re
                                     "so the other %d come from the nearest categories (%s)",
                                     fit, req->count - fit, names)
                      : NULL);
+    }
+    bool exact = g.focus_cats != 0 && (req->count == 0 || fit >= req->count);
+    for (size_t i = 0; i < out->ncategories; i++) {
+        int c = api_order[i];
+        out->categories[i].allowed = exact ? cat_allowed(&g, c) : (g.avail & (1u << c)) != 0;
     }
     for (size_t i = 0; i < out->nnotices; i++)
         if (out->notices[i].message == NULL)

@@ -52,6 +52,9 @@ int ai_offline_match(const ai_offline *e, arena *a, const ai_match_request *req,
 typedef struct {
     const char *category; /* technical | behavioral | project | system_design | coding | general */
     bool available;
+    bool allowed;       /* a session of this request may contain it: one of the categories its
+                           focus areas chose, else (none chosen, or too few questions in them)
+                           any the role has */
     int questions;      /* distinct questions of the category that suit the role */
     const char *reason; /* why it is left out; NULL when available */
 } ai_category_status;

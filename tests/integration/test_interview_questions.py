@@ -1,6 +1,7 @@
-"""Which questions a session gets (docs/api.md §4.1, §4.8; issue 15): the categories an
-interview for a role has, answered before it starts, and the notices of a start whose focus
-areas ask for a category the role has none of."""
+"""Which questions a session gets (docs/api.md §4.1, §4.4; issue 15): the categories an
+interview for a role has, answered before it starts; the notices of a start whose focus areas
+ask for a category the role has none of, or more than its categories hold; and a question the
+user answered long ago not asked again while others remain."""
 
 import uuid
 
@@ -8,7 +9,7 @@ import pytest
 
 from helpers import assert_error
 from test_auth import auth, new_account
-from test_interview_endpoints import started, start
+from test_interview_endpoints import answer, provider_questions, started, start
 from test_resume_endpoints import LIMITS_OFF
 
 
@@ -101,3 +102,37 @@ def test_start_says_when_the_chosen_categories_cannot_fill_the_session(srv, user
                 focus_areas=["technical"])
     cats = [q["category"] for q in s["questions"]]
     assert cats.count("technical") == have and not {"coding", "system_design"} & set(cats)
+
+
+def test_an_answered_question_is_not_asked_again_after_many_sessions(srv, user):
+    c, tok = srv.client, user["access"]
+    have = by_name(categories(c, tok, target_role="Accountant").json())["technical"]["questions"]
+    first = started(c, tok, question_count=5, target_role="Accountant", focus_areas=["technical"])
+    done = first["questions"][0]
+    assert answer(c, tok, first["id"], done["id"]).status_code == 200
+    # Five newer sessions for another role push the first out of the recent ones.
+    for _ in range(5):
+        started(c, tok, question_count=5, target_role="Registered Nurse")
+    # Every technical question of the role but one: the answered one is the one left out.
+    last = started(c, tok, question_count=have - 1, target_role="Accountant",
+                   focus_areas=["technical"])
+    texts = [q["question_text"] for q in last["questions"]]
+    assert all(q["category"] == "technical" for q in last["questions"])
+    assert not any(t.endswith(done["question_text"]) or done["question_text"].endswith(t)
+                   for t in texts), done["question_text"]
+
+
+def test_provider_questions_outside_the_chosen_categories_are_not_served(make_server, fake_llm):
+    """A provider that ignores the focus areas is invalid output: retried once, then the
+    offline engine prepares the session with the chosen category only."""
+    gemini = fake_llm()
+    wrong = provider_questions(["easy", "medium", "medium", "medium", "hard"])
+    gemini.script({"json": wrong}, {"json": wrong})
+    srv = make_server(GEMINI_API_KEY="test-gemini-key-0123456789", GEMINI_BASE_URL=gemini.url,
+                      GEMINI_MODEL="gemini-test", LLM_PRIMARY_PROVIDER="gemini", **LIMITS_OFF)
+    tok = new_account(srv.client)["access"]
+    s = started(srv.client, tok, question_count=5, target_role="Registered Nurse",
+                focus_areas=["behavioral"])
+    assert {q["category"] for q in s["questions"]} == {"behavioral"}
+    assert not any(q["question_text"].startswith("Provider question") for q in s["questions"])
+    assert len(gemini.requests()) == 2

@@ -223,6 +223,13 @@ export async function start(ctx) {
         setBusy(submit, true, 'Preparing your questions…');
         try {
             const session = await api.post('/interview/start', body);
+            // What the session left out or filled from elsewhere (docs/api.md §4.1), shown
+            // once on the interview page.
+            if (session.notices && session.notices.length) {
+                try {
+                    sessionStorage.setItem(`ia-notices:${session.id}`, JSON.stringify(session.notices.map((n) => n.message)));
+                } catch { /* storage unavailable: the notices are only lost */ }
+            }
             await navigate(`/interviews/${session.id}`);
         } catch (err) {
             setBusy(submit, false);
