@@ -1,13 +1,20 @@
-/* Interview questions from the question bank (ai_offline_generate). Every bank question and
- * every project template filled from the resume's own experience becomes a candidate with a
- * rank (focus areas, then job-description skills the resume lacks, skills in both, the
- * resume's skills, the role's fit) and a pool tier (the role's own and role-free questions,
- * then related roles, then any). The questions are then picked one slot at a time: first what
- * the session must contain (half on the focus areas, one on a skill the job asks for and the
- * resume lacks, one behavioral, one project from the resume), then the category most behind
- * its share for the role. A slot is filled from the narrowest pool first, at a difficulty that
- * still has room; only when no pool can fill a slot are questions of the user's recent
- * sessions repeated, and only after that does a difficulty give way. */
+/* Interview questions from the question bank (ai_offline_generate) and what a request will get
+ * (ai_offline_plan). Every bank question and every project template filled from the resume's
+ * own experience becomes a candidate with a rank (focus areas, then job-description skills the
+ * resume lacks, skills in both, the resume's skills, the role's fit) and a pool tier (the
+ * role's own and role-free questions, then related roles, then any; a non-software role never
+ * goes past related roles). The categories a session may draw on are the ones its focus areas
+ * chose, else those the role's interview mix gives a share; a category the mix gives none
+ * (coding for a nurse) is never drawn on, asked for or not (docs/api.md §4.1, §4.4). The
+ * questions are then picked one slot at a time: first what the session must contain (half on
+ * the focus areas, a third on the job description's requirements, one behavioral, one project
+ * from the resume), then the category most behind its share. A slot is filled from the
+ * narrowest pool first, at a difficulty that still has room; then any difficulty; only then
+ * are questions the user was asked before repeated; and only when the chosen categories are
+ * exhausted do the nearest other categories the role has fill the rest. Last, the picked
+ * questions are tailored: a preface names the job description's requirement or the resume's
+ * skill, employer or title they draw on, until most of the session names something of the
+ * resume; the rubric stays the bank question's. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -306,8 +306,10 @@ static void next_steps(arena *a, strbuf *sb, const ai_summary_request *req, size
         const feedback_kind *kind = tw[i].kind;
         if (kind == NULL || (point != NULL && strcmp(kind->prefix, "Cover \u201c") == 0))
             continue;
-        strbuf_appendf(sb, "%s%s (%s in %zu of %zu answers)", parts ? "; " : "", kind->next_step,
-                       kind->label, tw[i].answers, answered);
+        char first = kind->label[0] >= 'A' && kind->label[0] <= 'Z' ? (char)(kind->label[0] + 32)
+                                                                    : kind->label[0];
+        strbuf_appendf(sb, "%s%s (%c%s in %zu of %zu answers)", parts ? "; " : "", kind->next_step,
+                       first, kind->label + 1, tw[i].answers, answered);
         parts++;
         break;
     }
