@@ -61,8 +61,9 @@ test-fuzz: build
 test-deploy: build
 	./scripts/check-deploy.sh $(BIN)
 
-# Measured quality of the offline engine: resume-parsing precision/recall per field and how
-# often a better-labelled answer outscores a worse one (tools/eval_parse.c, eval_answers.c), on
+# Measured quality of the offline engine: resume-parsing precision/recall per field, how often a
+# better-labelled answer outscores a worse one, and how far generated questions draw on the resume
+# and the job description (tools/eval_parse.c, eval_answers.c, eval_questions.c), on
 # the tuning sets the parser and evaluator were tuned on (optimistic) and on the held-out sets
 # in tests/fixtures/heldout/, written after that tuning and never used for it.
 eval: build
@@ -77,6 +78,9 @@ eval: build
 	@echo
 	@echo "== Answer evaluator, held-out set (tests/fixtures/heldout/answers.json; never used for tuning)"
 	@$(BUILD)/eval_answers --file tests/fixtures/heldout/answers.json
+	@echo
+	@echo "== Question generator, held-out resumes with and without job descriptions (tests/fixtures/jobs)"
+	@$(BUILD)/eval_questions
 
 # The integration suite runs once per database engine against throw-away services
 # (scripts/services.sh: PostgreSQL, Redis and an S3-compatible server) that are started once and

@@ -511,7 +511,24 @@ typedef struct {
     size_t count;
     const char *difficulty; /* easy | medium | hard | mixed (NULL: mixed) */
     ai_questions *out;
+    const ai_question_plan *plan; /* the categories the session may contain; NULL: any */
 } generate_ctx;
+
+/* Whether every question is of a category the session may contain (docs/api.md §4.1, §4.4):
+ * none the role has no share of, and only the chosen ones when focus areas chose some. */
+static bool categories_allowed(const ai_questions *qs, const ai_question_plan *plan, char *err,
+                               size_t errlen)
+{
+    for (size_t i = 0; plan != NULL && i < qs->n; i++)
+        for (size_t k = 0; k < plan->ncategories; k++)
+            if (strcmp(qs->v[i].category, plan->categories[k].category) == 0 &&
+                !plan->categories[k].allowed) {
+                snprintf(err, errlen, "categories: %s questions are not part of this interview",
+                         qs->v[i].category);
+                return false;
+            }
+    return true;
+}
 
 /* Whether the questions keep the requested difficulty plan (docs/api.md §4.1): all at the one
  * level asked for, or for "mixed" floor(0.3n) easy, floor(0.3n) hard and the rest medium. */
@@ -545,7 +562,8 @@ static int accept_generate(arena *a, json_t *output, void *vctx, char *err, size
 {
     generate_ctx *ctx = vctx;
     int rc = ai_questions_from_json(a, output, ctx->count, ctx->out, err, errlen);
-    if (rc == IA_OK && !difficulties_planned(ctx->out, ctx->difficulty, err, errlen))
+    if (rc == IA_OK && (!difficulties_planned(ctx->out, ctx->difficulty, err, errlen) ||
+                        !categories_allowed(ctx->out, ctx->plan, err, errlen)))
         rc = IA_ERR_INVALID;
     return rc;
 }
@@ -555,7 +573,10 @@ int ai_chain_generate(ai_chain *c, arena *a, const ai_generate_request *req, ai_
 {
     int64_t t0 = ia_mono_us();
     ai_prompt pr;
-    generate_ctx ctx = { (size_t)(req->count > 0 ? req->count : 0), req->difficulty, out };
+    ai_question_plan plan;
+    generate_ctx ctx = { (size_t)(req->count > 0 ? req->count : 0), req->difficulty, out, NULL };
+    if (c->nproviders > 0 && ai_offline_plan(c->offline, a, req, &plan) == IA_OK)
+        ctx.plan = &plan;
     if (c->nproviders > 0 && req->count > 0 && req->count <= AI_QUESTIONS_MAX &&
         provider_answered(c, OP_GENERATE, ai_prompt_generate(a, req, &pr), &pr, a, accept_generate,
                           &ctx, meta, t0))

@@ -1,13 +1,20 @@
-/* Interview questions from the question bank (ai_offline_generate). Every bank question and
- * every project template filled from the resume's own experience becomes a candidate with a
- * rank (focus areas, then job-description skills the resume lacks, skills in both, the
- * resume's skills, the role's fit) and a pool tier (the role's own and role-free questions,
- * then related roles, then any). The questions are then picked one slot at a time: first what
- * the session must contain (half on the focus areas, one on a skill the job asks for and the
- * resume lacks, one behavioral, one project from the resume), then the category most behind
- * its share for the role. A slot is filled from the narrowest pool first, at a difficulty that
- * still has room; only when no pool can fill a slot are questions of the user's recent
- * sessions repeated, and only after that does a difficulty give way. */
+/* Interview questions from the question bank (ai_offline_generate) and what a request will get
+ * (ai_offline_plan). Every bank question and every project template filled from the resume's
+ * own experience becomes a candidate with a rank (focus areas, then job-description skills the
+ * resume lacks, skills in both, the resume's skills, the role's fit) and a pool tier (the
+ * role's own and role-free questions, then related roles, then any; a non-software role never
+ * goes past related roles). The categories a session may draw on are the ones its focus areas
+ * chose, else those the role's interview mix gives a share; a category the mix gives none
+ * (coding for a nurse) is never drawn on, asked for or not (docs/api.md §4.1, §4.4). The
+ * questions are then picked one slot at a time: first what the session must contain (half on
+ * the focus areas, a third on the job description's requirements, one behavioral, one project
+ * from the resume), then the category most behind its share. A slot is filled from the
+ * narrowest pool first, at a difficulty that still has room; then any difficulty; only then
+ * are questions the user was asked before repeated; and only when the chosen categories are
+ * exhausted do the nearest other categories the role has fill the rest. Last, the picked
+ * questions are tailored: a preface names the job description's requirement or the resume's
+ * skill, employer or title they draw on, until most of the session names something of the
+ * resume; the rubric stays the bank question's. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,7 +36,9 @@
 #define FILL_MAX       120 /* bytes of a company, job title or skill put into a template */
 #define REPEAT_PENALTY 60  /* rank lost per earlier question on the same skill */
 #define FOCUS_BONUS    1000
-#define CAND_SKILLS    8 /* skills of one question that count for ranking */
+#define CAND_SKILLS    8   /* skills of one question that count for ranking */
+#define PREFACE_MAX    400 /* bytes of the resume or job-description facts put before a question */
+#define RESUME_SHARE   60  /* percent of a session that names something of the resume */
 
 enum {
     CAT_TECHNICAL,
@@ -51,6 +60,17 @@ static const int mix_weights[][CAT_N] = {
     [AI_MIX_GENERAL] = { 15, 0, 0, 35, 20, 30 },  [AI_MIX_SOFTWARE] = { 30, 20, 15, 15, 10, 10 },
     [AI_MIX_INFRA] = { 40, 5, 20, 15, 10, 10 },   [AI_MIX_DATA] = { 40, 15, 5, 15, 15, 10 },
     [AI_MIX_MANAGER] = { 25, 0, 10, 35, 15, 15 }, [AI_MIX_DOMAIN] = { 45, 0, 0, 25, 15, 15 },
+};
+
+/* For each category, the others from nearest to furthest: where a session's questions come
+ * from when its chosen categories cannot fill it. */
+static const int nearest[CAT_N][CAT_N - 1] = {
+    [CAT_TECHNICAL] = { CAT_CODING, CAT_SYSTEM_DESIGN, CAT_PROJECT, CAT_GENERAL, CAT_BEHAVIORAL },
+    [CAT_CODING] = { CAT_TECHNICAL, CAT_SYSTEM_DESIGN, CAT_PROJECT, CAT_GENERAL, CAT_BEHAVIORAL },
+    [CAT_SYSTEM_DESIGN] = { CAT_TECHNICAL, CAT_CODING, CAT_PROJECT, CAT_GENERAL, CAT_BEHAVIORAL },
+    [CAT_BEHAVIORAL] = { CAT_GENERAL, CAT_PROJECT, CAT_TECHNICAL, CAT_SYSTEM_DESIGN, CAT_CODING },
+    [CAT_PROJECT] = { CAT_BEHAVIORAL, CAT_TECHNICAL, CAT_GENERAL, CAT_SYSTEM_DESIGN, CAT_CODING },
+    [CAT_GENERAL] = { CAT_BEHAVIORAL, CAT_PROJECT, CAT_TECHNICAL, CAT_SYSTEM_DESIGN, CAT_CODING },
 };
 
 /* Words of a focus area or a category phrase that carry no topic. */
@@ -120,9 +140,18 @@ typedef struct {
     uint64_t tie;
     unsigned focus; /* bit i set: matches focus area i */
     bool avoided, jd_missing, from_resume, used;
+    bool jd_req;      /* exercises a hard skill the job description asks for */
+    const char *base; /* the text before tailoring */
 } cand;
 
-typedef enum { GOAL_FOCUS, GOAL_JD, GOAL_RESUME_PROJECT, GOAL_CATEGORY, GOAL_ANY } goal_kind;
+typedef enum {
+    GOAL_FOCUS,
+    GOAL_JD,
+    GOAL_RESUME_PROJECT,
+    GOAL_CATEGORY,
+    GOAL_ANY,
+    GOAL_FILL
+} goal_kind;
 
 /* A skill some candidate exercises: whether it is a soft skill, and how many picked questions
  * exercise it so far. */
@@ -137,7 +166,13 @@ typedef struct {
     int arg; /* the focus area or the category */
 } goal;
 
-#define GOALS_MAX (FOCUS_MAX + CAT_N + 4)
+#define GOALS_MAX (FOCUS_MAX + 2 * CAT_N + 4)
+
+/* One of the resume's first ENTRIES_MAX usable experience entries: what a question can name. */
+typedef struct {
+    const char *company, *job_title;
+    name_set skills; /* the taxonomy skills its own text mentions */
+} entry_facts;
 
 typedef struct {
     const ai_taxonomy *tax;
@@ -148,7 +183,13 @@ typedef struct {
     name_set resume, jd_missing, jd_shared, role_skills;
     focus_area focus[FOCUS_MAX];
     size_t nfocus;
-    unsigned focus_cats; /* bit per category a focus area names */
+    unsigned focus_cats; /* bit per category a focus area names that the role has */
+    unsigned asked;      /* bit per category a focus area names, whether the role has it or not */
+    unsigned avail;      /* bit per category the role's interview has */
+    unsigned allowed;    /* bit per category the session may draw on */
+    int any_tier;        /* the widest pool any question may come from */
+    entry_facts entry[ENTRIES_MAX];
+    size_t nentries;
     cand *c;
     size_t nc;
     skill_use *sk;
@@ -411,11 +452,18 @@ static const char *fill(arena *a, const cand *c, const char *s)
     return strbuf_error(&sb) == IA_OK ? strbuf_str(&sb) : NULL;
 }
 
+/* True when the request avoids the question: by its bank id, its text, or a stored text that
+ * is its text after a tailoring preface. */
 static bool avoided(const ai_generate_request *req, const char *id, const char *text)
 {
+    size_t len = strlen(text);
     for (size_t i = 0; i < req->avoid.n; i++) {
         const char *s = req->avoid.v[i];
-        if (s != NULL && (strcmp(s, id) == 0 || same_text(s, text)))
+        if (s == NULL)
+            continue;
+        size_t n = strlen(s);
+        if (strcmp(s, id) == 0 || same_text(s, text) ||
+            (n > len && len > 0 && strcmp(s + n - len, text) == 0))
             return true;
     }
     return false;
@@ -427,7 +475,7 @@ static bool avoided(const ai_generate_request *req, const char *id, const char *
  * a role-free one 30; a project question from the resume 150 and more the more recent the
  * entry. A focus match adds 1000 (+50 per further focus area). Tier 0 is the role's own,
  * role-free, resume-built, hard-skill-linked questions and those that match a focus area by
- * category or skill; tier 1 the related roles' questions and those that match a focus area by
+ * skill; tier 1 the related roles' questions and those that match a focus area by
  * its topic words only; tier 2 the rest. */
 static void rank(gen *g, cand *c)
 {
@@ -440,8 +488,10 @@ static void rank(gen *g, cand *c)
         if (set_has(&g->jd_missing, s)) {
             b = soft ? 150 : 300;
             c->jd_missing = true;
+            c->jd_req = c->jd_req || !soft;
         } else if (set_has(&g->jd_shared, s)) {
             b = soft ? 80 : 200;
+            c->jd_req = c->jd_req || !soft;
         } else if (set_has(&g->resume, s) || set_has(&g->role_skills, s)) {
             b = soft ? 40 : 100;
         }
@@ -472,15 +522,19 @@ static void rank(gen *g, cand *c)
     }
     if (linked)
         c->tier = 0;
+    /* A category focus area widens no pool: "technical" for a nurse is the nurse's own
+     * technical questions, not a developer's. */
     int how = FOCUS_NONE;
     for (size_t f = 0; f < g->nfocus; f++) {
         int m = matches_focus(&g->focus[f], c);
         if (m != FOCUS_NONE)
             c->focus |= 1u << f;
-        how = m > how ? m : how;
+        if (g->focus[f].cat < 0)
+            how = m > how ? m : how;
     }
-    if (c->focus != 0) {
+    if (how != FOCUS_NONE)
         c->tier = how == FOCUS_STRONG ? 0 : c->tier < 1 ? c->tier : 1;
+    if (c->focus != 0) {
         long areas = 0;
         for (unsigned m = c->focus; m != 0; m >>= 1)
             areas += m & 1u;
@@ -610,9 +664,10 @@ static int build_candidates(gen *g, arena *a, const ai_bank *bank)
     return IA_OK;
 }
 
-/* The skills that steer the choice: the resume's (taxonomy names where known), the job
- * description's split into those the resume lacks and those it shares, and the target role's
- * own words ("Python Developer"). */
+/* The skills that steer the choice: the resume's (taxonomy names where known, then those its
+ * summary and experience mention), the job description's split into those the resume lacks
+ * and those it shares (so that "your resume does not mention" is true of the whole resume),
+ * and the target role's own words ("Python Developer"). */
 static int gather_skills(gen *g, const char *role_text)
 {
     const ai_analysis *r = g->req->resume;
@@ -623,8 +678,15 @@ static int gather_skills(gen *g, const char *role_text)
         const ai_skill *k = ai_taxonomy_find(g->tax, name);
         set_add(&g->resume, k != NULL ? k->name : name);
     }
+    int rc = r != NULL ? add_mentioned(g->tax, r->summary, &g->resume) : IA_OK;
+    for (size_t e = 0; rc == IA_OK && r != NULL && e < r->nexperience; e++) {
+        rc = add_mentioned(g->tax, r->experience[e].description, &g->resume);
+        for (size_t i = 0; rc == IA_OK && i < r->experience[e].highlights.n; i++)
+            rc = add_mentioned(g->tax, r->experience[e].highlights.v[i], &g->resume);
+    }
     name_set jd = { .n = 0 };
-    int rc = add_mentioned(g->tax, g->req->job_description, &jd);
+    if (rc == IA_OK)
+        rc = add_mentioned(g->tax, g->req->job_description, &jd);
     if (rc == IA_OK)
         rc = add_mentioned(g->tax, role_text, &g->role_skills);
     if (rc != IA_OK)
@@ -657,7 +719,7 @@ static void set_quotas(gen *g, int n)
     }
     static const int required[] = { CAT_BEHAVIORAL, CAT_PROJECT };
     for (size_t i = 0; n >= 5 && i < 2; i++) {
-        if (g->quota[required[i]] > 0)
+        if (g->quota[required[i]] > 0 || g->weights[required[i]] == 0)
             continue;
         int most = 0;
         for (int c = 1; c < CAT_N; c++)
@@ -668,9 +730,11 @@ static void set_quotas(gen *g, int n)
     }
 }
 
+/* True when the session may draw on the category: one the focus areas chose (of those the role
+ * has), or with none chosen one the role's interview mix gives a share. */
 static bool cat_allowed(const gen *g, int cat)
 {
-    return g->weights[cat] > 0 || (g->focus_cats & (1u << cat)) != 0;
+    return (g->allowed & (1u << cat)) != 0;
 }
 
 /* How many picked questions share a hard skill with c (the most for any one of its skills). */
@@ -685,36 +749,45 @@ static long repeats(const gen *g, const cand *c)
     return most;
 }
 
+/* True when c serves the goal. Every goal keeps to the allowed categories but the filling
+ * one, which takes its own category (one the role has, outside the chosen ones). */
 static bool goal_admits(const gen *g, const goal *gl, const cand *c)
 {
+    if (gl->kind == GOAL_FILL)
+        return c->cat == gl->arg && (g->avail & (1u << c->cat)) != 0;
+    if (!cat_allowed(g, c->cat))
+        return false;
     switch (gl->kind) {
     case GOAL_FOCUS:
         return (c->focus & (1u << gl->arg)) != 0;
     case GOAL_JD:
-        return c->jd_missing && cat_allowed(g, c->cat);
+        return c->jd_req;
     case GOAL_RESUME_PROJECT:
         return c->from_resume;
     case GOAL_CATEGORY:
-        return c->cat == gl->arg && (cat_allowed(g, c->cat) || c->focus != 0);
+        return c->cat == gl->arg;
     case GOAL_ANY:
+    case GOAL_FILL:
         break;
     }
     return true;
 }
 
 /* The best unused candidate for a goal. Stage 0 keeps to the planned difficulties and leaves
- * recent questions out; stage 1 lets recent questions back in; stage 2 lets any difficulty in.
- * Among the admitted, the narrowest pool wins, then the rank (less the repeats of its skills),
- * then the difficulty with the most room left, then the seeded tie-break. */
+ * the user's earlier questions out; stage 1 lets any difficulty in; only stage 2 lets earlier
+ * questions back in, so that a repeat session repeats nothing while the bank has another
+ * question that fits. Among the admitted, the narrowest pool wins, then the rank (less the
+ * repeats of its skills), then the difficulty with the most room left, then the seeded
+ * tie-break. */
 static cand *best_for(gen *g, const goal *gl, int stage)
 {
     cand *best = NULL;
     long best_score = 0;
-    int max_tier = gl->kind == GOAL_ANY ? 2 : g->max_tier;
+    int max_tier = gl->kind == GOAL_ANY || gl->kind == GOAL_FILL ? g->any_tier : g->max_tier;
     for (size_t i = 0; i < g->nc; i++) {
         cand *c = &g->c[i];
-        if (c->used || c->tier > max_tier || (stage == 0 && c->avoided) ||
-            (stage < 2 && g->level_left[c->lvl] <= 0) || !goal_admits(g, gl, c))
+        if (c->used || c->tier > max_tier || (stage < 2 && c->avoided) ||
+            (stage == 0 && g->level_left[c->lvl] <= 0) || !goal_admits(g, gl, c))
             continue;
         long score = c->score - REPEAT_PENALTY * repeats(g, c);
         if (best != NULL) {
@@ -740,13 +813,13 @@ static cand *best_for(gen *g, const goal *gl, int stage)
 /* The goals of the next slot, most pressing first. */
 static size_t plan_goals(const gen *g, int n, goal *goals)
 {
-    size_t ng = 0, focus_picked = 0, per_focus[FOCUS_MAX] = { 0 };
-    bool jd_done = false, project_done = false, has_projects = false;
+    size_t ng = 0, focus_picked = 0, per_focus[FOCUS_MAX] = { 0 }, jd_picked = 0;
+    bool project_done = false, has_projects = false;
     for (size_t p = 0; p < g->npicked; p++) {
         focus_picked += g->picked[p]->focus != 0;
         for (size_t f = 0; f < g->nfocus; f++)
             per_focus[f] += (g->picked[p]->focus >> f) & 1u;
-        jd_done = jd_done || g->picked[p]->jd_missing;
+        jd_picked += g->picked[p]->jd_req;
         project_done = project_done || g->picked[p]->from_resume;
     }
     for (size_t i = 0; i < g->nc; i++)
@@ -763,11 +836,13 @@ static size_t plan_goals(const gen *g, int n, goal *goals)
             goals[ng++] = (goal){ GOAL_FOCUS, (int)pick };
         }
     }
-    if (g->jd_missing.n > 0 && !jd_done)
+    /* A third of the session on the job description's requirements (those the resume lacks rank
+     * first). */
+    if (g->jd_missing.n + g->jd_shared.n > 0 && jd_picked < ((size_t)n + 2) / 3)
         goals[ng++] = (goal){ GOAL_JD, 0 };
-    if (n >= 5 && g->chosen[CAT_BEHAVIORAL] == 0)
+    if (n >= 5 && g->chosen[CAT_BEHAVIORAL] == 0 && g->weights[CAT_BEHAVIORAL] > 0)
         goals[ng++] = (goal){ GOAL_CATEGORY, CAT_BEHAVIORAL };
-    if (n >= 5 && has_projects && !project_done)
+    if (n >= 5 && has_projects && !project_done && g->weights[CAT_PROJECT] > 0)
         goals[ng++] = (goal){ GOAL_RESUME_PROJECT, 0 };
     /* Then every usable category, the one furthest behind its share first. */
     bool listed[CAT_N] = { false };
@@ -910,6 +985,329 @@ static int plan_levels(const ai_generate_request *req, int level_left[LVL_N])
     return IA_OK;
 }
 
+/* The facts of the resume's first ENTRIES_MAX usable experience entries (a company or a job
+ * title): what tailored questions name. */
+static int gather_entries(gen *g)
+{
+    const ai_analysis *r = g->req->resume;
+    for (size_t e = 0; r != NULL && e < r->nexperience && g->nentries < ENTRIES_MAX; e++) {
+        const ai_experience *x = &r->experience[e];
+        entry_facts *f = &g->entry[g->nentries];
+        f->company = x->company != NULL && *x->company ? x->company : NULL;
+        f->job_title = x->job_title != NULL && *x->job_title ? x->job_title : NULL;
+        if (f->company == NULL && f->job_title == NULL)
+            continue;
+        int rc = add_mentioned(g->tax, x->description, &f->skills);
+        for (size_t i = 0; rc == IA_OK && i < x->highlights.n; i++)
+            rc = add_mentioned(g->tax, x->highlights.v[i], &f->skills);
+        if (rc != IA_OK)
+            return rc;
+        g->nentries++;
+    }
+    return IA_OK;
+}
+
+/* Everything selection needs: the role and its categories (those its mix gives a share, or all
+ * six when no role is known), the focus areas (a category the role lacks is dropped from them,
+ * and the chosen categories the role has become the only ones allowed), the skills of the
+ * resume, the job description and the role, the resume's entries and every candidate. */
+static int prepare(gen *g, const ai_offline *e, arena *a, const ai_generate_request *req)
+{
+    if (req->focus_areas.n > FOCUS_MAX)
+        return IA_ERR_INVALID;
+    g->tax = ai_offline_taxonomy(e);
+    g->req = req;
+    /* The role: the target role, else the resume's inferred role, else none (general). */
+    const char *role_text = req->target_role;
+    if ((role_text == NULL || *role_text == '\0') && req->resume != NULL)
+        role_text = req->resume->inferred_role;
+    g->role = ai_role_find(role_text);
+    ai_role_mix mix = g->role != NULL ? g->role->mix : AI_MIX_GENERAL;
+    memcpy(g->weights, mix_weights[mix], sizeof(g->weights));
+    g->max_tier = mix == AI_MIX_GENERAL || mix == AI_MIX_DOMAIN ? 1 : 2;
+    /* Another profession's questions never fill a non-software role's interview. */
+    g->any_tier = mix == AI_MIX_DOMAIN ? 1 : 2;
+    unsigned usual = 0;
+    for (int c = 0; c < CAT_N; c++) {
+        if (g->role == NULL || g->weights[c] > 0)
+            g->avail |= 1u << c;
+        if (g->weights[c] > 0)
+            usual |= 1u << c;
+    }
+    int rc = IA_OK;
+    for (size_t i = 0; i < req->focus_areas.n; i++) {
+        const char *f = req->focus_areas.v[i];
+        if (f == NULL || *f == '\0')
+            continue;
+        focus_area *fa = &g->focus[g->nfocus];
+        memset(fa, 0, sizeof(*fa));
+        if ((rc = parse_focus(g->tax, f, fa)) != IA_OK)
+            return rc;
+        if (fa->cat >= 0) {
+            g->asked |= 1u << fa->cat;
+            if ((g->avail & (1u << fa->cat)) == 0)
+                continue; /* left out for the role; ai_offline_plan reports it */
+            g->focus_cats |= 1u << fa->cat;
+        }
+        g->nfocus += fa->cat >= 0 || fa->nskills > 0 || fa->nwords > 0;
+    }
+    g->allowed = g->focus_cats != 0 ? g->focus_cats : usual;
+    if (g->focus_cats != 0) {
+        int total = 0;
+        for (int c = 0; c < CAT_N; c++) {
+            if (!cat_allowed(g, c))
+                g->weights[c] = 0;
+            total += g->weights[c];
+        }
+        for (int c = 0; total == 0 && c < CAT_N; c++)
+            g->weights[c] = cat_allowed(g, c) ? 1 : 0;
+    }
+    if ((rc = gather_skills(g, role_text)) != IA_OK || (rc = gather_entries(g)) != IA_OK ||
+        (rc = build_candidates(g, a, ai_offline_bank(e))) != IA_OK)
+        return rc;
+    return IA_OK;
+}
+
+/* Distinct questions (by bank id) of category cat within the widest pool. */
+static int cat_questions(const gen *g, int cat)
+{
+    int n = 0;
+    for (size_t i = 0; i < g->nc; i++) {
+        const cand *c = &g->c[i];
+        if (c->cat != cat || c->tier > g->any_tier)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = g->c[k].cat == cat && g->c[k].tier <= g->any_tier &&
+                   strcmp(g->c[k].item->question.bank_id, c->item->question.bank_id) == 0;
+        n += !seen;
+    }
+    return n;
+}
+
+/* The goals that fill a session its chosen categories cannot: the categories the role has
+ * outside the chosen ones, nearest first. */
+static size_t fill_goals(const gen *g, goal *goals)
+{
+    size_t ng = 0;
+    unsigned listed = g->allowed;
+    for (int r = 0; r < CAT_N - 1; r++)
+        for (int c = 0; c < CAT_N; c++) {
+            int to = nearest[c][r];
+            if (!cat_allowed(g, c) || (listed & (1u << to)) || !(g->avail & (1u << to)))
+                continue;
+            listed |= 1u << to;
+            goals[ng++] = (goal){ GOAL_FILL, to };
+        }
+    return ng;
+}
+
+static const char *const cat_labels[CAT_N] = { "technical",  "coding",  "system design",
+                                               "behavioral", "project", "general" };
+
+/* The order categories are listed in the API (docs/api.md §4.4). */
+static const int api_order[CAT_N] = { CAT_TECHNICAL,     CAT_BEHAVIORAL, CAT_PROJECT,
+                                      CAT_SYSTEM_DESIGN, CAT_CODING,     CAT_GENERAL };
+
+static void notice(ai_question_plan *out, const char *code, const char *category,
+                   const char *message)
+{
+    if (out->nnotices < AI_NOTICES_MAX && message != NULL)
+        out->notices[out->nnotices++] = (ai_notice){ code, category, message };
+}
+
+int ai_offline_plan(const ai_offline *e, arena *a, const ai_generate_request *req,
+                    ai_question_plan *out)
+{
+    if (e == NULL || a == NULL || req == NULL || out == NULL || req->count < 0 ||
+        req->count > AI_QUESTIONS_MAX)
+        return IA_ERR_INVALID;
+    *out = (ai_question_plan){ 0 };
+    gen g;
+    memset(&g, 0, sizeof(g));
+    int rc = prepare(&g, e, a, req);
+    if (rc != IA_OK)
+        return rc;
+    out->role = g.role != NULL ? g.role->name : NULL;
+    int have[CAT_N] = { 0 };
+    for (int k = 0; k < CAT_N; k++) {
+        int c = api_order[k];
+        ai_category_status *st = &out->categories[out->ncategories++];
+        st->category = cat_names[c];
+        st->available = (g.avail & (1u << c)) != 0;
+        st->questions = have[c] = st->available ? cat_questions(&g, c) : 0;
+        if (!st->available &&
+            (st->reason = arena_printf(a, "Interviews for the %s role have no %s questions",
+                                       g.role->name, cat_labels[c])) == NULL)
+            return IA_ERR_NOMEM;
+    }
+    for (int k = 0; k < CAT_N; k++) {
+        int c = api_order[k];
+        if ((g.asked & (1u << c)) && !(g.avail & (1u << c)))
+            notice(out, "CATEGORY_NOT_FOR_ROLE", cat_names[c],
+                   arena_printf(a,
+                                "%s questions are left out: interviews for the %s role have "
+                                "none",
+                                c == CAT_SYSTEM_DESIGN ? "System design" : "Coding", g.role->name));
+    }
+    if (g.asked != 0 && g.focus_cats == 0)
+        notice(out, "FOCUS_CATEGORIES_IGNORED", NULL,
+               arena_printf(a,
+                            "None of the chosen categories applies to the %s role, so the "
+                            "interview follows the role's usual mix",
+                            g.role->name));
+    int fit = 0;
+    for (int c = 0; c < CAT_N; c++)
+        fit += cat_allowed(&g, c) ? have[c] : 0;
+    if (req->count > 0 && g.focus_cats != 0 && fit < req->count) {
+        goal goals[CAT_N];
+        size_t ng = fill_goals(&g, goals);
+        const char *names = ng > 0 ? cat_labels[goals[0].arg] : "none";
+        if (ng > 1)
+            names = arena_printf(a, "%s, then %s", names, cat_labels[goals[1].arg]);
+        notice(out, "CATEGORY_SHORT", NULL,
+               names ? arena_printf(a,
+                                    "Only %d questions of the chosen categories suit this role, "
+                                    "so the other %d come from the nearest categories (%s)",
+                                    fit, req->count - fit, names)
+                     : NULL);
+    }
+    bool exact = g.focus_cats != 0 && (req->count == 0 || fit >= req->count);
+    for (size_t i = 0; i < out->ncategories; i++) {
+        int c = api_order[i];
+        out->categories[i].allowed = exact ? cat_allowed(&g, c) : (g.avail & (1u << c)) != 0;
+    }
+    for (size_t i = 0; i < out->nnotices; i++)
+        if (out->notices[i].message == NULL)
+            return IA_ERR_NOMEM;
+    return IA_OK;
+}
+
+/* True when text names one of the resume's hard skills, employers or job titles. */
+static bool names_resume(const gen *g, const char *text)
+{
+    for (size_t i = 0; i < g->resume.n; i++)
+        if (!is_soft(g->tax, g->resume.v[i]) && ai_has_word(text, g->resume.v[i], true))
+            return true;
+    for (size_t e = 0; e < g->nentries; e++)
+        if ((g->entry[e].company && ai_has_word(text, g->entry[e].company, true)) ||
+            (g->entry[e].job_title && ai_has_word(text, g->entry[e].job_title, true)))
+            return true;
+    return false;
+}
+
+/* The first entry whose own text mentions skill, or -1. */
+static int entry_with(const gen *g, const char *skill)
+{
+    for (size_t e = 0; e < g->nentries; e++)
+        if (set_has(&g->entry[e].skills, skill))
+            return (int)e;
+    return -1;
+}
+
+/* The skill of c a preface names: a hard skill the job asks for and the resume lacks, else one
+ * it asks for and the resume has, else one of the resume's (kind 0, 1, 2); NULL when none. */
+static const char *preface_skill(const gen *g, const cand *c, int *kind)
+{
+    const name_set *sets[] = { &g->jd_missing, &g->jd_shared, &g->resume };
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < c->nsid; i++) {
+            const skill_use *s = &g->sk[c->sid[i]];
+            if (!s->soft && set_has(sets[k], s->name)) {
+                *kind = k;
+                return s->name;
+            }
+        }
+    return NULL;
+}
+
+/* Where a question came from in the resume, said before it: the job description's requirement
+ * it exercises (and whether the resume shows it), the resume's skill and the employer where it
+ * was used; with soft, also for a question without such a skill or on a requirement the resume
+ * lacks, the employer (and title) of one of the resume's entries, the turn-th in rotation. Only
+ * facts the resume or the job description state are named. The rubric stays the bank question's. */
+static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
+{
+    if (c->from_resume)
+        return IA_OK;
+    if (c->base == NULL)
+        c->base = c->text;
+    const entry_facts *own = g->nentries > 0 ? &g->entry[turn % g->nentries] : NULL;
+    char pre[PREFACE_MAX];
+    pre[0] = '\0';
+    int kind = -1;
+    const char *skill = preface_skill(g, c, &kind);
+    int at = skill != NULL ? entry_with(g, skill) : -1;
+    const entry_facts *x = at >= 0 ? &g->entry[at] : NULL;
+    const char *where = x == NULL ? NULL : x->company != NULL ? x->company : x->job_title;
+    const char *as = x != NULL && x->company == NULL ? "as " : "at ";
+    if (skill != NULL && kind == 0 && soft && own != NULL) {
+        snprintf(pre, sizeof(pre),
+                 "The role asks for %s, which your resume does not mention; draw on your work "
+                 "%s%.*s. ",
+                 skill, own->company ? "at " : "as ", FILL_MAX,
+                 own->company ? own->company : own->job_title);
+    } else if (skill != NULL && kind == 0) {
+        snprintf(pre, sizeof(pre), "The role asks for %s, which your resume does not mention. ",
+                 skill);
+    } else if (skill != NULL && kind == 1) {
+        if (where != NULL)
+            snprintf(pre, sizeof(pre), "The role asks for %s, which you used %s%.*s. ", skill, as,
+                     FILL_MAX, where);
+        else
+            snprintf(pre, sizeof(pre), "The role asks for %s, which your resume lists. ", skill);
+    } else if (skill != NULL && where != NULL) {
+        snprintf(pre, sizeof(pre), "%s%.*s you worked with %s. ", x->company ? "At " : "As ",
+                 FILL_MAX, where, skill);
+    } else if (skill != NULL && !ai_has_word(c->text, skill, true)) {
+        snprintf(pre, sizeof(pre), "Your resume lists %s. ", skill);
+    } else if (skill == NULL && soft && own != NULL) {
+        x = own;
+        if (x->company != NULL && x->job_title != NULL && turn % 2 == 0)
+            snprintf(pre, sizeof(pre), "Thinking of your time as %.*s at %.*s: ", FILL_MAX,
+                     x->job_title, FILL_MAX, x->company);
+        else if (x->company != NULL)
+            snprintf(pre, sizeof(pre), "From your work at %.*s: ", FILL_MAX, x->company);
+        else
+            snprintf(pre, sizeof(pre), "In your role as %.*s: ", FILL_MAX, x->job_title);
+    }
+    if (pre[0] == '\0')
+        return IA_OK;
+    const char *text = arena_printf(a, "%s%s", pre, c->base);
+    if (text == NULL)
+        return IA_ERR_NOMEM;
+    c->text = text;
+    return IA_OK;
+}
+
+/* Tailors the picked questions: every one a skill links to the job description or the resume,
+ * then, while fewer than RESUME_SHARE percent name something of the resume, the others but
+ * coding and system design exercises with an entry's employer and title. */
+static int tailor_all(gen *g, arena *a)
+{
+    if (g->req->resume == NULL && g->jd_missing.n + g->jd_shared.n == 0)
+        return IA_OK;
+    size_t refs = 0, turn = 0;
+    for (size_t i = 0; i < g->npicked; i++) {
+        cand *c = (cand *)g->picked[i];
+        int rc = tailor(g, a, c, false, 0);
+        if (rc != IA_OK)
+            return rc;
+        refs += c->from_resume || names_resume(g, c->text);
+    }
+    for (size_t i = 0; i < g->npicked && refs * 100 < RESUME_SHARE * g->npicked; i++) {
+        cand *c = (cand *)g->picked[i];
+        if (c->from_resume || names_resume(g, c->text) || c->cat == CAT_CODING ||
+            c->cat == CAT_SYSTEM_DESIGN)
+            continue;
+        int rc = tailor(g, a, c, true, turn++);
+        if (rc != IA_OK)
+            return rc;
+        refs += names_resume(g, c->text);
+    }
+    return IA_OK;
+}
+
 int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request *req,
                         ai_questions *out)
 {
@@ -919,36 +1317,14 @@ int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request
     gen g;
     memset(&g, 0, sizeof(g));
     int rc = plan_levels(req, g.level_left);
-    if (rc != IA_OK)
-        return rc;
-    g.tax = ai_offline_taxonomy(e);
-    g.req = req;
-    /* The role: the target role, else the resume's inferred role, else none (general). */
-    const char *role_text = req->target_role;
-    if ((role_text == NULL || *role_text == '\0') && req->resume != NULL)
-        role_text = req->resume->inferred_role;
-    g.role = ai_role_find(role_text);
-    ai_role_mix mix = g.role != NULL ? g.role->mix : AI_MIX_GENERAL;
-    memcpy(g.weights, mix_weights[mix], sizeof(g.weights));
-    g.max_tier = mix == AI_MIX_GENERAL || mix == AI_MIX_DOMAIN ? 1 : 2;
-    for (size_t i = 0; i < req->focus_areas.n; i++) {
-        const char *f = req->focus_areas.v[i];
-        if (f == NULL || *f == '\0')
-            continue;
-        focus_area *fa = &g.focus[g.nfocus];
-        if ((rc = parse_focus(g.tax, f, fa)) != IA_OK)
-            return rc;
-        if (fa->cat >= 0)
-            g.focus_cats |= 1u << fa->cat;
-        g.nfocus += fa->cat >= 0 || fa->nskills > 0 || fa->nwords > 0;
-    }
-    if ((rc = gather_skills(&g, role_text)) != IA_OK ||
-        (rc = build_candidates(&g, a, ai_offline_bank(e))) != IA_OK)
+    if (rc != IA_OK || (rc = prepare(&g, e, a, req)) != IA_OK)
         return rc;
     for (size_t i = 0; i < g.nc && g.focus_target == 0; i++)
-        if (g.c[i].focus != 0)
+        if (g.c[i].focus != 0 && g.nfocus > 0)
             g.focus_target = ((size_t)req->count + 1) / 2;
     set_quotas(&g, req->count);
+    goal fills[CAT_N];
+    size_t nfills = fill_goals(&g, fills);
     for (int k = 0; k < req->count; k++) {
         goal goals[GOALS_MAX];
         size_t ng = plan_goals(&g, req->count, goals);
@@ -956,10 +1332,16 @@ int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request
         for (int stage = 0; stage < 3 && pick == NULL; stage++)
             for (size_t i = 0; i < ng && pick == NULL; i++)
                 pick = best_for(&g, &goals[i], stage);
+        /* The chosen categories ran out: the nearest the role has (ai_offline_plan says so). */
+        for (int stage = 1; stage < 3 && pick == NULL; stage++)
+            for (size_t i = 0; i < nfills && pick == NULL; i++)
+                pick = best_for(&g, &fills[i], stage);
         if (pick == NULL)
             return IA_NOT_FOUND; /* fewer distinct questions in the bank than asked for */
         take(&g, pick);
     }
+    if ((rc = tailor_all(&g, a)) != IA_OK)
+        return rc;
     const cand *ordered[AI_QUESTIONS_MAX];
     order(g.picked, g.npicked, ordered);
     out->v = arena_calloc(a, g.npicked, sizeof(ai_question));

@@ -11,6 +11,7 @@
 #ifndef IA_AI_OFFLINE_H
 #define IA_AI_OFFLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ai/ai.h"
@@ -39,5 +40,42 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
 int ai_offline_summarize(const ai_offline *e, arena *a, const ai_summary_request *req,
                          ai_summary *out);
 int ai_offline_match(const ai_offline *e, arena *a, const ai_match_request *req, ai_match *out);
+
+/* What the offline generator will make of a request, known before it runs (docs/api.md §4.1,
+ * §4.4): for each of the six question categories whether the interview's role has it (coding
+ * and system design make no sense for a nurse or an accountant: a role whose interview mix
+ * gives a category no share leaves it out, even when a focus area asks for it) and how many
+ * distinct questions of it suit the role; and the notices the start of a session reports: a
+ * chosen category left out for the role, focus areas whose categories all were, and chosen
+ * categories too few to fill the session (the rest then comes from the nearest categories the
+ * role has). A request without a count (0) gets no notice about filling. */
+typedef struct {
+    const char *category; /* technical | behavioral | project | system_design | coding | general */
+    bool available;
+    bool allowed;       /* a session of this request may contain it: one of the categories its
+                           focus areas chose, else (none chosen, or too few questions in them)
+                           any the role has */
+    int questions;      /* distinct questions of the category that suit the role */
+    const char *reason; /* why it is left out; NULL when available */
+} ai_category_status;
+
+typedef struct {
+    const char *code;     /* CATEGORY_NOT_FOR_ROLE | FOCUS_CATEGORIES_IGNORED | CATEGORY_SHORT */
+    const char *category; /* the category concerned, or NULL */
+    const char *message;
+} ai_notice;
+
+#define AI_NOTICES_MAX (AI_CATEGORIES_MAX + 2)
+
+typedef struct {
+    const char *role; /* the vocabulary role the interview is for (ai/roles.h), NULL when none */
+    ai_category_status categories[AI_CATEGORIES_MAX];
+    size_t ncategories;
+    ai_notice notices[AI_NOTICES_MAX];
+    size_t nnotices;
+} ai_question_plan;
+
+int ai_offline_plan(const ai_offline *e, arena *a, const ai_generate_request *req,
+                    ai_question_plan *out);
 
 #endif

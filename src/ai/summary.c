@@ -8,7 +8,9 @@
  * decimal. Strengths and weaknesses (at most five each) name the best and weakest categories
  * with their scores and the strengths and improvements that recur across answers, counted;
  * the summary is a few sentences naming the target role, the final score, the best and
- * weakest areas and one next step. Deterministic for the same request. */
+ * weakest areas and next steps built from this session's weakest category, most recurring
+ * improvement and missed key points (never one fixed line). Deterministic for the same
+ * request. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -240,6 +242,89 @@ static const char *short_question(arena *a, const char *q)
     return arena_printf(a, "%.*s\u2026", (int)cut, q);
 }
 
+/* What to practise for each category (in category_order), said of its weakest. */
+static const char *const category_drill[] = {
+    "explain how and why before naming tools, then close with the trade-offs",
+    "tell one real story per question: situation, task, your own actions and the result",
+    "walk through your own decisions on the project and the outcome you measured",
+    "state the requirements and the scale first, then the components and their trade-offs",
+    "say the approach and its cost before the code, then test it on the edge cases",
+    "tie each answer to the role and back it with something you have done",
+};
+
+/* The point of the first "Cover “point”" improvement of an item, or NULL. */
+static const char *missed_point(arena *a, const ai_summary_item *it)
+{
+    static const char open[] = "Cover \u201c";
+    for (size_t k = 0; k < it->improvements.n; k++) {
+        const char *s = it->improvements.v[k];
+        if (s == NULL || strncmp(s, open, strlen(open)) != 0)
+            continue;
+        s += strlen(open);
+        const char *end = strstr(s, "\u201d");
+        size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+        if (n > LABEL_MAX)
+            return NULL;
+        return n > 0 ? arena_strndup(a, s, n) : NULL;
+    }
+    return NULL;
+}
+
+/* The closing advice, built from this session's answers: answer everything when some were
+ * left blank; the weakest category (when below 75) with what to practise for it; the
+ * improvement that recurred most, with how often; and a key point the lowest-scoring answer
+ * missed, with its question. Falls back to a harder round of the weakest category when the
+ * session gives nothing to work on. */
+static void next_steps(arena *a, strbuf *sb, const ai_summary_request *req, size_t answered,
+                       const char *low_cat, double low_mean, const tally *tw, size_t ntw)
+{
+    size_t parts = 0;
+    strbuf_puts(sb, " Next steps: ");
+    if (answered < req->n) {
+        strbuf_puts(sb, "answer every question, even briefly, as a blank scores 0");
+        parts++;
+    }
+    if (low_cat != NULL && low_mean < 75) {
+        size_t k = 0;
+        while (k + 1 < COUNT(category_order) && strcmp(category_order[k], low_cat) != 0)
+            k++;
+        strbuf_appendf(sb, "%sfor %s questions, your lowest at %.1f, %s", parts ? "; " : "",
+                       category_label(low_cat), low_mean, category_drill[k]);
+        parts++;
+    }
+    const ai_summary_item *weakest = NULL;
+    const char *point = NULL;
+    for (size_t i = 0; i < req->n; i++) {
+        const ai_summary_item *it = &req->items[i];
+        const char *p = it->answer != NULL ? missed_point(a, it) : NULL;
+        if (p != NULL && (weakest == NULL || it->score < weakest->score)) {
+            weakest = it;
+            point = p;
+        }
+    }
+    for (size_t i = 0; i < ntw; i++) {
+        const feedback_kind *kind = tw[i].kind;
+        if (kind == NULL || (point != NULL && strcmp(kind->prefix, "Cover \u201c") == 0))
+            continue;
+        char first = kind->label[0] >= 'A' && kind->label[0] <= 'Z' ? (char)(kind->label[0] + 32)
+                                                                    : kind->label[0];
+        strbuf_appendf(sb, "%s%s (%c%s in %zu of %zu answers)", parts ? "; " : "", kind->next_step,
+                       first, kind->label + 1, tw[i].answers, answered);
+        parts++;
+        break;
+    }
+    if (point != NULL) {
+        strbuf_appendf(sb, "%srevisit \u201c%s\u201d, which your answer to \u201c%s\u201d missed",
+                       parts ? "; " : "", point, short_question(a, weakest->question));
+        parts++;
+    }
+    if (parts == 0 && low_cat != NULL)
+        strbuf_appendf(sb, "try a harder round of %s questions", category_label(low_cat));
+    else if (parts == 0)
+        strbuf_puts(sb, "try a harder round");
+    strbuf_puts(sb, ".");
+}
+
 int ai_offline_summarize(const ai_offline *e, arena *a, const ai_summary_request *req,
                          ai_summary *out)
 {
@@ -371,18 +456,8 @@ int ai_offline_summarize(const ai_offline *e, arena *a, const ai_summary_request
         strbuf_appendf(&sb, " Every category averaged %.1f.", cat_mean[top]);
     strbuf_appendf(&sb, " Communication, meaning clarity and structure, averaged %.1f.",
                    communication);
-    const char *step = NULL;
-    for (size_t i = 0; i < ntw && step == NULL; i++)
-        if (tw[i].kind != NULL)
-            step = tw[i].kind->next_step;
-    if (answered < req->n)
-        strbuf_puts(&sb, " Next step: answer every question, even briefly; a blank scores 0.");
-    else if (step != NULL)
-        strbuf_appendf(&sb, " Next step: %s.", step);
-    else if (ntw > 0)
-        strbuf_appendf(&sb, " Next step: work on this: %s.", tally_label(a, &tw[0]));
-    else
-        strbuf_appendf(&sb, " Next step: practise more %s questions.", low_name);
+    next_steps(a, &sb, req, answered, present > 0 ? category_order[low] : NULL,
+               present > 0 ? cat_mean[low] : 0, tw, ntw);
     if (strbuf_error(&sb) != IA_OK)
         return strbuf_error(&sb);
     out->summary = strbuf_str(&sb);

@@ -33,7 +33,7 @@
 #define EVALUATE_ATTEMPTS     4
 #define COMPLETE_ATTEMPTS     4
 #define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
-#define RECENT_QUESTIONS_MAX  300 /* texts and bank ids passed to generation */
+#define RECENT_QUESTIONS_MAX  800 /* texts and bank ids passed to generation */
 #define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
 
 static const char *const DIFFICULTIES[] = { "easy", "medium", "hard", "mixed", NULL };
@@ -162,6 +162,110 @@ static int report_closed(http_req *req, http_res *res, db *d, const char *id)
     return IA_ERR_CONFLICT;
 }
 
+/* ---- question plan ------------------------------------------------------------------------ */
+
+/* The analysis of a resume row (stored JSON) in the arena; *out NULL when it is not analysed or
+ * its analysis is unreadable (then the interview is a general one, and a warning is logged). */
+static int analysis_of(arena *a, const resume_row *r, ai_analysis **out)
+{
+    *out = NULL;
+    if (r->analysis == NULL || strcmp(r->status, "analyzed") != 0)
+        return IA_OK;
+    json_t *doc = json_loads(r->analysis, 0, NULL);
+    ai_analysis *an = arena_calloc(a, 1, sizeof(*an));
+    char err[256];
+    int rc = doc && an ? ai_analysis_from_json(a, doc, an, err, sizeof(err)) : IA_ERR_INVALID;
+    json_decref(doc);
+    if (rc == IA_OK)
+        *out = an;
+    else
+        log_warn("interviews", "stored resume analysis unreadable; general interview", "resume_id",
+                 r->id);
+    return an == NULL ? IA_ERR_NOMEM : IA_OK;
+}
+
+/* The caller's resume named by resume_id, analysed: answers 404 or 409 RESUME_NOT_READY (and
+ * returns an error) otherwise. */
+static int load_analysed(http_req *req, http_res *res, db *d, const char *resume_id,
+                         ai_analysis **out)
+{
+    resume_row r;
+    int rc = ia_uuid_valid(resume_id)
+                 ? resumes_store_get(d, req->arena, req->user_id, resume_id, &r)
+                 : IA_NOT_FOUND;
+    if (rc == IA_NOT_FOUND) {
+        http_error(res, 404, "NOT_FOUND", "Resume not found");
+        return IA_NOT_FOUND;
+    }
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(r.status, "analyzed") != 0) {
+        char detail[160];
+        snprintf(detail, sizeof(detail), "The resume is %s; an interview needs an analysed resume",
+                 r.status);
+        http_error(res, 409, "RESUME_NOT_READY", detail);
+        return IA_ERR_CONFLICT;
+    }
+    return analysis_of(req->arena, &r, out);
+}
+
+/* The offline engine's plan for a request: the categories of its role and the notices of
+ * docs/api.md §4.1. */
+static int plan_of(http_req *req, const ai_generate_request *gr, ai_question_plan *plan)
+{
+    const ai_offline *e = ai_chain_offline(((ia_app *)req->app)->ai);
+    return ai_offline_plan(e, req->arena, gr, plan);
+}
+
+static json_t *render_notices(const ai_question_plan *plan)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < plan->nnotices; i++)
+        json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "code", plan->notices[i].code,
+                                              "category", str_or_null(plan->notices[i].category),
+                                              "message", plan->notices[i].message));
+    return list;
+}
+
+static const v_field categories_query[] = {
+    { "target_role", V_STRING, 0, 1, 100, .example = "Registered Nurse",
+      .description = "As in POST /interview/start; absent = the resume's inferred role" },
+    { "resume_id", V_STRING, V_UUID, 36, 36, .example = "0190f1c2-7a2b-7c3d-8e4f-5a6b7c8d9e0f",
+      .description = "One of your analysed resumes" },
+};
+
+/* GET /interview/categories: which question categories an interview for this role and resume
+ * has, before it starts (docs/api.md §4.4). */
+static int interview_categories(http_req *req, http_res *res)
+{
+    v_value q[V_COUNT(categories_query)];
+    int rc = validate_query(req, res, categories_query, V_COUNT(categories_query), q);
+    if (rc != IA_OK)
+        return rc;
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    ai_generate_request gr = { 0 };
+    ai_analysis *an = NULL;
+    if (q[1].present && (rc = load_analysed(req, res, d, q[1].s, &an)) != IA_OK)
+        return rc;
+    gr.resume = an;
+    gr.target_role = q[0].present ? q[0].s : NULL;
+    ai_question_plan plan;
+    if ((rc = plan_of(req, &gr, &plan)) != IA_OK)
+        return rc;
+    json_t *cats = json_array();
+    for (size_t i = 0; i < plan.ncategories; i++) {
+        const ai_category_status *c = &plan.categories[i];
+        json_array_append_new(cats, json_pack("{s:s, s:b, s:I, s:o}", "category", c->category,
+                                              "available", c->available, "questions",
+                                              (json_int_t)c->questions, "reason",
+                                              str_or_null(c->reason)));
+    }
+    return http_json(res, 200,
+                     json_pack("{s:o, s:o}", "role", str_or_null(plan.role), "categories", cats));
+}
+
 /* ---- start ---------------------------------------------------------------------------------- */
 
 static const v_field start_fields[] = {
@@ -222,21 +326,9 @@ static int interview_start(http_req *req, http_res *res)
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
-    if (in[0].present) {
-        resume_row r;
-        rc = ia_uuid_valid(in[0].s) ? resumes_store_get(d, req->arena, req->user_id, in[0].s, &r)
-                                    : IA_NOT_FOUND;
-        if (rc == IA_NOT_FOUND)
-            return http_error(res, 404, "NOT_FOUND", "Resume not found");
-        if (rc != IA_OK)
-            return rc;
-        if (strcmp(r.status, "analyzed") != 0) {
-            char detail[160];
-            snprintf(detail, sizeof(detail),
-                     "The resume is %s; an interview needs an analysed resume", r.status);
-            return http_error(res, 409, "RESUME_NOT_READY", detail);
-        }
-    }
+    ai_analysis *an = NULL;
+    if (in[0].present && (rc = load_analysed(req, res, d, in[0].s, &an)) != IA_OK)
+        return rc; /* 404 or 409 written */
     int64_t now = ia_now_ms();
     char id[IA_UUID_LEN], task_id[37];
     ia_uuid_v7(now, id);
@@ -253,13 +345,23 @@ static int interview_start(http_req *req, http_res *res)
     s.job_description = in[4].present ? in[4].s : NULL;
     s.target_role = in[5].present ? in[5].s : NULL;
     s.started_at = s.updated_at = now;
+    /* What the session will leave out or fill from elsewhere, said now (docs/api.md §4.1). */
+    ai_generate_request gr = { .resume = an,
+                               .target_role = s.target_role,
+                               .count = (int)s.question_count,
+                               .focus_areas = { (const char **)in[3].list, in[3].nlist } };
+    ai_question_plan plan;
+    if ((rc = plan_of(req, &gr, &plan)) != IA_OK)
+        return rc;
     rc = insert_with_job(d, &s, task_id);
     if (rc != IA_OK)
         return rc;
     jobs_wake();
     log_emit(LOG_INFO, "interviews", "interview started",
              (log_field[]){ LOG_STR("session_id", id), LOG_NUM("questions", s.question_count) }, 2);
-    return http_json(res, 202, render_session(&s, NULL, 0));
+    json_t *body = render_session(&s, NULL, 0);
+    json_object_set_new(body, "notices", render_notices(&plan));
+    return http_json(res, 202, body);
 }
 
 /* ---- history, get, next ------------------------------------------------------------------- */
@@ -610,21 +712,9 @@ static int load_resume_analysis(job_ctx *ctx, const interview_session_row *s, ai
         return IA_OK;
     resume_row r;
     int rc = resumes_store_get(ctx->db, ctx->arena, NULL, s->resume_id, &r);
-    if (rc == IA_NOT_FOUND || (rc == IA_OK && (r.analysis == NULL || strcmp(r.status, "analyzed"))))
+    if (rc == IA_NOT_FOUND)
         return IA_OK;
-    if (rc != IA_OK)
-        return rc;
-    json_t *doc = json_loads(r.analysis, 0, NULL);
-    ai_analysis *an = arena_calloc(ctx->arena, 1, sizeof(*an));
-    char err[256];
-    rc = doc && an ? ai_analysis_from_json(ctx->arena, doc, an, err, sizeof(err)) : IA_ERR_INVALID;
-    json_decref(doc);
-    if (rc == IA_OK)
-        *out = an;
-    else
-        log_warn("interviews", "stored resume analysis unreadable; general interview", "resume_id",
-                 s->resume_id);
-    return IA_OK;
+    return rc == IA_OK ? analysis_of(ctx->arena, &r, out) : rc;
 }
 
 /* The question rows to store for generated questions, each with its rubric as JSON. */
@@ -1054,6 +1144,62 @@ static const j_field session_fields[] = {
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);
 
+static const char *const NOTICE_CODES[] = { "CATEGORY_NOT_FOR_ROLE", "FOCUS_CATEGORIES_IGNORED",
+                                            "CATEGORY_SHORT", NULL };
+
+static const j_field notice_fields[] = {
+    { "code", J_STRING, .choices = NOTICE_CODES },
+    { "category", J_STRING, J_NULLABLE, .choices = CATEGORIES,
+      .description = "The category concerned, or null" },
+    { "message", J_STRING, .description = "A sentence for the user" },
+};
+static const j_object notice_schema = J_OBJECT_OF(
+    "SessionNotice", "Something the session leaves out or fills from elsewhere", notice_fields);
+
+static const j_field started_fields[] = {
+    { "notices", J_ARRAY, .object = &notice_schema,
+      .description = "What the session leaves out or fills from elsewhere; [] when nothing" },
+};
+static const j_object started_schema = { .name = "SessionStarted",
+                                         .description = "A new session, with its notices",
+                                         .base = &interviews_session_schema,
+                                         .fields = started_fields,
+                                         .n = V_COUNT(started_fields) };
+
+static const j_field category_fields[] = {
+    { "category", J_STRING, .choices = CATEGORIES },
+    { "available", J_BOOLEAN },
+    { "questions", J_INTEGER, J_NONNEG,
+      .description = "Distinct questions of the category that suit the role" },
+    { "reason", J_STRING, J_NULLABLE, .description = "Why it is left out; null when available" },
+};
+static const j_object category_schema =
+    J_OBJECT_OF("QuestionCategory", "One question category for a role", category_fields);
+
+static const j_field categories_fields[] = {
+    { "role", J_STRING, J_NULLABLE,
+      .description = "The role the interview is for, as the question bank names it; null when "
+                     "none is known (every category is then available)" },
+    { "categories", J_ARRAY, .object = &category_schema,
+      .description = "All six, in the order of the Session's categories" },
+};
+static const j_object categories_schema =
+    J_OBJECT_OF("QuestionCategories", NULL, categories_fields);
+
+static const http_doc categories_doc = {
+    .description =
+        "The question categories an interview for this role and resume has, before "
+        "it starts: coding and system design are left out of non-software roles "
+        "(a nurse, an accountant) even when a focus area asks for them.",
+    .query = categories_query,
+    .nquery = V_COUNT(categories_query),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &categories_schema }, { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 404, "NOT_FOUND", "resume_id is not one of your resumes" },
+                                   { 409, "RESUME_NOT_READY", "the resume is not analyzed" },
+                                   { 0 } },
+};
+
 static const j_field next_fields[] = {
     { "question_id", J_STRING, 0, "uuid" },
     { "question_text", J_STRING },
@@ -1129,13 +1275,15 @@ static const doc_error open_errors[] = {
 static const http_doc start_doc = {
     .description =
         "An empty body or `{}` takes every default. The `interview.generate` task "
-        "moves the session to `in_progress` with its questions (avoiding those of "
-        "your recent sessions), or to `failed`.",
+        "moves the session to `in_progress` with its questions (avoiding those you "
+        "answered before and those of your recent sessions), or to `failed`. Focus "
+        "areas that name categories keep the session to them; `notices` says which "
+        "were left out for the role and when the rest had to come from nearby ones.",
     .body = start_fields,
     .nbody = V_COUNT(start_fields),
-    .responses = (const doc_response[]){ { 0, DOC_JSON, &interviews_session_schema,
-                                           .description = "Preparing, with `task_id` and no "
-                                                          "questions yet" },
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &started_schema,
+                                           .description = "Preparing, with `task_id`, no "
+                                                          "questions yet and the notices" },
                                          { .shape = DOC_END } },
     .errors = (const doc_error[]){ { 404, "NOT_FOUND", "resume_id is not one of your resumes" },
                                    { 409, "RESUME_NOT_READY", "the resume is not analyzed" },
@@ -1201,6 +1349,8 @@ static const http_doc summary_doc = {
 const http_route interview_routes[] = {
     { "POST", INTERVIEW "/start", interview_start, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
       "Start an interview (questions are generated in the background)", "interviews", &start_doc },
+    { "GET", INTERVIEW "/categories", interview_categories, 0, AUTH_USER, RL_DEFAULT, 200,
+      "The question categories an interview for a role has", "interviews", &categories_doc },
     { "GET", INTERVIEW "/history", interview_history, 0, AUTH_USER, RL_DEFAULT, 200,
       "Your interview sessions, newest first", "interviews", &history_doc },
     { "GET", INTERVIEW SID, interview_get, 0, AUTH_USER, RL_DEFAULT, 200,

@@ -341,9 +341,11 @@ int interviews_store_recent_questions(db *d, arena *a, const char *user_id, cons
 {
     db_result *r = NULL;
     int rc = db_exec(d, a,
-                     "SELECT question_text, bank_id FROM interview_questions WHERE session_id IN "
-                     "(SELECT id FROM interview_sessions WHERE user_id = $1 AND id <> $2 ORDER BY "
-                     "started_at DESC LIMIT $3) ORDER BY created_at DESC, order_index LIMIT $4",
+                     "SELECT q.question_text, q.bank_id FROM interview_questions q JOIN "
+                     "interview_sessions s ON s.id = q.session_id WHERE s.user_id = $1 AND s.id "
+                     "<> $2 AND (q.answer_text IS NOT NULL OR s.id IN (SELECT id FROM "
+                     "interview_sessions WHERE user_id = $1 AND id <> $2 ORDER BY started_at DESC "
+                     "LIMIT $3)) ORDER BY q.created_at DESC, q.order_index LIMIT $4",
                      (db_param[]){ DB_TEXT(user_id), DB_TEXT(exclude_id), DB_INT(sessions),
                                    DB_INT((long long)max / 2) },
                      4, &r);

@@ -151,8 +151,9 @@ int interviews_store_complete(db *d, const char *session_id, double final_score,
                               const char *breakdown, const char *summary, const char *strengths,
                               const char *weaknesses, int64_t now);
 
-/* Question texts and bank ids of the user's `sessions` most recent sessions other than
- * exclude_id, for generation to avoid; *out receives up to `max` strings. */
+/* Question texts and bank ids for generation to avoid: every question the user has answered in
+ * any session, and every question of the user's `sessions` most recent sessions, all but
+ * exclude_id's, newest first; *out receives up to `max` strings. */
 int interviews_store_recent_questions(db *d, arena *a, const char *user_id, const char *exclude_id,
                                       int sessions, size_t max, const char ***out, size_t *n);
 

@@ -172,7 +172,12 @@ describe('web app', { concurrency: false }, () => {
         await page.getByRole('heading', { name: 'Start an interview' }).waitFor();
         await settled(page);
         assert.equal(await page.getByLabel('Resume').inputValue(), state.resumeId);
+        // Categories a role has none of are disabled and explained before the session starts.
+        await page.getByLabel('Target role').fill('Registered Nurse');
+        await page.waitForFunction(() => document.querySelector('input[name=focus][value=coding]').disabled);
+        await page.getByText('Interviews for the nurse role have no coding questions', { exact: false }).waitFor();
         await page.getByLabel('Target role').fill('Backend Engineer');
+        await page.waitForFunction(() => !document.querySelector('input[name=focus][value=coding]').disabled);
         await page.getByLabel('Number of questions').fill(String(QUESTIONS));
         await page.getByText('Technical', { exact: true }).click();
         await screenshot(page, 'interview-start');

@@ -137,7 +137,8 @@ def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
     r = start(c, tok, **body)
     assert r.status_code == 202, r.text
     s = r.json()
-    assert set(s) == SESSION_FIELDS
+    assert set(s) == SESSION_FIELDS | {"notices"}
+    assert s["notices"] == []
     assert s["status"] == "preparing" and s["questions"] == [] and s["task_id"]
     assert s["resume_id"] == resume_id and s["question_count"] == 5
     assert s["focus_areas"] == ["python", "system design"]
@@ -271,11 +272,11 @@ def test_general_interview_without_a_resume_takes_the_defaults(srv, user):
     assert {q["difficulty"] for q in s["questions"]} == {"hard"} and len(s["questions"]) == 5
 
 
-def provider_questions(difficulties):
+def provider_questions(difficulties, category="technical"):
     """A provider's answer to a generation request: distinct questions with rubrics."""
     return {"questions": [{
         "question_text": f"Provider question {i + 1}: how would you design a {topic} service?",
-        "category": "technical", "difficulty": d,
+        "category": category, "difficulty": d,
         "key_points": [{"point": "Caching", "terms": ["cache", "redis"]},
                        {"point": "Measurement", "terms": ["latency", "p99"]}],
         "model_answer": "I would measure latency first, then add a Redis cache.",
@@ -285,7 +286,9 @@ def provider_questions(difficulties):
 
 def test_full_flow_with_a_provider(make_server, fake_llm):
     gemini = fake_llm()
-    gemini.script({"json": provider_questions(["easy", "medium", "medium", "medium", "hard"])})
+    # assert_full_flow's focus areas choose system design, so the provider keeps to it
+    gemini.script({"json": provider_questions(["easy", "medium", "medium", "medium", "hard"],
+                                              "system_design")})
     srv = make_server(GEMINI_API_KEY="test-gemini-key-0123456789", GEMINI_BASE_URL=gemini.url,
                       GEMINI_MODEL="gemini-test", LLM_PRIMARY_PROVIDER="gemini",
                       LLM_TIMEOUT="5s", **LIMITS_OFF)

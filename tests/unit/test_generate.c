@@ -250,15 +250,178 @@ static void test_system_design_focus_fills_half(void **state)
         r.target_role = "backend engineer";
         r.focus_areas = (ai_strs){ focus, 1 };
         ai_questions q = generate(f, &r);
-        assert_true(2 * count_category(&q, "system_design") >= q.n);
-        assert_true(count_category(&q, "behavioral") >= 1);
+        /* A category focus is honoured exactly: nothing else while the bank has enough. */
+        assert_int_equal(count_category(&q, "system_design"), q.n);
     }
-    /* The focus also brings system design into a role that would not have it. */
+    /* A role whose interview has no system design does not get it, even when asked. */
     ai_generate_request r = request(12, "mixed");
     r.target_role = "product manager";
     r.focus_areas = (ai_strs){ focus, 1 };
     ai_questions pm = generate(f, &r);
-    assert_true(2 * count_category(&pm, "system_design") >= pm.n);
+    assert_int_equal(count_category(&pm, "system_design"), 0);
+    assert_int_equal(count_category(&pm, "coding"), 0);
+}
+
+static size_t count_naming(const ai_questions *q, const char *const *words, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        bool hit = false;
+        for (size_t w = 0; w < n && !hit; w++)
+            hit = ai_has_word(q->v[i].text, words[w], true);
+        k += hit;
+    }
+    return k;
+}
+
+/* Focus areas naming categories keep the session to them, for every count. */
+static void test_category_focus_is_exact(void **state)
+{
+    engine_fixture *f = *state;
+    const char *focus[] = { "Technical", "Behavioral", "System design" };
+    static const int counts[] = { 5, 12, 30 };
+    for (size_t i = 0; i < 3; i++) {
+        ai_generate_request r = request(counts[i], "mixed");
+        r.resume = &backend_resume;
+        r.focus_areas = (ai_strs){ focus, 3 };
+        ai_questions q = generate(f, &r);
+        size_t in = count_category(&q, "technical") + count_category(&q, "behavioral") +
+                    count_category(&q, "system_design");
+        assert_int_equal(in, q.n);
+    }
+}
+
+/* Coding and system design never reach a nurse or an accountant, asked for or not; the plan
+ * says which asked categories were left out, and why. */
+static void test_role_inappropriate_categories_are_left_out(void **state)
+{
+    engine_fixture *f = *state;
+    static const char *const roles[] = { "Registered Nurse", "Accountant", "Sales Representative" };
+    const char *focus[] = { "coding", "SQL", "behavioral" };
+    for (size_t i = 0; i < 3; i++) {
+        ai_generate_request r = request(12, "mixed");
+        r.target_role = roles[i];
+        r.focus_areas = (ai_strs){ focus, 3 };
+        ai_questions q = generate(f, &r);
+        assert_int_equal(count_category(&q, "coding"), 0);
+        assert_int_equal(count_category(&q, "system_design"), 0);
+        assert_int_equal(count_category(&q, "behavioral"), q.n);
+        ai_question_plan plan;
+        assert_int_equal(ai_offline_plan(f->engine, f->a, &r, &plan), IA_OK);
+        assert_int_equal(plan.nnotices, 1);
+        assert_string_equal(plan.notices[0].code, "CATEGORY_NOT_FOR_ROLE");
+        assert_string_equal(plan.notices[0].category, "coding");
+        assert_int_equal(plan.ncategories, 6);
+        for (size_t c = 0; c < plan.ncategories; c++) {
+            bool no = strcmp(plan.categories[c].category, "coding") == 0 ||
+                      strcmp(plan.categories[c].category, "system_design") == 0;
+            assert_int_equal(plan.categories[c].available, !no);
+            assert_true(no ? plan.categories[c].reason != NULL : plan.categories[c].reason == NULL);
+        }
+    }
+    /* Without a role every category is there. */
+    ai_generate_request r = request(0, "mixed");
+    ai_question_plan plan;
+    assert_int_equal(ai_offline_plan(f->engine, f->a, &r, &plan), IA_OK);
+    assert_null(plan.role);
+    for (size_t c = 0; c < plan.ncategories; c++)
+        assert_true(plan.categories[c].available);
+}
+
+/* When the chosen categories cannot fill a session, the rest comes from the nearest categories
+ * the role has, and the plan says so. */
+static void test_short_categories_fill_from_the_nearest(void **state)
+{
+    engine_fixture *f = *state;
+    const char *focus[] = { "technical" };
+    ai_generate_request r = request(30, "mixed");
+    r.target_role = "Accountant";
+    r.focus_areas = (ai_strs){ focus, 1 };
+    ai_question_plan plan;
+    assert_int_equal(ai_offline_plan(f->engine, f->a, &r, &plan), IA_OK);
+    int have = plan.categories[0].questions;
+    assert_true(have > 0 && have < 30);
+    assert_int_equal(plan.nnotices, 1);
+    assert_string_equal(plan.notices[0].code, "CATEGORY_SHORT");
+    ai_questions q = generate(f, &r);
+    assert_int_equal(q.n, 30);
+    assert_int_equal(count_category(&q, "technical"), (size_t)have);
+    assert_int_equal(count_category(&q, "coding") + count_category(&q, "system_design"), 0);
+}
+
+/* With a resume at least half the questions name its skills, employers or titles; with a job
+ * description at least a third name its requirements, and one the resume lacks says so. */
+static void test_questions_draw_on_the_resume_and_the_job(void **state)
+{
+    engine_fixture *f = *state;
+    static const char *const mine[] = { "Python",
+                                        "PostgreSQL",
+                                        "Django",
+                                        "Lumenfield Analytics",
+                                        "Harbor & Finch Ltd",
+                                        "Backend Engineer",
+                                        "Software Developer" };
+    static const char *const asked[] = { "Kubernetes", "Kafka", "AWS", "PostgreSQL", "Python" };
+    static const int counts[] = { 5, 12, 30 };
+    for (size_t i = 0; i < 3; i++) {
+        ai_generate_request r = request(counts[i], "mixed");
+        r.resume = &backend_resume;
+        ai_questions q = generate(f, &r);
+        assert_true(2 * count_naming(&q, (const char *const *)mine, 7) >= q.n);
+        r.job_description =
+            "Backend engineer: Kubernetes, Kafka and AWS, with Python and PostgreSQL.";
+        q = generate(f, &r);
+        assert_true(2 * count_naming(&q, (const char *const *)mine, 7) >= q.n);
+        assert_true(3 * count_naming(&q, (const char *const *)asked, 5) >= q.n);
+        bool says = false;
+        for (size_t k = 0; k < q.n; k++)
+            says = says || strstr(q.v[k].text, "which your resume does not mention") != NULL;
+        assert_true(says);
+        assert_well_formed(&q);
+    }
+}
+
+/* A tailored question keeps its bank question's rubric. */
+static void test_tailored_questions_keep_the_bank_rubric(void **state)
+{
+    engine_fixture *f = *state;
+    ai_generate_request r = request(12, "mixed");
+    r.resume = &backend_resume;
+    ai_questions q = generate(f, &r);
+    size_t tailored = 0;
+    for (size_t i = 0; i < q.n; i++) {
+        const ai_bank_item *it = ai_bank_find(ai_offline_bank(f->engine), q.v[i].bank_id);
+        assert_non_null(it);
+        if (strncmp(q.v[i].bank_id, "proj-tpl-", 9) == 0 ||
+            strcmp(q.v[i].text, it->question.text) == 0)
+            continue;
+        tailored++;
+        size_t n = strlen(it->question.text), m = strlen(q.v[i].text);
+        assert_true(m > n);
+        assert_string_equal(q.v[i].text + m - n, it->question.text);
+        assert_int_equal(q.v[i].nkey_points, it->question.nkey_points);
+        for (size_t k = 0; k < q.v[i].nkey_points; k++)
+            assert_string_equal(q.v[i].key_points[k].point, it->question.key_points[k].point);
+    }
+    assert_true(tailored > 0);
+}
+
+/* A repeat session asks nothing the avoid list names while the bank has enough questions,
+ * even at the cost of the difficulty plan. */
+static void test_avoid_is_strict(void **state)
+{
+    engine_fixture *f = *state;
+    ai_generate_request r = request(12, "hard");
+    r.target_role = "Registered Nurse";
+    ai_questions first = generate(f, &r);
+    const char *avoid[AI_QUESTIONS_MAX];
+    for (size_t i = 0; i < first.n; i++)
+        avoid[i] = first.v[i].bank_id;
+    r.avoid = (ai_strs){ avoid, first.n };
+    ai_questions second = generate(f, &r);
+    for (size_t i = 0; i < first.n; i++)
+        for (size_t j = 0; j < second.n; j++)
+            assert_string_not_equal(first.v[i].bank_id, second.v[j].bank_id);
 }
 
 static void test_skill_focus_brings_that_skill(void **state)
@@ -333,10 +496,12 @@ static void test_project_questions_come_from_the_resume(void **state)
         assert_well_formed(&q);
         size_t own = 0;
         for (size_t k = 0; k < q.n; k++)
-            if (strstr(q.v[k].text, "Lumenfield Analytics") != NULL ||
-                strstr(q.v[k].text, "Harbor & Finch Ltd") != NULL) {
+            if (strncmp(q.v[k].bank_id, "proj-tpl-", 9) == 0) {
                 assert_string_equal(q.v[k].category, "project");
-                assert_memory_equal(q.v[k].bank_id, "proj-tpl-", 9);
+                assert_true(strstr(q.v[k].text, "Lumenfield Analytics") != NULL ||
+                            strstr(q.v[k].text, "Harbor & Finch Ltd") != NULL ||
+                            strstr(q.v[k].text, "Backend Engineer") != NULL ||
+                            strstr(q.v[k].text, "Software Developer") != NULL);
                 own++;
             }
         assert_true(own >= 1);
@@ -495,6 +660,12 @@ int main(void)
         cmocka_unit_test(test_warm_up_first_and_behavioral_spread),
         cmocka_unit_test(test_invalid_requests_are_refused),
         cmocka_unit_test(test_role_words_map_onto_the_vocabulary),
+        cmocka_unit_test(test_category_focus_is_exact),
+        cmocka_unit_test(test_role_inappropriate_categories_are_left_out),
+        cmocka_unit_test(test_short_categories_fill_from_the_nearest),
+        cmocka_unit_test(test_questions_draw_on_the_resume_and_the_job),
+        cmocka_unit_test(test_tailored_questions_keep_the_bank_rubric),
+        cmocka_unit_test(test_avoid_is_strict),
     };
     return cmocka_run_group_tests(tests, engine_setup, engine_teardown);
 }

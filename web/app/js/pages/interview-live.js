@@ -129,7 +129,16 @@ export async function render(ctx) {
     const side = h('aside', { class: 'interview-side card', 'aria-labelledby': 'fb-title' },
         h('h2', { id: 'fb-title', class: 'card-title' }, 'Feedback'),
         h('div', { 'aria-live': 'polite' }, feedbackEmpty, feedbackList));
-    mount(ctx.view, header, h('div', { class: 'interview-layout' }, stage, side));
+    // The start's notices (docs/api.md §4.1), left by the start page for this one visit.
+    let notes = [];
+    try {
+        notes = JSON.parse(sessionStorage.getItem(`ia-notices:${id}`) || '[]');
+        sessionStorage.removeItem(`ia-notices:${id}`);
+    } catch { /* no storage or unreadable: no notices */ }
+    const noticeBox = Array.isArray(notes) && notes.length
+        ? h('div', { class: 'notice notice-info', role: 'status' }, h('ul', { class: 'bullets' }, notes.map((m) => h('li', {}, String(m)))))
+        : null;
+    mount(ctx.view, header, noticeBox, h('div', { class: 'interview-layout' }, stage, side));
 
     const announced = new Set();
     function drawFeedback() {

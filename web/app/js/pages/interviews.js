@@ -102,10 +102,11 @@ function difficultyGroup(value) {
         })));
 }
 
-function focusGroup(preset) {
+function focusGroup(preset, note) {
     return h('fieldset', { class: 'field choice-group' },
         h('legend', {}, 'Focus areas', h('span', { class: 'optional' }, ' (optional)')),
-        h('p', { class: 'field-hint' }, 'Leave all unticked for a balanced mix.'),
+        h('p', { class: 'field-hint' }, 'Leave all unticked for a balanced mix; ticked categories are the only ones asked.'),
+        note,
         h('div', { class: 'checks' }, CATEGORIES.map((c) => {
             const id = uniqueId('focus');
             return h('label', { class: 'check', for: id },
@@ -150,12 +151,47 @@ export async function start(ctx) {
     };
     resume.input.addEventListener('change', suggestRole);
     suggestRole();
+    // The categories this role's interview has (docs/api.md §4.4): the others are disabled and
+    // explained before the session starts.
+    const categoryNote = h('p', { class: 'field-hint', 'aria-live': 'polite' });
+    let asked = 0;
+    const loadCategories = async () => {
+        const query = {};
+        if (resume.input.value) query.resume_id = resume.input.value;
+        if (role.input.value.trim()) query.target_role = role.input.value.trim();
+        const mine = ++asked;
+        let res;
+        try {
+            res = await api.get('/interview/categories', { query, signal: ctx.signal });
+        } catch {
+            return;
+        }
+        if (mine !== asked) return;
+        const reasons = [];
+        for (const c of res.categories) {
+            const box = form.querySelector(`input[name=focus][value="${c.category}"]`);
+            if (!box) continue;
+            box.disabled = !c.available;
+            if (!c.available) {
+                box.checked = false;
+                reasons.push(c.reason);
+            }
+            box.closest('label').title = c.available ? '' : c.reason;
+        }
+        categoryNote.textContent = reasons.length ? `${reasons.join('. ')}.` : '';
+    };
+    let roleTimer = null;
+    role.input.addEventListener('input', () => {
+        clearTimeout(roleTimer);
+        roleTimer = setTimeout(loadCategories, 400);
+    });
+    resume.input.addEventListener('change', loadCategories);
     const msg = notice('error');
     const submit = button('Start interview', { type: 'submit', class: 'btn btn-primary btn-large' });
     const form = h('form', { class: 'form form-wide', novalidate: true },
         msg.el,
         resumes.items.length ? null : h('p', { class: 'notice notice-info' }, 'Tip: ', h('a', { href: '/resumes/new' }, 'upload a resume'), ' to get questions about your own experience.'),
-        resume.wrap, role.wrap, difficultyGroup('mixed'), count.wrap, focusGroup(preset), other.wrap, jd.wrap,
+        resume.wrap, role.wrap, difficultyGroup('mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap,
         h('div', { class: 'form-actions' }, submit));
     const fields = [resume, role, count, jd, { name: 'focus_areas', input: other.input, setError: other.setError }];
 
@@ -187,6 +223,13 @@ export async function start(ctx) {
         setBusy(submit, true, 'Preparing your questions…');
         try {
             const session = await api.post('/interview/start', body);
+            // What the session left out or filled from elsewhere (docs/api.md §4.1), shown
+            // once on the interview page.
+            if (session.notices && session.notices.length) {
+                try {
+                    sessionStorage.setItem(`ia-notices:${session.id}`, JSON.stringify(session.notices.map((n) => n.message)));
+                } catch { /* storage unavailable: the notices are only lost */ }
+            }
             await navigate(`/interviews/${session.id}`);
         } catch (err) {
             setBusy(submit, false);
@@ -196,6 +239,7 @@ export async function start(ctx) {
         }
     });
 
+    loadCategories();
     mount(ctx.view, h('div', { class: 'narrow' },
         pageHeader('Start an interview', {
             back: { href: '/interviews', label: 'Interviews' },
