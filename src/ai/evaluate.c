@@ -388,51 +388,81 @@ static const char *const unknown_cues[] = {
     "have not done", "i can't say",   "can't answer", "pass",      "skip this",
 };
 
-/* True when a negation governs token i: one of the five words before it, in its sentence and
- * clause (no comma, dash, "but" or "and" in between), is a verbal negation, "no", "without",
- * or "rather than" / "instead of" ("the admin account rather than a least-privilege user"). */
+/* Words that open a new clause, so that a negation before them does not reach past them. */
+static const char *const clause_openers[] = {
+    "but", "so",   "because", "which", "although", "though", "while", "then", "yet",
+    "i",   "we",   "they",    "he",    "she",      "you",    "instead", "however", "until",
+};
+
+/* True when the negation at token k is not one: "not only", "didn't just", "not just". */
+static bool weak_negation(const ai_text *t, size_t k)
+{
+    return k + 1 < t->n && (word_is(&t->v[k + 1], "only") || word_is(&t->v[k + 1], "just"));
+}
+
+/* True when a negation governs token i: a verbal negation, "no" or "without" earlier in its
+ * clause (back to the sentence start or a word that opens a new clause, at most twelve words),
+ * or "rather than" / "instead of" right before. A negation reaches over lists: "I didn't offer
+ * acetaminophen or positioning or any non-drug measures" denies all three. */
 static bool negated(const ai_text *t, size_t i)
 {
     unsigned s = t->v[i].sentence;
-    for (size_t k = 1; k <= 5 && k <= i; k++) {
-        const ai_text_token *w = &t->v[i - k];
-        if (w->sentence != s || (t->v[i - k + 1].flags & AI_TEXT_PAUSE_BEFORE))
+    for (size_t k = 1; k <= 12 && k <= i; k++) {
+        size_t at = i - k;
+        const ai_text_token *w = &t->v[at];
+        if (w->sentence != s)
             break;
-        for (size_t n = 0; n < COUNT(negations); n++)
-            if (strcmp(w->word, negations[n]) == 0)
-                return true;
-        if (word_is(w, "no") || word_is(w, "without"))
+        bool neg = word_is(w, "no") || word_is(w, "without") || word_is(w, "nothing") ||
+                   word_is(w, "none");
+        for (size_t n = 0; !neg && n < COUNT(negations); n++)
+            neg = strcmp(w->word, negations[n]) == 0;
+        if (neg && !weak_negation(t, at))
             return true;
-        if (k < i && ((word_is(w, "than") && word_is(&t->v[i - k - 1], "rather")) ||
-                      (word_is(w, "of") && word_is(&t->v[i - k - 1], "instead"))))
+        if (k <= 3 && at > 0 &&
+            ((word_is(w, "than") && word_is(&t->v[at - 1], "rather")) ||
+             (word_is(w, "of") && word_is(&t->v[at - 1], "instead"))))
             return true;
-        if (word_is(w, "but") || word_is(w, "and") || word_is(w, "or"))
-            break;
+        for (size_t c = 0; c < COUNT(clause_openers); c++)
+            if (strcmp(w->word, clause_openers[c]) == 0)
+                return false;
     }
     return false;
 }
 
-/* Marks the answer's tokens that repeat the question: runs of at least three words (two of them
- * content words) in the question's own order. Copied text earns nothing. */
+/* Marks the answer's tokens that repeat the question: runs of at least three words, two of them
+ * content words, that all occur in the question, in any order ("the question pasted back", or
+ * lightly rephrased). Copied text earns nothing. */
 static int mark_echo(view *v, arena *a)
 {
     const ai_text *t = &v->ans, *q = &v->qt;
     if ((v->echo = arena_calloc(a, t->n ? t->n : 1, sizeof(bool))) == NULL)
         return IA_ERR_NOMEM;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t best = 0;
-        for (size_t j = 0; j < q->n; j++) {
-            size_t k = 0, words = 0;
-            while (i + k < t->n && j + k < q->n &&
-                   strcmp(t->v[i + k].stem, q->v[j + k].stem) == 0) {
-                words += content(&t->v[i + k]);
-                k++;
-            }
-            if (k >= 3 && words >= 2 && k > best)
-                best = k;
+    stem_set qs = { 0 };
+    for (size_t j = 0; j < q->n; j++) {
+        if (qs.n == qs.cap) {
+            size_t cap = qs.cap ? qs.cap * 2 : 64;
+            const char **nv = arena_alloc(a, cap * sizeof(*nv));
+            if (nv == NULL)
+                return IA_ERR_NOMEM;
+            if (qs.n > 0)
+                memcpy(nv, qs.v, qs.n * sizeof(*nv));
+            qs.v = nv;
+            qs.cap = cap;
         }
-        for (size_t k = 0; k < best; k++)
-            v->echo[i + k] = true;
+        qs.v[qs.n++] = q->v[j].stem;
+    }
+    set_finish(&qs);
+    for (size_t i = 0; i < t->n;) {
+        size_t k = 0, words = 0;
+        while (i + k < t->n && t->v[i + k].sentence == t->v[i].sentence &&
+               set_has(&qs, t->v[i + k].stem)) {
+            words += content(&t->v[i + k]);
+            k++;
+        }
+        if (k >= 3 && words >= 2)
+            for (size_t m = 0; m < k; m++)
+                v->echo[i + m] = true;
+        i += k > 0 ? k : 1;
     }
     return IA_OK;
 }
@@ -466,9 +496,15 @@ static int mark_prose(view *v, arena *a)
     /* Short sentences ("Airway first.") take the character of the rest: prose when most of the
      * answer's words are in linked sentences, list items otherwise ("Trie node. Insert. DFS."). */
     bool rest = long_linked * 2 >= all;
-    for (size_t s = 0; s < ns; s++)
+    /* Many sentences of two or three words are a list split by full stops ("Trie node.
+     * Children map. Insert. DFS."): none of its short fragments is prose. */
+    bool fragments = ns >= 5 && all * 2 < ns * 9;
+    for (size_t s = 0; s < ns; s++) {
         if (words[s] < 3)
-            v->prose[s] = rest;
+            v->prose[s] = rest && !fragments;
+        else if (fragments && words[s] < 6)
+            v->prose[s] = false;
+    }
     for (size_t s = 0; s < ns; s++)
         linked += v->prose[s] ? words[s] : 0;
     v->prose_share = all ? (double)linked / (double)all : 0;
@@ -1154,7 +1190,7 @@ static void feedback_points(feedback *fb)
                        "\u201c%s\u201d.",
                        v->ncovered, v->npoints,
                        quote(fb->a, t, (size_t)v->at[best], v->atlen[best]), point_of(v, best));
-        for (size_t p = 0; p < v->npoints && shown < 3; p++)
+        for (size_t p = 0; p < v->npoints && shown < 3 && fb->form && v->substantive >= 12; p++)
             if (v->covered[p]) {
                 item(fb, &fb->st, "Covered the key point %s: \u201c%s\u201d",
                      point_lower(fb->a, v, p), quote(fb->a, t, (size_t)v->at[p], v->atlen[p]));
@@ -1382,7 +1418,7 @@ static int build_feedback(view *v, arena *a, ai_evaluation *out)
         feedback_delivery(&fb);
     }
     /* Praise only what is there: an answer on the question, in its own words. */
-    if (fb.st.n == 0 && !v->nonanswer && fb.form && v->prose_share >= 0.5) {
+    if (fb.st.n == 0 && !v->nonanswer && fb.form && v->substantive >= 12) {
         size_t from = 0;
         while (from < v->ans.n && (!content(&v->ans.v[from]) || v->echo[from]))
             from++;

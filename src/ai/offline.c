@@ -12,6 +12,8 @@ struct ai_offline {
     ai_corpus *corpus;
 };
 
+const char *const ai_engine_names[] = { "offline", "gemini", "openai", NULL };
+
 const char *ai_engine_name(ai_engine e)
 {
     switch (e) {
