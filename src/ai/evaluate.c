@@ -1,26 +1,43 @@
-/* ai_offline_evaluate: one answer scored against its question's rubric.
+/* ai_offline_evaluate: one answer scored against its question's rubric, on substance rather than
+ * vocabulary (docs/design.md "AI").
+ *
+ * First, what the answer is made of: passages copied from the question (three or more words
+ * that all occur in it), sentences that are prose rather than a bare list of terms (function
+ * words link them), claims a negation denies ("we did not test"), measured changes in any
+ * common form ("from 9 minutes to 45 seconds", "halved", "by a third", "2x"), and how much of
+ * it is substance rather than filler, hedging, deflection or "I don't know".
  *
  * Six dimensions, each 0-100, and the overall score as their weighted mean:
- *   coverage    30%  share of the rubric's key points the answer covers: a point counts when
- *                    any of its terms occurs (stemmed, with synonyms and spelling variants);
- *                    without key points, the share of the model answer's words it shares
- *   relevance   15%  share of the answer's content words found in the question, its key points
- *                    or the model answer, minus evasive phrases ("I don't really", "I'd just")
+ *   coverage    30%  the rubric's key points: a point counts when one of its terms (stemmed,
+ *                    with synonyms and spelling variants) occurs outside copied text and not
+ *                    denied; fully in a sentence, a fifth in a list; a point about a measurable
+ *                    result counts for any measured change. Without key points, the share of
+ *                    the model answer's words it shares. Coverage counts as far as the answer
+ *                    is about the question (topicality, below).
+ *   relevance   15%  topicality: each content word weighs by how telling it is in the bank
+ *                    (ai/corpus.h), and the share of that weight on the question's own
+ *                    vocabulary (text, key points, terms, model answer) against the rest, a
+ *                    word of the role's other questions counting a quarter; less evasive
+ *                    phrases ("I don't really", "I'd just")
  *   structure   15%  behavioral and project questions: situation, task, action and result;
  *                    others: explanation, example or evidence, trade-offs or limits, and an
  *                    order (first, then, finally) over several sentences
- *   specificity 20%  figures, durations and percentages, named tools and skills (taxonomy),
- *                    proper names, and outcome verbs ("reduced", "shipped")
+ *   specificity 20%  figures, durations and percentages, named tools and skills (taxonomy,
+ *                    as written: "safe" is not SAFe), proper names, and outcome verbs
  *   clarity     10%  sentence length, filler words, hedging and repetition
  *   length      10%  words against a range for the category and difficulty
- * An off-topic answer (under about a fifth of its content words on the question's topic)
- * earns nothing for structure, specificity, clarity or length, and each deflecting phrase
- * ("I'd just", "not really something") takes 8% off the score, at most three times.
- * communication is 60% clarity and 40% structure (scaled the same way for off-topic
- * answers). An answer without a single word scores 0 with feedback that says so; a question
- * without text, or with a key point lacking its point or terms, is IA_ERR_INVALID. The time taken
- * is not scored: typing speed says little about the answer. Everything is deterministic, and the
- * work is bounded by the tokeniser's input limit. */
+ * The form dimensions (structure to length) count as far as the answer is on the question,
+ * written in sentences and covering key points. Then ceilings: an answer mostly about something
+ * else is capped near CAP_OFF_TOPIC, a list of terms near CAP_LIST, an answer without substance
+ * (the question pasted back, filler, "I don't know") at CAP_NONE; each deflecting phrase takes
+ * 8% off, at most three times. communication is 60% clarity and 40% structure, scaled the same
+ * way. Feedback says only what is true of the answer: every quote is the answer's own words and
+ * holds the evidence it is quoted for, hints are whole words, nothing is praised in an answer
+ * without substance, and every evaluation ends by saying what the offline coach checks and that
+ * it does not verify every fact. An answer without a single word scores 0 with feedback that
+ * says so; a question without text, or with a key point lacking its point or terms, is
+ * IA_ERR_INVALID. The time taken is not scored. Everything is deterministic, and the work is
+ * bounded by the tokeniser's input limit. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
