@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ai/bank.h"
 #include "ai/offline.h"
@@ -145,6 +146,279 @@ static void print_dimensions(const ai_evaluation *ev)
         printf(" %s=%.0f", ev->dimensions[d].name, ev->dimensions[d].score);
 }
 
+/* ---- the adversarial sets: honest answers and attempts to fool the evaluator --------------- */
+
+/* Kinds of answer in an adversarial set: the honest ones, ordered best first, then the ones
+ * that try to fool the evaluator and must score below the same question's fair answer and
+ * below 40. */
+static const char *const honest_kinds[] = { "good", "fair", "poor" };
+static const char *const fooling_kinds[] = { "wrong",  "keywords", "copied", "off_topic",
+                                             "filler", "idk",      "negated" };
+#define NFOOLING (sizeof(fooling_kinds) / sizeof(fooling_kinds[0]))
+
+enum { A_PAIRWISE, A_BELOW, A_HONEST, A_FIGURES };
+
+static const char *const adv_names[A_FIGURES] = {
+    "good > fair > poor (pairs)",
+    "fooling answers below fair and below 40",
+    "feedback true of its answer",
+};
+
+/* Floors of the adversarial sets for --check, a little below the figures measured when set. */
+static const struct {
+    const char *name, *file;
+    double floors[A_FIGURES];
+} adv_sets[] = {
+    { "adversarial tuning set (the evaluator was tuned on it)",
+      "tests/fixtures/adversarial.json",
+      { [A_PAIRWISE] = 0.0, [A_BELOW] = 0.0, [A_HONEST] = 0.0 } },
+    { "adversarial held-out set (written before the evaluator was reworked, never used for it)",
+      "tests/fixtures/heldout/adversarial.json",
+      { [A_PAIRWISE] = 0.0, [A_BELOW] = 0.0, [A_HONEST] = 0.0 } },
+};
+
+static int kind_of(const char *k, const char *const *kinds, size_t n)
+{
+    for (size_t i = 0; k != NULL && i < n; i++)
+        if (strcmp(k, kinds[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Lower-cases s with every run of white space made one space, into out. */
+static void fold(const char *s, char *out, size_t cap)
+{
+    size_t w = 0;
+    bool space = false;
+    for (; *s != '\0' && w + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = w > 0;
+            continue;
+        }
+        if (space && w + 2 < cap)
+            out[w++] = ' ';
+        space = false;
+        out[w++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[w] = '\0';
+}
+
+/* True when every quotation (between curly quotes) in s occurs in the answer, and every tool a
+ * "Named concrete tools" strength lists occurs in it as a whole word with the same case. */
+static bool strength_true(const char *s, const char *answer)
+{
+    static char fa[70000], fq[1024];
+    fold(answer, fa, sizeof(fa));
+    const char *open = "\u201c", *close = "\u201d";
+    for (const char *p = strstr(s, open); p != NULL; p = strstr(p, open)) {
+        p += strlen(open);
+        const char *e = strstr(p, close);
+        if (e == NULL)
+            return false;
+        char q[1024];
+        size_t l = (size_t)(e - p) < sizeof(q) - 1 ? (size_t)(e - p) : sizeof(q) - 1;
+        memcpy(q, p, l);
+        q[l] = '\0';
+        fold(q, fq, sizeof(fq));
+        if (strstr(fa, fq) == NULL)
+            return false;
+        p = e + strlen(close);
+    }
+    const char *tools = "Named concrete tools and skills: ";
+    if (strncmp(s, tools, strlen(tools)) == 0) {
+        char list[1024];
+        snprintf(list, sizeof(list), "%s", s + strlen(tools));
+        for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL;
+             t = strtok_r(NULL, ",", &save)) {
+            while (*t == ' ')
+                t++;
+            size_t tl = strlen(t);
+            bool found = false;
+            for (const char *h = strstr(answer, t); h != NULL && !found; h = strstr(h + 1, t)) {
+                char before = h == answer ? ' ' : h[-1], after = h[tl];
+                found = !((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z')) &&
+                        !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z'));
+            }
+            if (!found)
+                return false;
+        }
+    }
+    return true;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Measures an adversarial set: {"questions": [{"question_id", "target_role", "answers":
+ * [{"kind", "answer"}]}]}. */
+static int adversarial(const ai_offline *e, json_t *questions, int set, bool check, bool verbose,
+                       bool feedback)
+{
+    const ai_bank *bank = ai_offline_bank(e);
+    size_t pairs = 0, ordered = 0, fooling = 0, below = 0, strengths = 0, true_strengths = 0,
+           failures = 0, nanswers = 0;
+    size_t kind_n[NFOOLING] = { 0 }, kind_below[NFOOLING] = { 0 };
+    double kind_sum[NFOOLING] = { 0 }, honest_sum[3] = { 0 };
+    size_t honest_n[3] = { 0 };
+    static double times[4096];
+    size_t ntimes = 0;
+    for (size_t i = 0; i < json_array_size(questions); i++) {
+        json_t *qj = json_array_get(questions, i);
+        const char *qid = json_string_value(json_object_get(qj, "question_id"));
+        const char *role = json_string_value(json_object_get(qj, "target_role"));
+        const ai_bank_item *item = qid ? ai_bank_find(bank, qid) : NULL;
+        json_t *answers = json_object_get(qj, "answers");
+        if (item == NULL || !json_is_array(answers)) {
+            fprintf(stderr, "eval_answers: question %zu: unknown question or no answers\n", i);
+            failures++;
+            continue;
+        }
+        double honest[3] = { 0 }, fool[64];
+        bool has[3] = { false };
+        int fool_kind[64];
+        size_t nfool = 0;
+        for (size_t k = 0; k < json_array_size(answers); k++) {
+            json_t *aj = json_array_get(answers, k);
+            const char *kind = json_string_value(json_object_get(aj, "kind"));
+            const char *text = json_string_value(json_object_get(aj, "answer"));
+            int h = kind_of(kind, honest_kinds, 3), f = kind_of(kind, fooling_kinds, NFOOLING);
+            if (text == NULL || (h < 0 && f < 0)) {
+                if (text == NULL || kind == NULL || strcmp(kind, "good_plain") != 0) {
+                    fprintf(stderr, "eval_answers: %s answer %zu: unknown kind\n", qid, k);
+                    failures++;
+                    continue;
+                }
+                h = 0; /* a strong answer in plain words is held to the good answer's standard */
+            }
+            arena *a = arena_create(ARENA_MAX);
+            ai_evaluation ev;
+            ai_evaluate_request req = { .question = &item->question,
+                                        .answer = text,
+                                        .time_taken_seconds = -1,
+                                        .target_role = role };
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            int rc = a ? ai_offline_evaluate(e, a, &req, &ev) : IA_ERR_NOMEM;
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            if (ntimes < sizeof(times) / sizeof(times[0]))
+                times[ntimes++] =
+                    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+            if (rc != IA_OK) {
+                fprintf(stderr, "eval_answers: %s (%s): %s\n", qid, kind, ia_strerror(rc));
+                failures++;
+                arena_destroy(a);
+                continue;
+            }
+            nanswers++;
+            for (size_t s = 0; s < ev.strengths.n; s++) {
+                bool ok = strength_true(ev.strengths.v[s], text);
+                /* Nothing is praised in an answer with nothing in it. */
+                if (f >= 0 && (strcmp(kind, "idk") == 0 || strcmp(kind, "filler") == 0 ||
+                               strcmp(kind, "copied") == 0))
+                    ok = false;
+                strengths++;
+                true_strengths += ok;
+                if (!ok)
+                    printf("untrue strength: %s %s: %s\n", qid, kind, ev.strengths.v[s]);
+            }
+            if (h >= 0 && strcmp(kind, "good_plain") != 0) {
+                honest[h] = ev.score;
+                has[h] = true;
+                honest_sum[h] += ev.score;
+                honest_n[h]++;
+            } else if (h == 0) {
+                /* good_plain: ordered against fair and poor like a good answer, below */
+                if (nfool < 64) {
+                    fool_kind[nfool] = -1;
+                    fool[nfool++] = ev.score;
+                }
+            } else if (nfool < 64) {
+                fool_kind[nfool] = f;
+                fool[nfool++] = ev.score;
+                kind_n[f]++;
+                kind_sum[f] += ev.score;
+            }
+            if (verbose) {
+                printf("%-14s %-9s %5.1f", qid, kind, ev.score);
+                print_dimensions(&ev);
+                printf("\n");
+                if (feedback) {
+                    printf("    feedback: %s\n", ev.feedback);
+                    for (size_t s = 0; s < ev.strengths.n; s++)
+                        printf("    + %s\n", ev.strengths.v[s]);
+                    for (size_t s = 0; s < ev.improvements.n; s++)
+                        printf("    - %s\n", ev.improvements.v[s]);
+                }
+            }
+            arena_destroy(a);
+        }
+        for (int b = 0; b < 3; b++)
+            for (int w = b + 1; w < 3; w++)
+                if (has[b] && has[w]) {
+                    pairs++;
+                    ordered += honest[b] > honest[w];
+                    if (honest[b] <= honest[w])
+                        printf("misordered: %s %s %.1f <= %s %.1f\n", qid, honest_kinds[b],
+                               honest[b], honest_kinds[w], honest[w]);
+                }
+        for (size_t k = 0; k < nfool; k++) {
+            if (fool_kind[k] < 0) { /* good_plain above fair and poor */
+                for (int w = 1; w < 3; w++)
+                    if (has[w]) {
+                        pairs++;
+                        ordered += fool[k] > honest[w];
+                        if (fool[k] <= honest[w])
+                            printf("misordered: %s good_plain %.1f <= %s %.1f\n", qid, fool[k],
+                                   honest_kinds[w], honest[w]);
+                    }
+                continue;
+            }
+            bool ok = fool[k] < 40 && (!has[1] || fool[k] < honest[1]);
+            fooling++;
+            below += ok;
+            kind_below[fool_kind[k]] += ok;
+            if (!ok)
+                printf("fooled: %s %s %.1f (fair %.1f)\n", qid, fooling_kinds[fool_kind[k]],
+                       fool[k], has[1] ? honest[1] : -1.0);
+        }
+    }
+    double figure[A_FIGURES] = {
+        [A_PAIRWISE] = pairs ? (double)ordered / (double)pairs : 0,
+        [A_BELOW] = fooling ? (double)below / (double)fooling : 0,
+        [A_HONEST] = strengths ? (double)true_strengths / (double)strengths : 1,
+    };
+    printf("answers: %zu over %zu questions\n", nanswers, json_array_size(questions));
+    for (int h = 0; h < 3; h++)
+        printf("mean score %-10s %5.1f (%zu answers)\n", honest_kinds[h],
+               honest_n[h] ? honest_sum[h] / (double)honest_n[h] : 0, honest_n[h]);
+    for (size_t f = 0; f < NFOOLING; f++)
+        if (kind_n[f] > 0)
+            printf("mean score %-10s %5.1f (%zu answers; %zu below fair and 40)\n",
+                   fooling_kinds[f], kind_sum[f] / (double)kind_n[f], kind_n[f], kind_below[f]);
+    printf("good > fair > poor: %zu of %zu pairs (%.3f)\n", ordered, pairs, figure[A_PAIRWISE]);
+    printf("fooling answers below fair and below 40: %zu of %zu (%.3f)\n", below, fooling,
+           figure[A_BELOW]);
+    printf("strengths true of their answer: %zu of %zu (%.3f)\n", true_strengths, strengths,
+           figure[A_HONEST]);
+    if (ntimes > 0) {
+        qsort(times, ntimes, sizeof(double), compare_double);
+        printf("median time per evaluation: %.2f ms (slowest %.2f ms)\n", times[ntimes / 2],
+               times[ntimes - 1]);
+    }
+    int status = failures > 0 ? 1 : 0;
+    for (int f = 0; check && set >= 0 && f < A_FIGURES; f++)
+        if (figure[f] < adv_sets[set].floors[f]) {
+            printf("BELOW FLOOR: %s %.3f < %.3f\n", adv_names[f], figure[f],
+                   adv_sets[set].floors[f]);
+            status = 1;
+        }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     bool check = false, verbose = false, keypoints = false, feedback = false;
@@ -167,17 +441,38 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    const char *known[sizeof(sets) / sizeof(sets[0])];
-    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+    enum { NSETS = sizeof(sets) / sizeof(sets[0]), NADV = sizeof(adv_sets) / sizeof(adv_sets[0]) };
+    const char *known[NSETS + NADV];
+    for (size_t i = 0; i < NSETS; i++)
         known[i] = sets[i].file;
+    for (size_t i = 0; i < NADV; i++)
+        known[NSETS + i] = adv_sets[i].file;
     char path[4096];
-    int set = eval_locate("eval_answers", where, check, known, sizeof(sets) / sizeof(sets[0]), path,
-                          sizeof(path));
+    int set = eval_locate("eval_answers", where, check, known, NSETS + NADV, path, sizeof(path));
     if (set == -2)
         return 2;
-    printf("%s: %s\n", set >= 0 ? sets[set].name : "answers", where);
+    printf("%s: %s\n",
+           set < 0       ? "answers"
+           : set < NSETS ? sets[set].name
+                         : adv_sets[set - NSETS].name,
+           where);
     json_error_t jerr;
     json_t *doc = json_load_file(path, 0, &jerr);
+    json_t *questions = json_object_get(doc, "questions");
+    if (json_is_array(questions)) {
+        char aerr[256];
+        ai_offline *ae = NULL;
+        if (ai_offline_create(&ae, aerr, sizeof(aerr)) != IA_OK) {
+            fprintf(stderr, "eval_answers: %s\n", aerr);
+            json_decref(doc);
+            return 2;
+        }
+        int st =
+            adversarial(ae, questions, set >= NSETS ? set - NSETS : -1, check, verbose, feedback);
+        ai_offline_free(ae);
+        json_decref(doc);
+        return st;
+    }
     json_t *answers = json_object_get(doc, "answers");
     if (!json_is_array(answers)) {
         fprintf(stderr, "eval_answers: %s: %s\n", path, doc ? "no \"answers\" array" : jerr.text);

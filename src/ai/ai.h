@@ -28,6 +28,9 @@ typedef enum { AI_ENGINE_OFFLINE, AI_ENGINE_GEMINI, AI_ENGINE_OPENAI } ai_engine
 /* "offline", "gemini" or "openai". */
 const char *ai_engine_name(ai_engine e);
 
+/* Every engine name, NULL-terminated (the choices of an `engine` field, docs/api.md §4, §5). */
+extern const char *const ai_engine_names[];
+
 /* A list of strings. */
 typedef struct {
     const char **v;

@@ -1,34 +1,55 @@
-/* ai_offline_evaluate: one answer scored against its question's rubric.
+/* ai_offline_evaluate: one answer scored against its question's rubric, on substance rather than
+ * vocabulary (docs/design.md "AI").
+ *
+ * First, what the answer is made of: passages copied from the question (three or more words
+ * that all occur in it), sentences that are prose rather than a bare list of terms (function
+ * words link them), claims a negation denies ("we did not test"), measured changes in any
+ * common form ("from 9 minutes to 45 seconds", "halved", "by a third", "2x"), and how much of
+ * it is substance rather than filler, hedging, deflection or "I don't know".
  *
  * Six dimensions, each 0-100, and the overall score as their weighted mean:
- *   coverage    30%  share of the rubric's key points the answer covers: a point counts when
- *                    any of its terms occurs (stemmed, with synonyms and spelling variants);
- *                    without key points, the share of the model answer's words it shares
- *   relevance   15%  share of the answer's content words found in the question, its key points
- *                    or the model answer, minus evasive phrases ("I don't really", "I'd just")
+ *   coverage    30%  the rubric's key points: a point counts when one of its terms (stemmed,
+ *                    with synonyms and spelling variants) occurs outside copied text and not
+ *                    denied; fully in a sentence, a fifth in a list; a point about a measurable
+ *                    result counts for any measured change. Without key points, the share of
+ *                    the model answer's words it shares. Coverage counts as far as the answer
+ *                    is about the question (topicality, below).
+ *   relevance   15%  topicality: each content word weighs by how telling it is in the bank
+ *                    (ai/corpus.h), and the share of that weight on the question's own
+ *                    vocabulary (text, key points, terms, model answer) against the rest, a
+ *                    word of the role's other questions counting a quarter; less evasive
+ *                    phrases ("I don't really", "I'd just")
  *   structure   15%  behavioral and project questions: situation, task, action and result;
  *                    others: explanation, example or evidence, trade-offs or limits, and an
  *                    order (first, then, finally) over several sentences
- *   specificity 20%  figures, durations and percentages, named tools and skills (taxonomy),
- *                    proper names, and outcome verbs ("reduced", "shipped")
+ *   specificity 20%  figures, durations and percentages, named tools and skills (taxonomy,
+ *                    as written: "safe" is not SAFe), proper names, and outcome verbs
  *   clarity     10%  sentence length, filler words, hedging and repetition
  *   length      10%  words against a range for the category and difficulty
- * An off-topic answer (under about a fifth of its content words on the question's topic)
- * earns nothing for structure, specificity, clarity or length, and each deflecting phrase
- * ("I'd just", "not really something") takes 8% off the score, at most three times.
- * communication is 60% clarity and 40% structure (scaled the same way for off-topic
- * answers). An answer without a single word scores 0 with feedback that says so; a question
- * without text, or with a key point lacking its point or terms, is IA_ERR_INVALID. The time taken
- * is not scored: typing speed says little about the answer. Everything is deterministic, and the
- * work is bounded by the tokeniser's input limit. */
+ * The form dimensions (structure to length) count as far as the answer is on the question,
+ * written in sentences and covering key points. Then ceilings: an answer mostly about something
+ * else is capped near CAP_OFF_TOPIC, a list of terms near CAP_LIST, an answer without substance
+ * (the question pasted back, filler, "I don't know") at CAP_NONE; each deflecting phrase takes
+ * 8% off, at most three times. communication is 60% clarity and 40% structure, scaled the same
+ * way. Feedback says only what is true of the answer: every quote is the answer's own words and
+ * holds the evidence it is quoted for, hints are whole words, nothing is praised in an answer
+ * without substance, and every evaluation ends by saying what the offline coach checks and that
+ * it does not verify every fact. An answer without a single word scores 0 with feedback that
+ * says so; a question without text, or with a key point lacking its point or terms, is
+ * IA_ERR_INVALID. The time taken is not scored. Everything is deterministic, and the work is
+ * bounded by the tokeniser's input limit. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "ai/corpus.h"
 #include "ai/offline.h"
+#include "ai/roles.h"
+#include "ai/taxonomy.h"
 #include "ai/textutil.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
@@ -42,12 +63,27 @@
 #define W_CLARITY      0.10
 #define W_LENGTH       0.10
 #define EVASION_FACTOR 0.08 /* the score loses 8% per deflecting phrase, at most three */
+/* Topicality: the share of an answer's telling words that are the question's own vocabulary.
+ * Below TOPIC_LOW an answer is about something else (its form earns nothing and its score is
+ * capped at CAP_OFF_TOPIC); from TOPIC_HIGH it is wholly on the question; TOPIC_FULL gives full
+ * relevance. */
+#define TOPIC_LOW      0.08
+#define TOPIC_HIGH     0.30
+#define TOPIC_FULL     0.45
+#define CAP_OFF_TOPIC  25.0
+#define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
+#define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
+#define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
 
 #define FEEDBACK_MAX 4096
-#define QUOTE_MAX    90 /* bytes of a quoted phrase */
-#define ITEM_MAX     300
-#define SKILLS_MAX   32
-#define HITS_MAX     4
+/* Closes every offline evaluation: what was checked, and what was not. */
+#define CHECKED_NOTE                                                                               \
+    "(Offline coach: it checks coverage of the key points, relevance to the question, structure, " \
+    "specifics and known mistakes; it does not verify every fact.)"
+#define QUOTE_MAX  90 /* bytes of a quoted phrase */
+#define ITEM_MAX   300
+#define SKILLS_MAX 32
+#define HITS_MAX   4
 
 enum { D_COVERAGE, D_RELEVANCE, D_STRUCTURE, D_SPECIFICITY, D_CLARITY, D_LENGTH, D_COUNT };
 
@@ -171,9 +207,22 @@ static const char *const evasive_cues[] = {
 /* Everything measured on one answer. */
 typedef struct {
     const ai_question *q;
+    const ai_corpus *corpus;                                  /* NULL: every word weighs the same */
+    const ai_corpus_domain *domains[AI_ROLE_RELATED_MAX + 2]; /* the question's roles' words */
+    size_t ndomains;
     const char *category;
     bool star; /* behavioral and project questions */
     ai_text ans;
+    ai_text qt;         /* the question */
+    bool *echo;         /* per answer token: part of a passage copied from the question */
+    bool *prose;        /* per sentence: words linked by function words, not a bare list */
+    double prose_share; /* share of the answer's words in such sentences */
+    size_t substantive; /* content words neither copied, filler, hedging nor deflection */
+    bool nonanswer;     /* nothing of substance: "I don't know", filler, the question */
+    double credit[AI_KEY_POINTS_MAX]; /* 0-1: 1 explained in a sentence, a fraction when listed */
+    bool measured; /* a measured change: "from 9 minutes to 45 seconds", "halved" */
+    size_t measured_at, measured_len;
+    double cap; /* the highest score the answer can earn */
     ai_text_counts counts;
     size_t npoints, ncovered;
     bool covered[AI_KEY_POINTS_MAX];
@@ -334,14 +383,275 @@ static int set_recall(const stem_set *s, const ai_text *ans, arena *a, double *o
     return IA_OK;
 }
 
-/* Coverage: key points whose terms occur in the answer. */
+/* ---- what the answer is made of ------------------------------------------------------------ */
+
+static bool word_is(const ai_text_token *t, const char *w)
+{
+    return strcmp(t->word, w) == 0;
+}
+
+/* Verbal negations, which deny what follows them in the clause: "we did not test", "I never
+ * checked". "No" and "without" are left out: "no downtime" is a claim, not a denial. */
+static const char *const negations[] = {
+    "not",      "never",   "don't",   "doesn't",  "didn't", "won't",
+    "wouldn't", "can't",   "cannot",  "couldn't", "isn't",  "wasn't",
+    "aren't",   "weren't", "haven't", "hasn't",   "hadn't", "shouldn't",
+};
+
+/* Phrases that say the answer has no answer. */
+static const char *const unknown_cues[] = {
+    "i don't know",  "i do not know", "i dont know",  "no idea",   "not sure",
+    "i'm not sure",  "no clue",       "never done",   "never did", "haven't done",
+    "have not done", "i can't say",   "can't answer", "pass",      "skip this",
+};
+
+/* Words that open a new clause, so that a negation before them does not reach past them. */
+static const char *const clause_openers[] = {
+    "but", "so",   "because", "which", "although", "though", "while", "then", "yet",
+    "i",   "we",   "they",    "he",    "she",      "you",    "instead", "however", "until",
+};
+
+/* True when the negation at token k is not one: "not only", "didn't just", "not just". */
+static bool weak_negation(const ai_text *t, size_t k)
+{
+    return k + 1 < t->n && (word_is(&t->v[k + 1], "only") || word_is(&t->v[k + 1], "just"));
+}
+
+/* True when a negation governs token i: a verbal negation, "no" or "without" earlier in its
+ * clause (back to the sentence start or a word that opens a new clause, at most twelve words),
+ * or "rather than" / "instead of" right before. A negation reaches over lists: "I didn't offer
+ * acetaminophen or positioning or any non-drug measures" denies all three. */
+static bool negated(const ai_text *t, size_t i)
+{
+    unsigned s = t->v[i].sentence;
+    for (size_t k = 1; k <= 12 && k <= i; k++) {
+        size_t at = i - k;
+        const ai_text_token *w = &t->v[at];
+        if (w->sentence != s)
+            break;
+        bool neg = word_is(w, "no") || word_is(w, "without") || word_is(w, "nothing") ||
+                   word_is(w, "none");
+        for (size_t n = 0; !neg && n < COUNT(negations); n++)
+            neg = strcmp(w->word, negations[n]) == 0;
+        if (neg && !weak_negation(t, at))
+            return true;
+        if (k <= 3 && at > 0 &&
+            ((word_is(w, "than") && word_is(&t->v[at - 1], "rather")) ||
+             (word_is(w, "of") && word_is(&t->v[at - 1], "instead"))))
+            return true;
+        for (size_t c = 0; c < COUNT(clause_openers); c++)
+            if (strcmp(w->word, clause_openers[c]) == 0)
+                return false;
+    }
+    return false;
+}
+
+/* Marks the answer's tokens that repeat the question: runs of at least three words, two of them
+ * content words, that all occur in the question, in any order ("the question pasted back", or
+ * lightly rephrased). Copied text earns nothing. */
+static int mark_echo(view *v, arena *a)
+{
+    const ai_text *t = &v->ans, *q = &v->qt;
+    if ((v->echo = arena_calloc(a, t->n ? t->n : 1, sizeof(bool))) == NULL)
+        return IA_ERR_NOMEM;
+    stem_set qs = { 0 };
+    for (size_t j = 0; j < q->n; j++) {
+        if (qs.n == qs.cap) {
+            size_t cap = qs.cap ? qs.cap * 2 : 64;
+            const char **nv = arena_alloc(a, cap * sizeof(*nv));
+            if (nv == NULL)
+                return IA_ERR_NOMEM;
+            if (qs.n > 0)
+                memcpy(nv, qs.v, qs.n * sizeof(*nv));
+            qs.v = nv;
+            qs.cap = cap;
+        }
+        qs.v[qs.n++] = q->v[j].stem;
+    }
+    set_finish(&qs);
+    for (size_t i = 0; i < t->n;) {
+        size_t k = 0, words = 0;
+        while (i + k < t->n && t->v[i + k].sentence == t->v[i].sentence &&
+               set_has(&qs, t->v[i + k].stem)) {
+            words += content(&t->v[i + k]);
+            k++;
+        }
+        if (k >= 3 && words >= 2)
+            for (size_t m = 0; m < k; m++)
+                v->echo[i + m] = true;
+        i += k > 0 ? k : 1;
+    }
+    return IA_OK;
+}
+
+/* A sentence reads as prose when function words link its terms (at least one word in eight,
+ * as in any sentence that makes a claim); "STAR situation task result 30% stakeholder" does
+ * not. Sentences of one or two words count with the prose around them. */
+static int mark_prose(view *v, arena *a)
+{
+    const ai_text *t = &v->ans;
+    size_t ns = t->nsentences ? t->nsentences : 1;
+    size_t *words = arena_calloc(a, ns, sizeof(size_t)),
+           *stops = arena_calloc(a, ns, sizeof(size_t));
+    if ((v->prose = arena_calloc(a, ns, sizeof(bool))) == NULL || words == NULL || stops == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < t->n; i++) {
+        unsigned s = t->v[i].sentence < ns ? t->v[i].sentence : (unsigned)(ns - 1);
+        words[s]++;
+        stops[s] += (t->v[i].flags & AI_TEXT_STOP) != 0;
+    }
+    size_t linked = 0, all = 0, long_linked = 0;
+    for (size_t s = 0; s < ns; s++) {
+        all += words[s];
+        if (words[s] >= 3) {
+            if (stops[s] * 8 >= words[s]) {
+                v->prose[s] = true;
+                long_linked += words[s];
+            }
+        }
+    }
+    /* Short sentences ("Airway first.") take the character of the rest: prose when most of the
+     * answer's words are in linked sentences, list items otherwise ("Trie node. Insert. DFS."). */
+    bool rest = long_linked * 2 >= all;
+    /* Many sentences of two or three words are a list split by full stops ("Trie node.
+     * Children map. Insert. DFS."): none of its short fragments is prose. */
+    bool fragments = ns >= 5 && all * 2 < ns * 9;
+    for (size_t s = 0; s < ns; s++) {
+        if (words[s] < 3)
+            v->prose[s] = rest && !fragments;
+        else if (fragments && words[s] < 6)
+            v->prose[s] = false;
+    }
+    for (size_t s = 0; s < ns; s++)
+        linked += v->prose[s] ? words[s] : 0;
+    v->prose_share = all ? (double)linked / (double)all : 0;
+    return IA_OK;
+}
+
+static bool is_figure(const ai_text_token *t)
+{
+    return (t->flags & (AI_TEXT_NUMBER | AI_TEXT_NUMWORD)) != 0;
+}
+
+/* "2x", "10x": a multiple written with its figure. */
+static bool is_multiple(const ai_text_token *t)
+{
+    const char *w = t->word;
+    size_t l = strlen(w), d = 0;
+    while (d < l && ((w[d] >= '0' && w[d] <= '9') || w[d] == '.'))
+        d++;
+    return d > 0 && d + 1 == l && w[d] == 'x';
+}
+
+/* Finds a measured change in the answer, in any common form: "from 9 minutes to 45 seconds",
+ * "by 30%", "halved", "cut by a third", "2x", "three times faster". */
+static void find_measured(view *v)
+{
+    static const char *const changes[] = {
+        "halved",     "halving",      "doubled",    "doubling",     "tripled",       "quadrupled",
+        "in half",    "by half",      "by a third", "by a quarter", "by two thirds", "twice as",
+        "a third of", "a quarter of", "a fifth of", "tenfold",      "threefold",     "twofold",
+    };
+    const ai_text *t = &v->ans;
+    ai_text_hit h[1];
+    size_t cue_at = SIZE_MAX, cue_len = 0;
+    for (size_t c = 0; c < COUNT(changes); c++)
+        if (ai_text_cues(t, changes + c, 1, h, 1, NULL) == 1 && !v->echo[h[0].first] &&
+            h[0].first < cue_at) {
+            cue_at = h[0].first;
+            cue_len = 1 + (size_t)(strchr(changes[c], ' ') != NULL) +
+                      (size_t)(strchr(changes[c], ' ') && strchr(strchr(changes[c], ' ') + 1, ' '));
+        }
+    for (size_t i = 0; i < t->n && i < cue_at; i++) {
+        if (v->echo[i])
+            continue;
+        const ai_text_token *w = &t->v[i];
+        size_t len = 0;
+        if (word_is(w, "from") && i + 1 < t->n && is_figure(&t->v[i + 1])) {
+            for (size_t k = i + 2; k < t->n && k < i + 8 && len == 0; k++)
+                if (word_is(&t->v[k], "to") && k + 1 < t->n && is_figure(&t->v[k + 1]))
+                    len = k + 2 - i;
+        } else if (word_is(w, "by") && i + 1 < t->n && is_figure(&t->v[i + 1])) {
+            len = 2;
+        } else if (is_multiple(w)) {
+            len = 1;
+        } else if (is_figure(w) && i + 1 < t->n && word_is(&t->v[i + 1], "times")) {
+            len = 2;
+        } else if (is_figure(w) && i + 1 < t->n && word_is(&t->v[i + 1], "percent")) {
+            len = 2;
+        }
+        if (len > 0) {
+            cue_at = i;
+            cue_len = len;
+            break;
+        }
+    }
+    if (cue_at != SIZE_MAX) {
+        v->measured = true;
+        v->measured_at = cue_at;
+        v->measured_len = cue_len;
+    }
+}
+
+/* Counts the content words that carry the answer: not copied from the question, and net of
+ * filler, hedging, deflection and "I don't know". Too few of them and there is no answer. */
+static void count_substance(view *v)
+{
+    size_t n = 0, noise = 0, unknown = 0;
+    for (size_t i = 0; i < v->ans.n; i++)
+        n += content(&v->ans.v[i]) && !v->echo[i];
+    ai_text_cues(&v->ans, unknown_cues, COUNT(unknown_cues), NULL, 0, &unknown);
+    noise = v->counts.fillers + v->counts.hedges + v->evasive + unknown;
+    v->substantive = n > noise ? n - noise : 0;
+    v->nonanswer = v->substantive < 5 || (unknown > 0 && v->substantive < 12);
+}
+
+/* True when the point's own text says "measurable" or the like: a measured change in any form
+ * shows it, whatever its listed terms. */
+static bool point_is_measure(const ai_key_point *kp)
+{
+    static const char *const w[] = { "measur", "quantif", "metric", "percent", "number" };
+    for (size_t i = 0; i < COUNT(w); i++)
+        if (ai_has_word(kp->point, w[i], false))
+            return true;
+    return false;
+}
+
+/* True when the point itself is phrased as a denial ("Never share credentials"), so that a
+ * negation in the answer agrees with it rather than contradicting it. */
+static bool point_is_negative(const ai_key_point *kp)
+{
+    for (size_t n = 0; n < COUNT(negations); n++)
+        if (ai_has_word(kp->point, negations[n], true))
+            return true;
+    static const char *const w[] = { "no", "avoid", "without", "zero", "prevent", "instead" };
+    for (size_t i = 0; i < COUNT(w); i++)
+        if (ai_has_word(kp->point, w[i], true))
+            return true;
+    return false;
+}
+
+/* The credit of one occurrence: copied from the question or denied, nothing; in a sentence that
+ * makes a claim, all of it; in a bare list of terms, a fifth. */
+static double occurrence_credit(const view *v, size_t at, bool negative_point)
+{
+    if (v->echo[at] || (!negative_point && negated(&v->ans, at)))
+        return 0;
+    unsigned s = v->ans.v[at].sentence;
+    return v->prose[s < v->ans.nsentences ? s : 0] ? 1.0 : 0.2;
+}
+
+/* Coverage: key points whose terms occur in the answer, each occurrence weighed by how it is
+ * said (occurrence_credit); the best occurrence of any term is the point's evidence. */
 static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
 {
     const ai_question *q = v->q;
     v->npoints = q->nkey_points < AI_KEY_POINTS_MAX ? q->nkey_points : AI_KEY_POINTS_MAX;
+    double total = 0;
     for (size_t p = 0; p < v->npoints; p++) {
         v->at[p] = -1;
         const ai_key_point *kp = &q->key_points[p];
+        bool negative = point_is_negative(kp);
         for (size_t k = 0; k < kp->terms.n; k++) {
             ai_text_term term;
             int rc = ai_text_term_compile(a, lx, kp->terms.v[k], &term);
@@ -350,20 +660,39 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
             if (rc != IA_OK)
                 return rc;
             size_t len = 0, chars = strlen(kp->terms.v[k]);
-            long at = ai_text_find(&v->ans, &term, 0, &len);
-            /* The strongest evidence: the match of most words, then the longest term. */
-            if (at >= 0 && (v->at[p] < 0 || len > v->atlen[p] ||
-                            (len == v->atlen[p] && chars > v->evidence[p]))) {
-                v->at[p] = at;
-                v->atlen[p] = len;
-                v->evidence[p] = chars;
+            for (long at = ai_text_find(&v->ans, &term, 0, &len); at >= 0;
+                 at = ai_text_find(&v->ans, &term, (size_t)at + 1, &len)) {
+                double c = occurrence_credit(v, (size_t)at, negative);
+                /* The strongest evidence: the most credit, then the match of most words, then
+                 * the longest term. */
+                if (c > 0 &&
+                    (v->at[p] < 0 || c > v->credit[p] ||
+                     (c == v->credit[p] &&
+                      (len > v->atlen[p] || (len == v->atlen[p] && chars > v->evidence[p]))))) {
+                    v->at[p] = at;
+                    v->atlen[p] = len;
+                    v->evidence[p] = chars;
+                    v->credit[p] = c;
+                }
+                if (v->credit[p] >= 1.0)
+                    break;
             }
         }
-        v->covered[p] = v->at[p] >= 0;
+        if (v->credit[p] < 1.0 && v->measured && point_is_measure(kp)) {
+            double c = occurrence_credit(v, v->measured_at, false);
+            if (c > v->credit[p]) {
+                v->at[p] = (long)v->measured_at;
+                v->atlen[p] = v->measured_len;
+                v->evidence[p] = v->measured_len;
+                v->credit[p] = c;
+            }
+        }
+        v->covered[p] = v->credit[p] >= 1.0;
         v->ncovered += v->covered[p];
+        total += v->credit[p];
     }
     if (v->npoints > 0) {
-        v->dim[D_COVERAGE] = 100.0 * (double)v->ncovered / (double)v->npoints;
+        v->dim[D_COVERAGE] = 100.0 * total / (double)v->npoints;
         return IA_OK;
     }
     /* No rubric: how much of the model answer's (or the question's) vocabulary it shares. */
@@ -374,11 +703,15 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
     set_finish(&ref);
     double recall = 0;
     rc = set_recall(&ref, &v->ans, a, &recall);
-    v->dim[D_COVERAGE] = 100.0 * clamp01(recall / 0.4);
+    v->dim[D_COVERAGE] = 100.0 * clamp01(recall / 0.4) * v->prose_share;
     return rc;
 }
 
-/* Relevance: content words shared with the question, its rubric and its model answer. */
+/* Relevance: how much of the answer is about the question. Each content word that is not
+ * copied from the question weighs by how telling it is in the bank (ai/corpus.h), so "team"
+ * and "time" say little and "triage" or "flour" much; the share of that weight that falls on
+ * the question's own vocabulary (its text, key points, terms and model answer) is the answer's
+ * topicality. An answer mostly about something else has its score capped. */
 static int score_relevance(view *v, arena *a, const ai_text_lexicon *lx)
 {
     const ai_question *q = v->q;
@@ -397,23 +730,34 @@ static int score_relevance(view *v, arena *a, const ai_text_lexicon *lx)
         return rc;
     set_finish(&ref);
     set_finish(&qs);
-    size_t words = 0, shared = 0;
+    double all = 0, on = 0, onq = 0;
     for (size_t i = 0; i < v->ans.n; i++) {
-        if (!content(&v->ans.v[i]))
+        const ai_text_token *t = &v->ans.v[i];
+        /* Names ("Epic", "Kubernetes") are specifics, not the topic. */
+        if (!content(t) || v->echo[i] || (t->flags & AI_TEXT_CAPITAL))
             continue;
-        words++;
-        shared += set_has(&ref, v->ans.v[i].stem);
+        double w = ai_corpus_weight(v->corpus, t->stem);
+        all += w;
+        if (set_has(&ref, t->stem))
+            on += w, onq += w;
+        else
+            for (size_t d = 0; d < v->ndomains; d++)
+                if (ai_corpus_domain_has(v->domains[d], t->stem)) {
+                    on += DOMAIN_SHARE * w; /* the profession's words, not this question's */
+                    break;
+                }
     }
-    double precision = words ? (double)shared / (double)words : 0, on_question = 0;
+    double precision = all > 0 ? on / all : 0, on_question = 0;
     if ((rc = set_recall(&qs, &v->ans, a, &on_question)) != IA_OK)
         return rc;
     on_question = clamp01(on_question / 0.5);
     v->nevasive_hits = ai_text_cues(&v->ans, evasive_cues, COUNT(evasive_cues), v->evasive_hits,
                                     HITS_MAX, &v->evasive);
-    /* Below a fifth of its words on the topic, an answer is off-topic: its form (structure,
-     * specifics, clarity, length) earns nothing then. */
-    v->topical = clamp01((precision - 0.03) / 0.15);
-    double s = 100.0 * (0.7 * clamp01((precision - 0.08) / 0.32) + 0.3 * on_question);
+    /* Topicality counts the question's own words only: a word of the profession shows the
+     * answer is in the right field, not that it answers this question. */
+    double own = all > 0 ? onq / all : 0;
+    v->topical = clamp01((own - TOPIC_LOW) / (TOPIC_HIGH - TOPIC_LOW));
+    double s = 100.0 * (0.7 * clamp01(precision / TOPIC_FULL) + 0.3 * on_question);
     s -= 15.0 * (double)(v->evasive < 4 ? v->evasive : 4);
     v->dim[D_RELEVANCE] = s < 0 ? 0 : s;
     return IA_OK;
@@ -487,20 +831,45 @@ static void score_structure(view *v)
     v->dim[D_STRUCTURE] = s;
 }
 
-/* A skill whose name is a short word ("Go") counts only when written as its name is, so
- * that "sales go up" does not name a language; acronyms and longer names count in any case. */
-static bool named_as_written(const ai_text *t, const char *name)
+/* The skill as the answer writes it, or NULL when the answer does not name it: the first
+ * occurrence of its name or an alias as whole words. A name that is also an ordinary word
+ * (exact_case: "SAFe", "Excel") or a short lower-case one ("Go") counts only with the name's
+ * own capitals, so that "safe" or "sales go up" names nothing. */
+static const char *skill_as_written(arena *a, const ai_text *t, const ai_skill *s)
 {
-    size_t len = strlen(name);
+    size_t nlen = strlen(s->name);
     bool lower = false;
-    for (const char *c = name; *c; c++)
+    for (const char *c = s->name; *c; c++)
         lower = lower || (*c >= 'a' && *c <= 'z');
-    if (len > 3 || !lower) /* long names and acronyms ("SQL") match in any case */
-        return true;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].len == len && memcmp(t->text + t->v[i].start, name, len) == 0)
-            return true;
-    return false;
+    bool exact = s->exact_case || (nlen <= 3 && lower);
+    for (size_t k = 0; k < s->nterms; k++) {
+        char words[AI_TEXT_TERM_WORDS][AI_TEXT_WORD_MAX + 1];
+        size_t nw = 0;
+        for (const char *p = s->terms[k]; *p != '\0' && nw < AI_TEXT_TERM_WORDS;) {
+            while (*p == ' ')
+                p++;
+            size_t l = strcspn(p, " ");
+            if (l == 0 || l > AI_TEXT_WORD_MAX)
+                break;
+            memcpy(words[nw], p, l);
+            words[nw++][l] = '\0';
+            p += l;
+        }
+        if (nw == 0)
+            continue;
+        for (size_t i = 0; i + nw <= t->n; i++) {
+            size_t m = 0;
+            while (m < nw && strcmp(t->v[i + m].word, words[m]) == 0)
+                m++;
+            if (m < nw)
+                continue;
+            size_t from = t->v[i].start, to = t->v[i + nw - 1].start + t->v[i + nw - 1].len;
+            if (exact && (to - from != nlen || memcmp(t->text + from, s->name, nlen) != 0))
+                continue;
+            return ai_text_span(a, t, i, i + nw, QUOTE_MAX);
+        }
+    }
+    return NULL;
 }
 
 /* True when the question itself has the token's word: repeating "the three statements" or the
@@ -525,17 +894,15 @@ static bool found_in(const size_t *found, size_t n, size_t skill)
  * the question already says. */
 static int score_specificity(view *v, const ai_offline *e, arena *a, const ai_text_lexicon *lx)
 {
-    const ai_text *t = &v->ans;
-    ai_text qt;
-    int rc = ai_text_tokenize(a, lx, v->q->text, &qt);
-    if (rc != IA_OK)
-        return rc;
+    const ai_text *t = &v->ans, *qt = &v->qt;
+    int rc = IA_OK;
+    (void)lx;
     v->figures_at = SIZE_MAX;
     for (size_t i = 0; i < t->n; i++) {
         const ai_text_token *tok = &t->v[i];
-        if ((tok->flags & AI_TEXT_CAPITAL) && !echoes(&qt, tok))
+        if ((tok->flags & AI_TEXT_CAPITAL) && !echoes(qt, tok))
             v->capitals++;
-        if (!(tok->flags & (AI_TEXT_NUMBER | AI_TEXT_NUMWORD)) || echoes(&qt, tok))
+        if (!(tok->flags & (AI_TEXT_NUMBER | AI_TEXT_NUMWORD)) || echoes(qt, tok) || v->echo[i])
             continue;
         if (v->figures++ == 0)
             v->figures_at = i;
@@ -552,11 +919,13 @@ static int score_specificity(view *v, const ai_offline *e, arena *a, const ai_te
         return rc;
     for (size_t i = 0; i < n; i++) {
         const ai_skill *s = ai_taxonomy_get(tax, found[i]);
-        if (s == NULL || strcmp(s->category, "soft") == 0 || !named_as_written(t, s->name) ||
-            found_in(asked, nasked, found[i]))
+        if (s == NULL || strcmp(s->category, "soft") == 0 || found_in(asked, nasked, found[i]))
+            continue;
+        const char *written = skill_as_written(a, t, s);
+        if (written == NULL)
             continue;
         if (v->nskills < COUNT(v->skills))
-            v->skills[v->nskills] = s->name;
+            v->skills[v->nskills] = written;
         v->nskills++;
     }
     v->outcomes = cue_total(t, outcome_cues, COUNT(outcome_cues));
@@ -659,7 +1028,8 @@ static void score_length(view *v)
 /* ---- feedback ------------------------------------------------------------------------------ */
 
 /* The answer's words around tokens [at, at + len): back to the start of the clause (at most
- * four words) and on to its end (at most six), within the sentence. */
+ * four words) and on to its end (at most six), within the sentence, and never more than
+ * QUOTE_MAX bytes; the context is shortened first, so the quote always holds the evidence. */
 static const char *quote(arena *a, const ai_text *t, size_t at, size_t len)
 {
     size_t from = at, to = at + len;
@@ -672,6 +1042,12 @@ static const char *quote(arena *a, const ai_text *t, size_t at, size_t len)
                        !(t->v[to - 1].flags & AI_TEXT_PAUSE_AFTER);
          k++)
         to++;
+#define SPAN_BYTES(f, e) (t->v[(e)-1].start + t->v[(e)-1].len - t->v[(f)].start)
+    while (from < at && SPAN_BYTES(from, to) > QUOTE_MAX)
+        from++;
+    while (to > at + len && SPAN_BYTES(from, to) > QUOTE_MAX)
+        to--;
+#undef SPAN_BYTES
     return ai_text_span(a, t, from, to, QUOTE_MAX);
 }
 
@@ -698,14 +1074,50 @@ static const char *hits_text(arena *a, const ai_text_hit *h, size_t n)
 }
 
 /* A term of a missed point to suggest ("e.g. mention random access or multiple passes"). */
-static void append_terms(strbuf *sb, const ai_key_point *kp)
+/* The word of text (lower-cased into out) that begins with prefix, if any: a truncated rubric
+ * term ("responsib") completed from the point or model answer ("responsibility"). */
+static bool complete_word(const char *text, const char *prefix, char *out, size_t cap)
 {
-    size_t n = kp->terms.n < 2 ? kp->terms.n : 2;
-    if (n == 0)
-        return;
-    strbuf_puts(sb, " \u2014 e.g. mention ");
-    for (size_t k = 0; k < n; k++)
-        strbuf_appendf(sb, "%s%s", k ? " or " : "", kp->terms.v[k]);
+    size_t pl = strlen(prefix);
+    for (const char *p = text; p != NULL && *p != '\0'; p++) {
+        bool start = p == text || !((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z');
+        if (!start || strncasecmp(p, prefix, pl) != 0)
+            continue;
+        size_t l = pl;
+        while (((p[l] | 0x20) >= 'a' && (p[l] | 0x20) <= 'z') || p[l] == '-')
+            l++;
+        if (l >= cap)
+            return false;
+        for (size_t i = 0; i < l; i++)
+            out[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+        out[l] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* " — e.g. mention X or Y": two of the point's terms as whole words. A term written as a
+ * truncated stem is completed from the point or the model answer, or left out. */
+static void append_terms(strbuf *sb, const ai_question *q, const ai_key_point *kp)
+{
+    size_t shown = 0;
+    for (size_t k = 0; k < kp->terms.n && shown < 2; k++) {
+        const char *term = kp->terms.v[k];
+        char last[AI_TEXT_WORD_MAX + 1];
+        const char *sp = strrchr(term, ' ');
+        const char *tail = sp ? sp + 1 : term;
+        bool whole = ai_has_word(kp->point, tail, true) ||
+                     (q->model_answer != NULL && ai_has_word(q->model_answer, tail, true));
+        if (!whole && !complete_word(kp->point, tail, last, sizeof(last)) &&
+            (q->model_answer == NULL || !complete_word(q->model_answer, tail, last, sizeof(last))))
+            continue;
+        strbuf_puts(sb, shown == 0 ? " \u2014 e.g. mention " : " or ");
+        if (whole)
+            strbuf_puts(sb, term);
+        else
+            strbuf_appendf(sb, "%.*s%s", (int)(tail - term), term, last);
+        shown++;
+    }
 }
 
 static const char *const star_names[4] = { "situation", "task", "action", "result" };
@@ -752,6 +1164,17 @@ static const char *point_of(const view *v, size_t p)
     return v->q->key_points[p].point;
 }
 
+/* The point as part of a sentence: its first letter lower-cased unless it starts an acronym or a
+ * name ("Use ABCs" -> "use ABCs", "SQL joins" stays). */
+static const char *point_lower(arena *a, const view *v, size_t p)
+{
+    const char *pt = point_of(v, p);
+    char *c = arena_strdup(a, pt);
+    if (c != NULL && c[0] >= 'A' && c[0] <= 'Z' && !(c[1] >= 'A' && c[1] <= 'Z'))
+        c[0] = (char)(c[0] + 32);
+    return c != NULL ? c : pt;
+}
+
 /* Key points: quote what showed one, name what was missed. */
 static void feedback_points(feedback *fb)
 {
@@ -784,10 +1207,10 @@ static void feedback_points(feedback *fb)
                        "\u201c%s\u201d.",
                        v->ncovered, v->npoints,
                        quote(fb->a, t, (size_t)v->at[best], v->atlen[best]), point_of(v, best));
-        for (size_t p = 0; p < v->npoints && shown < 3; p++)
+        for (size_t p = 0; p < v->npoints && shown < 3 && fb->form && v->substantive >= 12; p++)
             if (v->covered[p]) {
-                item(fb, &fb->st, "Covered \u201c%s\u201d (\u201c%s\u201d)", point_of(v, p),
-                     quote(fb->a, t, (size_t)v->at[p], v->atlen[p]));
+                item(fb, &fb->st, "Covered the key point %s: \u201c%s\u201d",
+                     point_lower(fb->a, v, p), quote(fb->a, t, (size_t)v->at[p], v->atlen[p]));
                 shown++;
             }
         if (nmissed > 0) {
@@ -804,7 +1227,38 @@ static void feedback_points(feedback *fb)
         strbuf it;
         strbuf_init(&it, fb->a, ITEM_MAX * 2);
         strbuf_appendf(&it, "Cover \u201c%s\u201d", point_of(v, missed[m]));
-        append_terms(&it, &v->q->key_points[missed[m]]);
+        append_terms(&it, v->q, &v->q->key_points[missed[m]]);
+        ai_text_list_add(&fb->im, AI_FEEDBACK_ITEMS,
+                         strbuf_error(&it) == IA_OK ? strbuf_str(&it) : NULL);
+    }
+}
+
+/* An answer with nothing to score: "I don't know", filler, the question repeated. */
+static void feedback_nonanswer(feedback *fb)
+{
+    const view *v = fb->v;
+    size_t copied = 0;
+    for (size_t i = 0; i < v->ans.n; i++)
+        copied += v->echo[i];
+    if (copied * 2 >= v->ans.n)
+        strbuf_puts(&fb->sb,
+                    "The answer repeats the question instead of answering it, so there "
+                    "is nothing to score.");
+    else if (v->substantive < 5)
+        strbuf_puts(&fb->sb,
+                    "The answer has almost no content: no claim, example or step that "
+                    "answers the question.");
+    else
+        strbuf_puts(&fb->sb, "The answer says you do not know, with too little besides to score.");
+    if (v->npoints > 0)
+        strbuf_appendf(&fb->sb, " A strong answer would start with \u201c%s\u201d.",
+                       point_of(v, 0));
+    item(fb, &fb->im, "Give a real attempt: say what you would check or do first, and why");
+    if (v->npoints > 0) {
+        strbuf it;
+        strbuf_init(&it, fb->a, ITEM_MAX * 2);
+        strbuf_appendf(&it, "Cover \u201c%s\u201d", point_of(v, 0));
+        append_terms(&it, v->q, &v->q->key_points[0]);
         ai_text_list_add(&fb->im, AI_FEEDBACK_ITEMS,
                          strbuf_error(&it) == IA_OK ? strbuf_str(&it) : NULL);
     }
@@ -815,8 +1269,17 @@ static void feedback_focus(feedback *fb)
 {
     const view *v = fb->v;
     if (!fb->form) {
-        strbuf_puts(&fb->sb, " Most of it is unrelated to the question, so its form earns little.");
+        strbuf_puts(&fb->sb,
+                    " Most of it is about something other than the question, so it "
+                    "earns little.");
         item(fb, &fb->im, "Stay on the question: %s", v->q->text);
+    }
+    if (v->prose_share < 0.5) {
+        strbuf_puts(&fb->sb,
+                    " It lists terms rather than explaining them: a term earns credit "
+                    "when a sentence says what it means, what you did or why.");
+        item(fb, &fb->im,
+             "Write sentences that connect the terms: what you did, how it works and why");
     }
     if (v->nevasive_hits > 0) {
         const ai_text_hit *h = &v->evasive_hits[0];
@@ -954,32 +1417,60 @@ static void feedback_delivery(feedback *fb)
  * is empty: a weak answer is still told what it attempted, a strong one what would top it. */
 static int build_feedback(view *v, arena *a, ai_evaluation *out)
 {
-    feedback fb = { .v = v, .a = a, .form = v->topical >= 0.5 };
+    feedback fb = { .v = v,
+                    .a = a,
+                    .form = v->topical >= 0.5 && v->prose_share >= 0.5 && v->dim[D_COVERAGE] > 0 };
     strbuf_init(&fb.sb, a, FEEDBACK_MAX);
     fb.st.v = arena_calloc(a, AI_FEEDBACK_ITEMS, sizeof(char *));
     fb.im.v = arena_calloc(a, AI_FEEDBACK_ITEMS, sizeof(char *));
     if (fb.st.v == NULL || fb.im.v == NULL)
         return IA_ERR_NOMEM;
-    feedback_points(&fb);
-    feedback_focus(&fb);
-    feedback_structure(&fb);
-    feedback_specifics(&fb);
-    feedback_delivery(&fb);
-    if (fb.st.n == 0) {
+    if (v->nonanswer) {
+        feedback_nonanswer(&fb);
+    } else {
+        feedback_points(&fb);
+        feedback_focus(&fb);
+        feedback_structure(&fb);
+        feedback_specifics(&fb);
+        feedback_delivery(&fb);
+    }
+    /* Praise only what is there: an answer on the question, in its own words. */
+    if (fb.st.n == 0 && !v->nonanswer && fb.form && v->substantive >= 12) {
         size_t from = 0;
-        while (from < v->ans.n && !content(&v->ans.v[from]))
+        while (from < v->ans.n && (!content(&v->ans.v[from]) || v->echo[from]))
             from++;
-        item(&fb, &fb.st, "Attempted the question in your own words (\u201c%s\u201d)",
-             quote(a, &v->ans, from < v->ans.n ? from : 0, 1));
+        if (from < v->ans.n)
+            item(&fb, &fb.st, "Answered the question in your own words (\u201c%s\u201d)",
+                 quote(a, &v->ans, from, 1));
     }
     if (fb.im.n == 0)
         item(&fb, &fb.im, "Close with a one-sentence takeaway that ties the answer to the role");
+    strbuf_puts(&fb.sb, " " CHECKED_NOTE);
     if (strbuf_error(&fb.sb) != IA_OK)
         return strbuf_error(&fb.sb);
     out->feedback = strbuf_str(&fb.sb);
     out->strengths = fb.st;
     out->improvements = fb.im;
     return IA_OK;
+}
+
+/* The domains the answer may draw on: those of the bank question's roles, and of the candidate's
+ * target role (a behavioural question has no roles of its own; a nurse's story is about
+ * patients). */
+static void set_domains(view *v, const ai_offline *e, const char *target_role)
+{
+    const ai_bank_item *item =
+        e != NULL && v->q->bank_id != NULL ? ai_bank_find(ai_offline_bank(e), v->q->bank_id) : NULL;
+    for (size_t r = 0; item != NULL && r < item->roles.n && v->ndomains < AI_ROLE_RELATED_MAX + 1;
+         r++) {
+        const ai_corpus_domain *d = ai_corpus_domain_of(v->corpus, item->roles.v[r]);
+        if (d != NULL)
+            v->domains[v->ndomains++] = d;
+    }
+    const ai_role *role = target_role != NULL ? ai_role_find(target_role) : NULL;
+    const ai_corpus_domain *d = role != NULL ? ai_corpus_domain_of(v->corpus, role->name) : NULL;
+    if (d != NULL)
+        v->domains[v->ndomains++] = d;
 }
 
 /* ---- the operation ------------------------------------------------------------------------- */
@@ -1047,6 +1538,8 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
     if (v == NULL)
         return IA_ERR_NOMEM;
     v->q = q;
+    v->corpus = e ? ai_offline_corpus(e) : NULL;
+    set_domains(v, e, req->target_role);
     v->category = category_of(q);
     v->star = strcmp(v->category, "behavioral") == 0 || strcmp(v->category, "project") == 0;
     rc = ai_text_tokenize(a, lx, req->answer ? req->answer : "", &v->ans);
@@ -1057,21 +1550,43 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
     ai_text_count(&v->ans, &v->counts);
     v->nfillers = ai_text_fillers(&v->ans, v->fillers, HITS_MAX, NULL);
     v->nhedges = ai_text_hedges(&v->ans, v->hedges, HITS_MAX, NULL);
+    if ((rc = ai_text_tokenize(a, lx, q->text, &v->qt)) != IA_OK ||
+        (rc = mark_echo(v, a)) != IA_OK || (rc = mark_prose(v, a)) != IA_OK)
+        return rc;
+    find_measured(v);
     if ((rc = score_coverage(v, a, lx)) != IA_OK || (rc = score_relevance(v, a, lx)) != IA_OK ||
         (rc = score_specificity(v, e, a, lx)) != IA_OK)
         return rc;
+    count_substance(v);
     score_structure(v);
     score_clarity(v, a);
     score_length(v);
     static const double weights[D_COUNT] = { W_COVERAGE,    W_RELEVANCE, W_STRUCTURE,
                                              W_SPECIFICITY, W_CLARITY,   W_LENGTH };
-    double score = 0;
+    /* Form (structure, specifics, clarity, length) counts as far as the answer is on the
+     * question and written as sentences. */
+    double gate = 0.5 + 0.5 * clamp01(v->dim[D_COVERAGE] / 60.0);
+    double form = v->topical * v->prose_share * gate, score = 0;
+    /* Key points count as far as the answer is about the question. */
+    double points = 0.5 + 0.5 * v->topical;
     for (size_t d = 0; d < D_COUNT; d++)
-        score += weights[d] * v->dim[d] * (d <= D_RELEVANCE ? 1.0 : v->topical);
+        score += weights[d] * v->dim[d] *
+                 (d == D_COVERAGE    ? points
+                  : d == D_RELEVANCE ? 1.0
+                                     : form);
     /* A deflecting answer cannot score well on keywords alone. */
     score *= 1.0 - EVASION_FACTOR * (double)(v->evasive < 3 ? v->evasive : 3);
+    v->cap = 100.0;
+    if (v->topical < 1.0)
+        v->cap = CAP_OFF_TOPIC + (100.0 - CAP_OFF_TOPIC) * pow(v->topical, 1.5);
+    if (v->prose_share < 0.5)
+        v->cap = fmin(v->cap, CAP_LIST + (100.0 - CAP_LIST) * v->prose_share);
+    if (v->nonanswer)
+        v->cap = CAP_NONE;
+    score = fmin(score, v->cap);
     out->score = round1(score < 0 ? 0 : score > 100 ? 100 : score);
-    out->communication = round1(v->topical * (0.6 * v->dim[D_CLARITY] + 0.4 * v->dim[D_STRUCTURE]));
+    out->communication =
+        round1(fmin(v->cap, form * (0.6 * v->dim[D_CLARITY] + 0.4 * v->dim[D_STRUCTURE])));
     set_dimensions(out, v->dim);
     return build_feedback(v, a, out);
 }

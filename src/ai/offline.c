@@ -1,13 +1,18 @@
 #include "ai/offline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "ai/corpus.h"
 #include "core/errors.h"
 
 struct ai_offline {
     ai_taxonomy *taxonomy;
     ai_bank *bank;
+    ai_corpus *corpus;
 };
+
+const char *const ai_engine_names[] = { "offline", "gemini", "openai", NULL };
 
 const char *ai_engine_name(ai_engine e)
 {
@@ -30,6 +35,8 @@ int ai_offline_create(ai_offline **out, char *err, size_t errlen)
     int rc = ai_taxonomy_builtin(&e->taxonomy, err, errlen);
     if (rc == IA_OK)
         rc = ai_bank_builtin(&e->bank, err, errlen);
+    if (rc == IA_OK && (rc = ai_corpus_build(e->bank, NULL, &e->corpus)) != IA_OK)
+        snprintf(err, errlen, "question bank statistics: %s", ia_strerror(rc));
     if (rc != IA_OK) {
         ai_offline_free(e);
         return rc;
@@ -44,6 +51,7 @@ void ai_offline_free(ai_offline *e)
         return;
     ai_taxonomy_free(e->taxonomy);
     ai_bank_free(e->bank);
+    ai_corpus_free(e->corpus);
     free(e);
 }
 
@@ -55,4 +63,9 @@ const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e)
 const ai_bank *ai_offline_bank(const ai_offline *e)
 {
     return e->bank;
+}
+
+const ai_corpus *ai_offline_corpus(const ai_offline *e)
+{
+    return e->corpus;
 }

@@ -16,6 +16,7 @@
 
 #include "ai/ai.h"
 #include "ai/bank.h"
+#include "ai/corpus.h"
 #include "ai/taxonomy.h"
 #include "core/arena.h"
 
@@ -29,6 +30,8 @@ void ai_offline_free(ai_offline *e);
 
 const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e);
 const ai_bank *ai_offline_bank(const ai_offline *e);
+/* The bank's word statistics (ai/corpus.h). */
+const ai_corpus *ai_offline_corpus(const ai_offline *e);
 
 /* now_month is the month index (year * 12 + month - 1) that open date ranges end at. */
 int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_month,

@@ -68,6 +68,7 @@ int ai_taxonomy_parse(const char *json, size_t len, ai_taxonomy **out, char *err
         k->name = json_string_value(json_object_get(s, "name"));
         k->category = json_string_value(json_object_get(s, "category"));
         k->domain = json_string_value(json_object_get(s, "domain"));
+        k->exact_case = json_is_true(json_object_get(s, "exact_case"));
         if (k->name == NULL || k->category == NULL || k->domain == NULL ||
             !json_is_array(aliases)) {
             snprintf(err, errlen,

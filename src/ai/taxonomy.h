@@ -5,6 +5,7 @@
 #ifndef IA_AI_TAXONOMY_H
 #define IA_AI_TAXONOMY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -12,6 +13,8 @@ typedef struct {
     const char *category; /* language | framework | database | cloud | tool | soft | other */
     const char *domain;
     const char **terms; /* lower-cased name first, then the aliases */
+    bool exact_case;    /* the name is also an ordinary word ("Excel", "SAFe", "Swift"): the
+                           evaluator credits it only as written with the name's own capitals */
     size_t nterms;
 } ai_skill;
 

@@ -65,7 +65,8 @@ static json_t *stored_json(const char *text, json_t *fallback)
 static json_t *render_question(const interview_question_row *q)
 {
     return json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+        "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "id",
         q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
         q->category, "difficulty", q->difficulty, "order_index", (json_int_t)q->order_index,
         "answer_text", str_or_null(q->answer_text), "time_taken_seconds",
@@ -74,8 +75,8 @@ static json_t *render_question(const interview_question_row *q)
         q->has_score ? json_real(q->evaluation_score) : json_null(), "feedback_comment",
         str_or_null(q->feedback_comment), "strengths", stored_json(q->strengths, NULL),
         "improvements", stored_json(q->improvements, NULL), "model_answer",
-        str_or_null(q->model_answer), "created_at", render_time(q->created_at), "updated_at",
-        render_time(q->updated_at));
+        str_or_null(q->model_answer), "evaluation_engine", str_or_null(q->evaluation_engine),
+        "created_at", render_time(q->created_at), "updated_at", render_time(q->updated_at));
 }
 
 /* The Session object; questions NULL renders `[]` (preparing, history items). */
@@ -603,14 +604,15 @@ static int interview_summary(http_req *req, http_res *res)
         const interview_question_row *q = &qs[i];
         json_array_append_new(
             questions,
-            json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "question_id",
+            json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "question_id",
                       q->id, "question", q->question_text, "answer", str_or_null(q->answer_text),
                       "category", q->category, "difficulty", q->difficulty, "evaluation_score",
                       q->has_score ? json_real(q->evaluation_score) : json_null(),
                       "feedback_comment", str_or_null(q->feedback_comment), "strengths",
                       stored_json(q->strengths, json_array()), "improvements",
                       stored_json(q->improvements, json_array()), "model_answer",
-                      str_or_null(q->model_answer), "time_taken_seconds",
+                      str_or_null(q->model_answer), "evaluation_engine",
+                      str_or_null(q->evaluation_engine), "time_taken_seconds",
                       q->has_time ? json_integer(q->time_taken_seconds) : json_null()));
     }
     const user_row *me = api_current_user(req);
@@ -1109,6 +1111,8 @@ static const j_field question_fields[] = {
     { "strengths", J_ARRAY, J_NULLABLE, .items = J_STRING },
     { "improvements", J_ARRAY, J_NULLABLE, .items = J_STRING },
     { "model_answer", J_STRING, J_NULLABLE },
+    { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names,
+      .description = "The engine that graded the answer; null until evaluated" },
     { "created_at", J_STRING, 0, "date-time" },
     { "updated_at", J_STRING, 0, "date-time" },
 };
@@ -1237,6 +1241,8 @@ static const j_field summary_question_fields[] = {
     { "strengths", J_ARRAY, .items = J_STRING },
     { "improvements", J_ARRAY, .items = J_STRING },
     { "model_answer", J_STRING, J_NULLABLE },
+    { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names,
+      .description = "The engine that graded the answer; null until evaluated" },
     { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
 };
 static const j_object summary_question_schema =

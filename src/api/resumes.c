@@ -1015,7 +1015,6 @@ int resumes_register_job_kinds(void)
 static const char *const SKILL_CATEGORIES[] = { "language", "framework", "database", "cloud",
                                                 "tool",     "soft",      "other",    NULL };
 static const char *const SENIORITIES[] = { "junior", "mid", "senior", "lead", NULL };
-static const char *const ENGINES[] = { "offline", "gemini", "openai", NULL };
 static const char *const PENDING[] = { "pending", NULL };
 
 static const j_field skill_fields[] = {
@@ -1075,7 +1074,7 @@ static const j_field analysis_fields[] = {
     { "skills", J_ARRAY, .object = &resumes_skill_schema },
     { "experience", J_ARRAY, .object = &resumes_experience_schema },
     { "education", J_ARRAY, .object = &resumes_education_schema },
-    { "engine", J_STRING, .choices = ENGINES, .description = "Which engine produced it" },
+    { "engine", J_STRING, .choices = ai_engine_names, .description = "Which engine produced it" },
     { "processing_time", J_NUMBER, J_NONNEG, .description = "Seconds" },
     { "job_match", J_OBJECT, J_NULLABLE, .object = &job_match_schema },
 };

@@ -22,7 +22,18 @@ let browser;
 const seeker = { name: 'Marta Lind', email: uniqueEmail('marta'), password: PASSWORD };
 const state = {}; // what one journey leaves for the next: resume and session ids, share link
 
+// Two answers try to fool the coach: a bare list of the right terms, and a fluent story about
+// something else. Both must score below 40 with feedback that says why.
+const KEYWORD_LIST = 'STAR, situation, task, action, result, latency, p95, Redis, cache, PostgreSQL, '
+    + 'load test, CI, runbook, on-call, 30% improvement, stakeholder alignment, scalability.';
+const OFF_TOPIC = 'Last spring I baked bread for our neighbourhood market every weekend. The situation was that '
+    + 'my sourdough starter kept failing, so my task was to make the loaves rise reliably. I weighed the flour '
+    + 'and water, kept the dough warm and extended the proof to twelve hours. As a result the loaves rose every '
+    + 'time and I sold all forty of them each Saturday, doubling my sales within two months.';
+
 function answerFor(n) {
+    if (n === 2) return KEYWORD_LIST;
+    if (n === 3) return OFF_TOPIC;
     return `In my last role I owned our payments API. The situation: latency had doubled after a traffic spike (question ${n}). `
         + 'My task was to bring p95 back under 200 ms without a rewrite. I profiled the hot paths, added a Redis cache in front of '
         + 'the ledger reads, batched the PostgreSQL writes and added a load test to CI. As a result p95 dropped by 75% and stayed '
@@ -196,6 +207,14 @@ describe('web app', { concurrency: false }, () => {
         // Each answer's feedback appears as it is scored.
         await page.waitForFunction((n) => document.querySelectorAll('.feedback-item.status-evaluated').length === n, QUESTIONS, { timeout: 60000 });
         assert.equal(await page.locator('.feedback-item .score').count(), QUESTIONS);
+        // The keyword list and the off-topic story score below 40, and the feedback says why.
+        for (const [n, why] of [[2, /lists terms rather than explaining them/], [3, /about something other than the question/]]) {
+            const item = page.locator('.feedback-item', { hasText: `Question ${n} ·` });
+            const score = Number.parseFloat(await item.locator('.score').first().textContent());
+            assert.ok(score < 40, `answer ${n} (${n === 2 ? 'keyword list' : 'off-topic'}) scored ${score}`);
+            assert.match(await item.textContent(), why);
+            await item.getByText(/Graded by the built-in offline coach/).waitFor();
+        }
         await screenshot(page, 'interview-feedback');
         assertClean(page, 'live interview');
 

@@ -19,8 +19,8 @@ from test_user_cli import admin_session
 
 QUESTION_FIELDS = {"id", "session_id", "question_text", "category", "difficulty", "order_index",
                    "answer_text", "time_taken_seconds", "evaluation_status", "evaluation_score",
-                   "feedback_comment", "strengths", "improvements", "model_answer", "created_at",
-                   "updated_at"}
+                   "feedback_comment", "strengths", "improvements", "model_answer",
+                   "evaluation_engine", "created_at", "updated_at"}
 SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "question_count",
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",
@@ -126,8 +126,9 @@ def mean(values):
     return sum(values) / len(values)
 
 
-def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
-    """The journey of issue 7 on one server: returns the completed session."""
+def assert_full_flow(srv, user, resume_id=None, engine="offline"):
+    """The journey of issue 7 on one server, every answer graded by engine: returns the
+    completed session."""
     c, tok = srv.client, user["access"]
     body = {"question_count": 5, "difficulty": "mixed", "target_role": "Backend Engineer",
             "focus_areas": ["python", "system design"],
@@ -154,6 +155,7 @@ def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
         assert q["category"] in CATEGORIES and q["question_text"]
         assert q["evaluation_status"] == "not_answered" and q["answer_text"] is None
         assert q["model_answer"] is None and q["evaluation_score"] is None
+        assert q["evaluation_engine"] is None
     # mixed: floor(0.3n) easy, floor(0.3n) hard, the rest medium
     diffs = [q["difficulty"] for q in qs]
     assert (diffs.count("easy"), diffs.count("hard"), diffs.count("medium")) == (1, 1, 3), diffs
@@ -172,6 +174,7 @@ def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
         assert q["evaluation_status"] == "evaluated", q
         assert 0 <= q["evaluation_score"] <= 100
         assert q["feedback_comment"] and q["model_answer"]
+        assert q["evaluation_engine"] == engine, q
         assert isinstance(q["strengths"], list) and isinstance(q["improvements"], list)
         assert q["strengths"] or q["improvements"]
 
@@ -211,6 +214,7 @@ def assert_full_flow(srv, user, resume_id=None, expect_offline=True):
         assert sq["question"] == q["question_text"] and sq["answer"] == ANSWER
         assert sq["evaluation_score"] == q["evaluation_score"]
         assert sq["model_answer"] == q["model_answer"] and sq["time_taken_seconds"] == 42
+        assert sq["evaluation_engine"] == engine
     me = c.get("/api/v1/auth/me", headers=auth(tok)).json()
     assert summary["user_full_name"] == me["full_name"]
 
@@ -293,7 +297,7 @@ def test_full_flow_with_a_provider(make_server, fake_llm):
                       GEMINI_MODEL="gemini-test", LLM_PRIMARY_PROVIDER="gemini",
                       LLM_TIMEOUT="5s", **LIMITS_OFF)
     user = new_account(srv.client)
-    session = assert_full_flow(srv, user)
+    session = assert_full_flow(srv, user, engine="gemini")
     paths = [r["path"] for r in gemini.requests()]
     assert paths and all(":generateContent" in p for p in paths)
     # generation, one evaluation per answer and the summary went to the provider

@@ -355,6 +355,173 @@ static void test_summary_of_nothing_is_invalid(void **state)
     assert_int_equal(ai_offline_summarize(f->e, f->a, NULL, &s), IA_ERR_INVALID);
 }
 
+/* ---- answers that try to fool the evaluator (issue: substance, not vocabulary) -------------- */
+
+static void test_copied_question_earns_nothing(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[4];
+    ai_question q = cache_question(kp);
+    ai_evaluation ev = evaluate(f, &q,
+                                "How would you add a cache in front of a slow database? That is "
+                                "how I would add a cache in front of a slow database.");
+    assert_well_formed(&ev);
+    assert_true(ev.score <= 5.0);
+    assert_int_equal(ev.strengths.n, 0);
+    assert_non_null(strstr(ev.feedback, "repeats the question"));
+}
+
+static void test_dont_know_earns_nothing_and_no_praise(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[4];
+    ai_question q = cache_question(kp);
+    ai_evaluation ev = evaluate(f, &q, "I don't know, sorry. I have never done this.");
+    assert_true(ev.score <= 5.0);
+    assert_int_equal(ev.strengths.n, 0);
+    assert_true(ev.improvements.n >= 1);
+}
+
+static void test_keyword_list_is_capped_and_told_why(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[4];
+    ai_question q = cache_question(kp);
+    ai_evaluation list = evaluate(f, &q,
+                                  "Cache-aside, Redis, lazy loading, TTL, expire, invalidation, "
+                                  "stampede, lock, jitter, hit ratio, monitor, 95 percent, "
+                                  "PostgreSQL, latency, write-through, eviction, LRU.");
+    ai_evaluation good = evaluate(f, &q, good_cache);
+    assert_true(list.score < 40.0);
+    assert_true(list.score < good.score - 30.0);
+    assert_non_null(strstr(list.feedback, "lists terms"));
+    assert_false(any_contains(&list.strengths, "Covered"));
+    /* The same list split by full stops is still a list. */
+    ai_evaluation dots = evaluate(f, &q,
+                                  "Cache-aside. Redis. Lazy loading. TTL. Expire. Invalidation. "
+                                  "Stampede. Lock. Jitter. Hit ratio. Monitor.");
+    assert_true(dots.score < 40.0);
+}
+
+static void test_off_topic_answer_is_capped(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[4];
+    ai_question q = cache_question(kp);
+    ai_evaluation ev = evaluate(
+        f, &q,
+        "Last spring I baked bread for our neighbourhood market every weekend. The situation "
+        "was that my sourdough starter kept failing, so my task was to make the loaves rise "
+        "reliably. I measured the flour and water by weight, kept the dough at 24 degrees and "
+        "extended the proof to twelve hours. As a result the loaves rose every time and I sold "
+        "all forty of them each Saturday, doubling my sales within two months.");
+    assert_true(ev.score < 30.0);
+    assert_non_null(strstr(ev.feedback, "something other than the question"));
+    assert_false(any_contains(&ev.strengths, "STAR"));
+}
+
+static void test_negated_practices_earn_no_credit(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[4];
+    ai_question q = cache_question(kp);
+    ai_evaluation ev = evaluate(f, &q,
+                                "On our service we did not use cache-aside or lazy loading, we "
+                                "never set a TTL or expired anything, and we didn't protect "
+                                "against a stampede with a lock or jitter. Nobody looked at the "
+                                "hit ratio either, and we didn't monitor it.");
+    ai_evaluation good = evaluate(f, &q, good_cache);
+    assert_true(dimension(&ev, "coverage") <= 25.0);
+    assert_true(ev.score < 40.0 && ev.score < good.score - 30.0);
+}
+
+static void test_measured_change_in_any_form_credits_a_measure_point(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[1] = {
+        { "A measurable result", { (const char *[]){ "percent" }, 1 } },
+    };
+    ai_question q = { .text = "Tell me about a time you made a process faster.",
+                      .category = "behavioral",
+                      .difficulty = "medium",
+                      .key_points = kp,
+                      .nkey_points = 1 };
+    static const char *const forms[] = {
+        "When I joined the build team, the nightly build was slow, so I split the test suite "
+        "across four runners and the build time dropped from 9 minutes to 45 seconds.",
+        "When I joined the build team, the nightly build was slow, so I split the test suite "
+        "across four runners and we halved the build time within a month.",
+        "When I joined the build team, the nightly build was slow, so I split the test suite "
+        "across four runners and cut the build time by a third.",
+        "When I joined the build team, the nightly build was slow, so I split the test suite "
+        "across four runners, which made the build 3x faster.",
+    };
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        ai_evaluation ev = evaluate(f, &q, forms[i]);
+        assert_true(dimension(&ev, "coverage") == 100.0);
+    }
+}
+
+static void test_tools_are_named_as_written_and_with_their_case(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[1] = {
+        { "Move the work off the request path", { (const char *[]){ "queue" }, 1 } },
+    };
+    ai_question q = { .text = "How would you speed up a slow sign-up page?",
+                      .category = "technical",
+                      .difficulty = "medium",
+                      .key_points = kp,
+                      .nkey_points = 1,
+                      .model_answer = "I would move slow work such as the welcome e-mail and "
+                                      "image resizing to a background queue, so the page "
+                                      "answers at once, and measure the response time before "
+                                      "and after." };
+    ai_evaluation ev = evaluate(
+        f, &q,
+        "I would move the welcome e-mail and the avatar resizing to a background queue in "
+        "postgresql, because the page waits for both today. It is safe because we go through "
+        "review, and I excel at explaining it, so the team would adopt it quickly. On a similar "
+        "page this cut the response time from 2 seconds to 300 ms.");
+    size_t named = 0;
+    for (size_t i = 0; i < ev.strengths.n; i++) {
+        const char *s = ev.strengths.v[i];
+        if (strncmp(s, "Named concrete tools", 20) != 0)
+            continue;
+        named++;
+        /* As the answer wrote it, and never an ordinary word ("safe", "go", "excel") taken
+         * for a tool. */
+        assert_string_equal(s, "Named concrete tools and skills: postgresql");
+    }
+    assert_int_equal(named, 1);
+}
+
+static void test_hints_name_whole_words_and_say_what_was_checked(void **state)
+{
+    fixture *f = *state;
+    ai_key_point kp[1] = {
+        { "Your role and responsibility", { (const char *[]){ "responsib", "my role" }, 2 } },
+    };
+    ai_question q = { .text = "Tell me about a project you led.",
+                      .category = "behavioral",
+                      .difficulty = "medium",
+                      .key_points = kp,
+                      .nkey_points = 1,
+                      .model_answer = "I was responsible for the launch." };
+    ai_evaluation ev = evaluate(f, &q,
+                                "We shipped a new checkout page last year and the team was "
+                                "happy with how the launch went in the end.");
+    bool hint = false;
+    for (size_t i = 0; i < ev.improvements.n; i++)
+        if (strstr(ev.improvements.v[i], "e.g. mention") != NULL) {
+            hint = true;
+            assert_null(strstr(ev.improvements.v[i], "responsib "));
+            assert_non_null(strstr(ev.improvements.v[i], "responsibility"));
+        }
+    assert_true(hint);
+    assert_non_null(strstr(ev.feedback, "does not verify every fact"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +533,14 @@ int main(void)
         cmocka_unit_test(test_scores_stay_in_range_and_are_deterministic),
         cmocka_unit_test(test_summary_means_and_breakdown_are_exact),
         cmocka_unit_test(test_summary_of_nothing_is_invalid),
+        cmocka_unit_test(test_copied_question_earns_nothing),
+        cmocka_unit_test(test_dont_know_earns_nothing_and_no_praise),
+        cmocka_unit_test(test_keyword_list_is_capped_and_told_why),
+        cmocka_unit_test(test_off_topic_answer_is_capped),
+        cmocka_unit_test(test_negated_practices_earn_no_credit),
+        cmocka_unit_test(test_measured_change_in_any_form_credits_a_measure_point),
+        cmocka_unit_test(test_tools_are_named_as_written_and_with_their_case),
+        cmocka_unit_test(test_hints_name_whole_words_and_say_what_was_checked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -324,6 +324,18 @@ export function statCard(label, value, detail) {
         detail ? h('p', { class: 'stat-detail' }, detail) : null);
 }
 
+// Which engine graded an answer (Question.evaluation_engine, docs/api.md §4): the offline coach
+// checks coverage, relevance, structure and known mistakes but not every fact, so say which it was.
+const ENGINE_LABELS = {
+    offline: 'Graded by the built-in offline coach, which checks coverage, relevance, structure, specifics and known mistakes but does not verify every fact',
+    gemini: 'Graded by Google Gemini',
+    openai: 'Graded by OpenAI',
+};
+
+export function gradedBy(engine) {
+    return engine && ENGINE_LABELS[engine] ? h('p', { class: 'muted graded-by' }, ENGINE_LABELS[engine] + '.') : null;
+}
+
 export function scoreBadge(score, { label } = {}) {
     const band = scoreBand(score);
     return h('span', { class: `score score-${band}`, title: label },

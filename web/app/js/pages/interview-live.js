@@ -9,7 +9,7 @@ import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom
 import { pollUntil, sleep } from '../poll.js';
 import { navigate } from '../router.js';
 import {
-    announce, button, card, chip, emptyState, iconGraphic, loading, notice, pageHeader, scoreBadge, setBusy, spinner,
+    announce, button, card, chip, emptyState, gradedBy, iconGraphic, loading, notice, pageHeader, scoreBadge, setBusy, spinner,
 } from '../ui.js';
 import { counter } from './interviews.js';
 
@@ -92,6 +92,7 @@ function feedbackItem(q, number) {
     else
         body = [
             q.feedback_comment ? h('p', {}, q.feedback_comment) : null,
+            gradedBy(q.evaluation_engine),
             h('details', {},
                 h('summary', {}, 'Strengths, improvements and a model answer'),
                 (q.strengths || []).length ? h('div', {}, h('h4', {}, 'Strengths'), h('ul', { class: 'bullets' }, q.strengths.map((x) => h('li', {}, x)))) : null,

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { barChart } from '../charts.js';
 import { formatDateTime, formatDuration, h, mount, titleCase } from '../dom.js';
-import { button, card, emptyState, pageHeader, scoreBadge, scoreRing } from '../ui.js';
+import { button, card, emptyState, gradedBy, pageHeader, scoreBadge, scoreRing } from '../ui.js';
 import { CATEGORY_TIPS } from './dashboard.js';
 
 function listOr(items, empty) {
@@ -23,6 +23,7 @@ function questionBlock(q, i) {
             h('h4', {}, 'Your answer'),
             h('p', { class: 'answer-text' }, q.answer || '—'),
             q.feedback_comment ? [h('h4', {}, 'Feedback'), h('p', {}, q.feedback_comment)] : null,
+            gradedBy(q.evaluation_engine),
             h('div', { class: 'grid-2 tight' },
                 h('div', {}, h('h4', {}, 'Strengths'), listOr(q.strengths, 'None noted.')),
                 h('div', {}, h('h4', {}, 'To improve'), listOr(q.improvements, 'Nothing noted.'))),
