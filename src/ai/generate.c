@@ -680,7 +680,11 @@ static int gather_skills(gen *g, const char *role_text)
     }
     int rc = r != NULL ? add_mentioned(g->tax, r->summary, &g->resume) : IA_OK;
     for (size_t e = 0; rc == IA_OK && r != NULL && e < r->nexperience; e++) {
-        rc = add_mentioned(g->tax, r->experience[e].description, &g->resume);
+        /* A title names skills too: a Site Reliability Engineer shows Site Reliability
+         * Engineering. */
+        rc = add_mentioned(g->tax, r->experience[e].job_title, &g->resume);
+        if (rc == IA_OK)
+            rc = add_mentioned(g->tax, r->experience[e].description, &g->resume);
         for (size_t i = 0; rc == IA_OK && i < r->experience[e].highlights.n; i++)
             rc = add_mentioned(g->tax, r->experience[e].highlights.v[i], &g->resume);
     }
@@ -1241,7 +1245,17 @@ static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
     const entry_facts *x = at >= 0 ? &g->entry[at] : NULL;
     const char *where = x == NULL ? NULL : x->company != NULL ? x->company : x->job_title;
     const char *as = x != NULL && x->company == NULL ? "as " : "at ";
-    if (skill != NULL && kind == 0 && soft && own != NULL) {
+    /* "Your resume does not mention" only when the resume shows neither the requirement nor a
+     * skill the question itself exercises ("Infrastructure as Code" asked through Terraform). */
+    bool shown = false;
+    for (size_t k = 0; skill != NULL && kind == 0 && k < c->skills.n; k++)
+        shown = shown || set_has(&g->resume, c->skills.v[k]);
+    for (size_t e = 0; skill != NULL && kind == 0 && e < g->nentries; e++)
+        shown = shown || (g->entry[e].job_title != NULL &&
+                          ai_has_word(skill, g->entry[e].job_title, false));
+    if (skill != NULL && kind == 0 && shown) {
+        snprintf(pre, sizeof(pre), "The role asks for %s. ", skill);
+    } else if (skill != NULL && kind == 0 && soft && own != NULL) {
         snprintf(pre, sizeof(pre),
                  "The role asks for %s, which your resume does not mention; draw on your work "
                  "%s%.*s. ",
