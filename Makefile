@@ -79,6 +79,12 @@ eval: build
 	@echo "== Answer evaluator, held-out set (tests/fixtures/heldout/answers.json; never used for tuning)"
 	@$(BUILD)/eval_answers --file tests/fixtures/heldout/answers.json
 	@echo
+	@echo "== Answer evaluator against answers that try to fool it, tuning set (tests/fixtures/adversarial.json; tuned on it)"
+	@$(BUILD)/eval_answers --file tests/fixtures/adversarial.json
+	@echo
+	@echo "== The same, held-out set (tests/fixtures/heldout/adversarial.json; written before the rework, never used for tuning)"
+	@$(BUILD)/eval_answers --file tests/fixtures/heldout/adversarial.json
+	@echo
 	@echo "== Question generator, held-out resumes with and without job descriptions (tests/fixtures/jobs)"
 	@$(BUILD)/eval_questions
 
