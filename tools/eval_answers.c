@@ -4,6 +4,8 @@
  *   - pairwise ordering accuracy: for every question, the share of its (better, worse) label
  *     pairs where the better answer scores higher, over all pairs;
  *   - the share of good answers scoring at least 60 and of poor answers below 40;
+ *   - the median time of one evaluation (ai_offline_evaluate alone, in microseconds), which
+ *     --check holds under EVAL_US_MAX (docs/design.md "AI": evaluation stays fast);
  *   - the share of the bank's key points that their own model answer covers (how well the
  *     stemming and synonyms bridge rubric terms and natural wording; the bank's own text, so the
  *     same whichever answer file is measured).
@@ -30,10 +32,13 @@
 #include "ai/textutil.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/timeutil.h"
 #include "eval_common.h"
 
-#define ARENA_MAX (64u * 1024u * 1024u)
-#define QUESTIONS 256
+#define ARENA_MAX   (64u * 1024u * 1024u)
+#define QUESTIONS   256
+#define ANSWERS_MAX 4096
+#define EVAL_US_MAX 5000 /* the median evaluation must take less than 5 ms */
 
 enum { F_PAIRWISE, F_GOOD, F_POOR, F_KEYPOINTS, F_FIGURES };
 
@@ -139,6 +144,21 @@ static int keypoint_share(const ai_bank *bank, bool print, double *share)
     return rc;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the n measured durations (sorted in place); 0 when there are none. */
+static int64_t median_us(int64_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(v[0]), cmp_i64);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static void print_dimensions(const ai_evaluation *ev)
 {
     for (size_t d = 0; d < ev->ndimensions; d++)
@@ -193,7 +213,8 @@ int main(int argc, char **argv)
     }
     const ai_bank *bank = ai_offline_bank(e);
     static question_scores qs[QUESTIONS];
-    size_t nq = 0, failures = 0;
+    static int64_t took[ANSWERS_MAX];
+    size_t nq = 0, failures = 0, ntook = 0;
     double sum[3] = { 0 }, good60 = 0, poor40 = 0;
     size_t count[3] = { 0 };
     for (size_t i = 0; i < json_array_size(answers); i++) {
@@ -213,7 +234,10 @@ int main(int argc, char **argv)
         ai_evaluate_request req = { .question = &item->question,
                                     .answer = text,
                                     .time_taken_seconds = -1 };
+        int64_t t0 = ia_mono_us();
         int rc = a ? ai_offline_evaluate(e, a, &req, &ev) : IA_ERR_NOMEM;
+        if (ntook < ANSWERS_MAX)
+            took[ntook++] = ia_mono_us() - t0;
         if (rc != IA_OK) {
             fprintf(stderr, "eval_answers: %s (%s): %s\n", qid, labels[l], ia_strerror(rc));
             failures++;
@@ -263,7 +287,15 @@ int main(int argc, char **argv)
     printf("pairwise accuracy: %zu of %zu pairs (%.3f)\n", ordered, pairs, figure[F_PAIRWISE]);
     printf("good >= 60: %.0f of %zu (%.3f)   poor < 40: %.0f of %zu (%.3f)\n", good60, count[0],
            figure[F_GOOD], poor40, count[2], figure[F_POOR]);
+    int64_t median = median_us(took, ntook);
+    printf("median time per evaluation: %.3f ms (%zu evaluations)\n", (double)median / 1000.0,
+           ntook);
     int status = failures > 0 || rc != IA_OK ? 1 : 0;
+    if (check && median >= EVAL_US_MAX) {
+        printf("ABOVE CEILING: median time per evaluation %.3f ms >= %.3f ms\n",
+               (double)median / 1000.0, EVAL_US_MAX / 1000.0);
+        status = 1;
+    }
     for (int f = 0; check && f < F_FIGURES; f++)
         if (figure[f] < sets[set].floors[f]) {
             printf("BELOW FLOOR: %s %.3f < %.3f\n", figure_names[f], figure[f],
