@@ -66,11 +66,16 @@ int ai_text_tokenize(arena *a, const ai_text_lexicon *lx, const char *text, ai_t
  * NUL-terminated) and returns its length. word must be lower-case. */
 size_t ai_text_spelling(const char *word, char *out, size_t outlen);
 
-/* Writes the Porter stem of a lower-case word into out and returns its length: "scaled",
- * "scaling", "scales" and "scale" share the stem "scale", "caching" and "cache" share "cach".
- * A possessive "'s" is dropped; words with digits, other apostrophes or non-ASCII letters are
- * left as they are. */
+/* Writes the Snowball English stem of a lower-case word into out and returns its length:
+ * "scaled", "scaling", "scales" and "scale" share the stem "scale", "caching" and "cache" share
+ * "cach". A possessive "'s" is dropped; words with digits, other apostrophes or non-ASCII
+ * letters, and words of one or two letters, are left as they are. */
 size_t ai_text_stem(const char *word, char *out, size_t outlen);
+
+/* Writes the Snowball stem of a lower-case UTF-8 word in language lang ("en" or "english", "de"
+ * or "german") into out (at most outlen - 1 bytes, NUL-terminated): "häuser" -> "haus".
+ * English goes through ai_text_stem. IA_ERR_INVALID for another language, IA_ERR_NOMEM. */
+int ai_text_stem_lang(const char *lang, const char *word, char *out, size_t outlen);
 
 /* True when the lower-case word is an English function word ("the", "because", "i'm"). */
 bool ai_text_is_stopword(const char *word);

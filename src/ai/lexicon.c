@@ -1,0 +1,428 @@
+/* The lexicon of the offline engine's text layer (docs/design.md "AI"): which words and phrases
+ * count as the same point. Two sources: the built-in table of domain synonyms below ("db" ~
+ * "database", "latency" ~ "response time"), and WordNet (ai/wordnet.c), read once when the
+ * engine is created for the words of the question bank's key points. Also the compiling and
+ * finding of key-point terms in a tokenised text, where the lexicon is used. A lexicon is built
+ * once and read-only afterwards, so every thread can use it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai/text_private.h"
+#include "ai/textutil.h"
+#include "core/errors.h"
+
+#define PREFIX_MIN      5 /* letters a term word needs before it may match the words it begins */
+#define STEM_PREFIX_MIN 6 /* letters a stem needs before it may match longer stems */
+
+#define GROUP_MAX 10
+
+/* Synonym groups: words and phrases that show the same point. The first single word of a group
+ * is its canonical form; every other single word is stemmed to it, and phrases become variants
+ * of the terms that contain a member. Kept general: the same words mean the same thing in any
+ * question of any role. */
+static const char *const synonym_groups[][GROUP_MAX] = {
+    { "database", "db" },
+    { "kubernetes", "k8s" },
+    { "postgresql", "postgres" },
+    { "javascript", "js" },
+    { "latency", "lag", "response time" },
+    { "customer", "client" },
+    { "colleague", "coworker", "teammate", "co worker", "team member" },
+    { "manager", "boss", "supervisor", "line manager" },
+    { "test", "verify" },
+    { "mistake", "error", "blunder", "slip up" },
+    { "fail", "failure", "broke", "broken", "went wrong", "fell through" },
+    { "problem", "issue" },
+    { "goal", "aim" },
+    { "result", "outcome", "as a result", "led to", "resulting in" },
+    { "learn", "lesson", "takeaway", "realize", "taught me", "took away" },
+    { "improve", "enhance", "get better", "getting better" },
+    { "reduce", "decrease", "shrink", "minimize", "cut down" },
+    { "increase", "boost" },
+    { "fast", "quick", "rapid", "speedy" },
+    { "decide", "decision", "choose", "choice", "chose", "chosen" },
+    { "disagree", "disagreement", "conflict", "clash", "dispute" },
+    { "responsible", "responsibility", "accountable", "accountability" },
+    { "priority", "prioritize", "prioritization" },
+    { "analyze", "analysis" },
+    { "hypothesis", "hypotheses", "hypothesize" },
+    { "automate", "automation", "automatic", "automatically" },
+    { "scale", "scalability", "scalable" },
+    { "reliable", "reliability" },
+    { "available", "availability" },
+    { "complex", "complicated", "intricate" },
+    { "ambiguous", "ambiguity", "unclear", "vague", "undefined" },
+    { "frustrated", "frustration", "angry", "upset", "annoyed", "furious" },
+    { "help", "assist" },
+    { "fix", "repair", "resolve", "solve", "solution" },
+    { "launch", "ship", "roll out", "rolled out", "go live", "went live" },
+    { "metric", "kpi", "key performance indicator" },
+    { "deadline", "due date" },
+    { "requirement", "spec", "specification" },
+    { "documentation", "docs" },
+    { "configuration", "config" },
+    { "environment", "env" },
+    { "repository", "repo" },
+    { "application", "app" },
+    { "authentication", "auth" },
+    { "performance", "perf" },
+    { "machine learning", "ml" },
+    { "artificial intelligence", "ai" },
+    { "continuous integration", "ci" },
+    { "user interface", "ui" },
+    { "user experience", "ux" },
+    { "roi", "payback", "return on investment", "pay off", "paid off", "pays off" },
+    { "sla", "service level agreement" },
+    { "nps", "net promoter score" },
+    { "csat", "customer satisfaction" },
+    { "qa", "quality assurance" },
+    { "crm", "customer relationship management" },
+    { "seo", "search engine optimization" },
+    { "ctr", "click through rate" },
+    { "cac", "customer acquisition cost" },
+    { "ltv", "clv", "lifetime value", "customer lifetime value" },
+    { "ehr", "emr", "electronic health record", "electronic medical record" },
+    { "cdn", "content delivery network" },
+    { "experiment", "a b test", "ab test", "split test" },
+    { "private", "privately", "one on one", "1 1", "1 on 1", "one to one" },
+    { "personally", "physically", "in person", "face to face" },
+    { "root cause", "underlying cause" },
+    { "tradeoff", "trade off" },
+    { "percent", "percentage", "pct" },
+    { "p99", "99th percentile", "tail latency" },
+    { "cross functional", "cross team", "across teams", "across departments" },
+    { "initiative", "proactive", "proactively", "without being asked", "nobody asked",
+      "nobody had asked", "no one asked", "no one had asked" },
+    { "since then", "now i", "ever since", "going forward", "from then on", "these days",
+      "i still" },
+    { "next time", "in future", "in the future", "going forward" },
+    { "time saved", "saved time", "saves time", "hours saved", "saved hours" },
+    { "my role", "my job", "my part", "my contribution", "i was responsible", "responsible for",
+      "i owned", "i was in charge" },
+    { "looking for", "seeking", "searching for" },
+    { "seek feedback", "ask for feedback", "asked for feedback", "asking for feedback" },
+    { "excited", "enthusiastic", "eager", "keen" },
+    { "strength", "strong at", "good at" },
+    { "legacy", "outdated", "old system" },
+    { "slow", "sluggish" },
+    { "churn", "attrition" },
+    { "cost", "expense" },
+    { "employee", "staff" },
+    { "recognize", "recognition", "praise", "commend" },
+    { "discrepancy", "mismatch", "inconsistency" },
+    { "stuck", "blocked", "no progress", "without progress" },
+    { "risk", "danger", "hazard", "harm" },
+    { "difficult", "challenging", "tough" },
+    { "unpopular", "controversial" },
+    { "pushback", "resist", "resistance", "oppose", "opposition", "push back" },
+    { "time zone", "timezone" },
+    { "notice", "observe", "spot", "spotted" },
+    { "idea", "suggestion" },
+    { "necessary", "needed" },
+    { "regular", "periodic", "recurring", "weekly", "monthly", "daily", "biweekly" },
+    { "confirm", "double check", "cross check" },
+    { "measure", "quantify", "profile" },
+    { "trust", "confidence" },
+    { "perspective", "viewpoint", "point of view" },
+    { "compromise", "middle ground", "meet halfway" },
+    { "workload", "work load" },
+    { "uneven", "unequal", "imbalance", "imbalanced" },
+    { "hashmap", "hashtable", "dictionary", "dict", "hash map", "hash table" },
+    { "linear", "o(n)" },
+    { "quadratic", "o(n^2)", "o(n2)", "n squared" },
+    { "memory", "ram" },
+    { "garbage collector", "gc", "garbage collection" },
+    { "stakeholder", "business partner" },
+    { "report", "writeup", "write up" },
+    { "listen", "hear out", "heard out" },
+    { "incomplete", "partial" },
+    { "request", "asked to", "asked me to", "asked us to", "was asked" },
+    { "reject", "rejection", "turned down" },
+    { "believe", "belief", "convinced" },
+    { "merger", "merge" },
+    { "shortfall", "fell short", "short of" },
+    { "executive", "exec", "ceo", "cfo", "cto", "coo", "c suite", "c level" },
+    { "struggle", "found it hard", "find it hard", "found it difficult", "find it difficult" },
+    { "feedback", "pointed out", "pointed this out", "pointed it out" },
+    { "this role", "this position", "this job" },
+    { "this team", "your team" },
+    { "also bring", "i'd add", "i would add", "i bring", "i can bring" },
+    { "what i know", "what i do know" },
+    { "long term", "longer term", "long run" },
+    { "deliver", "delivery" },
+    { "recover", "recovery", "rollback", "revert", "roll back", "rolled back" },
+    { "discover", "discovery" },
+    { "limit", "maximum", "max", "cap" },
+    { "sanitize", "neutralize" },
+    { "missing at random", "missing completely at random" },
+    { "leak", "leakage" },
+    { "cycle", "circular" },
+    { "incident", "outage" },
+};
+
+typedef struct {
+    const char *stem, *canon;
+    size_t order;
+} syn_pair;
+
+typedef struct {
+    ai_text_phrase p;
+    size_t group;
+} syn_phrase;
+
+struct ai_text_lexicon {
+    syn_pair *pairs; /* sorted by stem */
+    size_t npairs;
+    syn_phrase *phrases; /* in group order */
+    size_t nphrases;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const syn_pair *x = a, *y = b;
+    int c = strcmp(x->stem, y->stem);
+    return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+const char *ai_text_synonym(const ai_text_lexicon *lx, const char *stem)
+{
+    if (lx == NULL || lx->npairs == 0)
+        return stem;
+    size_t lo = 0, hi = lx->npairs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(lx->pairs[mid].stem, stem);
+        if (c == 0)
+            return lx->pairs[mid].canon;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return stem;
+}
+
+static bool phrase_same(const ai_text_phrase *a, const ai_text_phrase *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->stems[i], b->stems[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Fills a phrase from the first AI_TEXT_TERM_WORDS tokens of t. */
+static void phrase_from(const ai_text *t, ai_text_phrase *p)
+{
+    p->n = t->n < AI_TEXT_TERM_WORDS ? t->n : AI_TEXT_TERM_WORDS;
+    for (size_t i = 0; i < p->n; i++) {
+        p->words[i] = t->v[i].word;
+        p->stems[i] = t->v[i].stem;
+    }
+}
+
+/* Single words: each one's plain stem points at its group's first single word, whose stem is
+ * written to canon[g] (NULL for a group of phrases only). */
+static int lexicon_words(arena *a, ai_text_lexicon *lx, const char **canon)
+{
+    for (size_t g = 0; g < COUNT(synonym_groups); g++) {
+        canon[g] = NULL;
+        for (size_t m = 0; m < GROUP_MAX && synonym_groups[g][m] != NULL; m++) {
+            ai_text t;
+            int rc = ai_text_tokenize(a, NULL, synonym_groups[g][m], &t);
+            if (rc != IA_OK)
+                return rc;
+            if (t.n != 1)
+                continue;
+            if (canon[g] == NULL) {
+                canon[g] = t.v[0].stem;
+            } else if (strcmp(t.v[0].stem, canon[g]) != 0) {
+                lx->pairs[lx->npairs] = (syn_pair){ t.v[0].stem, canon[g], lx->npairs };
+                lx->npairs++;
+            }
+        }
+    }
+    qsort(lx->pairs, lx->npairs, sizeof(syn_pair), cmp_pair);
+    return IA_OK;
+}
+
+/* The table is consistent when no stem belongs to two groups: Porter gives "objection" and
+ * "objective" one stem, so they cannot sit in different groups. IA_ERR_INTERNAL otherwise. */
+static int lexicon_check(const ai_text_lexicon *lx, const char **canon)
+{
+    for (size_t i = 1; i < lx->npairs; i++)
+        if (strcmp(lx->pairs[i - 1].stem, lx->pairs[i].stem) == 0 &&
+            strcmp(lx->pairs[i - 1].canon, lx->pairs[i].canon) != 0)
+            return IA_ERR_INTERNAL;
+    for (size_t g = 0; g < COUNT(synonym_groups); g++) {
+        if (canon[g] == NULL)
+            continue;
+        if (ai_text_synonym(lx, canon[g]) != canon[g])
+            return IA_ERR_INTERNAL;
+        for (size_t h = 0; h < g; h++)
+            if (canon[h] != NULL && strcmp(canon[h], canon[g]) == 0)
+                return IA_ERR_INTERNAL;
+    }
+    return IA_OK;
+}
+
+/* Phrases: every member of a group that has a phrase, stemmed through the single words. */
+static int lexicon_phrases(arena *a, ai_text_lexicon *lx)
+{
+    for (size_t g = 0; g < COUNT(synonym_groups); g++) {
+        size_t first = lx->nphrases;
+        bool multi = false;
+        for (size_t m = 0; m < GROUP_MAX && synonym_groups[g][m] != NULL; m++) {
+            ai_text t;
+            int rc = ai_text_tokenize(a, lx, synonym_groups[g][m], &t);
+            if (rc != IA_OK)
+                return rc;
+            if (t.n == 0)
+                continue;
+            multi = multi || t.n > 1;
+            syn_phrase sp = { .group = g };
+            phrase_from(&t, &sp.p);
+            bool dup = false;
+            for (size_t k = first; k < lx->nphrases && !dup; k++)
+                dup = phrase_same(&lx->phrases[k].p, &sp.p);
+            if (!dup)
+                lx->phrases[lx->nphrases++] = sp;
+        }
+        if (!multi)
+            lx->nphrases = first; /* single words only: the stems already say it */
+    }
+    return IA_OK;
+}
+
+int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out)
+{
+    ai_text_lexicon *lx = arena_calloc(a, 1, sizeof(*lx));
+    const char **canon = arena_calloc(a, COUNT(synonym_groups), sizeof(char *));
+    size_t members = COUNT(synonym_groups) * GROUP_MAX;
+    if (lx == NULL || canon == NULL ||
+        (lx->pairs = arena_calloc(a, members, sizeof(syn_pair))) == NULL ||
+        (lx->phrases = arena_calloc(a, members, sizeof(syn_phrase))) == NULL)
+        return IA_ERR_NOMEM;
+    int rc = lexicon_words(a, lx, canon);
+    if (rc == IA_OK)
+        rc = lexicon_check(lx, canon);
+    if (rc == IA_OK)
+        rc = lexicon_phrases(a, lx);
+    if (rc == IA_OK)
+        *out = lx;
+    return rc;
+}
+
+/* ---- terms --------------------------------------------------------------------------------- */
+
+int ai_text_term_compile(arena *a, const ai_text_lexicon *lx, const char *term, ai_text_term *out)
+{
+    *out = (ai_text_term){ .text = term };
+    ai_text t;
+    int rc = ai_text_tokenize(a, lx, term, &t);
+    if (rc != IA_OK)
+        return rc;
+    if (t.n == 0)
+        return IA_ERR_INVALID;
+    ai_text_phrase *base = &out->variants[0];
+    phrase_from(&t, base);
+    out->nvariants = 1;
+    if (lx == NULL)
+        return IA_OK;
+    /* Each synonym phrase found in the term gives variants with the other members in its
+     * place ("p99 latency" -> "p99 response time"). */
+    for (size_t i = 0; i < lx->nphrases; i++) {
+        const ai_text_phrase *p = &lx->phrases[i].p;
+        for (size_t at = 0; at + p->n <= base->n; at++) {
+            bool here = true;
+            for (size_t k = 0; k < p->n && here; k++)
+                here = strcmp(base->stems[at + k], p->stems[k]) == 0;
+            if (!here)
+                continue;
+            for (size_t q = 0; q < lx->nphrases; q++) {
+                const ai_text_phrase *alt = &lx->phrases[q].p;
+                if (lx->phrases[q].group != lx->phrases[i].group || q == i ||
+                    base->n - p->n + alt->n > AI_TEXT_TERM_WORDS ||
+                    out->nvariants == AI_TEXT_VARIANTS_MAX)
+                    continue;
+                ai_text_phrase v = { .n = 0 };
+                for (size_t k = 0; k < at; k++, v.n++)
+                    v.words[v.n] = base->words[k], v.stems[v.n] = base->stems[k];
+                for (size_t k = 0; k < alt->n; k++, v.n++)
+                    v.words[v.n] = alt->words[k], v.stems[v.n] = alt->stems[k];
+                for (size_t k = at + p->n; k < base->n; k++, v.n++)
+                    v.words[v.n] = base->words[k], v.stems[v.n] = base->stems[k];
+                bool dup = false;
+                for (size_t k = 0; k < out->nvariants && !dup; k++)
+                    dup = phrase_same(&out->variants[k], &v);
+                if (!dup)
+                    out->variants[out->nvariants++] = v;
+            }
+        }
+    }
+    return IA_OK;
+}
+
+/* What may follow a truncated term word in the word it begins: "responsib" + "ility",
+ * "priorit" + "ization", "analy" + "sis"; not "event" + "ual" or "count" + "ry". */
+static const char *const suffixes[] = {
+    "e",     "es",      "ed",      "ing",      "ings",    "ion",    "ions",   "ional",   "ive",
+    "ively", "ivity",   "y",       "ies",      "ied",     "ity",    "ities",  "ize",     "ized",
+    "izes",  "izing",   "ization", "izations", "le",      "ly",     "ility",  "ilities", "ably",
+    "ibly",  "able",    "ible",    "ability",  "ibility", "is",     "ys",     "sis",     "ses",
+    "st",    "sts",     "ze",      "zed",      "zing",    "zes",    "zation", "tic",     "tics",
+    "tical", "tically", "ic",      "ics",      "ical",    "ically", "ance",   "ence",    "ancy",
+    "ency",  "ant",     "ent",     "er",       "ers",     "or",     "ors",    "al",      "ally",
+    "ation", "ations",  "ate",     "ated",     "ates",    "ating",  "ator",   "ators",   "ory",
+    "ure",   "ures",    "ured",    "uring",    "ness",    "ful",    "fully",  "ous",     "ously",
+    "ist",   "ists",    "ism",     "iation",   "iations", "iate",   "iated",  "iating",  "s",
+};
+
+/* True when a term word (its written form and stem) matches a token: same stem, or a term
+ * word of five letters or more that begins the token's word before a suffix ("responsib" ->
+ * "responsibility"), or stems of six letters or more one of which begins the other with at
+ * most two letters more ("reconcil", "reconcili"). */
+static bool word_matches(const char *word, const char *stem, const ai_text_token *tok)
+{
+    if (strcmp(stem, tok->stem) == 0)
+        return true;
+    if (tok->flags & AI_TEXT_NUMBER)
+        return false;
+    size_t wl = strlen(word), tl = strlen(tok->word);
+    if (wl >= PREFIX_MIN && tl > wl && memcmp(tok->word, word, wl) == 0 &&
+        ai_text_in_list(suffixes, COUNT(suffixes), tok->word + wl))
+        return true;
+    size_t sl = strlen(stem), ul = strlen(tok->stem);
+    const char *shorter = sl <= ul ? stem : tok->stem, *longer = sl <= ul ? tok->stem : stem;
+    size_t a = sl <= ul ? sl : ul, b = sl <= ul ? ul : sl;
+    return a >= STEM_PREFIX_MIN && b - a <= 2 && memcmp(shorter, longer, a) == 0;
+}
+
+static bool phrase_at(const ai_text *t, const ai_text_phrase *p, size_t i)
+{
+    if (p->n == 0 || i + p->n > t->n)
+        return false;
+    for (size_t k = 0; k < p->n; k++)
+        if (!word_matches(p->words[k], p->stems[k], &t->v[i + k]))
+            return false;
+    return true;
+}
+
+long ai_text_find(const ai_text *t, const ai_text_term *term, size_t from, size_t *len)
+{
+    for (size_t i = from; i < t->n; i++)
+        for (size_t v = 0; v < term->nvariants; v++)
+            if (phrase_at(t, &term->variants[v], i)) {
+                if (len != NULL)
+                    *len = term->variants[v].n;
+                return (long)i;
+            }
+    return -1;
+}
+
+bool ai_text_contains(arena *a, const ai_text_lexicon *lx, const ai_text *t, const char *term)
+{
+    ai_text_term c;
+    return ai_text_term_compile(a, lx, term, &c) == IA_OK && ai_text_find(t, &c, 0, NULL) >= 0;
+}
