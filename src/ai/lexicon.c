@@ -4,12 +4,16 @@
  * engine is created for the words of the question bank's key points. Also the compiling and
  * finding of key-point terms in a tokenised text, where the lexicon is used. A lexicon is built
  * once and read-only afterwards, so every thread can use it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ai/text_private.h"
 #include "ai/textutil.h"
+#include "ai/wordnet.h"
 #include "core/errors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 
 #define PREFIX_MIN      5 /* letters a term word needs before it may match the words it begins */
 #define STEM_PREFIX_MIN 6 /* letters a stem needs before it may match longer stems */
@@ -37,7 +41,7 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "result", "outcome", "as a result", "led to", "resulting in" },
     { "learn", "lesson", "takeaway", "realize", "taught me", "took away" },
     { "improve", "enhance", "get better", "getting better" },
-    { "reduce", "decrease", "shrink", "minimize", "cut down" },
+    { "reduce", "decrease", "shrink", "minimize", "lower", "cut down" },
     { "increase", "boost" },
     { "fast", "quick", "rapid", "speedy" },
     { "decide", "decision", "choose", "choice", "chose", "chosen" },
@@ -170,11 +174,19 @@ typedef struct {
     size_t group;
 } syn_phrase;
 
+/* A term word's WordNet synonyms: the stems that may stand in for its stem. */
+typedef struct {
+    const char *word;
+    ai_text_alts alts;
+} syn_alts;
+
 struct ai_text_lexicon {
-    syn_pair *pairs; /* sorted by stem */
+    syn_pair *pairs; /* sorted by stem: the table's single words, then irregular forms */
     size_t npairs;
     syn_phrase *phrases; /* in group order */
     size_t nphrases;
+    syn_alts *alts; /* sorted by word */
+    size_t nalts;
 };
 
 static int cmp_pair(const void *a, const void *b)
@@ -295,7 +307,8 @@ static int lexicon_phrases(arena *a, ai_text_lexicon *lx)
     return IA_OK;
 }
 
-int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out)
+/* The built-in table alone, into a lexicon the caller may still extend. */
+static int lexicon_table(arena *a, ai_text_lexicon **out)
 {
     ai_text_lexicon *lx = arena_calloc(a, 1, sizeof(*lx));
     const char **canon = arena_calloc(a, COUNT(synonym_groups), sizeof(char *));
@@ -312,6 +325,233 @@ int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out)
     if (rc == IA_OK)
         *out = lx;
     return rc;
+}
+
+int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out)
+{
+    ai_text_lexicon *lx = NULL;
+    int rc = lexicon_table(a, &lx);
+    if (rc == IA_OK)
+        *out = lx;
+    return rc;
+}
+
+/* ---- WordNet ------------------------------------------------------------------------------- */
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct content words of texts (tokenised without a lexicon: spelling normalised),
+ * sorted: function words, figures and words with other characters than a-z left out. */
+static int vocabulary(arena *a, const char *const *texts, size_t ntexts, const char ***out,
+                      size_t *n)
+{
+    size_t cap = AI_WORDNET_VOCAB_MAX, nv = 0;
+    const char **v = arena_calloc(a, cap, sizeof(char *));
+    if (v == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < ntexts && nv < cap; i++) {
+        ai_text t;
+        int rc = ai_text_tokenize(a, NULL, texts[i], &t);
+        if (rc != IA_OK)
+            return rc;
+        for (size_t k = 0; k < t.n && nv < cap; k++) {
+            const char *w = t.v[k].word;
+            bool plain = !(t.v[k].flags & (AI_TEXT_STOP | AI_TEXT_NUMBER | AI_TEXT_NUMWORD)) &&
+                         strlen(w) >= 2;
+            for (const char *c = w; plain && *c != '\0'; c++)
+                plain = *c >= 'a' && *c <= 'z';
+            if (plain)
+                v[nv++] = w;
+        }
+    }
+    qsort(v, nv, sizeof(char *), cmp_cstr);
+    size_t u = 0;
+    for (size_t i = 0; i < nv; i++)
+        if (u == 0 || strcmp(v[u - 1], v[i]) != 0)
+            v[u++] = v[i];
+    *out = v;
+    *n = u;
+    return IA_OK;
+}
+
+/* The stem a token of word gets with lx: spelling, stem, then the lexicon's single words. */
+static const char *canon_stem(arena *a, const ai_text_lexicon *lx, struct sb_stemmer *sb,
+                              const char *word)
+{
+    char spelled[AI_TEXT_WORD_MAX + 1], stem[AI_TEXT_WORD_MAX + 1];
+    ai_text_spelling(word, spelled, sizeof(spelled));
+    ai_text_stem_with(sb, spelled, stem, sizeof(stem));
+    const char *c = ai_text_synonym(lx, stem);
+    return c != stem ? c : arena_strdup(a, stem);
+}
+
+/* Irregular forms become single-word synonyms of their base ("ran" -> the stem of "run"),
+ * unless the table already gives the form's stem a group. */
+static int lexicon_forms(arena *a, ai_text_lexicon *lx, struct sb_stemmer *sb, const ai_wordnet *wn)
+{
+    syn_pair *pairs = arena_calloc(a, lx->npairs + wn->nforms + 1, sizeof(syn_pair));
+    if (pairs == NULL)
+        return IA_ERR_NOMEM;
+    memcpy(pairs, lx->pairs, lx->npairs * sizeof(syn_pair));
+    size_t n = lx->npairs;
+    for (size_t i = 0; i < wn->nforms; i++) {
+        const char *form = canon_stem(a, lx, sb, wn->forms[i].word);
+        const char *base = canon_stem(a, lx, sb, wn->forms[i].other);
+        if (form == NULL || base == NULL)
+            return IA_ERR_NOMEM;
+        if (ai_text_synonym(lx, form) == form && strcmp(form, base) != 0) {
+            pairs[n] = (syn_pair){ form, base, n };
+            n++;
+        }
+    }
+    qsort(pairs, n, sizeof(syn_pair), cmp_pair);
+    size_t u = 0; /* one group per stem: the table's, else the first form's */
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || strcmp(pairs[u - 1].stem, pairs[i].stem) != 0)
+            pairs[u++] = pairs[i];
+    lx->pairs = pairs;
+    lx->npairs = u;
+    return IA_OK;
+}
+
+static int cmp_pair_text(const void *a, const void *b)
+{
+    const syn_pair *x = a, *y = b;
+    int c = strcmp(x->stem, y->stem);
+    return c != 0 ? c : strcmp(x->canon, y->canon);
+}
+
+/* WordNet synonyms become alternatives of the term word: (the vocabulary word as written, stem
+ * of its synonym through the lexicon so far), grouped by the word. Keyed by the word, not its
+ * stem, so that words sharing a stem do not share synonyms ("customer" and "custom"). */
+static int lexicon_alts(arena *a, ai_text_lexicon *lx, struct sb_stemmer *sb, const ai_wordnet *wn)
+{
+    syn_pair *pairs = arena_calloc(a, wn->nsynonyms + 1, sizeof(syn_pair));
+    if (pairs == NULL)
+        return IA_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < wn->nsynonyms; i++) {
+        /* A word the table puts in a group has its synonyms there ("minimize" -> "reduce"). */
+        char plain[AI_TEXT_WORD_MAX + 1];
+        ai_text_stem_with(sb, wn->synonyms[i].word, plain, sizeof(plain));
+        if (ai_text_synonym(lx, plain) != plain)
+            continue;
+        const char *word = canon_stem(a, lx, sb, wn->synonyms[i].word);
+        const char *syn = canon_stem(a, lx, sb, wn->synonyms[i].other);
+        if (word == NULL || syn == NULL)
+            return IA_ERR_NOMEM;
+        if (strcmp(word, syn) != 0) {
+            pairs[n] = (syn_pair){ wn->synonyms[i].word, syn, n };
+            n++;
+        }
+    }
+    qsort(pairs, n, sizeof(syn_pair), cmp_pair_text);
+    if ((lx->alts = arena_calloc(a, n + 1, sizeof(syn_alts))) == NULL)
+        return IA_ERR_NOMEM;
+    lx->nalts = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(pairs[j].stem, pairs[i].stem) == 0)
+            j++;
+        const char **stems = arena_calloc(a, j - i, sizeof(char *));
+        if (stems == NULL)
+            return IA_ERR_NOMEM;
+        size_t k = 0;
+        for (size_t m = i; m < j; m++)
+            if (k == 0 || strcmp(stems[k - 1], pairs[m].canon) != 0)
+                stems[k++] = pairs[m].canon;
+        lx->alts[lx->nalts++] = (syn_alts){ pairs[i].stem, { stems, k } };
+        i = j;
+    }
+    return IA_OK;
+}
+
+/* Reads WordNet for the vocabulary of texts and adds it to lx; IA_ERR_IO or IA_ERR_INVALID (err
+ * set) when the files cannot be read, and lx is then unchanged. */
+static int lexicon_wordnet(arena *a, ai_text_lexicon *lx, const char *dir, const char *const *texts,
+                           size_t ntexts, ai_text_lexicon_info *info, char *err, size_t errlen)
+{
+    const char **vocab = NULL;
+    size_t nvocab = 0;
+    ai_wordnet wn;
+    int rc = vocabulary(a, texts, ntexts, &vocab, &nvocab);
+    if (rc == IA_OK)
+        rc = ai_wordnet_load(a, dir, vocab, nvocab, &wn, err, errlen);
+    if (rc != IA_OK)
+        return rc;
+    struct sb_stemmer *sb = ai_text_stemmer_new();
+    if (sb == NULL)
+        return IA_ERR_NOMEM;
+    rc = lexicon_forms(a, lx, sb, &wn);
+    if (rc == IA_OK)
+        rc = lexicon_alts(a, lx, sb, &wn);
+    ai_text_stemmer_free(sb);
+    info->vocabulary = nvocab;
+    info->synonyms = wn.nsynonyms;
+    info->forms = wn.nforms;
+    info->files_bytes = wn.files_bytes;
+    return rc;
+}
+
+int ai_text_lexicon_load(arena *a, const char *wordnet_dir, const char *const *texts, size_t ntexts,
+                         const ai_text_lexicon **out, ai_text_lexicon_info *info)
+{
+    ai_text_lexicon_info none;
+    if (info == NULL)
+        info = &none;
+    *info = (ai_text_lexicon_info){ 0 };
+    int64_t t0 = ia_mono_us();
+    size_t used0 = arena_used(a);
+    ai_text_lexicon *lx = NULL;
+    int rc = lexicon_table(a, &lx);
+    if (rc != IA_OK || wordnet_dir == NULL || wordnet_dir[0] == '\0') {
+        if (rc == IA_OK)
+            *out = lx;
+        return rc;
+    }
+    char err[512] = "";
+    syn_pair *pairs = lx->pairs;
+    size_t npairs = lx->npairs;
+    rc = lexicon_wordnet(a, lx, wordnet_dir, texts, ntexts, info, err, sizeof(err));
+    if (rc == IA_ERR_IO || rc == IA_ERR_INVALID || rc == IA_ERR_TOO_LARGE) {
+        log_warn("ai", "WordNet not read: the offline engine uses its built-in synonyms only",
+                 "wordnet_dir", wordnet_dir, "error", err);
+        lx->pairs = pairs, lx->npairs = npairs;
+        lx->alts = NULL, lx->nalts = 0;
+        *info = (ai_text_lexicon_info){ 0 };
+        rc = IA_OK;
+    } else if (rc == IA_OK) {
+        info->wordnet = true;
+    }
+    info->load_us = ia_mono_us() - t0;
+    info->arena_bytes = arena_used(a) - used0;
+    if (rc == IA_OK)
+        *out = lx;
+    return rc;
+}
+
+static const ai_text_alts *alts_of(const ai_text_lexicon *lx, const char *word)
+{
+    size_t lo = 0, hi = lx != NULL ? lx->nalts : 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(lx->alts[mid].word, word);
+        if (c == 0)
+            return &lx->alts[mid].alts;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const ai_text_alts *ai_text_alternatives(const ai_text_lexicon *lx, const char *word)
+{
+    return alts_of(lx, word);
 }
 
 /* ---- terms --------------------------------------------------------------------------------- */
@@ -361,6 +601,11 @@ int ai_text_term_compile(arena *a, const ai_text_lexicon *lx, const char *term, 
             }
         }
     }
+    for (size_t v = 0; v < out->nvariants; v++)
+        for (size_t k = 0; k < out->variants[v].n; k++) {
+            const ai_text_alts *alts = alts_of(lx, out->variants[v].words[k]);
+            out->variants[v].alts[k] = alts != NULL ? *alts : (ai_text_alts){ 0 };
+        }
     return IA_OK;
 }
 
@@ -383,10 +628,14 @@ static const char *const suffixes[] = {
  * word of five letters or more that begins the token's word before a suffix ("responsib" ->
  * "responsibility"), or stems of six letters or more one of which begins the other with at
  * most two letters more ("reconcil", "reconcili"). */
-static bool word_matches(const char *word, const char *stem, const ai_text_token *tok)
+static bool word_matches(const char *word, const char *stem, const ai_text_alts *alts,
+                         const ai_text_token *tok)
 {
     if (strcmp(stem, tok->stem) == 0)
         return true;
+    for (size_t i = 0; i < alts->n; i++)
+        if (strcmp(alts->stems[i], tok->stem) == 0)
+            return true;
     if (tok->flags & AI_TEXT_NUMBER)
         return false;
     size_t wl = strlen(word), tl = strlen(tok->word);
@@ -404,7 +653,7 @@ static bool phrase_at(const ai_text *t, const ai_text_phrase *p, size_t i)
     if (p->n == 0 || i + p->n > t->n)
         return false;
     for (size_t k = 0; k < p->n; k++)
-        if (!word_matches(p->words[k], p->stems[k], &t->v[i + k]))
+        if (!word_matches(p->words[k], p->stems[k], &p->alts[k], &t->v[i + k]))
             return false;
     return true;
 }

@@ -57,6 +57,25 @@ typedef struct ai_text_lexicon ai_text_lexicon;
  * groups (a unit test builds it, so such a table never ships). */
 int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out);
 
+/* What ai_text_lexicon_load read, for the start-up log and for measuring. */
+typedef struct {
+    bool wordnet;       /* WordNet was read */
+    size_t vocabulary;  /* distinct words of the texts looked up */
+    size_t synonyms;    /* (word, synonym) pairs kept */
+    size_t forms;       /* irregular forms kept */
+    size_t files_bytes; /* bytes of the index and exception files read (then freed) */
+    size_t arena_bytes; /* bytes of a the lexicon holds */
+    long long load_us;  /* time taken */
+} ai_text_lexicon_info;
+
+/* Builds the offline engine's lexicon once, at engine creation: the built-in table, and from
+ * the WordNet files in wordnet_dir (ai/wordnet.h) the synonyms and irregular forms of the words
+ * of texts (the question bank's key-point terms and points). When the files are missing or
+ * unreadable it logs one warning naming the directory and keeps the built-in table alone; a
+ * NULL or empty wordnet_dir means no WordNet. info (may be NULL) receives what was read. */
+int ai_text_lexicon_load(arena *a, const char *wordnet_dir, const char *const *texts, size_t ntexts,
+                         const ai_text_lexicon **out, ai_text_lexicon_info *info);
+
 /* Splits text (NUL-terminated; at most AI_TEXT_INPUT_MAX bytes are read) into word tokens.
  * Any byte sequence is accepted: invalid UTF-8 separates words, non-ASCII letters belong to
  * words. lx may be NULL (stems are then plain Porter stems). */
@@ -84,13 +103,25 @@ bool ai_text_is_stopword(const char *word);
 const char *ai_text_synonym(const ai_text_lexicon *lx, const char *stem);
 
 /* A term compiled for matching: the stems of its words, and of its synonym variants
- * ("response time" for "latency"). A word of at least five letters also matches words it
- * begins, so that a truncated term ("responsib", "priorit") matches "responsible". */
+ * ("response time" for "latency"); with a lexicon that read WordNet, each word also matches the
+ * stems of its WordNet synonyms ("reduce": "cut", "trim"). A word of at least five letters also
+ * matches words it begins, so that a truncated term ("responsib", "priorit") matches "responsible".
+ */
+typedef struct {
+    const char *const *stems;
+    size_t n;
+} ai_text_alts;
+
 typedef struct {
     const char *words[AI_TEXT_TERM_WORDS]; /* as written (spelling normalised) */
     const char *stems[AI_TEXT_TERM_WORDS];
+    ai_text_alts alts[AI_TEXT_TERM_WORDS]; /* WordNet synonyms of each word: stems that match it */
     size_t n;
 } ai_text_phrase;
+
+/* The WordNet synonyms (stems) that match this term word (lower-case, spelling normalised, as
+ * ai_text_phrase.words holds it), or NULL. */
+const ai_text_alts *ai_text_alternatives(const ai_text_lexicon *lx, const char *word);
 
 typedef struct {
     const char *text;
