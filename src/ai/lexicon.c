@@ -259,7 +259,7 @@ static int lexicon_words(arena *a, ai_text_lexicon *lx, const char **canon)
     return IA_OK;
 }
 
-/* The table is consistent when no stem belongs to two groups: Porter gives "objection" and
+/* The table is consistent when no stem belongs to two groups: Snowball gives "objection" and
  * "objective" one stem, so they cannot sit in different groups. IA_ERR_INTERNAL otherwise. */
 static int lexicon_check(const ai_text_lexicon *lx, const char **canon)
 {

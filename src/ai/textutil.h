@@ -1,14 +1,16 @@
-/* Text utilities of the offline engine: UTF-8-safe tokenisation into lower-case words, British
- * spellings turned American ("optimise" -> "optimize", "behaviour" -> "behavior"), a Porter
- * stemmer, a small table of synonyms ("db" ~ "database", "latency" ~ "response time"), phrase
- * matching of a stemmed multi-word term against a tokenised text, and counting helpers
- * (figures, percentages, durations, filler words, hedging, any list of cue phrases).
+/* Text utilities of the offline engine (docs/design.md "AI", "The offline engine's text layer"):
+ * UTF-8-safe tokenisation into lower-case words (ai/tokenize.c), British spellings turned
+ * American ("optimise" -> "optimize", "behaviour" -> "behavior") and Snowball stemming
+ * (ai/stem.c), synonyms — a built-in table ("db" ~ "database", "latency" ~ "response time") and
+ * WordNet's synonyms and irregular forms of the key-point words — with phrase matching of a
+ * stemmed multi-word term against a tokenised text (ai/lexicon.c), and counting helpers
+ * (figures, percentages, durations, filler words, hedging, any list of cue phrases; ai/cues.c).
  *
  * A text is tokenised once; every token keeps its place in the original bytes, so a caller can
- * quote the words around a match. Synonyms live in a lexicon, built per call from a constant
- * table (the engine keeps no mutable global state); a NULL lexicon means "no synonyms".
- * Everything is allocated in the caller's arena, and the work on one text is bounded by
- * AI_TEXT_INPUT_MAX. */
+ * quote the words around a match. Synonyms live in a lexicon, built once when the engine is
+ * created and read-only afterwards (the engine keeps no mutable global state); a NULL lexicon
+ * means "no synonyms". Everything else is allocated in the caller's arena, and the work on one
+ * text is bounded by AI_TEXT_INPUT_MAX. */
 #ifndef IA_AI_TEXTUTIL_H
 #define IA_AI_TEXTUTIL_H
 
@@ -37,7 +39,7 @@ enum {
 
 typedef struct {
     const char *word;  /* lower-case, American spelling */
-    const char *stem;  /* Porter stem of word, then the canonical stem of its synonym group */
+    const char *stem;  /* Snowball stem of word, then the canonical stem of its synonym group */
     size_t start, len; /* the token's bytes in the original text ("%" gives the word "percent") */
     unsigned sentence; /* index of its sentence, from 0 */
     unsigned flags;
@@ -52,9 +54,10 @@ typedef struct {
 
 typedef struct ai_text_lexicon ai_text_lexicon;
 
-/* Builds the synonym lexicon (stemmed) in a. It is read-only afterwards and can serve any
- * number of texts and terms. IA_ERR_INTERNAL when the built-in table puts one stem in two
- * groups (a unit test builds it, so such a table never ships). */
+/* Builds the synonym lexicon of the built-in table alone (stemmed) in a, without WordNet (the
+ * engine's own lexicon comes from ai_text_lexicon_load, once). It is read-only afterwards and
+ * can serve any number of texts and terms. IA_ERR_INTERNAL when the built-in table puts one
+ * stem in two groups (a unit test builds it, so such a table never ships). */
 int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out);
 
 /* What ai_text_lexicon_load read, for the start-up log and for measuring. */
@@ -78,7 +81,7 @@ int ai_text_lexicon_load(arena *a, const char *wordnet_dir, const char *const *t
 
 /* Splits text (NUL-terminated; at most AI_TEXT_INPUT_MAX bytes are read) into word tokens.
  * Any byte sequence is accepted: invalid UTF-8 separates words, non-ASCII letters belong to
- * words. lx may be NULL (stems are then plain Porter stems). */
+ * words. lx may be NULL (stems are then plain Snowball stems). */
 int ai_text_tokenize(arena *a, const ai_text_lexicon *lx, const char *text, ai_text *out);
 
 /* Writes word with British spellings turned American into out (at most outlen - 1 bytes,

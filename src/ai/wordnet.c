@@ -228,16 +228,18 @@ static int file_read(const char *dir, const char *name, text_file *f, char *err,
         got += (size_t)r;
     }
     f->buf[f->len] = '\0';
-    for (size_t i = 0; i < f->len; i++)
-        f->nlines += f->buf[i] == '\n';
+    for (const char *p = f->buf; (p = memchr(p, '\n', f->len - (size_t)(p - f->buf))) != NULL; p++)
+        f->nlines++;
     if ((f->lines = malloc((f->nlines + 1) * sizeof(size_t))) == NULL) {
         rc = IA_ERR_NOMEM;
         goto out;
     }
     f->nlines = 0;
-    for (size_t i = 0; i < f->len; i++)
-        if (i == 0 || f->buf[i - 1] == '\n')
-            f->lines[f->nlines++] = i;
+    for (size_t i = 0; i < f->len;) { /* the start of every line that has a byte */
+        f->lines[f->nlines++] = i;
+        const char *nl = memchr(f->buf + i, '\n', f->len - i);
+        i = nl != NULL ? (size_t)(nl - f->buf) + 1 : f->len;
+    }
     rc = IA_OK;
 out:
     if (fd >= 0)
