@@ -57,6 +57,12 @@ static long number(const char *f, size_t len, int base)
     return v;
 }
 
+/* A part of speech or synset type: n, v, a, s (adjective satellite) or r. */
+static bool pos_char(char c)
+{
+    return c != '\0' && strchr("nvasr", c) != NULL;
+}
+
 static bool copy_lemma(char *out, const char *f, size_t len)
 {
     if (len == 0 || len > AI_WORDNET_LEMMA_MAX || memchr(f, '\0', len) != NULL)
@@ -74,7 +80,7 @@ int ai_wordnet_parse_index(const char *line, size_t len, ai_wordnet_index_line *
     out->noffsets = 0;
     if (len == 0 || line[0] == ' ' || !field(&c, &f, &fl) || !copy_lemma(out->lemma, f, fl))
         return IA_ERR_INVALID;
-    if (!field(&c, &f, &fl) || fl != 1 || strchr("nvasr", f[0]) == NULL)
+    if (!field(&c, &f, &fl) || fl != 1 || !pos_char(f[0]))
         return IA_ERR_INVALID;
     long synsets = -1, pointers = -1;
     if (!field(&c, &f, &fl) || (synsets = number(f, fl, 10)) < 1)
@@ -104,12 +110,12 @@ int ai_wordnet_parse_data(const char *line, size_t len, long offset, ai_wordnet_
     size_t fl;
     out->n = 0;
     long off = -1, words = -1, lex_file = -1;
-    if (!field(&c, &f, &fl) || fl != 8 || (off = number(f, fl, 10)) < 0 ||
-        (offset >= 0 && off != offset))
+    if (len == 0 || line[0] == ' ' || !field(&c, &f, &fl) || fl != 8 ||
+        (off = number(f, fl, 10)) < 0 || (offset >= 0 && off != offset))
         return IA_ERR_INVALID;
     if (!field(&c, &f, &fl) || fl != 2 || (lex_file = number(f, fl, 10)) < 0)
         return IA_ERR_INVALID;
-    if (!field(&c, &f, &fl) || fl != 1 || strchr("nvasr", f[0]) == NULL) /* ss_type */
+    if (!field(&c, &f, &fl) || fl != 1 || !pos_char(f[0])) /* ss_type */
         return IA_ERR_INVALID;
     out->type = f[0];
     out->lex_file = (int)lex_file;
