@@ -5,7 +5,8 @@
  *     pairs where the better answer scores higher, over all pairs;
  *   - the share of good answers scoring at least 60 and of poor answers below 40;
  *   - the median time of one evaluation (ai_offline_evaluate alone, in microseconds), which
- *     --check holds under EVAL_US_MAX (docs/design.md "AI": evaluation stays fast);
+ *     --check holds under EVAL_US_MAX, except in sanitizer builds (docs/design.md "AI":
+ *     evaluation stays fast);
  *   - the share of the bank's key points that their own model answer covers (how well the
  *     stemming and synonyms bridge rubric terms and natural wording; the bank's own text, so the
  *     same whichever answer file is measured).
@@ -40,6 +41,19 @@
 #define QUESTIONS   256
 #define ANSWERS_MAX 4096
 #define EVAL_US_MAX 5000 /* the median evaluation must take less than 5 ms */
+
+/* Sanitizer builds (make test-asan) run several times slower: the ceiling is not held there. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(undefined_behavior_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
 
 enum { F_PAIRWISE, F_GOOD, F_POOR, F_KEYPOINTS, F_FIGURES };
 
@@ -331,7 +345,7 @@ int main(int argc, char **argv)
     printf("median time per evaluation: %.3f ms (%zu evaluations)\n", (double)median / 1000.0,
            ntook);
     int status = failures > 0 || rc != IA_OK ? 1 : 0;
-    if (check && median >= EVAL_US_MAX) {
+    if (check && !SANITIZED && median >= EVAL_US_MAX) {
         printf("ABOVE CEILING: median time per evaluation %.3f ms >= %.3f ms\n",
                (double)median / 1000.0, EVAL_US_MAX / 1000.0);
         status = 1;

@@ -156,30 +156,33 @@ int ai_wordnet_parse_exc(const char *line, size_t len, ai_wordnet_exc_line *out)
 /* Synonyms never used: generic words that would match almost any answer, and words whose
  * WordNet sense is rarely the one an interview answer means. Sorted. */
 static const char *const denied_words[] = {
-    "act",    "ass",     "bang",  "bed",      "behind", "biscuit",  "bit",     "bite",    "bitter",
-    "blare",  "blister", "boom",  "bottom",   "break",  "bring",    "burn",    "buttock", "call",
-    "carry",  "chip",    "clap",  "clip",     "clock",  "come",     "cook",    "dog",     "drop",
-    "earth",  "ego",     "fall",  "feed",     "fight",  "fire",     "fit",     "fleck",   "flock",
-    "foot",   "gas",     "gild",  "gilt",     "girl",   "give",     "glow",    "gold",    "green",
-    "harrow", "haunt",   "hold",  "humble",   "keep",   "kill",     "know",    "lam",     "lay",
-    "lead",   "leap",    "let",   "lift",     "line",   "live",     "look",    "lord",    "lowly",
-    "make",   "mark",    "meet",  "mess",     "mint",   "move",     "nail",    "name",    "number",
-    "odd",    "pardner", "park",  "paroxysm", "pass",   "pilfer",   "place",   "plank",   "play",
-    "plow",   "point",   "pull",  "purloin",  "put",    "ring",     "rob",     "room",    "run",
-    "say",    "scene",   "scrap", "see",      "seem",   "send",     "set",     "sheer",   "show",
-    "sight",  "smash",   "soak",  "spouse",   "spring", "stand",    "start",   "state",   "sting",
-    "stuff",  "swerve",  "tail",  "take",     "tally",  "tan",      "tantrum", "tell",    "thing",
-    "time",   "try",     "turn",  "use",      "veer",   "virulent", "want",    "wild",    "wind",
-    "work",
+    "act",   "ass",     "bang",     "bed",      "begin",   "behind", "biscuit", "bit",
+    "bite",  "bitter",  "blare",    "blister",  "boom",    "bottom", "break",   "bring",
+    "burn",  "buttock", "call",     "carry",    "chip",    "clap",   "clip",    "clock",
+    "come",  "cook",    "do",       "dog",      "drop",    "earth",  "ego",     "end",
+    "fall",  "feed",    "fight",    "find",     "fire",    "fit",    "fleck",   "flock",
+    "foot",  "gas",     "get",      "gild",     "gilt",    "girl",   "give",    "glow",
+    "go",    "gold",    "green",    "harrow",   "haunt",   "have",   "hold",    "humble",
+    "keep",  "kill",    "know",     "lam",      "lay",     "lead",   "leap",    "leave",
+    "let",   "lift",    "line",     "live",     "look",    "lord",   "lowly",   "make",
+    "mark",  "meet",    "mess",     "mint",     "move",    "nail",   "name",    "number",
+    "odd",   "pardner", "park",     "paroxysm", "pass",    "pilfer", "place",   "plank",
+    "play",  "plow",    "point",    "pull",     "purloin", "put",    "ring",    "rob",
+    "room",  "run",     "say",      "scene",    "scrap",   "see",    "seem",    "send",
+    "set",   "sheer",   "show",     "sight",    "smash",   "soak",   "spouse",  "spring",
+    "stand", "start",   "state",    "sting",    "stuff",   "swerve", "tail",    "take",
+    "tally", "tan",     "tantrum",  "tell",     "thing",   "time",   "try",     "turn",
+    "use",   "veer",    "virulent", "want",     "wild",    "wind",   "work",
 };
 
 /* Synonyms wrong for one word in the question bank's sense ("word:synonym"). Sorted. */
 static const char *const denied_pairs[] = {
     "client:guest",    "client:node",     "curve:cut",      "customer:guest", "error:erroneousness",
     "experience:live", "hold:appreciate", "left:remain",    "miss:lose",      "missed:lose",
-    "missing:lose",    "moments:minute",  "moments:second", "run:test",       "run:trial",
-    "sampling:taste",  "second:minute",   "server:waiter",  "test:trial",     "time:clock",
-    "trial:test",      "tried:essay",     "tried:test",
+    "missing:lose",    "moments:minute",  "moments:second", "result:answer",  "result:fix",
+    "results:answer",  "results:fix",     "run:test",       "run:trial",      "sampling:taste",
+    "second:minute",   "server:waiter",   "test:trial",     "time:clock",     "trial:test",
+    "tried:essay",     "tried:test",
 };
 
 bool ai_wordnet_denied(const char *word, const char *synonym)
