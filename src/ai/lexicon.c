@@ -338,11 +338,6 @@ int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out)
 
 /* ---- WordNet ------------------------------------------------------------------------------- */
 
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The distinct content words of texts (tokenised without a lexicon: spelling normalised),
  * sorted: function words, figures and words with other characters than a-z left out. */
 static int vocabulary(arena *a, const char *const *texts, size_t ntexts, const char ***out,
@@ -367,7 +362,7 @@ static int vocabulary(arena *a, const char *const *texts, size_t ntexts, const c
                 v[nv++] = w;
         }
     }
-    qsort(v, nv, sizeof(char *), cmp_cstr);
+    qsort(v, nv, sizeof(char *), ai_text_cmp_str);
     size_t u = 0;
     for (size_t i = 0; i < nv; i++)
         if (u == 0 || strcmp(v[u - 1], v[i]) != 0)
@@ -533,7 +528,7 @@ int ai_text_lexicon_load(arena *a, const char *wordnet_dir, const char *const *t
     return rc;
 }
 
-static const ai_text_alts *alts_of(const ai_text_lexicon *lx, const char *word)
+const ai_text_alts *ai_text_alternatives(const ai_text_lexicon *lx, const char *word)
 {
     size_t lo = 0, hi = lx != NULL ? lx->nalts : 0;
     while (lo < hi) {
@@ -547,11 +542,6 @@ static const ai_text_alts *alts_of(const ai_text_lexicon *lx, const char *word)
             hi = mid;
     }
     return NULL;
-}
-
-const ai_text_alts *ai_text_alternatives(const ai_text_lexicon *lx, const char *word)
-{
-    return alts_of(lx, word);
 }
 
 /* ---- terms --------------------------------------------------------------------------------- */
@@ -603,7 +593,7 @@ int ai_text_term_compile(arena *a, const ai_text_lexicon *lx, const char *term, 
     }
     for (size_t v = 0; v < out->nvariants; v++)
         for (size_t k = 0; k < out->variants[v].n; k++) {
-            const ai_text_alts *alts = alts_of(lx, out->variants[v].words[k]);
+            const ai_text_alts *alts = ai_text_alternatives(lx, out->variants[v].words[k]);
             out->variants[v].alts[k] = alts != NULL ? *alts : (ai_text_alts){ 0 };
         }
     return IA_OK;

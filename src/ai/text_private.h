@@ -16,6 +16,9 @@ struct sb_stemmer;
 size_t ai_text_join(char *out, size_t outlen, const char *a, size_t alen, const char *b,
                     const char *c);
 
+/* strcmp for qsort and bsearch over arrays of strings (const char *). */
+int ai_text_cmp_str(const void *a, const void *b);
+
 /* True when w is one of the n strings of list; ai_text_in_sorted needs list sorted (strcmp). */
 bool ai_text_in_list(const char *const *list, size_t n, const char *w);
 bool ai_text_in_sorted(const char *const *list, size_t n, const char *w);

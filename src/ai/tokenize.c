@@ -72,14 +72,14 @@ static const char *const time_units[] = {
 static const char *const currency_words[] = { "dollars", "dollar", "euros", "euro",
                                               "pounds",  "usd",    "eur",   "gbp" };
 
-static int cmp_str(const void *a, const void *b)
+int ai_text_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 bool ai_text_in_sorted(const char *const *list, size_t n, const char *w)
 {
-    return bsearch(&w, list, n, sizeof(list[0]), cmp_str) != NULL;
+    return bsearch(&w, list, n, sizeof(list[0]), ai_text_cmp_str) != NULL;
 }
 
 bool ai_text_in_list(const char *const *list, size_t n, const char *w)

@@ -332,11 +332,6 @@ static bool sense_tagged(const loader *ld, const ai_wordnet_synset *ss, size_t k
     return file_has_prefix(ld->counts, key);
 }
 
-static bool in_vocab(const loader *ld, const char *w)
-{
-    return ai_text_in_sorted(ld->vocab, ld->nvocab, w);
-}
-
 /* True for a lemma worth keeping: lower-case letters only (no phrases, no proper names), at
  * least WORD_MIN of them, and not a function word. */
 static bool plain_word(const char *w)
@@ -471,7 +466,8 @@ static int load_forms(loader *ld, const text_file *exc, const text_file *index)
             !plain_word(el.form) || file_find(index, el.form) >= 0)
             continue;
         for (size_t b = 0; b < el.nbases; b++) {
-            if (strcmp(el.bases[b], el.form) != 0 && in_vocab(ld, el.bases[b])) {
+            if (strcmp(el.bases[b], el.form) != 0 &&
+                ai_text_in_sorted(ld->vocab, ld->nvocab, el.bases[b])) {
                 const char *form = arena_strdup(ld->a, el.form);
                 rc = form ? add_pair(ld, false, form, el.bases[b]) : IA_ERR_NOMEM;
                 break;
