@@ -1,6 +1,7 @@
 /* The offline engine's WordNet reader (src/ai/wordnet.c) and its use by the lexicon: the line
  * parsers, synonyms credited to key-point terms ("reduce" matches "cut"), the deny-list,
- * irregular forms ("ran" is "run"), and a missing directory, which leaves the built-in table.
+ * irregular forms ("ran" is "run"), a missing directory, which leaves the built-in table, and
+ * the one lexicon serving several threads at once.
  * Reads the WordNet files installed by scripts/install-deps.sh (Debian wordnet-base). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +164,38 @@ static void test_a_missing_directory_leaves_the_built_in_table(void **state)
     assert_non_null(strstr(err, "/nonexistent/wordnet"));
 }
 
+/* One thread's share of the concurrent test: tokenising and matching with the shared lexicon
+ * (each call makes its own stemmer), counting the results that differ from the expected. */
+static void *match_many(void *arg)
+{
+    const ai_text_lexicon *lx = arg;
+    arena *a = arena_create(8u * 1024u * 1024u);
+    size_t wrong = a == NULL;
+    for (int i = 0; a != NULL && i < 200; i++) {
+        ai_text t;
+        if (ai_text_tokenize(a, lx, "We cut costs, then I ran the tests.", &t) != IA_OK ||
+            !ai_text_contains(a, lx, &t, "reduce cost") ||
+            !ai_text_contains(a, lx, &t, "run the tests") ||
+            ai_text_contains(a, lx, &t, "database"))
+            wrong++;
+    }
+    arena_destroy(a);
+    return (void *)(uintptr_t)wrong;
+}
+
+static void test_the_shared_lexicon_serves_many_threads(void **state)
+{
+    fixture *f = *state;
+    pthread_t th[4];
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, match_many, (void *)f->lx), 0);
+    for (size_t i = 0; i < 4; i++) {
+        void *wrong = NULL;
+        assert_int_equal(pthread_join(th[i], &wrong), 0);
+        assert_int_equal((uintptr_t)wrong, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_the_deny_list_keeps_nonsense_out),
         cmocka_unit_test(test_irregular_forms_match_their_base),
         cmocka_unit_test(test_a_missing_directory_leaves_the_built_in_table),
+        cmocka_unit_test(test_the_shared_lexicon_serves_many_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
