@@ -4,7 +4,7 @@
 #
 # Stage 1 compiles build/interviewace with only the build set of scripts/install-deps.sh (no test
 # tools). Migrations, the offline engine's data (data/*.json) and the web app are built into the
-# binary, so stage 2 needs the binary and its runtime libraries, nothing else.
+# binary, so stage 2 needs the binary, its runtime libraries and the WordNet files, nothing else.
 
 FROM debian:12-slim AS build
 WORKDIR /src
@@ -25,7 +25,8 @@ RUN meson setup build --buildtype=release && ninja -C build interviewace
 
 FROM debian:12-slim
 # The shared libraries build/interviewace links against (scripts/check-deploy.sh checks this
-# list against the binary), and CA certificates for HTTPS to LLM providers, S3 and SMTP.
+# list against the binary), CA certificates for HTTPS to LLM providers, S3 and SMTP, and the
+# WordNet database the offline engine reads at start-up (WORDNET_DIR=/usr/share/wordnet).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         ca-certificates \
@@ -42,8 +43,10 @@ RUN apt-get update \
         libsodium23 \
         libsqlite3-0 \
         libssl3 \
+        libstemmer0d \
         libxml2 \
         libzip4 \
+        wordnet-base \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --no-create-home \
         --home-dir /var/lib/interviewace --shell /usr/sbin/nologin interviewace \

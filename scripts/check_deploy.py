@@ -328,6 +328,9 @@ def check_runtime(binary):
         listed |= {w for w in after.split() if not w.startswith("-")}
     p.need(all("--no-install-recommends" in line for line in installs), "Dockerfile: --no-install-recommends")
     joined = "\n".join(final)
+    # Data files the binary reads at run time (not libraries, so ldd cannot name them).
+    for pkg, why in (("wordnet-base", "the offline engine's WordNet files, WORDNET_DIR"),):
+        p.need(pkg in listed, f"Dockerfile: the runtime stage must install {pkg} ({why})")
     for want in ("USER 10001", "EXPOSE 8000", "HOST=0.0.0.0", "STOPSIGNAL SIGTERM",
                  '"interviewace", "healthcheck"', 'ENTRYPOINT ["interviewace"]'):
         p.need(want in joined, f"Dockerfile: runtime stage lacks {want}")
@@ -388,7 +391,15 @@ def check_build_set():
     for prog, path in programs.items():
         pkg = owners.get(path)
         p.need(pkg in build, f"install-deps.sh --build must install {prog} (package {pkg})")
-    return p, f"{len(deps)} libraries"
+    # Libraries found by name (no pkg-config file): the package of the header meson checks.
+    headers = {lib: "/usr/include/" + hdr for lib, hdr in
+               re.findall(r"find_library\('([^']+)',\s*has_headers\s*:\s*\['([^']+)'\]", meson)}
+    hdr_owners = packages_of(list(headers.values()))
+    for lib, path in headers.items():
+        pkg = hdr_owners.get(path)
+        p.need(pkg is not None and pkg in build,
+               f"install-deps.sh --build must install {pkg or path} (library {lib})")
+    return p, f"{len(deps) + len(headers)} libraries"
 
 
 # ---- the docker build context ------------------------------------------------------------------

@@ -22,6 +22,9 @@ BUILD_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libhiredis-dev
   # resume text extraction (src/docs/): PDF, DOCX, and the child's seccomp filter
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev
+  # the offline engine's text layer (src/ai/): Snowball stemmers, and the WordNet database it
+  # reads at start-up (WORDNET_DIR; the unit tests read it too)
+  libstemmer-dev wordnet-base
   # the web app's build (web/build.mjs)
   nodejs
 )

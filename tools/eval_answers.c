@@ -4,6 +4,9 @@
  *   - pairwise ordering accuracy: for every question, the share of its (better, worse) label
  *     pairs where the better answer scores higher, over all pairs;
  *   - the share of good answers scoring at least 60 and of poor answers below 40;
+ *   - the median time of one evaluation (ai_offline_evaluate alone, in microseconds), which
+ *     --check holds under EVAL_US_MAX, except in sanitizer builds (docs/design.md "AI":
+ *     evaluation stays fast);
  *   - the share of the bank's key points that their own model answer covers (how well the
  *     stemming and synonyms bridge rubric terms and natural wording; the bank's own text, so the
  *     same whichever answer file is measured).
@@ -18,6 +21,7 @@
  *   --verbose    one line per answer with its score and dimensions
  *   --feedback   the same, with each answer's feedback, strengths and improvements
  *   --keypoints  list the key points their own model answer does not cover
+ *   --synonyms   list the WordNet synonyms the lexicon holds for each key-point word
  * The fixture is read from $IA_SOURCE_ROOT (else the current directory). */
 #include <jansson.h>
 #include <stdbool.h>
@@ -31,10 +35,26 @@
 #include "ai/textutil.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/timeutil.h"
 #include "eval_common.h"
 
-#define ARENA_MAX (64u * 1024u * 1024u)
-#define QUESTIONS 256
+#define ARENA_MAX   (64u * 1024u * 1024u)
+#define QUESTIONS   256
+#define ANSWERS_MAX 4096
+#define EVAL_US_MAX 5000 /* the median evaluation must take less than 5 ms */
+
+/* Sanitizer builds (make test-asan) run several times slower: the ceiling is not held there. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(undefined_behavior_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
 
 enum { F_PAIRWISE, F_GOOD, F_POOR, F_KEYPOINTS, F_FIGURES };
 
@@ -99,14 +119,12 @@ static question_scores *question_slot(question_scores *qs, size_t *n, const char
 
 /* Share of the key points of one question (or template) that its own model answer covers;
  * prints the ones it misses when asked. */
-static int keypoints_of(const ai_question *q, size_t *covered, size_t *total, bool print)
+static int keypoints_of(const ai_text_lexicon *lx, const ai_question *q, size_t *covered,
+                        size_t *total, bool print)
 {
     arena *a = arena_create(ARENA_MAX);
-    const ai_text_lexicon *lx = NULL;
     ai_text t;
-    int rc = a ? ai_text_lexicon_build(a, &lx) : IA_ERR_NOMEM;
-    if (rc == IA_OK)
-        rc = ai_text_tokenize(a, lx, q->model_answer, &t);
+    int rc = a ? ai_text_tokenize(a, lx, q->model_answer, &t) : IA_ERR_NOMEM;
     for (size_t p = 0; rc == IA_OK && p < q->nkey_points; p++) {
         bool hit = false;
         for (size_t k = 0; !hit && k < q->key_points[p].terms.n; k++)
@@ -124,20 +142,73 @@ static int keypoints_of(const ai_question *q, size_t *covered, size_t *total, bo
     return rc;
 }
 
-static int keypoint_share(const ai_bank *bank, bool print, double *share)
+static int keypoint_share(const ai_offline *e, bool print, double *share)
 {
+    const ai_bank *bank = ai_offline_bank(e);
+    const ai_text_lexicon *lx = ai_offline_lexicon(e);
     size_t covered = 0, total = 0;
     int rc = IA_OK;
     if (print)
         printf("key points their own model answer misses:\n");
     for (size_t i = 0; rc == IA_OK && i < ai_bank_count(bank); i++)
-        rc = keypoints_of(&ai_bank_get(bank, i)->question, &covered, &total, print);
+        rc = keypoints_of(lx, &ai_bank_get(bank, i)->question, &covered, &total, print);
     for (size_t i = 0; rc == IA_OK && i < ai_bank_template_count(bank); i++)
-        rc = keypoints_of(&ai_bank_template(bank, i)->question, &covered, &total, print);
+        rc = keypoints_of(lx, &ai_bank_template(bank, i)->question, &covered, &total, print);
     *share = total ? (double)covered / (double)total : 0;
     printf("key points covered by their model answer (bank-wide): %zu of %zu (%.3f)\n", covered,
            total, *share);
     return rc;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the n measured durations (sorted in place); 0 when there are none. */
+static int64_t median_us(int64_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(v[0]), cmp_i64);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* What the engine's lexicon read from WordNet at creation, and with all, each key-point word's
+ * synonyms (stems). */
+static void print_lexicon(const ai_offline *e, bool all)
+{
+    const ai_text_lexicon_info *in = ai_offline_lexicon_info(e);
+    printf(
+        "lexicon: WordNet %s, %zu key-point words, %zu synonyms, %zu irregular forms; "
+        "built in %.1f ms, %zu KiB held (%zu KiB of files read)\n",
+        in->wordnet ? "read" : "not read", in->vocabulary, in->synonyms, in->forms,
+        (double)in->load_us / 1000.0, in->arena_bytes / 1024, in->files_bytes / 1024);
+    if (!all)
+        return;
+    const ai_bank *bank = ai_offline_bank(e);
+    arena *a = arena_create(ARENA_MAX);
+    for (size_t i = 0; a != NULL && i < ai_bank_count(bank); i++) {
+        const ai_question *q = &ai_bank_get(bank, i)->question;
+        for (size_t p = 0; p < q->nkey_points; p++)
+            for (size_t k = 0; k < q->key_points[p].terms.n; k++) {
+                ai_text_term t;
+                if (ai_text_term_compile(a, ai_offline_lexicon(e), q->key_points[p].terms.v[k],
+                                         &t) != IA_OK)
+                    continue;
+                for (size_t w = 0; w < t.variants[0].n; w++) {
+                    const ai_text_alts *alts = &t.variants[0].alts[w];
+                    if (alts->n == 0)
+                        continue;
+                    printf("  %-14s %s:", q->bank_id, t.variants[0].words[w]);
+                    for (size_t s = 0; s < alts->n; s++)
+                        printf(" %s", alts->stems[s]);
+                    printf("\n");
+                }
+            }
+    }
+    arena_destroy(a);
 }
 
 static void print_dimensions(const ai_evaluation *ev)
@@ -421,7 +492,7 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
 
 int main(int argc, char **argv)
 {
-    bool check = false, verbose = false, keypoints = false, feedback = false;
+    bool check = false, verbose = false, keypoints = false, feedback = false, synonyms = false;
     const char *where = sets[0].file;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)
@@ -430,6 +501,8 @@ int main(int argc, char **argv)
             verbose = true;
         else if (strcmp(argv[i], "--keypoints") == 0)
             keypoints = true;
+        else if (strcmp(argv[i], "--synonyms") == 0)
+            synonyms = true;
         else if (strcmp(argv[i], "--feedback") == 0)
             verbose = feedback = true;
         else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
@@ -437,7 +510,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr,
                     "usage: eval_answers [--file PATH] [--check] [--verbose] [--feedback] "
-                    "[--keypoints]\n");
+                    "[--keypoints] [--synonyms]\n");
             return 2;
         }
     }
@@ -487,8 +560,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const ai_bank *bank = ai_offline_bank(e);
+    print_lexicon(e, synonyms);
     static question_scores qs[QUESTIONS];
-    size_t nq = 0, failures = 0;
+    static int64_t took[ANSWERS_MAX];
+    size_t nq = 0, failures = 0, ntook = 0;
     double sum[3] = { 0 }, good60 = 0, poor40 = 0;
     size_t count[3] = { 0 };
     for (size_t i = 0; i < json_array_size(answers); i++) {
@@ -508,7 +583,10 @@ int main(int argc, char **argv)
         ai_evaluate_request req = { .question = &item->question,
                                     .answer = text,
                                     .time_taken_seconds = -1 };
+        int64_t t0 = ia_mono_us();
         int rc = a ? ai_offline_evaluate(e, a, &req, &ev) : IA_ERR_NOMEM;
+        if (ntook < ANSWERS_MAX)
+            took[ntook++] = ia_mono_us() - t0;
         if (rc != IA_OK) {
             fprintf(stderr, "eval_answers: %s (%s): %s\n", qid, labels[l], ia_strerror(rc));
             failures++;
@@ -550,7 +628,7 @@ int main(int argc, char **argv)
     figure[F_PAIRWISE] = pairs ? (double)ordered / (double)pairs : 0;
     figure[F_GOOD] = count[0] ? good60 / (double)count[0] : 0;
     figure[F_POOR] = count[2] ? poor40 / (double)count[2] : 0;
-    int rc = keypoint_share(bank, keypoints, &figure[F_KEYPOINTS]);
+    int rc = keypoint_share(e, keypoints, &figure[F_KEYPOINTS]);
     printf("answers: %zu over %zu questions\n", count[0] + count[1] + count[2], nq);
     for (int l = 0; l < 3; l++)
         printf("mean score %-4s: %.1f (%zu answers)\n", labels[l],
@@ -558,7 +636,15 @@ int main(int argc, char **argv)
     printf("pairwise accuracy: %zu of %zu pairs (%.3f)\n", ordered, pairs, figure[F_PAIRWISE]);
     printf("good >= 60: %.0f of %zu (%.3f)   poor < 40: %.0f of %zu (%.3f)\n", good60, count[0],
            figure[F_GOOD], poor40, count[2], figure[F_POOR]);
+    int64_t median = median_us(took, ntook);
+    printf("median time per evaluation: %.3f ms (%zu evaluations)\n", (double)median / 1000.0,
+           ntook);
     int status = failures > 0 || rc != IA_OK ? 1 : 0;
+    if (check && !SANITIZED && median >= EVAL_US_MAX) {
+        printf("ABOVE CEILING: median time per evaluation %.3f ms >= %.3f ms\n",
+               (double)median / 1000.0, EVAL_US_MAX / 1000.0);
+        status = 1;
+    }
     for (int f = 0; check && f < F_FIGURES; f++)
         if (figure[f] < sets[set].floors[f]) {
             printf("BELOW FLOOR: %s %.3f < %.3f\n", figure_names[f], figure[f],

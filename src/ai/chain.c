@@ -205,7 +205,7 @@ int ai_chain_create(const ia_config *cfg, ai_chain **out, char *err, size_t errl
     c->max_retries = (int)cfg->llm_max_retries;
     c->breaker_failures = (int)cfg->llm_breaker_failures;
     c->breaker_cooldown_ms = cfg->llm_breaker_cooldown_ms;
-    int rc = ai_offline_create(&c->offline, err, errlen);
+    int rc = ai_offline_create_with(cfg->wordnet_dir, &c->offline, err, errlen);
     /* the primary first, then the other configured provider */
     bool gemini = config_gemini_configured(cfg), openai = config_openai_configured(cfg);
     bool openai_first = cfg->llm_primary_provider == LLM_PROVIDER_OPENAI;

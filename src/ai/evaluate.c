@@ -1530,10 +1530,8 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
     const ai_question *q = req->question;
     if (q->model_answer != NULL && (out->model_answer = arena_strdup(a, q->model_answer)) == NULL)
         return IA_ERR_NOMEM;
-    const ai_text_lexicon *lx = NULL;
-    int rc = ai_text_lexicon_build(a, &lx);
-    if (rc != IA_OK)
-        return rc;
+    const ai_text_lexicon *lx = ai_offline_lexicon(e);
+    int rc;
     view *v = arena_calloc(a, 1, sizeof(view));
     if (v == NULL)
         return IA_ERR_NOMEM;

@@ -7,7 +7,8 @@
  *   summary.c   ai_offline_summarize  a completed session
  *   match.c     ai_offline_match      a resume against a job description
  * All output lives in the caller's arena; the engine itself is read-only once created and
- * is shared by every worker thread. */
+ * is shared by every worker thread. Its text lexicon (ai/textutil.h: the built-in synonyms and
+ * WordNet's) is built once, here, and shared the same way. */
 #ifndef IA_AI_OFFLINE_H
 #define IA_AI_OFFLINE_H
 
@@ -18,13 +19,19 @@
 #include "ai/bank.h"
 #include "ai/corpus.h"
 #include "ai/taxonomy.h"
+#include "ai/textutil.h"
 #include "core/arena.h"
 
 #define AI_OFFLINE_MODEL "offline-1"
 
 typedef struct ai_offline ai_offline;
 
-/* Loads the built-in taxonomy and question bank; err says what is wrong. */
+/* Loads the built-in taxonomy and question bank and builds the lexicon, with WordNet read from
+ * wordnet_dir (the setting WORDNET_DIR; NULL or "" for none; missing files are logged once and
+ * leave the built-in synonyms alone); err says what is wrong. */
+int ai_offline_create_with(const char *wordnet_dir, ai_offline **out, char *err, size_t errlen);
+
+/* The same with WordNet from its default directory (AI_WORDNET_DIR_DEFAULT). */
 int ai_offline_create(ai_offline **out, char *err, size_t errlen);
 void ai_offline_free(ai_offline *e);
 
@@ -32,6 +39,9 @@ const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e);
 const ai_bank *ai_offline_bank(const ai_offline *e);
 /* The bank's word statistics (ai/corpus.h). */
 const ai_corpus *ai_offline_corpus(const ai_offline *e);
+const ai_text_lexicon *ai_offline_lexicon(const ai_offline *e);
+/* What building the lexicon read, and the time and memory it took. */
+const ai_text_lexicon_info *ai_offline_lexicon_info(const ai_offline *e);
 
 /* now_month is the month index (year * 12 + month - 1) that open date ranges end at. */
 int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_month,

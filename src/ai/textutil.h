@@ -1,14 +1,16 @@
-/* Text utilities of the offline engine: UTF-8-safe tokenisation into lower-case words, British
- * spellings turned American ("optimise" -> "optimize", "behaviour" -> "behavior"), a Porter
- * stemmer, a small table of synonyms ("db" ~ "database", "latency" ~ "response time"), phrase
- * matching of a stemmed multi-word term against a tokenised text, and counting helpers
- * (figures, percentages, durations, filler words, hedging, any list of cue phrases).
+/* Text utilities of the offline engine (docs/design.md "AI", "The offline engine's text layer"):
+ * UTF-8-safe tokenisation into lower-case words (ai/tokenize.c), British spellings turned
+ * American ("optimise" -> "optimize", "behaviour" -> "behavior") and Snowball stemming
+ * (ai/stem.c), synonyms — a built-in table ("db" ~ "database", "latency" ~ "response time") and
+ * WordNet's synonyms and irregular forms of the key-point words — with phrase matching of a
+ * stemmed multi-word term against a tokenised text (ai/lexicon.c), and counting helpers
+ * (figures, percentages, durations, filler words, hedging, any list of cue phrases; ai/cues.c).
  *
  * A text is tokenised once; every token keeps its place in the original bytes, so a caller can
- * quote the words around a match. Synonyms live in a lexicon, built per call from a constant
- * table (the engine keeps no mutable global state); a NULL lexicon means "no synonyms".
- * Everything is allocated in the caller's arena, and the work on one text is bounded by
- * AI_TEXT_INPUT_MAX. */
+ * quote the words around a match. Synonyms live in a lexicon, built once when the engine is
+ * created and read-only afterwards (the engine keeps no mutable global state); a NULL lexicon
+ * means "no synonyms". Everything else is allocated in the caller's arena, and the work on one
+ * text is bounded by AI_TEXT_INPUT_MAX. */
 #ifndef IA_AI_TEXTUTIL_H
 #define IA_AI_TEXTUTIL_H
 
@@ -37,7 +39,7 @@ enum {
 
 typedef struct {
     const char *word;  /* lower-case, American spelling */
-    const char *stem;  /* Porter stem of word, then the canonical stem of its synonym group */
+    const char *stem;  /* Snowball stem of word, then the canonical stem of its synonym group */
     size_t start, len; /* the token's bytes in the original text ("%" gives the word "percent") */
     unsigned sentence; /* index of its sentence, from 0 */
     unsigned flags;
@@ -52,25 +54,50 @@ typedef struct {
 
 typedef struct ai_text_lexicon ai_text_lexicon;
 
-/* Builds the synonym lexicon (stemmed) in a. It is read-only afterwards and can serve any
- * number of texts and terms. IA_ERR_INTERNAL when the built-in table puts one stem in two
- * groups (a unit test builds it, so such a table never ships). */
+/* Builds the synonym lexicon of the built-in table alone (stemmed) in a, without WordNet (the
+ * engine's own lexicon comes from ai_text_lexicon_load, once). It is read-only afterwards and
+ * can serve any number of texts and terms. IA_ERR_INTERNAL when the built-in table puts one
+ * stem in two groups (a unit test builds it, so such a table never ships). */
 int ai_text_lexicon_build(arena *a, const ai_text_lexicon **out);
+
+/* What ai_text_lexicon_load read, for the start-up log and for measuring. */
+typedef struct {
+    bool wordnet;       /* WordNet was read */
+    size_t vocabulary;  /* distinct words of the texts looked up */
+    size_t synonyms;    /* (word, synonym) pairs kept */
+    size_t forms;       /* irregular forms kept */
+    size_t files_bytes; /* bytes of the index and exception files read (then freed) */
+    size_t arena_bytes; /* bytes of a the lexicon holds */
+    long long load_us;  /* time taken */
+} ai_text_lexicon_info;
+
+/* Builds the offline engine's lexicon once, at engine creation: the built-in table, and from
+ * the WordNet files in wordnet_dir (ai/wordnet.h) the synonyms and irregular forms of the words
+ * of texts (the question bank's key-point terms and points). When the files are missing or
+ * unreadable it logs one warning naming the directory and keeps the built-in table alone; a
+ * NULL or empty wordnet_dir means no WordNet. info (may be NULL) receives what was read. */
+int ai_text_lexicon_load(arena *a, const char *wordnet_dir, const char *const *texts, size_t ntexts,
+                         const ai_text_lexicon **out, ai_text_lexicon_info *info);
 
 /* Splits text (NUL-terminated; at most AI_TEXT_INPUT_MAX bytes are read) into word tokens.
  * Any byte sequence is accepted: invalid UTF-8 separates words, non-ASCII letters belong to
- * words. lx may be NULL (stems are then plain Porter stems). */
+ * words. lx may be NULL (stems are then plain Snowball stems). */
 int ai_text_tokenize(arena *a, const ai_text_lexicon *lx, const char *text, ai_text *out);
 
 /* Writes word with British spellings turned American into out (at most outlen - 1 bytes,
  * NUL-terminated) and returns its length. word must be lower-case. */
 size_t ai_text_spelling(const char *word, char *out, size_t outlen);
 
-/* Writes the Porter stem of a lower-case word into out and returns its length: "scaled",
- * "scaling", "scales" and "scale" share the stem "scale", "caching" and "cache" share "cach".
- * A possessive "'s" is dropped; words with digits, other apostrophes or non-ASCII letters are
- * left as they are. */
+/* Writes the Snowball English stem of a lower-case word into out and returns its length:
+ * "scaled", "scaling", "scales" and "scale" share the stem "scale", "caching" and "cache" share
+ * "cach". A possessive "'s" is dropped; words with digits, other apostrophes or non-ASCII
+ * letters, and words of one or two letters, are left as they are. */
 size_t ai_text_stem(const char *word, char *out, size_t outlen);
+
+/* Writes the Snowball stem of a lower-case UTF-8 word in language lang ("en" or "english", "de"
+ * or "german") into out (at most outlen - 1 bytes, NUL-terminated): "häuser" -> "haus".
+ * English goes through ai_text_stem. IA_ERR_INVALID for another language, IA_ERR_NOMEM. */
+int ai_text_stem_lang(const char *lang, const char *word, char *out, size_t outlen);
 
 /* True when the lower-case word is an English function word ("the", "because", "i'm"). */
 bool ai_text_is_stopword(const char *word);
@@ -79,13 +106,25 @@ bool ai_text_is_stopword(const char *word);
 const char *ai_text_synonym(const ai_text_lexicon *lx, const char *stem);
 
 /* A term compiled for matching: the stems of its words, and of its synonym variants
- * ("response time" for "latency"). A word of at least five letters also matches words it
- * begins, so that a truncated term ("responsib", "priorit") matches "responsible". */
+ * ("response time" for "latency"); with a lexicon that read WordNet, each word also matches the
+ * stems of its WordNet synonyms ("reduce": "cut", "trim"). A word of at least five letters also
+ * matches words it begins, so that a truncated term ("responsib", "priorit") matches "responsible".
+ */
+typedef struct {
+    const char *const *stems;
+    size_t n;
+} ai_text_alts;
+
 typedef struct {
     const char *words[AI_TEXT_TERM_WORDS]; /* as written (spelling normalised) */
     const char *stems[AI_TEXT_TERM_WORDS];
+    ai_text_alts alts[AI_TEXT_TERM_WORDS]; /* WordNet synonyms of each word: stems that match it */
     size_t n;
 } ai_text_phrase;
+
+/* The WordNet synonyms (stems) that match this term word (lower-case, spelling normalised, as
+ * ai_text_phrase.words holds it), or NULL. */
+const ai_text_alts *ai_text_alternatives(const ai_text_lexicon *lx, const char *word);
 
 typedef struct {
     const char *text;

@@ -137,6 +137,7 @@ static const cfg_spec specs[] = {
     { "OPENAI_API_KEY", CFG_OPT_SECRET, "", 0, 0, OFF(openai_api_key), NULL },
     { "OPENAI_BASE_URL", CFG_URL, "https://api.openai.com/v1", 0, 0, OFF(openai_base_url), NULL },
     { "OPENAI_MODEL", CFG_OPT_STR, "", 0, 0, OFF(openai_model), NULL },
+    { "WORDNET_DIR", CFG_STR, "/usr/share/wordnet", 0, 0, OFF(wordnet_dir), "a directory path" },
     { "STORAGE_BACKEND", CFG_BACKEND, "local", 0, 0, OFF(storage_backend),
       "local (a directory) or s3 (S3-compatible object storage)" },
     { "STORAGE_DIR", CFG_OPT_STR, "", 0, 0, OFF(storage_dir), NULL },

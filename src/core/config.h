@@ -98,6 +98,7 @@ typedef struct {
     char *openai_api_key;
     char *openai_base_url;
     char *openai_model;
+    char *wordnet_dir; /* WORDNET_DIR: the offline engine's WordNet files */
     /* file storage */
     long long storage_backend; /* STORAGE_LOCAL or STORAGE_S3 */
     char *storage_dir;         /* STORAGE_DIR, or DATA_DIR/files */

@@ -23,6 +23,49 @@ size_t ia_utf8_sequence(const unsigned char *s, size_t n)
     return len;
 }
 
+size_t ia_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len = ia_utf8_sequence(s, n);
+    static const unsigned char lead_mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+    if (len == 0) {
+        *cp = 0xFFFD;
+        return 0;
+    }
+    uint32_t v = s[0] & lead_mask[len];
+    for (size_t k = 1; k < len; k++)
+        v = (v << 6) | (s[k] & 0x3Fu);
+    *cp = v;
+    return len;
+}
+
+size_t ia_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        return 0;
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp > 0x10FFFF)
+        return 0;
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 size_t ia_utf8_scrub(char *s)
 {
     size_t replaced = 0, left = strlen(s);

@@ -4,11 +4,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The length (1-4) of the well-formed UTF-8 sequence at s, reading at most n bytes, or 0 when
  * the bytes there are not one: a stray continuation byte, a truncated sequence, an overlong
  * form, a surrogate or a code point past U+10FFFF. n must be at least 1. */
 size_t ia_utf8_sequence(const unsigned char *s, size_t n);
+
+/* Decodes the character at s (reading at most n bytes, n >= 1) into *cp and returns its length,
+ * as ia_utf8_sequence measures it; 0 when the bytes there are not well-formed (*cp is then
+ * U+FFFD, the replacement character). */
+size_t ia_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Writes the UTF-8 form of the code point cp (at most U+10FFFF, not a surrogate) into out, which
+ * has room for 4 bytes, and returns its length; 0 for a value that is not a character. */
+size_t ia_utf8_encode(uint32_t cp, char out[4]);
 
 /* True when the len-byte sequence at s (as ia_utf8_sequence measured it) is a bidirectional
  * control character: U+202A-U+202E (embeddings, overrides) or U+2066-U+2069 (isolates). */

@@ -71,12 +71,14 @@ static void test_stemmer_conflates_inflections(void **state)
     char caching[AI_TEXT_WORD_MAX + 1];
     ai_text_stem("caching", caching, sizeof(caching));
     assert_string_equal(caching, stem("cache"));
-    /* Porter's published examples. */
+    /* The Snowball English stemmer's examples (Porter's, where the two agree). */
     assert_string_equal(stem("caresses"), "caress");
     assert_string_equal(stem("ponies"), "poni");
     assert_string_equal(stem("hopping"), "hop");
     assert_string_equal(stem("relational"), "relat");
-    assert_string_equal(stem("generalization"), "gener");
+    assert_string_equal(stem("generalization"), "general");
+    assert_string_equal(stem("generously"), "generous");
+    assert_string_equal(stem("knightly"), "knight");
     assert_string_equal(stem("controlling"), "control");
     assert_string_equal(stem("effective"), "effect");
     /* "tie" and "ties" stay together; possessives and short words are kept apart. */
@@ -84,6 +86,22 @@ static void test_stemmer_conflates_inflections(void **state)
     assert_string_equal(stem("team's"), "team");
     assert_string_equal(stem("go"), "go");
     assert_string_equal(stem("401k"), "401k");
+}
+
+static void test_german_words_have_their_snowball_stems(void **state)
+{
+    (void)state;
+    char out[AI_TEXT_WORD_MAX + 1];
+    assert_int_equal(ai_text_stem_lang("de", "h\xc3\xa4user", out, sizeof(out)), IA_OK);
+    assert_string_equal(out, "haus");
+    assert_int_equal(ai_text_stem_lang("german", "entwicklung", out, sizeof(out)), IA_OK);
+    assert_string_equal(out, "entwickl");
+    assert_int_equal(ai_text_stem_lang("de", "entwickler", out, sizeof(out)), IA_OK);
+    assert_string_equal(out, "entwickl");
+    assert_int_equal(ai_text_stem_lang("en", "scaling", out, sizeof(out)), IA_OK);
+    assert_string_equal(out, "scale");
+    assert_int_equal(ai_text_stem_lang("xx", "word", out, sizeof(out)), IA_ERR_INVALID);
+    assert_int_equal(ai_text_stem_lang(NULL, "word", out, sizeof(out)), IA_ERR_INVALID);
 }
 
 static void test_british_spellings_become_american(void **state)
@@ -267,6 +285,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stemmer_conflates_inflections),
+        cmocka_unit_test(test_german_words_have_their_snowball_stems),
         cmocka_unit_test(test_british_spellings_become_american),
         cmocka_unit_test(test_tokens_are_lower_case_with_places_and_flags),
         cmocka_unit_test(test_synonyms_share_a_stem),

@@ -1,6 +1,7 @@
 /* Unit tests for src/core/utf8.c: well-formed sequences of every length and what RFC 3629
  * forbids (stray continuation bytes, truncated sequences, overlong forms, surrogates, code
- * points past U+10FFFF, the bytes C0, C1 and F5-FF). */
+ * points past U+10FFFF, the bytes C0, C1 and F5-FF), and decoding to and encoding from code
+ * points. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,44 @@ static void test_scrub_replaces_what_is_not_utf8(void **state)
     assert_string_equal(bad, "??????x");
 }
 
+static void test_decode_gives_the_code_point_or_replacement(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    const unsigned char a[] = "a", e[] = "\xc3\xa9", euro[] = "\xe2\x82\xac",
+                        face[] = "\xf0\x9f\x98\x80", bad[] = "\xed\xa0\x80";
+    assert_int_equal(ia_utf8_decode(a, 1, &cp), 1);
+    assert_int_equal(cp, 'a');
+    assert_int_equal(ia_utf8_decode(e, 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(ia_utf8_decode(euro, 3, &cp), 3);
+    assert_int_equal(cp, 0x20AC);
+    assert_int_equal(ia_utf8_decode(face, 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(ia_utf8_decode(euro, 2, &cp), 0); /* truncated */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(ia_utf8_decode(bad, 3, &cp), 0); /* a surrogate */
+    assert_int_equal(cp, 0xFFFD);
+}
+
+static void test_encode_round_trips_and_refuses_non_characters(void **state)
+{
+    (void)state;
+    static const uint32_t cps[] = { 0,      'z',    0x7F,   0x80,    0x7FF,   0x800,   0xE9,
+                                    0x20AC, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF };
+    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        char buf[4];
+        uint32_t back = 0;
+        size_t len = ia_utf8_encode(cps[i], buf);
+        assert_true(len >= 1 && len <= 4);
+        assert_int_equal(ia_utf8_decode((const unsigned char *)buf, len, &back), len);
+        assert_int_equal(back, cps[i]);
+    }
+    char buf[4];
+    assert_int_equal(ia_utf8_encode(0xD800, buf), 0);
+    assert_int_equal(ia_utf8_encode(0x110000, buf), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +125,8 @@ int main(void)
         cmocka_unit_test(test_what_rfc_3629_forbids_is_zero),
         cmocka_unit_test(test_a_sequence_longer_than_the_bytes_left_is_zero),
         cmocka_unit_test(test_scrub_replaces_what_is_not_utf8),
+        cmocka_unit_test(test_decode_gives_the_code_point_or_replacement),
+        cmocka_unit_test(test_encode_round_trips_and_refuses_non_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
