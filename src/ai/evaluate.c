@@ -320,28 +320,38 @@ static bool content(const ai_text_token *t)
 }
 
 /* Adds the content stems of text to the set. */
+static int set_push(arena *a, stem_set *s, const char *stem)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        const char **nv = arena_alloc(a, cap * sizeof(*nv));
+        if (nv == NULL)
+            return IA_ERR_NOMEM;
+        if (s->n > 0)
+            memcpy(nv, s->v, s->n * sizeof(*nv));
+        s->v = nv;
+        s->cap = cap;
+    }
+    s->v[s->n++] = stem;
+    return IA_OK;
+}
+
+/* Adds the content stems of text to the set, and the stems of their WordNet synonyms where the
+ * lexicon has them (the key points' words): an answer that says "client" for "customer" is on
+ * the question. */
 static int set_add_text(arena *a, const ai_text_lexicon *lx, stem_set *s, const char *text)
 {
     ai_text t;
     int rc = ai_text_tokenize(a, lx, text, &t);
-    if (rc != IA_OK)
-        return rc;
-    for (size_t i = 0; i < t.n; i++) {
+    for (size_t i = 0; rc == IA_OK && i < t.n; i++) {
         if (!content(&t.v[i]))
             continue;
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 256;
-            const char **nv = arena_alloc(a, cap * sizeof(*nv));
-            if (nv == NULL)
-                return IA_ERR_NOMEM;
-            if (s->n > 0)
-                memcpy(nv, s->v, s->n * sizeof(*nv));
-            s->v = nv;
-            s->cap = cap;
-        }
-        s->v[s->n++] = t.v[i].stem;
+        rc = set_push(a, s, t.v[i].stem);
+        const ai_text_alts *alts = lx != NULL ? ai_text_alternatives(lx, t.v[i].word) : NULL;
+        for (size_t k = 0; rc == IA_OK && alts != NULL && k < alts->n; k++)
+            rc = set_push(a, s, alts->stems[k]);
     }
-    return IA_OK;
+    return rc;
 }
 
 static void set_finish(stem_set *s)
@@ -455,19 +465,9 @@ static int mark_echo(view *v, arena *a)
     if ((v->echo = arena_calloc(a, t->n ? t->n : 1, sizeof(bool))) == NULL)
         return IA_ERR_NOMEM;
     stem_set qs = { 0 };
-    for (size_t j = 0; j < q->n; j++) {
-        if (qs.n == qs.cap) {
-            size_t cap = qs.cap ? qs.cap * 2 : 64;
-            const char **nv = arena_alloc(a, cap * sizeof(*nv));
-            if (nv == NULL)
-                return IA_ERR_NOMEM;
-            if (qs.n > 0)
-                memcpy(nv, qs.v, qs.n * sizeof(*nv));
-            qs.v = nv;
-            qs.cap = cap;
-        }
-        qs.v[qs.n++] = q->v[j].stem;
-    }
+    for (size_t j = 0; j < q->n; j++)
+        if (set_push(a, &qs, q->v[j].stem) != IA_OK)
+            return IA_ERR_NOMEM;
     set_finish(&qs);
     for (size_t i = 0; i < t->n;) {
         size_t k = 0, words = 0;
