@@ -230,9 +230,15 @@ static bool fires_in(const ai_text *t, size_t from, size_t to, const ai_redflag_
     size_t start = first;
     while (start > from && !clause_start(t, start))
         start--;
+    /* Negations cancel in pairs within a clause; the words are negated when any clause of the
+     * scope holds an odd number. */
     unsigned count = 0;
-    bool strict;
+    bool negated = false, strict;
     for (size_t i = start; i <= last; i++) {
+        if (i > start && clause_start(t, i)) {
+            negated = negated || count % 2 == 1;
+            count = 0;
+        }
         bool is_slot = false, next_slot = false;
         for (size_t k = 0; k < p->nslots; k++) {
             is_slot = is_slot || taken[k] == i;
@@ -247,7 +253,8 @@ static bool fires_in(const ai_text *t, size_t from, size_t to, const ai_redflag_
         if (negation_at(t, i, false, &strict) && strict)
             count++;
     }
-    return (count % 2 == 1) == p->negated;
+    negated = negated || count % 2 == 1;
+    return negated == p->negated;
 }
 
 bool ai_redflag_pattern_find(const ai_text *answer, const ai_redflag_pattern *p, size_t *sentence)

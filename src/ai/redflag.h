@@ -28,11 +28,12 @@
  * "no", "never", "cannot" and "n't" words) within three words after the last matched word in
  * the same clause ("delegating the assessment is not safe"). A clause starts at the segment's
  * start, after a comma, colon or dash, or after "because", "unless", "since", "so" or a
- * contrastive word. Negations in scope cancel in pairs ("never skip" affirms). A pattern
- * without NOT fires when an even number of negations (usually none) is in scope; with NOT, when
- * an odd number is. Each slot takes the first word of the segment that matches it and no
- * earlier slot took (with ORDER, the first after the previous slot's word); the work is bounded
- * by the slots, their alternatives and the answer's tokens (AI_TEXT_INPUT_MAX). */
+ * contrastive word. Negations cancel in pairs within a clause ("never skip" affirms), and the
+ * words are negated when some clause of the scope holds an odd number. A pattern without NOT
+ * fires when the words are not negated; with NOT, when they are. Each slot takes the first word of
+ * the segment that matches it and no earlier slot took (with ORDER, the first after the previous
+ * slot's word); the work is bounded by the slots, their alternatives and the answer's tokens
+ * (AI_TEXT_INPUT_MAX). */
 #ifndef IA_AI_REDFLAG_H
 #define IA_AI_REDFLAG_H
 
