@@ -381,7 +381,12 @@ static void test_generated_questions_inherit_red_flags(void **state)
     const ai_bank *b = ai_offline_bank(e);
     size_t with_flags = 0;
     for (uint64_t seed = 1; seed <= 6; seed++) {
-        ai_generate_request r = { .count = 30, .difficulty = "mixed", .seed = seed };
+        static const char *focus[] = { "System design", "Technical" };
+        ai_generate_request r = { .count = 30,
+                                  .difficulty = "mixed",
+                                  .seed = seed,
+                                  .target_role = seed % 2 ? "backend engineer" : "registered nurse",
+                                  .focus_areas = { focus, seed % 2 ? 2 : 1 } };
         ai_questions qs = { 0 };
         assert_int_equal(ai_offline_generate(e, A, &r, &qs), IA_OK);
         for (size_t i = 0; i < qs.n; i++) {
