@@ -277,21 +277,22 @@ int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err,
         json_decref(doc);
         return IA_ERR_INVALID;
     }
-    arena *scratch = arena_create(1u << 20);
-    if (scratch == NULL) {
-        json_decref(doc);
-        return IA_ERR_NOMEM;
-    }
     b->flags_doc = doc;
     int rc = IA_OK;
     const char *id;
     json_t *list;
     json_object_foreach(all, id, list)
     {
-        if (rc == IA_OK)
-            rc = read_question_flags(b, scratch, id, list, err, errlen);
+        /* The compiled patterns are only checked, so each question's scratch arena goes at
+         * once. */
+        if (rc != IA_OK)
+            continue;
+        arena *scratch = arena_create(1u << 20);
+        rc = scratch ? read_question_flags(b, scratch, id, list, err, errlen) : IA_ERR_NOMEM;
+        arena_destroy(scratch);
+        if (rc == IA_ERR_NOMEM)
+            snprintf(err, errlen, "red flags: out of memory at %s", id);
     }
-    arena_destroy(scratch);
     if (rc != IA_OK) /* no question keeps a flag that points into the document */
         for (size_t i = 0; i < b->n + b->ntemplates; i++) {
             ai_question *q = i < b->n ? &b->items[i].question : &b->templates[i - b->n].question;
