@@ -207,6 +207,27 @@ static bool slot_matches(const ai_redflag_slot *slot, const ai_text_token *k)
     return false;
 }
 
+/* Words that negate only what follows them closely ("without memoisation", "instead of
+ * delegating"): they govern the match only when a matched word is among the next four, before
+ * any verb "to be" ("without memoisation is not efficient": "without" stops at "is"). */
+static const char *const local_negations[] = { "without", "instead", "rather" };
+static const char *const copulas[] = { "is", "are", "was", "were", "be", "been", "being" };
+
+/* Whether the negation at token i governs the matched words taken[0..n). */
+static bool governs(const ai_text *t, size_t i, const size_t *taken, size_t n)
+{
+    if (!in_list(local_negations, COUNT(local_negations), t->v[i].word))
+        return true;
+    for (size_t j = i + 1; j <= i + 4 && j < t->n; j++) {
+        if (in_list(copulas, COUNT(copulas), t->v[j].word))
+            return false;
+        for (size_t k = 0; k < n; k++)
+            if (taken[k] == j)
+                return true;
+    }
+    return false;
+}
+
 /* Whether p fires on the segment of tokens [from, to) of one sentence (see redflag.h). */
 static bool fires_in(const ai_text *t, size_t from, size_t to, const ai_redflag_pattern *p)
 {
@@ -244,7 +265,7 @@ static bool fires_in(const ai_text *t, size_t from, size_t to, const ai_redflag_
             is_slot = is_slot || taken[k] == i;
             next_slot = next_slot || taken[k] == i + 1;
         }
-        if (!is_slot && negation_at(t, i, next_slot, &strict))
+        if (!is_slot && negation_at(t, i, next_slot, &strict) && governs(t, i, taken, p->nslots))
             count++;
     }
     for (size_t i = last + 1; i < to && i <= last + 3 && !clause_start(t, i); i++) {

@@ -129,6 +129,11 @@ static void test_negation_keeps_a_correct_sentence_from_firing(void **state)
     assert_false(fires("vital only complain", "I check vitals, not only when they complain."));
     assert_true(fires("vital only complain", "I check vitals only when they complain."));
     assert_false(fires("single root cause", "There is rarely a single root cause."));
+    /* "without" negates only what follows it closely */
+    assert_false(fires("recursion efficient", "Recursion without memoisation is not efficient."));
+    assert_true(fires("NOT test deploy", "We deploy to production without any test."));
+    assert_false(
+        fires("chart end shift", "I chart in real time rather than at the end of the shift."));
     /* a hyphenated "no" negates nothing */
     assert_true(fires("show random", "No-shows are random."));
     assert_false(fires("show random", "No-shows are not random."));
