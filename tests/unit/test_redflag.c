@@ -1,7 +1,8 @@
 /* Red flags (src/ai/redflag.c, data/red_flags.json; docs/design.md "AI"): the pattern syntax
  * (stems, alternatives, prefixes, NOT), the negation scope that keeps a correct sentence from
  * firing, the bank's refusal of malformed red flags, and the shipped data itself: every
- * "examples" sentence of every flag fires and every "safe" sentence does not. */
+ * "examples" sentence of every flag fires, and no "safe" sentence and no sentence of the
+ * question's own model answer does. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -365,6 +366,16 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
             patterns += c.n;
             bad += check_sentences(id, k, &c, ex, true, &examples);
             bad += check_sentences(id, k, &c, ok, false, &safe);
+            /* the question's own model answer is right, so none of its flags fires on it */
+            ai_text model;
+            size_t sentence;
+            assert_int_equal(ai_text_tokenize(A, LX, q->model_answer, &model), IA_OK);
+            for (size_t i = 0; i < c.n; i++)
+                if (ai_redflag_pattern_find(&model, &c.v[i], &sentence)) {
+                    print_error("%s flag %zu: \"%s\" fires on the model answer: \"%s\"\n", id, k,
+                                c.v[i].text, ai_redflag_quote(A, &model, sentence, 300));
+                    bad++;
+                }
         }
     }
     print_message("red flags: %zu questions, %zu flags, %zu patterns, %zu examples, %zu safe\n",
