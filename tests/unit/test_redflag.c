@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ai/bank.h"
@@ -386,6 +387,49 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
     ai_bank_free(b);
 }
 
+/* The good answers of the evaluator's tuning set (tests/fixtures/answers.json) are correct, so
+ * none of their question's red flags fires on them. */
+static void test_no_flag_fires_on_a_good_tuning_answer(void **state)
+{
+    (void)state;
+    char path[1024], err[256] = "";
+    const char *root = getenv("IA_SOURCE_ROOT");
+    snprintf(path, sizeof(path), "%s/tests/fixtures/answers.json", root ? root : ".");
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, 0, &jerr);
+    if (doc == NULL)
+        fail_msg("%s: %s", path, jerr.text);
+    ai_bank *b = NULL;
+    if (ai_bank_builtin(&b, err, sizeof(err)) != IA_OK)
+        fail_msg("%s", err);
+    size_t checked = 0, bad = 0;
+    json_t *item;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "answers"), i, item)
+    {
+        const char *label = json_string_value(json_object_get(item, "label"));
+        const char *id = json_string_value(json_object_get(item, "question_id"));
+        const ai_bank_item *q = id ? ai_bank_find(b, id) : NULL;
+        if (label == NULL || strcmp(label, "good") != 0 || q == NULL)
+            continue;
+        ai_text t;
+        assert_int_equal(
+            ai_text_tokenize(A, LX, json_string_value(json_object_get(item, "answer")), &t), IA_OK);
+        ai_redflag_hit hits[AI_RED_FLAGS_MAX];
+        size_t n = 0;
+        assert_int_equal(ai_redflag_check(A, LX, &q->question, &t, hits, AI_RED_FLAGS_MAX, &n),
+                         IA_OK);
+        checked++;
+        for (size_t h = 0; h < n; h++, bad++)
+            print_error("%s flag %zu fires on a good answer: \"%s\"\n", id, hits[h].index,
+                        ai_redflag_quote(A, &t, hits[h].sentence, 300));
+    }
+    assert_true(checked >= 20);
+    assert_int_equal(bad, 0);
+    json_decref(doc);
+    ai_bank_free(b);
+}
+
 /* Generated questions carry the red flags of the bank questions they come from, as copies. */
 static void test_generated_questions_inherit_red_flags(void **state)
 {
@@ -434,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_bank_refuses_malformed_red_flags),
         cmocka_unit_test(test_bank_attaches_red_flags_and_falls_back_by_bank_id),
         cmocka_unit_test(test_every_shipped_example_fires_and_every_safe_sentence_does_not),
+        cmocka_unit_test(test_no_flag_fires_on_a_good_tuning_answer),
         cmocka_unit_test(test_generated_questions_inherit_red_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
