@@ -17,10 +17,8 @@ static const char *const negations[] = {
 /* Contrastive words: a pattern's words must all stand on one side of them. */
 static const char *const contrast_words[] = { "but",     "whereas", "although", "though",
                                               "however", "while",   "yet" };
-/* Words that start a new clause. */
-static const char *const clause_words[] = { "but",     "because", "although", "though",
-                                            "whereas", "while",   "however",  "unless",
-                                            "since",   "yet",     "so" };
+/* Words after which a new clause starts, besides the contrastive ones. */
+static const char *const clause_words[] = { "because", "unless", "since", "so" };
 
 static bool in_list(const char *const *list, size_t n, const char *w)
 {
@@ -83,7 +81,8 @@ static bool clause_start(const ai_text *t, size_t i)
     if ((k->flags & (AI_TEXT_SENT_START | AI_TEXT_PAUSE_BEFORE)) || i == 0 ||
         t->v[i - 1].sentence != k->sentence)
         return true;
-    return in_list(clause_words, COUNT(clause_words), t->v[i - 1].word);
+    return in_list(clause_words, COUNT(clause_words), t->v[i - 1].word) ||
+           in_list(contrast_words, COUNT(contrast_words), t->v[i - 1].word);
 }
 
 /* Compiles one alternative of a slot; IA_ERR_INVALID with err set when it is not one word. */

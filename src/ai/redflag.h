@@ -23,19 +23,22 @@
  * "neither", "none", "nothing", "nobody", "without", "hardly", "rarely", "seldom", "instead",
  * "rather" and the forms of "skip" and "avoid". A word joined to the next by a hyphen
  * ("no-show") is no negation, nor is "not only" or "not just" unless "only" or "just" is a
- * matched word; "without", "instead" and "rather" negate only a matched word among the four
+ * matched word. "without", "instead" and "rather" negate only a matched word among the four
  * words after them and before any "is", "are", "was", "were" or "be" ("without memoisation"
- * leaves "recursion is not efficient" negated once). A
- * negation governs the matched words when it stands in the clause of the first matched word,
+ * leaves "recursion is not efficient" negated once).
+ *
+ * A negation governs the matched words when it stands in the clause of the first matched word,
  * anywhere from that clause's start to the last matched word, or (only "not", "no", "never",
  * "cannot" and "n't" words) within three words after the last matched word in the same clause
- * ("delegating the assessment is not safe"). A clause starts at the segment's start, after a comma,
- * colon or dash, or after "because", "unless", "since", "so" or a contrastive word. Negations
- * cancel in pairs within a clause ("never skip" affirms), and the words are negated when some
- * clause of the scope holds an odd number. A pattern without NOT fires when the words are not
- * negated; with NOT, when they are. Each slot takes the first word of the segment that matches it
- * and no earlier slot took (with ORDER, the first after the previous slot's word); the work is
- * bounded by the slots, their alternatives and the answer's tokens (AI_TEXT_INPUT_MAX). */
+ * ("delegating the assessment is not safe"). A clause starts at the segment's start, after a
+ * comma, colon or dash, or after "because", "unless", "since", "so" or a contrastive word.
+ * Negations cancel in pairs within a clause ("never skip" affirms), and the words are negated
+ * when some clause of the scope holds an odd number. A pattern without NOT fires when the words
+ * are not negated; with NOT, when they are.
+ *
+ * Each slot takes the first word of the segment that matches it and no earlier slot took (with
+ * ORDER, the first after the previous slot's word); the work is bounded by the slots, their
+ * alternatives and the answer's tokens (AI_TEXT_INPUT_MAX). */
 #ifndef IA_AI_REDFLAG_H
 #define IA_AI_REDFLAG_H
 
