@@ -293,12 +293,15 @@ int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err,
         if (rc == IA_ERR_NOMEM)
             snprintf(err, errlen, "red flags: out of memory at %s", id);
     }
-    if (rc != IA_OK) /* no question keeps a flag that points into the document */
+    if (rc != IA_OK) { /* the bank is left as it was, without red flags */
         for (size_t i = 0; i < b->n + b->ntemplates; i++) {
             ai_question *q = i < b->n ? &b->items[i].question : &b->templates[i - b->n].question;
             q->red_flags = NULL;
             q->nred_flags = 0;
         }
+        json_decref(b->flags_doc);
+        b->flags_doc = NULL;
+    }
     return rc;
 }
 

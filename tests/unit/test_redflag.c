@@ -214,6 +214,9 @@ static ai_bank *small_bank(void)
     return b;
 }
 
+#define FLAG(point, patterns)                                                                      \
+    "{\"claim\":\"c\",\"correct\":\"r\",\"point\":" point ",\"patterns\":" patterns "}"
+
 static void flags_refused(const char *doc, const char *needle)
 {
     ai_bank *b = small_bank();
@@ -223,11 +226,15 @@ static void flags_refused(const char *doc, const char *needle)
     if (strstr(err, needle) == NULL)
         fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
     assert_int_equal(ai_bank_find(b, "q1")->question.nred_flags, 0);
+    /* the refused document leaves the bank as it was: a good one still loads */
+    const char *good = "{\"version\":1,\"red_flags\":{\"q1\":[" FLAG("0", "[\"index\"]") "]}}";
+    assert_int_equal(ai_bank_parse_red_flags(b, good, strlen(good), err, sizeof(err)), IA_OK);
+    assert_int_equal(ai_bank_find(b, "q1")->question.nred_flags, 1);
+    assert_int_equal(ai_bank_parse_red_flags(b, good, strlen(good), err, sizeof(err)),
+                     IA_ERR_INVALID);
+    assert_non_null(strstr(err, "already"));
     ai_bank_free(b);
 }
-
-#define FLAG(point, patterns)                                                                      \
-    "{\"claim\":\"c\",\"correct\":\"r\",\"point\":" point ",\"patterns\":" patterns "}"
 
 static void test_bank_refuses_malformed_red_flags(void **state)
 {
