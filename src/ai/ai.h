@@ -22,6 +22,8 @@
 #define AI_CATEGORIES_MAX 6     /* interview question categories */
 #define AI_QUESTIONS_MAX  30    /* questions of one session (docs/api.md §4.1) */
 #define AI_TEXT_MAX       20000 /* any single free-text field, in bytes */
+#define AI_RED_FLAGS_MAX  8     /* red flags of one question */
+#define AI_PATTERNS_MAX   8     /* phrasing patterns of one red flag */
 
 typedef enum { AI_ENGINE_OFFLINE, AI_ENGINE_GEMINI, AI_ENGINE_OPENAI } ai_engine;
 
@@ -92,6 +94,15 @@ typedef struct {
     ai_strs terms; /* lower-case words or phrases that show the point is covered */
 } ai_key_point;
 
+/* A common misconception or an unsafe claim an answer to a question can make, with the
+ * phrasings that express it. The pattern syntax is ai/redflag.h's (docs/design.md "AI"). */
+typedef struct {
+    const char *claim;   /* the wrong or unsafe claim, stated plainly */
+    const char *correct; /* what is right instead, one sentence */
+    int point;           /* index of the key point it contradicts, -1 for none */
+    ai_strs patterns;    /* phrasings that express it */
+} ai_red_flag;
+
 /* A question with the rubric the evaluator scores against. bank_id is the question bank id
  * (or project template id) for offline questions, NULL for a provider's own question. */
 typedef struct {
@@ -103,6 +114,8 @@ typedef struct {
     size_t nkey_points;
     const char *model_answer;
     ai_strs skills; /* taxonomy skill names the question exercises */
+    ai_red_flag *red_flags;
+    size_t nred_flags; /* ≤ AI_RED_FLAGS_MAX */
 } ai_question;
 
 typedef struct {

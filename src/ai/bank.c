@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ai/redflag.h"
+#include "core/arena.h"
 #include "core/embed.h"
 #include "core/errors.h"
 
@@ -13,7 +15,8 @@ extern const embedded_file engine_files[];
 extern const size_t engine_files_count;
 
 struct ai_bank {
-    json_t *doc; /* owns every string the items point at */
+    json_t *doc;       /* owns every string the items point at */
+    json_t *flags_doc; /* owns the red flags' strings (data/red_flags.json) */
     void **blocks;
     size_t nblocks, capblocks;
     ai_bank_item *items;
@@ -31,6 +34,7 @@ void ai_bank_free(ai_bank *b)
     free(b->blocks);
     free(b->items);
     free(b->templates);
+    json_decref(b->flags_doc);
     json_decref(b->doc);
     free(b);
 }
@@ -190,13 +194,153 @@ int ai_bank_parse(const char *json, size_t len, ai_bank **out, char *err, size_t
     return IA_OK;
 }
 
+/* Reads one red flag of question q; its patterns are compiled once here (in scratch) so that a
+ * pattern the matcher would refuse is a load error. */
+static int read_red_flag(ai_bank *b, arena *scratch, const ai_question *q, json_t *f, size_t k,
+                         ai_red_flag *out, char *err, size_t errlen)
+{
+    int rc = IA_ERR_INVALID;
+    out->claim = json_string_value(json_object_get(f, "claim"));
+    out->correct = json_string_value(json_object_get(f, "correct"));
+    json_t *point = json_object_get(f, "point");
+    if (out->claim == NULL || *out->claim == '\0' || out->correct == NULL ||
+        *out->correct == '\0' || !json_is_integer(point)) {
+        snprintf(err, errlen, "red flags: %s flag %zu needs a claim, a correct and a point",
+                 q->bank_id, k);
+        return IA_ERR_INVALID;
+    }
+    json_int_t pi = json_integer_value(point);
+    if (pi < -1 || pi >= (json_int_t)q->nkey_points) {
+        snprintf(err, errlen,
+                 "red flags: %s flag %zu: point %lld is not -1 or a key point index (0-%zu)",
+                 q->bank_id, k, (long long)pi, q->nkey_points - 1);
+        return IA_ERR_INVALID;
+    }
+    out->point = (int)pi;
+    if (!read_strs(b, json_object_get(f, "patterns"), &out->patterns, &rc) ||
+        out->patterns.n == 0 || out->patterns.n > AI_PATTERNS_MAX) {
+        if (rc == IA_ERR_NOMEM)
+            return rc;
+        snprintf(err, errlen, "red flags: %s flag %zu needs 1-%d non-empty patterns", q->bank_id, k,
+                 AI_PATTERNS_MAX);
+        return IA_ERR_INVALID;
+    }
+    ai_redflag_compiled c;
+    char why[200] = "";
+    rc = ai_redflag_compile(scratch, NULL, &out->patterns, &c, why, sizeof(why));
+    if (rc == IA_ERR_INVALID)
+        snprintf(err, errlen, "red flags: %s flag %zu: %s", q->bank_id, k, why);
+    return rc;
+}
+
+/* Attaches the red flags listed for one question id. */
+static int read_question_flags(ai_bank *b, arena *scratch, const char *id, json_t *list, char *err,
+                               size_t errlen)
+{
+    ai_bank_item *item = (ai_bank_item *)ai_bank_find(b, id);
+    if (item == NULL) {
+        snprintf(err, errlen, "red flags: no question or project template has the id \"%s\"", id);
+        return IA_ERR_INVALID;
+    }
+    size_t n = json_array_size(list);
+    if (!json_is_array(list) || n == 0 || n > AI_RED_FLAGS_MAX) {
+        snprintf(err, errlen, "red flags: %s needs an array of 1-%d flags", id, AI_RED_FLAGS_MAX);
+        return IA_ERR_INVALID;
+    }
+    ai_question *q = &item->question;
+    ai_red_flag *flags = bank_calloc(b, n, sizeof(ai_red_flag));
+    if (flags == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        int rc = read_red_flag(b, scratch, q, json_array_get(list, k), k, &flags[k], err, errlen);
+        if (rc != IA_OK)
+            return rc;
+    }
+    q->red_flags = flags;
+    q->nred_flags = n;
+    return IA_OK;
+}
+
+int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *all = json_object_get(doc, "red_flags");
+    if (!json_is_object(all) || json_integer_value(json_object_get(doc, "version")) != 1) {
+        snprintf(err, errlen, "red flags: %s",
+                 doc ? "\"version\" must be 1 and \"red_flags\" an object" : jerr.text);
+        json_decref(doc);
+        return IA_ERR_INVALID;
+    }
+    if (b->flags_doc != NULL) {
+        snprintf(err, errlen, "red flags: the bank has its red flags already");
+        json_decref(doc);
+        return IA_ERR_INVALID;
+    }
+    b->flags_doc = doc;
+    int rc = IA_OK;
+    const char *id;
+    json_t *list;
+    json_object_foreach(all, id, list)
+    {
+        /* The compiled patterns are only checked, so each question's scratch arena goes at
+         * once. */
+        if (rc != IA_OK)
+            continue;
+        arena *scratch = arena_create(1u << 20);
+        rc = scratch ? read_question_flags(b, scratch, id, list, err, errlen) : IA_ERR_NOMEM;
+        arena_destroy(scratch);
+        if (rc == IA_ERR_NOMEM)
+            snprintf(err, errlen, "red flags: out of memory at %s", id);
+    }
+    if (rc != IA_OK) { /* the bank is left as it was, without red flags */
+        for (size_t i = 0; i < b->n + b->ntemplates; i++) {
+            ai_question *q = i < b->n ? &b->items[i].question : &b->templates[i - b->n].question;
+            q->red_flags = NULL;
+            q->nred_flags = 0;
+        }
+        json_decref(b->flags_doc);
+        b->flags_doc = NULL;
+    }
+    return rc;
+}
+
 int ai_bank_builtin(ai_bank **out, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < engine_files_count; i++)
+    const embedded_file *questions = NULL, *flags = NULL;
+    for (size_t i = 0; i < engine_files_count; i++) {
         if (strcmp(engine_files[i].path, "data/questions.json") == 0)
-            return ai_bank_parse(engine_files[i].data, engine_files[i].len, out, err, errlen);
-    snprintf(err, errlen, "the binary carries no data/questions.json");
-    return IA_NOT_FOUND;
+            questions = &engine_files[i];
+        else if (strcmp(engine_files[i].path, "data/red_flags.json") == 0)
+            flags = &engine_files[i];
+    }
+    if (questions == NULL) {
+        snprintf(err, errlen, "the binary carries no data/questions.json");
+        return IA_NOT_FOUND;
+    }
+    ai_bank *b = NULL;
+    int rc = ai_bank_parse(questions->data, questions->len, &b, err, errlen);
+    if (rc == IA_OK && flags != NULL)
+        rc = ai_bank_parse_red_flags(b, flags->data, flags->len, err, errlen);
+    if (rc != IA_OK) {
+        ai_bank_free(b);
+        return rc;
+    }
+    *out = b;
+    return IA_OK;
+}
+
+void ai_bank_red_flags(const ai_bank *b, const ai_question *q, const ai_red_flag **flags, size_t *n)
+{
+    *flags = q->red_flags;
+    *n = q->nred_flags;
+    if (*n > 0 || q->bank_id == NULL || b == NULL)
+        return;
+    const ai_bank_item *item = ai_bank_find(b, q->bank_id);
+    if (item != NULL) {
+        *flags = item->question.red_flags;
+        *n = item->question.nred_flags;
+    }
 }
 
 size_t ai_bank_count(const ai_bank *b)

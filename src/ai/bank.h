@@ -1,7 +1,8 @@
 /* The question bank of the offline engine (data/questions.json, built into the binary):
  * questions with their category, difficulty, roles, skills, rubric key points and model
  * answer, and the project templates whose {company}, {job_title} and {skill} placeholders
- * the generator fills from a resume's own experience. The bank lives for the process. */
+ * the generator fills from a resume's own experience; and the red flags of its questions
+ * (data/red_flags.json, docs/design.md "AI"). The bank lives for the process. */
 #ifndef IA_AI_BANK_H
 #define IA_AI_BANK_H
 
@@ -19,7 +20,15 @@ typedef struct ai_bank ai_bank;
 /* Parses a question bank document; err says what is wrong (which question, which field). */
 int ai_bank_parse(const char *json, size_t len, ai_bank **out, char *err, size_t errlen);
 
-/* The bank built into the binary. */
+/* Attaches red flags to the bank's questions and templates from a document
+ * {"version":1,"red_flags":{"<id>":[{"claim","correct","point","patterns":[...]}]}} (other
+ * fields, such as a flag's "examples" and "safe" sentences, are ignored). An unknown id, a point
+ * that is neither -1 nor a key point's index, no patterns or a pattern the matcher refuses
+ * (ai/redflag.h) is IA_ERR_INVALID, with err naming the question and the flag; the bank then
+ * keeps no red flag. */
+int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err, size_t errlen);
+
+/* The bank built into the binary, with its red flags. */
 int ai_bank_builtin(ai_bank **out, char *err, size_t errlen);
 
 void ai_bank_free(ai_bank *b);
@@ -29,6 +38,11 @@ const ai_bank_item *ai_bank_get(const ai_bank *b, size_t i);
 
 /* The question or project template with this id, or NULL. */
 const ai_bank_item *ai_bank_find(const ai_bank *b, const char *id);
+
+/* The red flags to check q's answer against: q's own, or, when it has none (a question stored
+ * before red flags were), those of the bank question its bank_id names. */
+void ai_bank_red_flags(const ai_bank *b, const ai_question *q, const ai_red_flag **flags,
+                       size_t *n);
 
 /* Project templates: category "project", text with placeholders, roles empty. */
 size_t ai_bank_template_count(const ai_bank *b);

@@ -966,6 +966,23 @@ static int copy_question(arena *a, const cand *c, ai_question *q)
             if ((to->terms.v[to->terms.n++] = fill(a, c, from->terms.v[i])) == NULL)
                 return IA_ERR_NOMEM;
     }
+    /* The red flags travel with the question (docs/design.md "AI"). */
+    if (src->nred_flags > 0 &&
+        (q->red_flags = arena_calloc(a, src->nred_flags, sizeof(ai_red_flag))) == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t f = 0; f < src->nred_flags; f++) {
+        const ai_red_flag *from = &src->red_flags[f];
+        ai_red_flag *to = &q->red_flags[q->nred_flags++];
+        to->point = from->point;
+        to->claim = arena_strdup(a, from->claim);
+        to->correct = arena_strdup(a, from->correct);
+        to->patterns.v = arena_calloc(a, from->patterns.n + 1, sizeof(char *));
+        if (to->claim == NULL || to->correct == NULL || to->patterns.v == NULL)
+            return IA_ERR_NOMEM;
+        for (size_t i = 0; i < from->patterns.n; i++)
+            if ((to->patterns.v[to->patterns.n++] = arena_strdup(a, from->patterns.v[i])) == NULL)
+                return IA_ERR_NOMEM;
+    }
     return IA_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ai/redflag.h"
 #include "core/errors.h"
 
 static const char *const SKILL_CATEGORIES[] = { "language", "framework", "database", "cloud",
@@ -462,6 +463,49 @@ json_t *ai_analysis_to_json(const ai_analysis *an)
 
 /* ---- questions ---------------------------------------------------------------------------- */
 
+/* The question's red flags (docs/design.md "AI"), as the bank writes them: a flag without a
+ * claim, a correct statement or any pattern the matcher accepts (ai/redflag.h) is dropped, so
+ * are its refused patterns, and a point that names no key point becomes -1. */
+static int read_red_flags(reader *r, const json_t *j, ai_question *q)
+{
+    size_t n;
+    const json_t *flags = object_array(r, j, "red_flags", AI_RED_FLAGS_MAX, &n);
+    if (r->rc != IA_OK || n == 0)
+        return r->rc;
+    if ((q->red_flags = arena_calloc(r->a, n, sizeof(ai_red_flag))) == NULL)
+        return nomem(r);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *f = json_array_get(flags, i);
+        ai_red_flag *x = &q->red_flags[q->nred_flags];
+        *x = (ai_red_flag){ .point = -1 };
+        if (!json_is_object(f))
+            continue;
+        ai_strs patterns;
+        if (opt_string(r, f, "claim", &x->claim) != IA_OK ||
+            opt_string(r, f, "correct", &x->correct) != IA_OK ||
+            string_list(r, f, "patterns", AI_PATTERNS_MAX, &patterns) != IA_OK)
+            return r->rc;
+        const json_t *point = json_object_get(f, "point");
+        if (json_is_integer(point) && json_integer_value(point) >= 0 &&
+            json_integer_value(point) < (json_int_t)q->nkey_points)
+            x->point = (int)json_integer_value(point);
+        x->patterns = (ai_strs){ .v = patterns.v };
+        for (size_t k = 0; k < patterns.n; k++) {
+            ai_redflag_pattern compiled;
+            char why[160];
+            int rc =
+                ai_redflag_compile_pattern(r->a, NULL, patterns.v[k], &compiled, why, sizeof(why));
+            if (rc == IA_ERR_NOMEM)
+                return nomem(r);
+            if (rc == IA_OK)
+                x->patterns.v[x->patterns.n++] = patterns.v[k];
+        }
+        if (x->claim != NULL && x->correct != NULL && x->patterns.n > 0)
+            q->nred_flags++;
+    }
+    return IA_OK;
+}
+
 static int read_question(reader *r, const json_t *j, ai_question *q)
 {
     *q = (ai_question){ 0 };
@@ -502,7 +546,7 @@ static int read_question(reader *r, const json_t *j, ai_question *q)
         if (p->point != NULL)
             q->nkey_points++;
     }
-    return r->rc;
+    return read_red_flags(r, j, q);
 }
 
 int ai_question_from_json(arena *a, const json_t *j, ai_question *out, char *err, size_t errlen)
@@ -526,6 +570,16 @@ json_t *ai_question_to_json(const ai_question *q)
         json_t *kp = json_object();
         ok = append(kps, kp) && put(kp, "point", json_string(q->key_points[i].point)) &&
              put(kp, "terms", strs_json(&q->key_points[i].terms));
+    }
+    json_t *flags = ok && q->nred_flags > 0 ? put_array(o, "red_flags") : NULL;
+    ok = ok && (q->nred_flags == 0 || flags != NULL);
+    for (size_t i = 0; ok && i < q->nred_flags; i++) {
+        const ai_red_flag *f = &q->red_flags[i];
+        json_t *fo = json_object();
+        ok = append(flags, fo) && put(fo, "claim", json_string(f->claim)) &&
+             put(fo, "correct", json_string(f->correct)) &&
+             put(fo, "point", json_integer(f->point)) &&
+             put(fo, "patterns", strs_json(&f->patterns));
     }
     return built(o, ok);
 }

@@ -20,7 +20,9 @@ json_t *ai_analysis_to_json(const ai_analysis *an);
 int ai_analysis_from_json(arena *a, const json_t *j, ai_analysis *out, char *err, size_t errlen);
 
 /* One question with its rubric: {"question_text","category","difficulty","bank_id",
- * "key_points":[{"point","terms"}],"model_answer","skills"}. */
+ * "key_points":[{"point","terms"}],"model_answer","skills"}, and "red_flags":[{"claim",
+ * "correct","point","patterns"}] when it has any (omitted when none; read leniently, see
+ * read_red_flags in schema.c). */
 json_t *ai_question_to_json(const ai_question *q);
 int ai_question_from_json(arena *a, const json_t *j, ai_question *out, char *err, size_t errlen);
 

@@ -200,6 +200,62 @@ static void test_questions_count_and_clamp(void **state)
     json_decref(out);
 }
 
+/* A question's red flags are stored with it and read back; none means no "red_flags" field, and
+ * what the matcher could not use is dropped rather than refusing the question. */
+static void test_question_red_flags_round_trip(void **state)
+{
+    arena *a = *state;
+    char err[256];
+    ai_key_point kps[2] = { { .point = "Check airway first" }, { .point = "Escalate" } };
+    const char *patterns[] = { "pain before airway", "NOT need check airway" };
+    ai_red_flag flags[1] = { { .claim = "Assessing pain before airway and breathing",
+                               .correct = "Airway and breathing come first.",
+                               .point = 0,
+                               .patterns = { patterns, 2 } } };
+    ai_question q = { .text = "Triage?",
+                      .category = "technical",
+                      .difficulty = "medium",
+                      .bank_id = "tech-hc-001",
+                      .key_points = kps,
+                      .nkey_points = 2,
+                      .red_flags = flags,
+                      .nred_flags = 1 };
+    json_t *out = ai_question_to_json(&q);
+    assert_non_null(out);
+    ai_question back;
+    assert_int_equal(ai_question_from_json(a, out, &back, err, sizeof(err)), IA_OK);
+    assert_int_equal(back.nred_flags, 1);
+    assert_string_equal(back.red_flags[0].claim, flags[0].claim);
+    assert_string_equal(back.red_flags[0].correct, flags[0].correct);
+    assert_int_equal(back.red_flags[0].point, 0);
+    assert_int_equal(back.red_flags[0].patterns.n, 2);
+    assert_string_equal(back.red_flags[0].patterns.v[1], "NOT need check airway");
+    json_decref(out);
+
+    q.nred_flags = 0;
+    out = ai_question_to_json(&q);
+    assert_null(json_object_get(out, "red_flags"));
+    assert_int_equal(ai_question_from_json(a, out, &back, err, sizeof(err)), IA_OK);
+    assert_int_equal(back.nred_flags, 0);
+    json_decref(out);
+
+    json_t *j = load(
+        "{\"question_text\":\"Q\",\"key_points\":[\"p\"],\"red_flags\":["
+        "{\"claim\":\"c\",\"correct\":\"r\",\"point\":7,\"patterns\":[\"a||b\","
+        "\"index\"]},{\"claim\":\"c\",\"correct\":\"r\",\"patterns\":[\"\"]},"
+        "{\"claim\":\"c\",\"patterns\":[\"x\"]},\"flag\"]}");
+    assert_int_equal(ai_question_from_json(a, j, &back, err, sizeof(err)), IA_OK);
+    assert_int_equal(back.nred_flags, 1);
+    assert_int_equal(back.red_flags[0].point, -1);
+    assert_int_equal(back.red_flags[0].patterns.n, 1);
+    assert_string_equal(back.red_flags[0].patterns.v[0], "index");
+    json_decref(j);
+    j = load("{\"question_text\":\"Q\",\"red_flags\":{}}");
+    assert_int_equal(ai_question_from_json(a, j, &back, err, sizeof(err)), IA_ERR_INVALID);
+    assert_non_null(strstr(err, "red_flags"));
+    json_decref(j);
+}
+
 static void test_evaluation_clamps_scores_and_lists(void **state)
 {
     arena *a = *state;
@@ -284,6 +340,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_text_is_cut_on_a_character_boundary, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_questions_count_and_clamp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_red_flags_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evaluation_clamps_scores_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_and_match, setup, teardown),
     };
