@@ -12,7 +12,7 @@
 static const char *const negations[] = {
     "not",    "no",      "never",    "cannot", "nor",    "neither", "none",     "nothing",
     "nobody", "without", "hardly",   "rarely", "seldom", "instead", "rather",   "skip",
-    "skips",  "skipped", "skipping", "avoid",  "avoids", "avoided", "avoiding",
+    "skips",  "skipped", "skipping", "avoid",  "avoids", "avoided", "avoiding", "non",
 };
 /* Contrastive words: a pattern's words must all stand on one side of them. */
 static const char *const contrast_words[] = { "but",     "whereas", "although", "though",
@@ -44,13 +44,14 @@ static bool negation_word(const char *w, bool *strict)
 }
 
 /* Token i of t as a negation. A word joined to the next by a hyphen ("no-show") negates
- * nothing, and "not only" and "not just" affirm unless "only" or "just" is a matched word
- * itself ("not only when they complain" denies "only when they complain"). */
+ * nothing, but the prefix "non" ("non-linear") always negates, and "not only" and "not just" affirm
+ * unless "only" or "just" is a matched word itself ("not only when they complain" denies "only when
+ * they complain"). */
 static bool negation_at(const ai_text *t, size_t i, bool next_is_slot, bool *strict)
 {
     if (!negation_word(t->v[i].word, strict))
         return false;
-    if (t->text[t->v[i].start + t->v[i].len] == '-')
+    if (t->text[t->v[i].start + t->v[i].len] == '-' && strcmp(t->v[i].word, "non") != 0)
         return false;
     if (strcmp(t->v[i].word, "not") == 0 && i + 1 < t->n && !next_is_slot &&
         t->v[i + 1].sentence == t->v[i].sentence &&
@@ -208,8 +209,9 @@ static bool slot_matches(const ai_redflag_slot *slot, const ai_text_token *k)
 
 /* Words that negate only what follows them closely ("without memoisation", "instead of
  * delegating"): they govern the match only when a matched word is among the next four, before
- * any verb "to be" ("without memoisation is not efficient": "without" stops at "is"). */
-static const char *const local_negations[] = { "without", "instead", "rather" };
+ * any verb "to be" ("without memoisation is not efficient": "without" stops at "is"). The
+ * prefix "non" governs only the word it is joined to ("non-linear"). */
+static const char *const local_negations[] = { "without", "instead", "rather", "non" };
 static const char *const copulas[] = { "is", "are", "was", "were", "be", "been", "being" };
 
 /* Whether the negation at token i governs the matched words taken[0..n). */
@@ -217,7 +219,8 @@ static bool governs(const ai_text *t, size_t i, const size_t *taken, size_t n)
 {
     if (!in_list(local_negations, COUNT(local_negations), t->v[i].word))
         return true;
-    for (size_t j = i + 1; j <= i + 4 && j < t->n; j++) {
+    size_t reach = strcmp(t->v[i].word, "non") == 0 ? 1 : 4;
+    for (size_t j = i + 1; j <= i + reach && j < t->n; j++) {
         if (in_list(copulas, COUNT(copulas), t->v[j].word))
             return false;
         for (size_t k = 0; k < n; k++)

@@ -21,11 +21,12 @@
  *
  * Negation scope. The negations are "not", "no", "never", every "n't" word, "cannot", "nor",
  * "neither", "none", "nothing", "nobody", "without", "hardly", "rarely", "seldom", "instead",
- * "rather" and the forms of "skip" and "avoid". A word joined to the next by a hyphen
- * ("no-show") is no negation, nor is "not only" or "not just" unless "only" or "just" is a
- * matched word. "without", "instead" and "rather" negate only a matched word among the four
- * words after them and before any "is", "are", "was", "were" or "be" ("without memoisation"
- * leaves "recursion is not efficient" negated once).
+ * "rather", the prefix "non" ("non-linear") and the forms of "skip" and "avoid". Any other
+ * word joined to the next by a hyphen ("no-show") is no negation, nor is "not only" or "not just"
+ * unless "only" or "just" is a matched word. "without", "instead" and "rather" negate only a
+ * matched word among the four words after them and before any "is", "are", "was", "were" or "be"
+ * ("without memoisation" leaves "recursion is not efficient" negated once), and "non" only the
+ * word it is joined to ("non-members" leaves "members" elsewhere in the sentence alone).
  *
  * A negation governs the matched words when it stands in the clause of the first matched word,
  * anywhere from that clause's start to the last matched word, or (only "not", "no", "never",

@@ -136,6 +136,10 @@ static void test_negation_keeps_a_correct_sentence_from_firing(void **state)
     assert_true(fires("NOT test deploy", "We deploy to production without any test."));
     assert_false(
         fires("chart end shift", "I chart in real time rather than at the end of the shift."));
+    /* the prefix "non" negates only the word it is joined to */
+    assert_false(fires("erlang linear", "Erlang C is non-linear."));
+    assert_true(fires("erlang linear", "Erlang C is linear."));
+    assert_true(fires("compar* member* prove*", "Comparing members with non-members proves it."));
     /* a hyphenated "no" negates nothing */
     assert_true(fires("show random", "No-shows are random."));
     assert_false(fires("show random", "No-shows are not random."));
