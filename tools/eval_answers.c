@@ -331,7 +331,7 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
 {
     const ai_bank *bank = ai_offline_bank(e);
     size_t pairs = 0, ordered = 0, fooling = 0, below = 0, strengths = 0, true_strengths = 0,
-           failures = 0, nanswers = 0;
+           failures = 0, nanswers = 0, honest_checked = 0, honest_flagged = 0;
     size_t kind_n[NFOOLING] = { 0 }, kind_below[NFOOLING] = { 0 };
     double kind_sum[NFOOLING] = { 0 }, honest_sum[3] = { 0 };
     size_t honest_n[3] = { 0 };
@@ -385,6 +385,15 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
                 continue;
             }
             nanswers++;
+            /* A known error named in a good or fair answer is a red flag firing on an honest
+             * answer: counted, so that flags that accuse the innocent show. */
+            if (h == 0 || h == 1) {
+                honest_checked++;
+                if (strstr(ev.feedback, "is a known error") != NULL) {
+                    honest_flagged++;
+                    printf("flagged honest answer: %s %s\n", qid, kind);
+                }
+            }
             for (size_t s = 0; s < ev.strengths.n; s++) {
                 bool ok = strength_true(ev.strengths.v[s], text);
                 /* Nothing is praised in an answer with nothing in it. */
@@ -475,6 +484,8 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
            figure[A_BELOW]);
     printf("strengths true of their answer: %zu of %zu (%.3f)\n", true_strengths, strengths,
            figure[A_HONEST]);
+    printf("good and fair answers told they make a known error: %zu of %zu\n", honest_flagged,
+           honest_checked);
     if (ntimes > 0) {
         qsort(times, ntimes, sizeof(double), compare_double);
         printf("median time per evaluation: %.2f ms (slowest %.2f ms)\n", times[ntimes / 2],

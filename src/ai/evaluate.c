@@ -48,6 +48,7 @@
 
 #include "ai/corpus.h"
 #include "ai/offline.h"
+#include "ai/redflag.h"
 #include "ai/roles.h"
 #include "ai/taxonomy.h"
 #include "ai/textutil.h"
@@ -74,6 +75,8 @@
 #define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
 #define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
 #define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
+#define CAP_RED_FLAG   35.0 /* a known wrong or unsafe claim; 25 with two or more */
+#define RED_HITS_MAX   8
 
 #define FEEDBACK_MAX 4096
 /* Closes every offline evaluation: what was checked, and what was not. */
@@ -222,7 +225,10 @@ typedef struct {
     double credit[AI_KEY_POINTS_MAX]; /* 0-1: 1 explained in a sentence, a fraction when listed */
     bool measured; /* a measured change: "from 9 minutes to 45 seconds", "halved" */
     size_t measured_at, measured_len;
-    double cap; /* the highest score the answer can earn */
+    double cap;                         /* the highest score the answer can earn */
+    ai_redflag_hit flags[RED_HITS_MAX]; /* known wrong or unsafe claims the answer makes */
+    size_t nflags;
+    bool contradicted[AI_KEY_POINTS_MAX]; /* a red flag denies the point */
     ai_text_counts counts;
     size_t npoints, ncovered;
     bool covered[AI_KEY_POINTS_MAX];
@@ -417,8 +423,8 @@ static const char *const unknown_cues[] = {
 
 /* Words that open a new clause, so that a negation before them does not reach past them. */
 static const char *const clause_openers[] = {
-    "but", "so",   "because", "which", "although", "though", "while", "then", "yet",
-    "i",   "we",   "they",    "he",    "she",      "you",    "instead", "however", "until",
+    "but", "so", "because", "which", "although", "though", "while",   "then",    "yet",
+    "i",   "we", "they",    "he",    "she",      "you",    "instead", "however", "until",
 };
 
 /* True when the negation at token k is not one: "not only", "didn't just", "not just". */
@@ -606,6 +612,36 @@ static void count_substance(view *v)
     v->nonanswer = v->substantive < 5 || (unknown > 0 && v->substantive < 12);
 }
 
+/* Finds the known wrong or unsafe claims of the question (its own red flags, or the bank's for a
+ * question stored before it had them) that the answer makes, and the key points they deny. A
+ * claim in text copied from the question is the question's, not the answer's. */
+static int find_red_flags(view *v, const ai_offline *e, arena *a, const ai_text_lexicon *lx)
+{
+    ai_question with = *v->q;
+    if (e != NULL) {
+        const ai_red_flag *flags = NULL;
+        size_t n = 0;
+        ai_bank_red_flags(ai_offline_bank(e), v->q, &flags, &n);
+        with.red_flags = (ai_red_flag *)flags;
+        with.nred_flags = n;
+    }
+    ai_redflag_hit hits[RED_HITS_MAX];
+    size_t n = 0;
+    int rc = ai_redflag_check(a, lx, &with, &v->ans, hits, RED_HITS_MAX, &n);
+    for (size_t h = 0; rc == IA_OK && h < n; h++) {
+        bool own = false;
+        for (size_t i = 0; i < v->ans.n && !own; i++)
+            own = v->ans.v[i].sentence == hits[h].sentence && !v->echo[i] && content(&v->ans.v[i]);
+        if (!own)
+            continue;
+        v->flags[v->nflags++] = hits[h];
+        int p = hits[h].flag->point;
+        if (p >= 0 && (size_t)p < AI_KEY_POINTS_MAX)
+            v->contradicted[p] = true;
+    }
+    return rc;
+}
+
 /* True when the point's own text says "measurable" or the like: a measured change in any form
  * shows it, whatever its listed terms. */
 static bool point_is_measure(const ai_key_point *kp)
@@ -686,6 +722,10 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
                 v->evidence[p] = v->measured_len;
                 v->credit[p] = c;
             }
+        }
+        if (v->contradicted[p]) { /* a wrong claim about the point undoes its credit */
+            v->credit[p] = 0;
+            v->at[p] = -1;
         }
         v->covered[p] = v->credit[p] >= 1.0;
         v->ncovered += v->covered[p];
@@ -1175,6 +1215,24 @@ static const char *point_lower(arena *a, const view *v, size_t p)
     return c != NULL ? c : pt;
 }
 
+/* Known wrong or unsafe claims: named plainly, with what is right. */
+static void feedback_red_flags(feedback *fb)
+{
+    const view *v = fb->v;
+    for (size_t h = 0; h < v->nflags; h++) {
+        const ai_red_flag *f = v->flags[h].flag;
+        const char *q = ai_redflag_quote(fb->a, &v->ans, v->flags[h].sentence, QUOTE_MAX * 2);
+        strbuf_appendf(&fb->sb, "%s\u201c%s\u201d is a known error (%s): %s", h ? " " : "",
+                       q ? q : "", f->claim, f->correct);
+        size_t l = strlen(f->correct);
+        if (l == 0 || (f->correct[l - 1] != '.' && f->correct[l - 1] != '!'))
+            strbuf_putc(&fb->sb, '.');
+        item(fb, &fb->im, "Correct the error: %s", f->correct);
+    }
+    if (v->nflags > 0)
+        strbuf_putc(&fb->sb, ' ');
+}
+
 /* Key points: quote what showed one, name what was missed. */
 static void feedback_points(feedback *fb)
 {
@@ -1428,6 +1486,7 @@ static int build_feedback(view *v, arena *a, ai_evaluation *out)
     if (v->nonanswer) {
         feedback_nonanswer(&fb);
     } else {
+        feedback_red_flags(&fb);
         feedback_points(&fb);
         feedback_focus(&fb);
         feedback_structure(&fb);
@@ -1552,8 +1611,8 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
         (rc = mark_echo(v, a)) != IA_OK || (rc = mark_prose(v, a)) != IA_OK)
         return rc;
     find_measured(v);
-    if ((rc = score_coverage(v, a, lx)) != IA_OK || (rc = score_relevance(v, a, lx)) != IA_OK ||
-        (rc = score_specificity(v, e, a, lx)) != IA_OK)
+    if ((rc = find_red_flags(v, e, a, lx)) != IA_OK || (rc = score_coverage(v, a, lx)) != IA_OK ||
+        (rc = score_relevance(v, a, lx)) != IA_OK || (rc = score_specificity(v, e, a, lx)) != IA_OK)
         return rc;
     count_substance(v);
     score_structure(v);
@@ -1579,6 +1638,8 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
         v->cap = CAP_OFF_TOPIC + (100.0 - CAP_OFF_TOPIC) * pow(v->topical, 1.5);
     if (v->prose_share < 0.5)
         v->cap = fmin(v->cap, CAP_LIST + (100.0 - CAP_LIST) * v->prose_share);
+    if (v->nflags > 0)
+        v->cap = fmin(v->cap, v->nflags > 1 ? CAP_RED_FLAG - 10.0 : CAP_RED_FLAG);
     if (v->nonanswer)
         v->cap = CAP_NONE;
     score = fmin(score, v->cap);

@@ -1268,8 +1268,8 @@ static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
     for (size_t k = 0; skill != NULL && kind == 0 && k < c->skills.n; k++)
         shown = shown || set_has(&g->resume, c->skills.v[k]);
     for (size_t e = 0; skill != NULL && kind == 0 && e < g->nentries; e++)
-        shown = shown || (g->entry[e].job_title != NULL &&
-                          ai_has_word(skill, g->entry[e].job_title, false));
+        shown = shown ||
+                (g->entry[e].job_title != NULL && ai_has_word(skill, g->entry[e].job_title, false));
     if (skill != NULL && kind == 0 && shown) {
         snprintf(pre, sizeof(pre), "The role asks for %s. ", skill);
     } else if (skill != NULL && kind == 0 && soft && own != NULL) {

@@ -66,8 +66,7 @@ static json_t *render_question(const interview_question_row *q)
 {
     return json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-        "id",
-        q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
+        "id", q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
         q->category, "difficulty", q->difficulty, "order_index", (json_int_t)q->order_index,
         "answer_text", str_or_null(q->answer_text), "time_taken_seconds",
         q->has_time ? json_integer(q->time_taken_seconds) : json_null(), "evaluation_status",

@@ -473,10 +473,11 @@ static void test_tools_are_named_as_written_and_with_their_case(void **state)
                       .difficulty = "medium",
                       .key_points = kp,
                       .nkey_points = 1,
-                      .model_answer = "I would move slow work such as the welcome e-mail and "
-                                      "image resizing to a background queue, so the page "
-                                      "answers at once, and measure the response time before "
-                                      "and after." };
+                      .model_answer =
+                          "I would move slow work such as the welcome e-mail and "
+                          "image resizing to a background queue, so the page "
+                          "answers at once, and measure the response time before "
+                          "and after." };
     ai_evaluation ev = evaluate(
         f, &q,
         "I would move the welcome e-mail and the avatar resizing to a background queue in "

@@ -27,18 +27,24 @@ extern const embedded_file engine_files[];
 extern const size_t engine_files_count;
 
 static arena *A;
-static const ai_text_lexicon *LX;
+static ai_offline *E;
+static const ai_text_lexicon *LX; /* the engine's, WordNet included, as evaluations use it */
 
 static int setup(void **state)
 {
     (void)state;
+    char err[256];
     A = arena_create(256u << 20);
-    return A == NULL || ai_text_lexicon_build(A, &LX) != IA_OK;
+    if (A == NULL || ai_offline_create(&E, err, sizeof(err)) != IA_OK)
+        return -1;
+    LX = ai_offline_lexicon(E);
+    return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    ai_offline_free(E);
     arena_destroy(A);
     return 0;
 }
@@ -400,44 +406,75 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
 
 /* The good answers of the evaluator's tuning set (tests/fixtures/answers.json) are correct, so
  * none of their question's red flags fires on them. */
-static void test_no_flag_fires_on_a_good_tuning_answer(void **state)
+/* Checks one honest answer against its question's flags; returns how many fired. */
+static size_t fires_on(const ai_bank *b, const char *id, const char *answer, const char *label)
 {
-    (void)state;
-    char path[1024], err[256] = "";
+    const ai_bank_item *q = id ? ai_bank_find(b, id) : NULL;
+    if (q == NULL || answer == NULL)
+        fail_msg("unknown question %s", id ? id : "(none)");
+    ai_text t;
+    assert_int_equal(ai_text_tokenize(A, LX, answer, &t), IA_OK);
+    ai_redflag_hit hits[AI_RED_FLAGS_MAX];
+    size_t n = 0;
+    assert_int_equal(ai_redflag_check(A, LX, &q->question, &t, hits, AI_RED_FLAGS_MAX, &n), IA_OK);
+    for (size_t h = 0; h < n; h++)
+        print_error("%s flag %zu fires on a %s answer: \"%s\"\n", id, hits[h].index, label,
+                    ai_redflag_quote(A, &t, hits[h].sentence, 300));
+    return n;
+}
+
+static json_t *load_fixture(const char *name)
+{
+    char path[1024];
     const char *root = getenv("IA_SOURCE_ROOT");
-    snprintf(path, sizeof(path), "%s/tests/fixtures/answers.json", root ? root : ".");
+    snprintf(path, sizeof(path), "%s/tests/fixtures/%s", root ? root : ".", name);
     json_error_t jerr;
     json_t *doc = json_load_file(path, 0, &jerr);
     if (doc == NULL)
         fail_msg("%s: %s", path, jerr.text);
+    return doc;
+}
+
+/* No flag fires on an honest answer of the tuning sets: the good answers of answers.json, and
+ * the good, plainly worded good and fair answers of adversarial.json (a fair answer is thin,
+ * not wrong). */
+static void test_no_flag_fires_on_an_honest_tuning_answer(void **state)
+{
+    (void)state;
+    char err[256] = "";
     ai_bank *b = NULL;
     if (ai_bank_builtin(&b, err, sizeof(err)) != IA_OK)
         fail_msg("%s", err);
     size_t checked = 0, bad = 0;
-    json_t *item;
-    size_t i;
+    json_t *doc = load_fixture("answers.json"), *item, *q, *ans;
+    size_t i, k;
     json_array_foreach(json_object_get(doc, "answers"), i, item)
     {
         const char *label = json_string_value(json_object_get(item, "label"));
-        const char *id = json_string_value(json_object_get(item, "question_id"));
-        const ai_bank_item *q = id ? ai_bank_find(b, id) : NULL;
-        if (label == NULL || strcmp(label, "good") != 0 || q == NULL)
+        if (label == NULL || strcmp(label, "good") != 0)
             continue;
-        ai_text t;
-        assert_int_equal(
-            ai_text_tokenize(A, LX, json_string_value(json_object_get(item, "answer")), &t), IA_OK);
-        ai_redflag_hit hits[AI_RED_FLAGS_MAX];
-        size_t n = 0;
-        assert_int_equal(ai_redflag_check(A, LX, &q->question, &t, hits, AI_RED_FLAGS_MAX, &n),
-                         IA_OK);
+        bad += fires_on(b, json_string_value(json_object_get(item, "question_id")),
+                        json_string_value(json_object_get(item, "answer")), label);
         checked++;
-        for (size_t h = 0; h < n; h++, bad++)
-            print_error("%s flag %zu fires on a good answer: \"%s\"\n", id, hits[h].index,
-                        ai_redflag_quote(A, &t, hits[h].sentence, 300));
     }
-    assert_true(checked >= 20);
-    assert_int_equal(bad, 0);
     json_decref(doc);
+    doc = load_fixture("adversarial.json");
+    json_array_foreach(json_object_get(doc, "questions"), i, q)
+    {
+        json_array_foreach(json_object_get(q, "answers"), k, ans)
+        {
+            const char *kind = json_string_value(json_object_get(ans, "kind"));
+            if (kind == NULL || (strcmp(kind, "good") != 0 && strcmp(kind, "good_plain") != 0 &&
+                                 strcmp(kind, "fair") != 0))
+                continue;
+            bad += fires_on(b, json_string_value(json_object_get(q, "question_id")),
+                            json_string_value(json_object_get(ans, "answer")), kind);
+            checked++;
+        }
+    }
+    json_decref(doc);
+    assert_true(checked >= 80);
+    assert_int_equal(bad, 0);
     ai_bank_free(b);
 }
 
@@ -489,7 +526,7 @@ int main(void)
         cmocka_unit_test(test_bank_refuses_malformed_red_flags),
         cmocka_unit_test(test_bank_attaches_red_flags_and_falls_back_by_bank_id),
         cmocka_unit_test(test_every_shipped_example_fires_and_every_safe_sentence_does_not),
-        cmocka_unit_test(test_no_flag_fires_on_a_good_tuning_answer),
+        cmocka_unit_test(test_no_flag_fires_on_an_honest_tuning_answer),
         cmocka_unit_test(test_generated_questions_inherit_red_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
