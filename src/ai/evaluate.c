@@ -72,6 +72,7 @@
 #define TOPIC_HIGH     0.30
 #define TOPIC_FULL     0.45
 #define CAP_OFF_TOPIC  25.0
+#define NO_STORY_SHARE 0.5 /* key points of a story question answered without a story */
 #define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
 #define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
 #define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
@@ -1618,6 +1619,10 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
     score_structure(v);
     score_clarity(v, a);
     score_length(v);
+    /* A behavioral or project question asks for a real example: without a single action of the
+     * speaker's ("I called", "we rebuilt"), general statements earn half the points. */
+    if (v->star && v->actions == 0)
+        v->dim[D_COVERAGE] *= NO_STORY_SHARE;
     static const double weights[D_COUNT] = { W_COVERAGE,    W_RELEVANCE, W_STRUCTURE,
                                              W_SPECIFICITY, W_CLARITY,   W_LENGTH };
     /* Form (structure, specifics, clarity, length) counts as far as the answer is on the
