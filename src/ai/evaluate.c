@@ -68,11 +68,11 @@
  * Below TOPIC_LOW an answer is about something else (its form earns nothing and its score is
  * capped at CAP_OFF_TOPIC); from TOPIC_HIGH it is wholly on the question; TOPIC_FULL gives full
  * relevance. */
-#define TOPIC_LOW      0.08
-#define TOPIC_HIGH     0.30
+#define TOPIC_LOW      0.10
+#define TOPIC_HIGH     0.25
 #define TOPIC_FULL     0.45
 #define CAP_OFF_TOPIC  25.0
-#define NO_STORY_SHARE 0.5 /* key points of a story question answered without a story */
+#define NO_STORY_SHARE 0.5  /* key points of a story question answered without a story */
 #define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
 #define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
 #define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
@@ -1640,7 +1640,7 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
     score *= 1.0 - EVASION_FACTOR * (double)(v->evasive < 3 ? v->evasive : 3);
     v->cap = 100.0;
     if (v->topical < 1.0)
-        v->cap = CAP_OFF_TOPIC + (100.0 - CAP_OFF_TOPIC) * pow(v->topical, 1.5);
+        v->cap = CAP_OFF_TOPIC + (100.0 - CAP_OFF_TOPIC) * pow(clamp01(v->topical / 0.7), 1.5);
     if (v->prose_share < 0.5)
         v->cap = fmin(v->cap, CAP_LIST + (100.0 - CAP_LIST) * v->prose_share);
     if (v->nflags > 0)
