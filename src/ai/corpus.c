@@ -20,8 +20,7 @@ typedef struct {
 
 struct ai_corpus_domain {
     const char *role;
-    const char **v; /* sorted, unique */
-    size_t n;
+    ai_stems stems; /* finished */
 };
 
 struct ai_corpus {
@@ -44,16 +43,10 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* A growing list of stems, possibly repeated. */
-typedef struct {
-    const char **v;
-    size_t n, cap;
-} stems;
-
-static int stems_push(arena *a, stems *s, const char *stem)
+int ai_stems_push(arena *a, ai_stems *s, const char *stem)
 {
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
+        size_t cap = s->cap ? s->cap * 2 : 256;
         const char **nv = arena_alloc(a, cap * sizeof(*nv));
         if (nv == NULL)
             return IA_ERR_NOMEM;
@@ -66,8 +59,31 @@ static int stems_push(arena *a, stems *s, const char *stem)
     return IA_OK;
 }
 
+void ai_stems_finish(ai_stems *s)
+{
+    if (s->n == 0)
+        return;
+    qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+    size_t w = 1;
+    for (size_t i = 1; i < s->n; i++)
+        if (strcmp(s->v[i], s->v[w - 1]) != 0)
+            s->v[w++] = s->v[i];
+    s->n = w;
+}
+
+long ai_stems_index(const ai_stems *s, const char *stem)
+{
+    const char **p = s->n > 0 ? bsearch(&stem, s->v, s->n, sizeof(*s->v), cmp_str) : NULL;
+    return p != NULL ? (long)(p - s->v) : -1;
+}
+
+bool ai_stems_has(const ai_stems *s, const char *stem)
+{
+    return ai_stems_index(s, stem) >= 0;
+}
+
 /* Adds the content stems of text to the document doc (duplicates removed later). */
-static int add_text(arena *a, const ai_text_lexicon *lx, stems *doc, const char *text)
+static int add_text(arena *a, const ai_text_lexicon *lx, ai_stems *doc, const char *text)
 {
     if (text == NULL)
         return IA_OK;
@@ -75,18 +91,18 @@ static int add_text(arena *a, const ai_text_lexicon *lx, stems *doc, const char 
     int rc = ai_text_tokenize(a, lx, text, &t);
     for (size_t i = 0; rc == IA_OK && i < t.n; i++)
         if (!(t.v[i].flags & (AI_TEXT_STOP | AI_TEXT_NUMBER | AI_TEXT_NUMWORD)))
-            rc = stems_push(a, doc, t.v[i].stem);
+            rc = ai_stems_push(a, doc, t.v[i].stem);
     return rc;
 }
 
 /* The growing stem lists of the roles' domains, finished by finish_domains. */
 typedef struct {
     const char *role;
-    stems s;
+    ai_stems s;
 } domain_build;
 
 static int add_to_domains(arena *a, domain_build *d, size_t *nd, const ai_strs *roles,
-                          const stems *doc)
+                          const ai_stems *doc)
 {
     for (size_t r = 0; r < roles->n; r++) {
         size_t k = 0;
@@ -98,18 +114,18 @@ static int add_to_domains(arena *a, domain_build *d, size_t *nd, const ai_strs *
             d[(*nd)++] = (domain_build){ roles->v[r], { 0 } };
         }
         for (size_t i = 0; i < doc->n; i++)
-            if (stems_push(a, &d[k].s, doc->v[i]) != IA_OK)
+            if (ai_stems_push(a, &d[k].s, doc->v[i]) != IA_OK)
                 return IA_ERR_NOMEM;
     }
     return IA_OK;
 }
 
 /* Appends the distinct stems of one question to all, and to the domains of its roles. */
-static int add_question(arena *a, const ai_text_lexicon *lx, const ai_bank_item *item, stems *all,
-                        domain_build *d, size_t *nd)
+static int add_question(arena *a, const ai_text_lexicon *lx, const ai_bank_item *item,
+                        ai_stems *all, domain_build *d, size_t *nd)
 {
     const ai_question *q = &item->question;
-    stems doc = { 0 };
+    ai_stems doc = { 0 };
     int rc = add_text(a, lx, &doc, q->text);
     if (rc == IA_OK)
         rc = add_text(a, lx, &doc, q->model_answer);
@@ -120,14 +136,9 @@ static int add_question(arena *a, const ai_text_lexicon *lx, const ai_bank_item 
     }
     if (rc != IA_OK || doc.n == 0)
         return rc;
-    qsort(doc.v, doc.n, sizeof(*doc.v), cmp_str);
-    size_t w = 0;
-    for (size_t i = 0; i < doc.n; i++)
-        if (i == 0 || strcmp(doc.v[i], doc.v[w - 1]) != 0)
-            doc.v[w++] = doc.v[i];
-    doc.n = w;
+    ai_stems_finish(&doc);
     for (size_t i = 0; rc == IA_OK && i < doc.n; i++)
-        rc = stems_push(a, all, doc.v[i]);
+        rc = ai_stems_push(a, all, doc.v[i]);
     return rc == IA_OK ? add_to_domains(a, d, nd, &item->roles, &doc) : rc;
 }
 
@@ -135,14 +146,8 @@ static int add_question(arena *a, const ai_text_lexicon *lx, const ai_bank_item 
 static void finish_domains(ai_corpus *c, domain_build *d, size_t nd)
 {
     for (size_t k = 0; k < nd; k++) {
-        stems *s = &d[k].s;
-        if (s->n > 0)
-            qsort(s->v, s->n, sizeof(*s->v), cmp_str);
-        size_t w = 0;
-        for (size_t i = 0; i < s->n; i++)
-            if (w == 0 || strcmp(s->v[i], s->v[w - 1]) != 0)
-                s->v[w++] = s->v[i];
-        c->domains[c->ndomains++] = (ai_corpus_domain){ d[k].role, s->v, w };
+        ai_stems_finish(&d[k].s);
+        c->domains[c->ndomains++] = (ai_corpus_domain){ d[k].role, d[k].s };
     }
 }
 
@@ -153,7 +158,7 @@ int ai_corpus_build(const ai_bank *b, const ai_text_lexicon *lx, ai_corpus **out
         free(c);
         return IA_ERR_NOMEM;
     }
-    stems all = { 0 };
+    ai_stems all = { 0 };
     domain_build *domains = arena_calloc(c->a, DOMAINS_MAX, sizeof(domain_build));
     size_t ndocs = 0, nd = 0;
     int rc = domains == NULL ? IA_ERR_NOMEM : lx == NULL ? ai_text_lexicon_build(c->a, &lx) : IA_OK;
@@ -212,5 +217,5 @@ const ai_corpus_domain *ai_corpus_domain_of(const ai_corpus *c, const char *role
 
 bool ai_corpus_domain_has(const ai_corpus_domain *d, const char *stem)
 {
-    return d != NULL && d->n > 0 && bsearch(&stem, d->v, d->n, sizeof(*d->v), cmp_str) != NULL;
+    return d != NULL && ai_stems_has(&d->stems, stem);
 }

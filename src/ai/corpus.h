@@ -10,8 +10,23 @@
 
 #include "ai/bank.h"
 #include "ai/textutil.h"
+#include "core/arena.h"
 
 typedef struct ai_corpus ai_corpus;
+
+/* A set of stems in an arena: pushed in any order (repeats allowed), then sorted and made
+ * unique by ai_stems_finish, then searched by ai_stems_has. The bank's statistics and the
+ * evaluator's reference vocabularies are such sets. */
+typedef struct {
+    const char **v;
+    size_t n, cap;
+} ai_stems;
+
+int ai_stems_push(arena *a, ai_stems *s, const char *stem);
+void ai_stems_finish(ai_stems *s);
+bool ai_stems_has(const ai_stems *s, const char *stem);
+/* The place of stem in a finished set, or -1. */
+long ai_stems_index(const ai_stems *s, const char *stem);
 
 /* Counts the content stems of every bank question and project template (its text, key points,
  * terms and model answer), each question one document. With lx NULL, the corpus builds the

@@ -310,76 +310,31 @@ static size_t cue_total(const ai_text *t, const char *const *cues, size_t n)
 
 /* ---- dimensions ---------------------------------------------------------------------------- */
 
-/* A set of stems (sorted and unique once finished), for coverage and relevance. */
-typedef struct {
-    const char **v;
-    size_t n, cap;
-} stem_set;
-
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static bool content(const ai_text_token *t)
 {
     return !(t->flags & (AI_TEXT_STOP | AI_TEXT_NUMBER | AI_TEXT_NUMWORD)) && t->word[1] != '\0';
 }
 
-/* Adds the content stems of text to the set. */
-static int set_push(arena *a, stem_set *s, const char *stem)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        const char **nv = arena_alloc(a, cap * sizeof(*nv));
-        if (nv == NULL)
-            return IA_ERR_NOMEM;
-        if (s->n > 0)
-            memcpy(nv, s->v, s->n * sizeof(*nv));
-        s->v = nv;
-        s->cap = cap;
-    }
-    s->v[s->n++] = stem;
-    return IA_OK;
-}
-
 /* Adds the content stems of text to the set, and the stems of their WordNet synonyms where the
  * lexicon has them (the key points' words): an answer that says "client" for "customer" is on
  * the question. */
-static int set_add_text(arena *a, const ai_text_lexicon *lx, stem_set *s, const char *text)
+static int set_add_text(arena *a, const ai_text_lexicon *lx, ai_stems *s, const char *text)
 {
     ai_text t;
     int rc = ai_text_tokenize(a, lx, text, &t);
     for (size_t i = 0; rc == IA_OK && i < t.n; i++) {
         if (!content(&t.v[i]))
             continue;
-        rc = set_push(a, s, t.v[i].stem);
+        rc = ai_stems_push(a, s, t.v[i].stem);
         const ai_text_alts *alts = lx != NULL ? ai_text_alternatives(lx, t.v[i].word) : NULL;
         for (size_t k = 0; rc == IA_OK && alts != NULL && k < alts->n; k++)
-            rc = set_push(a, s, alts->stems[k]);
+            rc = ai_stems_push(a, s, alts->stems[k]);
     }
     return rc;
 }
 
-static void set_finish(stem_set *s)
-{
-    if (s->n == 0)
-        return;
-    qsort(s->v, s->n, sizeof(*s->v), cmp_cstr);
-    size_t w = 1;
-    for (size_t i = 1; i < s->n; i++)
-        if (strcmp(s->v[i], s->v[w - 1]) != 0)
-            s->v[w++] = s->v[i];
-    s->n = w;
-}
-
-static bool set_has(const stem_set *s, const char *stem)
-{
-    return s->n > 0 && bsearch(&stem, s->v, s->n, sizeof(*s->v), cmp_cstr) != NULL;
-}
-
 /* The share of the set's stems that the answer uses, into *out. */
-static int set_recall(const stem_set *s, const ai_text *ans, arena *a, double *out)
+static int set_recall(const ai_stems *s, const ai_text *ans, arena *a, double *out)
 {
     *out = 0;
     if (s->n == 0)
@@ -389,10 +344,9 @@ static int set_recall(const stem_set *s, const ai_text *ans, arena *a, double *o
         return IA_ERR_NOMEM;
     size_t hit = 0;
     for (size_t i = 0; i < ans->n; i++) {
-        const char *st = ans->v[i].stem;
-        const char **p = s->n > 0 ? bsearch(&st, s->v, s->n, sizeof(*s->v), cmp_cstr) : NULL;
-        if (p != NULL && !seen[p - s->v]) {
-            seen[p - s->v] = true;
+        long at = ai_stems_index(s, ans->v[i].stem);
+        if (at >= 0 && !seen[at]) {
+            seen[at] = true;
             hit++;
         }
     }
@@ -471,15 +425,15 @@ static int mark_echo(view *v, arena *a)
     const ai_text *t = &v->ans, *q = &v->qt;
     if ((v->echo = arena_calloc(a, t->n ? t->n : 1, sizeof(bool))) == NULL)
         return IA_ERR_NOMEM;
-    stem_set qs = { 0 };
+    ai_stems qs = { 0 };
     for (size_t j = 0; j < q->n; j++)
-        if (set_push(a, &qs, q->v[j].stem) != IA_OK)
+        if (ai_stems_push(a, &qs, q->v[j].stem) != IA_OK)
             return IA_ERR_NOMEM;
-    set_finish(&qs);
+    ai_stems_finish(&qs);
     for (size_t i = 0; i < t->n;) {
         size_t k = 0, words = 0;
         while (i + k < t->n && t->v[i + k].sentence == t->v[i].sentence &&
-               set_has(&qs, t->v[i + k].stem)) {
+               ai_stems_has(&qs, t->v[i + k].stem)) {
             words += content(&t->v[i + k]);
             k++;
         }
@@ -737,11 +691,11 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
         return IA_OK;
     }
     /* No rubric: how much of the model answer's (or the question's) vocabulary it shares. */
-    stem_set ref = { 0 };
+    ai_stems ref = { 0 };
     int rc = set_add_text(a, lx, &ref, q->model_answer ? q->model_answer : q->text);
     if (rc != IA_OK)
         return rc;
-    set_finish(&ref);
+    ai_stems_finish(&ref);
     double recall = 0;
     rc = set_recall(&ref, &v->ans, a, &recall);
     v->dim[D_COVERAGE] = 100.0 * clamp01(recall / 0.4) * v->prose_share;
@@ -756,7 +710,7 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
 static int score_relevance(view *v, arena *a, const ai_text_lexicon *lx)
 {
     const ai_question *q = v->q;
-    stem_set ref = { 0 }, qs = { 0 };
+    ai_stems ref = { 0 }, qs = { 0 };
     int rc = set_add_text(a, lx, &ref, q->text);
     if (rc == IA_OK)
         rc = set_add_text(a, lx, &qs, q->text);
@@ -769,8 +723,8 @@ static int score_relevance(view *v, arena *a, const ai_text_lexicon *lx)
     }
     if (rc != IA_OK)
         return rc;
-    set_finish(&ref);
-    set_finish(&qs);
+    ai_stems_finish(&ref);
+    ai_stems_finish(&qs);
     double all = 0, on = 0, onq = 0;
     for (size_t i = 0; i < v->ans.n; i++) {
         const ai_text_token *t = &v->ans.v[i];
@@ -779,7 +733,7 @@ static int score_relevance(view *v, arena *a, const ai_text_lexicon *lx)
             continue;
         double w = ai_corpus_weight(v->corpus, t->stem);
         all += w;
-        if (set_has(&ref, t->stem))
+        if (ai_stems_has(&ref, t->stem))
             on += w, onq += w;
         else
             for (size_t d = 0; d < v->ndomains; d++)
