@@ -7,6 +7,7 @@
 struct ai_offline {
     ai_taxonomy *taxonomy;
     ai_bank *bank;
+    ai_modelans *answers;
 };
 
 const char *ai_engine_name(ai_engine e)
@@ -30,6 +31,8 @@ int ai_offline_create(ai_offline **out, char *err, size_t errlen)
     int rc = ai_taxonomy_builtin(&e->taxonomy, err, errlen);
     if (rc == IA_OK)
         rc = ai_bank_builtin(&e->bank, err, errlen);
+    if (rc == IA_OK)
+        rc = ai_modelans_builtin(e->bank, &e->answers, err, errlen);
     if (rc != IA_OK) {
         ai_offline_free(e);
         return rc;
@@ -43,6 +46,7 @@ void ai_offline_free(ai_offline *e)
     if (e == NULL)
         return;
     ai_taxonomy_free(e->taxonomy);
+    ai_modelans_free(e->answers);
     ai_bank_free(e->bank);
     free(e);
 }
@@ -55,4 +59,9 @@ const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e)
 const ai_bank *ai_offline_bank(const ai_offline *e)
 {
     return e->bank;
+}
+
+const ai_modelans *ai_offline_modelans(const ai_offline *e)
+{
+    return e->answers;
 }

@@ -1,6 +1,6 @@
 /* The offline engine (docs/design.md "AI"): built in, deterministic, no network. It is the last
  * provider of every chain, so it must always answer. The engine holds the skills taxonomy and
- * the question bank; each operation is its own file:
+ * the question bank with the model answers of each role family; each operation is its own file:
  *   resume.c    ai_offline_parse      resume text -> analysis
  *   generate.c  ai_offline_generate   interview questions from the bank and the resume
  *   evaluate.c  ai_offline_evaluate   one answer against its question's rubric
@@ -15,6 +15,7 @@
 
 #include "ai/ai.h"
 #include "ai/bank.h"
+#include "ai/modelans.h"
 #include "ai/taxonomy.h"
 #include "core/arena.h"
 
@@ -22,12 +23,13 @@
 
 typedef struct ai_offline ai_offline;
 
-/* Loads the built-in taxonomy and question bank; err says what is wrong. */
+/* Loads the built-in taxonomy, question bank and model answers; err says what is wrong. */
 int ai_offline_create(ai_offline **out, char *err, size_t errlen);
 void ai_offline_free(ai_offline *e);
 
 const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e);
 const ai_bank *ai_offline_bank(const ai_offline *e);
+const ai_modelans *ai_offline_modelans(const ai_offline *e);
 
 /* now_month is the month index (year * 12 + month - 1) that open date ranges end at. */
 int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_month,
