@@ -18,27 +18,28 @@
 #include "core/arena.h"
 #include "core/errors.h"
 
-/* Words that only one family's stories use, matched as whole words in any case. "lesson" and
- * "deal" alone are everyday English ("the lesson I took", "deal with"), so the education and
- * sales lists name their professional uses instead. */
-static const char *const markers[AI_FAMILY_COUNT][16] = {
-    [AI_FAMILY_SOFTWARE] = { "deploy", "deployed", "deployment", "code review", "API", "bug",
-                             "bugs", "codebase", "pull request", "refactor", "refactored",
-                             "unit tests", "microservice", "microservices", NULL },
+/* Words that only one family's stories use, matched as whole words in any case. They name a
+ * profession's own world, not the business vocabulary families share: an accountant at a
+ * distribution company may visit the warehouse and count inventory, a salesperson meets a
+ * buyer's procurement team, anyone may face a security audit or "deal with" a problem or learn
+ * "a lesson"; none of them tells a story about a ward, a lesson plan or a pull request. */
+static const char *const markers[AI_FAMILY_COUNT][20] = {
+    [AI_FAMILY_SOFTWARE] = { "deploy", "deployed", "deployment", "code review", "code reviews",
+                             "API", "bug", "bugs", "codebase", "pull request", "pull requests",
+                             "refactor", "unit tests", "microservices", "staging", NULL },
     [AI_FAMILY_PRODUCT] = { "wireframe", "wireframes", "Figma", "PRD", "design critique",
-                            "usability test", "usability testing", "user interviews", "persona",
-                            "personas", "product roadmap", NULL },
+                            "usability test", "usability testing", "user interviews",
+                            "design system", NULL },
     [AI_FAMILY_HEALTHCARE] = { "patient", "patients", "ward", "medication", "medications",
                                "clinical", "nurse", "nurses", "nursing", "bedside", "hospital",
                                "physician", NULL },
-    [AI_FAMILY_FINANCE] = { "ledger", "reconciliation", "reconciliations", "audit", "auditors",
-                            "month-end", "accounts payable", "balance sheet", "journal entries",
-                            NULL },
-    [AI_FAMILY_SALES] = { "quota", "sales pipeline", "deals", "closed the deal", "prospect",
-                          "prospects", "commission", "upsell", "cold calls", "cold calling", NULL },
-    [AI_FAMILY_OPERATIONS] = { "warehouse", "inventory", "supplier", "suppliers", "shipment",
-                               "shipments", "logistics", "procurement", "fulfilment", "fulfillment",
-                               NULL },
+    [AI_FAMILY_FINANCE] = { "ledger", "general ledger", "reconciliation", "reconciliations",
+                            "month-end", "accounts payable", "accounts receivable", "balance sheet",
+                            "journal entries", "NetSuite", NULL },
+    [AI_FAMILY_SALES] = { "quota", "sales pipeline", "prospect", "prospects", "closed the deal",
+                          "upsell", "cold calls", "cold calling", NULL },
+    [AI_FAMILY_OPERATIONS] = { "fulfilment", "fulfillment", "production line", "forklift",
+                               "pick rate", NULL },
     [AI_FAMILY_EDUCATION] = { "student", "students", "classroom", "pupil", "pupils", "curriculum",
                               "lesson plan", "lesson plans", "headteacher", "teaching assistant",
                               NULL },
