@@ -73,7 +73,7 @@ static const char *const default_skill[AI_FAMILY_COUNT] = {
 static const char *const default_title[AI_FAMILY_COUNT] = {
     [AI_FAMILY_NEUTRAL] = "member of the team",    [AI_FAMILY_SOFTWARE] = "software engineer",
     [AI_FAMILY_PRODUCT] = "product manager",       [AI_FAMILY_HEALTHCARE] = "registered nurse",
-    [AI_FAMILY_FINANCE] = "financial analyst",     [AI_FAMILY_SALES] = "account executive",
+    [AI_FAMILY_FINANCE] = "senior accountant",     [AI_FAMILY_SALES] = "account executive",
     [AI_FAMILY_OPERATIONS] = "operations manager", [AI_FAMILY_EDUCATION] = "classroom teacher",
 };
 #define DEFAULT_COMPANY "my most recent employer"

@@ -21,23 +21,23 @@
 /* Words that only one family's stories use, matched as whole words in any case. They name a
  * profession's own world, not the business vocabulary families share: an accountant at a
  * distribution company may visit the warehouse and count inventory, a salesperson meets a
- * buyer's procurement team, anyone may face a security audit or "deal with" a problem or learn
- * "a lesson"; none of them tells a story about a ward, a lesson plan or a pull request. */
+ * buyer's procurement team, a teacher calls the school nurse, gives unit tests and cold-calls
+ * in class, anyone may face a security audit, "deal with" a problem or learn "a lesson"; none
+ * of them tells a story about a ward, a lesson plan or a pull request. */
 static const char *const markers[AI_FAMILY_COUNT][20] = {
     [AI_FAMILY_SOFTWARE] = { "deploy", "deployed", "deployment", "code review", "code reviews",
                              "API", "bug", "bugs", "codebase", "pull request", "pull requests",
-                             "refactor", "unit tests", "microservices", "staging", NULL },
+                             "refactor", "microservices", "staging", NULL },
     [AI_FAMILY_PRODUCT] = { "wireframe", "wireframes", "Figma", "PRD", "design critique",
                             "usability test", "usability testing", "user interviews",
                             "design system", NULL },
     [AI_FAMILY_HEALTHCARE] = { "patient", "patients", "ward", "medication", "medications",
-                               "clinical", "nurse", "nurses", "nursing", "bedside", "hospital",
-                               "physician", NULL },
+                               "clinical", "nursing", "bedside", "physician", "care plan", NULL },
     [AI_FAMILY_FINANCE] = { "ledger", "general ledger", "reconciliation", "reconciliations",
                             "month-end", "accounts payable", "accounts receivable", "balance sheet",
                             "journal entries", "NetSuite", NULL },
     [AI_FAMILY_SALES] = { "quota", "sales pipeline", "prospect", "prospects", "closed the deal",
-                          "upsell", "cold calls", "cold calling", NULL },
+                          "upsell", "pipeline coverage", NULL },
     [AI_FAMILY_OPERATIONS] = { "fulfilment", "fulfillment", "production line", "forklift",
                                "pick rate", NULL },
     [AI_FAMILY_EDUCATION] = { "student", "students", "classroom", "pupil", "pupils", "curriculum",
