@@ -76,7 +76,7 @@ static const char *const default_title[AI_FAMILY_COUNT] = {
     [AI_FAMILY_FINANCE] = "senior accountant",     [AI_FAMILY_SALES] = "account executive",
     [AI_FAMILY_OPERATIONS] = "operations manager", [AI_FAMILY_EDUCATION] = "classroom teacher",
 };
-#define DEFAULT_COMPANY "my most recent employer"
+#define DEFAULT_COMPANY "my current employer"
 
 static const char *const slot_names[] = { "{job_title}", "{company}", "{skill}" };
 enum { SLOT_TITLE, SLOT_COMPANY, SLOT_SKILL, SLOT_N };

@@ -243,7 +243,7 @@ static void test_fill_reads_naturally(void **state)
     const char *text = "{company} hired me as {job_title}; I am a {job_title} who knows {skill}.";
     assert_int_equal(ai_modelans_fill(a, AI_FAMILY_HEALTHCARE, text, NULL, &out), IA_OK);
     assert_string_equal(out,
-                        "My most recent employer hired me as a registered nurse; I am a "
+                        "My current employer hired me as a registered nurse; I am a "
                         "registered nurse who knows patient assessment.");
     ai_skill_item skills[] = { { "Teamwork", "soft" }, { "Epic", "tool" } };
     ai_experience x = { .job_title = " Intensive Care Nurse ", .company = "St Mary's" };
