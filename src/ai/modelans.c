@@ -65,7 +65,7 @@ static const struct {
 /* What a placeholder becomes when the resume cannot fill it: a skill that every member of the
  * family has; the job title and the company have one default each (below). */
 static const char *const default_skill[AI_FAMILY_COUNT] = {
-    [AI_FAMILY_NEUTRAL] = "problem solving",        [AI_FAMILY_SOFTWARE] = "automated testing",
+    [AI_FAMILY_NEUTRAL] = "project planning",       [AI_FAMILY_SOFTWARE] = "automated testing",
     [AI_FAMILY_PRODUCT] = "user research",          [AI_FAMILY_HEALTHCARE] = "patient assessment",
     [AI_FAMILY_FINANCE] = "financial modelling",    [AI_FAMILY_SALES] = "consultative selling",
     [AI_FAMILY_OPERATIONS] = "process improvement", [AI_FAMILY_EDUCATION] = "lesson planning",
