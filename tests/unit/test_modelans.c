@@ -178,7 +178,7 @@ static void test_no_answer_tells_another_professions_story(void **state)
                         fail_msg("%s answer to %s says \"%s\" (%s)", ai_family_id((ai_family)fam),
                                  q->bank_id, markers[other][k], ai_family_id((ai_family)other));
             }
-            /* STAR stories of 110-180 words (docs/design.md "AI"), general answers of a few
+            /* STAR stories of 110-180 words, general answers of a few
              * sentences. */
             bool general = strcmp(q->category, "general") == 0;
             size_t n = words(text), lo = general ? 60 : 110, hi = general ? 160 : 180;
