@@ -178,6 +178,7 @@ typedef struct {
     const ai_taxonomy *tax;
     const ai_generate_request *req;
     const ai_role *role;
+    const ai_modelans *answers;
     int weights[CAT_N];
     int max_tier;
     name_set resume, jd_missing, jd_shared, role_skills;
@@ -939,14 +940,20 @@ static void order(const cand **in, size_t n, const cand **out)
     }
 }
 
-static int copy_question(arena *a, const cand *c, ai_question *q)
+/* Copies a picked candidate into the session. A bank question's model answer is the one of the
+ * candidate's role family (ai/modelans.h); a template's is filled from the resume like its text. */
+static int copy_question(arena *a, const gen *g, const cand *c, ai_question *q)
 {
     const ai_question *src = &c->item->question;
     q->category = cat_names[c->cat];
     q->difficulty = lvl_names[c->lvl];
     q->text = arena_strdup(a, c->text);
     q->bank_id = arena_strdup(a, src->bank_id);
-    q->model_answer = fill(a, c, src->model_answer);
+    if (c->from_resume)
+        q->model_answer = fill(a, c, src->model_answer);
+    else if (ai_modelans_pick(g->answers, a, src, g->req->target_role, g->req->resume,
+                              &q->model_answer) != IA_OK)
+        q->model_answer = NULL;
     q->key_points = arena_calloc(a, src->nkey_points + 1, sizeof(ai_key_point));
     q->skills.v = arena_calloc(a, c->skills.n + 1, sizeof(char *));
     if (q->text == NULL || q->bank_id == NULL || q->model_answer == NULL || q->key_points == NULL ||
@@ -1037,6 +1044,7 @@ static int prepare(gen *g, const ai_offline *e, arena *a, const ai_generate_requ
     if (req->focus_areas.n > FOCUS_MAX)
         return IA_ERR_INVALID;
     g->tax = ai_offline_taxonomy(e);
+    g->answers = ai_offline_modelans(e);
     g->req = req;
     /* The role: the target role, else the resume's inferred role, else none (general). */
     const char *role_text = req->target_role;
@@ -1379,7 +1387,7 @@ int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request
     if (out->v == NULL)
         return IA_ERR_NOMEM;
     for (size_t i = 0; i < g.npicked; i++) {
-        if ((rc = copy_question(a, ordered[i], &out->v[i])) != IA_OK) {
+        if ((rc = copy_question(a, &g, ordered[i], &out->v[i])) != IA_OK) {
             *out = (ai_questions){ 0 };
             return rc;
         }

@@ -17,6 +17,7 @@ struct ai_offline {
     arena *lexicon_arena; /* the lexicon's, for the engine's life */
     const ai_text_lexicon *lexicon;
     ai_text_lexicon_info lexicon_info;
+    ai_modelans *answers;
 };
 
 const char *const ai_engine_names[] = { "offline", "gemini", "openai", NULL };
@@ -103,6 +104,8 @@ int ai_offline_create_with(const char *wordnet_dir, ai_offline **out, char *err,
         snprintf(err, errlen, "cannot build the offline engine's lexicon: %s", ia_strerror(rc));
     if (rc == IA_OK && (rc = ai_corpus_build(e->bank, e->lexicon, &e->corpus)) != IA_OK)
         snprintf(err, errlen, "question bank statistics: %s", ia_strerror(rc));
+    if (rc == IA_OK)
+        rc = ai_modelans_builtin(e->bank, &e->answers, err, errlen);
     if (rc != IA_OK) {
         ai_offline_free(e);
         return rc;
@@ -116,6 +119,7 @@ void ai_offline_free(ai_offline *e)
     if (e == NULL)
         return;
     ai_taxonomy_free(e->taxonomy);
+    ai_modelans_free(e->answers);
     ai_bank_free(e->bank);
     ai_corpus_free(e->corpus);
     arena_destroy(e->lexicon_arena);
@@ -145,4 +149,9 @@ const ai_text_lexicon *ai_offline_lexicon(const ai_offline *e)
 const ai_text_lexicon_info *ai_offline_lexicon_info(const ai_offline *e)
 {
     return &e->lexicon_info;
+}
+
+const ai_modelans *ai_offline_modelans(const ai_offline *e)
+{
+    return e->answers;
 }

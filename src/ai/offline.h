@@ -1,6 +1,6 @@
 /* The offline engine (docs/design.md "AI"): built in, deterministic, no network. It is the last
  * provider of every chain, so it must always answer. The engine holds the skills taxonomy and
- * the question bank; each operation is its own file:
+ * the question bank with the model answers of each role family; each operation is its own file:
  *   resume.c    ai_offline_parse      resume text -> analysis
  *   generate.c  ai_offline_generate   interview questions from the bank and the resume
  *   evaluate.c  ai_offline_evaluate   one answer against its question's rubric
@@ -18,6 +18,7 @@
 #include "ai/ai.h"
 #include "ai/bank.h"
 #include "ai/corpus.h"
+#include "ai/modelans.h"
 #include "ai/taxonomy.h"
 #include "ai/textutil.h"
 #include "core/arena.h"
@@ -26,9 +27,9 @@
 
 typedef struct ai_offline ai_offline;
 
-/* Loads the built-in taxonomy and question bank and builds the lexicon, with WordNet read from
- * wordnet_dir (the setting WORDNET_DIR; NULL or "" for none; missing files are logged once and
- * leave the built-in synonyms alone); err says what is wrong. */
+/* Loads the built-in taxonomy, question bank and model answers and builds the lexicon, with WordNet
+ * read from wordnet_dir (the setting WORDNET_DIR; NULL or "" for none; missing files are logged
+ * once and leave the built-in synonyms alone); err says what is wrong. */
 int ai_offline_create_with(const char *wordnet_dir, ai_offline **out, char *err, size_t errlen);
 
 /* The same with WordNet from its default directory (AI_WORDNET_DIR_DEFAULT). */
@@ -42,6 +43,7 @@ const ai_corpus *ai_offline_corpus(const ai_offline *e);
 const ai_text_lexicon *ai_offline_lexicon(const ai_offline *e);
 /* What building the lexicon read, and the time and memory it took. */
 const ai_text_lexicon_info *ai_offline_lexicon_info(const ai_offline *e);
+const ai_modelans *ai_offline_modelans(const ai_offline *e);
 
 /* now_month is the month index (year * 12 + month - 1) that open date ranges end at. */
 int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_month,

@@ -36,6 +36,7 @@ enum {
     R_NURSE,
     R_HEALTH_ADMIN,
     R_CLINICAL_DATA,
+    R_TEACHER,
     R_COUNT
 };
 
@@ -128,6 +129,9 @@ static const ai_role roles[R_COUNT] = {
     [R_CLINICAL_DATA] = { "clinical data analyst",
                           AI_MIX_DOMAIN,
                           { "data analyst", "healthcare administrator", NULL, NULL } },
+    /* The bank tags no question with it: a teacher is interviewed like a candidate of no known
+     * role (behavioral, general, project), and is told a teacher's model answers. */
+    [R_TEACHER] = { "teacher", AI_MIX_GENERAL, { NULL, NULL, NULL, NULL } },
 };
 
 /* Phrases (lower case, words separated by one space, as ai_role_normalise writes them) that name a
@@ -286,6 +290,13 @@ static const role_phrase phrases[] = {
     { "logistics", R_OPERATIONS, false },
     { "procurement", R_OPERATIONS, false },
     { "plant manager", R_OPERATIONS, false },
+    { "teacher", R_TEACHER, false },
+    { "teachers", R_TEACHER, false },
+    { "teaching assistant", R_TEACHER, false },
+    { "lecturer", R_TEACHER, false },
+    { "tutor", R_TEACHER, false },
+    { "educator", R_TEACHER, false },
+    { "headteacher", R_TEACHER, false },
     { "software engineer", R_SWE, false },
     { "software developer", R_SWE, false },
     { "software engineering", R_SWE, false },
@@ -399,4 +410,14 @@ bool ai_role_is_related(const ai_role *r, const char *name)
         if (strcmp(r->related[i], name) == 0)
             return true;
     return false;
+}
+
+size_t ai_role_count(void)
+{
+    return R_COUNT;
+}
+
+const ai_role *ai_role_at(size_t i)
+{
+    return i < R_COUNT ? &roles[i] : NULL;
 }

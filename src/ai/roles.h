@@ -1,7 +1,7 @@
 /* The role vocabulary of the offline engine: the thirty lower-case roles the question bank is
- * tagged with, the interview mix that suits each, the roles closest to each, and the mapping
- * from free text (a target role, a job title, a job description) onto them. Read-only tables;
- * safe to share between threads. */
+ * tagged with and "teacher" (no question is), the interview mix that suits each, the roles
+ * closest to each, and the mapping from free text (a target role, a job title, a job
+ * description) onto them. Read-only tables; safe to share between threads. */
 #ifndef IA_AI_ROLES_H
 #define IA_AI_ROLES_H
 
@@ -33,6 +33,10 @@ typedef struct {
  * AI_ROLE_SCAN_MAX bytes are read, where a job description names its role. */
 #define AI_ROLE_SCAN_MAX 4096
 const ai_role *ai_role_find(const char *text);
+
+/* The roles of the vocabulary, one by one (NULL past the end). */
+size_t ai_role_count(void);
+const ai_role *ai_role_at(size_t i);
 
 /* True when name (a bank role) is r itself or one of the roles related to it. */
 bool ai_role_is_related(const ai_role *r, const char *name);
