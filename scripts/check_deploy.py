@@ -449,7 +449,8 @@ def check_context():
                  "data/tmp/upload", "build/interviewace", "build-asan/x", "node_modules/a/b", ".git/HEAD",
                  ".services/pg/data/x", "tests/fuzz/corpus/router/a", "tests/integration/conftest.py"):
         p.need(ignored(path, pats), f".dockerignore must keep {path} out of the build context")
-    for path in ("data/skills.json", "data/questions.json", "src/main.c", "tests/fuzz/replay.c", "meson.build",
+    for path in ("data/skills.json", "data/questions.json", "data/red_flags.json",
+                 "data/model_answers/neutral.json", "src/main.c", "tests/fuzz/replay.c", "meson.build",
                  "web/build.mjs", "scripts/install-deps.sh"):
         p.need(not ignored(path, pats), f".dockerignore must keep {path} in the build context")
     files = run(["git", "-C", str(REPO), "ls-files", "-co", "--exclude-standard"]).stdout.split("\n")
