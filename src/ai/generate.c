@@ -191,6 +191,7 @@ typedef struct {
     int any_tier;        /* the widest pool any question may come from */
     entry_facts entry[ENTRIES_MAX];
     size_t nentries;
+    size_t prefaces; /* prefaces written so far: their wording rotates */
     cand *c;
     size_t nc;
     skill_use *sk;
@@ -667,7 +668,7 @@ static int build_candidates(gen *g, arena *a, const ai_bank *bank)
 
 /* The skills that steer the choice: the resume's (taxonomy names where known, then those its
  * summary and experience mention), the job description's split into those the resume lacks
- * and those it shares (so that "your resume does not mention" is true of the whole resume),
+ * and those it shares (so that "your resume does not name" is true of the whole resume),
  * and the target role's own words ("Python Developer"). */
 static int gather_skills(gen *g, const char *role_text)
 {
@@ -1270,7 +1271,7 @@ static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
     const entry_facts *x = at >= 0 ? &g->entry[at] : NULL;
     const char *where = x == NULL ? NULL : x->company != NULL ? x->company : x->job_title;
     const char *as = x != NULL && x->company == NULL ? "as " : "at ";
-    /* "Your resume does not mention" only when the resume shows neither the requirement nor a
+    /* "Your resume does not name" it only when the resume shows neither the requirement nor a
      * skill the question itself exercises ("Infrastructure as Code" asked through Terraform). */
     bool shown = false;
     for (size_t k = 0; skill != NULL && kind == 0 && k < c->skills.n; k++)
@@ -1278,23 +1279,45 @@ static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
     for (size_t e = 0; skill != NULL && kind == 0 && e < g->nentries; e++)
         shown = shown ||
                 (g->entry[e].job_title != NULL && ai_has_word(skill, g->entry[e].job_title, false));
+    /* The same facts in three wordings, taken in turn, so that a session does not open every
+     * question alike. */
+    size_t v = g->prefaces % 3;
     if (skill != NULL && kind == 0 && shown) {
-        snprintf(pre, sizeof(pre), "The role asks for %s. ", skill);
+        snprintf(pre, sizeof(pre),
+                 v == 0   ? "The role asks for %s. "
+                 : v == 1 ? "This job lists %s among its requirements. "
+                          : "The job description names %s. ",
+                 skill);
     } else if (skill != NULL && kind == 0 && soft && own != NULL) {
         snprintf(pre, sizeof(pre),
-                 "The role asks for %s, which your resume does not mention; draw on your work "
-                 "%s%.*s. ",
+                 v == 0   ? "The role asks for %s, which your resume does not name; draw on your "
+                            "work %s%.*s. "
+                 : v == 1 ? "This job lists %s, which your resume does not name; answer from your "
+                            "work %s%.*s. "
+                          : "The job description names %s, which your resume does not; draw on "
+                            "your work %s%.*s. ",
                  skill, own->company ? "at " : "as ", FILL_MAX,
                  own->company ? own->company : own->job_title);
     } else if (skill != NULL && kind == 0) {
-        snprintf(pre, sizeof(pre), "The role asks for %s, which your resume does not mention. ",
+        snprintf(pre, sizeof(pre),
+                 v == 0   ? "The role asks for %s, which your resume does not name. "
+                 : v == 1 ? "This job lists %s, which your resume does not name. "
+                          : "The job description names %s; your resume does not. ",
                  skill);
     } else if (skill != NULL && kind == 1) {
-        if (where != NULL)
-            snprintf(pre, sizeof(pre), "The role asks for %s, which you used %s%.*s. ", skill, as,
+        if (where != NULL && v != 1)
+            snprintf(pre, sizeof(pre),
+                     v == 0 ? "The role asks for %s, which you used %s%.*s. "
+                            : "This job needs %s, which you worked with %s%.*s. ",
+                     skill, as, FILL_MAX, where);
+        else if (where != NULL)
+            snprintf(pre, sizeof(pre), "You used %s %s%.*s, and this role asks for it. ", skill, as,
                      FILL_MAX, where);
         else
-            snprintf(pre, sizeof(pre), "The role asks for %s, which your resume lists. ", skill);
+            snprintf(pre, sizeof(pre),
+                     v == 0 ? "The role asks for %s, which your resume lists. "
+                            : "Both your resume and this job list %s. ",
+                     skill);
     } else if (skill != NULL && where != NULL) {
         snprintf(pre, sizeof(pre), "%s%.*s you worked with %s. ", x->company ? "At " : "As ",
                  FILL_MAX, where, skill);
@@ -1312,6 +1335,7 @@ static int tailor(gen *g, arena *a, cand *c, bool soft, size_t turn)
     }
     if (pre[0] == '\0')
         return IA_OK;
+    g->prefaces++;
     const char *text = arena_printf(a, "%s%s", pre, c->base);
     if (text == NULL)
         return IA_ERR_NOMEM;
