@@ -342,6 +342,12 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "backward compatible", "backwards compatible", "backward compatibility",
       "backwards compatibility", "non breaking" },
     { "semver", "semantic versioning" },
+    /* Behavioural stories told plainly. */
+    { "explain", "showed her how", "showed him how", "showed them how", "walked her through",
+      "walked him through", "walked them through", "talked her through", "talked him through",
+      "talked them through" },
+    { "independent", "independently", "autonomous", "on her own", "on his own", "on their own",
+      "by herself", "by himself", "by themselves", "unaided" },
 };
 
 typedef struct {
