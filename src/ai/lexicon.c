@@ -23,7 +23,11 @@
 /* Synonym groups: words and phrases that show the same point. The first single word of a group
  * is its canonical form; every other single word is stemmed to it, and phrases become variants
  * of the terms that contain a member. Kept general: the same words mean the same thing in any
- * question of any role. */
+ * question of any role. After the general groups come the plain, brand, British and abbreviated
+ * names candidates use for the question bank's key-point terms, by profession ("paracetamol" ~
+ * "acetaminophen", "net profit" ~ "net income"); a word that means something else in another
+ * field stays out ("bp", "stock", "sats"), and no group joins two key points of one question
+ * (docs/design.md "AI"). */
 static const char *const synonym_groups[][GROUP_MAX] = {
     { "database", "db" },
     { "kubernetes", "k8s" },
