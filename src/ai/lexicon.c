@@ -190,7 +190,7 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "hand hygiene", "hand washing", "handwashing", "wash hands", "washed hands", "washing hands",
       "hand gel", "hand sanitizer", "alcohol gel" },
     { "deteriorate", "deterioration", "deteriorat", "getting worse", "got worse", "going downhill",
-      "went downhill" },
+      "went downhill", "worsen" },
     { "urine output", "passing urine" },
     { "antibiotic", "antibiotics", "abx" },
     { "telehealth", "telemedicine", "video consultation", "virtual visit" },
@@ -292,7 +292,8 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "mfa", "2fa", "two factor", "multi factor", "two step verification" },
     { "cte", "common table expression" },
     /* Education. */
-    { "differentiate", "differentiation", "differentiat", "tiered tasks", "tailored tasks" },
+    { "differentiate", "differentiation", "differentiat", "distinguish", "tiered tasks",
+      "tailored tasks" },
     /* Clinical, continued. */
     { "iv", "intravenous", "drip" },
     { "wristband", "id band", "name band", "identity band" },
@@ -311,7 +312,7 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "quota", "sales target" },
     { "deal size", "contract value", "acv", "average contract value" },
     { "expansion revenue", "upsell", "upselling", "upsells", "cross sell" },
-    { "champion", "internal advocate", "internal champion" },
+    { "champion", "advocate", "internal advocate", "internal champion" },
     { "mutual action plan", "joint plan", "close plan", "shared plan" },
     { "pain point", "pain points" },
     { "signup", "sign up", "signups", "sign ups", "registration", "registrations" },
@@ -332,7 +333,7 @@ static const char *const synonym_groups[][GROUP_MAX] = {
     { "tab order", "focus order" },
     { "task success", "task completion", "completion rate" },
     { "survey", "questionnaire" },
-    { "quote", "quotation", "verbatim" },
+    { "quote", "quotation", "citation", "cite", "verbatim" },
     /* Software and data, continued. */
     { "idempotent", "idempotency", "idempot", "safe to retry" },
     { "backoff", "back off", "exponential backoff" },
