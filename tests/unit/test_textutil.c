@@ -281,6 +281,29 @@ static void test_any_bytes_are_tokenised_safely(void **state)
     assert_string_equal(ai_text_span(f->a, &q, 0, q.n, 3), "na");
 }
 
+static void test_everyday_wording_matches_key_point_terms(void **state)
+{
+    fixture *f = *state;
+    ai_text t = tokens(f,
+                       "I gave regular paracetamol, kept the Narcan close, watched for drowsiness, "
+                       "counted breaths per minute and checked again half an hour later.");
+    assert_true(ai_text_contains(f->a, f->lx, &t, "acetaminophen"));
+    assert_true(ai_text_contains(f->a, f->lx, &t, "naloxone"));
+    assert_true(ai_text_contains(f->a, f->lx, &t, "sedation"));
+    assert_true(ai_text_contains(f->a, f->lx, &t, "respiratory"));
+    assert_true(ai_text_contains(f->a, f->lx, &t, "30 minutes"));
+    ai_text fin =
+        tokens(f, "Net profit rose while the cost of sales fell; capital spending was flat.");
+    assert_true(ai_text_contains(f->a, f->lx, &fin, "net income"));
+    assert_true(ai_text_contains(f->a, f->lx, &fin, "cogs"));
+    assert_true(ai_text_contains(f->a, f->lx, &fin, "capex"));
+    /* A group joins one meaning only: an ordinary "sat" is not oxygen saturation. */
+    ai_text sat = tokens(f, "She sat with the patient and checked the oxygen level.");
+    assert_true(ai_text_contains(f->a, f->lx, &sat, "oxygen saturation"));
+    ai_text sat2 = tokens(f, "She sat with the patient.");
+    assert_false(ai_text_contains(f->a, f->lx, &sat2, "oxygen saturation"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_tokens_are_lower_case_with_places_and_flags),
         cmocka_unit_test(test_synonyms_share_a_stem),
         cmocka_unit_test(test_phrases_match_stemmed_with_synonym_variants),
+        cmocka_unit_test(test_everyday_wording_matches_key_point_terms),
         cmocka_unit_test(test_figures_percentages_durations_and_money),
         cmocka_unit_test(test_fillers_and_hedges_are_counted),
         cmocka_unit_test(test_any_bytes_are_tokenised_safely),
