@@ -1,8 +1,8 @@
 /* Red flags (src/ai/redflag.c, data/red_flags.json; docs/design.md "AI"): the pattern syntax
  * (stems, alternatives, prefixes, NOT), the negation scope that keeps a correct sentence from
  * firing, the bank's refusal of malformed red flags, and the shipped data itself: every
- * "examples" sentence of every flag fires, and no "safe" sentence and no sentence of the
- * question's own model answer does. */
+ * "examples" sentence of every flag fires, and no "safe" sentence, no sentence of the
+ * question's own model answer, of an honest tuning answer or of a family model answer does. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,10 +33,14 @@ static const ai_text_lexicon *LX; /* the engine's, WordNet included, as evaluati
 static int setup(void **state)
 {
     (void)state;
-    char err[256];
+    char err[256] = "";
     A = arena_create(256u << 20);
-    if (A == NULL || ai_offline_create(&E, err, sizeof(err)) != IA_OK)
+    if (A == NULL)
         return -1;
+    if (ai_offline_create(&E, err, sizeof(err)) != IA_OK) {
+        print_error("the offline engine refuses to start: %s\n", err);
+        return -1;
+    }
     LX = ai_offline_lexicon(E);
     return 0;
 }
@@ -478,6 +482,43 @@ static void test_no_flag_fires_on_an_honest_tuning_answer(void **state)
     ai_bank_free(b);
 }
 
+/* No flag fires on a model answer written for a role family (data/model_answers/<family>.json,
+ * built into the binary; docs/design.md "AI"): each is a correct answer to the question it is
+ * keyed by, shown to candidates of that family in place of the bank's own. */
+static void test_no_flag_fires_on_a_family_model_answer(void **state)
+{
+    (void)state;
+    static const char dir[] = "data/model_answers/";
+    char err[256] = "";
+    ai_bank *b = NULL;
+    if (ai_bank_builtin(&b, err, sizeof(err)) != IA_OK)
+        fail_msg("%s", err);
+    size_t files = 0, checked = 0, bad = 0;
+    for (size_t i = 0; i < engine_files_count; i++) {
+        const embedded_file *f = &engine_files[i];
+        if (strncmp(f->path, dir, sizeof(dir) - 1) != 0)
+            continue;
+        json_error_t jerr;
+        json_t *doc = json_loadb(f->data, f->len, 0, &jerr);
+        if (doc == NULL)
+            fail_msg("%s: %s", f->path, jerr.text);
+        const char *id;
+        json_t *text;
+        json_object_foreach(json_object_get(doc, "answers"), id, text)
+        {
+            bad += fires_on(b, id, json_string_value(text), f->path);
+            checked++;
+        }
+        json_decref(doc);
+        files++;
+    }
+    print_message("family model answers: %zu files, %zu answers checked\n", files, checked);
+    assert_true(files >= 8);
+    assert_true(checked >= 100);
+    assert_int_equal(bad, 0);
+    ai_bank_free(b);
+}
+
 /* Generated questions carry the red flags of the bank questions they come from, as copies. */
 static void test_generated_questions_inherit_red_flags(void **state)
 {
@@ -527,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_bank_attaches_red_flags_and_falls_back_by_bank_id),
         cmocka_unit_test(test_every_shipped_example_fires_and_every_safe_sentence_does_not),
         cmocka_unit_test(test_no_flag_fires_on_an_honest_tuning_answer),
+        cmocka_unit_test(test_no_flag_fires_on_a_family_model_answer),
         cmocka_unit_test(test_generated_questions_inherit_red_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
