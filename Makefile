@@ -16,7 +16,7 @@ BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tests/fuzz tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-fuzz test-deploy test-integration test-e2e test-asan fuzz lint fmt clean eval
+.PHONY: all run build deps test test-unit test-web test-fuzz test-deploy test-integration test-e2e test-asan fuzz lint fmt clean eval
 
 all: build
 
@@ -42,6 +42,7 @@ run: build
 
 test: build
 	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-deploy
 	$(MAKE) --no-print-directory test-integration
@@ -49,6 +50,11 @@ test: build
 
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+# The web app's pure modules (router, formatting, error wording) under Node's test runner,
+# with a stub of the few browser globals they touch at import (tests/web/). No browser.
+test-web:
+	node --test tests/web/
 
 # Every fuzz harness (tests/fuzz/) replays its seed corpus once: no fuzzing, just the inputs.
 test-fuzz: build

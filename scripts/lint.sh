@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Static checks for the C sources; `make lint` runs this. Three checks, each reported on one line:
+# Static checks for the C sources; `make lint` runs this. Four checks, each reported on one line:
 #   format   clang-format --dry-run --Werror (rules in .clang-format) on src/, tests/unit/, tests/fuzz/
 #   cppcheck cppcheck on src/ (warning, performance, portability)
 #   banned   no call to a banned function (see docs/style.md / docs/design.md "Style") in the same files
+#   layers   no file in src/ includes a header of a layer above its own (scripts/check-layers.sh)
 # Every check runs even when an earlier one fails; the exit status is 1 if any of them failed.
 # Usage: scripts/lint.sh   (from any directory; it works on the repository the script lives in)
 set -euo pipefail
@@ -80,6 +81,15 @@ else
     else
         echo "lint: banned:   ok"
     fi
+fi
+
+# (d) layers
+if layers=$(./scripts/check-layers.sh); then
+    echo "lint: $layers"
+else
+    printf '%s\n' "$layers"
+    echo "lint: layers:   FAILED"
+    failed=1
 fi
 
 if [ "$failed" -ne 0 ]; then

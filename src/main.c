@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/redis.h"
@@ -647,7 +648,7 @@ static int cmd_user(int argc, char **argv, const char *env_path)
     }
     for (size_t i = 0; i <= n; i++)
         lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
-    if (name != NULL && (validate_utf8_length(name) < 1 || validate_utf8_length(name) > 100)) {
+    if (name != NULL && (ia_utf8_length(name) < 1 || ia_utf8_length(name) > 100)) {
         fprintf(stderr, "interviewace: --name must be 1 to 100 characters\n");
         return 1;
     }
@@ -667,13 +668,11 @@ static int cmd_user(int argc, char **argv, const char *env_path)
             fprintf(stderr, "interviewace: no password given\n");
             rc = 1;
         } else if ((broken = password_policy(pw)) != 0) {
-            json_t *items = json_array();
-            password_policy_items(broken, "password", items);
+            const password_rule *rules[PASSWORD_RULES];
+            size_t nrules = password_broken_rules(broken, rules, PASSWORD_RULES);
             fprintf(stderr, "interviewace: the password does not meet the policy:\n");
-            for (size_t k = 0; k < json_array_size(items); k++)
-                fprintf(stderr, "  - %s\n",
-                        json_string_value(json_object_get(json_array_get(items, k), "msg")));
-            json_decref(items);
+            for (size_t k = 0; k < nrules; k++)
+                fprintf(stderr, "  - %s\n", rules[k]->msg);
             rc = 1;
         } else if (password_hash(pw, (int)cfg.password_hash_cost, hash) != IA_OK) {
             fprintf(stderr, "interviewace: cannot hash the password\n");

@@ -4,9 +4,8 @@
  *   - pairwise ordering accuracy: for every question, the share of its (better, worse) label
  *     pairs where the better answer scores higher, over all pairs;
  *   - the share of good answers scoring at least 60 and of poor answers below 40;
- *   - the median time of one evaluation (ai_offline_evaluate alone, in microseconds), which
- *     --check holds under EVAL_US_MAX, except in sanitizer builds (docs/design.md "AI":
- *     evaluation stays fast);
+ *   - the median time of one evaluation (ai_offline_evaluate alone), printed beside its target
+ *     (docs/design.md "AI": evaluation stays fast) and never checked;
  *   - the share of the bank's key points that their own model answer covers (how well the
  *     stemming and synonyms bridge rubric terms and natural wording; the bank's own text, so the
  *     same whichever answer file is measured).
@@ -41,20 +40,10 @@
 #define ARENA_MAX   (64u * 1024u * 1024u)
 #define QUESTIONS   256
 #define ANSWERS_MAX 4096
-#define EVAL_US_MAX 5000 /* the median evaluation must take less than 5 ms */
-
-/* Sanitizer builds (make test-asan) run several times slower: the ceiling is not held there. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
-    __has_feature(undefined_behavior_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
+/* The target for the median evaluation: 5 ms. Printed beside the measured figure, never
+ * enforced: a timing depends on the machine and its load, so it belongs in `make eval` and
+ * `make bench`, not in a test that can fail on a busy machine. */
+#define EVAL_US_TARGET 5000
 
 enum { F_PAIRWISE, F_GOOD, F_POOR, F_KEYPOINTS, F_FIGURES };
 
@@ -656,14 +645,9 @@ int main(int argc, char **argv)
     printf("good >= 60: %.0f of %zu (%.3f)   poor < 40: %.0f of %zu (%.3f)\n", good60, count[0],
            figure[F_GOOD], poor40, count[2], figure[F_POOR]);
     int64_t median = median_us(took, ntook);
-    printf("median time per evaluation: %.3f ms (%zu evaluations)\n", (double)median / 1000.0,
-           ntook);
+    printf("median time per evaluation: %.3f ms (%zu evaluations; target under %.0f ms)\n",
+           (double)median / 1000.0, ntook, EVAL_US_TARGET / 1000.0);
     int status = failures > 0 || rc != IA_OK ? 1 : 0;
-    if (check && !SANITIZED && median >= EVAL_US_MAX) {
-        printf("ABOVE CEILING: median time per evaluation %.3f ms >= %.3f ms\n",
-               (double)median / 1000.0, EVAL_US_MAX / 1000.0);
-        status = 1;
-    }
     for (int f = 0; check && f < F_FIGURES; f++)
         if (figure[f] < sets[set].floors[f]) {
             printf("BELOW FLOOR: %s %.3f < %.3f\n", figure_names[f], figure[f],

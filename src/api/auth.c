@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "core/utf8.h"
 #include "http/doc.h"
 #include "http/server.h"
 #include "http/validate.h"
@@ -199,8 +200,12 @@ static int clear_cookie(http_res *res)
 
 void api_check_password(const char *name, const v_value *v, json_t *items)
 {
-    if (strcmp(name, "password") == 0 || strcmp(name, "new_password") == 0)
-        password_policy_items(password_policy(v->s), name, items);
+    if (strcmp(name, "password") != 0 && strcmp(name, "new_password") != 0)
+        return;
+    const password_rule *broken[PASSWORD_RULES];
+    size_t n = password_broken_rules(password_policy(v->s), broken, PASSWORD_RULES);
+    for (size_t i = 0; i < n; i++)
+        validate_add(items, "body", name, broken[i]->msg, broken[i]->type);
 }
 
 static const v_field register_fields[] = {
@@ -296,7 +301,7 @@ static void read_form(http_req *req, json_t *items, const char **values)
             validate_add(items, "body", f->name, "Field required", "missing");
             continue;
         }
-        long long len = validate_utf8_length(v);
+        long long len = ia_utf8_length(v);
         if (len < 0 || len > f->max) {
             char msg[96];
             snprintf(msg, sizeof(msg), "String should have at most %lld characters", f->max);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/errors.h"
-#include "http/validate.h"
+#include "core/utf8.h"
 
 int password_hash(const char *pw, int cost, char out[PASSWORD_HASH_MAX])
 {
@@ -72,7 +72,7 @@ int password_dummy_hash(int cost, char out[PASSWORD_HASH_MAX])
 unsigned password_policy(const char *pw)
 {
     unsigned broken = 0;
-    long long len = validate_utf8_length(pw);
+    long long len = ia_utf8_length(pw);
     bool upper = false, lower = false, digit = false, special = false;
     for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
         if (*p < 0x20 || *p == 0x7f)
@@ -103,28 +103,30 @@ unsigned password_policy(const char *pw)
     return broken;
 }
 
-void password_policy_items(unsigned broken, const char *field, json_t *items)
+/* One entry per PW_* bit, in the order the rules are reported. */
+static const password_rule rules[] = {
+    { PW_TOO_SHORT, "password_too_short", "Password must be at least 8 characters long" },
+    { PW_TOO_LONG, "password_too_long",
+      "Password must be at most 72 bytes long (UTF-8): 72 ASCII characters, fewer "
+      "when it has other characters" },
+    { PW_NO_UPPER, "password_no_uppercase",
+      "Password must contain at least one uppercase letter (A-Z)" },
+    { PW_NO_LOWER, "password_no_lowercase",
+      "Password must contain at least one lowercase letter (a-z)" },
+    { PW_NO_DIGIT, "password_no_digit", "Password must contain at least one digit (0-9)" },
+    { PW_NO_SPECIAL, "password_no_special",
+      "Password must contain at least one special character (not a letter or digit)" },
+    { PW_BAD_CHAR, "password_invalid_character", "Password must not contain control characters" },
+};
+
+_Static_assert(sizeof(rules) / sizeof(rules[0]) == PASSWORD_RULES,
+               "PASSWORD_RULES is the rule count");
+
+size_t password_broken_rules(unsigned broken, const password_rule **out, size_t max)
 {
-    static const struct {
-        unsigned bit;
-        const char *type;
-        const char *msg;
-    } rules[] = {
-        { PW_TOO_SHORT, "password_too_short", "Password must be at least 8 characters long" },
-        { PW_TOO_LONG, "password_too_long",
-          "Password must be at most 72 bytes long (UTF-8): 72 ASCII characters, fewer "
-          "when it has other characters" },
-        { PW_NO_UPPER, "password_no_uppercase",
-          "Password must contain at least one uppercase letter (A-Z)" },
-        { PW_NO_LOWER, "password_no_lowercase",
-          "Password must contain at least one lowercase letter (a-z)" },
-        { PW_NO_DIGIT, "password_no_digit", "Password must contain at least one digit (0-9)" },
-        { PW_NO_SPECIAL, "password_no_special",
-          "Password must contain at least one special character (not a letter or digit)" },
-        { PW_BAD_CHAR, "password_invalid_character",
-          "Password must not contain control characters" },
-    };
-    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && n < max; i++)
         if (broken & rules[i].bit)
-            validate_add(items, "body", field, rules[i].msg, rules[i].type);
+            out[n++] = &rules[i];
+    return n;
 }

@@ -8,8 +8,8 @@
 #ifndef IA_AUTH_PASSWORD_H
 #define IA_AUTH_PASSWORD_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define PASSWORD_HASH_MAX  128
 #define PASSWORD_MIN       8
@@ -63,7 +63,19 @@ enum {
 /* The rules pw breaks, as PW_* bits (0 = acceptable). Lengths count code points. */
 unsigned password_policy(const char *pw);
 
-/* Adds one 422 item per broken rule at ["body", field] to items. */
-void password_policy_items(unsigned broken, const char *field, json_t *items);
+/* A rule of the policy: its PW_* bit, the validation type the API reports it with, and the
+ * message. */
+typedef struct {
+    unsigned bit;
+    const char *type;
+    const char *msg;
+} password_rule;
+
+#define PASSWORD_RULES 7
+
+/* Stores in out the rules that broken (PW_* bits) names, at most max, in a fixed order, and
+ * returns how many it stored. The API turns them into 422 items (api/auth.c), the command line
+ * into lines of text. */
+size_t password_broken_rules(unsigned broken, const password_rule **out, size_t max);
 
 #endif

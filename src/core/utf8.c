@@ -90,3 +90,19 @@ bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len)
            ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
             (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
 }
+
+long long ia_utf8_length(const char *s)
+{
+    long long n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t len = ia_utf8_sequence(p, left);
+        if (len == 0)
+            return -1;
+        p += len;
+        left -= len;
+        n++;
+    }
+    return n;
+}

@@ -24,6 +24,10 @@ size_t ia_utf8_encode(uint32_t cp, char out[4]);
  * control character: U+202A-U+202E (embeddings, overrides) or U+2066-U+2069 (isolates). */
 bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len);
 
+/* Counts the code points of the NUL-terminated s; -1 when it is not well-formed UTF-8 (no
+ * overlong form, surrogate or code point past U+10FFFF). */
+long long ia_utf8_length(const char *s);
+
 /* Replaces, in place, every byte of the NUL-terminated s that does not begin a well-formed
  * sequence with '?', so that text quoting untrusted bytes (a parser's error message) can go
  * into JSON. Returns how many bytes it replaced. */

@@ -19,22 +19,6 @@ void validate_add(json_t *items, const char *where, const char *name, const char
                           json_pack("{s:o, s:s, s:s}", "loc", loc, "msg", msg, "type", type));
 }
 
-long long validate_utf8_length(const char *s)
-{
-    long long n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t left = strlen(s);
-    while (left > 0) {
-        size_t len = ia_utf8_sequence(p, left);
-        if (len == 0)
-            return -1; /* overlong forms, surrogates and code points past U+10FFFF included */
-        p += len;
-        left -= len;
-        n++;
-    }
-    return n;
-}
-
 bool validate_email(const char *s)
 {
     size_t n = strlen(s);
@@ -118,7 +102,7 @@ static const char *check_string(arena *a, const v_field *f, const char *raw, jso
     const char *v = (f->flags & V_NO_TRIM) ? arena_strdup(a, raw) : trim_copy(a, raw);
     if (v == NULL)
         return NULL;
-    long long len = validate_utf8_length(v);
+    long long len = ia_utf8_length(v);
     char msg[160];
     if (len < 0 || has_control(v, (f->flags & V_MULTILINE) != 0)) {
         if (!(f->flags & V_NO_TRIM)) /* the password policy reports its own characters */
@@ -354,7 +338,7 @@ static bool query_int(const v_field *f, const char *raw, json_t *items, v_value 
 /* Checks one string query parameter; returns false after adding an item. */
 static bool query_string(arena *a, const v_field *f, const char *raw, json_t *items, v_value *out)
 {
-    long long len = validate_utf8_length(raw);
+    long long len = ia_utf8_length(raw);
     char msg[96];
     if (len < 0) {
         validate_add(items, "query", f->name, "Input should be a valid string (UTF-8)",

@@ -92,10 +92,6 @@ int validate_query(http_req *req, http_res *res, const v_field *params, size_t n
 void validate_add(json_t *items, const char *where, const char *name, const char *msg,
                   const char *type);
 
-/* Counts the code points of a UTF-8 string; -1 when it is not well-formed UTF-8 (RFC 3629:
- * no overlong form, surrogate or code point past U+10FFFF). */
-long long validate_utf8_length(const char *s);
-
 /* True when s contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069). */
 bool validate_has_bidi(const char *s);
 

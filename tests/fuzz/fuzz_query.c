@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "fuzz.h"
 #include "http/http.h"
 #include "http/validate.h"
@@ -79,7 +80,7 @@ static void query(arena *a, char *text)
     for (size_t i = 0; !known && STATUSES[i] != NULL; i++)
         known = strcmp(STATUSES[i], out[2].s) == 0;
     fuzz_check(known, "an accepted status is one of the choices");
-    long long len = out[3].s ? validate_utf8_length(out[3].s) : 0;
+    long long len = out[3].s ? ia_utf8_length(out[3].s) : 0;
     fuzz_check(len >= 0 && len <= 100, "an accepted search is short UTF-8");
 }
 

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (memchr(data, '\0', size) == NULL) {
         char *text = fuzz_strndup(data, size);
         if (text != NULL) {
-            long long n = validate_utf8_length(text);
+            long long n = ia_utf8_length(text);
             fuzz_check(valid ? n == chars : n == -1,
                        "validate_utf8_length counts exactly the well-formed strings");
             free(text);

@@ -12,6 +12,7 @@
 #include "auth/password.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "fuzz.h"
 #include "http/http.h"
 #include "http/validate.h"
@@ -45,7 +46,7 @@ static const v_field interview_fields[] = {
 /* Checks that an accepted string keeps its field's promises. */
 static void check_string(const v_field *f, const char *s, long long min, long long max)
 {
-    long long len = validate_utf8_length(s);
+    long long len = ia_utf8_length(s);
     if (!(f->flags & V_NO_TRIM)) {
         fuzz_check(len >= 0, "accepted text is UTF-8");
         for (const unsigned char *p = (const unsigned char *)s; *p; p++)

@@ -314,19 +314,19 @@ static void test_dummy_hash_has_the_configured_cost(void **state)
     assert_false(password_verify("Secret#123", a));
 }
 
-static void test_policy_items_name_each_broken_rule(void **state)
+static void test_policy_names_each_broken_rule_in_order(void **state)
 {
     (void)state;
-    json_t *items = json_array();
-    password_policy_items(PW_TOO_SHORT | PW_NO_DIGIT, "new_password", items);
-    assert_int_equal(json_array_size(items), 2);
-    json_t *first = json_array_get(items, 0);
-    assert_string_equal(json_string_value(json_object_get(first, "type")), "password_too_short");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(first, "loc"), 1)),
-                        "new_password");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "type")),
-                        "password_no_digit");
-    json_decref(items);
+    const password_rule *r[PASSWORD_RULES];
+    size_t n = password_broken_rules(PW_NO_DIGIT | PW_TOO_SHORT, r, PASSWORD_RULES);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[0]->type, "password_too_short");
+    assert_string_equal(r[1]->type, "password_no_digit");
+    assert_non_null(strstr(r[1]->msg, "digit"));
+    assert_int_equal(password_broken_rules(0, r, PASSWORD_RULES), 0);
+    assert_int_equal(password_broken_rules(~0u, r, PASSWORD_RULES), PASSWORD_RULES);
+    assert_int_equal(password_broken_rules(~0u, r, 3), 3); /* never past max */
+    assert_string_equal(r[2]->type, "password_no_uppercase");
 }
 
 static void test_lockout_window_slides_but_not_past_a_reset(void **state)
@@ -378,7 +378,7 @@ int main(void)
         cmocka_unit_test(test_bcrypt_hash_has_the_cost_and_verifies),
         cmocka_unit_test(test_existing_bcrypt_variants_verify),
         cmocka_unit_test(test_password_policy_table),
-        cmocka_unit_test(test_policy_items_name_each_broken_rule),
+        cmocka_unit_test(test_policy_names_each_broken_rule_in_order),
         cmocka_unit_test(test_lockout_window_slides_but_not_past_a_reset),
         cmocka_unit_test(test_password_over_72_bytes_never_verifies),
         cmocka_unit_test(test_rehash_when_the_cost_or_variant_differs),

@@ -13,17 +13,18 @@
 
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "http/http.h"
 #include "http/validate.h"
 
 static void test_utf8_length_counts_code_points(void **state)
 {
     (void)state;
-    assert_int_equal(validate_utf8_length(""), 0);
-    assert_int_equal(validate_utf8_length("abc"), 3);
-    assert_int_equal(validate_utf8_length("\xc3\xa9t\xc3\xa9"), 3);            /* été */
-    assert_int_equal(validate_utf8_length("\xe4\xb8\xad\xf0\x9f\x98\x80"), 2); /* 中😀 */
-    assert_int_equal(validate_utf8_length("\xf4\x8f\xbf\xbf"), 1);             /* U+10FFFF */
+    assert_int_equal(ia_utf8_length(""), 0);
+    assert_int_equal(ia_utf8_length("abc"), 3);
+    assert_int_equal(ia_utf8_length("\xc3\xa9t\xc3\xa9"), 3);            /* été */
+    assert_int_equal(ia_utf8_length("\xe4\xb8\xad\xf0\x9f\x98\x80"), 2); /* 中😀 */
+    assert_int_equal(ia_utf8_length("\xf4\x8f\xbf\xbf"), 1);             /* U+10FFFF */
 }
 
 static void test_utf8_length_refuses_malformed_sequences(void **state)
@@ -42,7 +43,7 @@ static void test_utf8_length_refuses_malformed_sequences(void **state)
         "\xff",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        if (validate_utf8_length(bad[i]) != -1)
+        if (ia_utf8_length(bad[i]) != -1)
             fail_msg("malformed sequence %zu counted", i);
 }
 

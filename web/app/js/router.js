@@ -31,19 +31,26 @@ export function setRoutes(table, mainEl, changed) {
     onChange = changed || onChange;
 }
 
-function match(pathname) {
+// The route of a path and its decoded parameters; the not-found route when none matches or a
+// parameter's percent-encoding is malformed ("/interview/%E0" must not throw).
+export function matchRoute(pathname) {
+    const notFound = { route: routes.find((r) => !r.re), params: {} };
     for (const r of routes) {
         if (!r.re) continue;
         const m = r.re.exec(pathname);
         if (m) {
             const params = {};
-            r.names.forEach((n, i) => {
-                params[n] = decodeURIComponent(m[i + 1]);
-            });
+            try {
+                r.names.forEach((n, i) => {
+                    params[n] = decodeURIComponent(m[i + 1]);
+                });
+            } catch {
+                return notFound;
+            }
             return { route: r, params };
         }
     }
-    return { route: routes.find((r) => !r.re), params: {} };
+    return notFound;
 }
 
 // A same-site path to return to after signing in, or null when next is unsafe.
@@ -63,7 +70,7 @@ export function currentPath() {
 }
 
 export async function render({ scroll = true } = {}) {
-    const { route, params } = match(window.location.pathname);
+    const { route, params } = matchRoute(window.location.pathname);
     const user = currentUser();
     if ((route.access === 'user' || route.access === 'admin') && !user) {
         const next = encodeURIComponent(currentPath());
