@@ -532,7 +532,9 @@ def uploads_per_second(svc, token):
 # ---- the report ------------------------------------------------------------------------------------
 
 def fmt_rps(r):
-    return f"{r['rps']:,.0f}" if r else "-"
+    if not r:
+        return "-"
+    return f"{r['rps']:,.0f}" if r["rps"] >= 100 else f"{r['rps']:.1f}"
 
 
 def fmt_ms(v):
@@ -575,8 +577,11 @@ def report(m):
                     r = m["matrix"].get((engine, label, c))
                     if r is None:
                         continue
-                    add(f"| {engine} | `{label}` | {c} | {fmt_rps(r)} | {fmt_ms(r['p50'])} | "
-                        f"{fmt_ms(r['p99'])} | {refused(r)} |")
+                    none = r["requests"] == 0  # nothing completed within the run
+                    add(f"| {engine} | `{label}` | {c} | {fmt_rps(r)} | "
+                        f"{'-' if none else fmt_ms(r['p50'])} | "
+                        f"{'-' if none else fmt_ms(r['p99'])} | "
+                        f"{'no answer within the run; ' if none else ''}{refused(r)} |")
         add("")
     if m.get("nginx"):
         add("## Against nginx `return 200` (Debian nginx-light, same run)")
@@ -604,8 +609,9 @@ def report(m):
                          *m["isolation"]))
         if m.get("llm"):
             idle, busy, n = m["llm"]
-            rows.append((f"{n} LLM calls in flight (fake provider, {LLM_DELAY_MS // 1000} s each)",
-                         idle, busy))
+            rows.append((f"{LLM_IN_FLIGHT} job workers waiting on LLM calls (fake provider, "
+                         f"{LLM_DELAY_MS // 1000} s per call; {n} calls had arrived when the "
+                         "window opened)", idle, busy))
         flood = m.get("isolation", ({}, {}))[1].get("flood")
         for cond, idle, busy in rows:
             for k in ("GET /health", "GET /api/v1/auth/me"):
