@@ -4,6 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+BENCH_BUILD ?= build-release
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 PYTHON     := /usr/bin/python3
@@ -16,7 +17,7 @@ BIN        := $(BUILD)/interviewace
 ASAN_BIN   := $(ASAN_BUILD)/interviewace
 SOURCES     = $(shell find src tests/unit tests/fuzz tools -name '*.[ch]' 2>/dev/null)
 
-.PHONY: all run build deps test test-unit test-web test-fuzz test-deploy test-integration test-e2e test-asan fuzz lint fmt clean eval
+.PHONY: all run build deps test test-unit test-web test-fuzz test-deploy test-integration test-e2e test-asan fuzz lint fmt clean eval bench
 
 all: build
 
@@ -157,6 +158,20 @@ fuzz:
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 	done
 
+# Load and latency figures (bench/README.md): a release build of its own in $(BENCH_BUILD)/,
+# the service on loopback with a temporary DATA_DIR, seeded through the API, measured with wrk
+# on SQLite and PostgreSQL (scripts/services.sh) next to nginx; prints one table and writes
+# bench/results.md. About 8 minutes; BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ENGINES and
+# BENCH_PARTS make it shorter. Never asserts a duration.
+bench:
+	@./scripts/install-deps.sh --bench
+	@$(MAKE) --no-print-directory $(BENCH_BUILD)/build.ninja node_modules/.package-lock.json
+	ninja -C $(BENCH_BUILD) interviewace bench_engine
+	BENCH_BIN=$(CURDIR)/$(BENCH_BUILD)/interviewace $(PYTHON) bench/bench.py
+
+$(BENCH_BUILD)/build.ninja:
+	meson setup $(BENCH_BUILD) --buildtype=release
+
 lint: deps
 	./scripts/lint.sh
 	$(MAKE) --no-print-directory test-deploy
@@ -165,4 +180,4 @@ fmt:
 	clang-format -i $(SOURCES)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

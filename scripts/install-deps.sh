@@ -3,11 +3,13 @@
 # Idempotent: packages already present are skipped, and nothing runs when all are there.
 # Works as root on a fresh Debian 12 machine; elsewhere it uses sudo when available.
 #
-# Usage: scripts/install-deps.sh [--build | --fuzz] [--check | --print]
+# Usage: scripts/install-deps.sh [--build | --fuzz | --bench] [--check | --print]
 #   (no mode)  everything: build, run and every test and lint tool (make run, make test)
 #   --build    only what compiles build/interviewace and builds the web app into it: no test
 #              tools, no browser, no database server (the Dockerfile's build stage)
 #   --fuzz     clang and libFuzzer for `make fuzz`
+#   --bench    what `make bench` needs: the build set, wrk, nginx-light (the `return 200`
+#              baseline), PostgreSQL and the driver's HTTP client (bench/README.md)
 #   --check    install nothing: name the missing packages and exit 1 when there are any
 #   --print    install nothing: print the packages of the mode, one per line
 set -euo pipefail
@@ -51,10 +53,11 @@ for arg in "$@"; do
   case "$arg" in
     --build) mode=build ;;
     --fuzz) mode=fuzz ;;
+    --bench) mode=bench ;;
     --check) action=check ;;
     --print) action=print ;;
     *)
-      echo "usage: scripts/install-deps.sh [--build | --fuzz] [--check | --print]" >&2
+      echo "usage: scripts/install-deps.sh [--build | --fuzz | --bench] [--check | --print]" >&2
       exit 2
       ;;
   esac
@@ -65,6 +68,9 @@ case "$mode" in
   build) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
   # `make fuzz` only: clang with its runtime libraries (libFuzzer and the sanitizers).
   fuzz) PACKAGES=(clang libclang-rt-dev) ;;
+  # `make bench` only: the load generator, the nginx baseline, the PostgreSQL pass and the
+  # driver's HTTP client (bench/bench.py, run with /usr/bin/python3).
+  bench) PACKAGES=("${BUILD_PACKAGES[@]}" wrk nginx-light postgresql python3-httpx) ;;
 esac
 
 if [ "$action" = print ]; then

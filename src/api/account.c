@@ -522,17 +522,19 @@ static const http_doc resend_doc = {
     .responses = message_response,
 };
 
+/* HTTP_CPU: the routes that hash or verify a password run on the CPU executor (auth.c). */
 const http_route account_routes[] = {
-    { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 204,
+    { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON | HTTP_CPU, AUTH_USER, RL_DEFAULT, 204,
       "Delete your account and everything stored about you", "auth", &delete_doc },
     { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
       "Everything stored about you, as JSON", "auth", &export_doc },
-    { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON, AUTH_USER,
+    { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON | HTTP_CPU, AUTH_USER,
       RL_DEFAULT, 200, "Change your password", "auth", &change_doc },
     { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
       RL_DEFAULT | RL_RESET, 200, "Ask for a password-reset link", "auth", &reset_request_doc },
-    { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON, AUTH_NONE,
-      RL_DEFAULT, 200, "Set a new password with a reset link", "auth", &reset_confirm_doc },
+    { "POST", AUTH_PREFIX "/reset-password-confirm", reset_confirm, HTTP_BODY_JSON | HTTP_CPU,
+      AUTH_NONE, RL_DEFAULT, 200, "Set a new password with a reset link", "auth",
+      &reset_confirm_doc },
     { "POST", AUTH_PREFIX "/verify-email", verify_email, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
       "Confirm your e-mail address", "auth", &verify_doc },
     { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,

@@ -894,11 +894,14 @@ static const http_doc me_patch_doc = {
 
 #define AUTH_PREFIX "/api/v1/auth"
 
+/* HTTP_CPU marks every route that hashes or verifies a password (bcrypt): they run on the CPU
+ * executor, not on a handler thread (docs/design.md "Request lifecycle"). */
 const http_route auth_routes[] = {
-    { "POST", AUTH_PREFIX "/register", auth_register, HTTP_BODY_JSON, AUTH_NONE,
+    { "POST", AUTH_PREFIX "/register", auth_register, HTTP_BODY_JSON | HTTP_CPU, AUTH_NONE,
       RL_DEFAULT | RL_REGISTER, 201, "Create an account", "auth", &register_doc },
-    { "POST", AUTH_PREFIX "/login", auth_login, HTTP_BODY_JSON | HTTP_BODY_FORM, AUTH_NONE,
-      RL_DEFAULT | RL_LOGIN | RL_LOGIN_ACCOUNT, 200, "Log in (form or JSON)", "auth", &login_doc },
+    { "POST", AUTH_PREFIX "/login", auth_login, HTTP_BODY_JSON | HTTP_BODY_FORM | HTTP_CPU,
+      AUTH_NONE, RL_DEFAULT | RL_LOGIN | RL_LOGIN_ACCOUNT, 200, "Log in (form or JSON)", "auth",
+      &login_doc },
     { "POST", AUTH_PREFIX "/refresh", auth_refresh, HTTP_BODY_JSON, AUTH_NONE, RL_DEFAULT, 200,
       "Rotate a refresh token", "auth", &refresh_doc },
     { "POST", AUTH_PREFIX "/logout", auth_logout, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,

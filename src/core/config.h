@@ -31,6 +31,9 @@ typedef struct {
     long long http_io_threads;
     long long handler_threads;
     long long handler_queue_max;
+    long long cpu_threads;   /* password hashing executor; 0 = one per online core */
+    long long cpu_queue_max; /* requests that may wait for it before 503 CPU_BUSY */
+    long long cpu_nice;      /* how much lower its threads' CPU priority is */
     long long max_json_body;
     long long max_file_size;
     long long http_max_header_bytes;

@@ -33,6 +33,8 @@ enum {
     HTTP_BODY_JSON = 1u << 1,   /* takes a JSON body: size and content-type rules apply */
     HTTP_BODY_FORM = 1u << 2,   /* also accepts application/x-www-form-urlencoded */
     HTTP_BODY_UPLOAD = 1u << 3, /* multipart/form-data: the part "file" streams to disk */
+    HTTP_CPU = 1u << 4,         /* costs milliseconds of CPU (password hashing): runs on the CPU
+                                   executor, never on a handler thread (docs/design.md) */
 };
 
 #define HTTP_UPLOAD_NAMES_MAX 4

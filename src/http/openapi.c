@@ -475,6 +475,9 @@ static void route_errors(oa_ctx *c, const http_route *r, const http_doc *d, oa_e
     if (!(r->flags & HTTP_INLINE))
         add_error(c, e, 503, "SERVICE_UNAVAILABLE",
                   "the database or file storage is unreachable, or the server is saturated");
+    if (r->flags & HTTP_CPU)
+        add_error(c, e, 503, "CPU_BUSY",
+                  "too many password checks are waiting for the CPU executor (CPU_QUEUE_MAX)");
     for (size_t i = 0; d != NULL && d->errors != NULL && d->errors[i].status != 0; i++)
         add_error(c, e, d->errors[i].status, d->errors[i].code, d->errors[i].when);
 }

@@ -1,8 +1,11 @@
 #include "http/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/errors.h"
 #include "core/log.h"
@@ -21,14 +24,43 @@ struct handler_pool {
     bool stopping;
     pthread_t *threads;
     size_t nthreads;
+    int nice;
+    size_t niced; /* threads whose priority was lowered */
     void (*thread_init)(void *);
     void (*thread_fini)(void *);
     void *ctx;
 };
 
+/* Lowers the calling thread's CPU priority by the pool's nice value. On Linux a nice value
+ * set on a thread id (gettid) belongs to that thread alone; raising it needs no privilege.
+ * Nice rather than SCHED_IDLE: an idle-class thread gets no CPU at all while any other task
+ * is runnable, so on a busy machine its requests would wait until their deadline, while a
+ * niced thread still gets a small, bounded share. */
+static void lower_priority(handler_pool *p)
+{
+    if (p->nice <= 0)
+        return;
+    /* Relative to the value the thread inherited, so that a service started under nice
+     * keeps the difference (and is never raised above its own priority). */
+    id_t tid = (id_t)gettid();
+    errno = 0;
+    int base = getpriority(PRIO_PROCESS, tid);
+    if (errno != 0)
+        base = 0;
+    int want = base + p->nice > 19 ? 19 : base + p->nice;
+    if (setpriority(PRIO_PROCESS, tid, want) != 0) {
+        log_warn("http", "cannot lower the priority of an executor thread");
+        return;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->niced++;
+    pthread_mutex_unlock(&p->lock);
+}
+
 static void *pool_main(void *arg)
 {
     handler_pool *p = arg;
+    lower_priority(p);
     if (p->thread_init)
         p->thread_init(p->ctx);
     pthread_mutex_lock(&p->lock);
@@ -52,7 +84,7 @@ static void *pool_main(void *arg)
     return NULL;
 }
 
-int pool_create(size_t threads, size_t queue_max, void (*thread_init)(void *ctx),
+int pool_create(size_t threads, size_t queue_max, int nice, void (*thread_init)(void *ctx),
                 void (*thread_fini)(void *ctx), void *ctx, handler_pool **out)
 {
     handler_pool *p = calloc(1, sizeof(*p));
@@ -72,6 +104,7 @@ int pool_create(size_t threads, size_t queue_max, void (*thread_init)(void *ctx)
     p->thread_init = thread_init;
     p->thread_fini = thread_fini;
     p->ctx = ctx;
+    p->nice = nice;
     for (size_t i = 0; i < threads; i++) {
         if (pthread_create(&p->threads[i], NULL, pool_main, p) != 0) {
             log_error("http", "cannot start handler thread");
@@ -117,6 +150,24 @@ size_t pool_busy(handler_pool *p)
 size_t pool_capacity(handler_pool *p)
 {
     return p->cap;
+}
+
+size_t pool_threads(handler_pool *p)
+{
+    return p->nthreads;
+}
+
+int pool_nice(handler_pool *p)
+{
+    return p->nice;
+}
+
+size_t pool_niced(handler_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t n = p->niced;
+    pthread_mutex_unlock(&p->lock);
+    return n;
 }
 
 void pool_destroy(handler_pool *p)

@@ -34,6 +34,9 @@
 #define REQ_QUERY_MAX       64
 #define RATE_KEYS_MAX       (1u << 20)
 #define RETRY_AFTER_BUSY    "1"
+/* Retry-After when the CPU executor's queue is full: a bcrypt check takes a few hundred
+ * milliseconds, so a queue of CPU_QUEUE_MAX drains in seconds, not in one. */
+#define RETRY_AFTER_CPU     "2"
 /* Retry-After while a shared limiter (Redis) cannot decide: its reconnection backoff is at
  * most two seconds. */
 #define RETRY_AFTER_LIMITER "2"
@@ -50,6 +53,7 @@ struct http_server {
     router *router;
     struct MHD_Daemon *daemon;
     handler_pool *pool;
+    handler_pool *cpu_pool; /* HTTP_CPU routes: password hashing, at a lower priority */
     rl_store *rl;
     atomic_long in_flight;
     atomic_bool draining;
@@ -572,6 +576,24 @@ static void admit_settle(req_ctx *c)
     c->drain_max = route_max > OVERFLOW_DRAIN_MAX ? route_max : OVERFLOW_DRAIN_MAX;
 }
 
+/* Answers the request on the I/O thread because its executor refused it (queue full or
+ * stopping): 503 with Retry-After, SERVICE_UNAVAILABLE for the handler pool and CPU_BUSY for
+ * the CPU executor (docs/api.md §1.3). */
+static void refuse_busy(req_ctx *c, bool cpu)
+{
+    metrics_handler_rejected();
+    log_warn("http", cpu ? "cpu executor queue full" : "handler queue full", "route",
+             c->route_label);
+    if (cpu) {
+        http_error(&c->res, 503, "CPU_BUSY",
+                   "Too many password checks are waiting; retry in a moment");
+        http_set_header(&c->res, "Retry-After", RETRY_AFTER_CPU);
+    } else {
+        http_error(&c->res, 503, "SERVICE_UNAVAILABLE", "The server is busy; retry in a moment");
+        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+    }
+}
+
 /* Runs stage_admit on a handler-pool thread while the connection is suspended. */
 static void pool_admit_run(void *arg)
 {
@@ -592,10 +614,7 @@ static bool admit_on_pool(req_ctx *c)
     atomic_store(&c->admitting, true);
     MHD_suspend_connection(c->conn);
     if (pool_submit(c->srv->pool, pool_admit_run, c) != IA_OK) {
-        metrics_handler_rejected();
-        log_warn("http", "handler queue full", "route", c->route_label);
-        http_error(&c->res, 503, "SERVICE_UNAVAILABLE", "The server is busy; retry in a moment");
-        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+        refuse_busy(c, false);
         admit_settle(c);
         atomic_store(&c->admitting, false);
         MHD_resume_connection(c->conn);
@@ -776,7 +795,9 @@ static void stage_admit(req_ctx *c)
     c->state = ST_BODY;
 }
 
-/* Final call: the body is complete. Inline routes answer now; the rest go to the pool. */
+/* Final call: the body is complete. Inline routes answer now; HTTP_CPU routes go to the CPU
+ * executor, so that password hashing never holds a handler thread that cheap requests need
+ * (docs/design.md "Request lifecycle"); the rest go to the handler pool. */
 static enum MHD_Result stage_dispatch(req_ctx *c)
 {
     http_server *s = c->srv;
@@ -788,13 +809,11 @@ static enum MHD_Result stage_dispatch(req_ctx *c)
         run_handler(c);
         return send_response(c);
     }
+    bool cpu = (c->req.route->flags & HTTP_CPU) && s->cpu_pool != NULL;
     c->state = ST_QUEUED;
     MHD_suspend_connection(c->conn);
-    if (pool_submit(s->pool, pool_job_run, c) != IA_OK) {
-        metrics_handler_rejected();
-        log_warn("http", "handler queue full", "route", c->route_label);
-        http_error(&c->res, 503, "SERVICE_UNAVAILABLE", "The server is busy; retry in a moment");
-        http_set_header(&c->res, "Retry-After", RETRY_AFTER_BUSY);
+    if (pool_submit(cpu ? s->cpu_pool : s->pool, pool_job_run, c) != IA_OK) {
+        refuse_busy(c, cpu);
         c->state = ST_READY;
         MHD_resume_connection(c->conn);
     }
@@ -1023,6 +1042,23 @@ static void collect_server_metrics(strbuf *sb, void *ctx)
                    "interviewace_handler_threads_busy %zu\n",
                    atomic_load(&s->in_flight), s->pool ? pool_depth(s->pool) : 0,
                    s->pool ? pool_capacity(s->pool) : 0, s->pool ? pool_busy(s->pool) : 0);
+    handler_pool *cp = s->cpu_pool;
+    strbuf_appendf(sb,
+                   "# HELP interviewace_cpu_queue_depth Requests waiting for the CPU executor "
+                   "(password hashing).\n# TYPE interviewace_cpu_queue_depth gauge\n"
+                   "interviewace_cpu_queue_depth %zu\n"
+                   "# HELP interviewace_cpu_queue_capacity Maximum requests waiting for the CPU "
+                   "executor before 503 CPU_BUSY.\n# TYPE interviewace_cpu_queue_capacity gauge\n"
+                   "interviewace_cpu_queue_capacity %zu\n"
+                   "# HELP interviewace_cpu_threads CPU executor threads.\n"
+                   "# TYPE interviewace_cpu_threads gauge\ninterviewace_cpu_threads %zu\n"
+                   "# HELP interviewace_cpu_threads_busy CPU executor threads running a request.\n"
+                   "# TYPE interviewace_cpu_threads_busy gauge\ninterviewace_cpu_threads_busy %zu\n"
+                   "# HELP interviewace_cpu_threads_niced CPU executor threads running at the "
+                   "lower priority of CPU_NICE.\n# TYPE interviewace_cpu_threads_niced gauge\n"
+                   "interviewace_cpu_threads_niced %zu\n",
+                   cp ? pool_depth(cp) : 0, cp ? pool_capacity(cp) : 0, cp ? pool_threads(cp) : 0,
+                   cp ? pool_busy(cp) : 0, cp ? pool_niced(cp) : 0);
 }
 
 /* ---- lifecycle ---- */
@@ -1128,6 +1164,15 @@ static size_t mhd_memory_limit(const ia_config *cfg)
     return 2 * (size_t)cfg->http_max_header_bytes + 16u * 1024u;
 }
 
+/* The CPU executor's size: CPU_THREADS, or one thread per online core when it is 0. */
+static size_t cpu_threads(const ia_config *cfg)
+{
+    if (cfg->cpu_threads > 0)
+        return (size_t)cfg->cpu_threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
 int http_server_start(http_server *s)
 {
     const ia_config *cfg = s->cfg;
@@ -1136,8 +1181,12 @@ int http_server_start(http_server *s)
     int rc = bind_address(cfg, &ss, &ipv6);
     if (rc != IA_OK)
         return rc;
-    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, s->thread_init,
-                     s->thread_fini, s->thread_ctx, &s->pool);
+    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, 0,
+                     s->thread_init, s->thread_fini, s->thread_ctx, &s->pool);
+    if (rc != IA_OK)
+        return rc;
+    rc = pool_create(cpu_threads(cfg), (size_t)cfg->cpu_queue_max, (int)cfg->cpu_nice,
+                     s->thread_init, s->thread_fini, s->thread_ctx, &s->cpu_pool);
     if (rc != IA_OK)
         return rc;
     rc = conntrack_create(cfg, &s->conns);
@@ -1193,8 +1242,10 @@ int http_server_start(http_server *s)
     log_emit(LOG_INFO, "http", "listening",
              (log_field[]){ LOG_STR("host", cfg->host), LOG_NUM("port", s->port),
                             LOG_NUM("io_threads", cfg->http_io_threads),
-                            LOG_NUM("handler_threads", cfg->handler_threads) },
-             4);
+                            LOG_NUM("handler_threads", cfg->handler_threads),
+                            LOG_NUM("cpu_threads", (long long)pool_threads(s->cpu_pool)),
+                            LOG_NUM("cpu_nice", cfg->cpu_nice) },
+             6);
     return IA_OK;
 }
 
@@ -1261,6 +1312,7 @@ void http_server_destroy(http_server *s)
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
     pool_destroy(s->pool);
+    pool_destroy(s->cpu_pool);
     rl_destroy(s->rl);
     router_free(s->router);
     pthread_cond_destroy(&s->idle);
