@@ -12,6 +12,7 @@ import {
     PASSWORD, assertClean, launchBrowser, openPage, screenshot, startStack, tail, uniqueEmail,
 } from './harness.mjs';
 import { REPO } from './harness.mjs';
+import { assertAccessible } from './a11y.mjs';
 
 const RESUME_PDF = `${REPO}/tests/fixtures/files/resume.pdf`;
 const QUESTIONS = 5;
@@ -593,4 +594,82 @@ describe('web app', { concurrency: false }, () => {
         assertClean(page, '/docs');
         await page.context().close();
     });
+});
+
+// ---- accessibility audit (issue 19) -----------------------------------------------------------
+// Every screen of the app, signed out, as a member and as an administrator, in the light and the
+// dark theme, and the states a screen changes into (form errors, an open dialog, a question and
+// its feedback on the live interview page, every question of a summary unfolded), audited with
+// axe-core against WCAG 2.1 A and AA (tests/e2e/a11y.mjs). Any violation fails the test with the
+// rule, the element and what to fix. Runs after the journeys above, on the data they left.
+describe('accessibility: every screen passes a WCAG 2.1 AA audit in both themes', { concurrency: false }, () => {
+    for (const scheme of ['light', 'dark']) {
+        test(`every screen and its states, ${scheme} theme`, { timeout: 240000 }, async () => {
+            const audit = async (page, what) => {
+                await assertAccessible(page, `${what} (${scheme} theme)`);
+                assertClean(page, `${what} (${scheme} theme)`);
+            };
+            const visitAndAudit = async (page, path) => {
+                await visit(page, path, `${path} (${scheme})`);
+                await audit(page, path);
+            };
+
+            // Signed out: every public screen, and the forms with their errors showing.
+            const anonymous = await openPage(browser, { colorScheme: scheme });
+            for (const path of ['/', '/signin', '/register', '/forgot-password', '/reset-password', '/reset-password?token=not-a-real-token',
+                '/verify-email', new URL(state.shareUrl).pathname, '/no/such/page'])
+                await visitAndAudit(anonymous, path);
+            await visit(anonymous, '/register');
+            await anonymous.getByLabel('Password', { exact: true }).fill('short');
+            await anonymous.getByRole('button', { name: 'Create account' }).click();
+            await anonymous.locator('.field-error:not([hidden])').first().waitFor();
+            await audit(anonymous, '/register with its errors');
+            await visit(anonymous, '/signin');
+            await anonymous.getByRole('button', { name: 'Sign in', exact: true }).click();
+            await anonymous.locator('.field-error:not([hidden])').first().waitFor();
+            await audit(anonymous, '/signin with its errors');
+            await anonymous.context().close();
+
+            // A member: a question and then its feedback on the live interview page.
+            const page = await signInFresh(seeker, { colorScheme: scheme });
+            await audit(page, '/dashboard');
+            await visit(page, `/interviews/new?resume=${state.resumeId}`);
+            await page.getByLabel('Number of questions').fill('5');
+            await page.getByRole('button', { name: 'Start interview' }).click();
+            await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+            const live = new URL(page.url()).pathname;
+            await page.getByText('Question 1 of 5', { exact: true }).waitFor({ timeout: 30000 });
+            await audit(page, 'live interview, first question');
+            await page.getByLabel('Your answer').fill(answerFor(1));
+            await page.getByRole('button', { name: 'Submit and continue' }).click();
+            await page.getByText('Question 2 of 5', { exact: true }).waitFor({ timeout: 30000 });
+            await page.locator('.feedback-item.status-evaluated').first().waitFor({ timeout: 60000 });
+            await audit(page, 'live interview with the feedback of an answer');
+
+            // Every member screen, as it loads.
+            for (const path of ['/dashboard', '/resumes', '/resumes?status=error', '/resumes/new', `/resumes/${state.resumeId}`, '/interviews',
+                '/interviews/new', live, `/interviews/${state.sessionId}/summary`, '/profile', '/admin'])
+                await visitAndAudit(page, path);
+
+            // The summary with every question unfolded; the profile's confirmation dialog.
+            await visit(page, `/interviews/${state.sessionId}/summary`);
+            await page.getByRole('button', { name: 'Expand all' }).click();
+            await page.waitForFunction(() => [...document.querySelectorAll('.summary-question-body')].every((d) => d.open));
+            await audit(page, 'summary with every question open');
+            await visit(page, '/profile');
+            await page.getByRole('button', { name: 'Delete my account' }).click();
+            await page.getByRole('dialog').waitFor();
+            await audit(page, 'profile with the delete-account dialog open');
+            await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+            await page.context().close();
+
+            // An administrator's screens.
+            const admin = { name: 'Audit Admin', email: uniqueEmail(`audit-${scheme}`), password: PASSWORD };
+            stack.createAdmin(admin.email, admin.name, admin.password);
+            const adminPage = await signInFresh(admin, { colorScheme: scheme });
+            for (const path of ['/admin', '/admin?tab=users', '/admin?tab=tasks'])
+                await visitAndAudit(adminPage, path);
+            await adminPage.context().close();
+        });
+    }
 });
