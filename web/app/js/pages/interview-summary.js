@@ -17,7 +17,7 @@ const hasScore = (q) => q.evaluation_score !== null && q.evaluation_score !== un
 
 // The questions weakest first: an unscored one before any scored, then by score, then in the
 // order they were asked. Each keeps its number from the interview ("Question 3").
-export function weakestFirst(questions) {
+function weakestFirst(questions) {
     return questions.map((q, i) => ({ q, number: i + 1 }))
         .sort((a, b) => (hasScore(a.q) - hasScore(b.q))
             || ((hasScore(a.q) ? a.q.evaluation_score : 0) - (hasScore(b.q) ? b.q.evaluation_score : 0))
