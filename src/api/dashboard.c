@@ -1,7 +1,7 @@
 /* GET /api/v1/dashboard/stats (docs/api.md §6): the caller's interview counts and scores, resume
- * count, recent sessions, per-category means of every evaluated answer, the score trend of the
- * last completed sessions and the weakest categories. Averages are rounded to one decimal,
- * as the scores they average are. */
+ * count (failed uploads left out), recent sessions, per-category means of every evaluated answer,
+ * the score trend of the last completed sessions and the weakest categories. Averages are rounded
+ * to one decimal, as the scores they average are. */
 #include <jansson.h>
 #include <math.h>
 
@@ -38,8 +38,6 @@ static int dashboard_stats(http_req *req, http_res *res)
     interview_category_stat *cats = NULL;
     size_t nrecent = 0, ntrend = 0, ncats = 0;
     long long total_recent = 0, resumes_total = 0;
-    resume_row *one = NULL;
-    size_t none = 0;
     int rc = interviews_store_totals(d, req->arena, req->user_id, &t);
     if (rc == IA_OK)
         rc = interviews_store_list(d, req->arena, req->user_id, NULL, 0, RECENT_SESSIONS, &recent,
@@ -50,8 +48,7 @@ static int dashboard_stats(http_req *req, http_res *res)
         rc = interviews_store_score_trend(d, req->arena, req->user_id, TREND_SESSIONS, &trend,
                                           &ntrend);
     if (rc == IA_OK)
-        rc = resumes_store_list(d, req->arena, req->user_id, NULL, NULL, 0, 1, &one, &none,
-                                &resumes_total);
+        rc = resumes_store_count_usable(d, req->arena, req->user_id, &resumes_total);
     if (rc != IA_OK)
         return rc;
     json_t *recent_j = json_array(), *trend_j = json_array(), *weakest = json_array();
@@ -100,7 +97,9 @@ static const j_object interview_totals_schema =
     J_OBJECT_OF("InterviewTotals", NULL, interview_totals_fields);
 
 static const j_field resume_totals_fields[] = {
-    { "total", J_INTEGER, J_NONNEG },
+    { "total", J_INTEGER, J_NONNEG,
+      .description = "Resumes analysed or being analysed; an upload whose analysis failed "
+                     "(status error) is not counted" },
 };
 static const j_object resume_totals_schema =
     J_OBJECT_OF("ResumeTotals", NULL, resume_totals_fields);

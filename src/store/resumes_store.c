@@ -293,3 +293,15 @@ int resumes_store_key_used(db *d, arena *a, const char *key, bool *used)
     *used = rc == IA_OK;
     return rc == IA_NOT_FOUND ? IA_OK : rc;
 }
+
+int resumes_store_count_usable(db *d, arena *a, const char *user_id, long long *total)
+{
+    db_result *r = NULL;
+    int rc =
+        db_query_one(d, a, "SELECT COUNT(*) FROM resumes WHERE user_id = $1 AND status <> 'error'",
+                     (db_param[]){ DB_TEXT(user_id) }, 1, &r);
+    if (rc != IA_OK)
+        return rc;
+    *total = db_get_int(r, 0, 0, 0);
+    return IA_OK;
+}

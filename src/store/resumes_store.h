@@ -88,4 +88,9 @@ int resumes_store_user_keys(db *d, arena *a, const char *user_id, const char ***
 /* True when some resume row uses the key (orphan removal). */
 int resumes_store_key_used(db *d, arena *a, const char *key, bool *used);
 
+/* How many of the user's resumes are usable or on their way to it: every status but `error`,
+ * so that an upload whose analysis failed is not counted as a resume (the dashboard,
+ * docs/api.md §6). */
+int resumes_store_count_usable(db *d, arena *a, const char *user_id, long long *total);
+
 #endif

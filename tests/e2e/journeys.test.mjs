@@ -12,6 +12,7 @@ import {
     PASSWORD, assertClean, launchBrowser, openPage, screenshot, startStack, tail, uniqueEmail,
 } from './harness.mjs';
 import { REPO } from './harness.mjs';
+import { assertAccessible } from './a11y.mjs';
 
 const RESUME_PDF = `${REPO}/tests/fixtures/files/resume.pdf`;
 const QUESTIONS = 5;
@@ -593,4 +594,211 @@ describe('web app', { concurrency: false }, () => {
         assertClean(page, '/docs');
         await page.context().close();
     });
+});
+
+// ---- rough edges of issue 19 ------------------------------------------------------------------
+// One score format on every page (a whole number out of 100, the grader's prose included), the
+// trend chart labelled by interview with the date and time in its tooltip, a failed upload not
+// counted as a resume, the summary folded per question with a jump list and the weakest answer
+// first, the profile's e-mail and data card, the password status region emptied with the
+// fields, a resume's skills as a list and "No score yet" for a missing score.
+describe('web app rough edges (issue 19)', { concurrency: false }, () => {
+    test('scores, trend, resume count, summary, profile and password status read right', { timeout: 180000 }, async () => {
+        const page = await signInFresh(seeker);
+        const wholeOutOf100 = /^\d{1,3}\/100$/;
+
+        // The summary: the ring, the prose, the badges and the jump list say one number each.
+        await visit(page, `/interviews/${state.sessionId}/summary`);
+        const ring = await page.getByRole('img', { name: /^Final score: / }).getAttribute('aria-label');
+        assert.match(ring, /^Final score: \d{1,3} out of 100$/, 'the final score is a whole number');
+        const final = /(\d+) out of 100/.exec(ring)[1];
+        const prose = await page.locator('.summary-hero .summary').textContent();
+        assert.doesNotMatch(prose, /(scored|averaged|averaging|lowest at|\() ?\d+\.\d/, 'no score with a decimal in the prose');
+        if (/scored (\d+)/.test(prose)) assert.equal(/scored (\d+)/.exec(prose)[1], final, 'the prose and the ring agree');
+        const badges = await page.locator('.summary-question .score').allTextContents();
+        assert.equal(badges.length, QUESTIONS);
+        for (const b of badges) assert.match(b, wholeOutOf100);
+        const scores = badges.map((b) => Number.parseInt(b, 10));
+        assert.deepEqual(scores, [...scores].sort((a, b) => a - b), 'the weakest answer comes first');
+        assert.equal(await page.locator('.summary-question-body[open]').count(), 0, 'every question starts folded');
+        const jumps = page.getByRole('navigation', { name: 'Jump to a question' }).getByRole('link');
+        assert.equal(await jumps.count(), QUESTIONS);
+        assert.match(await jumps.first().textContent(), new RegExp(`${scores[0]}/100$`));
+        await jumps.nth(2).click();
+        const third = page.locator('.summary-question').nth(2);
+        assert.equal(await third.locator('.summary-question-body').evaluate((d) => d.open), true, 'the jump unfolds its question');
+        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H3', 'and moves focus to its heading');
+        assert.equal(new URL(page.url()).pathname, `/interviews/${state.sessionId}/summary`);
+        await page.getByRole('button', { name: 'Expand all' }).click();
+        assert.equal(await page.locator('.summary-question-body[open]').count(), QUESTIONS);
+        await page.getByRole('button', { name: 'Collapse all' }).waitFor();
+        assertClean(page, 'summary');
+
+        // The dashboard shows the same number; the trend is labelled by interview, with the date
+        // and time in the tooltip; the history list's badge agrees.
+        await visit(page, '/dashboard');
+        assert.equal(await page.locator('.stat', { hasText: 'Best score' }).locator('.stat-value').textContent(), final);
+        assert.equal(await page.locator('.chart-line .chart-axis').first().textContent(), '#1');
+        const tip = await page.locator('.chart-line .chart-dot title').first().textContent();
+        assert.match(tip, new RegExp(`^Interview 1, .*\\d{1,2}:\\d{2}: ${final}/100$`), `tooltip with date and time: ${tip}`);
+        await visit(page, '/interviews');
+        assert.equal(await page.locator('.list-row', { hasText: 'Completed' }).first().locator('.score').textContent(), `${final}/100`);
+
+        // A failed upload is not counted as a resume; the list shows skills as a list.
+        await visit(page, '/resumes/new');
+        await page.setInputFiles('#resume-file', `${REPO}/tests/fixtures/files/image_only.pdf`);
+        await page.waitForURL(/\/resumes\/[0-9a-f-]{36}$/);
+        state.failedResumeId = page.url().split('/').pop();
+        await page.getByText('Failed', { exact: true }).first().waitFor({ timeout: 30000 });
+        await visit(page, '/dashboard');
+        assert.equal(await page.locator('.stat', { hasText: 'Resumes' }).locator('.stat-value').textContent(), '1', 'the failed upload is not a resume');
+        await visit(page, '/resumes');
+        const analysed = page.locator('.resume-item', { hasText: 'Analysed' }).first();
+        assert.ok(await analysed.locator('ul.chip-list > li').count() >= 1, 'skills are a list');
+
+        // An interview not yet scored reads "No score yet".
+        await visit(page, '/interviews/new');
+        await page.getByLabel('Number of questions').fill('5');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        await page.getByText('Question 1 of 5', { exact: true }).waitFor({ timeout: 30000 });
+        await visit(page, '/interviews');
+        await page.locator('.list-row', { hasText: 'In progress' }).first().getByText('No score yet', { exact: true }).waitFor();
+        assertClean(page, 'scores and lists');
+        await page.context().close();
+
+        // The profile: the e-mail wraps only at its "@" or a dot, "Download my data" keeps its
+        // distance from the next paragraph, and a password change empties the status region.
+        const person = { name: 'Polly Profile', email: uniqueEmail('polly-with-a-rather-long-address'), password: PASSWORD };
+        const setup = await openPage(browser);
+        await registerAndConfirm(setup, person);
+        await setup.context().close();
+        for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+            const p = await signInFresh(person, { viewport });
+            await visit(p, '/profile');
+            const email = p.locator('.fact', { hasText: 'Email' }).first().locator('dd');
+            assert.equal(await email.textContent(), person.email);
+            const midWord = await email.evaluate((dd) => {
+                // Each line box of the address must end at a break the address allows.
+                const range = document.createRange();
+                const text = [...dd.querySelectorAll('*'), dd].flatMap((n) => [...n.childNodes]).filter((n) => n.nodeType === 3);
+                const tops = [];
+                for (const node of text) {
+                    for (let i = 0; i < node.length; i++) {
+                        range.setStart(node, i);
+                        range.setEnd(node, i + 1);
+                        const r = range.getClientRects()[0];
+                        if (r) tops.push({ ch: node.data[i], top: Math.round(r.top) });
+                    }
+                }
+                const bad = [];
+                for (let i = 1; i < tops.length; i++)
+                    if (tops[i].top > tops[i - 1].top && !['@', '.'].includes(tops[i].ch) && tops[i - 1].ch !== '-') bad.push(`${tops[i - 1].ch}|${tops[i].ch}`);
+                return bad;
+            });
+            assert.deepEqual(midWord, [], `the e-mail breaks mid-word at ${viewport.width}px`);
+            const gap = await p.getByRole('button', { name: 'Download my data' }).evaluate((b) => {
+                const next = b.closest('.card-section').nextElementSibling.querySelector('p');
+                return next.getBoundingClientRect().top - b.getBoundingClientRect().bottom;
+            });
+            assert.ok(gap >= 16, `"Download my data" is ${gap}px from the next paragraph at ${viewport.width}px`);
+            await screenshot(p, `profile-${viewport.width}`);
+            assertClean(p, `profile at ${viewport.width}px`);
+            await p.context().close();
+        }
+        const p = await signInFresh(person);
+        await visit(p, '/profile');
+        const fresh = 'Another#Pass42';
+        await p.getByLabel('Current password').fill(person.password);
+        await p.getByLabel('New password', { exact: true }).fill(fresh);
+        const status = p.locator('.password-checklist [aria-live]');
+        await p.waitForFunction(() => document.querySelector('.password-checklist [aria-live]').textContent === 'Password meets every rule.');
+        await p.getByRole('button', { name: 'Change password' }).click();
+        await p.getByText('Password changed.', { exact: false }).waitFor();
+        assert.equal(await p.getByLabel('New password', { exact: true }).inputValue(), '');
+        assert.equal(await status.textContent(), '', 'the status region is emptied with the fields');
+        assert.equal(await p.locator('.rule.met').count(), 0);
+        person.password = fresh;
+        assertClean(p, 'password change');
+        await p.context().close();
+    });
+});
+
+// ---- accessibility audit (issue 19) -----------------------------------------------------------
+// Every screen of the app, signed out, as a member and as an administrator, in the light and the
+// dark theme, and the states a screen changes into (form errors, an open dialog, a question and
+// its feedback on the live interview page, every question of a summary unfolded), audited with
+// axe-core against WCAG 2.1 A and AA (tests/e2e/a11y.mjs). Any violation fails the test with the
+// rule, the element and what to fix. Runs after the journeys above, on the data they left.
+describe('accessibility: every screen passes a WCAG 2.1 AA audit in both themes', { concurrency: false }, () => {
+    for (const scheme of ['light', 'dark']) {
+        test(`every screen and its states, ${scheme} theme`, { timeout: 240000 }, async () => {
+            const audit = async (page, what) => {
+                await assertAccessible(page, `${what} (${scheme} theme)`);
+                assertClean(page, `${what} (${scheme} theme)`);
+            };
+            const visitAndAudit = async (page, path) => {
+                await visit(page, path, `${path} (${scheme})`);
+                await audit(page, path);
+            };
+
+            // Signed out: every public screen, and the forms with their errors showing.
+            const anonymous = await openPage(browser, { colorScheme: scheme });
+            for (const path of ['/', '/signin', '/register', '/forgot-password', '/reset-password', '/reset-password?token=not-a-real-token',
+                '/verify-email', new URL(state.shareUrl).pathname, '/no/such/page'])
+                await visitAndAudit(anonymous, path);
+            await visit(anonymous, '/register');
+            await anonymous.getByLabel('Password', { exact: true }).fill('short');
+            await anonymous.getByRole('button', { name: 'Create account' }).click();
+            await anonymous.locator('.field-error:not([hidden])').first().waitFor();
+            await audit(anonymous, '/register with its errors');
+            await visit(anonymous, '/signin');
+            await anonymous.getByRole('button', { name: 'Sign in', exact: true }).click();
+            await anonymous.locator('.field-error:not([hidden])').first().waitFor();
+            await audit(anonymous, '/signin with its errors');
+            await anonymous.context().close();
+
+            // A member: a question and then its feedback on the live interview page.
+            const page = await signInFresh(seeker, { colorScheme: scheme });
+            await audit(page, '/dashboard');
+            await visit(page, `/interviews/new?resume=${state.resumeId}`);
+            await page.getByLabel('Number of questions').fill('5');
+            await page.getByRole('button', { name: 'Start interview' }).click();
+            await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+            const live = new URL(page.url()).pathname;
+            await page.getByText('Question 1 of 5', { exact: true }).waitFor({ timeout: 30000 });
+            await audit(page, 'live interview, first question');
+            await page.getByLabel('Your answer').fill(answerFor(1));
+            await page.getByRole('button', { name: 'Submit and continue' }).click();
+            await page.getByText('Question 2 of 5', { exact: true }).waitFor({ timeout: 30000 });
+            await page.locator('.feedback-item.status-evaluated').first().waitFor({ timeout: 60000 });
+            await audit(page, 'live interview with the feedback of an answer');
+
+            // Every member screen, as it loads (a failed upload's too, when the test above made one).
+            for (const path of ['/dashboard', '/resumes', '/resumes?status=error', '/resumes/new', `/resumes/${state.resumeId}`,
+                state.failedResumeId ? `/resumes/${state.failedResumeId}` : null, '/interviews', '/interviews/new', live,
+                `/interviews/${state.sessionId}/summary`, '/profile', '/admin'].filter(Boolean))
+                await visitAndAudit(page, path);
+
+            // The summary with every question unfolded; the profile's confirmation dialog.
+            await visit(page, `/interviews/${state.sessionId}/summary`);
+            await page.getByRole('button', { name: 'Expand all' }).click();
+            await page.waitForFunction(() => [...document.querySelectorAll('.summary-question-body')].every((d) => d.open));
+            await audit(page, 'summary with every question open');
+            await visit(page, '/profile');
+            await page.getByRole('button', { name: 'Delete my account' }).click();
+            await page.getByRole('dialog').waitFor();
+            await audit(page, 'profile with the delete-account dialog open');
+            await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+            await page.context().close();
+
+            // An administrator's screens.
+            const admin = { name: 'Audit Admin', email: uniqueEmail(`audit-${scheme}`), password: PASSWORD };
+            stack.createAdmin(admin.email, admin.name, admin.password);
+            const adminPage = await signInFresh(admin, { colorScheme: scheme });
+            for (const path of ['/admin', '/admin?tab=users', '/admin?tab=tasks'])
+                await visitAndAudit(adminPage, path);
+            await adminPage.context().close();
+        });
+    }
 });

@@ -1,7 +1,7 @@
 // Charts drawn as SVG, scaled with their container. Each is an image with a text summary for
 // screen readers, followed by the same numbers as a (visually hidden) table.
 
-import { formatScore, formatShortDate, h, s, scoreBand, titleCase } from './dom.js';
+import { formatDateTime, formatScore, h, s, scoreBand, titleCase } from './dom.js';
 
 // The chart's numbers as a table for screen readers (in a hidden box: a table itself cannot
 // be shrunk out of sight).
@@ -12,11 +12,13 @@ function dataTable(caption, headers, rows) {
         h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
 
-// Scores (0–100) over time: points [{x: label, y: score}], oldest first.
-export function lineChart(points, { title = 'Score trend' } = {}) {
+// Scores (0–100) over time: points [{x: axis label, y: score, name: what the point is, when:
+// its date and time}], oldest first. The axis names each point (several sessions on one day
+// would all read "Dec 7"); the date and time are in each point's tooltip and in the table.
+export function lineChart(points, { title = 'Score trend', axis = 'Interview' } = {}) {
     const W = 420;
     const H = 210;
-    const pad = { l: 34, r: 12, t: 12, b: 28 };
+    const pad = { l: 34, r: 12, t: 12, b: 40 };
     const iw = W - pad.l - pad.r;
     const ih = H - pad.t - pad.b;
     const x = (i) => pad.l + (points.length === 1 ? iw / 2 : (i * iw) / (points.length - 1));
@@ -29,7 +31,8 @@ export function lineChart(points, { title = 'Score trend' } = {}) {
         ? `${path} L${x(points.length - 1).toFixed(1)},${y(0)} L${x(0).toFixed(1)},${y(0)} Z` : '';
     const step = Math.max(1, Math.ceil(points.length / 6));
     const labels = points.map((p, i) => (i % step === 0 || i === points.length - 1
-        ? s('text', { class: 'chart-axis', x: x(i), y: H - 10, 'text-anchor': 'middle' }, p.x) : null));
+        ? s('text', { class: 'chart-axis', x: x(i), y: H - 22, 'text-anchor': 'middle' }, p.x) : null));
+    const axisTitle = s('text', { class: 'chart-axis chart-axis-title', x: pad.l + iw / 2, y: H - 4, 'text-anchor': 'middle' }, axis);
     const first = points[0];
     const last = points[points.length - 1];
     const summary = points.length === 1
@@ -41,9 +44,9 @@ export function lineChart(points, { title = 'Score trend' } = {}) {
             area ? s('path', { class: 'chart-area', d: area }) : null,
             s('path', { class: 'chart-stroke', d: path, fill: 'none' }),
             points.map((p, i) => s('circle', { class: `chart-dot dot-${scoreBand(p.y)}`, cx: x(i), cy: y(p.y), r: 4.5 },
-                s('title', {}, `${p.x}: ${formatScore(p.y)}`))),
-            labels),
-        dataTable(title, ['Completed', 'Score'], points.map((p) => [p.x, formatScore(p.y)])));
+                s('title', {}, `${p.name || p.x}, ${p.when}: ${formatScore(p.y)}/100`))),
+            labels, axisTitle),
+        dataTable(title, [axis, 'Completed', 'Score'], points.map((p) => [p.name || p.x, p.when, formatScore(p.y)])));
 }
 
 // Average score per category as horizontal bars: items [{label, value, count}]. A list, so
@@ -63,6 +66,12 @@ export function barChart(items, { title = 'Scores by category' } = {}) {
         })));
 }
 
-export function trendPoints(trend) {
-    return trend.map((t) => ({ x: formatShortDate(t.completed_at), y: t.final_score }));
+// The dashboard's score_trend (docs/api.md §6: the last completed sessions, oldest first) as
+// chart points, numbered by their place among all `completed` interviews, so that the newest
+// is "Interview 23" when 23 are completed even though the chart shows only the last 20.
+export function trendPoints(trend, completed = trend.length) {
+    const first = Math.max(1, completed - trend.length + 1);
+    return trend.map((t, i) => ({
+        x: `#${first + i}`, name: `Interview ${first + i}`, when: formatDateTime(t.completed_at), y: t.final_score,
+    }));
 }

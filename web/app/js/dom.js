@@ -90,11 +90,12 @@ export function formatBytes(n) {
     return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-// Scores are 0–100 with one decimal everywhere; whole numbers lose the ".0".
+// The one way the web app shows a score: a whole number out of 100, rounded half up, on every
+// page, so that one quantity always reads the same (the API keeps its one decimal, docs/api.md).
+// A missing score reads "No score yet".
 export function formatScore(score) {
-    if (score === null || score === undefined || Number.isNaN(Number(score))) return '—';
-    const v = Math.round(Number(score) * 10) / 10;
-    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+    if (score === null || score === undefined || score === '' || Number.isNaN(Number(score))) return 'No score yet';
+    return String(Math.round(Math.max(0, Math.min(100, Number(score)))));
 }
 
 // The band a score falls in, for colour and wording: strong ≥ 75, fair ≥ 50, else weak.

@@ -227,10 +227,14 @@ export function passwordChecklist(input) {
             state.textContent = ok ? 'met: ' : 'not met: ';
             if (ok) met++;
         }
-        if (met !== lastMet && input.value) {
+        if (!input.value) {
+            // An emptied field (typed away, or the form reset after a change) says nothing: the
+            // region must not keep announcing a password that is gone.
+            summary.textContent = '';
+        } else if (met !== lastMet) {
             summary.textContent = met === items.length ? 'Password meets every rule.' : `${met} of ${items.length} password rules met.`;
         }
-        lastMet = met;
+        lastMet = input.value ? met : -1;
     };
     input.addEventListener('input', update);
     const described = input.getAttribute('aria-describedby') || '';
@@ -336,11 +340,30 @@ export function gradedBy(engine) {
     return engine && ENGINE_LABELS[engine] ? h('p', { class: 'muted graded-by' }, ENGINE_LABELS[engine] + '.') : null;
 }
 
+// A score as "58/100" (formatScore: a whole number, the same on every page), or "No score yet".
 export function scoreBadge(score, { label } = {}) {
     const band = scoreBand(score);
+    const missing = score === null || score === undefined;
     return h('span', { class: `score score-${band}`, title: label },
-        score === null || score === undefined ? '—' : formatScore(score),
-        score === null || score === undefined ? null : h('span', { class: 'score-max' }, '/100'));
+        formatScore(score),
+        missing ? null : h('span', { class: 'score-max' }, '/100'));
+}
+
+// Prose written by the grader (a summary, its strengths and weaknesses) quotes scores with the
+// API's one decimal ("you scored 57.6 overall", "Best answer (72.4)"); this shows them as the
+// rest of the page does, so that the ring's 58 and the sentence agree. Only numbers in a
+// score's place are touched: after "scored", "averaged"/"averaging", "lowest at", "score:" or
+// "communication:", or alone in brackets; a version such as "Python 3.11" or a measure such
+// as "2.5 seconds" is left alone.
+const PROSE_SCORE = /(\b(?:scored|averag(?:ed|ing)|lowest at|score:|communication:)\s+|\()(\d{1,3}(?:\.\d)?)(?=\)|[\s.,;:]|$)/gi;
+
+export function scoreProse(text) {
+    if (!text) return text;
+    return String(text).replace(PROSE_SCORE, (all, lead, num) => {
+        if (lead === '(' && !/\.\d$/.test(num)) return all;
+        const v = Number(num);
+        return v >= 0 && v <= 100 ? `${lead}${formatScore(v)}` : all;
+    });
 }
 
 // A ring filled to score/100, with the number in the middle.
@@ -349,14 +372,16 @@ export function scoreRing(score, { size = 120, label = 'Score' } = {}) {
     const c = 2 * Math.PI * r;
     const v = Math.max(0, Math.min(100, Number(score) || 0));
     const band = scoreBand(score);
-    return h('div', { class: `score-ring score-${band}`, role: 'img', 'aria-label': `${label}: ${formatScore(score)} out of 100` },
+    const missing = score === null || score === undefined;
+    return h('div', { class: `score-ring score-${band}`, role: 'img', 'aria-label': missing ? `${label}: no score yet` : `${label}: ${formatScore(score)} out of 100` },
         s('svg', { viewBox: '0 0 120 120', width: size, height: size, 'aria-hidden': 'true' },
             s('circle', { class: 'ring-track', cx: 60, cy: 60, r, fill: 'none', 'stroke-width': 10 }),
             s('circle', {
                 class: 'ring-value', cx: 60, cy: 60, r, fill: 'none', 'stroke-width': 10,
                 'stroke-dasharray': `${(c * v) / 100} ${c}`, transform: 'rotate(-90 60 60)', 'stroke-linecap': 'round',
             })),
-        h('span', { class: 'ring-label', 'aria-hidden': 'true' }, formatScore(score), h('small', {}, '/100')));
+        missing ? h('span', { class: 'ring-label ring-label-none', 'aria-hidden': 'true' }, 'No score yet')
+            : h('span', { class: 'ring-label', 'aria-hidden': 'true' }, formatScore(score), h('small', {}, '/100')));
 }
 
 const STATUS_TEXT = {
@@ -375,6 +400,12 @@ export function statusBadge(status) {
 
 export function chip(text, cls = '') {
     return h('span', { class: `chip ${cls}`.trim() }, text);
+}
+
+// Chips that are a set of things (a resume's skills): a list, so that a screen reader says how
+// many there are and reads them one by one rather than as one run-on string.
+export function chipList(items, { cls = '', label } = {}) {
+    return h('ul', { class: 'chips chip-list', 'aria-label': label }, items.map((t) => h('li', {}, chip(t, cls))));
 }
 
 // Previous / next controls with "Showing a–b of n", for docs/api.md §1.6 pages.
@@ -403,9 +434,21 @@ export function copyButton(getText, label = 'Copy') {
     return btn;
 }
 
-// A definition list from [label, value] pairs, skipping empty values.
+// A definition list from [label, value, options] triples, skipping empty values; options.wide
+// gives a long value (an e-mail address) the whole row.
 export function facts(pairs) {
     return h('dl', { class: 'facts' },
         pairs.filter(([, v]) => v !== null && v !== undefined && v !== '')
-            .map(([k, v]) => h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v))));
+            .map(([k, v, o]) => h('div', { class: o && o.wide ? 'fact fact-wide' : 'fact' }, h('dt', {}, k), h('dd', {}, v))));
+}
+
+// An e-mail address that wraps, when it must, before the "@" or a dot rather than mid-word.
+export function breakableEmail(address) {
+    const parts = String(address || '').split(/(?=[@.])/);
+    const out = [];
+    parts.forEach((p, i) => {
+        if (i) out.push(h('wbr', {}));
+        out.push(p);
+    });
+    return h('span', { class: 'email' }, out);
 }

@@ -37,6 +37,11 @@ function recentList(sessions) {
         scoreBadge(s.final_score))));
 }
 
+// A score in a stat card: the number, or "No score yet" in the card's smaller type.
+function statScore(score) {
+    return score === null || score === undefined ? h('span', { class: 'stat-none' }, formatScore(score)) : formatScore(score);
+}
+
 export async function render(ctx) {
     const stats = await api.get('/dashboard/stats', { signal: ctx.signal });
     const user = currentUser();
@@ -55,13 +60,13 @@ export async function render(ctx) {
     });
     const cards = h('div', { class: 'stats' },
         statCard('Interviews completed', String(iv.completed), `${plural(iv.total, 'session')} in total`),
-        statCard('Average score', iv.avg_score === null ? '—' : formatScore(iv.avg_score), iv.avg_score === null ? 'After your first interview' : 'out of 100'),
-        statCard('Best score', iv.best_score === null ? '—' : formatScore(iv.best_score), iv.best_score === null ? 'After your first interview' : 'out of 100'),
+        statCard('Average score', statScore(iv.avg_score), iv.avg_score === null ? 'After your first interview' : 'out of 100'),
+        statCard('Best score', statScore(iv.best_score), iv.best_score === null ? 'After your first interview' : 'out of 100'),
         statCard('Resumes', String(stats.resumes.total), stats.resumes.total ? h('a', { href: '/resumes' }, 'Manage resumes') : h('a', { href: '/resumes/new' }, 'Upload your first')));
 
     const trend = stats.score_trend || [];
     const trendCard = card('Score trend', trend.length
-        ? lineChart(trendPoints(trend), { title: 'Final score of each completed interview' })
+        ? lineChart(trendPoints(trend, iv.completed), { title: 'Final score of each completed interview' })
         : emptyState({
             icon: 'chart', title: 'Your trend starts with your first interview',
             text: 'Complete an interview and your final score shows up here; every one after it draws the line.',

@@ -7,7 +7,7 @@ import { navigate } from '../router.js';
 import { currentUser, dropSession, signOut, updateUser } from '../session.js';
 import { setTheme, themeChoice } from '../theme.js';
 import {
-    announce, button, card, clearFieldErrors, confirmDialog, facts, field, notice, pageHeader, passwordChecklist,
+    announce, breakableEmail, button, card, clearFieldErrors, confirmDialog, facts, field, notice, pageHeader, passwordChecklist,
     passwordValid, setBusy, showFieldErrors, toast,
 } from '../ui.js';
 
@@ -37,7 +37,7 @@ function nameCard(user) {
     });
     return card('Your details',
         facts([
-            ['Email', user.email],
+            ['Email', breakableEmail(user.email), { wide: true }],
             ['Email confirmed', user.is_email_verified ? 'Yes' : 'Not yet'],
             ['Account type', user.role === 'admin' ? 'Administrator' : 'Member'],
             ['Member since', formatDate(user.created_at)],
@@ -89,6 +89,8 @@ function passwordCard(user) {
         setBusy(save, true, 'Changing…');
         try {
             await api.post('/auth/change-password', { old_password: current.input.value, new_password: next.input.value });
+            // Emptying the fields also empties the checklist's status region (ui.js
+            // passwordChecklist), which would otherwise still say the gone password meets every rule.
             form.reset();
             next.input.dispatchEvent(new Event('input'));
             msg.show('Password changed. Your other devices have been signed out.', 'success');
@@ -137,10 +139,12 @@ function dataCard() {
         }
     });
     return card('Your data and sessions', msg.el,
-        h('p', {}, 'Download everything InterviewAce stores about you: your account, resumes and their analyses, interviews, and sign-in history (JSON).'),
-        exportBtn,
-        h('p', {}, 'Lost a device, or signed in on a shared computer? End every session at once.'),
-        everywhere);
+        h('div', { class: 'card-section' },
+            h('p', {}, 'Download everything InterviewAce stores about you: your account, resumes and their analyses, interviews, and sign-in history (JSON).'),
+            exportBtn),
+        h('div', { class: 'card-section' },
+            h('p', {}, 'Lost a device, or signed in on a shared computer? End every session at once.'),
+            everywhere));
 }
 
 function deleteCard() {

@@ -5,7 +5,7 @@ import { api, describeError, upload } from '../api.js';
 import { formatBytes, h, mount, plural, relativeTime, titleCase } from '../dom.js';
 import { navigate } from '../router.js';
 import {
-    announce, button, chip, emptyState, errorState, iconGraphic, loading, notice, onSearchInput, pageHeader, pagination,
+    announce, button, chipList, emptyState, errorState, iconGraphic, loading, notice, onSearchInput, pageHeader, pagination,
     statusBadge,
 } from '../ui.js';
 
@@ -41,7 +41,7 @@ function resumeItem(r) {
             statusBadge(r.status)),
         r.inferred_role ? h('p', { class: 'resume-role' }, titleCase(r.inferred_role),
             r.years_of_experience !== null && r.years_of_experience !== undefined ? ` · ${plural(Math.round(r.years_of_experience), 'year')} of experience` : '') : null,
-        skills.length ? h('div', { class: 'chips' }, skills.map((s) => chip(s))) : null,
+        skills.length ? chipList(skills, { label: `Top skills in ${r.title}` }) : null,
         h('p', { class: 'list-meta' }, `Uploaded ${relativeTime(r.created_at)}`, r.is_public && r.share_token ? ' · Shared' : ''));
 }
 
