@@ -91,7 +91,7 @@ const char resume_edit_body_schema[] =
     "\"seniority\":{\"type\":[\"string\",\"null\"],\"enum\":[\"junior\",\"mid\",\"senior\","
     "\"lead\",null]},"
     "\"years_of_experience\":{\"type\":[\"number\",\"null\"],\"minimum\":0,\"maximum\":70,"
-    "\"description\":\"Rounded to one decimal\"},"
+    "\"description\":\"Rounded to one decimal\",\"examples\":[6.5]},"
     "\"skills\":{\"type\":[\"array\",\"null\"],\"maxItems\":100,\"description\":\"Replaces the "
     "list (add, remove, rename); a bare name keeps the category the skill had, else `other`; "
     "repeated names count once\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"minLength\":1,"

@@ -1001,14 +1001,21 @@ static char *title_from_analysis(arena *a, const resume_row *r, const json_t *do
     const char *stem = default_title(a, r->file_name);
     const char *name = json_string_value(json_object_get(doc, "name"));
     const char *role = json_string_value(json_object_get(doc, "headline"));
-    if (role == NULL || *role == '\0')
+    bool inferred = role == NULL || *role == '\0';
+    if (inferred)
         role = json_string_value(json_object_get(doc, "inferred_role"));
     if (stem == NULL || strcmp(stem, r->title) != 0 || name == NULL || *name == '\0')
         return NULL;
+    bool with_role = role != NULL && *role != '\0';
     char *title =
-        role && *role ? arena_printf(a, "%s \xe2\x80\x94 %s", name, role) : arena_strdup(a, name);
-    if (title != NULL)
-        title[prefix_bytes(title, TITLE_MAX)] = '\0';
+        with_role ? arena_printf(a, "%s \xe2\x80\x94 %s", name, role) : arena_strdup(a, name);
+    if (title == NULL)
+        return NULL;
+    /* An inferred role is a lower-case name ("devops engineer"): its words start upper-case. */
+    for (char *p = title + strlen(name) + 5; inferred && with_role && *p; p++)
+        if (*p >= 'a' && *p <= 'z' && p[-1] == ' ')
+            *p = (char)(*p - 'a' + 'A');
+    title[prefix_bytes(title, TITLE_MAX)] = '\0';
     return title;
 }
 

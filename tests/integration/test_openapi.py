@@ -350,7 +350,9 @@ def variants(schema, body):
         if "array" in t:
             item = example(field["items"])
             out.append((f"{name} not a list", put("x"), {"list_type"}))
-            out.append((f"{name} with a number", put([1]), {"string_type"}))
+            # a list of objects refuses a number as not an object
+            out.append((f"{name} with a number", put([1]),
+                        {"dict_type"} if field["items"].get("type") == "object" else {"string_type"}))
             hi = field.get("maxItems")
             if hi is not None:
                 out.append((f"{name} of {hi} items", put([item] * hi), None))
@@ -365,7 +367,8 @@ def variants(schema, body):
 def items_at(response, where, name):
     if response.status_code != 422:
         return set()
-    return {i["type"] for i in response.json()["detail"] if i["loc"] == [where, name]}
+    # inside a list, an item's loc goes on with its index (and field)
+    return {i["type"] for i in response.json()["detail"] if i["loc"][:2] == [where, name]}
 
 
 def json_body_operations(doc):

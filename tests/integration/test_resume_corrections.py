@@ -276,7 +276,7 @@ def test_the_parse_titles_a_resume_still_named_after_its_file(srv, user):
     c, tok = srv.client, user["access"]
     res = analysed(c, tok, "my-cv.txt", fixture_text())
     an = res["analysis"]
-    role = an.get("headline") or an["inferred_role"]
+    role = an.get("headline") or " ".join(w[:1].upper() + w[1:] for w in (an["inferred_role"] or "").split(" "))
     assert an["name"], an
     assert res["title"] == (f"{an['name']} — {role}" if role else an["name"])
     # A title the user set is left alone by a reanalyze.

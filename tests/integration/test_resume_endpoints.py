@@ -112,7 +112,9 @@ def test_each_good_type_is_analysed(srv, user, name, path, ftype):
     assert isinstance(an["skills"], list) and an["skills"], an
     assert res["skills"] == [s["name"] for s in an["skills"]]
     assert 0 <= an["confidence_score"] <= 1
-    assert res["title"] == "resume"
+    # the parse titles it "Name — Role", an inferred role's words capitalised
+    role = an.get("headline") or " ".join(w[:1].upper() + w[1:] for w in (an["inferred_role"] or "").split(" "))
+    assert res["title"] == (f"{an['name']} — {role}" if role else an["name"])[:100]
     assert res["file_path"].startswith("resumes/") and "/" not in res["file_name"]
 
 
