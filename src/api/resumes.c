@@ -877,7 +877,23 @@ static int version_create(http_req *req, http_res *res)
         log_error("resumes", "cannot copy a stored file", "error", err);
         return IA_ERR_UNAVAILABLE;
     }
+    /* The copy's analysis starts its own history: it is the copy's first analysis version. */
+    json_t *an = analysis_json(self.analysis);
+    bool analysed = json_is_object(an) && json_object_get(an, "error") == NULL;
+    resume_analysis_version first = { 1, "parser", NULL, "[]", now };
+    if (analysed) {
+        json_t *corrected = json_object_get(an, "corrected_fields");
+        json_object_set_new(an, "analysis_version", json_integer(1));
+        first.source = json_array_size(corrected) > 0 ? "user" : "parser";
+        first.corrected_fields = dump_in(req->arena, corrected);
+        first.analysis = v.analysis = dump_in(req->arena, an);
+    }
+    json_decref(an);
+    if (analysed && (first.analysis == NULL || first.corrected_fields == NULL))
+        return IA_ERR_NOMEM;
     rc = resumes_store_insert(d, &v);
+    if (rc == IA_OK && analysed && resumes_store_add_analysis_version(d, id, &first) != IA_OK)
+        log_warn("resumes", "a copied analysis has no first version yet", "resume_id", id);
     if (rc == IA_ERR_CONFLICT) {
         storage_delete(app->storage, v.file_key, err, sizeof(err));
         return http_error(res, 409, "NOT_LATEST_VERSION",

@@ -172,6 +172,18 @@ def test_a_correction_is_a_new_version_and_the_parse_is_kept(srv, user, resume):
     assert [(x["version"], x["source"]) for x in v["items"]] == [
         (4, "parser"), (3, "user"), (2, "user"), (1, "parser")]
 
+    # A copy into a new resume version starts its own analysis history from the current one.
+    copy = c.post(f"/api/v1/resume/version/{rid}/create-version", headers=auth(tok))
+    assert copy.status_code == 201, copy.text
+    cid = copy.json()["id"]
+    assert copy.json()["analysis"]["analysis_version"] == 1
+    cv = versions(c, tok, cid)
+    assert cv["total"] == 1 and cv["items"][0]["analysis"]["name"] == original["name"]
+    r = patch(c, tok, cid, {"name": "Copy Person"})
+    assert r.json()["analysis"]["analysis_version"] == 2
+    assert versions(c, tok, rid)["total"] == 4  # the original's history is its own
+    assert c.delete(f"/api/v1/resume/{cid}", headers=auth(tok)).status_code == 204
+
     # Deleting the resume deletes its versions.
     assert c.delete(f"/api/v1/resume/{rid}", headers=auth(tok)).status_code == 204
     left = srv.sql(f"SELECT COUNT(*) FROM resume_analysis_versions WHERE resume_id = '{rid}'")
