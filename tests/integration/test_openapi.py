@@ -540,6 +540,11 @@ def test_real_responses_of_a_whole_journey_match_their_schemas(srv, contract):
     m = call("POST", f"/api/v1/resume/analysis/{rid}/match", t, 202, json={"job_description": "Python and SQL"})
     checked(contract, wait_task(c, t, m.json()["task_id"]))
     call("GET", f"/api/v1/resume/{rid}", t, 200)  # now with a job match in its analysis
+    call("GET", f"/api/v1/resume/analysis/{rid}/matches", t, 200)
+    call("PATCH", f"/api/v1/resume/{rid}/analysis", t, 200,
+         json={"skills": ["Python", {"name": "SQL", "category": "database"}], "location": "Leeds"})
+    call("GET", f"/api/v1/resume/{rid}/analysis/versions", t, 200)
+    call("PATCH", f"/api/v1/resume/{rid}/analysis", t, 422, json={"experience": [{"start_date": "2020-13"}]})
     share = call("POST", f"/api/v1/resume/sharing/{rid}/share", t, 200, json={"is_public": True, "expiry_days": 3})
     call("GET", f"/api/v1/resume/sharing/{rid}/share-status", t, 200)
     call("GET", f"/api/v1/resume/sharing/shared/{share.json()['share_token']}", expect=200)
