@@ -97,13 +97,13 @@ function isEmpty(v) {
 }
 
 // How the page marks a field: 'edited' (corrected by the owner), 'check' (the parser was unsure
-// of it or could not read it) or null.
+// of what it read, or could not read a field every resume has) or null. An empty optional field
+// (no certifications, no languages section) is not a misreading.
 export function fieldState(a, name) {
     if ((a.corrected_fields || []).includes(name)) return 'edited';
+    if (isEmpty(a[name])) return EXPECTED.includes(name) ? 'check' : null;
     const fc = a.field_confidence && typeof a.field_confidence === 'object' ? a.field_confidence[name] : undefined;
-    if (typeof fc === 'number' && fc < UNSURE) return 'check';
-    if (EXPECTED.includes(name) && isEmpty(a[name])) return 'check';
-    return null;
+    return typeof fc === 'number' && fc < UNSURE ? 'check' : null;
 }
 
 function flag(a, name) {
