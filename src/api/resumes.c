@@ -15,6 +15,7 @@
 #include "ai/schema.h"
 #include "api/api.h"
 #include "api/render.h"
+#include "api/resume_edit.h"
 #include "api/resumes.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -35,6 +36,7 @@
 #define PARSE_ATTEMPTS  3
 #define MATCH_ATTEMPTS  3
 #define ORPHAN_SWEEP_MS 3600000LL /* the age itself is ORPHAN_FILE_AGE */
+#define MATCHES_KEPT    20        /* job matches kept per resume (docs/api.md §5.3) */
 
 static const char *const EXTENSIONS[] = { ".pdf", ".docx", ".txt" };
 static const char *const FILE_TYPES[] = {
@@ -151,6 +153,21 @@ static json_t *load_json(const char *text)
     return text ? json_loads(text, 0, NULL) : NULL;
 }
 
+/* The stored analysis of a resume as rendered: an analysis stored before versions existed
+ * gets analysis_version 1 and no corrected fields (docs/api.md §5.3); a failed one ({"error"})
+ * is left as it is. NULL when there is none. */
+static json_t *analysis_json(const char *text)
+{
+    json_t *an = load_json(text);
+    if (!json_is_object(an) || json_object_get(an, "error") != NULL)
+        return an;
+    if (json_object_get(an, "analysis_version") == NULL)
+        json_object_set_new(an, "analysis_version", json_integer(1));
+    if (!json_is_array(json_object_get(an, "corrected_fields")))
+        json_object_set_new(an, "corrected_fields", json_array());
+    return an;
+}
+
 static json_t *real_or_null(bool has, double v)
 {
     return has ? json_real(v) : json_null();
@@ -163,7 +180,7 @@ bool resumes_share_active(const resume_row *r, int64_t now)
 
 json_t *resumes_render(const resume_row *r)
 {
-    json_t *analysis = load_json(r->analysis), *skills = json_array();
+    json_t *analysis = analysis_json(r->analysis), *skills = json_array();
     json_t *list = json_object_get(analysis, "skills");
     size_t i;
     json_t *s;
@@ -494,7 +511,7 @@ static int not_ready(http_res *res, const resume_row *r)
 
 static json_t *analysis_view(const resume_row *r)
 {
-    json_t *an = load_json(r->analysis);
+    json_t *an = analysis_json(r->analysis);
     return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "resume_id", r->id, "analysis",
                      an ? an : json_null(), "status", r->status, "created_at",
                      render_time(r->analysis_created_at), "processing_time",
@@ -604,6 +621,190 @@ static int analysis_match(http_req *req, http_res *res)
     return http_json(res, 202, json_pack("{s:s, s:s}", "resume_id", r.id, "task_id", task_id));
 }
 
+/* ---- corrections and kept matches (docs/api.md §5.3) ------------------------------------- */
+
+static char *skills_text(arena *a, const ai_analysis *an);
+
+/* JSON text of v in the arena (NULL when it cannot be written). */
+static char *dump_in(arena *a, const json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    char *copy = text ? arena_strdup(a, text) : NULL;
+    free(text);
+    return copy;
+}
+
+/* The summary cut to a description's length, in the arena; NULL when there is none. */
+static char *summary_for_description(arena *a, const char *summary)
+{
+    char *s = summary ? arena_strdup(a, summary) : NULL;
+    if (s != NULL)
+        s[prefix_bytes(s, DESCRIPTION_MAX)] = '\0';
+    return s;
+}
+
+/* Inside the transaction of a correction: records the resume's current analysis as its first
+ * version when it has none (an analysis stored by a copy into a new resume version), and
+ * returns the number the correction takes in *next. */
+static int next_version(db *d, arena *a, const resume_row *r, json_t *an, long long *next)
+{
+    int rc = resumes_store_next_analysis_version(d, a, r->id, next);
+    if (rc != IA_OK || *next > 1)
+        return rc;
+    json_t *corrected = json_object_get(an, "corrected_fields");
+    json_object_set_new(an, "analysis_version", json_integer(1));
+    resume_analysis_version v = {
+        1,
+        json_array_size(corrected) > 0 ? "user" : "parser",
+        dump_in(a, an),
+        dump_in(a, corrected),
+        r->analysis_created_at ? r->analysis_created_at : r->updated_at,
+    };
+    if (v.analysis == NULL || v.corrected_fields == NULL)
+        return IA_ERR_NOMEM;
+    rc = resumes_store_add_analysis_version(d, r->id, &v);
+    *next = 2;
+    return rc;
+}
+
+/* Applies a validated correction to the resume's analysis as its next version, in one
+ * transaction with a fresh read of the row (a job match stored meanwhile is kept). The
+ * corrected analysis must read back as an analysis, as the interview and match jobs read it. */
+static int record_correction(http_req *req, http_res *res, db *d, const json_t *patch)
+{
+    resume_row r;
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = resumes_store_get(d, req->arena, req->user_id, http_param(req, "resume_id"), &r);
+    if (rc == IA_NOT_FOUND) {
+        db_rollback(d);
+        return http_error(res, 404, "NOT_FOUND", "Resume not found");
+    }
+    if (rc == IA_OK && strcmp(r.status, "analyzed") != 0) {
+        db_rollback(d);
+        return not_ready(res, &r);
+    }
+    json_t *an = rc == IA_OK ? analysis_json(r.analysis) : NULL;
+    long long version = 1;
+    if (rc == IA_OK)
+        rc = an ? next_version(d, req->arena, &r, an, &version) : IA_ERR_INTERNAL;
+    if (rc == IA_OK)
+        rc = resume_edit_apply(an, patch, version);
+    ai_analysis parsed = { 0 };
+    char err[256] = "";
+    if (rc == IA_OK && ai_analysis_from_json(req->arena, an, &parsed, err, sizeof(err)) != IA_OK) {
+        log_error("resumes", "a corrected analysis does not read back", "error", err);
+        rc = IA_ERR_INTERNAL;
+    }
+    int64_t now = ia_now_ms();
+    resume_analysis_version v = { version, "user", NULL, NULL, now };
+    if (rc == IA_OK) {
+        v.analysis = dump_in(req->arena, an);
+        v.corrected_fields = dump_in(req->arena, json_object_get(an, "corrected_fields"));
+        rc = v.analysis && v.corrected_fields ? resumes_store_add_analysis_version(d, r.id, &v)
+                                              : IA_ERR_NOMEM;
+    }
+    json_decref(an);
+    double years = parsed.years_of_experience;
+    if (rc == IA_OK)
+        rc = resumes_store_set_analysis(
+            d, r.id, "analyzed", v.analysis, parsed.inferred_role, parsed.has_years ? &years : NULL,
+            skills_text(req->arena, &parsed), r.has_processing_time ? &r.processing_time : NULL,
+            r.has_confidence ? &r.confidence_score : NULL,
+            summary_for_description(req->arena, parsed.summary), now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc == IA_ERR_CONFLICT)
+        return http_error(res, 409, "ANALYSIS_CHANGED",
+                          "The analysis changed at the same time; send the correction again");
+    if (rc != IA_OK)
+        return rc;
+    log_info("resumes", "resume analysis corrected", "resume_id", r.id);
+    rc = resumes_store_get(d, req->arena, req->user_id, r.id, &r);
+    return rc == IA_OK ? http_json(res, 200, analysis_view(&r)) : rc;
+}
+
+static int analysis_correct(http_req *req, http_res *res)
+{
+    json_t *patch = NULL;
+    int rc = resume_edit_validate(req, res, &patch);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    resume_row r;
+    rc = resumes_load_own(req, res, &d, &r);
+    if (rc == IA_OK && strcmp(r.status, "analyzed") != 0)
+        rc = not_ready(res, &r);
+    else if (rc == IA_OK && json_object_size(patch) == 0)
+        rc = http_json(res, 200, analysis_view(&r)); /* nothing to correct: no new version */
+    else if (rc == IA_OK)
+        rc = record_correction(req, res, d, patch);
+    json_decref(patch);
+    return rc;
+}
+
+static const v_field versions_query[] = { V_QUERY_SKIP, V_QUERY_LIMIT("10") };
+
+static int analysis_versions(http_req *req, http_res *res)
+{
+    v_value q[V_COUNT(versions_query)];
+    int rc = validate_query(req, res, versions_query, V_COUNT(versions_query), q);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    resume_row r;
+    rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    resume_analysis_version *list = NULL;
+    size_t n = 0;
+    long long total = 0;
+    rc = resumes_store_analysis_versions(d, req->arena, r.id, q[0].i, q[1].i, &list, &n, &total);
+    if (rc != IA_OK)
+        return rc;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *an = analysis_json(list[i].analysis);
+        json_t *corrected = load_json(list[i].corrected_fields);
+        if (!json_is_array(corrected)) {
+            json_decref(corrected);
+            corrected = json_array();
+        }
+        json_object_set_new(an, "analysis_version", json_integer(list[i].version));
+        json_array_append_new(
+            items, json_pack("{s:I, s:s, s:o, s:o, s:o}", "version", (json_int_t)list[i].version,
+                             "source", list[i].source, "corrected_fields", corrected, "created_at",
+                             render_time(list[i].created_at), "analysis", an ? an : json_null()));
+    }
+    return http_json(res, 200, render_page(items, total, q[0].i, q[1].i));
+}
+
+static int analysis_matches(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    resume_row r;
+    int rc = resumes_load_own(req, res, &d, &r);
+    if (rc != IA_OK)
+        return rc;
+    const char **list = NULL;
+    size_t n = 0;
+    rc = resumes_store_matches(d, req->arena, r.id, &list, &n);
+    if (rc != IA_OK)
+        return rc;
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = load_json(list[i]);
+        if (json_is_object(m))
+            json_array_append_new(out, m);
+        else
+            json_decref(m);
+    }
+    return http_json(res, 200, out);
+}
+
 /* ---- versions ----------------------------------------------------------------------------- */
 
 /* The chain of the caller's resume named by the path, newest first. */
@@ -676,7 +877,23 @@ static int version_create(http_req *req, http_res *res)
         log_error("resumes", "cannot copy a stored file", "error", err);
         return IA_ERR_UNAVAILABLE;
     }
+    /* The copy's analysis starts its own history: it is the copy's first analysis version. */
+    json_t *an = analysis_json(self.analysis);
+    bool analysed = json_is_object(an) && json_object_get(an, "error") == NULL;
+    resume_analysis_version first = { 1, "parser", NULL, "[]", now };
+    if (analysed) {
+        json_t *corrected = json_object_get(an, "corrected_fields");
+        json_object_set_new(an, "analysis_version", json_integer(1));
+        first.source = json_array_size(corrected) > 0 ? "user" : "parser";
+        first.corrected_fields = dump_in(req->arena, corrected);
+        first.analysis = v.analysis = dump_in(req->arena, an);
+    }
+    json_decref(an);
+    if (analysed && (first.analysis == NULL || first.corrected_fields == NULL))
+        return IA_ERR_NOMEM;
     rc = resumes_store_insert(d, &v);
+    if (rc == IA_OK && analysed && resumes_store_add_analysis_version(d, id, &first) != IA_OK)
+        log_warn("resumes", "a copied analysis has no first version yet", "resume_id", id);
     if (rc == IA_ERR_CONFLICT) {
         storage_delete(app->storage, v.file_key, err, sizeof(err));
         return http_error(res, 409, "NOT_LATEST_VERSION",
@@ -792,6 +1009,63 @@ static int fetch_file(job_ctx *ctx, const resume_row *r, char *path, size_t len)
     return rc;
 }
 
+/* The title an analysis gives a resume whose title is still the upload's default, the file
+ * name's stem (docs/api.md §5): "Name — Role", the role being the headline, else the
+ * inferred role; NULL when the user set a title or the analysis found no name. */
+static char *title_from_analysis(arena *a, const resume_row *r, const json_t *doc)
+{
+    const char *stem = default_title(a, r->file_name);
+    const char *name = json_string_value(json_object_get(doc, "name"));
+    const char *role = json_string_value(json_object_get(doc, "headline"));
+    bool inferred = role == NULL || *role == '\0';
+    if (inferred)
+        role = json_string_value(json_object_get(doc, "inferred_role"));
+    if (stem == NULL || strcmp(stem, r->title) != 0 || name == NULL || *name == '\0')
+        return NULL;
+    bool with_role = role != NULL && *role != '\0';
+    char *title =
+        with_role ? arena_printf(a, "%s \xe2\x80\x94 %s", name, role) : arena_strdup(a, name);
+    if (title == NULL)
+        return NULL;
+    /* An inferred role is a lower-case name ("devops engineer"): its words start upper-case. */
+    for (char *p = title + strlen(name) + 5; inferred && with_role && *p; p++)
+        if (*p >= 'a' && *p <= 'z' && p[-1] == ' ')
+            *p = (char)(*p - 'a' + 'A');
+    title[prefix_bytes(title, TITLE_MAX)] = '\0';
+    return title;
+}
+
+/* Stores a parse as the resume's current analysis and its next version (source "parser"),
+ * with the title of title_from_analysis, in one transaction. */
+static int store_parsed(job_ctx *ctx, const resume_row *r, json_t *doc, const ai_analysis *an,
+                        double seconds)
+{
+    int64_t now = ia_now_ms();
+    long long version = 1;
+    int rc = db_begin(ctx->db);
+    if (rc != IA_OK)
+        return rc;
+    rc = resumes_store_next_analysis_version(ctx->db, ctx->arena, r->id, &version);
+    json_object_set_new(doc, "analysis_version", json_integer(version));
+    resume_analysis_version v = { version, "parser", dump_in(ctx->arena, doc), "[]", now };
+    if (rc == IA_OK)
+        rc = v.analysis ? resumes_store_add_analysis_version(ctx->db, r->id, &v) : IA_ERR_NOMEM;
+    double years = an->years_of_experience, confidence = an->confidence_score;
+    if (rc == IA_OK)
+        rc = resumes_store_set_analysis(ctx->db, r->id, "analyzed", v.analysis, an->inferred_role,
+                                        an->has_years ? &years : NULL, skills_text(ctx->arena, an),
+                                        &seconds, &confidence,
+                                        summary_for_description(ctx->arena, an->summary), now);
+    const char *title = rc == IA_OK ? title_from_analysis(ctx->arena, r, doc) : NULL;
+    if (title != NULL)
+        rc = resumes_store_update(ctx->db, r->user_id, r->id, title, NULL, NULL, now);
+    if (rc == IA_OK)
+        rc = db_commit(ctx->db);
+    else
+        db_rollback(ctx->db);
+    return rc;
+}
+
 /* resume.parse: extract the text in the sandbox, analyse it through the AI chain, store. */
 static int job_resume_parse(job_ctx *ctx)
 {
@@ -858,21 +1132,9 @@ static int job_resume_parse(job_ctx *ctx)
     json_object_set_new(doc, "engine", json_string(ai_engine_name(meta.engine)));
     json_object_set_new(doc, "processing_time", json_real(seconds));
     json_object_set_new(doc, "job_match", json_null());
-    char *dump = json_dumps(doc, JSON_COMPACT);
+    json_object_set_new(doc, "corrected_fields", json_array());
+    rc = store_parsed(ctx, &r, doc, &an, seconds);
     json_decref(doc);
-    if (dump == NULL)
-        return IA_ERR_NOMEM;
-    char *summary = NULL;
-    if (an.summary != NULL) {
-        summary = arena_strdup(ctx->arena, an.summary);
-        if (summary != NULL)
-            summary[prefix_bytes(summary, DESCRIPTION_MAX)] = '\0';
-    }
-    double years = an.years_of_experience;
-    rc = resumes_store_set_analysis(ctx->db, r.id, "analyzed", dump, an.inferred_role,
-                                    an.has_years ? &years : NULL, skills_text(ctx->arena, &an),
-                                    &seconds, &an.confidence_score, summary, ia_now_ms());
-    free(dump);
     if (rc != IA_OK)
         return rc;
     log_info("resumes", "resume analysed", "resume_id", r.id, "engine",
@@ -888,8 +1150,39 @@ static void job_resume_parse_failed(job_ctx *ctx)
         log_warn("resumes", "cannot mark a resume as failed", "resume_id", id);
 }
 
+/* Stores a job match as the analysis' job_match (on a fresh read of the analysis, so that a
+ * correction made meanwhile is kept) and appends it to the resume's kept matches, in one
+ * transaction. */
+static int store_match(job_ctx *ctx, const char *id, const char *jd, json_t *jm, int64_t now)
+{
+    resume_row r;
+    int rc = db_begin(ctx->db);
+    if (rc != IA_OK)
+        return rc;
+    rc = resumes_store_get(ctx->db, ctx->arena, NULL, id, &r);
+    json_t *doc = rc == IA_OK ? load_json(r.analysis) : NULL;
+    if (rc == IA_OK && !json_is_object(doc))
+        rc = IA_ERR_CONFLICT; /* analysed again meanwhile, and that failed */
+    const char *dump = NULL, *match = dump_in(ctx->arena, jm);
+    if (rc == IA_OK) {
+        json_object_set(doc, "job_match", jm);
+        dump = dump_in(ctx->arena, doc);
+        rc = dump && match ? resumes_store_set_analysis_json(ctx->db, id, dump, now) : IA_ERR_NOMEM;
+    }
+    json_decref(doc);
+    char mid[IA_UUID_LEN];
+    ia_uuid_v7(now, mid);
+    if (rc == IA_OK)
+        rc = resumes_store_add_match(ctx->db, mid, id, jd, match, now, MATCHES_KEPT);
+    if (rc == IA_OK)
+        rc = db_commit(ctx->db);
+    else
+        db_rollback(ctx->db);
+    return rc;
+}
+
 /* resume.match: the stored analysis against a job description; the result replaces any
- * earlier job_match inside the analysis. */
+ * earlier job_match inside the analysis and joins the resume's kept matches. */
 static int job_resume_match(job_ctx *ctx)
 {
     const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
@@ -923,12 +1216,11 @@ static int job_resume_match(job_ctx *ctx)
         snprintf(ctx->error, sizeof(ctx->error), "job match failed: %s", ia_strerror(rc));
         return rc != IA_OK ? rc : IA_ERR_NOMEM;
     }
-    json_object_set_new(jm, "created_at", render_time(ia_now_ms()));
-    json_object_set(doc, "job_match", jm);
-    char *dump = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
-    rc = dump ? resumes_store_set_analysis_json(ctx->db, r.id, dump, ia_now_ms()) : IA_ERR_NOMEM;
-    free(dump);
+    int64_t now = ia_now_ms();
+    json_object_set_new(jm, "created_at", render_time(now));
+    json_object_set_new(jm, "job_description", json_string(jd));
+    rc = store_match(ctx, r.id, jd, jm, now);
     if (rc != IA_OK) {
         json_decref(jm);
         return rc;
@@ -1053,8 +1345,18 @@ static const j_field job_match_fields[] = {
     { "recommendations", J_ARRAY, .items = J_STRING },
     { "created_at", J_STRING, 0, "date-time" },
 };
-static const j_object job_match_schema = J_OBJECT_OF(
-    "JobMatch", "The latest job-description match (docs/api.md §5.3)", job_match_fields);
+static const j_object job_match_result_schema =
+    J_OBJECT_OF("JobMatchResult", NULL, job_match_fields);
+static const j_field job_match_kept_fields[] = {
+    { "job_description", J_STRING, .description = "The pasted job description" },
+};
+static const j_object job_match_schema = {
+    .name = "JobMatch",
+    .description = "A job-description match (docs/api.md §5.3)",
+    .base = &job_match_result_schema,
+    .fields = job_match_kept_fields,
+    .n = V_COUNT(job_match_kept_fields),
+};
 
 static const j_field analysis_fields[] = {
     { "name", J_STRING, J_NULLABLE },
@@ -1078,11 +1380,22 @@ static const j_field analysis_fields[] = {
     { "processing_time", J_NUMBER, J_NONNEG, .description = "Seconds" },
     { "job_match", J_OBJECT, J_NULLABLE, .object = &job_match_schema },
 };
-const j_object resumes_analysis_schema =
-    J_OBJECT_OF("Analysis",
-                "What the resume says; nothing is invented: what the text does not "
-                "contain is null or []",
-                analysis_fields);
+static const j_object parsed_analysis_schema = J_OBJECT_OF("ParsedAnalysis", NULL, analysis_fields);
+static const j_field analysis_correction_fields[] = {
+    { "analysis_version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647,
+      .description = "The number of this analysis among the resume's versions" },
+    { "corrected_fields", J_ARRAY, .items = J_STRING,
+      .description = "The fields its owner corrected (docs/api.md §5.3)" },
+};
+const j_object resumes_analysis_schema = {
+    .name = "Analysis",
+    .description =
+        "What the resume says, as corrected by its owner; nothing is invented: what "
+        "the text does not contain is null or []",
+    .base = &parsed_analysis_schema,
+    .fields = analysis_correction_fields,
+    .n = V_COUNT(analysis_correction_fields),
+};
 
 static const j_field analysis_error_fields[] = {
     { "error", J_STRING, .description = "Why the analysis failed" },
@@ -1156,6 +1469,19 @@ static const j_field match_accepted_fields[] = {
 };
 static const j_object match_accepted_schema =
     J_OBJECT_OF("MatchAccepted", NULL, match_accepted_fields);
+
+static const char *const VERSION_SOURCES[] = { "parser", "user", NULL };
+
+static const j_field analysis_version_fields[] = {
+    { "version", J_INTEGER, J_RANGE, .min = 1, .max = 2147483647 },
+    { "source", J_STRING, .choices = VERSION_SOURCES,
+      .description = "`parser`: a parse; `user`: a correction" },
+    { "corrected_fields", J_ARRAY, .items = J_STRING },
+    { "created_at", J_STRING, 0, "date-time" },
+    { "analysis", J_OBJECT, .object = &resumes_analysis_schema },
+};
+static const j_object analysis_version_schema =
+    J_OBJECT_OF("AnalysisVersion", NULL, analysis_version_fields);
 
 static const j_field version_fields[] = {
     { "id", J_STRING, 0, "uuid" },
@@ -1232,7 +1558,7 @@ static const http_doc analysis_doc = {
 };
 
 static const http_doc reanalyze_doc = {
-    .description = "Drops an earlier job match.",
+    .description = "Sets `analysis.job_match` to null; the kept matches stay.",
     .responses =
         (const doc_response[]){ { 0, DOC_JSON, &reanalysis_schema }, { .shape = DOC_END } },
     .errors = not_ready_errors,
@@ -1258,13 +1584,46 @@ static const http_doc education_doc = {
 
 static const http_doc match_doc = {
     .description =
-        "The `resume.match` task stores `analysis.job_match`, replacing an earlier "
-        "one.",
+        "The `resume.match` task stores `analysis.job_match` with the job description, "
+        "replacing an earlier one, and keeps it among the resume's last 20 matches.",
     .body = match_fields,
     .nbody = V_COUNT(match_fields),
     .responses =
         (const doc_response[]){ { 0, DOC_JSON, &match_accepted_schema }, { .shape = DOC_END } },
     .errors = unanalysed_errors,
+};
+
+static const http_doc correct_doc = {
+    .description =
+        "Owner only. Each field given replaces the stored one (lists are replaced whole); the "
+        "result becomes the current analysis and the resume's next analysis version (source "
+        "`user`), the parse and earlier corrections being kept. The corrected fields join "
+        "`corrected_fields` and their `field_confidence` becomes 1.0. An empty body changes "
+        "nothing.",
+    .body_schema = resume_edit_body_schema,
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &analysis_view_schema }, { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 409, "RESUME_NOT_READY", "the resume is not analyzed" },
+                                   { 409, "ANALYSIS_CHANGED",
+                                     "another correction was recorded at the same time" },
+                                   { 0 } },
+};
+
+static const http_doc analysis_versions_doc = {
+    .description =
+        "Newest first, each with its full analysis; a reanalyze adds a `parser` "
+        "version, a correction a `user` one.",
+    .query = versions_query,
+    .nquery = V_COUNT(versions_query),
+    .responses =
+        (const doc_response[]){ { 0, DOC_PAGE, &analysis_version_schema }, { .shape = DOC_END } },
+};
+
+static const http_doc matches_doc = {
+    .description =
+        "The last 20 job-description matches with their job descriptions, newest "
+        "first; a reanalyze keeps them.",
+    .responses = (const doc_response[]){ { 0, DOC_LIST, &job_match_schema }, { .shape = DOC_END } },
 };
 
 static const http_doc versions_doc = {
@@ -1321,6 +1680,12 @@ const http_route resume_routes[] = {
       "Education found in a resume", "resumes", &education_doc },
     { "POST", RESUME "/analysis" ID "/match", analysis_match, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT,
       202, "Match a resume against a job description", "resumes", &match_doc },
+    { "GET", RESUME "/analysis" ID "/matches", analysis_matches, 0, AUTH_USER, RL_DEFAULT, 200,
+      "A resume's kept job matches, newest first", "resumes", &matches_doc },
+    { "PATCH", RESUME ID "/analysis", analysis_correct, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
+      "Correct a resume's analysis (kept as a new version)", "resumes", &correct_doc },
+    { "GET", RESUME ID "/analysis/versions", analysis_versions, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Every version of a resume's analysis, newest first", "resumes", &analysis_versions_doc },
     { "GET", RESUME "/version" ID "/versions", versions_list, 0, AUTH_USER, RL_DEFAULT, 200,
       "Every version of a resume", "resumes", &versions_doc },
     { "POST", RESUME "/version" ID "/create-version", version_create, 0, AUTH_USER, RL_DEFAULT, 201,

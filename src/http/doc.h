@@ -107,7 +107,9 @@ struct http_doc {
     const v_field *body; /* the JSON body fields its handler validates */
     size_t nbody;
     const char *const *body_one_of; /* at least one of these body fields is required */
-    const v_field *form;            /* application/x-www-form-urlencoded fields (login) */
+    const char *body_schema; /* a JSON body the field tables cannot describe (lists of objects):
+                                its JSON Schema text; its handler validates it itself */
+    const v_field *form;     /* application/x-www-form-urlencoded fields (login) */
     size_t nform;
     const v_field *headers; /* request headers it reads */
     size_t nheaders;

@@ -293,8 +293,12 @@ static json_t *request_body(oa_ctx *c, const http_route *r, const http_doc *d)
         required = true;
     }
     if (r->flags & HTTP_BODY_JSON) {
-        json_t *s = d != NULL && d->body != NULL ? fields_object(c, d->body, d->nbody, false, true)
-                                                 : json_pack("{s:s}", "type", "object");
+        json_t *s = d != NULL && d->body_schema != NULL ? json_loads(d->body_schema, 0, NULL)
+                    : d != NULL && d->body != NULL
+                        ? fields_object(c, d->body, d->nbody, false, true)
+                        : json_pack("{s:s}", "type", "object");
+        if (s == NULL)
+            c->failed = true;
         if (d != NULL && d->body_one_of != NULL) {
             json_t *alts = json_array();
             for (size_t i = 0; d->body_one_of[i] != NULL; i++) /* present and not null */

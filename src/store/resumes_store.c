@@ -220,6 +220,104 @@ int resumes_store_set_analysis_json(db *d, const char *id, const char *analysis,
                    (db_param[]){ DB_TEXT(id), DB_TEXT(analysis), DB_INT(now) }, 3, NULL);
 }
 
+int resumes_store_next_analysis_version(db *d, arena *a, const char *resume_id, long long *next)
+{
+    db_result *r = NULL;
+    int rc = db_query_one(d, a,
+                          "SELECT COALESCE(MAX(version), 0) + 1 FROM resume_analysis_versions "
+                          "WHERE resume_id = $1",
+                          (db_param[]){ DB_TEXT(resume_id) }, 1, &r);
+    if (rc == IA_OK)
+        *next = db_get_int(r, 0, 0, 1);
+    return rc;
+}
+
+int resumes_store_add_analysis_version(db *d, const char *resume_id,
+                                       const resume_analysis_version *v)
+{
+    db_param p[] = { DB_TEXT(resume_id),
+                     DB_INT(v->version),
+                     DB_TEXT(v->source),
+                     DB_TEXT(v->analysis),
+                     DB_TEXT(v->corrected_fields ? v->corrected_fields : "[]"),
+                     DB_INT(v->created_at) };
+    return db_exec(d, NULL,
+                   "INSERT INTO resume_analysis_versions (resume_id, version, source, analysis, "
+                   "corrected_fields, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                   p, sizeof(p) / sizeof(p[0]), NULL);
+}
+
+int resumes_store_analysis_versions(db *d, arena *a, const char *resume_id, long long skip,
+                                    long long limit, resume_analysis_version **out, size_t *n,
+                                    long long *total)
+{
+    db_result *r = NULL;
+    int rc =
+        db_query_one(d, a, "SELECT COUNT(*) FROM resume_analysis_versions WHERE resume_id = $1",
+                     (db_param[]){ DB_TEXT(resume_id) }, 1, &r);
+    if (rc != IA_OK)
+        return rc;
+    *total = db_get_int(r, 0, 0, 0);
+    rc = db_exec(d, a,
+                 "SELECT version, source, analysis, corrected_fields, created_at "
+                 "FROM resume_analysis_versions WHERE resume_id = $1 "
+                 "ORDER BY version DESC LIMIT $2 OFFSET $3",
+                 (db_param[]){ DB_TEXT(resume_id), DB_INT(limit), DB_INT(skip) }, 3, &r);
+    if (rc != IA_OK)
+        return rc;
+    resume_analysis_version *list = arena_calloc(a, r->nrows + 1, sizeof(*list));
+    if (list == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < r->nrows; i++) {
+        list[i].version = db_get_int(r, i, 0, 1);
+        list[i].source = db_get(r, i, 1);
+        list[i].analysis = db_get(r, i, 2);
+        list[i].corrected_fields = db_get(r, i, 3);
+        list[i].created_at = db_get_int(r, i, 4, 0);
+    }
+    *out = list;
+    *n = r->nrows;
+    return IA_OK;
+}
+
+int resumes_store_add_match(db *d, const char *id, const char *resume_id,
+                            const char *job_description, const char *job_match, int64_t now,
+                            long long keep)
+{
+    db_param p[] = { DB_TEXT(id), DB_TEXT(resume_id), DB_TEXT(job_description), DB_TEXT(job_match),
+                     DB_INT(now) };
+    int rc = db_exec(d, NULL,
+                     "INSERT INTO resume_job_matches (id, resume_id, job_description, job_match, "
+                     "created_at) VALUES ($1, $2, $3, $4, $5)",
+                     p, sizeof(p) / sizeof(p[0]), NULL);
+    if (rc == IA_OK)
+        rc = db_exec(d, NULL,
+                     "DELETE FROM resume_job_matches WHERE resume_id = $1 AND id NOT IN "
+                     "(SELECT id FROM resume_job_matches WHERE resume_id = $1 "
+                     "ORDER BY created_at DESC, id DESC LIMIT $2)",
+                     (db_param[]){ DB_TEXT(resume_id), DB_INT(keep) }, 2, NULL);
+    return rc;
+}
+
+int resumes_store_matches(db *d, arena *a, const char *resume_id, const char ***out, size_t *n)
+{
+    db_result *r = NULL;
+    int rc = db_exec(d, a,
+                     "SELECT job_match FROM resume_job_matches WHERE resume_id = $1 "
+                     "ORDER BY created_at DESC, id DESC",
+                     (db_param[]){ DB_TEXT(resume_id) }, 1, &r);
+    if (rc != IA_OK)
+        return rc;
+    const char **list = arena_calloc(a, r->nrows + 1, sizeof(char *));
+    if (list == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < r->nrows; i++)
+        list[i] = db_get(r, i, 0);
+    *out = list;
+    *n = r->nrows;
+    return IA_OK;
+}
+
 int resumes_store_share(db *d, const char *user_id, const char *id, const char *token,
                         int64_t expires_at, bool is_public, const char *emails, int64_t now)
 {

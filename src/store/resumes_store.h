@@ -71,6 +71,37 @@ int resumes_store_set_analysis(db *d, const char *id, const char *status, const 
 /* Replaces the analysis JSON only (a job-description match was added). */
 int resumes_store_set_analysis_json(db *d, const char *id, const char *analysis, int64_t now);
 
+/* One version of a resume's analysis (docs/api.md §5.3): the parser's or a correction. */
+typedef struct {
+    long long version;
+    const char *source;           /* "parser" or "user" */
+    const char *analysis;         /* JSON text */
+    const char *corrected_fields; /* JSON array text of field names */
+    int64_t created_at;
+} resume_analysis_version;
+
+/* The number the resume's next analysis version takes (1 when it has none). Call inside the
+ * transaction that adds it. */
+int resumes_store_next_analysis_version(db *d, arena *a, const char *resume_id, long long *next);
+
+/* Adds one analysis version; IA_ERR_CONFLICT when that number was taken meanwhile. */
+int resumes_store_add_analysis_version(db *d, const char *resume_id,
+                                       const resume_analysis_version *v);
+
+/* A page of the resume's analysis versions, newest first, with their total. */
+int resumes_store_analysis_versions(db *d, arena *a, const char *resume_id, long long skip,
+                                    long long limit, resume_analysis_version **out, size_t *n,
+                                    long long *total);
+
+/* Appends a job-description match (its JSON, which holds the text) to the resume's history
+ * and drops all but the newest keep of them. Call inside a transaction. */
+int resumes_store_add_match(db *d, const char *id, const char *resume_id,
+                            const char *job_description, const char *job_match, int64_t now,
+                            long long keep);
+
+/* The resume's kept matches (JSON texts), newest first. */
+int resumes_store_matches(db *d, arena *a, const char *resume_id, const char ***out, size_t *n);
+
 /* Sharing. */
 int resumes_store_share(db *d, const char *user_id, const char *id, const char *token,
                         int64_t expires_at, bool is_public, const char *emails, int64_t now);

@@ -152,8 +152,8 @@ describe('web app', { concurrency: false }, () => {
         // Match a job description.
         await page.getByLabel('Job description', { exact: true }).fill('We need a backend engineer with Python, PostgreSQL, Kubernetes, Rust and GraphQL experience.');
         await page.getByRole('button', { name: 'Check the match' }).click();
-        await page.getByRole('heading', { name: 'Skills you have' }).waitFor({ timeout: 30000 });
-        await page.locator('.chip-good', { hasText: 'Python' }).waitFor();
+        await page.getByRole('heading', { name: 'Requirements you meet' }).waitFor({ timeout: 30000 });
+        await page.locator('.req-met li', { hasText: 'Python' }).first().waitFor();
         await page.getByRole('img', { name: /Match score: \d+(\.\d)? out of 100/ }).waitFor();
 
         // Share it, and open the link as somebody else.
@@ -443,6 +443,70 @@ describe('web app', { concurrency: false }, () => {
         await fillSignIn(page, person.email, person.password);
         await page.getByText("That email and password don't match an account.").waitFor();
         assertClean(page, 'deleted account cannot sign in');
+        await page.context().close();
+    });
+
+    test('a correction of the analysis is kept and used: match, reload, share', { timeout: 150000 }, async () => {
+        const person = { name: 'Cora Rection', email: uniqueEmail('correct'), password: PASSWORD };
+        const page = await openPage(browser);
+        await registerAndConfirm(page, person);
+        await visit(page, '/signin');
+        await fillSignIn(page, person.email, person.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        await visit(page, '/resumes/new');
+        await page.setInputFiles('#resume-file', `${REPO}/tests/fixtures/files/resume_bom_crlf.txt`);
+        await page.waitForURL(/\/resumes\/[0-9a-f-]{36}$/);
+        await page.getByText('Analysed', { exact: true }).waitFor({ timeout: 30000 });
+        assert.ok(!(await page.content()).includes('Analysis confidence 100%'), 'never a claimed 100% confidence');
+        assert.ok(!/Analysis confidence<\/dt><dd>100%/.test(await page.content()), 'never a claimed 100% confidence');
+
+        // Edit: a new name, a new skill, a new position with a wrong date, shown at its field.
+        await page.getByRole('button', { name: 'Edit analysis' }).click();
+        const form = page.locator('.analysis-edit');
+        await form.locator('input[name="name"]').fill('Quinn Corrected');
+        await form.getByRole('button', { name: 'Add a skill' }).click();
+        await form.locator('input[name="skill"]').last().fill('Elixir');
+        await form.getByRole('button', { name: 'Add a position' }).click();
+        const entry = form.locator('.edit-entry').filter({ has: page.locator('input[name="job_title"]') }).last();
+        await entry.locator('input[name="job_title"]').fill('Platform Engineer');
+        await entry.locator('input[name="company"]').fill('Zyxwave Labs');
+        await entry.locator('input[name="start_date"]').fill('2020-13');
+        page.expectErrors(/status of 422/);
+        await form.getByRole('button', { name: 'Save corrections' }).click();
+        await entry.getByText('Date should be YYYY-MM or YYYY').waitFor();
+        await screenshot(page, 'resume-edit-error');
+        await entry.locator('input[name="start_date"]').fill('2020-01');
+        await form.getByRole('button', { name: 'Save corrections' }).click();
+        await page.getByText('Corrections saved. Your interviews and matches use them from now on.').waitFor();
+        await page.locator('.chip', { hasText: 'Elixir' }).first().waitFor();
+        await page.locator('[data-flag="edited-name"]').waitFor();
+        await page.getByText('Zyxwave Labs').first().waitFor();
+        await screenshot(page, 'resume-edited');
+        assertClean(page, 'analysis corrected');
+
+        // The match uses the correction; the job description and the match survive a reload.
+        const jd = 'Required: Elixir and Python. Nice to have: Haskell.';
+        await page.getByLabel('Job description', { exact: true }).fill(jd);
+        await page.getByRole('button', { name: 'Check the match' }).click();
+        await page.locator('.req-met li', { hasText: 'Elixir' }).first().waitFor({ timeout: 30000 });
+        await page.reload();
+        await settled(page);
+        await page.locator('[data-flag="edited-skills"]').waitFor();
+        await page.locator('.req-met li', { hasText: 'Elixir' }).first().waitFor();
+        assert.equal(await page.getByLabel('Job description', { exact: true }).inputValue(), jd);
+        assertClean(page, 'match after reload');
+
+        // The public share shows the corrected name.
+        await page.getByRole('button', { name: 'Create share link' }).click();
+        const shareUrl = await page.locator('#share-url').inputValue();
+        const visitor = await openPage(browser);
+        await visitor.goto(shareUrl);
+        await settled(visitor);
+        await visitor.getByRole('heading', { name: 'Quinn Corrected' }).waitFor();
+        await visitor.getByText('Zyxwave Labs').first().waitFor();
+        assertClean(visitor, 'public share after a correction');
+        await visitor.context().close();
         await page.context().close();
     });
 

@@ -112,7 +112,9 @@ def test_each_good_type_is_analysed(srv, user, name, path, ftype):
     assert isinstance(an["skills"], list) and an["skills"], an
     assert res["skills"] == [s["name"] for s in an["skills"]]
     assert 0 <= an["confidence_score"] <= 1
-    assert res["title"] == "resume"
+    # the parse titles it "Name — Role", an inferred role's words capitalised
+    role = an.get("headline") or " ".join(w[:1].upper() + w[1:] for w in (an["inferred_role"] or "").split(" "))
+    assert res["title"] == (f"{an['name']} — {role}" if role else an["name"])[:100]
     assert res["file_path"].startswith("resumes/") and "/" not in res["file_name"]
 
 
@@ -397,6 +399,9 @@ def test_every_endpoint_hides_another_users_resume(srv, user):
         ("GET", f"/api/v1/resume/analysis/{rid}/experience", None),
         ("GET", f"/api/v1/resume/analysis/{rid}/education", None),
         ("POST", f"/api/v1/resume/analysis/{rid}/match", {"job_description": "Python"}),
+        ("GET", f"/api/v1/resume/analysis/{rid}/matches", None),
+        ("PATCH", f"/api/v1/resume/{rid}/analysis", {"name": "x"}),
+        ("GET", f"/api/v1/resume/{rid}/analysis/versions", None),
         ("POST", f"/api/v1/resume/sharing/{rid}/share", {}),
         ("GET", f"/api/v1/resume/sharing/{rid}/share-status", None),
         ("POST", f"/api/v1/resume/sharing/{rid}/unshare", None),

@@ -1,10 +1,13 @@
 // One resume (docs/api.md §5): follows its analysis live, then shows what was found — summary,
-// skills, experience, education — with a job-description match, a share link with an
-// expiry, exports, re-analysis, renaming and deletion.
+// skills, experience, education — marking what the parser was unsure of ("Please check") and
+// what the owner corrected, with an editor for corrections (§5.3), a job-description match
+// that keeps the last description and the past matches, a share link with an expiry, exports,
+// re-analysis, renaming and deletion.
 
 import { api, describeError, download } from '../api.js';
 import { formatBytes, formatDate, h, mount, plural, relativeTime, titleCase } from '../dom.js';
 import { pollUntil } from '../poll.js';
+import { analysisEditor } from './resume-edit.js';
 import { navigate } from '../router.js';
 import {
     announce, button, card, chip, confirmDialog, copyButton, facts, field, iconGraphic, notice, pageHeader,
@@ -29,8 +32,8 @@ export function dateRange(start, end) {
     return `${start || '?'} – ${end || 'Present'}`;
 }
 
-export function skillsBlock(skills) {
-    if (!skills || !skills.length) return h('p', { class: 'muted' }, 'No skills were found in the text.');
+export function skillsBlock(skills, empty = 'No skills listed.') {
+    if (!skills || !skills.length) return h('p', { class: 'muted' }, empty);
     return h('div', { class: 'skill-groups' }, SKILL_GROUPS.map(([cat, label]) => {
         const items = skills.filter((s) => (s.category || 'other') === cat);
         if (!items.length) return null;
@@ -38,17 +41,28 @@ export function skillsBlock(skills) {
     }));
 }
 
-export function experienceBlock(experience) {
-    if (!experience || !experience.length) return h('p', { class: 'muted' }, 'No work experience was found in the text.');
-    return h('ol', { class: 'timeline' }, experience.map((e) => h('li', {},
-        h('h3', {}, e.job_title || e.position || 'Role', e.company ? h('span', { class: 'muted' }, ` · ${e.company}`) : null),
-        h('p', { class: 'list-meta' }, dateRange(e.start_date, e.end_date)),
-        e.description ? h('p', {}, e.description) : null,
-        e.highlights && e.highlights.length ? h('ul', { class: 'bullets' }, e.highlights.map((x) => h('li', {}, x))) : null)));
+// The lines of a description written as bullets ("• Led…", "- Cut…"), or null when it is prose.
+function bulletLines(text) {
+    const lines = String(text || '').split('\n').map((x) => x.trim()).filter(Boolean);
+    if (lines.length < 2 || !lines.every((x) => /^[-•*▪◦‣–]\s*/.test(x))) return null;
+    return lines.map((x) => x.replace(/^[-•*▪◦‣–]\s*/, ''));
 }
 
-export function educationBlock(education) {
-    if (!education || !education.length) return h('p', { class: 'muted' }, 'No education was found in the text.');
+export function experienceBlock(experience, empty = 'No work experience listed.') {
+    if (!experience || !experience.length) return h('p', { class: 'muted' }, empty);
+    return h('ol', { class: 'timeline' }, experience.map((e) => {
+        const bullets = bulletLines(e.description);
+        const highlights = [...(bullets || []), ...(e.highlights || [])];
+        return h('li', {},
+            h('h3', {}, e.job_title || e.position || 'Role', e.company ? h('span', { class: 'muted' }, ` · ${e.company}`) : null),
+            h('p', { class: 'list-meta' }, dateRange(e.start_date, e.end_date)),
+            e.description && !bullets ? h('p', {}, e.description) : null,
+            highlights.length ? h('ul', { class: 'bullets highlights' }, highlights.map((x) => h('li', {}, x))) : null);
+    }));
+}
+
+export function educationBlock(education, empty = 'No education listed.') {
+    if (!education || !education.length) return h('p', { class: 'muted' }, empty);
     return h('ul', { class: 'list' }, education.map((e) => h('li', { class: 'list-row' },
         h('div', { class: 'list-main' },
             h('p', { class: 'list-title' }, [e.degree, e.field_of_study].filter(Boolean).join(', ') || 'Education'),
@@ -69,22 +83,114 @@ function progressSteps(status) {
             h('ol', { class: 'progress-steps' }, steps.map(([label, active], i) => h('li', { class: i === 0 ? 'done' : (active ? 'active' : '') }, label)))));
 }
 
-function overview(r, a) {
+const FIELD_LABELS = {
+    name: 'name', headline: 'headline', location: 'location', summary: 'summary', inferred_role: 'role',
+    seniority: 'seniority', years_of_experience: 'years of experience', skills: 'skills', experience: 'experience',
+    education: 'education', certifications: 'certifications', languages: 'languages',
+};
+// Fields whose absence means the parser could not read them (every resume has them).
+const EXPECTED = ['name', 'location', 'inferred_role', 'years_of_experience', 'skills', 'experience', 'education'];
+const UNSURE = 0.6;
+
+function isEmpty(v) {
+    return v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+}
+
+// How the page marks a field: 'edited' (corrected by the owner), 'check' (the parser was unsure
+// of what it read, or could not read a field every resume has) or null. An empty optional field
+// (no certifications, no languages section) is not a misreading.
+export function fieldState(a, name) {
+    if ((a.corrected_fields || []).includes(name)) return 'edited';
+    if (isEmpty(a[name])) return EXPECTED.includes(name) ? 'check' : null;
+    const fc = a.field_confidence && typeof a.field_confidence === 'object' ? a.field_confidence[name] : undefined;
+    return typeof fc === 'number' && fc < UNSURE ? 'check' : null;
+}
+
+function flag(a, name) {
+    const state = fieldState(a, name);
+    if (state === 'edited') return h('span', { class: 'field-flag flag-edited', 'data-flag': `edited-${name}` }, 'Edited by you');
+    if (state === 'check') return h('span', { class: 'field-flag flag-check', 'data-flag': `check-${name}` }, 'Please check');
+    return null;
+}
+
+// A fact's value with its mark; a field that could not be read says so instead of vanishing.
+function flagged(a, name, value) {
+    const mark = flag(a, name);
+    if (isEmpty(value)) return mark ? h('span', {}, h('span', { class: 'muted' }, 'Not found '), mark) : null;
+    return mark ? h('span', {}, value, ' ', mark) : value;
+}
+
+// The confidence to show: the mean of the per-field confidences of the fields not corrected
+// when the analysis has them, else its confidence_score; never "100%" (null then).
+export function shownConfidence(a) {
+    const fc = a.field_confidence && typeof a.field_confidence === 'object' ? a.field_confidence : null;
+    let score = a.confidence_score;
+    if (fc) {
+        const own = Object.entries(fc).filter(([k, v]) => typeof v === 'number' && !(a.corrected_fields || []).includes(k));
+        if (own.length) score = own.reduce((t, [, v]) => t + v, 0) / own.length;
+    }
+    if (typeof score !== 'number') return null;
+    const pct = Math.round(score * 100);
+    return pct >= 100 ? null : `${pct}%`;
+}
+
+function overview(r, a, onEdit) {
+    const edited = (a.corrected_fields || []).map((f) => FIELD_LABELS[f] || f);
+    const unsure = Object.keys(FIELD_LABELS).filter((f) => fieldState(a, f) === 'check');
+    const edit = onEdit ? button('Edit analysis', { kind: 'secondary', 'data-action': 'edit-analysis' }) : null;
+    if (edit) edit.addEventListener('click', onEdit);
     return card('Overview',
-        a.summary ? h('p', { class: 'summary' }, a.summary) : null,
+        unsure.length ? h('p', { class: 'notice notice-info check-notice' },
+            `Please check ${unsure.map((f) => FIELD_LABELS[f]).join(', ')}: we were not sure we read ${unsure.length === 1 ? 'it' : 'them'} right. Correct anything that is wrong with Edit analysis.`) : null,
+        a.name || fieldState(a, 'name') ? h('p', { class: 'list-title' }, flagged(a, 'name', a.name)) : null,
+        a.headline ? h('p', { class: 'muted' }, flagged(a, 'headline', a.headline)) : null,
+        a.summary ? h('p', { class: 'summary' }, a.summary, ' ', flag(a, 'summary')) : null,
         facts([
-            ['Likely role', a.inferred_role ? titleCase(a.inferred_role) : null],
-            ['Seniority', a.seniority ? titleCase(a.seniority) : null],
-            ['Experience', a.years_of_experience !== null && a.years_of_experience !== undefined ? plural(Math.round(a.years_of_experience), 'year') : null],
-            ['Location', a.location],
-            ['Languages', (a.languages || []).join(', ') || null],
-            ['Analysis confidence', a.confidence_score !== null && a.confidence_score !== undefined ? `${Math.round(a.confidence_score * 100)}%` : null],
+            ['Likely role', flagged(a, 'inferred_role', a.inferred_role ? titleCase(a.inferred_role) : null)],
+            ['Seniority', flagged(a, 'seniority', a.seniority ? titleCase(a.seniority) : null)],
+            ['Experience', flagged(a, 'years_of_experience', a.years_of_experience !== null && a.years_of_experience !== undefined ? plural(Math.round(a.years_of_experience), 'year') : null)],
+            ['Location', flagged(a, 'location', a.location)],
+            ['Languages', flagged(a, 'languages', (a.languages || []).join(', ') || null)],
+            ['Analysis confidence', shownConfidence(a)],
+            ['Edited by you', edited.length ? edited.join(', ') : null],
         ]),
         (a.links || []).length ? h('div', { class: 'links' }, h('h3', {}, 'Links'), h('ul', { class: 'bullets' }, a.links.map((l) => h('li', {}, safeLink(l))))) : null,
-        (a.certifications || []).length ? h('div', {}, h('h3', {}, 'Certifications'), h('ul', { class: 'bullets' }, a.certifications.map((c) => h('li', {}, c)))) : null);
+        (a.certifications || []).length ? h('div', {}, h('h3', {}, 'Certifications ', flag(a, 'certifications')), h('ul', { class: 'bullets' }, a.certifications.map((c) => h('li', {}, c)))) : null,
+        edit ? h('div', { class: 'button-row' }, edit) : null);
+}
+
+// A card of one analysis list with its mark; an empty list the parser could not read asks the
+// owner to check it rather than blaming the file.
+function listCard(a, name, title, block) {
+    const state = fieldState(a, name);
+    const empty = state === 'check' ? `We could not read your ${FIELD_LABELS[name]}. Please check: add it with Edit analysis.` : undefined;
+    return card(title, flag(a, name), block(a[name], empty));
+}
+
+// The requirements of a match: from `requirements` when the engine states them, else from the
+// matched and missing skills (all counted as required).
+export function matchGroups(m) {
+    const reqs = Array.isArray(m.requirements) && m.requirements.length ? m.requirements : null;
+    if (!reqs) {
+        return {
+            met: (m.matched_skills || []).map((t) => ({ text: t, evidence: null })),
+            missingRequired: (m.missing_skills || []).map((t) => ({ text: t })),
+            missingPreferred: [],
+        };
+    }
+    return {
+        met: reqs.filter((x) => x.met),
+        missingRequired: reqs.filter((x) => !x.met && x.kind !== 'preferred'),
+        missingPreferred: reqs.filter((x) => !x.met && x.kind === 'preferred'),
+    };
 }
 
 function matchResult(m) {
+    const g = matchGroups(m);
+    const list = (items, cls, empty) => (items.length
+        ? h('ul', { class: `req-list ${cls}` }, items.map((x) => h('li', {}, h('span', { class: 'req-text' }, x.text),
+            x.evidence ? h('q', { class: 'req-evidence' }, x.evidence) : null)))
+        : h('p', { class: 'muted' }, empty));
     return h('div', { class: 'match-result' },
         h('div', { class: 'match-head' },
             scoreRing(m.match_score, { size: 96, label: 'Match score' }),
@@ -92,17 +198,57 @@ function matchResult(m) {
                 h('p', { class: 'list-title' }, m.match_score >= 75 ? 'A strong match' : m.match_score >= 50 ? 'A partial match' : 'A weak match'),
                 h('p', { class: 'muted' }, `Checked ${relativeTime(m.created_at)}`))),
         h('div', { class: 'grid-2 tight' },
-            h('div', {}, h('h3', {}, 'Skills you have'), m.matched_skills.length ? h('div', { class: 'chips' }, m.matched_skills.map((s) => chip(s, 'chip-good'))) : h('p', { class: 'muted' }, 'None of the listed skills were found.')),
-            h('div', {}, h('h3', {}, 'Skills to add or highlight'), m.missing_skills.length ? h('div', { class: 'chips' }, m.missing_skills.map((s) => chip(s, 'chip-warn'))) : h('p', { class: 'muted' }, 'Nothing missing. Nice.'))),
-        m.recommendations.length ? h('div', {}, h('h3', {}, 'Recommendations'), h('ul', { class: 'bullets' }, m.recommendations.map((x) => h('li', {}, x)))) : null);
+            h('div', { 'data-part': 'missing-required' }, h('h3', {}, 'Missing requirements'), list(g.missingRequired, 'req-missing', 'Nothing required is missing. Nice.')),
+            h('div', { 'data-part': 'met' }, h('h3', {}, 'Requirements you meet'), list(g.met, 'req-met', 'None of the requirements were found in your resume.'))),
+        g.missingPreferred.length ? h('div', { 'data-part': 'missing-preferred' }, h('h3', {}, 'Nice-to-haves you could add'), list(g.missingPreferred, 'req-nice', '')) : null,
+        (m.recommendations || []).length ? h('div', {}, h('h3', {}, 'Recommendations'), h('ul', { class: 'bullets' }, m.recommendations.map((x) => h('li', {}, x)))) : null);
+}
+
+function pastMatches(matches, onShow) {
+    if (matches.length < 2) return null;
+    return h('details', { class: 'past-matches' },
+        h('summary', {}, `Past matches (${matches.length})`),
+        h('ul', { class: 'list' }, matches.map((m) => {
+            const show = button('Show', { kind: 'ghost' });
+            show.addEventListener('click', () => onShow(m));
+            const jd = m.job_description || '';
+            return h('li', { class: 'list-row' },
+                h('div', { class: 'list-main' },
+                    h('p', { class: 'list-title' }, jd.length > 90 ? `${jd.slice(0, 90)}…` : jd),
+                    h('p', { class: 'list-meta' }, `${Math.round(m.match_score)} / 100 · ${relativeTime(m.created_at)}`)),
+                show);
+        })));
 }
 
 function matchCard(ctx, r, reload) {
     const msg = notice('error');
-    const result = h('div', { 'aria-live': 'polite' }, r.analysis.job_match ? matchResult(r.analysis.job_match) : null);
-    const jd = field({ label: 'Job description', name: 'job_description', multiline: true, rows: 6, maxlength: 10000, required: true, hint: 'Paste the posting. We compare its skills with yours.' });
-    const submit = button(r.analysis.job_match ? 'Check again' : 'Check the match', { type: 'submit' });
+    const current = r.analysis.job_match;
+    const result = h('div', { 'aria-live': 'polite' }, current ? matchResult(current) : null);
+    const past = h('div', {});
+    const jd = field({ label: 'Job description', name: 'job_description', multiline: true, rows: 6, maxlength: 10000, required: true, value: current && current.job_description ? current.job_description : '', hint: 'Paste the posting. We compare its requirements with your resume.' });
+    const submit = button(current ? 'Check again' : 'Check the match', { type: 'submit' });
     const form = h('form', { class: 'form', novalidate: true }, msg.el, jd.wrap, submit);
+
+    function showPast(matches) {
+        mount(past, pastMatches(matches, (m) => {
+            mount(result, matchResult(m));
+            jd.input.value = m.job_description || '';
+        }));
+    }
+    async function loadPast(prefill) {
+        try {
+            const matches = await api.get(`/resume/analysis/${r.id}/matches`, { signal: ctx.signal });
+            if (prefill && matches.length && !jd.input.value) {
+                jd.input.value = matches[0].job_description || '';
+                mount(result, matchResult(matches[0]));
+            }
+            showPast(matches);
+        } catch (err) {
+            if (err.name !== 'AbortError') msg.show(describeError(err));
+        }
+    }
+    loadPast(true);
+
     form.addEventListener('submit', async (e) => {
         e.preventDefault();
         msg.hide();
@@ -126,13 +272,14 @@ function matchCard(ctx, r, reload) {
             setBusy(submit, false);
             submit.textContent = 'Check again';
             reload.silent(fresh);
+            loadPast(false);
         } catch (err) {
             if (err.name === 'AbortError') return;
             setBusy(submit, false);
             msg.show(err.name === 'TaskError' ? `The comparison failed: ${err.message}. Try again.` : describeError(err));
         }
     });
-    return card('Match a job description', result, form);
+    return card('Match a job description', result, form, past);
 }
 
 function shareCard(r) {
@@ -224,6 +371,7 @@ export async function render(ctx) {
     const id = ctx.params.id;
     let resume = await api.get(`/resume/${id}`, { signal: ctx.signal });
     let following = false;
+    let editing = false;
 
     const reload = {
         silent(fresh) {
@@ -336,9 +484,35 @@ export async function render(ctx) {
                 h('p', { class: 'muted' }, 'If the file is a scan or a photo, export a text-based PDF or Word file from your editor and upload that.'),
                 h('div', { class: 'button-row center' }, again, h('a', { class: 'btn btn-secondary', href: '/resumes/new' }, 'Upload another file'))));
         }
-        if (a && !a.error && (r.status === 'analyzed' || busy)) {
-            parts.push(h('div', { class: 'grid-2' }, overview(r, a), card('Skills', skillsBlock(a.skills))));
-            parts.push(h('div', { class: 'grid-2' }, card('Experience', experienceBlock(a.experience)), card('Education', educationBlock(a.education))));
+        if (a && !a.error && r.status === 'analyzed' && editing) {
+            parts.push(card('Edit analysis', analysisEditor({
+                id: r.id,
+                analysis: a,
+                onSaved: async (view) => {
+                    editing = false;
+                    resume = { ...resume, analysis: view.analysis };
+                    try {
+                        resume = await api.get(`/resume/${id}`, { signal: ctx.signal });
+                    } catch (err) {
+                        if (err.name === 'AbortError') return;
+                    }
+                    draw();
+                    toast('Corrections saved. Your interviews and matches use them from now on.', 'success');
+                },
+                onCancel: () => {
+                    editing = false;
+                    draw();
+                },
+            })));
+        } else if (a && !a.error && (r.status === 'analyzed' || busy)) {
+            const onEdit = () => {
+                editing = true;
+                draw();
+                const first = ctx.view.querySelector('.analysis-edit input');
+                if (first) first.focus();
+            };
+            parts.push(h('div', { class: 'grid-2' }, overview(r, a, busy ? null : onEdit), listCard(a, 'skills', 'Skills', skillsBlock)));
+            parts.push(h('div', { class: 'grid-2' }, listCard(a, 'experience', 'Experience', experienceBlock), listCard(a, 'education', 'Education', educationBlock)));
             if ((a.recommendations || []).length)
                 parts.push(card('How to strengthen this resume', h('ul', { class: 'bullets' }, a.recommendations.map((x) => h('li', {}, x)))));
         }
