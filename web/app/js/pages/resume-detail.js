@@ -10,7 +10,7 @@ import { pollUntil } from '../poll.js';
 import { analysisEditor } from './resume-edit.js';
 import { navigate } from '../router.js';
 import {
-    announce, button, card, chip, confirmDialog, copyButton, facts, field, iconGraphic, notice, pageHeader,
+    announce, button, card, chipList, confirmDialog, copyButton, facts, field, iconGraphic, notice, pageHeader,
     scoreRing, setBusy, spinner, statusBadge, toast,
 } from '../ui.js';
 
@@ -37,7 +37,7 @@ export function skillsBlock(skills, empty = 'No skills listed.') {
     return h('div', { class: 'skill-groups' }, SKILL_GROUPS.map(([cat, label]) => {
         const items = skills.filter((s) => (s.category || 'other') === cat);
         if (!items.length) return null;
-        return h('div', { class: 'skill-group' }, h('h3', {}, label), h('div', { class: 'chips' }, items.map((s) => chip(s.name))));
+        return h('div', { class: 'skill-group' }, h('h3', {}, label), chipList(items.map((s) => s.name), { label }));
     }));
 }
 
