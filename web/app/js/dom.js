@@ -59,7 +59,6 @@ const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'sh
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
     year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
 });
-const shortDateFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
 export function formatDate(iso) {
     return iso ? dateFmt.format(new Date(iso)) : '—';
@@ -67,10 +66,6 @@ export function formatDate(iso) {
 
 export function formatDateTime(iso) {
     return iso ? dateTimeFmt.format(new Date(iso)) : '—';
-}
-
-export function formatShortDate(iso) {
-    return iso ? shortDateFmt.format(new Date(iso)) : '';
 }
 
 // "3 minutes ago", "in 6 days".
