@@ -37,9 +37,9 @@
 #include "core/timeutil.h"
 #include "eval_common.h"
 
-#define ARENA_MAX   (64u * 1024u * 1024u)
-#define QUESTIONS   256
-#define ANSWERS_MAX 4096
+#define ARENA_MAX      (64u * 1024u * 1024u)
+#define QUESTIONS      256
+#define ANSWERS_MAX    4096
 /* The target for the median evaluation: 5 ms. Printed beside the measured figure, never
  * enforced: a timing depends on the machine and its load, so it belongs in `make eval` and
  * `make bench`, not in a test that can fail on a busy machine. */

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "http/validate.h"
 
 #define YEARS_MAX      70
@@ -175,7 +176,7 @@ static json_t *check_text(const json_t *v, json_t *loc, long long min, long long
         n--;
     json_t *out = json_stringn(s, n);
     const char *t = json_string_value(out);
-    long long len = t ? validate_utf8_length(t) : -1;
+    long long len = t ? ia_utf8_length(t) : -1;
     bool control = t == NULL || strlen(t) != n;
     for (size_t i = 0; !control && i < n; i++) {
         unsigned char c = (unsigned char)t[i];
