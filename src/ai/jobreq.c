@@ -580,9 +580,7 @@ static void distinctive(const char *s, size_t len, char *out, size_t outlen)
             w[n -= 2] = '\0';
         for (size_t k = 0; k <= n; k++)
             lower[k] = (char)tolower((unsigned char)w[k]);
-        bool number = true;
-        for (size_t k = 0; k < n && number; k++)
-            number = isdigit((unsigned char)w[k]) || w[k] == '.' || w[k] == '+';
+        bool number = isdigit((unsigned char)w[0]); /* "30", "5M", "24x7": figures, not terms */
         bool keep = n > 0 && !number && !ai_text_is_stopword(lower) &&
                     !in_list(generic_words, COUNT(generic_words), lower);
         if (keep && o + n + 2 < outlen) {
@@ -799,7 +797,7 @@ static void part_alts(reader *r, ai_jobreq *q, const char *s, size_t len)
 }
 
 /* Reads one sentence s[0..len) into requirements. */
-static void read_sentence(reader *r, const char *s, size_t len, bool preferred)
+static void read_sentence(reader *r, const char *s, size_t len, bool preferred, bool loose)
 {
     char buf[LINE_MAX_LEN + 1];
     size_t n = len < LINE_MAX_LEN ? len : LINE_MAX_LEN;
@@ -834,6 +832,9 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred)
     }
     if (years > 0 || degree != AI_DEGREE_NONE)
         return;
+    /* Outside a requirement section a sentence without a word of asking keeps only the parts
+     * that name a skill ("You will design services in Python", not "keep them observable"). */
+    bool skills_only = loose && !has_any(buf, requirement_cues, COUNT(requirement_cues));
     part parts[PARTS_MAX];
     size_t np = cut_parts(r, s, n, parts, PARTS_MAX);
     for (size_t k = 0; k < np && r->rc == IA_OK;) {
@@ -857,6 +858,13 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred)
                 continue;
             }
         }
+        if (skills_only) {
+            size_t found[SKILLS_MAX];
+            if (skills_in(r, s + parts[k].start, parts[last].end - parts[k].start, found) == 0) {
+                k = last + 1;
+                continue;
+            }
+        }
         ai_jobreq *q = new_req(r, s + parts[k].start, parts[last].end - parts[k].start, preferred);
         for (size_t i = k; i <= last && q != NULL; i++)
             part_alts(r, q, s + parts[i].start, parts[i].end - parts[i].start);
@@ -869,7 +877,7 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred)
 
 /* Reads a line of a requirement section: each of its sentences (ended by ". ", "; ", "!",
  * "?") is read on its own. */
-static void read_line(reader *r, const char *s, bool preferred)
+static void read_line(reader *r, const char *s, bool preferred, bool loose)
 {
     size_t start = 0, len = strlen(s);
     for (size_t i = 0; i <= len; i++) {
@@ -880,7 +888,7 @@ static void read_line(reader *r, const char *s, bool preferred)
         if (!end)
             continue;
         if (i > start)
-            read_sentence(r, s + start, i - start, preferred);
+            read_sentence(r, s + start, i - start, preferred, loose);
         start = i + 1;
     }
 }
@@ -915,7 +923,9 @@ static bool scan(reader *r, char *text, bool read, bool loose)
             s[--len] = '\0';
         size_t words = count_words(s, len);
         char *colon = strchr(s, ':');
-        bool title = first && words > 0 && words <= TITLE_WORDS && !bullet && colon == NULL;
+        bool title = first && words > 0 && words <= TITLE_WORDS && !bullet && colon == NULL &&
+                     strstr(s, ". ") == NULL && ai_jobreq_years(s) < 0 &&
+                     !has_any(s, requirement_cues, COUNT(requirement_cues));
         if (words > 0)
             first = false;
         const char *body = s;
@@ -940,9 +950,9 @@ static bool scan(reader *r, char *text, bool read, bool loose)
         sectioned = sectioned || sec == SEC_REQUIRED || sec == SEC_PREFERRED;
         if (read && *body != '\0') {
             if (sec == SEC_REQUIRED || sec == SEC_PREFERRED)
-                read_line(r, body, sec == SEC_PREFERRED);
+                read_line(r, body, sec == SEC_PREFERRED, false);
             else if (loose && sec != SEC_OTHER && reads_as_requirement(r, body))
-                read_line(r, body, false);
+                read_line(r, body, false, true);
         }
         *end = saved;
         line = saved != '\0' ? end + 1 : end;

@@ -426,13 +426,15 @@ typedef struct {
     size_t n;
     ai_text_term whole;
     bool has_whole;
+    bool all; /* every word must occur (a skill's name) */
 } alt_terms;
 
-static int compile_alt(const ai_offline *e, arena *a, const char *alt, alt_terms *out)
+static int compile_alt(const ai_offline *e, arena *a, const char *alt, bool all, alt_terms *out)
 {
     const ai_text_lexicon *lx = ai_offline_lexicon(e);
     out->n = 0;
     out->has_whole = false;
+    out->all = all;
     bool abbreviations = false;
     for (const char *p = alt; *p && out->n < AI_JOBREQ_WORDS;) {
         while (*p == ' ')
@@ -483,9 +485,9 @@ static bool line_meets(const line *l, const alt_terms *c)
             found++;
         }
     }
-    if (c->n == 1)
-        return found == 1;
-    return have >= SHARE_NEEDED * want || (double)found >= SHARE_NEEDED * (double)c->n;
+    if (c->n == 1 || c->all)
+        return found == c->n;
+    return have >= SHARE_NEEDED * want;
 }
 
 /* True when text names skill sk: its name or an alias as whole words, any case, or for a name
@@ -524,7 +526,7 @@ static int find_terms(const ai_offline *e, arena *a, const ai_analysis *r, const
                 continue; /* a one-word name is matched as the skill only ("Go" is not "went") */
         }
         alt_terms c;
-        int rc = compile_alt(e, a, q->alts[k], &c);
+        int rc = compile_alt(e, a, q->alts[k], sk != NULL, &c);
         if (rc != IA_OK)
             return rc;
         for (size_t i = 0; i < best; i++)
@@ -668,50 +670,62 @@ static int judge_all(const ai_offline *e, arena *a, const ai_analysis *r, const 
     return IA_OK;
 }
 
-/* Sets *yes when text names the taxonomy skill of index skill. */
-static int names_skill(const ai_taxonomy *t, const char *text, size_t skill, bool *yes)
+/* The taxonomy skills a text names, as indexes. */
+typedef struct {
+    size_t v[JD_SKILLS_MAX];
+    size_t n;
+} skill_set;
+
+static bool set_has(const skill_set *s, size_t skill)
 {
-    size_t in[JD_SKILLS_MAX], n = 0;
-    *yes = false;
-    int rc = ai_taxonomy_match(t, text, in, JD_SKILLS_MAX, &n);
-    for (size_t j = 0; rc == IA_OK && j < n && !*yes; j++)
-        *yes = in[j] == skill;
-    return rc;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == skill)
+            return true;
+    return false;
 }
 
-/* Sorts the job description's skills into matched (the resume shows them) and missing (it
- * does not, and no met requirement covers them through another alternative). */
+/* Sorts the job description's skills into matched (the resume lists them, or a met requirement
+ * naming them quotes them) and missing (neither, and no met requirement names them: a skill of
+ * a requirement met through another alternative is not missing). */
 static int sort_skills(const ai_offline *e, arena *a, const ai_analysis *r, const char *jd,
                        const ai_match *m, findings *f)
 {
     const ai_taxonomy *t = ai_offline_taxonomy(e);
     char *text = arena_strndup(a, jd, JD_TEXT_MAX);
-    if (text == NULL)
+    skill_set *named = arena_calloc(a, 2 * m->nrequirements + 1, sizeof(skill_set));
+    if (text == NULL || named == NULL)
         return IA_ERR_NOMEM;
     size_t found[JD_SKILLS_MAX], n = 0;
     int rc = ai_taxonomy_match(t, text, found, JD_SKILLS_MAX, &n);
-    if (rc != IA_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
+    /* named[2q]: the skills of met requirement q's text; named[2q + 1]: of its evidence; read
+     * when first needed (known[q]). */
+    bool *known = arena_calloc(a, m->nrequirements + 1, sizeof(bool));
+    if (known == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; rc == IA_OK && i < n; i++) {
         const ai_skill *k = ai_taxonomy_get(t, found[i]);
         bool shown = resume_has(t, r, k->name), covered = false;
-        for (size_t q = 0; q < m->nrequirements && !shown; q++) {
+        for (size_t q = 0; rc == IA_OK && q < m->nrequirements && !shown; q++) {
             const ai_requirement *rq = &m->requirements[q];
-            bool in_text = false, in_evidence = false;
             if (!rq->met || rq->evidence == NULL)
                 continue;
-            if ((rc = names_skill(t, rq->text, found[i], &in_text)) != IA_OK ||
-                (rc = names_skill(t, rq->evidence, found[i], &in_evidence)) != IA_OK)
-                return rc;
+            if (!known[q]) {
+                known[q] = true;
+                rc = ai_taxonomy_match(t, rq->text, named[2 * q].v, JD_SKILLS_MAX, &named[2 * q].n);
+                if (rc == IA_OK)
+                    rc = ai_taxonomy_match(t, rq->evidence, named[2 * q + 1].v, JD_SKILLS_MAX,
+                                           &named[2 * q + 1].n);
+            }
+            bool in_text = set_has(&named[2 * q], found[i]);
             covered = covered || in_text;
-            shown = in_text && in_evidence;
+            shown = in_text && set_has(&named[2 * q + 1], found[i]);
         }
         if (shown)
             names_add(&f->matched, k->name);
         else if (!covered)
             names_add(&f->missing, k->name);
     }
-    return IA_OK;
+    return rc;
 }
 
 int ai_offline_match(const ai_offline *e, arena *a, const ai_match_request *req, ai_match *out)

@@ -152,7 +152,7 @@ static void test_optional_skills_weigh_less(void **state)
     ai_match ma = match(f, &a, jd), mb = match(f, &b, jd);
     assert_true(ma.match_score > mb.match_score);
     assert_true(recommended(&ma, "Terraform and Kubernetes as a plus"));
-    assert_true(recommended(&mb, "The job asks for Go,"));
+    assert_true(recommended(&mb, "The job requires Go,"));
     /* The same skills in a sentence that says so. */
     ai_match mc = match(f, &a, "Backend Engineer. Python and Go. Terraform is a plus.");
     assert_true(recommended(&mc, "Terraform as a plus"));
