@@ -522,8 +522,8 @@ static int find_terms(const ai_offline *e, arena *a, const ai_analysis *r, const
                 }
             if (best == ls->n && resume_has(t, r, sk->name))
                 *evidence = sk->name;
-            if (sk->exact_case || strchr(q->alts[k], ' ') == NULL)
-                continue; /* a one-word name is matched as the skill only ("Go" is not "went") */
+            if (sk->exact_case)
+                continue; /* an ordinary word as a name is matched as written ("Go", not "went") */
         }
         alt_terms c;
         int rc = compile_alt(e, a, q->alts[k], sk != NULL, &c);
