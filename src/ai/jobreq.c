@@ -820,6 +820,15 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred, 
         if (q != NULL) {
             q->type = AI_JOBREQ_YEARS;
             q->years = years;
+            /* "5+ years of Kubernetes": the years and one of the skills named. */
+            char bare[LINE_MAX_LEN + 1];
+            size_t nb = without_parens(buf, n, bare), found[SKILLS_MAX];
+            size_t nskills = skills_in(r, bare, nb, found);
+            for (size_t k = 0; k < nskills; k++) {
+                const ai_skill *sk = ai_taxonomy_get(r->t, found[k]);
+                if (strcmp(sk->category, "other") != 0 && strcmp(sk->category, "soft") != 0)
+                    add_alt(r, q, sk->name); /* a tool, not a field ("software engineering") */
+            }
         }
     }
     if (degree != AI_DEGREE_NONE) {

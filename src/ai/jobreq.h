@@ -43,7 +43,9 @@ typedef struct {
     int degree;         /* AI_JOBREQ_DEGREE: an AI_DEGREE_ level */
     bool or_experience; /* AI_JOBREQ_DEGREE: "or equivalent experience" */
     /* Each alternative: its distinctive words, space-separated, as written ("REST APIs");
-     * a word written in capitals ("CRRT", "CPA") is an abbreviation matched as written. */
+     * a word written in capitals ("CRRT", "CPA") is an abbreviation matched as written. A
+     * years requirement that names skills ("5+ years of Kubernetes") has them as
+     * alternatives, one of which must be shown too. */
     const char *alts[AI_JOBREQ_ALTS];
     size_t nalts;
 } ai_jobreq;

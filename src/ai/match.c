@@ -12,7 +12,8 @@
  * (ai/corpus.h, at least 0.2). A word in capitals ("CRRT", "CPA") matches only as written,
  * without synonyms; a taxonomy skill the analysis lists meets an alternative naming it by any
  * of its aliases. Years are met by the analysis's years of experience (or a guess from its
- * seniority: junior 1, mid 3, senior 6, lead 9); a degree by an education entry of that level or
+ * seniority: junior 1, mid 3, senior 6, lead 9), and when they name skills ("5+ years of
+ * Kubernetes") by one of those shown too; a degree by an education entry of that level or
  * above, or, for "or equivalent experience", by four years of experience.
  *
  * The score, 0-100, rounded to a whole number:
@@ -564,6 +565,11 @@ static int judge(const ai_offline *e, arena *a, const ai_analysis *r, const line
     double held = years_held(r);
     char buf[EVIDENCE_LEN];
     if (q->type == AI_JOBREQ_YEARS) {
+        if (held >= q->years && q->nalts > 0) {
+            int rc = find_terms(e, a, r, ls, q, evidence);
+            *met = *evidence != NULL;
+            return rc;
+        }
         if (held >= q->years) {
             char y[32];
             years_text(y, sizeof(y), held);

@@ -322,6 +322,24 @@ static void test_job_description_reading(void **state)
     assert_int_equal(ai_jobreq_degree_level("Project manager"), AI_DEGREE_NONE);
 }
 
+static void test_years_of_a_tool_need_the_tool(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Platform Engineer\nRequirements:\n- 5+ years of Kubernetes\n"
+        "- 3+ years of experience\n";
+    ai_analysis r = resume(2, 8, "devops engineer"); /* Python, PostgreSQL */
+    ai_match m = match(f, &r, jd);
+    assert_false(requirement(&m, "5+ years of Kubernetes")->met);
+    assert_true(requirement(&m, "3+ years of experience")->met);
+    r = resume(3, 8, "devops engineer"); /* and Kubernetes */
+    m = match(f, &r, jd);
+    assert_true(requirement(&m, "5+ years of Kubernetes")->met);
+    r = resume(3, 2, "devops engineer"); /* Kubernetes, but two years */
+    m = match(f, &r, jd);
+    assert_false(requirement(&m, "5+ years of Kubernetes")->met);
+}
+
 static void test_requirements_round_trip_through_json(void **state)
 {
     engine_fixture *f = *state;
@@ -361,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_icu_nurse_without_crrt_is_not_a_perfect_match),
         cmocka_unit_test(test_sales_rep_is_told_the_accountant_job_requires_a_cpa),
         cmocka_unit_test(test_job_description_reading),
+        cmocka_unit_test(test_years_of_a_tool_need_the_tool),
         cmocka_unit_test(test_requirements_round_trip_through_json),
     };
     return cmocka_run_group_tests(tests, engine_setup, engine_teardown);
