@@ -46,12 +46,14 @@ static const char *const preferred_heads[] = { "nice to have",   "nice-to-have",
                                                "preferred",      "bonus",        "desirable",
                                                "a plus",         "pluses",       "good to have",
                                                "ideally",        "extra credit", "not required",
-                                               "would be great", "optional" };
+                                               "would be great", "optional",     "nice-to-haves",
+                                               "bonus points",   "even better" };
 static const char *const required_heads[] = {
-    "requirements", "required",    "qualifications", "must have",     "must-have",
-    "must haves",   "you'll need", "you will need",  "what you need", "looking for",
-    "about you",    "who you are", "you bring",      "you have",      "we need",
-    "essential",    "minimum",     "competencies",   "eligibility"
+    "requirements",   "required",        "qualifications", "must have",     "must-have",
+    "must haves",     "you'll need",     "you will need",  "what you need", "looking for",
+    "about you",      "who you are",     "you bring",      "you have",      "we need",
+    "essential",      "minimum",         "competencies",   "eligibility",   "you'll bring",
+    "you will bring", "you should have", "what it takes",  "must-haves"
 };
 static const char *const duty_heads[] = {
     "responsibilities",    "what you will do", "what you'll do", "duties",
@@ -76,11 +78,11 @@ static const char *const weak_required_heads[] = { "skills",    "experience", "p
                                                    "licenses",  "licences",   "credentials" };
 
 /* Words marking a sentence as a nice-to-have. */
-static const char *const optional_markers[] = { "nice to have",  "nice-to-have", "a plus",
-                                                "bonus",         "preferred",    "desirable",
-                                                "optional",      "ideally",      "an advantage",
-                                                "would be nice", "good to have", "preferably",
-                                                "is a plus",     "advantageous" };
+static const char *const optional_markers[] = {
+    "nice to have", "nice-to-have", "a plus",       "bonus",         "preferred",    "desirable",
+    "optional",     "ideally",      "an advantage", "would be nice", "good to have", "preferably",
+    "is a plus",    "advantageous", "encouraged",   "not required"
+};
 
 /* Words that say a sentence asks for something, when no section says so. */
 static const char *const requirement_cues[] = {
@@ -377,7 +379,8 @@ bool ai_jobreq_word_as_written(const char *text, const char *w)
     return false;
 }
 
-int ai_jobreq_degree_level(const char *text)
+/* The highest (or with lowest, the lowest) degree level text names, AI_DEGREE_NONE for none. */
+static int degree_level(const char *text, bool lowest)
 {
     int best = AI_DEGREE_NONE;
     if (text == NULL)
@@ -386,10 +389,16 @@ int ai_jobreq_degree_level(const char *text)
         bool hit = degree_words[i].exact_case
                        ? ai_jobreq_word_as_written(text, degree_words[i].word)
                        : ai_has_word(text, degree_words[i].word, true);
-        if (hit && degree_words[i].level > best)
+        if (hit && (best == AI_DEGREE_NONE ||
+                    (lowest ? degree_words[i].level < best : degree_words[i].level > best)))
             best = degree_words[i].level;
     }
     return best;
+}
+
+int ai_jobreq_degree_level(const char *text)
+{
+    return degree_level(text, false);
 }
 
 double ai_jobreq_years(const char *s)
@@ -721,7 +730,22 @@ static size_t skills_in(const reader *r, const char *s, size_t len, size_t *foun
     buf[n] = '\0';
     if (ai_taxonomy_match(r->t, buf, found, SKILLS_MAX, &got) != IA_OK)
         return 0;
-    return got;
+    /* A skill found only inside another's name ("js" of "Next.js") is not named. */
+    size_t kept = 0;
+    for (size_t i = 0; i < got; i++) {
+        const ai_skill *b = ai_taxonomy_get(r->t, found[i]);
+        bool inside = false;
+        for (size_t k = 0; k < got && !inside; k++) {
+            const ai_skill *a = ai_taxonomy_get(r->t, found[k]);
+            for (size_t t = 0; k != i && t < b->nterms && !inside; t++)
+                inside = strlen(a->name) > strlen(b->terms[t]) &&
+                         ai_has_word(a->name, b->terms[t], true) &&
+                         !ai_has_word(buf, b->name, true);
+        }
+        if (!inside)
+            found[kept++] = found[i];
+    }
+    return kept;
 }
 
 /* Copies s[0..len) into out (LINE_MAX_LEN + 1 bytes) without what stands in parentheses;
@@ -786,11 +810,14 @@ static void part_alts(reader *r, ai_jobreq *q, const char *s, size_t len)
     distinctive(main, m, words, sizeof(words));
     size_t found[SKILLS_MAX];
     size_t nskills = skills_in(r, main, m, found);
-    if (nskills > 0 &&
-        (count_words(words, strlen(words)) > 3 || !beyond_skills(r, words, found, nskills)))
-        for (size_t k = 0; k < nskills; k++)
-            add_alt(r, q, ai_taxonomy_get(r->t, found[k])->name);
-    else
+    /* "State management with Redux", "Scripting in Python": the skill is one way to meet it. */
+    bool by_example = ai_has_word(main, "with", true) || ai_has_word(main, "in", true) ||
+                      ai_has_word(main, "using", true) || ai_has_word(main, "via", true);
+    bool skills = nskills > 0 && (count_words(words, strlen(words)) > 3 || by_example ||
+                                  !beyond_skills(r, words, found, nskills));
+    for (size_t k = 0; skills && k < nskills; k++)
+        add_alt(r, q, ai_taxonomy_get(r->t, found[k])->name);
+    if (!skills || (by_example && count_words(words, strlen(words)) <= 3))
         add_alt(r, q, words);
     if (paren != NULL && plen > 0)
         paren_alts(r, q, paren, plen);
@@ -812,7 +839,7 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred, 
     else if (ai_has_word(buf, "required", true) || ai_has_word(buf, "must", true))
         preferred = false;
     double years = ai_jobreq_years(buf);
-    int degree = ai_jobreq_degree_level(buf);
+    int degree = degree_level(buf, true); /* "ADN or BSN": the ADN meets it */
     if (degree == AI_DEGREE_NONE && ai_has_word(buf, "degree", true))
         degree = AI_DEGREE_BACHELOR;
     if (years > 0) {
