@@ -42,18 +42,19 @@ typedef enum { SEC_NONE, SEC_REQUIRED, SEC_PREFERRED, SEC_DUTIES, SEC_OTHER } se
 
 /* Heading words, tried in this order: a preferred heading often holds a required word too
  * ("Preferred qualifications"), and "you will need" must be read before "you will". */
-static const char *const preferred_heads[] = { "nice to have",   "nice-to-have", "nice to haves",
-                                               "preferred",      "bonus",        "desirable",
-                                               "a plus",         "pluses",       "good to have",
-                                               "ideally",        "extra credit", "not required",
-                                               "would be great", "optional",     "nice-to-haves",
-                                               "bonus points",   "even better" };
+static const char *const preferred_heads[] = {
+    "nice to have", "nice-to-have",  "nice to haves", "preferred",        "bonus",
+    "desirable",    "a plus",        "pluses",        "good to have",     "ideally",
+    "extra credit", "not required",  "desired",       "desirable skills", "would be great",
+    "optional",     "nice-to-haves", "bonus points",  "even better"
+};
 static const char *const required_heads[] = {
-    "requirements",   "required",        "qualifications", "must have",     "must-have",
-    "must haves",     "you'll need",     "you will need",  "what you need", "looking for",
-    "about you",      "who you are",     "you bring",      "you have",      "we need",
-    "essential",      "minimum",         "competencies",   "eligibility",   "you'll bring",
-    "you will bring", "you should have", "what it takes",  "must-haves"
+    "requirements",  "required",    "qualifications", "must have",      "must-have",
+    "must haves",    "you'll need", "you will need",  "what you need",  "looking for",
+    "about you",     "who you are", "you bring",      "you have",       "we need",
+    "essential",     "minimum",     "competencies",   "eligibility",    "ideal candidate",
+    "your profile",  "key skills",  "you'll bring",   "you will bring", "you should have",
+    "what it takes", "must-haves"
 };
 static const char *const duty_heads[] = {
     "responsibilities",    "what you will do", "what you'll do", "duties",
@@ -401,9 +402,39 @@ int ai_jobreq_degree_level(const char *text)
     return degree_level(text, false);
 }
 
+/* The number a written-out number word at p stands for ("five" 5), 0 when none; *end is set
+ * past the word. */
+static int number_word(const char *p, const char **end)
+{
+    static const char *const words[] = { "one",    "two",    "three",    "four",     "five",
+                                         "six",    "seven",  "eight",    "nine",     "ten",
+                                         "eleven", "twelve", "thirteen", "fourteen", "fifteen" };
+    for (size_t i = 0; i < COUNT(words); i++) {
+        size_t n = strlen(words[i]);
+        if (strncasecmp(p, words[i], n) == 0 && !isalpha((unsigned char)p[n])) {
+            *end = p + n;
+            return (int)i + 1;
+        }
+    }
+    return 0;
+}
+
 double ai_jobreq_years(const char *s)
 {
     double best = -1;
+    /* Written out: "five years", "three (3) years", "two+ years". */
+    for (const char *p = s; *p; p++) {
+        const char *q = NULL;
+        int n = (p == s || !isalpha((unsigned char)p[-1])) ? number_word(p, &q) : 0;
+        if (n == 0)
+            continue;
+        while (*q == ' ' || *q == '+' || *q == '(' || *q == ')' || isdigit((unsigned char)*q))
+            q++;
+        if ((strncasecmp(q, "years", 5) == 0 || strncasecmp(q, "yrs", 3) == 0 ||
+             (n == 1 && strncasecmp(q, "year", 4) == 0)) &&
+            n > best)
+            best = n;
+    }
     for (const char *p = s; *p; p++) {
         if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1])))
             continue;
