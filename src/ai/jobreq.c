@@ -977,7 +977,7 @@ static bool scan(reader *r, char *text, bool read, bool loose)
 {
     bool sectioned = false, first = true;
     section sec = SEC_NONE;
-    for (char *line = text; *line && r->rc == IA_OK;) {
+    for (char *line = text; *line && r->rc == IA_OK && !(read && r->out->n >= AI_JOBREQ_MAX);) {
         char *end = strchr(line, '\n');
         if (end == NULL)
             end = line + strlen(line);
