@@ -552,6 +552,8 @@ static ai_jobreq *new_req(reader *r, const char *text, size_t len, bool preferre
         text++;
         len--;
     }
+    if (len == 0)
+        return NULL; /* nothing written: ", and" alone */
     char *copy = arena_strndup(r->a, text, len);
     if (copy == NULL) {
         r->rc = IA_ERR_NOMEM;
