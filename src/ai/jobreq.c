@@ -21,6 +21,7 @@
 #include "ai/jobreq.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -856,6 +857,23 @@ static void part_alts(reader *r, ai_jobreq *q, const char *s, size_t len)
         paren_alts(r, q, paren, plen);
 }
 
+/* True when s[0..len) is one word ending in "ing" ("Designing", "planning"). */
+static bool lone_verb(const char *s, size_t len)
+{
+    while (len > 0 && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (len < 5 || count_words(s, len) != 1)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isalpha((unsigned char)s[i]))
+            return false;
+    return strncasecmp(s + len - 3, "ing", 3) == 0;
+}
+
 /* Reads one sentence s[0..len) into requirements. */
 static void read_sentence(reader *r, const char *s, size_t len, bool preferred, bool loose)
 {
@@ -906,10 +924,21 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred, 
     bool skills_only = loose && !has_any(buf, requirement_cues, COUNT(requirement_cues));
     part parts[PARTS_MAX];
     size_t np = cut_parts(r, s, n, parts, PARTS_MAX);
+    size_t from = SIZE_MAX; /* where the next requirement's text starts, when earlier */
     for (size_t k = 0; k < np && r->rc == IA_OK;) {
         size_t last = k;
         while (last + 1 < np && parts[last].next == JOIN_OR)
             last++;
+        if (last == k && parts[k].next == JOIN_AND &&
+            lone_verb(s + parts[k].start, parts[k].end - parts[k].start)) {
+            /* "Designing and building REST APIs": the verb belongs to what follows. */
+            if (from == SIZE_MAX)
+                from = parts[k].start;
+            k++;
+            continue;
+        }
+        size_t start = from != SIZE_MAX ? from : parts[k].start;
+        from = SIZE_MAX;
         if (last == k) {
             /* One part: one requirement per skill when it names several. */
             char bare[LINE_MAX_LEN + 1];
@@ -934,7 +963,7 @@ static void read_sentence(reader *r, const char *s, size_t len, bool preferred, 
                 continue;
             }
         }
-        ai_jobreq *q = new_req(r, s + parts[k].start, parts[last].end - parts[k].start, preferred);
+        ai_jobreq *q = new_req(r, s + start, parts[last].end - start, preferred);
         for (size_t i = k; i <= last && q != NULL; i++)
             part_alts(r, q, s + parts[i].start, parts[i].end - parts[i].start);
         add_credential_names(r, q);
