@@ -94,6 +94,9 @@ eval: build
 	@echo
 	@echo "== Question generator, held-out resumes with and without job descriptions (tests/fixtures/jobs)"
 	@$(BUILD)/eval_questions
+	@echo
+	@echo "== Job match, tuning set (tests/fixtures/jobmatch; the job match was tuned on it)"
+	@$(BUILD)/eval_match
 
 # The integration suite runs once per database engine against throw-away services
 # (scripts/services.sh: PostgreSQL, Redis and an S3-compatible server) that are started once and

@@ -199,10 +199,24 @@ typedef struct {
     const char *job_description;
 } ai_match_request;
 
+#define AI_REQUIREMENTS_MAX 40 /* requirements of one match */
+
+/* One requirement a job description states (docs/api.md §5.3), as written; an "X or Y"
+ * alternative is one requirement. */
+typedef struct {
+    const char *text;
+    const char *kind; /* required | preferred */
+    bool met;
+    const char *evidence; /* the resume line that shows it, or NULL */
+} ai_requirement;
+
 typedef struct {
     double match_score; /* 0-100 */
     ai_strs matched_skills, missing_skills;
     ai_strs recommendations; /* ≤ AI_RECOMMEND_MAX */
+    /* Missing required first, then missing preferred, then met; none from an LLM provider. */
+    ai_requirement *requirements;
+    size_t nrequirements; /* ≤ AI_REQUIREMENTS_MAX */
 } ai_match;
 
 #endif

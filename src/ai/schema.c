@@ -733,6 +733,35 @@ json_t *ai_summary_to_json(const ai_summary *s)
 
 /* ---- match -------------------------------------------------------------------------------- */
 
+/* The match's requirements (docs/api.md §5.3): absent or null is none (LLM providers write
+ * none); an item without a text is skipped; kind is "required" unless it says "preferred"; met
+ * is false unless true. At most AI_REQUIREMENTS_MAX are kept, in the order given. */
+static int read_requirements(reader *r, const json_t *j, ai_match *out)
+{
+    size_t n;
+    const json_t *arr = object_array(r, j, "requirements", AI_REQUIREMENTS_MAX, &n);
+    if (r->rc != IA_OK || n == 0)
+        return r->rc;
+    if ((out->requirements = arena_calloc(r->a, n, sizeof(ai_requirement))) == NULL)
+        return nomem(r);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(arr, i);
+        ai_requirement *q = &out->requirements[out->nrequirements];
+        const char *kind = NULL;
+        if (!json_is_object(e))
+            return fail(r, "requirements[%zu] must be an object", i);
+        if (opt_string(r, e, "text", &q->text) != IA_OK ||
+            opt_string(r, e, "kind", &kind) != IA_OK ||
+            opt_string(r, e, "evidence", &q->evidence) != IA_OK)
+            return r->rc;
+        q->kind = kind != NULL && strcmp(kind, "preferred") == 0 ? "preferred" : "required";
+        q->met = json_is_true(json_object_get(e, "met"));
+        if (q->text != NULL)
+            out->nrequirements++;
+    }
+    return IA_OK;
+}
+
 int ai_match_from_json(arena *a, const json_t *j, ai_match *out, char *err, size_t errlen)
 {
     reader r = reader_init(a, err, errlen);
@@ -741,7 +770,8 @@ int ai_match_from_json(arena *a, const json_t *j, ai_match *out, char *err, size
         number_in(&r, j, "match_score", true, 0.0, 100.0, 0.0, &out->match_score) != IA_OK ||
         string_list(&r, j, "matched_skills", AI_LIST_MAX, &out->matched_skills) != IA_OK ||
         string_list(&r, j, "missing_skills", AI_LIST_MAX, &out->missing_skills) != IA_OK ||
-        string_list(&r, j, "recommendations", AI_RECOMMEND_MAX, &out->recommendations) != IA_OK)
+        string_list(&r, j, "recommendations", AI_RECOMMEND_MAX, &out->recommendations) != IA_OK ||
+        read_requirements(&r, j, out) != IA_OK)
         return r.rc;
     return IA_OK;
 }
@@ -753,5 +783,15 @@ json_t *ai_match_to_json(const ai_match *m)
               put(o, "matched_skills", strs_json(&m->matched_skills)) &&
               put(o, "missing_skills", strs_json(&m->missing_skills)) &&
               put(o, "recommendations", strs_json(&m->recommendations));
+    json_t *reqs = ok ? put_array(o, "requirements") : NULL;
+    ok = reqs != NULL;
+    for (size_t i = 0; ok && i < m->nrequirements; i++) {
+        const ai_requirement *q = &m->requirements[i];
+        json_t *e = json_object();
+        ok = put(e, "text", json_string(q->text)) &&
+             put(e, "kind", json_string(q->kind ? q->kind : "required")) &&
+             put(e, "met", json_boolean(q->met)) && put(e, "evidence", str_or_null(q->evidence));
+        ok = append(reqs, built(e, ok)) && ok;
+    }
     return built(o, ok);
 }

@@ -42,7 +42,7 @@ int ai_evaluation_from_json(arena *a, const json_t *j, ai_evaluation *out, char 
 json_t *ai_summary_to_json(const ai_summary *s);
 int ai_summary_from_json(arena *a, const json_t *j, ai_summary *out, char *err, size_t errlen);
 
-/* {"match_score","matched_skills","missing_skills","recommendations"}. */
+/* {"match_score","matched_skills","missing_skills","recommendations","requirements"}. */
 json_t *ai_match_to_json(const ai_match *m);
 int ai_match_from_json(arena *a, const json_t *j, ai_match *out, char *err, size_t errlen);
 

@@ -1338,11 +1338,24 @@ static const j_field education_fields[] = {
 const j_object resumes_education_schema =
     J_OBJECT_OF("Education", "One degree or course", education_fields);
 
+static const char *const REQUIREMENT_KINDS[] = { "required", "preferred", NULL };
+static const j_field requirement_fields[] = {
+    { "text", J_STRING, .description = "As the job description states it" },
+    { "kind", J_STRING, .choices = REQUIREMENT_KINDS },
+    { "met", J_BOOLEAN },
+    { "evidence", J_STRING, J_NULLABLE, .description = "The resume line that shows it" },
+};
+static const j_object requirement_schema =
+    J_OBJECT_OF("JobRequirement", "One requirement of the job description", requirement_fields);
+
 static const j_field job_match_fields[] = {
     { "match_score", J_NUMBER, J_RANGE, .min = 0, .max = 100 },
     { "matched_skills", J_ARRAY, .items = J_STRING },
     { "missing_skills", J_ARRAY, .items = J_STRING },
     { "recommendations", J_ARRAY, .items = J_STRING },
+    { "requirements", J_ARRAY, .object = &requirement_schema,
+      .description = "Missing required first, then missing preferred, then met; [] from LLM "
+                     "providers" },
     { "created_at", J_STRING, 0, "date-time" },
 };
 static const j_object job_match_result_schema =

@@ -1,6 +1,8 @@
 /* Resume against job description in the offline engine: matched and missing skills, a score
  * that rises with the overlap, the years and the role, an empty job description answered, and
- * recommendations that name what is missing. Resumes are built by hand as analyses. */
+ * recommendations that name what is missing; the requirements read from the job description's
+ * structure (required and preferred, alternatives, years, degrees, credentials) and the
+ * evidence found for them anywhere in the resume. Resumes are built by hand as analyses. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "ai/jobreq.h"
 #include "ai/offline.h"
+#include "ai/schema.h"
 #include "core/arena.h"
 #include "core/errors.h"
 #include "test_engine.h"
@@ -152,7 +158,7 @@ static void test_optional_skills_weigh_less(void **state)
     ai_match ma = match(f, &a, jd), mb = match(f, &b, jd);
     assert_true(ma.match_score > mb.match_score);
     assert_true(recommended(&ma, "Terraform and Kubernetes as a plus"));
-    assert_true(recommended(&mb, "The job asks for Go,"));
+    assert_true(recommended(&mb, "The job requires Go,"));
     /* The same skills in a sentence that says so. */
     ai_match mc = match(f, &a, "Backend Engineer. Python and Go. Terraform is a plus.");
     assert_true(recommended(&mc, "Terraform as a plus"));
@@ -176,6 +182,189 @@ static void test_deterministic_and_refuses_no_resume(void **state)
     assert_int_equal(ai_offline_match(f->engine, f->a, &req, &m), IA_ERR_INVALID);
 }
 
+/* The requirement of m whose text is text, or a failure. */
+static const ai_requirement *requirement(const ai_match *m, const char *text)
+{
+    for (size_t i = 0; i < m->nrequirements; i++)
+        if (strcmp(m->requirements[i].text, text) == 0)
+            return &m->requirements[i];
+    fail_msg("no requirement \"%s\"", text);
+    return NULL;
+}
+
+static ai_experience backend_jobs[] = {
+    { "Senior Backend Engineer",
+      "Tollgate Payments",
+      "2019-03",
+      NULL,
+      NULL,
+      { (const char *[]){ "Built REST and gRPC APIs in Go for card payments.",
+                          "Ran PostgreSQL 14 clusters with logical replication.",
+                          "Mentor four engineers and run design reviews." },
+        3 } },
+};
+
+static void test_alternatives_and_evidence_anywhere(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Backend Engineer\n\nRequirements\n"
+        "- PostgreSQL or MySQL\n- REST APIs\n- Mentoring\n- Python/Go\n\n"
+        "Nice to have\n- Kafka\n";
+    ai_analysis r = resume(0, 7, "backend engineer");
+    r.experience = backend_jobs;
+    r.nexperience = 1;
+    ai_match m = match(f, &r, jd);
+    const ai_requirement *db = requirement(&m, "PostgreSQL or MySQL");
+    assert_true(db->met);
+    assert_string_equal(db->kind, "required");
+    assert_string_equal(db->evidence, "Ran PostgreSQL 14 clusters with logical replication.");
+    assert_true(requirement(&m, "REST APIs")->met);
+    assert_true(requirement(&m, "Mentoring")->met);
+    assert_true(requirement(&m, "Python/Go")->met);
+    const ai_requirement *kafka = requirement(&m, "Kafka");
+    assert_false(kafka->met);
+    assert_string_equal(kafka->kind, "preferred");
+    assert_null(kafka->evidence);
+    /* The one met through PostgreSQL does not list MySQL as missing. */
+    assert_false(listed(&m.missing_skills, "MySQL"));
+    assert_false(listed(&m.missing_skills, "Python"));
+    /* Missing required first, then missing preferred, then met: here Kafka leads. */
+    assert_string_equal(m.requirements[0].text, "Kafka");
+    assert_true(m.match_score < 100);
+}
+
+static void test_icu_nurse_without_crrt_is_not_a_perfect_match(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Registered Nurse, ICU\n\nRequirements:\n"
+        "- Active RN license\n- BLS and ACLS certification\n"
+        "- CRRT experience required\n- 2+ years of critical care experience\n"
+        "Preferred:\n- CCRN\n";
+    static const char *certs[] = { "Registered Nurse (RN)", "Basic Life Support (BLS)",
+                                   "Advanced Cardiovascular Life Support (ACLS)" };
+    ai_analysis r = resume(0, 5, "nurse");
+    r.certifications = (ai_strs){ certs, 3 };
+    ai_match m = match(f, &r, jd);
+    assert_true(requirement(&m, "Active RN license")->met);
+    assert_true(requirement(&m, "BLS")->met);
+    assert_true(requirement(&m, "ACLS certification")->met);
+    assert_true(requirement(&m, "2+ years of critical care experience")->met);
+    const ai_requirement *crrt = &m.requirements[0];
+    assert_string_equal(crrt->text, "CRRT experience required");
+    assert_false(crrt->met);
+    assert_string_equal(m.requirements[1].text, "CCRN");
+    assert_true(m.match_score <= 90);
+    assert_true(recommended(&m, "The job requires CRRT experience,"));
+}
+
+static void test_sales_rep_is_told_the_accountant_job_requires_a_cpa(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Senior Accountant\n\nWhat you will do\n- Lead the month-end close\n\n"
+        "Qualifications\n- CPA license required\n- Bachelor's degree in Accounting or Finance\n"
+        "- 5+ years of accounting experience\n- US GAAP\n\nNice to have\n- NetSuite\n";
+    ai_skill_item sales[] = { { "Salesforce", "tool" }, { "Cold Calling", "other" } };
+    ai_analysis r = resume(0, 3, "sales representative");
+    r.skills = sales;
+    r.nskills = 2;
+    ai_education aa = {
+        "Associate of Arts", "Business", "Valle Verde College", NULL, "2023", NULL
+    };
+    r.education = &aa;
+    r.neducation = 1;
+    ai_match m = match(f, &r, jd);
+    assert_true(m.match_score < 30);
+    assert_true(strstr(m.recommendations.v[0], "The job requires CPA license") != NULL);
+    /* Every required one is missing and listed before the preferred one. */
+    for (size_t i = 0; i < 4; i++) {
+        assert_false(m.requirements[i].met);
+        assert_string_equal(m.requirements[i].kind, "required");
+    }
+    assert_string_equal(m.requirements[4].kind, "preferred");
+    /* The duties are not requirements. */
+    for (size_t i = 0; i < m.nrequirements; i++)
+        assert_null(strstr(m.requirements[i].text, "Lead the month-end close"));
+    /* A bachelor's degree is met by a master's. */
+    ai_education ms = { "Master of Accountancy", "Accounting", "UW", NULL, "2015", NULL };
+    r.education = &ms;
+    m = match(f, &r, jd);
+    assert_true(requirement(&m, "Bachelor's degree in Accounting or Finance")->met);
+}
+
+static void test_job_description_reading(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Staff Accountant\n\nWhat we are looking for:\n"
+        "- Part-qualified or qualified accountant (ACCA/CIMA/ACA)\n"
+        "- 3-5 years of experience in accounting\n"
+        "- Experience with SAP or Oracle NetSuite; strong Excel skills\n"
+        "- Knowledge of IFRS is a plus\n\nBenefits\n- Pension\n";
+    ai_jobreqs qs;
+    assert_int_equal(ai_jobreq_read(f->a, ai_offline_taxonomy(f->engine), jd, &qs), IA_OK);
+    assert_int_equal(qs.n, 5);
+    assert_int_equal(qs.v[1].type, AI_JOBREQ_YEARS);
+    assert_true(qs.v[1].years == 3);
+    assert_string_equal(qs.v[2].text, "Experience with SAP or Oracle NetSuite");
+    assert_true(qs.v[2].nalts >= 2);
+    assert_string_equal(qs.v[3].alts[0], "Excel");
+    assert_true(qs.v[4].preferred);
+    bool acca = false;
+    for (size_t k = 0; k < qs.v[0].nalts; k++)
+        acca = acca || strcmp(qs.v[0].alts[k], "ACCA") == 0;
+    assert_true(acca);
+    assert_int_equal(ai_jobreq_degree_level("B.S. Computer Science"), AI_DEGREE_BACHELOR);
+    assert_int_equal(ai_jobreq_degree_level("MBA"), AI_DEGREE_MASTER);
+    assert_int_equal(ai_jobreq_degree_level("Associate of Arts"), AI_DEGREE_ASSOCIATE);
+    assert_int_equal(ai_jobreq_degree_level("Project manager"), AI_DEGREE_NONE);
+}
+
+static void test_years_of_a_tool_need_the_tool(void **state)
+{
+    engine_fixture *f = *state;
+    static const char jd[] =
+        "Platform Engineer\nRequirements:\n- 5+ years of Kubernetes\n"
+        "- 3+ years of experience\n";
+    ai_analysis r = resume(2, 8, "devops engineer"); /* Python, PostgreSQL */
+    ai_match m = match(f, &r, jd);
+    assert_false(requirement(&m, "5+ years of Kubernetes")->met);
+    assert_true(requirement(&m, "3+ years of experience")->met);
+    r = resume(3, 8, "devops engineer"); /* and Kubernetes */
+    m = match(f, &r, jd);
+    assert_true(requirement(&m, "5+ years of Kubernetes")->met);
+    r = resume(3, 2, "devops engineer"); /* Kubernetes, but two years */
+    m = match(f, &r, jd);
+    assert_false(requirement(&m, "5+ years of Kubernetes")->met);
+}
+
+static void test_requirements_round_trip_through_json(void **state)
+{
+    engine_fixture *f = *state;
+    ai_analysis r = resume(2, 6, "backend engineer");
+    ai_match m = match(f, &r, "Backend Engineer\nRequirements:\n- Python\n- Kubernetes\n");
+    json_t *j = ai_match_to_json(&m);
+    assert_non_null(j);
+    ai_match back;
+    char err[200];
+    assert_int_equal(ai_match_from_json(f->a, j, &back, err, sizeof(err)), IA_OK);
+    assert_int_equal(back.nrequirements, m.nrequirements);
+    for (size_t i = 0; i < m.nrequirements; i++) {
+        assert_string_equal(back.requirements[i].text, m.requirements[i].text);
+        assert_string_equal(back.requirements[i].kind, m.requirements[i].kind);
+        assert_int_equal(back.requirements[i].met, m.requirements[i].met);
+    }
+    json_decref(j);
+    /* A provider's match without requirements reads as none. */
+    json_t *old = json_pack("{s:f, s:[], s:[], s:[]}", "match_score", 50.0, "matched_skills",
+                            "missing_skills", "recommendations");
+    assert_int_equal(ai_match_from_json(f->a, old, &back, err, sizeof(err)), IA_OK);
+    assert_int_equal(back.nrequirements, 0);
+    json_decref(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +375,12 @@ int main(void)
         cmocka_unit_test(test_empty_job_description_gets_a_valid_result),
         cmocka_unit_test(test_optional_skills_weigh_less),
         cmocka_unit_test(test_deterministic_and_refuses_no_resume),
+        cmocka_unit_test(test_alternatives_and_evidence_anywhere),
+        cmocka_unit_test(test_icu_nurse_without_crrt_is_not_a_perfect_match),
+        cmocka_unit_test(test_sales_rep_is_told_the_accountant_job_requires_a_cpa),
+        cmocka_unit_test(test_job_description_reading),
+        cmocka_unit_test(test_years_of_a_tool_need_the_tool),
+        cmocka_unit_test(test_requirements_round_trip_through_json),
     };
     return cmocka_run_group_tests(tests, engine_setup, engine_teardown);
 }
