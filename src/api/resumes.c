@@ -154,8 +154,9 @@ static json_t *load_json(const char *text)
 }
 
 /* The stored analysis of a resume as rendered: an analysis stored before versions existed
- * gets analysis_version 1 and no corrected fields (docs/api.md §5.3); a failed one ({"error"})
- * is left as it is. NULL when there is none. */
+ * gets analysis_version 1 and no corrected fields, and a job match stored before requirements
+ * were read gets an empty list of them (docs/api.md §5.3); a failed one ({"error"}) is left as
+ * it is. NULL when there is none. */
 static json_t *analysis_json(const char *text)
 {
     json_t *an = load_json(text);
@@ -165,6 +166,9 @@ static json_t *analysis_json(const char *text)
         json_object_set_new(an, "analysis_version", json_integer(1));
     if (!json_is_array(json_object_get(an, "corrected_fields")))
         json_object_set_new(an, "corrected_fields", json_array());
+    json_t *jm = json_object_get(an, "job_match");
+    if (json_is_object(jm) && !json_is_array(json_object_get(jm, "requirements")))
+        json_object_set_new(jm, "requirements", json_array());
     return an;
 }
 
