@@ -35,9 +35,12 @@
 #define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
 #define RECENT_QUESTIONS_MAX  800 /* texts and bank ids passed to generation */
 #define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
+#define GENERAL_TITLE         "General interview"
+#define TITLE_MAX             220 /* a role (100) and a resume title (100) with a separator */
 
 static const char *const DIFFICULTIES[] = { "easy", "medium", "hard", "mixed", NULL };
-static const char *const STATUSES[] = { "preparing", "in_progress", "completed", "failed", NULL };
+static const char *const STATUSES[] = { "preparing", "in_progress", "completed",
+                                        "failed",    "cancelled",   NULL };
 static const char *const QUESTION_DIFFICULTIES[] = { "easy", "medium", "hard", NULL };
 static const char *const CATEGORIES[] = { "technical", "behavioral", "project", "system_design",
                                           "coding",    "general",    NULL };
@@ -78,6 +81,13 @@ static json_t *render_question(const interview_question_row *q)
         "created_at", render_time(q->created_at), "updated_at", render_time(q->updated_at));
 }
 
+const char *interviews_session_title(const interview_session_row *s)
+{
+    if (s->title != NULL)
+        return s->title;
+    return s->target_role ? s->target_role : GENERAL_TITLE;
+}
+
 /* The Session object; questions NULL renders `[]` (preparing, history items). */
 static json_t *render_session(const interview_session_row *s, const interview_question_row *qs,
                               size_t nq)
@@ -85,7 +95,7 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
     json_t *questions = json_array();
     for (size_t i = 0; qs != NULL && i < nq; i++)
         json_array_append_new(questions, render_question(&qs[i]));
-    return json_pack(
+    json_t *out = json_pack(
         "{s:s, s:s, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
         "s:o, s:o, s:o}",
         "id", s->id, "user_id", s->user_id, "resume_id", str_or_null(s->resume_id), "status",
@@ -99,6 +109,11 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
         "weaknesses", stored_json(s->weaknesses, NULL), "answered_count",
         (json_int_t)s->answered_count, "task_id", str_or_null(s->task_id), "error",
         str_or_null(s->error), "questions", questions);
+    if (out != NULL) {
+        json_object_set_new(out, "title", json_string(interviews_session_title(s)));
+        json_object_set_new(out, "cancelled_at", render_time(s->cancelled_at));
+    }
+    return out;
 }
 
 static json_t *render_next(const interview_question_row *q, long long total)
@@ -130,6 +145,10 @@ static int load_own(http_req *req, http_res *res, db **d, interview_session_row 
  * preparing, failed, completed or completing. IA_OK when it does. */
 static int check_open(http_res *res, const interview_session_row *s)
 {
+    if (strcmp(s->status, "cancelled") == 0) {
+        http_error(res, 409, "SESSION_CANCELLED", "The interview was cancelled");
+        return IA_ERR_CONFLICT;
+    }
     if (strcmp(s->status, "preparing") == 0) {
         http_error(res, 409, "SESSION_NOT_READY",
                    "The interview is still being prepared; try again in a moment");
@@ -185,9 +204,9 @@ static int analysis_of(arena *a, const resume_row *r, ai_analysis **out)
 }
 
 /* The caller's resume named by resume_id, analysed: answers 404 or 409 RESUME_NOT_READY (and
- * returns an error) otherwise. */
+ * returns an error) otherwise. The row itself goes to *row when row is not NULL. */
 static int load_analysed(http_req *req, http_res *res, db *d, const char *resume_id,
-                         ai_analysis **out)
+                         ai_analysis **out, resume_row *row)
 {
     resume_row r;
     int rc = ia_uuid_valid(resume_id)
@@ -206,6 +225,8 @@ static int load_analysed(http_req *req, http_res *res, db *d, const char *resume
         http_error(res, 409, "RESUME_NOT_READY", detail);
         return IA_ERR_CONFLICT;
     }
+    if (row != NULL)
+        *row = r;
     return analysis_of(req->arena, &r, out);
 }
 
@@ -247,7 +268,7 @@ static int interview_categories(http_req *req, http_res *res)
         return IA_ERR_UNAVAILABLE;
     ai_generate_request gr = { 0 };
     ai_analysis *an = NULL;
-    if (q[1].present && (rc = load_analysed(req, res, d, q[1].s, &an)) != IA_OK)
+    if (q[1].present && (rc = load_analysed(req, res, d, q[1].s, &an, NULL)) != IA_OK)
         return rc;
     gr.resume = an;
     gr.target_role = q[0].present ? q[0].s : NULL;
@@ -296,6 +317,22 @@ static char *list_text(arena *a, const v_value *v)
     return out;
 }
 
+/* A new session's name (docs/api.md §4.5): "<role> · <resume title>", either alone when the
+ * other is missing, or "General interview". */
+static char *title_of(arena *a, const char *role, const char *resume_title)
+{
+    char buf[TITLE_MAX * 4 + 8];
+    if (role != NULL && resume_title != NULL && *resume_title)
+        snprintf(buf, sizeof(buf), "%s · %s", role, resume_title);
+    else if (role != NULL)
+        snprintf(buf, sizeof(buf), "%s", role);
+    else if (resume_title != NULL && *resume_title)
+        snprintf(buf, sizeof(buf), "%s", resume_title);
+    else
+        snprintf(buf, sizeof(buf), "%s", GENERAL_TITLE);
+    return arena_strdup(a, buf);
+}
+
 /* Inserts the session and its generation job in one transaction. */
 static int insert_with_job(db *d, interview_session_row *s, char task_id[37])
 {
@@ -327,7 +364,8 @@ static int interview_start(http_req *req, http_res *res)
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     ai_analysis *an = NULL;
-    if (in[0].present && (rc = load_analysed(req, res, d, in[0].s, &an)) != IA_OK)
+    resume_row resume = { 0 };
+    if (in[0].present && (rc = load_analysed(req, res, d, in[0].s, &an, &resume)) != IA_OK)
         return rc; /* 404 or 409 written */
     int64_t now = ia_now_ms();
     char id[IA_UUID_LEN], task_id[37];
@@ -344,6 +382,11 @@ static int interview_start(http_req *req, http_res *res)
         return IA_ERR_NOMEM;
     s.job_description = in[4].present ? in[4].s : NULL;
     s.target_role = in[5].present ? in[5].s : NULL;
+    if (s.target_role == NULL && an != NULL && an->inferred_role != NULL && *an->inferred_role)
+        s.target_role = an->inferred_role; /* the resume's role, docs/api.md §4.1 */
+    s.title = title_of(req->arena, s.target_role, in[0].present ? resume.title : NULL);
+    if (s.title == NULL)
+        return IA_ERR_NOMEM;
     s.started_at = s.updated_at = now;
     /* What the session will leave out or fill from elsewhere, said now (docs/api.md §4.1). */
     ai_generate_request gr = { .resume = an,
@@ -413,7 +456,8 @@ static int interview_get(http_req *req, http_res *res)
 /* 409 for a session whose questions are not there to answer (preparing or failed). */
 static int check_ready(http_res *res, const interview_session_row *s)
 {
-    if (strcmp(s->status, "preparing") == 0 || strcmp(s->status, "failed") == 0)
+    if (strcmp(s->status, "preparing") == 0 || strcmp(s->status, "failed") == 0 ||
+        strcmp(s->status, "cancelled") == 0)
         return check_open(res, s);
     return IA_OK;
 }
@@ -547,6 +591,64 @@ static int interview_complete(http_req *req, http_res *res)
     return http_json(res, 202, json_pack("{s:s, s:s}", "session_id", s.id, "task_id", task_id));
 }
 
+/* ---- cancel and delete (docs/api.md §4.5) -------------------------------------------------- */
+
+/* POST /interview/{id}/cancel: stops a session that is preparing or in progress. It stays in
+ * the history as cancelled, takes no more answers and leaves the dashboard's averages. */
+static int interview_cancel(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(s.status, "cancelled") == 0)
+        return http_error(res, 409, "ALREADY_CANCELLED", "The interview is already cancelled");
+    if (strcmp(s.status, "failed") == 0)
+        return check_open(res, &s);
+    if (strcmp(s.status, "completed") == 0 || s.completion_requested_at != 0)
+        return check_open(res, &s);
+    rc = interviews_store_cancel(d, req->user_id, s.id, ia_now_ms());
+    if (rc == IA_NOT_FOUND) {
+        /* Cancelled, completed or deleted meanwhile: answer what its state now calls for. */
+        rc = interviews_store_get(d, req->arena, req->user_id, s.id, &s);
+        if (rc == IA_NOT_FOUND)
+            return http_error(res, 404, "NOT_FOUND", "Interview session not found");
+        if (rc != IA_OK)
+            return rc;
+        if (strcmp(s.status, "cancelled") == 0)
+            return http_error(res, 409, "ALREADY_CANCELLED", "The interview is already cancelled");
+        if (check_open(res, &s) == IA_OK)
+            return http_error(res, 409, "CONFLICT", "The interview changed meanwhile; try again");
+        return IA_ERR_CONFLICT;
+    }
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_get(d, req->arena, req->user_id, s.id, &s);
+    if (rc != IA_OK)
+        return rc;
+    log_info("interviews", "interview cancelled", "session_id", s.id);
+    return http_json(res, 200, render_session(&s, NULL, 0));
+}
+
+/* DELETE /interview/{id}: the session, its questions and answers and its tasks are gone, in
+ * any state; a task running meanwhile finds nothing left to store. */
+static int interview_delete(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_delete(d, req->user_id, s.id);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Interview session not found");
+    if (rc != IA_OK)
+        return rc;
+    log_info("interviews", "interview deleted", "session_id", s.id);
+    return http_empty(res, 204);
+}
+
 /* ---- summary -------------------------------------------------------------------------------- */
 
 /* "Strengths:\n- a\n- b\n\nWeaknesses:\n- c" of a completed session (docs/api.md §4.3). */
@@ -615,18 +717,19 @@ static int interview_summary(http_req *req, http_res *res)
                       q->has_time ? json_integer(q->time_taken_seconds) : json_null()));
     }
     const user_row *me = api_current_user(req);
-    return http_json(res, 200,
-                     json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                               "session_id", s.id, "status", s.status, "user_full_name",
-                               me && me->full_name ? me->full_name : "", "resume_id",
-                               str_or_null(s.resume_id), "started_at", render_time(s.started_at),
-                               "completed_at", render_time(s.completed_at), "final_score",
-                               s.has_final_score ? json_real(s.final_score) : json_null(),
-                               "feedback_summary", str_or_null(s.feedback_summary),
-                               "score_breakdown", stored_json(s.score_breakdown, NULL), "strengths",
-                               stored_json(s.strengths, json_array()), "weaknesses",
-                               stored_json(s.weaknesses, json_array()), "strengths_weaknesses",
-                               strengths_weaknesses(&s), "questions", questions));
+    json_t *out = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "session_id", s.id,
+        "status", s.status, "user_full_name", me && me->full_name ? me->full_name : "", "resume_id",
+        str_or_null(s.resume_id), "started_at", render_time(s.started_at), "completed_at",
+        render_time(s.completed_at), "final_score",
+        s.has_final_score ? json_real(s.final_score) : json_null(), "feedback_summary",
+        str_or_null(s.feedback_summary), "score_breakdown", stored_json(s.score_breakdown, NULL),
+        "strengths", stored_json(s.strengths, json_array()), "weaknesses",
+        stored_json(s.weaknesses, json_array()), "strengths_weaknesses", strengths_weaknesses(&s),
+        "questions", questions);
+    if (out != NULL)
+        json_object_set_new(out, "title", json_string(interviews_session_title(&s)));
+    return http_json(res, 200, out);
 }
 
 /* ---- export --------------------------------------------------------------------------------- */
@@ -1143,6 +1246,11 @@ static const j_field session_fields[] = {
     { "error", J_STRING, J_NULLABLE, .description = "Why it failed" },
     { "questions", J_ARRAY, .object = &question_schema,
       .description = "By order_index; [] while preparing and in history items" },
+    { "title", J_STRING,
+      .description = "The session's one name: its role and resume title, or \"General "
+                     "interview\"" },
+    { "cancelled_at", J_STRING, J_NULLABLE, "date-time",
+      .description = "When it was cancelled (status `cancelled`); null otherwise" },
 };
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);
@@ -1262,6 +1370,7 @@ static const j_field summary_fields[] = {
     { "strengths_weaknesses", J_STRING,
       .description = "The strengths and weaknesses as text, or a note until completed" },
     { "questions", J_ARRAY, .object = &summary_question_schema, .description = "By order_index" },
+    { "title", J_STRING, .description = "The session's one name, as in the Session" },
 };
 static const j_object summary_schema = J_OBJECT_OF(
     "InterviewSummary", "Persisted data only: the same on every reload", summary_fields);
@@ -1270,6 +1379,7 @@ static const doc_response session_response[] = { { 0, DOC_JSON, &interviews_sess
                                                  { .shape = DOC_END } };
 
 static const doc_error open_errors[] = {
+    { 409, "SESSION_CANCELLED", "the interview was cancelled" },
     { 409, "SESSION_NOT_READY", "the questions are still being generated" },
     { 409, "SESSION_FAILED", "generating the questions failed" },
     { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
@@ -1313,6 +1423,7 @@ static const http_doc next_doc = {
     .errors = (const doc_error[]){ { 409, "SESSION_NOT_READY",
                                      "the questions are still being generated" },
                                    { 409, "SESSION_FAILED", "generating the questions failed" },
+                                   { 409, "SESSION_CANCELLED", "the interview was cancelled" },
                                    { 0 } },
 };
 
@@ -1335,11 +1446,33 @@ static const http_doc complete_doc = {
     .errors =
         (const doc_error[]){
             { 400, "UNANSWERED_QUESTIONS", "`<k> of <n> questions are unanswered`" },
+            { 409, "SESSION_CANCELLED", "the interview was cancelled" },
             { 409, "SESSION_NOT_READY", "the questions are still being generated" },
             { 409, "SESSION_FAILED", "generating the questions failed" },
             { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
             { 409, "CONFLICT", "the session changed meanwhile" },
             { 0 } },
+};
+
+static const http_doc cancel_doc = {
+    .description =
+        "Stops a session that is preparing or in progress. It stays in the history with status "
+        "`cancelled`, takes no more answers and is left out of the dashboard's averages.",
+    .responses = session_response,
+    .errors = (const doc_error[]){ { 409, "ALREADY_CANCELLED", "the interview is cancelled" },
+                                   { 409, "ALREADY_COMPLETED",
+                                     "the interview is completed or completing" },
+                                   { 409, "SESSION_FAILED", "generating the questions failed" },
+                                   { 409, "CONFLICT", "the session changed meanwhile" },
+                                   { 0 } },
+};
+
+static const http_doc delete_doc = {
+    .description =
+        "Deletes a session in any state with its questions, answers and tasks; it "
+        "leaves the history and the dashboard.",
+    .responses = (const doc_response[]){ { 204, DOC_EMPTY, .description = "Deleted" },
+                                         { .shape = DOC_END } },
 };
 
 static const http_doc summary_doc = {
@@ -1369,5 +1502,9 @@ const http_route interview_routes[] = {
       "Complete an interview (summarised in the background)", "interviews", &complete_doc },
     { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,
       "The persisted summary of an interview", "interviews", &summary_doc },
+    { "POST", INTERVIEW SID "/cancel", interview_cancel, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Cancel an interview (kept in the history as cancelled)", "interviews", &cancel_doc },
+    { "DELETE", INTERVIEW SID, interview_delete, 0, AUTH_USER, RL_DEFAULT, 204,
+      "Delete an interview with its answers and tasks", "interviews", &delete_doc },
 };
 const size_t interview_routes_count = sizeof(interview_routes) / sizeof(interview_routes[0]);

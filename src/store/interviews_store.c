@@ -5,18 +5,23 @@
 #include "core/errors.h"
 #include "store/common.h"
 
+/* A cancelled session reads as `cancelled` whatever state it was cancelled in. */
+#define EFFECTIVE_STATUS "CASE WHEN s.cancelled_at IS NOT NULL THEN 'cancelled' ELSE s.status END"
+
 #define SESSION_COLUMNS                                                                            \
-    "s.id, s.user_id, s.resume_id, s.status, s.difficulty, s.question_count, s.focus_areas, "      \
+    "s.id, s.user_id, s.resume_id, " EFFECTIVE_STATUS                                              \
+    ", s.difficulty, s.question_count, s.focus_areas, "                                            \
     "s.target_role, s.job_description, s.started_at, s.completed_at, s.final_score, "              \
     "s.feedback_summary, s.score_breakdown, s.strengths, s.weaknesses, s.task_id, s.error, "       \
     "s.completion_requested_at, s.updated_at, "                                                    \
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id AND "                   \
     "q.answer_text IS NOT NULL) AS answered_count, "                                               \
-    "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id) AS total_questions"
+    "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id) AS total_questions, "  \
+    "s.title, s.cancelled_at"
 
 #define LIST_WHERE                                                                                 \
     " FROM interview_sessions s WHERE s.user_id = $1 AND "                                         \
-    "(CAST($2 AS TEXT) IS NULL OR s.status = $2)"
+    "(CAST($2 AS TEXT) IS NULL OR " EFFECTIVE_STATUS " = $2)"
 
 #define QUESTION_COLUMNS                                                                           \
     "id, session_id, order_index, question_text, category, difficulty, bank_id, rubric, "          \
@@ -50,6 +55,8 @@ static void session_from_row(const db_result *r, size_t i, interview_session_row
     o->updated_at = db_get_int(r, i, 19, 0);
     o->answered_count = db_get_int(r, i, 20, 0);
     o->total_questions = db_get_int(r, i, 21, 0);
+    o->title = db_get(r, i, 22);
+    o->cancelled_at = db_get_int(r, i, 23, 0);
 }
 
 static void question_from_row(const db_result *r, size_t i, interview_question_row *o)
@@ -101,12 +108,13 @@ int interviews_store_insert(db *d, const interview_session_row *s)
         DB_TEXT(s->status),      DB_TEXT(s->difficulty),  DB_INT(s->question_count),
         DB_TEXT(s->focus_areas), DB_TEXT(s->target_role), DB_TEXT(s->job_description),
         DB_INT(s->started_at),   DB_TEXT(s->task_id),     DB_INT(s->updated_at),
+        DB_TEXT(s->title),
     };
     return db_exec(d, NULL,
                    "INSERT INTO interview_sessions (id, user_id, resume_id, status, difficulty, "
                    "question_count, focus_areas, target_role, job_description, started_at, "
-                   "task_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                   "$12)",
+                   "task_id, updated_at, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                   "$11, $12, $13)",
                    p, sizeof(p) / sizeof(p[0]), NULL);
 }
 
@@ -193,7 +201,8 @@ int interviews_store_set_questions(db *d, const char *session_id, const intervie
 {
     int rc = store_exec_one(d,
                             "UPDATE interview_sessions SET status = 'in_progress', error = NULL, "
-                            "updated_at = $2 WHERE id = $1 AND status = 'preparing'",
+                            "updated_at = $2 WHERE id = $1 AND status = 'preparing' AND "
+                            "cancelled_at IS NULL",
                             (db_param[]){ DB_TEXT(session_id), DB_INT(now) }, 2);
     if (rc == IA_OK)
         rc = db_exec(d, NULL, "DELETE FROM interview_questions WHERE session_id = $1",
@@ -242,7 +251,8 @@ int interviews_store_lock_open(db *d, const char *user_id, const char *session_i
     return store_exec_one(
         d,
         "UPDATE interview_sessions SET updated_at = $3 WHERE id = $1 AND "
-        "user_id = $2 AND status = 'in_progress' AND completion_requested_at IS NULL",
+        "user_id = $2 AND status = 'in_progress' AND completion_requested_at IS NULL AND "
+        "cancelled_at IS NULL",
         (db_param[]){ DB_TEXT(session_id), DB_TEXT(user_id), DB_INT(now) }, 3);
 }
 
@@ -304,7 +314,7 @@ int interviews_store_request_completion(db *d, const char *session_id, const cha
         d,
         "UPDATE interview_sessions SET completion_requested_at = $3, task_id = $2, "
         "updated_at = $3 WHERE id = $1 AND status = 'in_progress' AND "
-        "completion_requested_at IS NULL",
+        "completion_requested_at IS NULL AND cancelled_at IS NULL",
         (db_param[]){ DB_TEXT(session_id), DB_TEXT(task_id), DB_INT(now) }, 3);
 }
 
@@ -394,7 +404,8 @@ int interviews_store_category_stats(db *d, arena *a, const char *user_id,
     int rc = db_exec(d, a,
                      "SELECT q.category, AVG(q.evaluation_score), COUNT(*) FROM "
                      "interview_questions q JOIN interview_sessions s ON s.id = q.session_id "
-                     "WHERE s.user_id = $1 AND q.evaluation_status = 'evaluated' GROUP BY "
+                     "WHERE s.user_id = $1 AND s.cancelled_at IS NULL AND q.evaluation_status = "
+                     "'evaluated' GROUP BY "
                      "q.category ORDER BY AVG(q.evaluation_score), q.category",
                      (db_param[]){ DB_TEXT(user_id) }, 1, &r);
     if (rc != IA_OK)
@@ -423,4 +434,35 @@ int interviews_store_score_trend(db *d, arena *a, const char *user_id, long long
                      "s.id DESC LIMIT $2) t ORDER BY t.completed_at, t.id",
                      (db_param[]){ DB_TEXT(user_id), DB_INT(limit) }, 2, &r);
     return rc == IA_OK ? session_rows(a, r, out, n) : rc;
+}
+
+int interviews_store_cancel(db *d, const char *user_id, const char *id, int64_t now)
+{
+    return store_exec_one(d,
+                          "UPDATE interview_sessions SET cancelled_at = $3, updated_at = $3 "
+                          "WHERE id = $1 AND user_id = $2 AND cancelled_at IS NULL AND status IN "
+                          "('preparing', 'in_progress') AND completion_requested_at IS NULL",
+                          (db_param[]){ DB_TEXT(id), DB_TEXT(user_id), DB_INT(now) }, 3);
+}
+
+int interviews_store_delete(db *d, const char *user_id, const char *id)
+{
+    /* The session's tasks name it in their payload (a UUID, so no LIKE wildcard can occur in
+     * it); a worker still running one finds its row gone and its result is dropped. */
+    db_param p[] = { DB_TEXT(user_id), DB_TEXT(id) };
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = db_exec(d, NULL,
+                 "DELETE FROM jobs WHERE user_id = $1 AND kind LIKE 'interview.%' AND payload "
+                 "LIKE '%\"session_id\":\"' || CAST($2 AS TEXT) || '\"%'",
+                 p, 2, NULL);
+    if (rc == IA_OK)
+        rc = store_exec_one(d, "DELETE FROM interview_sessions WHERE user_id = $1 AND id = $2", p,
+                            2);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    return rc;
 }

@@ -16,7 +16,7 @@
 
 typedef struct {
     const char *id, *user_id, *resume_id;
-    const char *status;     /* preparing | in_progress | completed | failed */
+    const char *status;     /* preparing | in_progress | completed | failed | cancelled (read) */
     const char *difficulty; /* easy | medium | hard | mixed */
     long long question_count;
     const char *focus_areas; /* JSON array text or NULL */
@@ -33,6 +33,8 @@ typedef struct {
     int64_t updated_at;
     long long answered_count;  /* questions with an answer (read only) */
     long long total_questions; /* questions stored (read only) */
+    const char *title;         /* the session's name; NULL for sessions older than names */
+    int64_t cancelled_at;      /* 0: not cancelled */
 } interview_session_row;
 
 typedef struct {
@@ -150,6 +152,14 @@ int interviews_store_set_completion_requested(db *d, const char *session_id, boo
 int interviews_store_complete(db *d, const char *session_id, double final_score,
                               const char *breakdown, const char *summary, const char *strengths,
                               const char *weaknesses, int64_t now);
+
+/* Cancels the user's session (docs/api.md §4.5): IA_NOT_FOUND unless it is preparing or
+ * in_progress, not completing and not cancelled already. Its rows stay; it reads as cancelled. */
+int interviews_store_cancel(db *d, const char *user_id, const char *id, int64_t now);
+
+/* Deletes the user's session with its questions and its interview tasks, in one transaction
+ * of its own; IA_NOT_FOUND when the user has no such session. */
+int interviews_store_delete(db *d, const char *user_id, const char *id);
 
 /* Question texts and bank ids for generation to avoid: every question the user has answered in
  * any session, and every question of the user's `sessions` most recent sessions, all but

@@ -244,6 +244,85 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    // Issue 19, sessions you control (docs/api.md §4.5): "Practise again" keeps every setting,
+    // the session has one name, Ctrl+Enter submits, and a session can be cancelled and deleted.
+    test('practise again with the same settings, submit with Ctrl+Enter, cancel and delete', { timeout: 150000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        await visit(page, `/interviews/${state.sessionId}/summary`);
+        const title = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+        assert.match(title, /^Backend Engineer · /, `the session's one name: ${title}`);
+        await page.getByRole('link', { name: 'Practise again' }).first().click();
+        await page.getByRole('heading', { name: 'Practise again', level: 1 }).waitFor();
+        await settled(page);
+        assert.equal(await page.getByLabel('Resume').inputValue(), state.resumeId);
+        assert.equal(await page.getByLabel('Target role').inputValue(), 'Backend Engineer');
+        assert.equal(await page.getByLabel('Number of questions').inputValue(), String(QUESTIONS));
+        assert.equal(await page.locator('input[name=focus][value=technical]').isChecked(), true);
+        assert.equal(await page.locator('input[name=difficulty]:checked').inputValue(), 'mixed');
+        await screenshot(page, 'interview-practise-again');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const again = page.url().split('/').pop();
+        assert.notEqual(again, state.sessionId);
+        await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        // Ctrl+Enter submits the answer.
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByLabel('Your answer').press('Control+Enter');
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        // The feedback header is a heading, with the strengths and the rest under it.
+        await page.getByRole('heading', { name: /^Question 1 · Technical/, level: 3 }).waitFor({ timeout: 60000 });
+        // Cancel: asked first, then the page says so and the session is kept as cancelled.
+        await page.getByRole('button', { name: 'Cancel interview' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel interview' }).click();
+        await page.getByRole('heading', { name: 'This interview was cancelled' }).waitFor();
+        await screenshot(page, 'interview-cancelled');
+        await visit(page, '/interviews');
+        const row = page.locator('.list-row', { has: page.locator(`a[href="/interviews/${again}"]`) });
+        await row.getByText('Cancelled', { exact: true }).waitFor();
+        assert.equal((await row.locator('.list-title').textContent()).trim(), title, 'the same name in the history');
+        // Delete: asked first, then gone from the history and the dashboard.
+        await row.getByRole('button', { name: `Delete ${title}` }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete interview' }).click();
+        await page.getByText('Interview deleted.').waitFor();
+        await page.waitForFunction((id) => !document.querySelector(`a[href="/interviews/${id}"]`), again);
+        assert.equal(await page.locator(`a[href="/interviews/${again}"]`).count(), 0);
+        await visit(page, '/dashboard');
+        assert.equal(await page.locator(`a[href^="/interviews/${again}"]`).count(), 0, 'gone from the dashboard');
+        const recent = page.getByRole('region', { name: 'Recent sessions' });
+        assert.equal((await recent.locator('.list-title').first().textContent()).trim(), title, 'the same name on the dashboard');
+        assertClean(page, 'practise again, cancel and delete');
+        await page.context().close();
+    });
+
+    test('on a 390 × 844 phone the timer stays on the question line and the answer box shows without scrolling', { timeout: 120000 }, async () => {
+        const page = await openPage(browser, { viewport: { width: 390, height: 844 }, mobile: true });
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const [num, timer, box] = await Promise.all(['.question-number', '.timer-wrap', '#answer']
+            .map((sel) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().toJSON())));
+        assert.ok(Math.abs(num.top - timer.top) < 6, `the timer is on the question's line (${num.top} vs ${timer.top})`);
+        assert.ok(box.top + 60 <= 844, `the answer box starts above the fold: top ${Math.round(box.top)}px`);
+        await screenshot(page, 'phone-interview-question');
+        assertClean(page, 'phone live interview');
+        await page.getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete interview' }).click();
+        await page.waitForURL('**/interviews');
+        assert.equal(await page.locator(`a[href="/interviews/${id}"]`).count(), 0);
+        await page.context().close();
+    });
+
     test('sign out, then sign in again and return to the page you wanted', { timeout: 90000 }, async () => {
         const page = await openPage(browser);
         await page.goto(`${stack.base}/resumes`);

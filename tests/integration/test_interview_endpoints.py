@@ -24,12 +24,12 @@ QUESTION_FIELDS = {"id", "session_id", "question_text", "category", "difficulty"
 SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "question_count",
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",
-                  "answered_count", "task_id", "error", "questions"}
+                  "answered_count", "task_id", "error", "questions", "title", "cancelled_at"}
 NEXT_FIELDS = {"question_id", "question_text", "category", "difficulty", "order_index", "number",
                "total"}
 SUMMARY_FIELDS = {"session_id", "status", "user_full_name", "resume_id", "started_at",
                   "completed_at", "final_score", "feedback_summary", "score_breakdown",
-                  "strengths", "weaknesses", "strengths_weaknesses", "questions"}
+                  "strengths", "weaknesses", "strengths_weaknesses", "questions", "title"}
 CATEGORIES = {"technical", "behavioral", "project", "system_design", "coding", "general"}
 NOT_AVAILABLE = "Not available. Complete the interview to get feedback."
 

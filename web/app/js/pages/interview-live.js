@@ -2,16 +2,18 @@
 // at a time with the question number, category and difficulty, a timer, a character counter
 // and dictation where the browser has speech recognition. Feedback on each answer appears
 // beside the interview as soon as it is scored; once every question is answered, completing
-// scores the whole interview and opens its summary.
+// scores the whole interview and opens its summary. The session can be cancelled or deleted from
+// here (docs/api.md §4.5); Ctrl+Enter (Cmd+Enter) submits an answer.
 
 import { api, describeError } from '../api.js';
 import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
 import { pollUntil, sleep } from '../poll.js';
 import { navigate } from '../router.js';
 import {
-    announce, button, card, chip, emptyState, gradedBy, iconGraphic, loading, notice, pageHeader, scoreBadge, setBusy, spinner,
+    announce, button, card, chip, confirmDialog, emptyState, gradedBy, iconGraphic, loading, notice, pageHeader, scoreBadge, setBusy,
+    spinner, toast,
 } from '../ui.js';
-import { counter } from './interviews.js';
+import { counter, deleteSession, practiseAgainHref } from './interviews.js';
 
 const ANSWER_MAX = 5000;
 
@@ -81,7 +83,8 @@ function dictation(textarea, status) {
 }
 
 function feedbackItem(q, number) {
-    const head = h('p', { class: 'feedback-head' },
+    // A heading, so that Strengths / To improve / Model answer nest under it.
+    const head = h('h3', { class: 'feedback-head' },
         h('span', {}, `Question ${number} · ${titleCase(q.category)}`),
         q.evaluation_status === 'evaluated' ? scoreBadge(q.evaluation_score) : null);
     let body;
@@ -119,10 +122,32 @@ export async function render(ctx) {
         if (dictate) dictate.stop();
     };
 
-    const title = session.target_role ? `${session.target_role} interview` : 'Mock interview';
-    const header = pageHeader(title, {
+    const cancelBtn = button('Cancel interview', { kind: 'secondary', class: 'btn btn-secondary btn-small' });
+    const deleteBtn = button('Delete', { kind: 'secondary', class: 'btn btn-secondary btn-small' });
+    const header = pageHeader(session.title, {
         back: { href: '/interviews', label: 'Interviews' },
         lead: `${titleCase(session.difficulty)} · ${plural(session.question_count, 'question')}`,
+        actions: [cancelBtn, deleteBtn],
+    });
+    cancelBtn.hidden = !['preparing', 'in_progress'].includes(session.status);
+    cancelBtn.addEventListener('click', async () => {
+        const ok = await confirmDialog({
+            title: 'Cancel this interview?',
+            body: 'It stays in your history as cancelled, takes no more answers and does not count towards your averages.',
+            confirmLabel: 'Cancel interview', danger: true,
+            action: async () => {
+                session = { ...session, ...await api.post(`/interview/${id}/cancel`), questions: session.questions };
+            },
+        });
+        if (!ok) return;
+        cleanup();
+        toast('Interview cancelled.', 'success');
+        showCancelled();
+    });
+    deleteBtn.addEventListener('click', async () => {
+        if (!await deleteSession(session)) return;
+        cleanup();
+        await navigate('/interviews', { replace: true });
     });
     const stage = h('div', { class: 'interview-stage' });
     const feedbackList = h('ol', { class: 'feedback-list' });
@@ -190,11 +215,22 @@ export async function render(ctx) {
     }
 
     function showFailed() {
+        cancelBtn.hidden = true;
         mount(stage, h('div', { class: 'state state-error', role: 'alert' },
             iconGraphic('alert'),
             h('h2', { class: 'state-title' }, "This interview couldn't be prepared"),
             h('p', {}, session.error || 'Preparing the questions failed.'),
             h('a', { class: 'btn btn-primary', href: '/interviews/new' }, 'Start a new interview')));
+    }
+
+    function showCancelled() {
+        stopTimer();
+        cancelBtn.hidden = true;
+        mount(stage, h('div', { class: 'state', role: 'status' },
+            iconGraphic('alert'),
+            h('h2', { class: 'state-title' }, 'This interview was cancelled'),
+            h('p', {}, 'It stays in your history and does not count towards your averages.'),
+            h('a', { class: 'btn btn-primary', href: practiseAgainHref(session) }, 'Practise again')));
     }
 
     function showFinish() {
@@ -258,11 +294,17 @@ export async function render(ctx) {
             h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),
             msg.el,
             h('label', { for: 'answer', class: 'answer-label' }, 'Your answer'),
-            h('p', { id: 'answer-hint', class: 'field-hint' }, 'Be specific: the situation, what you did and the result. Up to 5,000 characters.'),
+            h('p', { id: 'answer-hint', class: 'field-hint' }, 'Be specific: the situation, what you did and the result. Up to 5,000 characters. Ctrl+Enter (⌘+Enter) submits.'),
             answer,
             h('div', { class: 'answer-tools' }, count, dictate ? dictate.el : null),
             dictationStatus.el,
             h('div', { class: 'form-actions' }, submit));
+        answer.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                if (!submit.disabled) form.requestSubmit();
+            }
+        });
         form.addEventListener('submit', async (e) => {
             e.preventDefault();
             msg.hide();
@@ -294,6 +336,11 @@ export async function render(ctx) {
                 }
             } catch (err) {
                 setBusy(submit, false);
+                if (err.code === 'SESSION_CANCELLED') {
+                    session.status = 'cancelled';
+                    showCancelled();
+                    return;
+                }
                 if (err.code === 'ALREADY_COMPLETED') {
                     await navigate(`/interviews/${id}/summary`, { replace: true });
                     return;
@@ -311,7 +358,16 @@ export async function render(ctx) {
             session = await pollUntil(() => api.get(`/interview/${id}`, { signal: ctx.signal }), {
                 signal: ctx.signal, done: (s) => s.status !== 'preparing',
             });
+            if (session.status === 'cancelled') {
+                showCancelled();
+                return;
+            }
             announce(session.status === 'failed' ? 'The interview could not be prepared.' : 'Your questions are ready.');
+        }
+        if (session.status === 'cancelled') {
+            drawFeedback();
+            showCancelled();
+            return;
         }
         if (session.status === 'failed') {
             showFailed();

@@ -7,6 +7,7 @@ import { barChart } from '../charts.js';
 import { formatDateTime, formatDuration, h, mount, titleCase } from '../dom.js';
 import { button, card, emptyState, gradedBy, pageHeader, scoreBadge, scoreRing } from '../ui.js';
 import { CATEGORY_TIPS } from './dashboard.js';
+import { practiseAgainHref } from './interviews.js';
 
 function listOr(items, empty) {
     return items && items.length ? h('ul', { class: 'bullets' }, items.map((x) => h('li', {}, x))) : h('p', { class: 'muted' }, empty);
@@ -33,6 +34,15 @@ function questionBlock(q, i) {
 export async function render(ctx) {
     const id = ctx.params.id;
     const sm = await api.get(`/interview/${id}/summary`, { signal: ctx.signal });
+    if (sm.status === 'cancelled') {
+        mount(ctx.view, pageHeader(sm.title, { back: { href: '/interviews', label: 'Interviews' } }),
+            emptyState({
+                icon: 'chart', title: 'This interview was cancelled',
+                text: 'It stays in your history and does not count towards your averages.',
+                action: h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again'),
+            }));
+        return;
+    }
     if (sm.status !== 'completed') {
         mount(ctx.view, pageHeader('Interview summary', { back: { href: '/interviews', label: 'Interviews' } }),
             emptyState({
@@ -49,10 +59,10 @@ export async function render(ctx) {
     const weakest = breakdown.filter((b) => b.label !== 'communication').slice(-1)[0];
     const print = button('Print or save as PDF', { kind: 'secondary' });
     print.addEventListener('click', () => window.print());
-    const again = h('a', { class: 'btn btn-primary', href: sm.resume_id ? `/interviews/new?resume=${sm.resume_id}` : '/interviews/new' }, 'Practise again');
+    const again = h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again');
 
     mount(ctx.view,
-        pageHeader('Interview summary', {
+        pageHeader(sm.title, {
             back: { href: '/interviews', label: 'Interviews' },
             lead: `${sm.user_full_name ? `${sm.user_full_name} · ` : ''}Completed ${formatDateTime(sm.completed_at)}`,
             actions: [print, again],

@@ -1,0 +1,231 @@
+"""Practice features of interviews (docs/api.md §4.5; issue 19): sessions the user controls —
+cancel (kept in the history as cancelled, left out of the dashboard's figures, twice is 409),
+delete (gone with its answers and tasks, also while a task runs, leaving no orphan) — and one
+name per session, with the target role taken from the resume when none is given."""
+
+import time
+import uuid
+
+import pytest
+
+from helpers import assert_error, wait_for
+from test_auth import auth, new_account
+from test_interview_endpoints import (ANSWER, analysed_resume, answer, completed, get_session,
+                                      start, started)
+from test_resume_endpoints import LIMITS_OFF, wait_task
+
+
+@pytest.fixture(scope="module")
+def srv(module_server):
+    return module_server(**LIMITS_OFF)
+
+
+@pytest.fixture
+def user(srv):
+    return new_account(srv.client)
+
+
+def cancel(client, token, sid):
+    return client.post(f"/api/v1/interview/{sid}/cancel", headers=auth(token))
+
+
+def delete(client, token, sid):
+    return client.delete(f"/api/v1/interview/{sid}", headers=auth(token))
+
+
+def finished(client, token, session):
+    """Answers every question of a started session and completes it: the completed Session."""
+    for q in session["questions"]:
+        assert answer(client, token, session["id"], q["id"]).status_code == 200
+    completed(client, token, session)
+    return get_session(client, token, session["id"])
+
+
+def stats(client, token):
+    r = client.get("/api/v1/dashboard/stats", headers=auth(token))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_cancel_keeps_the_session_as_cancelled_and_closes_it(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5, target_role="Backend Engineer")
+    q = s["questions"][0]["id"]
+    assert answer(c, tok, s["id"], q).status_code == 200
+    r = cancel(c, tok, s["id"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "cancelled" and body["cancelled_at"] and body["id"] == s["id"]
+    assert body["final_score"] is None and body["title"] == "Backend Engineer"
+    after = get_session(c, tok, s["id"])
+    assert after["status"] == "cancelled" and len(after["questions"]) == 5
+    assert after["questions"][0]["answer_text"] == ANSWER  # its rows stay
+    # Closed: no answer, next question or completion; cancelling again is its own 409.
+    assert_error(answer(c, tok, s["id"], q), 409, "SESSION_CANCELLED")
+    assert_error(c.get(f"/api/v1/interview/{s['id']}/next", headers=auth(tok)), 409,
+                 "SESSION_CANCELLED")
+    assert_error(c.post(f"/api/v1/interview/{s['id']}/complete", headers=auth(tok)), 409,
+                 "SESSION_CANCELLED")
+    assert_error(cancel(c, tok, s["id"]), 409, "ALREADY_CANCELLED")
+    # Kept in the history, also under its own status filter.
+    h = c.get("/api/v1/interview/history", headers=auth(tok)).json()
+    assert [(i["id"], i["status"]) for i in h["items"]] == [(s["id"], "cancelled")]
+    h = c.get("/api/v1/interview/history", params={"status": "cancelled"}, headers=auth(tok))
+    assert h.status_code == 200 and h.json()["total"] == 1
+    h = c.get("/api/v1/interview/history", params={"status": "in_progress"}, headers=auth(tok))
+    assert h.json()["total"] == 0
+    summary = c.get(f"/api/v1/interview/{s['id']}/summary", headers=auth(tok)).json()
+    assert summary["status"] == "cancelled" and summary["title"] == "Backend Engineer"
+
+
+def test_a_cancelled_session_leaves_the_dashboards_figures(srv, user):
+    c, tok = srv.client, user["access"]
+    final = finished(c, tok, started(c, tok, question_count=5, target_role="Backend Engineer"))
+    before = stats(c, tok)
+    other = started(c, tok, question_count=5, target_role="Backend Engineer")
+    for q in other["questions"]:
+        r = answer(c, tok, other["id"], q["id"], text="I don't know.")
+        assert r.status_code == 200
+        assert wait_task(c, tok, r.json()["evaluation_task_id"])["status"] == "SUCCESS"
+    assert cancel(c, tok, other["id"]).status_code == 200
+    after = stats(c, tok)
+    assert after["interviews"]["total"] == 2 and after["interviews"]["completed"] == 1
+    assert after["interviews"]["avg_score"] == before["interviews"]["avg_score"] \
+        == round(final["final_score"], 1)
+    # Its (poor) answers count in no category.
+    assert after["category_breakdown"] == before["category_breakdown"]
+    assert after["weakest_categories"] == before["weakest_categories"]
+    assert {s["session_id"]: s["status"] for s in after["recent_sessions"]}[other["id"]] \
+        == "cancelled"
+
+
+def test_cancel_refuses_completed_completing_and_failed_sessions(srv, user):
+    c, tok = srv.client, user["access"]
+    s = finished(c, tok, started(c, tok, question_count=5))
+    assert_error(cancel(c, tok, s["id"]), 409, "ALREADY_COMPLETED")
+    s = started(c, tok, question_count=5)
+    srv.sql(f"UPDATE interview_sessions SET completion_requested_at = 1 WHERE id = '{s['id']}'")
+    assert_error(cancel(c, tok, s["id"]), 409, "ALREADY_COMPLETED")
+    srv.sql(f"UPDATE interview_sessions SET completion_requested_at = NULL, status = 'failed' "
+            f"WHERE id = '{s['id']}'")
+    assert_error(cancel(c, tok, s["id"]), 409, "SESSION_FAILED")
+    assert get_session(c, tok, s["id"])["status"] == "failed"
+
+
+def test_cancel_while_preparing_stores_no_questions(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5)
+    # Back to preparing, as if generation had not run yet: cancelled, the generation stores
+    # nothing.
+    srv.sql(f"UPDATE interview_sessions SET status = 'preparing' WHERE id = '{s['id']}'")
+    assert cancel(c, tok, s["id"]).status_code == 200
+    srv.sql(f"DELETE FROM interview_questions WHERE session_id = '{s['id']}'")
+    srv.sql("INSERT INTO jobs (id, kind, payload, user_id, status, attempts, max_attempts, "
+            f"run_at, created_at, updated_at) VALUES ('{uuid.uuid4()}', 'interview.generate', "
+            f"'{{\"session_id\":\"{s['id']}\"}}', '{user['id']}', 'PENDING', 0, 3, 0, 0, 0)")
+    wait_for(lambda: srv.sql("SELECT COUNT(*) FROM jobs WHERE status = 'PENDING' AND kind = "
+                             "'interview.generate'") == [("0",)], timeout=15, what="the job")
+    after = get_session(c, tok, s["id"])
+    assert after["status"] == "cancelled" and after["questions"] == []
+
+
+def test_delete_removes_the_session_its_answers_and_tasks(srv, user):
+    c, tok = srv.client, user["access"]
+    keep = finished(c, tok, started(c, tok, question_count=5, target_role="Backend Engineer"))
+    s = started(c, tok, question_count=5, target_role="Backend Engineer")
+    tasks = [s["task_id"]]
+    for q in s["questions"]:
+        r = answer(c, tok, s["id"], q["id"])
+        tasks.append(r.json()["evaluation_task_id"])
+    tasks.append(completed(c, tok, s)["task_id"])
+    both = stats(c, tok)
+    assert both["interviews"]["completed"] == 2
+    r = delete(c, tok, s["id"])
+    assert r.status_code == 204 and r.content == b""
+    assert_error(c.get(f"/api/v1/interview/{s['id']}", headers=auth(tok)), 404, "NOT_FOUND")
+    assert_error(c.get(f"/api/v1/interview/{s['id']}/summary", headers=auth(tok)), 404,
+                 "NOT_FOUND")
+    for t in tasks:
+        assert_error(c.get(f"/api/v1/tasks/{t}", headers=auth(tok)), 404, "NOT_FOUND")
+    assert srv.sql(f"SELECT COUNT(*) FROM interview_questions WHERE session_id = '{s['id']}'") \
+        == [("0",)]
+    h = c.get("/api/v1/interview/history", headers=auth(tok)).json()
+    assert [i["id"] for i in h["items"]] == [keep["id"]]
+    one = stats(c, tok)
+    assert one["interviews"]["total"] == 1 and one["interviews"]["completed"] == 1
+    assert one["interviews"]["avg_score"] == round(get_session(c, tok, keep["id"])["final_score"],
+                                                   1)
+    assert [t["session_id"] for t in one["score_trend"]] == [keep["id"]]
+    assert sum(v["count"] for v in one["category_breakdown"].values()) == 5
+    # The kept session's task is still there; deleting twice is 404.
+    assert c.get(f"/api/v1/tasks/{keep['task_id']}", headers=auth(tok)).status_code == 200
+    assert_error(delete(c, tok, s["id"]), 404, "NOT_FOUND")
+
+
+def test_cancel_and_delete_are_404_for_another_user_and_bad_ids(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5)
+    bob = new_account(c)["access"]
+    assert_error(cancel(c, bob, s["id"]), 404, "NOT_FOUND")
+    assert_error(delete(c, bob, s["id"]), 404, "NOT_FOUND")
+    for bad in (str(uuid.uuid4()), "not-a-uuid"):
+        assert_error(cancel(c, tok, bad), 404, "NOT_FOUND")
+        assert_error(delete(c, tok, bad), 404, "NOT_FOUND")
+    assert get_session(c, tok, s["id"])["status"] == "in_progress"
+    assert_error(c.post(f"/api/v1/interview/{s['id']}/cancel"), 401, "NOT_AUTHENTICATED")
+    assert_error(c.delete(f"/api/v1/interview/{s['id']}"), 401, "NOT_AUTHENTICATED")
+
+
+def test_delete_while_a_task_runs_leaves_no_orphan(make_server, fake_llm):
+    gemini = fake_llm()
+    gemini.set_default({"hang": True, "hang_s": 20})
+    srv = make_server(GEMINI_API_KEY="test-gemini-key-0123456789", GEMINI_BASE_URL=gemini.url,
+                      GEMINI_MODEL="gemini-test", LLM_PRIMARY_PROVIDER="gemini",
+                      LLM_TIMEOUT="3s", LLM_MAX_RETRIES="0", **LIMITS_OFF)
+    c = srv.client
+    user = new_account(c)
+    tok = user["access"]
+    r = start(c, tok, question_count=5)
+    assert r.status_code == 202
+    sid, task = r.json()["id"], r.json()["task_id"]
+    wait_for(lambda: gemini.requests(), timeout=10, what="the provider call")
+    assert srv.sql(f"SELECT status FROM jobs WHERE id = '{task}'") == [("STARTED",)]
+    assert delete(c, tok, sid).status_code == 204
+    assert_error(c.get(f"/api/v1/tasks/{task}", headers=auth(tok)), 404, "NOT_FOUND")
+    # The worker gives up on the provider, generates offline and finds nothing to store it in.
+    wait_for(lambda: any("lease lost" in (e.get("message") or "") for e in srv.logs()),
+             timeout=20, what="the worker to finish the deleted session's task")
+    time.sleep(0.2)
+    assert srv.sql(f"SELECT COUNT(*) FROM interview_questions WHERE session_id = '{sid}'") \
+        == [("0",)]
+    assert srv.sql(f"SELECT COUNT(*) FROM interview_sessions WHERE id = '{sid}'") == [("0",)]
+    assert srv.sql("SELECT COUNT(*) FROM jobs") == [("0",)]
+    assert c.get("/api/v1/interview/history", headers=auth(tok)).json()["total"] == 0
+
+
+def test_one_name_per_session_and_the_resumes_role_by_default(srv, user):
+    c, tok = srv.client, user["access"]
+    rid = analysed_resume(c, tok)
+    resume = c.get(f"/api/v1/resume/{rid}", headers=auth(tok)).json()
+    assert resume["inferred_role"], resume
+    s = started(c, tok, question_count=5, resume_id=rid)
+    assert s["target_role"] == resume["inferred_role"]
+    assert s["title"] == f"{resume['inferred_role']} · {resume['title']}"
+    named = started(c, tok, question_count=5, resume_id=rid, target_role="Data Engineer")
+    assert named["target_role"] == "Data Engineer"
+    assert named["title"] == f"Data Engineer · {resume['title']}"
+    general = started(c, tok, question_count=5)
+    assert general["title"] == "General interview" and general["target_role"] is None
+    role_only = started(c, tok, question_count=5, target_role="Nurse")
+    assert role_only["title"] == "Nurse"
+    # The same name in the history, the summary and the dashboard.
+    titles = {x["id"]: x["title"] for x in
+              c.get("/api/v1/interview/history", headers=auth(tok)).json()["items"]}
+    recent = {x["session_id"]: x["title"] for x in stats(c, tok)["recent_sessions"]}
+    for x in (s, named, general, role_only):
+        assert titles[x["id"]] == recent[x["id"]] == x["title"]
+        summary = c.get(f"/api/v1/interview/{x['id']}/summary", headers=auth(tok)).json()
+        assert summary["title"] == x["title"]
+    # A session stored before names is named after its role.
+    srv.sql(f"UPDATE interview_sessions SET title = NULL WHERE id = '{named['id']}'")
+    assert get_session(c, tok, named["id"])["title"] == "Data Engineer"
