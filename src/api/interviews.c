@@ -35,6 +35,7 @@
 #define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
 #define RECENT_QUESTIONS_MAX  800 /* texts and bank ids passed to generation */
 #define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
+#define ATTEMPTS_MAX          5 /* answers to one question, the first included */
 #define GENERAL_TITLE         "General interview"
 #define TITLE_MAX             220 /* a role (100) and a resume title (100) with a separator */
 
@@ -65,6 +66,51 @@ static json_t *stored_json(const char *text, json_t *fallback)
     return j;
 }
 
+/* The earlier attempts of question `qid` among a session's (docs/api.md §4.2), oldest first;
+ * *count receives how many there are. */
+static json_t *render_attempts(const char *qid, const interview_attempt_row *at, size_t na,
+                               long long *count)
+{
+    json_t *list = json_array();
+    *count = 0;
+    for (size_t i = 0; at != NULL && i < na; i++) {
+        const interview_attempt_row *a = &at[i];
+        if (strcmp(a->question_id, qid) != 0)
+            continue;
+        (*count)++;
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "attempt_number",
+                            (json_int_t)a->attempt_number, "answer_text", a->answer_text,
+                            "time_taken_seconds",
+                            a->has_time ? json_integer(a->time_taken_seconds) : json_null(),
+                            "evaluation_status", a->evaluation_status, "evaluation_score",
+                            a->has_score ? json_real(a->evaluation_score) : json_null(),
+                            "feedback_comment", str_or_null(a->feedback_comment), "strengths",
+                            stored_json(a->strengths, json_array()), "improvements",
+                            stored_json(a->improvements, json_array()), "evaluation_engine",
+                            str_or_null(a->evaluation_engine), "answered_at",
+                            render_time(a->answered_at)));
+    }
+    return list;
+}
+
+/* Adds a question's `attempt_number` (of its current answer, 0 before the first) and its
+ * earlier `attempts` to its rendering. */
+static json_t *with_attempts(json_t *obj, const interview_question_row *q,
+                             const interview_attempt_row *at, size_t na)
+{
+    long long earlier = 0;
+    json_t *list = render_attempts(q->id, at, na, &earlier);
+    if (obj != NULL) {
+        json_object_set_new(obj, "attempt_number",
+                            json_integer(q->answer_text ? (json_int_t)earlier + 1 : 0));
+        json_object_set_new(obj, "attempts", list);
+    } else {
+        json_decref(list);
+    }
+    return obj;
+}
+
 static json_t *render_question(const interview_question_row *q)
 {
     return json_pack(
@@ -90,11 +136,11 @@ const char *interviews_session_title(const interview_session_row *s)
 
 /* The Session object; questions NULL renders `[]` (preparing, history items). */
 static json_t *render_session(const interview_session_row *s, const interview_question_row *qs,
-                              size_t nq)
+                              size_t nq, const interview_attempt_row *at, size_t na)
 {
     json_t *questions = json_array();
     for (size_t i = 0; qs != NULL && i < nq; i++)
-        json_array_append_new(questions, render_question(&qs[i]));
+        json_array_append_new(questions, with_attempts(render_question(&qs[i]), &qs[i], at, na));
     json_t *out = json_pack(
         "{s:s, s:s, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
         "s:o, s:o, s:o}",
@@ -402,7 +448,7 @@ static int interview_start(http_req *req, http_res *res)
     jobs_wake();
     log_emit(LOG_INFO, "interviews", "interview started",
              (log_field[]){ LOG_STR("session_id", id), LOG_NUM("questions", s.question_count) }, 2);
-    json_t *body = render_session(&s, NULL, 0);
+    json_t *body = render_session(&s, NULL, 0, NULL, 0);
     json_object_set_new(body, "notices", render_notices(&plan));
     return http_json(res, 202, body);
 }
@@ -434,7 +480,7 @@ static int interview_history(http_req *req, http_res *res)
         return rc;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, render_session(&list[i], NULL, 0));
+        json_array_append_new(items, render_session(&list[i], NULL, 0, NULL, 0));
     return http_json(res, 200, render_page(items, total, skip, limit));
 }
 
@@ -446,11 +492,14 @@ static int interview_get(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     interview_question_row *qs = NULL;
-    size_t nq = 0;
+    interview_attempt_row *at = NULL;
+    size_t nq = 0, na = 0;
     rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc == IA_OK)
+        rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
     if (rc != IA_OK)
         return rc;
-    return http_json(res, 200, render_session(&s, qs, nq));
+    return http_json(res, 200, render_session(&s, qs, nq, at, na));
 }
 
 /* 409 for a session whose questions are not there to answer (preparing or failed). */
@@ -553,6 +602,102 @@ static int interview_answer(http_req *req, http_res *res)
                      json_pack("{s:o, s:s}", "next_question", nj, "evaluation_task_id", task_id));
 }
 
+/* Keeps the question's current answer as an attempt, stores the new one and queues its
+ * evaluation, in one transaction that holds the session row (docs/api.md §4.2). IA_NOT_FOUND
+ * when the session stopped taking answers; IA_ERR_CONFLICT when the answer changed or its
+ * evaluation restarted meanwhile. */
+static int store_attempt(db *d, arena *a, const char *user_id, const interview_question_row *q,
+                         const v_value *in, long long *number, char task_id[37])
+{
+    int64_t now = ia_now_ms();
+    long long revision = 0;
+    char attempt_id[IA_UUID_LEN];
+    ia_uuid_v7(now, attempt_id);
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_lock_open(d, user_id, q->session_id, now);
+    if (rc == IA_OK) {
+        rc = interviews_store_keep_attempt(d, a, attempt_id, q->session_id, q->id,
+                                           q->answer_revision, now, number);
+        if (rc == IA_NOT_FOUND)
+            rc = IA_ERR_CONFLICT;
+    }
+    if (rc == IA_OK)
+        rc = interviews_store_answer(d, a, q->session_id, q->id, in[0].s,
+                                     in[1].present ? in[1].i : -1, now, &revision);
+    if (rc == IA_OK) {
+        json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", q->session_id, "question_id",
+                                    q->id, "revision", (json_int_t)revision);
+        rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
+                     : IA_ERR_NOMEM;
+        json_decref(payload);
+    }
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    (*number)++; /* the new answer is the attempt after the one kept */
+    return rc;
+}
+
+/* POST /interview/{id}/questions/{qid}/attempts: answers an answered question again. The
+ * earlier answer stays with its score and feedback; the new one is evaluated like any answer
+ * and is the one the session's score counts. */
+static int interview_attempt(http_req *req, http_res *res)
+{
+    v_value in[V_COUNT(answer_fields)];
+    int rc = validate_body(req, res, answer_fields, V_COUNT(answer_fields), in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    interview_session_row s;
+    rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    if (q.answer_text == NULL)
+        return http_error(res, 409, "NOT_ANSWERED",
+                          "Answer the question first; a retry needs an earlier answer");
+    if (strcmp(q.evaluation_status, "pending") == 0)
+        return http_error(res, 409, "EVALUATION_PENDING",
+                          "The last answer is still being scored; retry once its feedback is in");
+    interview_attempt_row *at = NULL;
+    size_t na = 0;
+    long long earlier = 0;
+    rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
+    if (rc != IA_OK)
+        return rc;
+    json_decref(render_attempts(q.id, at, na, &earlier));
+    if (earlier + 1 >= ATTEMPTS_MAX) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "A question takes at most %d attempts", ATTEMPTS_MAX);
+        return http_error(res, 409, "TOO_MANY_ATTEMPTS", detail);
+    }
+    long long number = 0;
+    char task_id[37];
+    rc = store_attempt(d, req->arena, req->user_id, &q, in, &number, task_id);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc == IA_ERR_CONFLICT)
+        return http_error(res, 409, "CONFLICT", "The answer changed meanwhile; try again");
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    return http_json(res, 202,
+                     json_pack("{s:s, s:s, s:I, s:s}", "session_id", s.id, "question_id", q.id,
+                               "attempt_number", (json_int_t)number, "evaluation_task_id",
+                               task_id));
+}
+
 static int interview_complete(http_req *req, http_res *res)
 {
     db *d = NULL;
@@ -628,7 +773,7 @@ static int interview_cancel(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     log_info("interviews", "interview cancelled", "session_id", s.id);
-    return http_json(res, 200, render_session(&s, NULL, 0));
+    return http_json(res, 200, render_session(&s, NULL, 0, NULL, 0));
 }
 
 /* DELETE /interview/{id}: the session, its questions and answers and its tasks are gone, in
@@ -696,8 +841,11 @@ static int interview_summary(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     interview_question_row *qs = NULL;
-    size_t nq = 0;
+    interview_attempt_row *at = NULL;
+    size_t nq = 0, na = 0;
     rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc == IA_OK)
+        rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
     if (rc != IA_OK)
         return rc;
     json_t *questions = json_array();
@@ -705,16 +853,19 @@ static int interview_summary(http_req *req, http_res *res)
         const interview_question_row *q = &qs[i];
         json_array_append_new(
             questions,
-            json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "question_id",
-                      q->id, "question", q->question_text, "answer", str_or_null(q->answer_text),
-                      "category", q->category, "difficulty", q->difficulty, "evaluation_score",
-                      q->has_score ? json_real(q->evaluation_score) : json_null(),
-                      "feedback_comment", str_or_null(q->feedback_comment), "strengths",
-                      stored_json(q->strengths, json_array()), "improvements",
-                      stored_json(q->improvements, json_array()), "model_answer",
-                      str_or_null(q->model_answer), "evaluation_engine",
-                      str_or_null(q->evaluation_engine), "time_taken_seconds",
-                      q->has_time ? json_integer(q->time_taken_seconds) : json_null()));
+            with_attempts(
+                json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                          "question_id", q->id, "question", q->question_text, "answer",
+                          str_or_null(q->answer_text), "category", q->category, "difficulty",
+                          q->difficulty, "evaluation_score",
+                          q->has_score ? json_real(q->evaluation_score) : json_null(),
+                          "feedback_comment", str_or_null(q->feedback_comment), "strengths",
+                          stored_json(q->strengths, json_array()), "improvements",
+                          stored_json(q->improvements, json_array()), "model_answer",
+                          str_or_null(q->model_answer), "evaluation_engine",
+                          str_or_null(q->evaluation_engine), "time_taken_seconds",
+                          q->has_time ? json_integer(q->time_taken_seconds) : json_null()),
+                q, at, na));
     }
     const user_row *me = api_current_user(req);
     json_t *out = json_pack(
@@ -743,13 +894,16 @@ json_t *interviews_export(db *d, arena *a, const char *user_id, int *rc)
     json_t *out = *rc == IA_OK ? json_array() : NULL;
     for (size_t i = 0; out != NULL && i < n; i++) {
         interview_question_row *qs = NULL;
-        size_t nq = 0;
+        interview_attempt_row *at = NULL;
+        size_t nq = 0, na = 0;
         *rc = interviews_store_questions(d, a, list[i].id, &qs, &nq);
+        if (*rc == IA_OK)
+            *rc = interviews_store_attempts(d, a, list[i].id, &at, &na);
         if (*rc != IA_OK) {
             json_decref(out);
             return NULL;
         }
-        json_array_append_new(out, render_session(&list[i], qs, nq));
+        json_array_append_new(out, render_session(&list[i], qs, nq, at, na));
     }
     return out;
 }
@@ -1198,6 +1352,23 @@ int interviews_register_job_kinds(void)
 
 /* ---- documentation -------------------------------------------------------------------------- */
 
+static const char *const ATTEMPT_STATUSES[] = { "evaluated", "failed", NULL };
+
+static const j_field attempt_fields[] = {
+    { "attempt_number", J_INTEGER, J_RANGE, .min = 1, .max = ATTEMPTS_MAX },
+    { "answer_text", J_STRING },
+    { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+    { "evaluation_status", J_STRING, .choices = ATTEMPT_STATUSES },
+    { "evaluation_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_comment", J_STRING, J_NULLABLE },
+    { "strengths", J_ARRAY, .items = J_STRING },
+    { "improvements", J_ARRAY, .items = J_STRING },
+    { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names },
+    { "answered_at", J_STRING, J_NULLABLE, "date-time" },
+};
+static const j_object attempt_schema = J_OBJECT_OF(
+    "AnswerAttempt", "An earlier answer to a question, kept with its evaluation", attempt_fields);
+
 static const j_field question_fields[] = {
     { "id", J_STRING, 0, "uuid" },
     { "session_id", J_STRING, 0, "uuid" },
@@ -1217,6 +1388,10 @@ static const j_field question_fields[] = {
       .description = "The engine that graded the answer; null until evaluated" },
     { "created_at", J_STRING, 0, "date-time" },
     { "updated_at", J_STRING, 0, "date-time" },
+    { "attempt_number", J_INTEGER, J_NONNEG,
+      .description = "Which attempt the current answer is (1 for the first); 0 before any" },
+    { "attempts", J_ARRAY, .object = &attempt_schema,
+      .description = "The earlier attempts, oldest first; the current answer is not among them" },
 };
 static const j_object question_schema = J_OBJECT_OF(
     "Question", "One question; answer and evaluation fields are null until set", question_fields);
@@ -1330,6 +1505,16 @@ static const j_field answered_fields[] = {
 };
 static const j_object answered_schema = J_OBJECT_OF("AnswerAccepted", NULL, answered_fields);
 
+static const j_field attempted_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "question_id", J_STRING, 0, "uuid" },
+    { "attempt_number", J_INTEGER, J_RANGE, .min = 2, .max = ATTEMPTS_MAX,
+      .description = "Which attempt the new answer is" },
+    { "evaluation_task_id", J_STRING, 0, "uuid",
+      .description = "The `interview.evaluate_answer` task" },
+};
+static const j_object attempted_schema = J_OBJECT_OF("AttemptAccepted", NULL, attempted_fields);
+
 static const j_field completing_fields[] = {
     { "session_id", J_STRING, 0, "uuid" },
     { "task_id", J_STRING, 0, "uuid", .description = "The `interview.complete` task" },
@@ -1351,6 +1536,10 @@ static const j_field summary_question_fields[] = {
     { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names,
       .description = "The engine that graded the answer; null until evaluated" },
     { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+    { "attempt_number", J_INTEGER, J_NONNEG,
+      .description = "Which attempt the answer is (1 for the first); 0 before any" },
+    { "attempts", J_ARRAY, .object = &attempt_schema,
+      .description = "The earlier attempts, oldest first" },
 };
 static const j_object summary_question_schema =
     J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);
@@ -1437,6 +1626,27 @@ static const http_doc answer_doc = {
     .errors = open_errors,
 };
 
+static const http_doc attempt_doc = {
+    .description =
+        "Answers an answered question again. The earlier answer is kept with its score and "
+        "feedback in the question's `attempts`; the new one is evaluated in the background and "
+        "is the one the session's score counts. Not after completion (409 ALREADY_COMPLETED).",
+    .body = answer_fields,
+    .nbody = V_COUNT(answer_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &attempted_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){
+            { 409, "NOT_ANSWERED", "the question has no answer to retry yet" },
+            { 409, "EVALUATION_PENDING", "the last answer is still being scored" },
+            { 409, "TOO_MANY_ATTEMPTS", "the question has had its 5 attempts" },
+            { 409, "SESSION_CANCELLED", "the interview was cancelled" },
+            { 409, "SESSION_NOT_READY", "the questions are still being generated" },
+            { 409, "SESSION_FAILED", "generating the questions failed" },
+            { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
+            { 409, "CONFLICT", "the answer or the session changed meanwhile; try again" },
+            { 0 } },
+};
+
 static const http_doc complete_doc = {
     .description =
         "The `interview.complete` task evaluates what is left, then stores the "
@@ -1498,6 +1708,9 @@ const http_route interview_routes[] = {
     { "POST", INTERVIEW SID "/{question_id:uuid}/answer", interview_answer, HTTP_BODY_JSON,
       AUTH_USER, RL_DEFAULT, 200, "Answer a question (evaluated in the background)", "interviews",
       &answer_doc },
+    { "POST", INTERVIEW SID "/questions/{question_id:uuid}/attempts", interview_attempt,
+      HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
+      "Answer a question again, keeping the earlier attempts", "interviews", &attempt_doc },
     { "POST", INTERVIEW SID "/complete", interview_complete, 0, AUTH_USER, RL_DEFAULT, 202,
       "Complete an interview (summarised in the background)", "interviews", &complete_doc },
     { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,

@@ -466,3 +466,66 @@ int interviews_store_delete(db *d, const char *user_id, const char *id)
         db_rollback(d);
     return rc;
 }
+
+int interviews_store_keep_attempt(db *d, arena *a, const char *attempt_id, const char *session_id,
+                                  const char *question_id, long long revision, int64_t now,
+                                  long long *number)
+{
+    db_param p[] = { DB_TEXT(attempt_id), DB_TEXT(question_id), DB_TEXT(session_id),
+                     DB_INT(revision), DB_INT(now) };
+    db_result *r = NULL;
+    int rc = db_query_one(
+        d, a,
+        "INSERT INTO interview_attempts (id, question_id, session_id, attempt_number, "
+        "answer_text, time_taken_seconds, answered_at, evaluation_status, evaluation_score, "
+        "communication_score, feedback_comment, strengths, improvements, evaluation_engine, "
+        "created_at) SELECT $1, q.id, q.session_id, (SELECT COUNT(*) FROM interview_attempts a "
+        "WHERE a.question_id = q.id) + 1, q.answer_text, q.time_taken_seconds, q.answered_at, "
+        "q.evaluation_status, q.evaluation_score, q.communication_score, q.feedback_comment, "
+        "q.strengths, q.improvements, q.evaluation_engine, $5 FROM interview_questions q WHERE "
+        "q.id = $2 AND q.session_id = $3 AND q.answer_revision = $4 AND q.answer_text IS NOT "
+        "NULL AND q.evaluation_status IN ('evaluated', 'failed') RETURNING attempt_number",
+        p, sizeof(p) / sizeof(p[0]), &r);
+    if (rc == IA_OK)
+        *number = db_get_int(r, 0, 0, 0);
+    return rc;
+}
+
+int interviews_store_attempts(db *d, arena *a, const char *session_id, interview_attempt_row **out,
+                              size_t *n)
+{
+    db_result *r = NULL;
+    int rc = db_exec(d, a,
+                     "SELECT id, question_id, attempt_number, answer_text, time_taken_seconds, "
+                     "evaluation_status, evaluation_score, feedback_comment, strengths, "
+                     "improvements, evaluation_engine, answered_at, created_at FROM "
+                     "interview_attempts WHERE session_id = $1 ORDER BY question_id, "
+                     "attempt_number",
+                     (db_param[]){ DB_TEXT(session_id) }, 1, &r);
+    if (rc != IA_OK)
+        return rc;
+    interview_attempt_row *list = arena_calloc(a, r->nrows + 1, sizeof(*list));
+    if (list == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < r->nrows; i++) {
+        interview_attempt_row *o = &list[i];
+        o->id = db_get(r, i, 0);
+        o->question_id = db_get(r, i, 1);
+        o->attempt_number = db_get_int(r, i, 2, 0);
+        o->answer_text = db_get(r, i, 3);
+        o->has_time = db_get(r, i, 4) != NULL;
+        o->time_taken_seconds = db_get_int(r, i, 4, 0);
+        o->evaluation_status = db_get(r, i, 5);
+        o->has_score = db_get(r, i, 6) != NULL;
+        o->evaluation_score = db_get_real(r, i, 6, 0);
+        o->feedback_comment = db_get(r, i, 7);
+        o->strengths = db_get(r, i, 8);
+        o->improvements = db_get(r, i, 9);
+        o->evaluation_engine = db_get(r, i, 10);
+        o->answered_at = db_get_int(r, i, 11, 0);
+        o->created_at = db_get_int(r, i, 12, 0);
+    }
+    *out = list;
+    *n = r->nrows;
+    return IA_OK;
+}

@@ -58,6 +58,22 @@ typedef struct {
     int64_t created_at, updated_at;
 } interview_question_row;
 
+/* An earlier attempt at a question (docs/api.md §4.2), kept when the answer was retried. */
+typedef struct {
+    const char *id, *question_id;
+    long long attempt_number;
+    const char *answer_text;
+    bool has_time;
+    long long time_taken_seconds;
+    const char *evaluation_status; /* evaluated | failed */
+    bool has_score;
+    double evaluation_score;
+    const char *feedback_comment;
+    const char *strengths, *improvements; /* JSON array text or NULL */
+    const char *evaluation_engine;
+    int64_t answered_at, created_at;
+} interview_attempt_row;
+
 /* An evaluation to store for one answer revision. */
 typedef struct {
     double score, communication;
@@ -127,6 +143,18 @@ int interviews_store_lock_open(db *d, const char *user_id, const char *session_i
 int interviews_store_answer(db *d, arena *a, const char *session_id, const char *question_id,
                             const char *answer, long long time_taken, int64_t now,
                             long long *revision);
+
+/* Keeps answer revision `revision` of a question, with its finished evaluation, as attempt
+ * number (earlier attempts + 1), which *number receives; inside the caller's transaction,
+ * before the new answer replaces it. IA_NOT_FOUND when that revision is no longer the
+ * question's, or is not answered with a finished (evaluated or failed) evaluation. */
+int interviews_store_keep_attempt(db *d, arena *a, const char *attempt_id, const char *session_id,
+                                  const char *question_id, long long revision, int64_t now,
+                                  long long *number);
+
+/* The earlier attempts of every question of the session, by question and attempt number. */
+int interviews_store_attempts(db *d, arena *a, const char *session_id, interview_attempt_row **out,
+                              size_t *n);
 
 /* Stores the evaluation of answer revision `revision`; IA_NOT_FOUND when the answer was
  * replaced meanwhile or that revision is already evaluated (the first evaluation stands). */

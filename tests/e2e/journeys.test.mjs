@@ -299,6 +299,46 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    // Issue 19, retry an answer (docs/api.md §4.2): the attempts side by side with the score
+    // before and after and the points newly covered.
+    test('retry an answer and see both attempts side by side, score before and after', { timeout: 150000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.getByLabel('Your answer').fill("I'm not sure, I would probably look it up.");
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const retry = page.getByRole('button', { name: 'Try question 1 again' });
+        await retry.waitFor({ timeout: 60000 });
+        await retry.click();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor();
+        await page.getByText('Your attempt 1', { exact: false }).waitFor();
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByRole('button', { name: 'Submit attempt 2' }).click();
+        // Back where the interview was, with both attempts compared once the new one is scored.
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const compare = page.locator('.attempts-compare');
+        await compare.waitFor({ timeout: 60000 });
+        assert.equal(await compare.locator('.attempt-col').count(), 2);
+        const delta = await compare.locator('.attempt-delta').textContent();
+        const m = /Score ([\d.]+) → ([\d.]+) \(([+−][\d.]+)\)/.exec(delta);
+        assert.ok(m, `score before and after: ${delta}`);
+        assert.ok(Number(m[2]) > Number(m[1]), `the better answer scores higher: ${delta}`);
+        await compare.getByRole('heading', { name: 'Newly covered' }).waitFor();
+        await screenshot(page, 'interview-retry-compare');
+        assertClean(page, 'retry an answer');
+        assert.equal(await page.locator('.feedback-item', { hasText: 'Question 1 ·' }).locator('.attempt-answer').first().textContent(),
+            "I'm not sure, I would probably look it up.", 'the earlier attempt is kept as written');
+        assert.ok(id);
+        await page.context().close();
+    });
+
     test('on a 390 × 844 phone the timer stays on the question line and the answer box shows without scrolling', { timeout: 120000 }, async () => {
         const page = await openPage(browser, { viewport: { width: 390, height: 844 }, mobile: true });
         await visit(page, '/signin');

@@ -229,3 +229,99 @@ def test_one_name_per_session_and_the_resumes_role_by_default(srv, user):
     # A session stored before names is named after its role.
     srv.sql(f"UPDATE interview_sessions SET title = NULL WHERE id = '{named['id']}'")
     assert get_session(c, tok, named["id"])["title"] == "Data Engineer"
+
+
+# ---- retrying an answer (docs/api.md §4.2) ----------------------------------------------------
+
+def retry(client, token, sid, qid, text=ANSWER, seconds=30, **extra):
+    body = {"answer_text": text, **extra}
+    if seconds is not None:
+        body["time_taken_seconds"] = seconds
+    return client.post(f"/api/v1/interview/{sid}/questions/{qid}/attempts", headers=auth(token),
+                       json=body)
+
+
+def evaluated(client, token, response):
+    assert response.status_code in (200, 202), response.text
+    task = wait_task(client, token, response.json()["evaluation_task_id"])
+    assert task["status"] == "SUCCESS", task
+    return task
+
+
+def test_a_retry_keeps_every_attempt_and_the_latest_counts(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5, target_role="Backend Engineer")
+    q = s["questions"][0]
+    assert q["attempt_number"] == 0 and q["attempts"] == []
+    evaluated(c, tok, answer(c, tok, s["id"], q["id"], text="I don't know.", seconds=12))
+    first = get_session(c, tok, s["id"])["questions"][0]
+    assert first["attempt_number"] == 1 and first["attempts"] == []
+    r = retry(c, tok, s["id"], q["id"])
+    assert r.status_code == 202, r.text
+    assert r.json()["attempt_number"] == 2 and r.json()["question_id"] == q["id"]
+    evaluated(c, tok, r)
+    now = get_session(c, tok, s["id"])["questions"][0]
+    assert now["attempt_number"] == 2 and now["answer_text"] == ANSWER
+    assert now["time_taken_seconds"] == 30 and now["evaluation_status"] == "evaluated"
+    [kept] = now["attempts"]
+    assert kept["attempt_number"] == 1 and kept["answer_text"] == "I don't know."
+    assert kept["evaluation_score"] == first["evaluation_score"]
+    assert kept["feedback_comment"] == first["feedback_comment"]
+    assert kept["strengths"] == first["strengths"] and kept["improvements"] == first["improvements"]
+    assert kept["time_taken_seconds"] == 12 and kept["evaluation_status"] == "evaluated"
+    assert now["evaluation_score"] > kept["evaluation_score"], (now, kept)
+    # The rest answered, the session completes on the latest attempts; the summary lists them.
+    for other in s["questions"][1:]:
+        evaluated(c, tok, answer(c, tok, s["id"], other["id"]))
+    completed(c, tok, s)
+    done = get_session(c, tok, s["id"])
+    scores = [x["evaluation_score"] for x in done["questions"]]
+    assert done["final_score"] == pytest.approx(sum(scores) / len(scores), abs=0.06)
+    summary = c.get(f"/api/v1/interview/{s['id']}/summary", headers=auth(tok)).json()
+    assert summary["questions"][0]["attempt_number"] == 2
+    assert summary["questions"][0]["attempts"] == now["attempts"]
+    assert summary["questions"][1]["attempts"] == [] and summary["questions"][1]["attempt_number"] == 1
+    # After completion a retry is refused.
+    assert_error(retry(c, tok, s["id"], q["id"]), 409, "ALREADY_COMPLETED")
+
+
+def test_retry_validation_state_and_limits(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5)
+    q, unanswered = s["questions"][0]["id"], s["questions"][1]["id"]
+    r = retry(c, tok, s["id"], q, text="")
+    assert r.status_code == 422, r.text
+    r = retry(c, tok, s["id"], q, seconds=3601)
+    assert r.status_code == 422, r.text
+    r = retry(c, tok, s["id"], q, score=100)
+    assert r.status_code == 422 and r.json()["detail"][0]["type"] == "extra_forbidden"
+    assert_error(retry(c, tok, s["id"], unanswered), 409, "NOT_ANSWERED")
+    assert_error(retry(c, tok, s["id"], str(uuid.uuid4())), 404, "NOT_FOUND")
+    evaluated(c, tok, answer(c, tok, s["id"], q))
+    # Still being scored: wait for the feedback first.
+    srv.sql(f"UPDATE interview_questions SET evaluation_status = 'pending' WHERE id = '{q}'")
+    assert_error(retry(c, tok, s["id"], q), 409, "EVALUATION_PENDING")
+    srv.sql(f"UPDATE interview_questions SET evaluation_status = 'failed' WHERE id = '{q}'")
+    # A failed evaluation can be retried; it is kept as failed.
+    evaluated(c, tok, retry(c, tok, s["id"], q))
+    assert get_session(c, tok, s["id"])["questions"][0]["attempts"][0]["evaluation_status"] \
+        == "failed"
+    for n in (3, 4, 5):
+        r = retry(c, tok, s["id"], q, text=f"{ANSWER} ({n})")
+        assert r.json()["attempt_number"] == n
+        evaluated(c, tok, r)
+    assert_error(retry(c, tok, s["id"], q), 409, "TOO_MANY_ATTEMPTS",
+                 "A question takes at most 5 attempts")
+    mine = get_session(c, tok, s["id"])["questions"][0]
+    assert mine["attempt_number"] == 5
+    assert [a["attempt_number"] for a in mine["attempts"]] == [1, 2, 3, 4]
+    # Another user's session is not there; a cancelled one takes no retry.
+    bob = new_account(c)["access"]
+    assert_error(retry(c, bob, s["id"], q), 404, "NOT_FOUND")
+    evaluated(c, tok, answer(c, tok, s["id"], unanswered))
+    assert cancel(c, tok, s["id"]).status_code == 200
+    assert_error(retry(c, tok, s["id"], unanswered), 409, "SESSION_CANCELLED")
+    # Deleting the session takes its attempts with it.
+    assert delete(c, tok, s["id"]).status_code == 204
+    assert srv.sql(f"SELECT COUNT(*) FROM interview_attempts WHERE session_id = '{s['id']}'") \
+        == [("0",)]

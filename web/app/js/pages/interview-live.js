@@ -3,7 +3,9 @@
 // and dictation where the browser has speech recognition. Feedback on each answer appears
 // beside the interview as soon as it is scored; once every question is answered, completing
 // scores the whole interview and opens its summary. The session can be cancelled or deleted from
-// here (docs/api.md §4.5); Ctrl+Enter (Cmd+Enter) submits an answer.
+// here (docs/api.md §4.5); Ctrl+Enter (Cmd+Enter) submits an answer. A scored answer can be
+// tried again (§4.2): the attempts then show side by side, with the score before and after and
+// the points the new attempt covers that the earlier one did not.
 
 import { api, describeError } from '../api.js';
 import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
@@ -16,6 +18,7 @@ import {
 import { counter, deleteSession, practiseAgainHref } from './interviews.js';
 
 const ANSWER_MAX = 5000;
+const ATTEMPTS_MAX = 5; // answers to one question, the first included (docs/api.md §4.2)
 
 function speechRecognition() {
     return window.SpeechRecognition || window.webkitSpeechRecognition || null;
@@ -82,7 +85,32 @@ function dictation(textarea, status) {
     return { el: btn, stop };
 }
 
-function feedbackItem(q, number) {
+// The last two attempts at a question side by side: score before and after, and the
+// strengths the newer attempt earned that the earlier one did not.
+function attemptsCompare(q) {
+    const before = q.attempts[q.attempts.length - 1];
+    const col = (label, a, text) => h('div', { class: 'attempt-col' },
+        h('p', { class: 'attempt-label' }, label, ' ', scoreBadge(a.evaluation_score)),
+        h('p', { class: 'attempt-answer' }, text.length > 220 ? `${text.slice(0, 220)}…` : text));
+    // The change, written in the same format as the scores themselves.
+    const diff = before.evaluation_score === null || q.evaluation_score === null ? null
+        : q.evaluation_score - before.evaluation_score;
+    const delta = diff === null ? null : `${diff >= 0 ? '+' : '−'}${formatScore(Math.abs(diff))}`;
+    const had = new Set(before.strengths || []);
+    const fresh = (q.strengths || []).filter((x) => !had.has(x));
+    return h('div', { class: 'attempts-compare' },
+        h('h4', {}, `Attempt ${before.attempt_number} and attempt ${q.attempt_number}`),
+        h('div', { class: 'attempts-grid' },
+            col(`Attempt ${before.attempt_number}`, before, before.answer_text),
+            col(`Attempt ${q.attempt_number}`, q, q.answer_text || '')),
+        delta === null ? null : h('p', { class: 'attempt-delta' },
+            `Score ${formatScore(before.evaluation_score)} → ${formatScore(q.evaluation_score)} (${delta})`),
+        h('h4', {}, 'Newly covered'),
+        fresh.length ? h('ul', { class: 'bullets' }, fresh.map((x) => h('li', {}, x)))
+            : h('p', { class: 'muted' }, 'Nothing the earlier attempt lacked.'));
+}
+
+function feedbackItem(q, number, onRetry) {
     // A heading, so that Strengths / To improve / Model answer nest under it.
     const head = h('h3', { class: 'feedback-head' },
         h('span', {}, `Question ${number} · ${titleCase(q.category)}`),
@@ -102,8 +130,15 @@ function feedbackItem(q, number) {
                 (q.improvements || []).length ? h('div', {}, h('h4', {}, 'To improve'), h('ul', { class: 'bullets' }, q.improvements.map((x) => h('li', {}, x)))) : null,
                 q.model_answer ? h('div', {}, h('h4', {}, 'Model answer'), h('p', {}, q.model_answer)) : null),
         ];
+    const attempts = q.attempts || [];
+    const canRetry = onRetry && ['evaluated', 'failed'].includes(q.evaluation_status) && (q.attempt_number || 1) < ATTEMPTS_MAX;
+    const retry = canRetry ? button('Try again', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Try question ${number} again` }) : null;
+    if (retry) retry.addEventListener('click', () => onRetry(q));
     return h('li', { class: `feedback-item status-${q.evaluation_status}`, dataset: { question: q.id } }, head,
-        h('p', { class: 'feedback-question' }, q.question_text), body);
+        h('p', { class: 'feedback-question' }, q.question_text), body,
+        attempts.length && q.evaluation_status === 'evaluated' ? attemptsCompare(q) : null,
+        attempts.length && q.evaluation_status !== 'evaluated' ? h('p', { class: 'muted' }, `Attempt ${q.attempt_number}; the earlier ones are kept.`) : null,
+        retry);
 }
 
 export async function render(ctx) {
@@ -171,7 +206,8 @@ export async function render(ctx) {
         const answered = session.questions.filter((q) => q.evaluation_status !== 'not_answered');
         feedbackEmpty.hidden = answered.length > 0;
         const open = new Set([...feedbackList.querySelectorAll('details[open]')].map((d) => d.closest('li').dataset.question));
-        mount(feedbackList, answered.slice().reverse().map((q) => feedbackItem(q, q.order_index + 1)));
+        const onRetry = session.status === 'in_progress' ? retryQuestion : null;
+        mount(feedbackList, answered.slice().reverse().map((q) => feedbackItem(q, q.order_index + 1, onRetry)));
         for (const li of feedbackList.children) if (open.has(li.dataset.question)) li.querySelector('details')?.setAttribute('open', '');
         for (const q of answered)
             if (q.evaluation_status === 'evaluated' && !announced.has(q.id)) {
@@ -270,7 +306,22 @@ export async function render(ctx) {
         stage.querySelector('h2').focus();
     }
 
-    function showQuestion(next) {
+    // Answers a scored question again (docs/api.md §4.2), then carries on where the interview was.
+    function retryQuestion(q) {
+        showQuestion({
+            question_id: q.id, question_text: q.question_text, category: q.category, difficulty: q.difficulty,
+            number: q.order_index + 1, total: session.questions.length,
+        }, q);
+        window.scrollTo({ top: 0 });
+    }
+
+    async function carryOn() {
+        const next = await api.get(`/interview/${id}/next`, { signal: ctx.signal });
+        if (next) showQuestion(next);
+        else showFinish();
+    }
+
+    function showQuestion(next, retrying = null) {
         stopTimer();
         const msg = notice('error');
         const dictationStatus = notice('info');
@@ -283,7 +334,10 @@ export async function render(ctx) {
         timer = setInterval(() => {
             clock.textContent = formatDuration((Date.now() - started) / 1000);
         }, 1000);
-        const submit = button(next.number === next.total ? 'Submit last answer' : 'Submit and continue', { type: 'submit', class: 'btn btn-primary' });
+        const submit = button(retrying ? `Submit attempt ${(retrying.attempt_number || 1) + 1}`
+            : next.number === next.total ? 'Submit last answer' : 'Submit and continue', { type: 'submit', class: 'btn btn-primary' });
+        const back = retrying ? button('Back to the interview', { kind: 'secondary' }) : null;
+        if (back) back.addEventListener('click', () => carryOn().catch(() => {}));
         const progress = h('progress', { max: String(next.total), value: String(next.number - 1), 'aria-label': `${next.number - 1} of ${next.total} questions answered` });
         const form = h('form', { class: 'answer-form', novalidate: true },
             h('div', { class: 'question-meta' },
@@ -292,13 +346,16 @@ export async function render(ctx) {
                 h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
             progress,
             h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),
+            retrying ? h('details', { class: 'previous-answer' },
+                h('summary', {}, `Your attempt ${retrying.attempt_number || 1}`, retrying.evaluation_score !== null ? ` (${formatScore(retrying.evaluation_score)}/100)` : ''),
+                h('p', { class: 'answer-text' }, retrying.answer_text || '')) : null,
             msg.el,
             h('label', { for: 'answer', class: 'answer-label' }, 'Your answer'),
             h('p', { id: 'answer-hint', class: 'field-hint' }, 'Be specific: the situation, what you did and the result. Up to 5,000 characters. Ctrl+Enter (⌘+Enter) submits.'),
             answer,
             h('div', { class: 'answer-tools' }, count, dictate ? dictate.el : null),
             dictationStatus.el,
-            h('div', { class: 'form-actions' }, submit));
+            h('div', { class: 'form-actions' }, back, submit));
         answer.addEventListener('keydown', (e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                 e.preventDefault();
@@ -322,6 +379,21 @@ export async function render(ctx) {
             if (dictate) dictate.stop();
             setBusy(submit, true, 'Saving…');
             const seconds = Math.min(3600, Math.round((Date.now() - started) / 1000));
+            if (retrying) {
+                try {
+                    await api.post(`/interview/${id}/questions/${next.question_id}/attempts`, { answer_text: text, time_taken_seconds: seconds });
+                    session = await api.get(`/interview/${id}`, { signal: ctx.signal });
+                    drawFeedback();
+                    watchFeedback();
+                    announce(`Attempt saved for question ${next.number}.`);
+                    await carryOn();
+                } catch (err) {
+                    if (err.name === 'AbortError') return;
+                    setBusy(submit, false);
+                    msg.show(describeError(err));
+                }
+                return;
+            }
             try {
                 const res = await api.post(`/interview/${id}/${next.question_id}/answer`, { answer_text: text, time_taken_seconds: seconds });
                 session.questions = session.questions.map((q) => (q.id === next.question_id
@@ -379,9 +451,7 @@ export async function render(ctx) {
         }
         drawFeedback();
         watchFeedback();
-        const next = await api.get(`/interview/${id}/next`, { signal: ctx.signal });
-        if (next) showQuestion(next);
-        else showFinish();
+        await carryOn();
     }
 
     mount(stage, loading('Loading the interview…'));

@@ -28,7 +28,12 @@ function questionBlock(q, i) {
             h('div', { class: 'grid-2 tight' },
                 h('div', {}, h('h4', {}, 'Strengths'), listOr(q.strengths, 'None noted.')),
                 h('div', {}, h('h4', {}, 'To improve'), listOr(q.improvements, 'Nothing noted.'))),
-            q.model_answer ? h('details', { class: 'model-answer', open: true }, h('summary', {}, 'Model answer'), h('p', {}, q.model_answer)) : null));
+            q.model_answer ? h('details', { class: 'model-answer', open: true }, h('summary', {}, 'Model answer'), h('p', {}, q.model_answer)) : null,
+            // Earlier attempts (docs/api.md §4.2); the answer above is the one that counts.
+            (q.attempts || []).length ? h('details', { class: 'summary-attempts' },
+                h('summary', {}, `Earlier attempts (${q.attempts.length})`),
+                h('ol', { class: 'bullets' }, q.attempts.map((a) => h('li', {}, `Attempt ${a.attempt_number}: `,
+                    scoreBadge(a.evaluation_score), h('p', { class: 'answer-text' }, a.answer_text))))) : null));
 }
 
 export async function render(ctx) {
