@@ -113,7 +113,7 @@ static json_t *with_attempts(json_t *obj, const interview_question_row *q,
 
 static json_t *render_question(const interview_question_row *q)
 {
-    return json_pack(
+    json_t *out = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "id", q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
         q->category, "difficulty", q->difficulty, "order_index", (json_int_t)q->order_index,
@@ -125,6 +125,11 @@ static json_t *render_question(const interview_question_row *q)
         "improvements", stored_json(q->improvements, NULL), "model_answer",
         str_or_null(q->model_answer), "evaluation_engine", str_or_null(q->evaluation_engine),
         "created_at", render_time(q->created_at), "updated_at", render_time(q->updated_at));
+    if (out != NULL) {
+        json_object_set_new(out, "draft_text", str_or_null(q->draft_text));
+        json_object_set_new(out, "draft_saved_at", render_time(q->draft_saved_at));
+    }
+    return out;
 }
 
 const char *interviews_session_title(const interview_session_row *s)
@@ -696,6 +701,45 @@ static int interview_attempt(http_req *req, http_res *res)
                      json_pack("{s:s, s:s, s:I, s:s}", "session_id", s.id, "question_id", q.id,
                                "attempt_number", (json_int_t)number, "evaluation_task_id",
                                task_id));
+}
+
+static const v_field draft_fields[] = {
+    { "draft_text", V_STRING, V_REQUIRED | V_MULTILINE, 0, 5000, .example = "In my last role I...",
+      .description = "The answer being typed; empty clears the draft" },
+};
+
+/* PUT /interview/{id}/questions/{qid}/draft: saves the answer being typed (docs/api.md §4.2) so
+ * that a reload, a navigation or another device finds it; storing the answer clears it. */
+static int interview_draft(http_req *req, http_res *res)
+{
+    v_value in[V_COUNT(draft_fields)];
+    int rc = validate_body(req, res, draft_fields, V_COUNT(draft_fields), in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    interview_session_row s;
+    rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    const char *text = *in[0].s ? in[0].s : NULL;
+    int64_t now = ia_now_ms();
+    rc = interviews_store_save_draft(d, req->user_id, s.id, q.id, text, now);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s, s:o, s:o}", "question_id", q.id, "draft_text",
+                               str_or_null(text), "draft_saved_at", render_time(text ? now : 0)));
 }
 
 static int interview_complete(http_req *req, http_res *res)
@@ -1392,6 +1436,9 @@ static const j_field question_fields[] = {
       .description = "Which attempt the current answer is (1 for the first); 0 before any" },
     { "attempts", J_ARRAY, .object = &attempt_schema,
       .description = "The earlier attempts, oldest first; the current answer is not among them" },
+    { "draft_text", J_STRING, J_NULLABLE,
+      .description = "The saved draft of the next answer; null when none" },
+    { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
 };
 static const j_object question_schema = J_OBJECT_OF(
     "Question", "One question; answer and evaluation fields are null until set", question_fields);
@@ -1514,6 +1561,13 @@ static const j_field attempted_fields[] = {
       .description = "The `interview.evaluate_answer` task" },
 };
 static const j_object attempted_schema = J_OBJECT_OF("AttemptAccepted", NULL, attempted_fields);
+
+static const j_field draft_saved_fields[] = {
+    { "question_id", J_STRING, 0, "uuid" },
+    { "draft_text", J_STRING, J_NULLABLE, .description = "Null when the draft was cleared" },
+    { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
+};
+static const j_object draft_saved_schema = J_OBJECT_OF("DraftSaved", NULL, draft_saved_fields);
 
 static const j_field completing_fields[] = {
     { "session_id", J_STRING, 0, "uuid" },
@@ -1647,6 +1701,18 @@ static const http_doc attempt_doc = {
             { 0 } },
 };
 
+static const http_doc draft_doc = {
+    .description =
+        "Saves the answer being typed to a question, so that a reload, a navigation or another "
+        "device finds it in the question's `draft_text`; an empty text clears it, and storing "
+        "an answer (or a new attempt) clears it too.",
+    .body = draft_fields,
+    .nbody = V_COUNT(draft_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &draft_saved_schema }, { .shape = DOC_END } },
+    .errors = open_errors,
+};
+
 static const http_doc complete_doc = {
     .description =
         "The `interview.complete` task evaluates what is left, then stores the "
@@ -1711,6 +1777,9 @@ const http_route interview_routes[] = {
     { "POST", INTERVIEW SID "/questions/{question_id:uuid}/attempts", interview_attempt,
       HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
       "Answer a question again, keeping the earlier attempts", "interviews", &attempt_doc },
+    { "PUT", INTERVIEW SID "/questions/{question_id:uuid}/draft", interview_draft, HTTP_BODY_JSON,
+      AUTH_USER, RL_DEFAULT, 200, "Save the answer being typed as a draft", "interviews",
+      &draft_doc },
     { "POST", INTERVIEW SID "/complete", interview_complete, 0, AUTH_USER, RL_DEFAULT, 202,
       "Complete an interview (summarised in the background)", "interviews", &complete_doc },
     { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,

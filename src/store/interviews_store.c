@@ -27,7 +27,7 @@
     "id, session_id, order_index, question_text, category, difficulty, bank_id, rubric, "          \
     "answer_text, answer_revision, time_taken_seconds, answered_at, evaluation_status, "           \
     "evaluation_score, communication_score, feedback_comment, strengths, improvements, "           \
-    "model_answer, evaluation_engine, created_at, updated_at"
+    "model_answer, evaluation_engine, created_at, updated_at, draft_text, draft_saved_at"
 
 static void session_from_row(const db_result *r, size_t i, interview_session_row *o)
 {
@@ -87,6 +87,8 @@ static void question_from_row(const db_result *r, size_t i, interview_question_r
     o->evaluation_engine = db_get(r, i, 19);
     o->created_at = db_get_int(r, i, 20, 0);
     o->updated_at = db_get_int(r, i, 21, 0);
+    o->draft_text = db_get(r, i, 22);
+    o->draft_saved_at = db_get_int(r, i, 23, 0);
 }
 
 static int session_rows(arena *a, const db_result *r, interview_session_row **out, size_t *n)
@@ -269,7 +271,8 @@ int interviews_store_answer(db *d, arena *a, const char *session_id, const char 
         "answered_at = $5, answer_revision = answer_revision + 1, evaluation_status = "
         "'pending', evaluation_score = NULL, communication_score = NULL, feedback_comment = "
         "NULL, strengths = NULL, improvements = NULL, model_answer = NULL, evaluation_engine = "
-        "NULL, updated_at = $5 WHERE id = $1 AND session_id = $2 RETURNING answer_revision",
+        "NULL, draft_text = NULL, draft_saved_at = NULL, updated_at = $5 WHERE id = $1 AND "
+        "session_id = $2 RETURNING answer_revision",
         p, sizeof(p) / sizeof(p[0]), &r);
     if (rc == IA_OK)
         *revision = db_get_int(r, 0, 0, 0);
@@ -528,4 +531,18 @@ int interviews_store_attempts(db *d, arena *a, const char *session_id, interview
     *out = list;
     *n = r->nrows;
     return IA_OK;
+}
+
+int interviews_store_save_draft(db *d, const char *user_id, const char *session_id,
+                                const char *question_id, const char *text, int64_t now)
+{
+    db_param p[] = { DB_TEXT(question_id), DB_TEXT(session_id), DB_TEXT(text),
+                     text ? DB_INT(now) : DB_NULL, DB_TEXT(user_id) };
+    return store_exec_one(
+        d,
+        "UPDATE interview_questions SET draft_text = $3, draft_saved_at = $4 WHERE id = $1 AND "
+        "session_id = $2 AND EXISTS (SELECT 1 FROM interview_sessions s WHERE s.id = $2 AND "
+        "s.user_id = $5 AND s.status = 'in_progress' AND s.completion_requested_at IS NULL AND "
+        "s.cancelled_at IS NULL)",
+        p, sizeof(p) / sizeof(p[0]));
 }

@@ -56,6 +56,8 @@ typedef struct {
     const char *strengths, *improvements; /* JSON array text or NULL */
     const char *model_answer, *evaluation_engine;
     int64_t created_at, updated_at;
+    const char *draft_text; /* the answer being typed, saved; NULL when none */
+    int64_t draft_saved_at; /* 0 when no draft */
 } interview_question_row;
 
 /* An earlier attempt at a question (docs/api.md §4.2), kept when the answer was retried. */
@@ -138,8 +140,8 @@ int interviews_store_set_preparing(db *d, const char *session_id, int64_t now);
 int interviews_store_lock_open(db *d, const char *user_id, const char *session_id, int64_t now);
 
 /* Replaces the answer of a question (time_taken -1: not given), clears its evaluation to
- * pending and bumps its revision, which *revision receives. Inside the caller's transaction,
- * after interviews_store_lock_open. */
+ * pending and its draft, and bumps its revision, which *revision receives. Inside the caller's
+ * transaction, after interviews_store_lock_open. */
 int interviews_store_answer(db *d, arena *a, const char *session_id, const char *question_id,
                             const char *answer, long long time_taken, int64_t now,
                             long long *revision);
@@ -155,6 +157,11 @@ int interviews_store_keep_attempt(db *d, arena *a, const char *attempt_id, const
 /* The earlier attempts of every question of the session, by question and attempt number. */
 int interviews_store_attempts(db *d, arena *a, const char *session_id, interview_attempt_row **out,
                               size_t *n);
+
+/* Saves (text NULL: clears) the draft of a question of the user's session while it takes
+ * answers; IA_NOT_FOUND when the session does not take answers (or is not the user's). */
+int interviews_store_save_draft(db *d, const char *user_id, const char *session_id,
+                                const char *question_id, const char *text, int64_t now);
 
 /* Stores the evaluation of answer revision `revision`; IA_NOT_FOUND when the answer was
  * replaced meanwhile or that revision is already evaluated (the first evaluation stands). */

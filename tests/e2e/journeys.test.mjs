@@ -339,6 +339,45 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    // Issue 19, drafts that survive (docs/api.md §4.2): saved after a pause, restored after a
+    // reload and a navigation; leaving with a change not saved yet asks first.
+    test('a draft is restored after a reload and leaving with an unsaved change asks first', { timeout: 120000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const url = page.url();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const first = 'Situation: our nightly deploys kept failing.';
+        await page.getByLabel('Your answer').fill(first);
+        // Leaving at once, before the draft is saved, asks first; staying keeps the text.
+        await page.getByRole('link', { name: 'Interviews' }).first().click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('heading', { name: 'Leave this question?' }).waitFor();
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        assert.equal(page.url(), url);
+        await page.getByText('Draft saved', { exact: true }).waitFor({ timeout: 10000 });
+        await page.reload();
+        await settled(page);
+        await page.getByText('Draft restored', { exact: true }).waitFor({ timeout: 30000 });
+        assert.equal(await page.getByLabel('Your answer').inputValue(), first);
+        // A change not saved yet: "Save draft and leave" saves it, and it is there on return.
+        const more = `${first} I added a canary stage.`;
+        await page.getByLabel('Your answer').fill(more);
+        await page.getByRole('link', { name: 'Interviews' }).first().click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Save draft and leave' }).click();
+        await page.waitForURL('**/interviews');
+        await visit(page, new URL(url).pathname);
+        await page.getByText('Draft restored', { exact: true }).waitFor({ timeout: 30000 });
+        assert.equal(await page.getByLabel('Your answer').inputValue(), more);
+        await screenshot(page, 'interview-draft-restored');
+        assertClean(page, 'drafts');
+        await page.context().close();
+    });
+
     test('on a 390 × 844 phone the timer stays on the question line and the answer box shows without scrolling', { timeout: 120000 }, async () => {
         const page = await openPage(browser, { viewport: { width: 390, height: 844 }, mobile: true });
         await visit(page, '/signin');

@@ -20,7 +20,8 @@ from test_user_cli import admin_session
 QUESTION_FIELDS = {"id", "session_id", "question_text", "category", "difficulty", "order_index",
                    "answer_text", "time_taken_seconds", "evaluation_status", "evaluation_score",
                    "feedback_comment", "strengths", "improvements", "model_answer",
-                   "evaluation_engine", "created_at", "updated_at", "attempt_number", "attempts"}
+                   "evaluation_engine", "created_at", "updated_at", "attempt_number", "attempts",
+                   "draft_text", "draft_saved_at"}
 SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "question_count",
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from helpers import assert_error, wait_for
-from test_auth import auth, new_account
+from test_auth import auth, login, new_account
 from test_interview_endpoints import (ANSWER, analysed_resume, answer, completed, get_session,
                                       start, started)
 from test_resume_endpoints import LIMITS_OFF, wait_task
@@ -325,3 +325,62 @@ def test_retry_validation_state_and_limits(srv, user):
     assert delete(c, tok, s["id"]).status_code == 204
     assert srv.sql(f"SELECT COUNT(*) FROM interview_attempts WHERE session_id = '{s['id']}'") \
         == [("0",)]
+
+
+# ---- drafts (docs/api.md §4.2) ----------------------------------------------------------------
+
+def draft(client, token, sid, qid, text, **extra):
+    return client.put(f"/api/v1/interview/{sid}/questions/{qid}/draft", headers=auth(token),
+                      json={"draft_text": text, **extra})
+
+
+def test_a_draft_is_kept_per_question_until_the_answer_replaces_it(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5)
+    q0, q1 = s["questions"][0]["id"], s["questions"][1]["id"]
+    assert s["questions"][0]["draft_text"] is None and s["questions"][0]["draft_saved_at"] is None
+    r = draft(c, tok, s["id"], q0, "Situation: our deploys\nkept failing")
+    assert r.status_code == 200, r.text
+    assert r.json()["question_id"] == q0 and r.json()["draft_saved_at"]
+    assert r.json()["draft_text"] == "Situation: our deploys\nkept failing"
+    assert draft(c, tok, s["id"], q1, "Second question's notes").status_code == 200
+    # Another device (a new login) finds both, each on its own question.
+    elsewhere = login(c, user["email"], user["password"])["access_token"]
+    assert elsewhere != tok
+    again = get_session(c, elsewhere, s["id"])["questions"]
+    assert again[0]["draft_text"] == "Situation: our deploys\nkept failing"
+    assert again[1]["draft_text"] == "Second question's notes"
+    # Saving again replaces; an empty text clears; the answer clears the draft.
+    assert draft(c, tok, s["id"], q1, "").json() == {"question_id": q1, "draft_text": None,
+                                                     "draft_saved_at": None}
+    assert get_session(c, tok, s["id"])["questions"][1]["draft_text"] is None
+    assert answer(c, tok, s["id"], q0).status_code == 200
+    q = get_session(c, tok, s["id"])["questions"][0]
+    assert q["draft_text"] is None and q["answer_text"] == ANSWER
+
+
+def test_draft_validation_ownership_and_state(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5)
+    q = s["questions"][0]["id"]
+    for body, loc, type_ in (({"draft_text": "x" * 5001}, "draft_text", "string_too_long"),
+                             ({}, "draft_text", "missing"),
+                             ({"draft_text": "ok", "answer_text": "x"}, "answer_text",
+                              "extra_forbidden"),
+                             ({"draft_text": 5}, "draft_text", "string_type")):
+        r = c.put(f"/api/v1/interview/{s['id']}/questions/{q}/draft", headers=auth(tok), json=body)
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"][0]["loc"] == ["body", loc] and r.json()["detail"][0]["type"] == type_
+    assert draft(c, tok, s["id"], q, "é" * 5000).status_code == 200
+    bob = new_account(c)["access"]
+    assert_error(draft(c, bob, s["id"], q, "mine"), 404, "NOT_FOUND")
+    assert_error(draft(c, tok, s["id"], str(uuid.uuid4()), "x"), 404, "NOT_FOUND")
+    other = started(c, tok, question_count=5)
+    assert_error(draft(c, tok, other["id"], q, "x"), 404, "NOT_FOUND")  # not this session's
+    assert get_session(c, tok, s["id"])["questions"][0]["draft_text"] == "é" * 5000
+    srv.sql(f"UPDATE interview_sessions SET completion_requested_at = 1 WHERE id = '{s['id']}'")
+    assert_error(draft(c, tok, s["id"], q, "late"), 409, "ALREADY_COMPLETED")
+    srv.sql(f"UPDATE interview_sessions SET completion_requested_at = NULL WHERE id = '{s['id']}'")
+    assert cancel(c, tok, s["id"]).status_code == 200
+    assert_error(draft(c, tok, s["id"], q, "late"), 409, "SESSION_CANCELLED")
+    assert get_session(c, tok, s["id"])["questions"][0]["draft_text"] == "é" * 5000

@@ -5,7 +5,9 @@
 // scores the whole interview and opens its summary. The session can be cancelled or deleted from
 // here (docs/api.md §4.5); Ctrl+Enter (Cmd+Enter) submits an answer. A scored answer can be
 // tried again (§4.2): the attempts then show side by side, with the score before and after and
-// the points the new attempt covers that the earlier one did not.
+// the points the new attempt covers that the earlier one did not. The answer being typed is
+// saved as a server-side draft after a pause and restored on any device; leaving the page with
+// a change not yet saved asks first.
 
 import { api, describeError } from '../api.js';
 import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
@@ -18,6 +20,8 @@ import {
 import { counter, deleteSession, practiseAgainHref } from './interviews.js';
 
 const ANSWER_MAX = 5000;
+const DRAFT_DELAY_MS = 1500; // a pause in typing before the draft is saved (docs/api.md §4.2)
+const NO_DRAFT = Object.freeze({ dirty: () => false, flush: async () => {}, drop: () => {} }); // no question on screen
 const ATTEMPTS_MAX = 5; // answers to one question, the first included (docs/api.md §4.2)
 
 function speechRecognition() {
@@ -148,13 +152,41 @@ export async function render(ctx) {
 
     let timer = null;
     let dictate = null;
+    // The question on screen's draft: whether a change is not saved yet, and how to save it now.
+    let draft = NO_DRAFT;
     const stopTimer = () => {
         if (timer) clearInterval(timer);
         timer = null;
     };
+    const onBeforeUnload = (e) => {
+        if (!draft.dirty()) return;
+        e.preventDefault();
+        e.returnValue = '';
+    };
+    // A link followed with a change not saved yet asks first (capture phase: before the router).
+    const onLinkClick = async (e) => {
+        const a = e.target.closest && e.target.closest('a[href]');
+        if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target || !draft.dirty()) return;
+        const url = new URL(a.href, window.location.href);
+        if (url.origin !== window.location.origin) return;
+        e.preventDefault();
+        e.stopPropagation();
+        const ok = await confirmDialog({
+            title: 'Leave this question?',
+            body: 'Your latest changes to this answer are not saved as a draft yet.',
+            confirmLabel: 'Save draft and leave',
+            action: () => draft.flush(),
+        });
+        if (ok) await navigate(url.pathname + url.search);
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    document.addEventListener('click', onLinkClick, true);
     const cleanup = () => {
         stopTimer();
+        draft.drop();
         if (dictate) dictate.stop();
+        window.removeEventListener('beforeunload', onBeforeUnload);
+        document.removeEventListener('click', onLinkClick, true);
     };
 
     const cancelBtn = button('Cancel interview', { kind: 'secondary', class: 'btn btn-secondary btn-small' });
@@ -261,6 +293,7 @@ export async function render(ctx) {
 
     function showCancelled() {
         stopTimer();
+        draft = NO_DRAFT;
         cancelBtn.hidden = true;
         mount(stage, h('div', { class: 'state', role: 'status' },
             iconGraphic('alert'),
@@ -271,6 +304,8 @@ export async function render(ctx) {
 
     function showFinish() {
         stopTimer();
+        draft.drop();
+        draft = NO_DRAFT;
         const msg = notice('error');
         const finish = button('Finish and see my results', { class: 'btn btn-primary btn-large' });
         finish.addEventListener('click', async () => {
@@ -321,11 +356,59 @@ export async function render(ctx) {
         else showFinish();
     }
 
+    // Saves the answer being typed as the question's draft after a pause (docs/api.md §4.2).
+    function draftKeeper(answer, questionId, status) {
+        const stored = session.questions.find((q) => q.id === questionId);
+        let saved = stored && stored.draft_text ? stored.draft_text : '';
+        let wait = null;
+        let failed = false;
+        const dirty = () => answer.value.trim() !== saved.trim();
+        const save = async () => {
+            clearTimeout(wait);
+            wait = null;
+            const text = answer.value;
+            if (text.trim() === saved.trim() || [...text].length > ANSWER_MAX) return;
+            status.textContent = 'Saving draft…';
+            await api.put(`/interview/${id}/questions/${questionId}/draft`, { draft_text: text });
+            saved = text;
+            failed = false;
+            if (stored) stored.draft_text = text.trim() || null;
+            status.textContent = dirty() ? '' : 'Draft saved';
+        };
+        answer.addEventListener('input', () => {
+            clearTimeout(wait);
+            if (!failed) status.textContent = '';
+            wait = setTimeout(() => save().catch((err) => {
+                if (err.name === 'AbortError') return;
+                failed = true;
+                status.textContent = 'Draft not saved; it will be tried again as you type.';
+            }), DRAFT_DELAY_MS);
+        });
+        return {
+            restored: saved,
+            dirty,
+            flush: save,
+            drop: () => clearTimeout(wait),
+            submitted: () => {
+                clearTimeout(wait);
+                saved = answer.value;
+            },
+        };
+    }
+
     function showQuestion(next, retrying = null) {
         stopTimer();
+        draft.drop();
         const msg = notice('error');
         const dictationStatus = notice('info');
         const answer = h('textarea', { id: 'answer', name: 'answer_text', rows: 10, maxlength: String(ANSWER_MAX), 'aria-describedby': 'answer-hint answer-counter' });
+        const draftStatus = h('span', { class: 'draft-status muted', role: 'status' });
+        const keeper = draftKeeper(answer, next.question_id, draftStatus);
+        draft = keeper;
+        if (keeper.restored) {
+            answer.value = keeper.restored;
+            draftStatus.textContent = 'Draft restored';
+        }
         const count = counter(answer, ANSWER_MAX);
         count.id = 'answer-counter';
         dictate = dictation(answer, dictationStatus);
@@ -353,7 +436,7 @@ export async function render(ctx) {
             h('label', { for: 'answer', class: 'answer-label' }, 'Your answer'),
             h('p', { id: 'answer-hint', class: 'field-hint' }, 'Be specific: the situation, what you did and the result. Up to 5,000 characters. Ctrl+Enter (⌘+Enter) submits.'),
             answer,
-            h('div', { class: 'answer-tools' }, count, dictate ? dictate.el : null),
+            h('div', { class: 'answer-tools' }, count, draftStatus, dictate ? dictate.el : null),
             dictationStatus.el,
             h('div', { class: 'form-actions' }, back, submit));
         answer.addEventListener('keydown', (e) => {
@@ -377,6 +460,7 @@ export async function render(ctx) {
                 return;
             }
             if (dictate) dictate.stop();
+            keeper.submitted();
             setBusy(submit, true, 'Saving…');
             const seconds = Math.min(3600, Math.round((Date.now() - started) / 1000));
             if (retrying) {
