@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ai/chain.h"
+#include "ai/offline.h"
 #include "ai/schema.h"
 #include "api/api.h"
 #include "api/interviews.h"
@@ -128,6 +129,7 @@ static json_t *render_question(const interview_question_row *q)
     if (out != NULL) {
         json_object_set_new(out, "draft_text", str_or_null(q->draft_text));
         json_object_set_new(out, "draft_saved_at", render_time(q->draft_saved_at));
+        json_object_set_new(out, "parent_id", str_or_null(q->parent_id));
     }
     return out;
 }
@@ -163,16 +165,18 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
     if (out != NULL) {
         json_object_set_new(out, "title", json_string(interviews_session_title(s)));
         json_object_set_new(out, "cancelled_at", render_time(s->cancelled_at));
+        json_object_set_new(out, "follow_ups", json_boolean(s->follow_ups));
     }
     return out;
 }
 
 static json_t *render_next(const interview_question_row *q, long long total)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "question_id", q->id, "question_text",
-                     q->question_text, "category", q->category, "difficulty", q->difficulty,
-                     "order_index", (json_int_t)q->order_index, "number",
-                     (json_int_t)(q->order_index + 1), "total", (json_int_t)total);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "question_id", q->id,
+                     "question_text", q->question_text, "category", q->category, "difficulty",
+                     q->difficulty, "order_index", (json_int_t)q->order_index, "number",
+                     (json_int_t)(q->order_index + 1), "total", (json_int_t)total, "parent_id",
+                     str_or_null(q->parent_id));
 }
 
 /* ---- loading and state checks --------------------------------------------------------------- */
@@ -351,6 +355,8 @@ static const v_field start_fields[] = {
     { "job_description", V_STRING, V_MULTILINE, 1, 10000,
       .example = "Backend engineer: Python, PostgreSQL, AWS" },
     { "target_role", V_STRING, 0, 1, 100, .example = "Backend Engineer" },
+    { "follow_ups", V_BOOL, 0, 0, 0, .def = "true", .example = "true",
+      .description = "Ask one follow-up when an answer misses a key point (docs/api.md §4.6)" },
 };
 
 /* JSON array text of a validated string list, or NULL when it was not given. */
@@ -438,6 +444,7 @@ static int interview_start(http_req *req, http_res *res)
     s.title = title_of(req->arena, s.target_role, in[0].present ? resume.title : NULL);
     if (s.title == NULL)
         return IA_ERR_NOMEM;
+    s.follow_ups = in[6].b;
     s.started_at = s.updated_at = now;
     /* What the session will leave out or fill from elsewhere, said now (docs/api.md §4.1). */
     ai_generate_request gr = { .resume = an,
@@ -910,6 +917,8 @@ static int interview_summary(http_req *req, http_res *res)
                           str_or_null(q->evaluation_engine), "time_taken_seconds",
                           q->has_time ? json_integer(q->time_taken_seconds) : json_null()),
                 q, at, na));
+        json_object_set_new(json_array_get(questions, json_array_size(questions) - 1), "parent_id",
+                            str_or_null(q->parent_id));
     }
     const user_row *me = api_current_user(req);
     json_t *out = json_pack(
@@ -1161,10 +1170,66 @@ static int question_of(arena *a, const interview_question_row *q, ai_question *o
     return IA_OK;
 }
 
-/* Evaluates the stored answer of q (revision q->answer_revision) and stores the result;
- * IA_NOT_FOUND when the answer was replaced or evaluated meanwhile. */
+/* The follow-up row to q composed from its evaluation (docs/api.md §4.6), with its rubric;
+ * IA_NOT_FOUND when the answer missed nothing. */
+static int follow_up_row(job_ctx *ctx, const ai_question *parent, const ai_evaluation *ev,
+                         interview_question_row *out)
+{
+    ai_question fq;
+    int rc = ai_offline_follow_up(ctx->arena, parent, ev, &fq);
+    if (rc != IA_OK)
+        return rc;
+    json_t *rubric = ai_question_to_json(&fq);
+    char *dump = rubric ? json_dumps(rubric, JSON_COMPACT) : NULL;
+    json_decref(rubric);
+    char *id = arena_alloc(ctx->arena, IA_UUID_LEN);
+    memset(out, 0, sizeof(*out));
+    out->rubric = dump ? arena_strdup(ctx->arena, dump) : NULL;
+    free(dump);
+    if (id == NULL || out->rubric == NULL)
+        return IA_ERR_NOMEM;
+    ia_uuid_v7(ia_now_ms(), id);
+    out->id = id;
+    out->question_text = fq.text;
+    out->category = fq.category;
+    out->difficulty = fq.difficulty;
+    return IA_OK;
+}
+
+/* Stores an evaluation and, with a follow-up row, adds the follow-up in the same transaction,
+ * which holds the session row first so that completion cannot slip in between. A session that
+ * stopped taking answers gets the evaluation without the follow-up. */
+static int store_evaluation(job_ctx *ctx, const interview_session_row *s,
+                            const interview_question_row *q, const interview_evaluation *st,
+                            const interview_question_row *follow)
+{
+    int64_t now = ia_now_ms();
+    if (follow == NULL)
+        return interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, st, now);
+    int rc = db_begin(ctx->db);
+    if (rc != IA_OK)
+        return rc;
+    bool open = interviews_store_lock_open(ctx->db, s->user_id, s->id, now) == IA_OK;
+    rc = interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, st, now);
+    if (rc == IA_OK && open) {
+        rc = interviews_store_add_follow_up(ctx->db, s->id, q->id, follow, now);
+        if (rc == IA_OK)
+            log_info("interviews", "follow-up question added", "session_id", s->id);
+        if (rc == IA_NOT_FOUND)
+            rc = IA_OK; /* it has one already, or the session no longer asks */
+    }
+    if (rc == IA_OK)
+        rc = db_commit(ctx->db);
+    else
+        db_rollback(ctx->db);
+    return rc;
+}
+
+/* Evaluates the stored answer of q (revision q->answer_revision) and stores the result, with a
+ * follow-up question when `follow_up` and the answer missed a key point; IA_NOT_FOUND when
+ * the answer was replaced or evaluated meanwhile. */
 static int evaluate_one(job_ctx *ctx, const interview_session_row *s,
-                        const interview_question_row *q, double *score)
+                        const interview_question_row *q, bool follow_up, double *score)
 {
     ai_question aq;
     int rc = question_of(ctx->arena, q, &aq);
@@ -1188,7 +1253,15 @@ static int evaluate_one(job_ctx *ctx, const interview_session_row *s,
                                 ai_engine_name(meta.engine) };
     if (st.strengths == NULL || st.improvements == NULL)
         return IA_ERR_NOMEM;
-    rc = interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, &st, ia_now_ms());
+    interview_question_row follow;
+    bool with_follow = false;
+    if (follow_up) {
+        rc = follow_up_row(ctx, &aq, &ev, &follow);
+        if (rc != IA_OK && rc != IA_NOT_FOUND)
+            return rc;
+        with_follow = rc == IA_OK;
+    }
+    rc = store_evaluation(ctx, s, q, &st, with_follow ? &follow : NULL);
     if (rc == IA_OK)
         *score = ev.score;
     return rc;
@@ -1221,7 +1294,8 @@ static int job_evaluate(job_ctx *ctx)
     if (rc != IA_OK)
         return rc;
     double score = 0;
-    rc = evaluate_one(ctx, &s, &q, &score);
+    /* One follow-up per question, never of a follow-up, while the session asks them. */
+    rc = evaluate_one(ctx, &s, &q, s.follow_ups && q.parent_id == NULL, &score);
     if (rc == IA_NOT_FOUND) {
         superseded(ctx, sid, qid);
         return IA_OK;
@@ -1329,13 +1403,16 @@ static int job_complete(job_ctx *ctx)
     }
     interview_question_row *qs = NULL;
     size_t nq = 0;
-    rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
+    /* A follow-up added after completion was accepted is not asked (docs/api.md §4.6). */
+    rc = interviews_store_drop_unanswered_follow_ups(ctx->db, s.id);
+    if (rc == IA_OK)
+        rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
     bool evaluated_any = false;
     for (size_t i = 0; rc == IA_OK && i < nq; i++) {
         if (qs[i].answer_text == NULL || strcmp(qs[i].evaluation_status, "evaluated") == 0)
             continue;
         double score = 0;
-        rc = evaluate_one(ctx, &s, &qs[i], &score);
+        rc = evaluate_one(ctx, &s, &qs[i], false, &score);
         if (rc == IA_NOT_FOUND)
             rc = IA_OK; /* evaluated meanwhile by its own job */
         evaluated_any = true;
@@ -1439,6 +1516,8 @@ static const j_field question_fields[] = {
     { "draft_text", J_STRING, J_NULLABLE,
       .description = "The saved draft of the next answer; null when none" },
     { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object question_schema = J_OBJECT_OF(
     "Question", "One question; answer and evaluation fields are null until set", question_fields);
@@ -1473,6 +1552,7 @@ static const j_field session_fields[] = {
                      "interview\"" },
     { "cancelled_at", J_STRING, J_NULLABLE, "date-time",
       .description = "When it was cancelled (status `cancelled`); null otherwise" },
+    { "follow_ups", J_BOOLEAN, .description = "Whether the session asks follow-up questions" },
 };
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);
@@ -1540,7 +1620,10 @@ static const j_field next_fields[] = {
     { "difficulty", J_STRING, .choices = QUESTION_DIFFICULTIES },
     { "order_index", J_INTEGER, J_NONNEG },
     { "number", J_INTEGER, J_NONNEG, .description = "order_index + 1" },
-    { "total", J_INTEGER, J_NONNEG, .description = "Questions in the session" },
+    { "total", J_INTEGER, J_NONNEG,
+      .description = "Questions in the session, follow-ups added so far included" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object next_schema = J_OBJECT_OF("NextQuestion", NULL, next_fields);
 
@@ -1594,6 +1677,8 @@ static const j_field summary_question_fields[] = {
       .description = "Which attempt the answer is (1 for the first); 0 before any" },
     { "attempts", J_ARRAY, .object = &attempt_schema,
       .description = "The earlier attempts, oldest first" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object summary_question_schema =
     J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);

@@ -17,7 +17,7 @@
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id AND "                   \
     "q.answer_text IS NOT NULL) AS answered_count, "                                               \
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id) AS total_questions, "  \
-    "s.title, s.cancelled_at"
+    "s.title, s.cancelled_at, s.follow_ups"
 
 #define LIST_WHERE                                                                                 \
     " FROM interview_sessions s WHERE s.user_id = $1 AND "                                         \
@@ -27,7 +27,8 @@
     "id, session_id, order_index, question_text, category, difficulty, bank_id, rubric, "          \
     "answer_text, answer_revision, time_taken_seconds, answered_at, evaluation_status, "           \
     "evaluation_score, communication_score, feedback_comment, strengths, improvements, "           \
-    "model_answer, evaluation_engine, created_at, updated_at, draft_text, draft_saved_at"
+    "model_answer, evaluation_engine, created_at, updated_at, draft_text, draft_saved_at, "        \
+    "parent_id"
 
 static void session_from_row(const db_result *r, size_t i, interview_session_row *o)
 {
@@ -57,6 +58,7 @@ static void session_from_row(const db_result *r, size_t i, interview_session_row
     o->total_questions = db_get_int(r, i, 21, 0);
     o->title = db_get(r, i, 22);
     o->cancelled_at = db_get_int(r, i, 23, 0);
+    o->follow_ups = db_get_int(r, i, 24, 1) != 0;
 }
 
 static void question_from_row(const db_result *r, size_t i, interview_question_row *o)
@@ -89,6 +91,7 @@ static void question_from_row(const db_result *r, size_t i, interview_question_r
     o->updated_at = db_get_int(r, i, 21, 0);
     o->draft_text = db_get(r, i, 22);
     o->draft_saved_at = db_get_int(r, i, 23, 0);
+    o->parent_id = db_get(r, i, 24);
 }
 
 static int session_rows(arena *a, const db_result *r, interview_session_row **out, size_t *n)
@@ -106,18 +109,19 @@ static int session_rows(arena *a, const db_result *r, interview_session_row **ou
 int interviews_store_insert(db *d, const interview_session_row *s)
 {
     db_param p[] = {
-        DB_TEXT(s->id),          DB_TEXT(s->user_id),     DB_TEXT(s->resume_id),
-        DB_TEXT(s->status),      DB_TEXT(s->difficulty),  DB_INT(s->question_count),
-        DB_TEXT(s->focus_areas), DB_TEXT(s->target_role), DB_TEXT(s->job_description),
-        DB_INT(s->started_at),   DB_TEXT(s->task_id),     DB_INT(s->updated_at),
-        DB_TEXT(s->title),
+        DB_TEXT(s->id),          DB_TEXT(s->user_id),           DB_TEXT(s->resume_id),
+        DB_TEXT(s->status),      DB_TEXT(s->difficulty),        DB_INT(s->question_count),
+        DB_TEXT(s->focus_areas), DB_TEXT(s->target_role),       DB_TEXT(s->job_description),
+        DB_INT(s->started_at),   DB_TEXT(s->task_id),           DB_INT(s->updated_at),
+        DB_TEXT(s->title),       DB_INT(s->follow_ups ? 1 : 0),
     };
-    return db_exec(d, NULL,
-                   "INSERT INTO interview_sessions (id, user_id, resume_id, status, difficulty, "
-                   "question_count, focus_areas, target_role, job_description, started_at, "
-                   "task_id, updated_at, title) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                   "$11, $12, $13)",
-                   p, sizeof(p) / sizeof(p[0]), NULL);
+    return db_exec(
+        d, NULL,
+        "INSERT INTO interview_sessions (id, user_id, resume_id, status, difficulty, "
+        "question_count, focus_areas, target_role, job_description, started_at, "
+        "task_id, updated_at, title, follow_ups) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $14)",
+        p, sizeof(p) / sizeof(p[0]), NULL);
 }
 
 int interviews_store_get(db *d, arena *a, const char *user_id, const char *id,
@@ -545,4 +549,36 @@ int interviews_store_save_draft(db *d, const char *user_id, const char *session_
         "s.user_id = $5 AND s.status = 'in_progress' AND s.completion_requested_at IS NULL AND "
         "s.cancelled_at IS NULL)",
         p, sizeof(p) / sizeof(p[0]));
+}
+
+int interviews_store_add_follow_up(db *d, const char *session_id, const char *parent_id,
+                                   const interview_question_row *q, int64_t now)
+{
+    db_param p[] = { DB_TEXT(q->id),
+                     DB_TEXT(session_id),
+                     DB_TEXT(q->question_text),
+                     DB_TEXT(q->category),
+                     DB_TEXT(q->difficulty),
+                     DB_TEXT(q->rubric),
+                     DB_TEXT(parent_id),
+                     DB_INT(now) };
+    return store_exec_one(
+        d,
+        "INSERT INTO interview_questions (id, session_id, order_index, question_text, category, "
+        "difficulty, rubric, parent_id, created_at, updated_at) SELECT $1, $2, (SELECT "
+        "MAX(order_index) + 1 FROM interview_questions WHERE session_id = $2), $3, $4, $5, $6, "
+        "$7, $8, $8 WHERE EXISTS (SELECT 1 FROM interview_sessions s WHERE s.id = $2 AND "
+        "s.follow_ups = 1 AND s.status = 'in_progress' AND s.completion_requested_at IS NULL AND "
+        "s.cancelled_at IS NULL) AND EXISTS (SELECT 1 FROM interview_questions WHERE id = $7 AND "
+        "session_id = $2 AND parent_id IS NULL) AND NOT EXISTS (SELECT 1 FROM "
+        "interview_questions WHERE parent_id = $7)",
+        p, sizeof(p) / sizeof(p[0]));
+}
+
+int interviews_store_drop_unanswered_follow_ups(db *d, const char *session_id)
+{
+    return db_exec(d, NULL,
+                   "DELETE FROM interview_questions WHERE session_id = $1 AND parent_id IS NOT "
+                   "NULL AND answer_text IS NULL",
+                   (db_param[]){ DB_TEXT(session_id) }, 1, NULL);
 }

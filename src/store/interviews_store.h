@@ -35,6 +35,7 @@ typedef struct {
     long long total_questions; /* questions stored (read only) */
     const char *title;         /* the session's name; NULL for sessions older than names */
     int64_t cancelled_at;      /* 0: not cancelled */
+    bool follow_ups;           /* the session asks follow-up questions */
 } interview_session_row;
 
 typedef struct {
@@ -58,6 +59,7 @@ typedef struct {
     int64_t created_at, updated_at;
     const char *draft_text; /* the answer being typed, saved; NULL when none */
     int64_t draft_saved_at; /* 0 when no draft */
+    const char *parent_id;  /* the question a follow-up follows up; NULL for the others */
 } interview_question_row;
 
 /* An earlier attempt at a question (docs/api.md §4.2), kept when the answer was retried. */
@@ -187,6 +189,15 @@ int interviews_store_set_completion_requested(db *d, const char *session_id, boo
 int interviews_store_complete(db *d, const char *session_id, double final_score,
                               const char *breakdown, const char *summary, const char *strengths,
                               const char *weaknesses, int64_t now);
+
+/* Adds follow-up q (id, text, category, difficulty, rubric) to parent_id's session after its
+ * last question, inside the caller's transaction; IA_NOT_FOUND unless the session asks
+ * follow-ups and takes answers, the parent is no follow-up itself and has none yet. */
+int interviews_store_add_follow_up(db *d, const char *session_id, const char *parent_id,
+                                   const interview_question_row *q, int64_t now);
+
+/* Removes the follow-ups still unanswered when the session completes. */
+int interviews_store_drop_unanswered_follow_ups(db *d, const char *session_id);
 
 /* Cancels the user's session (docs/api.md §4.5): IA_NOT_FOUND unless it is preparing or
  * in_progress, not completing and not cancelled already. Its rows stay; it reads as cancelled. */

@@ -191,6 +191,9 @@ describe('web app', { concurrency: false }, () => {
         await page.waitForFunction(() => !document.querySelector('input[name=focus][value=coding]').disabled);
         await page.getByLabel('Number of questions').fill(String(QUESTIONS));
         await page.getByText('Technical', { exact: true }).click();
+        // Follow-up questions are on by default; this journey is about the planned five.
+        assert.equal(await page.getByLabel('Ask follow-up questions').isChecked(), true);
+        await page.getByLabel('Ask follow-up questions').uncheck();
         await screenshot(page, 'interview-start');
         await page.getByRole('button', { name: 'Start interview' }).click();
         await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
@@ -375,6 +378,51 @@ describe('web app', { concurrency: false }, () => {
         assert.equal(await page.getByLabel('Your answer').inputValue(), more);
         await screenshot(page, 'interview-draft-restored');
         assertClean(page, 'drafts');
+        await page.context().close();
+    });
+
+    // Issue 19, follow-up questions (docs/api.md §4.6): a vague answer gets one follow-up about
+    // what it missed, linked to its question and graded like any question.
+    test('a vague answer gets a follow-up question, answered and graded like any other', { timeout: 180000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByLabel('Ask follow-up questions').check();
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.getByLabel('Your answer').fill("I don't know.");
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        // Answer the rest; a follow-up to question 1 is asked after the planned questions.
+        let sawFollowUp = false;
+        for (let i = 0; i < 15; i++) {
+            const done = page.getByRole('heading', { name: 'All questions answered' });
+            const question = page.locator('#question-text');
+            await Promise.race([done.waitFor({ timeout: 60000 }), question.waitFor({ timeout: 60000 })]);
+            if (await done.isVisible()) {
+                await page.getByRole('button', { name: 'Finish and see my results' }).click();
+                await Promise.race([page.waitForURL('**/summary', { timeout: 60000 }), question.waitFor({ timeout: 60000 })]);
+                if (page.url().endsWith('/summary')) break;
+                continue;
+            }
+            const meta = await page.locator('.question-meta').textContent();
+            if (/Follow-up to question 1/.test(meta)) {
+                sawFollowUp = true;
+                assert.match(await question.textContent(), /^Follow-up:/);
+                await screenshot(page, 'interview-follow-up');
+            }
+            const before = await question.textContent();
+            await page.getByLabel('Your answer').fill(answerFor(1));
+            await page.getByLabel('Your answer').press('Control+Enter');
+            await page.waitForFunction((t) => document.querySelector('#question-text')?.textContent !== t, before, { timeout: 60000 });
+        }
+        assert.ok(sawFollowUp, 'the vague answer to question 1 got a follow-up');
+        await page.waitForURL('**/summary', { timeout: 60000 });
+        await settled(page);
+        assert.ok(await page.locator('.summary-question').count() > QUESTIONS, 'the follow-ups are in the summary');
+        assertClean(page, 'follow-up questions');
         await page.context().close();
     });
 

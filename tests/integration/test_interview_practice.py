@@ -384,3 +384,87 @@ def test_draft_validation_ownership_and_state(srv, user):
     assert cancel(c, tok, s["id"]).status_code == 200
     assert_error(draft(c, tok, s["id"], q, "late"), 409, "SESSION_CANCELLED")
     assert get_session(c, tok, s["id"])["questions"][0]["draft_text"] == "é" * 5000
+
+
+# ---- follow-up questions (docs/api.md §4.6) ---------------------------------------------------
+
+POOR = "I don't know."
+
+
+def test_a_vague_answer_gets_one_follow_up_graded_like_any_question(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5, target_role="Backend Engineer", follow_ups=True)
+    assert s["follow_ups"] is True
+    parent = s["questions"][0]
+    evaluated(c, tok, answer(c, tok, s["id"], parent["id"], text=POOR))
+    qs = get_session(c, tok, s["id"])["questions"]
+    assert len(qs) == 6
+    follow = qs[5]
+    assert follow["parent_id"] == parent["id"] and follow["order_index"] == 5
+    assert follow["category"] == parent["category"] and follow["difficulty"] == parent["difficulty"]
+    assert follow["question_text"].startswith("Follow-up:")
+    assert follow["evaluation_status"] == "not_answered"
+    assert all(q["parent_id"] is None for q in qs[:5])
+    # It targets what the answer missed: the first key point the feedback names as missed.
+    assert "\u201c" in follow["question_text"]
+    # Retrying the parent asks no second follow-up.
+    evaluated(c, tok, retry(c, tok, s["id"], parent["id"], text=POOR + " Really."))
+    assert len(get_session(c, tok, s["id"])["questions"]) == 6
+    # Completing needs the follow-ups answered, like any question; each follows up a different
+    # planned question, after the planned ones.
+    for q in s["questions"][1:]:
+        evaluated(c, tok, answer(c, tok, s["id"], q["id"]))
+    qs = get_session(c, tok, s["id"])["questions"]
+    follows = [q for q in qs if q["parent_id"]]
+    assert [q["order_index"] for q in follows] == list(range(5, len(qs)))
+    assert len({q["parent_id"] for q in follows}) == len(follows) <= 5
+    assert [q["id"] for q in qs if q["answer_text"] is None] == [q["id"] for q in follows]
+    r = c.post(f"/api/v1/interview/{s['id']}/complete", headers=auth(tok))
+    assert_error(r, 400, "UNANSWERED_QUESTIONS",
+                 f"{len(follows)} of {len(qs)} questions are unanswered")
+    nxt = c.get(f"/api/v1/interview/{s['id']}/next", headers=auth(tok)).json()
+    assert nxt["question_id"] == follow["id"] and nxt["parent_id"] == parent["id"]
+    assert nxt["total"] == len(qs) and nxt["number"] == 6
+    # Answered vaguely again: graded, and no follow-up of a follow-up.
+    for f in follows:
+        evaluated(c, tok, answer(c, tok, s["id"], f["id"], text=POOR))
+    after = get_session(c, tok, s["id"])["questions"]
+    assert len(after) == len(qs)
+    assert all(q["evaluation_status"] == "evaluated" for q in after)
+    completed(c, tok, s)
+    done = get_session(c, tok, s["id"])
+    scores = [q["evaluation_score"] for q in done["questions"]]
+    assert done["final_score"] == pytest.approx(sum(scores) / len(scores), abs=0.06)
+    summary = c.get(f"/api/v1/interview/{s['id']}/summary", headers=auth(tok)).json()
+    assert summary["questions"][5]["parent_id"] == parent["id"]
+
+
+def test_follow_ups_are_on_by_default_and_can_be_turned_off(srv, user):
+    c, tok = srv.client, user["access"]
+    r = c.post("/api/v1/interview/start", headers=auth(tok), json={"question_count": 5})
+    assert r.status_code == 202 and r.json()["follow_ups"] is True
+    r = c.post("/api/v1/interview/start", headers=auth(tok), json={"follow_ups": "yes"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "follow_ups"]
+    s = started(c, tok, question_count=5, follow_ups=False)
+    assert s["follow_ups"] is False
+    evaluated(c, tok, answer(c, tok, s["id"], s["questions"][0]["id"], text=POOR))
+    assert len(get_session(c, tok, s["id"])["questions"]) == 5
+
+
+def test_a_follow_up_added_once_completion_is_accepted_is_dropped(srv, user):
+    c, tok = srv.client, user["access"]
+    s = started(c, tok, question_count=5, follow_ups=True)
+    for q in s["questions"]:
+        evaluated(c, tok, answer(c, tok, s["id"], q["id"], text=POOR))
+    qs = get_session(c, tok, s["id"])["questions"]
+    assert len(qs) == 10 and sum(1 for q in qs if q["parent_id"]) == 5
+    # As if the follow-ups had been added while completion was being accepted: completion
+    # leaves them out.
+    srv.sql(f"UPDATE interview_sessions SET completion_requested_at = 1 WHERE id = '{s['id']}'")
+    srv.sql("INSERT INTO jobs (id, kind, payload, user_id, status, attempts, max_attempts, "
+            f"run_at, created_at, updated_at) VALUES ('{uuid.uuid4()}', 'interview.complete', "
+            f"'{{\"session_id\":\"{s['id']}\"}}', '{user['id']}', 'PENDING', 0, 3, 0, 0, 0)")
+    wait_for(lambda: get_session(c, tok, s["id"])["status"] == "completed", timeout=30,
+             what="completion")
+    done = get_session(c, tok, s["id"])
+    assert len(done["questions"]) == 5 and done["final_score"] is not None

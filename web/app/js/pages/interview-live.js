@@ -7,7 +7,8 @@
 // tried again (§4.2): the attempts then show side by side, with the score before and after and
 // the points the new attempt covers that the earlier one did not. The answer being typed is
 // saved as a server-side draft after a pause and restored on any device; leaving the page with
-// a change not yet saved asks first.
+// a change not yet saved asks first. A follow-up question (§4.6) says which question it follows
+// up, and one that arrives after the last planned answer is asked before finishing.
 
 import { api, describeError } from '../api.js';
 import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
@@ -114,7 +115,13 @@ function attemptsCompare(q) {
             : h('p', { class: 'muted' }, 'Nothing the earlier attempt lacked.'));
 }
 
-function feedbackItem(q, number, onRetry) {
+// "Follow-up to question N" for a follow-up, else null.
+function followUpNote(parentId, questions) {
+    const parent = parentId ? questions.find((x) => x.id === parentId) : null;
+    return parent ? `Follow-up to question ${parent.order_index + 1}` : null;
+}
+
+function feedbackItem(q, number, onRetry, questions) {
     // A heading, so that Strengths / To improve / Model answer nest under it.
     const head = h('h3', { class: 'feedback-head' },
         h('span', {}, `Question ${number} · ${titleCase(q.category)}`),
@@ -139,6 +146,7 @@ function feedbackItem(q, number, onRetry) {
     const retry = canRetry ? button('Try again', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Try question ${number} again` }) : null;
     if (retry) retry.addEventListener('click', () => onRetry(q));
     return h('li', { class: `feedback-item status-${q.evaluation_status}`, dataset: { question: q.id } }, head,
+        q.parent_id ? h('p', { class: 'muted follow-up-note' }, followUpNote(q.parent_id, questions)) : null,
         h('p', { class: 'feedback-question' }, q.question_text), body,
         attempts.length && q.evaluation_status === 'evaluated' ? attemptsCompare(q) : null,
         attempts.length && q.evaluation_status !== 'evaluated' ? h('p', { class: 'muted' }, `Attempt ${q.attempt_number}; the earlier ones are kept.`) : null,
@@ -239,7 +247,7 @@ export async function render(ctx) {
         feedbackEmpty.hidden = answered.length > 0;
         const open = new Set([...feedbackList.querySelectorAll('details[open]')].map((d) => d.closest('li').dataset.question));
         const onRetry = session.status === 'in_progress' ? retryQuestion : null;
-        mount(feedbackList, answered.slice().reverse().map((q) => feedbackItem(q, q.order_index + 1, onRetry)));
+        mount(feedbackList, answered.slice().reverse().map((q) => feedbackItem(q, q.order_index + 1, onRetry, session.questions)));
         for (const li of feedbackList.children) if (open.has(li.dataset.question)) li.querySelector('details')?.setAttribute('open', '');
         for (const q of answered)
             if (q.evaluation_status === 'evaluated' && !announced.has(q.id)) {
@@ -264,6 +272,8 @@ export async function render(ctx) {
                     if (fresh.status === 'completed') return;
                     session = fresh;
                     drawFeedback();
+                    // A follow-up added after the last answer is asked before finishing.
+                    if (finishing && session.questions.some((q) => q.answer_text === null)) await carryOn();
                 } catch (err) {
                     if (err.name === 'AbortError') return;
                 }
@@ -302,7 +312,9 @@ export async function render(ctx) {
             h('a', { class: 'btn btn-primary', href: practiseAgainHref(session) }, 'Practise again')));
     }
 
+    let finishing = false;
     function showFinish() {
+        finishing = true;
         stopTimer();
         draft.drop();
         draft = NO_DRAFT;
@@ -328,6 +340,11 @@ export async function render(ctx) {
                 setBusy(finish, false);
                 if (err.code === 'ALREADY_COMPLETED') {
                     await navigate(`/interviews/${id}/summary`, { replace: true });
+                    return;
+                }
+                if (err.code === 'UNANSWERED_QUESTIONS') {
+                    announce('There is a follow-up question to answer first.');
+                    await carryOn();
                     return;
                 }
                 msg.show(describeError(err));
@@ -397,6 +414,7 @@ export async function render(ctx) {
     }
 
     function showQuestion(next, retrying = null) {
+        finishing = false;
         stopTimer();
         draft.drop();
         const msg = notice('error');
@@ -426,6 +444,7 @@ export async function render(ctx) {
             h('div', { class: 'question-meta' },
                 h('span', { class: 'question-number' }, `Question ${next.number} of ${next.total}`),
                 chip(titleCase(next.category)), chip(titleCase(next.difficulty), `chip-${next.difficulty}`),
+                next.parent_id ? chip(followUpNote(next.parent_id, session.questions) || 'Follow-up', 'chip-follow-up') : null,
                 h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
             progress,
             h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),

@@ -238,13 +238,19 @@ export async function start(ctx) {
         roleTimer = setTimeout(loadCategories, 400);
     });
     resume.input.addEventListener('change', loadCategories);
+    // Follow-up questions (docs/api.md §4.6): on unless turned off, kept by "Practise again".
+    const followId = uniqueId('follow');
+    const followBox = h('input', { type: 'checkbox', id: followId, name: 'follow_ups', checked: again ? again.follow_ups !== false : true });
+    const follow = h('div', { class: 'field' },
+        h('label', { class: 'check', for: followId }, followBox, 'Ask follow-up questions'),
+        h('p', { class: 'field-hint' }, 'When an answer misses a key point, the interviewer asks one follow-up about it.'));
     const msg = notice('error');
     const submit = button('Start interview', { type: 'submit', class: 'btn btn-primary btn-large' });
     const form = h('form', { class: 'form form-wide', novalidate: true },
         msg.el,
         resumes.items.length ? null : h('p', { class: 'notice notice-info' }, 'Tip: ', h('a', { href: '/resumes/new' }, 'upload a resume'), ' to get questions about your own experience.'),
         again ? h('p', { class: 'notice notice-info', role: 'status' }, `Practising again: the settings of "${again.title}".`) : null,
-        resume.wrap, role.wrap, difficultyGroup(again ? again.difficulty : 'mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap,
+        resume.wrap, role.wrap, difficultyGroup(again ? again.difficulty : 'mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap, follow,
         h('div', { class: 'form-actions' }, submit));
     const fields = [resume, role, count, jd, { name: 'focus_areas', input: other.input, setError: other.setError }];
 
@@ -268,6 +274,7 @@ export async function start(ctx) {
         const body = {
             difficulty: form.querySelector('input[name=difficulty]:checked').value,
             question_count: n,
+            follow_ups: followBox.checked,
         };
         if (resume.input.value) body.resume_id = resume.input.value;
         if (role.input.value.trim()) body.target_role = role.input.value.trim();
