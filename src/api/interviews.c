@@ -166,6 +166,7 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
         json_object_set_new(out, "title", json_string(interviews_session_title(s)));
         json_object_set_new(out, "cancelled_at", render_time(s->cancelled_at));
         json_object_set_new(out, "follow_ups", json_boolean(s->follow_ups));
+        json_object_set_new(out, "time_limit_minutes", json_integer(s->time_limit_minutes));
     }
     return out;
 }
@@ -357,7 +358,16 @@ static const v_field start_fields[] = {
     { "target_role", V_STRING, 0, 1, 100, .example = "Backend Engineer" },
     { "follow_ups", V_BOOL, 0, 0, 0, .def = "true", .example = "true",
       .description = "Ask one follow-up when an answer misses a key point (docs/api.md §4.6)" },
+    { "time_limit_minutes", V_INT, 0, 0, 5, .def = "0", .example = "2",
+      .description = "Per answer: 0 (off), 1, 2, 3 or 5 minutes; the web app counts it down" },
 };
+
+/* time_limit_minutes takes 0, 1, 2, 3 or 5 (docs/api.md §4.1); the range is the table's. */
+static void check_start(const char *name, const v_value *value, json_t *items)
+{
+    if (strcmp(name, "time_limit_minutes") == 0 && value->i == 4)
+        validate_add(items, "body", name, "Input should be 0, 1, 2, 3 or 5", "enum");
+}
 
 /* JSON array text of a validated string list, or NULL when it was not given. */
 static char *list_text(arena *a, const v_value *v)
@@ -414,7 +424,7 @@ static int insert_with_job(db *d, interview_session_row *s, char task_id[37])
 static int interview_start(http_req *req, http_res *res)
 {
     v_value in[V_COUNT(start_fields)];
-    int rc = validate_body(req, res, start_fields, V_COUNT(start_fields), in, NULL);
+    int rc = validate_body(req, res, start_fields, V_COUNT(start_fields), in, check_start);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
@@ -445,6 +455,7 @@ static int interview_start(http_req *req, http_res *res)
     if (s.title == NULL)
         return IA_ERR_NOMEM;
     s.follow_ups = in[6].b;
+    s.time_limit_minutes = in[7].i;
     s.started_at = s.updated_at = now;
     /* What the session will leave out or fill from elsewhere, said now (docs/api.md §4.1). */
     ai_generate_request gr = { .resume = an,
@@ -1553,6 +1564,8 @@ static const j_field session_fields[] = {
     { "cancelled_at", J_STRING, J_NULLABLE, "date-time",
       .description = "When it was cancelled (status `cancelled`); null otherwise" },
     { "follow_ups", J_BOOLEAN, .description = "Whether the session asks follow-up questions" },
+    { "time_limit_minutes", J_INTEGER, J_RANGE, .min = 0, .max = 5,
+      .description = "Time limit per answer: 0 (off), 1, 2, 3 or 5 minutes" },
 };
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);

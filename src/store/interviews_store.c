@@ -17,7 +17,7 @@
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id AND "                   \
     "q.answer_text IS NOT NULL) AS answered_count, "                                               \
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id) AS total_questions, "  \
-    "s.title, s.cancelled_at, s.follow_ups"
+    "s.title, s.cancelled_at, s.follow_ups, s.time_limit_minutes"
 
 #define LIST_WHERE                                                                                 \
     " FROM interview_sessions s WHERE s.user_id = $1 AND "                                         \
@@ -59,6 +59,7 @@ static void session_from_row(const db_result *r, size_t i, interview_session_row
     o->title = db_get(r, i, 22);
     o->cancelled_at = db_get_int(r, i, 23, 0);
     o->follow_ups = db_get_int(r, i, 24, 1) != 0;
+    o->time_limit_minutes = db_get_int(r, i, 25, 0);
 }
 
 static void question_from_row(const db_result *r, size_t i, interview_question_row *o)
@@ -113,14 +114,14 @@ int interviews_store_insert(db *d, const interview_session_row *s)
         DB_TEXT(s->status),      DB_TEXT(s->difficulty),        DB_INT(s->question_count),
         DB_TEXT(s->focus_areas), DB_TEXT(s->target_role),       DB_TEXT(s->job_description),
         DB_INT(s->started_at),   DB_TEXT(s->task_id),           DB_INT(s->updated_at),
-        DB_TEXT(s->title),       DB_INT(s->follow_ups ? 1 : 0),
+        DB_TEXT(s->title),       DB_INT(s->follow_ups ? 1 : 0), DB_INT(s->time_limit_minutes),
     };
     return db_exec(
         d, NULL,
         "INSERT INTO interview_sessions (id, user_id, resume_id, status, difficulty, "
         "question_count, focus_areas, target_role, job_description, started_at, "
-        "task_id, updated_at, title, follow_ups) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-        "$9, $10, $11, $12, $13, $14)",
+        "task_id, updated_at, title, follow_ups, time_limit_minutes) VALUES ($1, $2, $3, $4, "
+        "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         p, sizeof(p) / sizeof(p[0]), NULL);
 }
 

@@ -31,11 +31,12 @@ typedef struct {
     const char *task_id, *error;
     int64_t completion_requested_at; /* 0: completion not requested */
     int64_t updated_at;
-    long long answered_count;  /* questions with an answer (read only) */
-    long long total_questions; /* questions stored (read only) */
-    const char *title;         /* the session's name; NULL for sessions older than names */
-    int64_t cancelled_at;      /* 0: not cancelled */
-    bool follow_ups;           /* the session asks follow-up questions */
+    long long answered_count;     /* questions with an answer (read only) */
+    long long total_questions;    /* questions stored (read only) */
+    const char *title;            /* the session's name; NULL for sessions older than names */
+    int64_t cancelled_at;         /* 0: not cancelled */
+    bool follow_ups;              /* the session asks follow-up questions */
+    long long time_limit_minutes; /* per answer: 0 (off), 1, 2, 3 or 5 */
 } interview_session_row;
 
 typedef struct {

@@ -426,6 +426,41 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    // Issue 19, time (docs/api.md §4.1): a time limit per answer counts down and warns before
+    // the end (the page's clock is driven by the test).
+    test('a time limit per answer counts down and warns before the end', { timeout: 120000 }, async () => {
+        const page = await openPage(browser);
+        await page.clock.install();
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByLabel('Time limit per answer').selectOption('1');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const timer = page.getByRole('timer');
+        assert.equal((await timer.textContent()).trim(), '1:00');
+        await page.clock.runFor(20000);
+        assert.equal((await timer.textContent()).trim(), '0:40');
+        assert.equal(await page.locator('.timer-wrap.timer-warning').count(), 0);
+        await page.clock.runFor(26000);
+        await page.locator('.timer-wrap.timer-warning').waitFor();
+        await page.getByText('seconds left for this answer', { exact: false }).waitFor({ state: 'attached' });
+        await screenshot(page, 'interview-countdown');
+        await page.clock.runFor(20000);
+        assert.equal((await timer.textContent()).trim(), "Time's up");
+        await page.locator('.timer-wrap.timer-over').waitFor();
+        // Still accepted after the time is up (the time taken is checked in test_interview_practice.py).
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        assert.ok(id);
+        assertClean(page, 'countdown');
+        await page.context().close();
+    });
+
     test('on a 390 × 844 phone the timer stays on the question line and the answer box shows without scrolling', { timeout: 120000 }, async () => {
         const page = await openPage(browser, { viewport: { width: 390, height: 844 }, mobile: true });
         await visit(page, '/signin');

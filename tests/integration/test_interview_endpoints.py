@@ -26,7 +26,7 @@ SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "questio
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",
                   "answered_count", "task_id", "error", "questions", "title", "cancelled_at",
-                  "follow_ups"}
+                  "follow_ups", "time_limit_minutes"}
 NEXT_FIELDS = {"question_id", "question_text", "category", "difficulty", "order_index", "number",
                "total", "parent_id"}
 SUMMARY_FIELDS = {"session_id", "status", "user_full_name", "resume_id", "started_at",

@@ -468,3 +468,25 @@ def test_a_follow_up_added_once_completion_is_accepted_is_dropped(srv, user):
              what="completion")
     done = get_session(c, tok, s["id"])
     assert len(done["questions"]) == 5 and done["final_score"] is not None
+
+
+# ---- a time limit per answer (docs/api.md §4.1) -----------------------------------------------
+
+def test_a_time_limit_per_answer_is_set_at_start_and_kept(srv, user):
+    c, tok = srv.client, user["access"]
+    r = c.post("/api/v1/interview/start", headers=auth(tok), json={"question_count": 5})
+    assert r.json()["time_limit_minutes"] == 0
+    for minutes in (1, 2, 3, 5):
+        s = started(c, tok, question_count=5, time_limit_minutes=minutes)
+        assert s["time_limit_minutes"] == minutes
+    for bad, type_ in ((4, "enum"), (6, "less_than_equal"), (-1, "greater_than_equal"),
+                       ("2", "int_type"), (1.5, "int_type")):
+        r = c.post("/api/v1/interview/start", headers=auth(tok),
+                   json={"question_count": 5, "time_limit_minutes": bad})
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["detail"][0]["loc"] == ["body", "time_limit_minutes"]
+        assert r.json()["detail"][0]["type"] == type_, (bad, r.text)
+    # The time taken is recorded as given, past the limit too.
+    s = started(c, tok, question_count=5, time_limit_minutes=1)
+    assert answer(c, tok, s["id"], s["questions"][0]["id"], seconds=95).status_code == 200
+    assert get_session(c, tok, s["id"])["questions"][0]["time_taken_seconds"] == 95

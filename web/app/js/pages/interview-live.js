@@ -8,7 +8,8 @@
 // the points the new attempt covers that the earlier one did not. The answer being typed is
 // saved as a server-side draft after a pause and restored on any device; leaving the page with
 // a change not yet saved asks first. A follow-up question (§4.6) says which question it follows
-// up, and one that arrives after the last planned answer is asked before finishing.
+// up, and one that arrives after the last planned answer is asked before finishing. With a time
+// limit per answer (§4.1) the timer counts down and warns before the end.
 
 import { api, describeError } from '../api.js';
 import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
@@ -431,9 +432,29 @@ export async function render(ctx) {
         count.id = 'answer-counter';
         dictate = dictation(answer, dictationStatus);
         const started = Date.now();
-        const clock = h('span', { class: 'timer', role: 'timer', 'aria-live': 'off' }, '0:00');
+        const limit = (session.time_limit_minutes || 0) * 60;
+        const warnAt = limit === 60 ? 15 : 30;
+        const clock = h('span', { class: 'timer', role: 'timer', 'aria-live': 'off' }, limit ? formatDuration(limit) : '0:00');
+        let warned = false;
+        let over = false;
         timer = setInterval(() => {
-            clock.textContent = formatDuration((Date.now() - started) / 1000);
+            const spent = (Date.now() - started) / 1000;
+            if (!limit) {
+                clock.textContent = formatDuration(spent);
+                return;
+            }
+            const left = Math.max(0, Math.ceil(limit - spent));
+            clock.textContent = left > 0 ? formatDuration(left) : "Time's up";
+            if (left <= warnAt && !warned) {
+                warned = true;
+                clock.closest('.timer-wrap').classList.add('timer-warning');
+                announce(`${left} seconds left for this answer.`);
+            }
+            if (left === 0 && !over) {
+                over = true;
+                clock.closest('.timer-wrap').classList.add('timer-over');
+                announce('Time is up. Submit your answer when you are ready.');
+            }
         }, 1000);
         const submit = button(retrying ? `Submit attempt ${(retrying.attempt_number || 1) + 1}`
             : next.number === next.total ? 'Submit last answer' : 'Submit and continue', { type: 'submit', class: 'btn btn-primary' });
@@ -445,7 +466,7 @@ export async function render(ctx) {
                 h('span', { class: 'question-number' }, `Question ${next.number} of ${next.total}`),
                 chip(titleCase(next.category)), chip(titleCase(next.difficulty), `chip-${next.difficulty}`),
                 next.parent_id ? chip(followUpNote(next.parent_id, session.questions) || 'Follow-up', 'chip-follow-up') : null,
-                h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, 'Time on this question: '), clock)),
+                h('span', { class: 'timer-wrap' }, iconGraphic('clock', 'inline-icon'), h('span', { class: 'visually-hidden' }, limit ? 'Time left for this answer: ' : 'Time on this question: '), clock)),
             progress,
             h('h2', { class: 'question-text', id: 'question-text', tabindex: '-1' }, next.question_text),
             retrying ? h('details', { class: 'previous-answer' },

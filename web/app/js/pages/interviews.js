@@ -244,13 +244,20 @@ export async function start(ctx) {
     const follow = h('div', { class: 'field' },
         h('label', { class: 'check', for: followId }, followBox, 'Ask follow-up questions'),
         h('p', { class: 'field-hint' }, 'When an answer misses a key point, the interviewer asks one follow-up about it.'));
+    // A time limit per answer (docs/api.md §4.1), counted down on the interview page.
+    const limit = field({
+        label: 'Time limit per answer', name: 'time_limit_minutes',
+        options: [['0', 'Off'], ['1', '1 minute'], ['2', '2 minutes'], ['3', '3 minutes'], ['5', '5 minutes']].map(([value, label]) => ({ value, label })),
+        value: again ? String(again.time_limit_minutes || 0) : '0',
+        hint: 'A countdown warns you before the time is up; you can still submit after it.',
+    });
     const msg = notice('error');
     const submit = button('Start interview', { type: 'submit', class: 'btn btn-primary btn-large' });
     const form = h('form', { class: 'form form-wide', novalidate: true },
         msg.el,
         resumes.items.length ? null : h('p', { class: 'notice notice-info' }, 'Tip: ', h('a', { href: '/resumes/new' }, 'upload a resume'), ' to get questions about your own experience.'),
         again ? h('p', { class: 'notice notice-info', role: 'status' }, `Practising again: the settings of "${again.title}".`) : null,
-        resume.wrap, role.wrap, difficultyGroup(again ? again.difficulty : 'mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap, follow,
+        resume.wrap, role.wrap, difficultyGroup(again ? again.difficulty : 'mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap, limit.wrap, follow,
         h('div', { class: 'form-actions' }, submit));
     const fields = [resume, role, count, jd, { name: 'focus_areas', input: other.input, setError: other.setError }];
 
@@ -275,6 +282,7 @@ export async function start(ctx) {
             difficulty: form.querySelector('input[name=difficulty]:checked').value,
             question_count: n,
             follow_ups: followBox.checked,
+            time_limit_minutes: Number(limit.input.value),
         };
         if (resume.input.value) body.resume_id = resume.input.value;
         if (role.input.value.trim()) body.target_role = role.input.value.trim();
