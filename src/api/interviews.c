@@ -1,5 +1,7 @@
 /* Interviews (docs/api.md §4): start, history, one session, next question, answer, complete and
- * summary; and the background jobs that generate the questions, evaluate each answer and
+ * summary; the practice features — retrying an answer with every attempt kept, drafts
+ * (§4.2), cancelling and deleting a session (§4.5), follow-up questions (§4.6); and the
+ * background jobs that generate the questions, evaluate each answer (adding a follow-up) and
  * summarise a completed session. Another user's session is 404 on every endpoint: every
  * lookup carries the caller's id.
  *
