@@ -157,6 +157,8 @@ typedef struct {
     ai_strs strengths;    /* ≤ AI_FEEDBACK_ITEMS */
     ai_strs improvements; /* ≤ AI_FEEDBACK_ITEMS */
     const char *model_answer;
+    ai_strs missed; /* the key points the answer missed, as the rubric words them (the offline
+                       engine's; empty from a provider, which then asks no follow-up) */
 } ai_evaluation;
 
 /* ---- 4. Session summary ------------------------------------------------------------------- */

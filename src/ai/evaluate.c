@@ -1188,6 +1188,21 @@ static void feedback_red_flags(feedback *fb)
         strbuf_putc(&fb->sb, ' ');
 }
 
+/* The key points the answer did not cover, in rubric order, for a follow-up question. */
+static int missed_points(arena *a, const view *v, ai_strs *out)
+{
+    *out = (ai_strs){ NULL, 0 };
+    if (v->npoints == 0)
+        return IA_OK;
+    out->v = arena_calloc(a, v->npoints, sizeof(*out->v));
+    if (out->v == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t p = 0; p < v->npoints; p++)
+        if (!v->covered[p])
+            out->v[out->n++] = point_of(v, p);
+    return IA_OK;
+}
+
 /* Key points: quote what showed one, name what was missed. */
 static void feedback_points(feedback *fb)
 {
@@ -1465,7 +1480,7 @@ static int build_feedback(view *v, arena *a, ai_evaluation *out)
     out->feedback = strbuf_str(&fb.sb);
     out->strengths = fb.st;
     out->improvements = fb.im;
-    return IA_OK;
+    return missed_points(a, v, &out->missed);
 }
 
 /* The domains the answer may draw on: those of the bank question's roles, and of the candidate's

@@ -14,7 +14,8 @@
  * exhausted do the nearest other categories the role has fill the rest. Last, the picked
  * questions are tailored: a preface names the job description's requirement or the resume's
  * skill, employer or title they draw on, until most of the session names something of the
- * resume; the rubric stays the bank question's. */
+ * resume; the rubric stays the bank question's. ai_offline_follow_up composes the one follow-up
+ * an answer may get, from the key points its evaluation says it missed (docs/api.md §4.6). */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1417,5 +1418,50 @@ int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request
         }
     }
     out->n = g.npicked;
+    return IA_OK;
+}
+
+/* The follow-up to a question whose answer missed key points (docs/api.md §4.6): it asks for
+ * the first point missed, and is graded on the points missed (up to two), with the parent's
+ * category, difficulty, skills and model answer. IA_NOT_FOUND when nothing was missed (an
+ * answer that covered every point, or a provider's evaluation, which names no missed points). */
+int ai_offline_follow_up(arena *a, const ai_question *parent, const ai_evaluation *ev,
+                         ai_question *out)
+{
+    if (parent == NULL || ev == NULL || ev->missed.n == 0 || ev->missed.v[0] == NULL)
+        return IA_NOT_FOUND;
+    size_t n = 0;
+    ai_key_point *kps = arena_calloc(a, 2, sizeof(*kps));
+    if (kps == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t m = 0; m < ev->missed.n && n < 2; m++)
+        for (size_t p = 0; p < parent->nkey_points; p++)
+            if (strcmp(parent->key_points[p].point, ev->missed.v[m]) == 0) {
+                kps[n++] = parent->key_points[p];
+                break;
+            }
+    if (n == 0)
+        return IA_NOT_FOUND;
+    const char *point = kps[0].point;
+    bool story =
+        strcmp(parent->category, "behavioral") == 0 || strcmp(parent->category, "project") == 0;
+    *out = (ai_question){ 0 };
+    out->text = story ? arena_printf(a,
+                                     "Follow-up: going back to that example, your answer did not "
+                                     "get to \u201c%s\u201d. What did you do about it, and what "
+                                     "came of it?",
+                                     point)
+                      : arena_printf(a,
+                                     "Follow-up: your answer did not get to \u201c%s\u201d. How "
+                                     "does it apply here? Explain it with an example.",
+                                     point);
+    if (out->text == NULL)
+        return IA_ERR_NOMEM;
+    out->category = parent->category;
+    out->difficulty = parent->difficulty;
+    out->key_points = kps;
+    out->nkey_points = n;
+    out->model_answer = parent->model_answer;
+    out->skills = parent->skills;
     return IA_OK;
 }

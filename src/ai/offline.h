@@ -52,6 +52,10 @@ int ai_offline_generate(const ai_offline *e, arena *a, const ai_generate_request
                         ai_questions *out);
 int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request *req,
                         ai_evaluation *out);
+/* The one follow-up an answer may get: a question on the key points its evaluation missed, or
+ * IA_NOT_FOUND when it missed none (docs/api.md §4.6). */
+int ai_offline_follow_up(arena *a, const ai_question *parent, const ai_evaluation *ev,
+                         ai_question *out);
 int ai_offline_summarize(const ai_offline *e, arena *a, const ai_summary_request *req,
                          ai_summary *out);
 int ai_offline_match(const ai_offline *e, arena *a, const ai_match_request *req, ai_match *out);

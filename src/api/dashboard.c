@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "api/api.h"
+#include "api/interviews.h"
 #include "api/render.h"
 #include "core/errors.h"
 #include "store/interviews_store.h"
@@ -22,10 +23,10 @@ static json_t *score(bool has, double v)
 
 static json_t *render_recent(const interview_session_row *s)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "session_id", s->id, "started_at",
+    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:s}", "session_id", s->id, "started_at",
                      render_time(s->started_at), "completed_at", render_time(s->completed_at),
                      "final_score", score(s->has_final_score, s->final_score), "difficulty",
-                     s->difficulty, "status", s->status);
+                     s->difficulty, "status", s->status, "title", interviews_session_title(s));
 }
 
 static int dashboard_stats(http_req *req, http_res *res)
@@ -83,8 +84,8 @@ static int dashboard_stats(http_req *req, http_res *res)
 
 /* ---- documentation ---- */
 
-static const char *const SESSION_STATUSES[] = { "preparing", "in_progress", "completed", "failed",
-                                                NULL };
+static const char *const SESSION_STATUSES[] = { "preparing", "in_progress", "completed",
+                                                "failed",    "cancelled",   NULL };
 
 static const j_field interview_totals_fields[] = {
     { "total", J_INTEGER, J_NONNEG },
@@ -111,6 +112,7 @@ static const j_field recent_fields[] = {
     { "final_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
     { "difficulty", J_STRING },
     { "status", J_STRING, .choices = SESSION_STATUSES },
+    { "title", J_STRING, .description = "The session's one name, as in the Session" },
 };
 static const j_object recent_schema = J_OBJECT_OF("RecentSession", NULL, recent_fields);
 

@@ -1,5 +1,7 @@
 /* Interviews (docs/api.md §4): start, history, one session, next question, answer, complete and
- * summary; and the background jobs that generate the questions, evaluate each answer and
+ * summary; the practice features — retrying an answer with every attempt kept, drafts
+ * (§4.2), cancelling and deleting a session (§4.5), follow-up questions (§4.6); and the
+ * background jobs that generate the questions, evaluate each answer (adding a follow-up) and
  * summarise a completed session. Another user's session is 404 on every endpoint: every
  * lookup carries the caller's id.
  *
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "ai/chain.h"
+#include "ai/offline.h"
 #include "ai/schema.h"
 #include "api/api.h"
 #include "api/interviews.h"
@@ -35,9 +38,13 @@
 #define RECENT_SESSIONS       5   /* sessions whose questions a new one avoids */
 #define RECENT_QUESTIONS_MAX  800 /* texts and bank ids passed to generation */
 #define NOT_AVAILABLE_SUMMARY "Not available. Complete the interview to get feedback."
+#define ATTEMPTS_MAX          5 /* answers to one question, the first included */
+#define GENERAL_TITLE         "General interview"
+#define TITLE_MAX             220 /* a role (100) and a resume title (100) with a separator */
 
 static const char *const DIFFICULTIES[] = { "easy", "medium", "hard", "mixed", NULL };
-static const char *const STATUSES[] = { "preparing", "in_progress", "completed", "failed", NULL };
+static const char *const STATUSES[] = { "preparing", "in_progress", "completed",
+                                        "failed",    "cancelled",   NULL };
 static const char *const QUESTION_DIFFICULTIES[] = { "easy", "medium", "hard", NULL };
 static const char *const CATEGORIES[] = { "technical", "behavioral", "project", "system_design",
                                           "coding",    "general",    NULL };
@@ -62,9 +69,54 @@ static json_t *stored_json(const char *text, json_t *fallback)
     return j;
 }
 
+/* The earlier attempts of question `qid` among a session's (docs/api.md §4.2), oldest first;
+ * *count receives how many there are. */
+static json_t *render_attempts(const char *qid, const interview_attempt_row *at, size_t na,
+                               long long *count)
+{
+    json_t *list = json_array();
+    *count = 0;
+    for (size_t i = 0; at != NULL && i < na; i++) {
+        const interview_attempt_row *a = &at[i];
+        if (strcmp(a->question_id, qid) != 0)
+            continue;
+        (*count)++;
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "attempt_number",
+                            (json_int_t)a->attempt_number, "answer_text", a->answer_text,
+                            "time_taken_seconds",
+                            a->has_time ? json_integer(a->time_taken_seconds) : json_null(),
+                            "evaluation_status", a->evaluation_status, "evaluation_score",
+                            a->has_score ? json_real(a->evaluation_score) : json_null(),
+                            "feedback_comment", str_or_null(a->feedback_comment), "strengths",
+                            stored_json(a->strengths, json_array()), "improvements",
+                            stored_json(a->improvements, json_array()), "evaluation_engine",
+                            str_or_null(a->evaluation_engine), "answered_at",
+                            render_time(a->answered_at)));
+    }
+    return list;
+}
+
+/* Adds a question's `attempt_number` (of its current answer, 0 before the first) and its
+ * earlier `attempts` to its rendering. */
+static json_t *with_attempts(json_t *obj, const interview_question_row *q,
+                             const interview_attempt_row *at, size_t na)
+{
+    long long earlier = 0;
+    json_t *list = render_attempts(q->id, at, na, &earlier);
+    if (obj != NULL) {
+        json_object_set_new(obj, "attempt_number",
+                            json_integer(q->answer_text ? (json_int_t)earlier + 1 : 0));
+        json_object_set_new(obj, "attempts", list);
+    } else {
+        json_decref(list);
+    }
+    return obj;
+}
+
 static json_t *render_question(const interview_question_row *q)
 {
-    return json_pack(
+    json_t *out = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "id", q->id, "session_id", q->session_id, "question_text", q->question_text, "category",
         q->category, "difficulty", q->difficulty, "order_index", (json_int_t)q->order_index,
@@ -76,16 +128,29 @@ static json_t *render_question(const interview_question_row *q)
         "improvements", stored_json(q->improvements, NULL), "model_answer",
         str_or_null(q->model_answer), "evaluation_engine", str_or_null(q->evaluation_engine),
         "created_at", render_time(q->created_at), "updated_at", render_time(q->updated_at));
+    if (out != NULL) {
+        json_object_set_new(out, "draft_text", str_or_null(q->draft_text));
+        json_object_set_new(out, "draft_saved_at", render_time(q->draft_saved_at));
+        json_object_set_new(out, "parent_id", str_or_null(q->parent_id));
+    }
+    return out;
+}
+
+const char *interviews_session_title(const interview_session_row *s)
+{
+    if (s->title != NULL)
+        return s->title;
+    return s->target_role ? s->target_role : GENERAL_TITLE;
 }
 
 /* The Session object; questions NULL renders `[]` (preparing, history items). */
 static json_t *render_session(const interview_session_row *s, const interview_question_row *qs,
-                              size_t nq)
+                              size_t nq, const interview_attempt_row *at, size_t na)
 {
     json_t *questions = json_array();
     for (size_t i = 0; qs != NULL && i < nq; i++)
-        json_array_append_new(questions, render_question(&qs[i]));
-    return json_pack(
+        json_array_append_new(questions, with_attempts(render_question(&qs[i]), &qs[i], at, na));
+    json_t *out = json_pack(
         "{s:s, s:s, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
         "s:o, s:o, s:o}",
         "id", s->id, "user_id", s->user_id, "resume_id", str_or_null(s->resume_id), "status",
@@ -99,14 +164,22 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
         "weaknesses", stored_json(s->weaknesses, NULL), "answered_count",
         (json_int_t)s->answered_count, "task_id", str_or_null(s->task_id), "error",
         str_or_null(s->error), "questions", questions);
+    if (out != NULL) {
+        json_object_set_new(out, "title", json_string(interviews_session_title(s)));
+        json_object_set_new(out, "cancelled_at", render_time(s->cancelled_at));
+        json_object_set_new(out, "follow_ups", json_boolean(s->follow_ups));
+        json_object_set_new(out, "time_limit_minutes", json_integer(s->time_limit_minutes));
+    }
+    return out;
 }
 
 static json_t *render_next(const interview_question_row *q, long long total)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "question_id", q->id, "question_text",
-                     q->question_text, "category", q->category, "difficulty", q->difficulty,
-                     "order_index", (json_int_t)q->order_index, "number",
-                     (json_int_t)(q->order_index + 1), "total", (json_int_t)total);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "question_id", q->id,
+                     "question_text", q->question_text, "category", q->category, "difficulty",
+                     q->difficulty, "order_index", (json_int_t)q->order_index, "number",
+                     (json_int_t)(q->order_index + 1), "total", (json_int_t)total, "parent_id",
+                     str_or_null(q->parent_id));
 }
 
 /* ---- loading and state checks --------------------------------------------------------------- */
@@ -130,6 +203,10 @@ static int load_own(http_req *req, http_res *res, db **d, interview_session_row 
  * preparing, failed, completed or completing. IA_OK when it does. */
 static int check_open(http_res *res, const interview_session_row *s)
 {
+    if (strcmp(s->status, "cancelled") == 0) {
+        http_error(res, 409, "SESSION_CANCELLED", "The interview was cancelled");
+        return IA_ERR_CONFLICT;
+    }
     if (strcmp(s->status, "preparing") == 0) {
         http_error(res, 409, "SESSION_NOT_READY",
                    "The interview is still being prepared; try again in a moment");
@@ -185,9 +262,9 @@ static int analysis_of(arena *a, const resume_row *r, ai_analysis **out)
 }
 
 /* The caller's resume named by resume_id, analysed: answers 404 or 409 RESUME_NOT_READY (and
- * returns an error) otherwise. */
+ * returns an error) otherwise. The row itself goes to *row when row is not NULL. */
 static int load_analysed(http_req *req, http_res *res, db *d, const char *resume_id,
-                         ai_analysis **out)
+                         ai_analysis **out, resume_row *row)
 {
     resume_row r;
     int rc = ia_uuid_valid(resume_id)
@@ -206,6 +283,8 @@ static int load_analysed(http_req *req, http_res *res, db *d, const char *resume
         http_error(res, 409, "RESUME_NOT_READY", detail);
         return IA_ERR_CONFLICT;
     }
+    if (row != NULL)
+        *row = r;
     return analysis_of(req->arena, &r, out);
 }
 
@@ -247,7 +326,7 @@ static int interview_categories(http_req *req, http_res *res)
         return IA_ERR_UNAVAILABLE;
     ai_generate_request gr = { 0 };
     ai_analysis *an = NULL;
-    if (q[1].present && (rc = load_analysed(req, res, d, q[1].s, &an)) != IA_OK)
+    if (q[1].present && (rc = load_analysed(req, res, d, q[1].s, &an, NULL)) != IA_OK)
         return rc;
     gr.resume = an;
     gr.target_role = q[0].present ? q[0].s : NULL;
@@ -279,7 +358,18 @@ static const v_field start_fields[] = {
     { "job_description", V_STRING, V_MULTILINE, 1, 10000,
       .example = "Backend engineer: Python, PostgreSQL, AWS" },
     { "target_role", V_STRING, 0, 1, 100, .example = "Backend Engineer" },
+    { "follow_ups", V_BOOL, 0, 0, 0, .def = "true", .example = "true",
+      .description = "Ask one follow-up when an answer misses a key point (docs/api.md §4.6)" },
+    { "time_limit_minutes", V_INT, 0, 0, 5, .def = "0", .example = "2",
+      .description = "Per answer: 0 (off), 1, 2, 3 or 5 minutes; the web app counts it down" },
 };
+
+/* time_limit_minutes takes 0, 1, 2, 3 or 5 (docs/api.md §4.1); the range is the table's. */
+static void check_start(const char *name, const v_value *value, json_t *items)
+{
+    if (strcmp(name, "time_limit_minutes") == 0 && value->i == 4)
+        validate_add(items, "body", name, "Input should be 0, 1, 2, 3 or 5", "enum");
+}
 
 /* JSON array text of a validated string list, or NULL when it was not given. */
 static char *list_text(arena *a, const v_value *v)
@@ -294,6 +384,22 @@ static char *list_text(arena *a, const v_value *v)
     char *out = dump ? arena_strdup(a, dump) : NULL;
     free(dump);
     return out;
+}
+
+/* A new session's name (docs/api.md §4.5): "<role> · <resume title>", either alone when the
+ * other is missing, or "General interview". */
+static char *title_of(arena *a, const char *role, const char *resume_title)
+{
+    char buf[TITLE_MAX * 4 + 8];
+    if (role != NULL && resume_title != NULL && *resume_title)
+        snprintf(buf, sizeof(buf), "%s · %s", role, resume_title);
+    else if (role != NULL)
+        snprintf(buf, sizeof(buf), "%s", role);
+    else if (resume_title != NULL && *resume_title)
+        snprintf(buf, sizeof(buf), "%s", resume_title);
+    else
+        snprintf(buf, sizeof(buf), "%s", GENERAL_TITLE);
+    return arena_strdup(a, buf);
 }
 
 /* Inserts the session and its generation job in one transaction. */
@@ -320,14 +426,15 @@ static int insert_with_job(db *d, interview_session_row *s, char task_id[37])
 static int interview_start(http_req *req, http_res *res)
 {
     v_value in[V_COUNT(start_fields)];
-    int rc = validate_body(req, res, start_fields, V_COUNT(start_fields), in, NULL);
+    int rc = validate_body(req, res, start_fields, V_COUNT(start_fields), in, check_start);
     if (rc != IA_OK)
         return rc;
     db *d = api_db(req);
     if (d == NULL)
         return IA_ERR_UNAVAILABLE;
     ai_analysis *an = NULL;
-    if (in[0].present && (rc = load_analysed(req, res, d, in[0].s, &an)) != IA_OK)
+    resume_row resume = { 0 };
+    if (in[0].present && (rc = load_analysed(req, res, d, in[0].s, &an, &resume)) != IA_OK)
         return rc; /* 404 or 409 written */
     int64_t now = ia_now_ms();
     char id[IA_UUID_LEN], task_id[37];
@@ -344,6 +451,13 @@ static int interview_start(http_req *req, http_res *res)
         return IA_ERR_NOMEM;
     s.job_description = in[4].present ? in[4].s : NULL;
     s.target_role = in[5].present ? in[5].s : NULL;
+    if (s.target_role == NULL && an != NULL && an->inferred_role != NULL && *an->inferred_role)
+        s.target_role = an->inferred_role; /* the resume's role, docs/api.md §4.1 */
+    s.title = title_of(req->arena, s.target_role, in[0].present ? resume.title : NULL);
+    if (s.title == NULL)
+        return IA_ERR_NOMEM;
+    s.follow_ups = in[6].b;
+    s.time_limit_minutes = in[7].i;
     s.started_at = s.updated_at = now;
     /* What the session will leave out or fill from elsewhere, said now (docs/api.md §4.1). */
     ai_generate_request gr = { .resume = an,
@@ -359,7 +473,7 @@ static int interview_start(http_req *req, http_res *res)
     jobs_wake();
     log_emit(LOG_INFO, "interviews", "interview started",
              (log_field[]){ LOG_STR("session_id", id), LOG_NUM("questions", s.question_count) }, 2);
-    json_t *body = render_session(&s, NULL, 0);
+    json_t *body = render_session(&s, NULL, 0, NULL, 0);
     json_object_set_new(body, "notices", render_notices(&plan));
     return http_json(res, 202, body);
 }
@@ -391,7 +505,7 @@ static int interview_history(http_req *req, http_res *res)
         return rc;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, render_session(&list[i], NULL, 0));
+        json_array_append_new(items, render_session(&list[i], NULL, 0, NULL, 0));
     return http_json(res, 200, render_page(items, total, skip, limit));
 }
 
@@ -403,17 +517,21 @@ static int interview_get(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     interview_question_row *qs = NULL;
-    size_t nq = 0;
+    interview_attempt_row *at = NULL;
+    size_t nq = 0, na = 0;
     rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc == IA_OK)
+        rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
     if (rc != IA_OK)
         return rc;
-    return http_json(res, 200, render_session(&s, qs, nq));
+    return http_json(res, 200, render_session(&s, qs, nq, at, na));
 }
 
 /* 409 for a session whose questions are not there to answer (preparing or failed). */
 static int check_ready(http_res *res, const interview_session_row *s)
 {
-    if (strcmp(s->status, "preparing") == 0 || strcmp(s->status, "failed") == 0)
+    if (strcmp(s->status, "preparing") == 0 || strcmp(s->status, "failed") == 0 ||
+        strcmp(s->status, "cancelled") == 0)
         return check_open(res, s);
     return IA_OK;
 }
@@ -509,6 +627,141 @@ static int interview_answer(http_req *req, http_res *res)
                      json_pack("{s:o, s:s}", "next_question", nj, "evaluation_task_id", task_id));
 }
 
+/* Keeps the question's current answer as an attempt, stores the new one and queues its
+ * evaluation, in one transaction that holds the session row (docs/api.md §4.2). IA_NOT_FOUND
+ * when the session stopped taking answers; IA_ERR_CONFLICT when the answer changed or its
+ * evaluation restarted meanwhile. */
+static int store_attempt(db *d, arena *a, const char *user_id, const interview_question_row *q,
+                         const v_value *in, long long *number, char task_id[37])
+{
+    int64_t now = ia_now_ms();
+    long long revision = 0;
+    char attempt_id[IA_UUID_LEN];
+    ia_uuid_v7(now, attempt_id);
+    int rc = db_begin(d);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_lock_open(d, user_id, q->session_id, now);
+    if (rc == IA_OK) {
+        rc = interviews_store_keep_attempt(d, a, attempt_id, q->session_id, q->id,
+                                           q->answer_revision, now, number);
+        if (rc == IA_NOT_FOUND)
+            rc = IA_ERR_CONFLICT;
+    }
+    if (rc == IA_OK)
+        rc = interviews_store_answer(d, a, q->session_id, q->id, in[0].s,
+                                     in[1].present ? in[1].i : -1, now, &revision);
+    if (rc == IA_OK) {
+        json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", q->session_id, "question_id",
+                                    q->id, "revision", (json_int_t)revision);
+        rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
+                     : IA_ERR_NOMEM;
+        json_decref(payload);
+    }
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    (*number)++; /* the new answer is the attempt after the one kept */
+    return rc;
+}
+
+/* POST /interview/{id}/questions/{qid}/attempts: answers an answered question again. The
+ * earlier answer stays with its score and feedback; the new one is evaluated like any answer
+ * and is the one the session's score counts. */
+static int interview_attempt(http_req *req, http_res *res)
+{
+    v_value in[V_COUNT(answer_fields)];
+    int rc = validate_body(req, res, answer_fields, V_COUNT(answer_fields), in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    interview_session_row s;
+    rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    if (q.answer_text == NULL)
+        return http_error(res, 409, "NOT_ANSWERED",
+                          "Answer the question first; a retry needs an earlier answer");
+    if (strcmp(q.evaluation_status, "pending") == 0)
+        return http_error(res, 409, "EVALUATION_PENDING",
+                          "The last answer is still being scored; retry once its feedback is in");
+    interview_attempt_row *at = NULL;
+    size_t na = 0;
+    long long earlier = 0;
+    rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
+    if (rc != IA_OK)
+        return rc;
+    json_decref(render_attempts(q.id, at, na, &earlier));
+    if (earlier + 1 >= ATTEMPTS_MAX) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "A question takes at most %d attempts", ATTEMPTS_MAX);
+        return http_error(res, 409, "TOO_MANY_ATTEMPTS", detail);
+    }
+    long long number = 0;
+    char task_id[37];
+    rc = store_attempt(d, req->arena, req->user_id, &q, in, &number, task_id);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc == IA_ERR_CONFLICT)
+        return http_error(res, 409, "CONFLICT", "The answer changed meanwhile; try again");
+    if (rc != IA_OK)
+        return rc;
+    jobs_wake();
+    return http_json(res, 202,
+                     json_pack("{s:s, s:s, s:I, s:s}", "session_id", s.id, "question_id", q.id,
+                               "attempt_number", (json_int_t)number, "evaluation_task_id",
+                               task_id));
+}
+
+static const v_field draft_fields[] = {
+    { "draft_text", V_STRING, V_REQUIRED | V_MULTILINE, 0, 5000, .example = "In my last role I...",
+      .description = "The answer being typed; empty clears the draft" },
+};
+
+/* PUT /interview/{id}/questions/{qid}/draft: saves the answer being typed (docs/api.md §4.2) so
+ * that a reload, a navigation or another device finds it; storing the answer clears it. */
+static int interview_draft(http_req *req, http_res *res)
+{
+    v_value in[V_COUNT(draft_fields)];
+    int rc = validate_body(req, res, draft_fields, V_COUNT(draft_fields), in, NULL);
+    if (rc != IA_OK)
+        return rc;
+    db *d = NULL;
+    interview_session_row s;
+    rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    interview_question_row q;
+    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+    if (rc != IA_OK)
+        return rc;
+    rc = check_open(res, &s);
+    if (rc != IA_OK)
+        return rc;
+    const char *text = *in[0].s ? in[0].s : NULL;
+    int64_t now = ia_now_ms();
+    rc = interviews_store_save_draft(d, req->user_id, s.id, q.id, text, now);
+    if (rc == IA_NOT_FOUND)
+        return report_closed(req, res, d, s.id);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 200,
+                     json_pack("{s:s, s:o, s:o}", "question_id", q.id, "draft_text",
+                               str_or_null(text), "draft_saved_at", render_time(text ? now : 0)));
+}
+
 static int interview_complete(http_req *req, http_res *res)
 {
     db *d = NULL;
@@ -545,6 +798,64 @@ static int interview_complete(http_req *req, http_res *res)
         return rc;
     jobs_wake();
     return http_json(res, 202, json_pack("{s:s, s:s}", "session_id", s.id, "task_id", task_id));
+}
+
+/* ---- cancel and delete (docs/api.md §4.5) -------------------------------------------------- */
+
+/* POST /interview/{id}/cancel: stops a session that is preparing or in progress. It stays in
+ * the history as cancelled, takes no more answers and leaves the dashboard's averages. */
+static int interview_cancel(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    if (strcmp(s.status, "cancelled") == 0)
+        return http_error(res, 409, "ALREADY_CANCELLED", "The interview is already cancelled");
+    if (strcmp(s.status, "failed") == 0)
+        return check_open(res, &s);
+    if (strcmp(s.status, "completed") == 0 || s.completion_requested_at != 0)
+        return check_open(res, &s);
+    rc = interviews_store_cancel(d, req->user_id, s.id, ia_now_ms());
+    if (rc == IA_NOT_FOUND) {
+        /* Cancelled, completed or deleted meanwhile: answer what its state now calls for. */
+        rc = interviews_store_get(d, req->arena, req->user_id, s.id, &s);
+        if (rc == IA_NOT_FOUND)
+            return http_error(res, 404, "NOT_FOUND", "Interview session not found");
+        if (rc != IA_OK)
+            return rc;
+        if (strcmp(s.status, "cancelled") == 0)
+            return http_error(res, 409, "ALREADY_CANCELLED", "The interview is already cancelled");
+        if (check_open(res, &s) == IA_OK)
+            return http_error(res, 409, "CONFLICT", "The interview changed meanwhile; try again");
+        return IA_ERR_CONFLICT;
+    }
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_get(d, req->arena, req->user_id, s.id, &s);
+    if (rc != IA_OK)
+        return rc;
+    log_info("interviews", "interview cancelled", "session_id", s.id);
+    return http_json(res, 200, render_session(&s, NULL, 0, NULL, 0));
+}
+
+/* DELETE /interview/{id}: the session, its questions and answers and its tasks are gone, in
+ * any state; a task running meanwhile finds nothing left to store. */
+static int interview_delete(http_req *req, http_res *res)
+{
+    db *d = NULL;
+    interview_session_row s;
+    int rc = load_own(req, res, &d, &s);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_delete(d, req->user_id, s.id);
+    if (rc == IA_NOT_FOUND)
+        return http_error(res, 404, "NOT_FOUND", "Interview session not found");
+    if (rc != IA_OK)
+        return rc;
+    log_info("interviews", "interview deleted", "session_id", s.id);
+    return http_empty(res, 204);
 }
 
 /* ---- summary -------------------------------------------------------------------------------- */
@@ -594,8 +905,11 @@ static int interview_summary(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     interview_question_row *qs = NULL;
-    size_t nq = 0;
+    interview_attempt_row *at = NULL;
+    size_t nq = 0, na = 0;
     rc = interviews_store_questions(d, req->arena, s.id, &qs, &nq);
+    if (rc == IA_OK)
+        rc = interviews_store_attempts(d, req->arena, s.id, &at, &na);
     if (rc != IA_OK)
         return rc;
     json_t *questions = json_array();
@@ -603,30 +917,36 @@ static int interview_summary(http_req *req, http_res *res)
         const interview_question_row *q = &qs[i];
         json_array_append_new(
             questions,
-            json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "question_id",
-                      q->id, "question", q->question_text, "answer", str_or_null(q->answer_text),
-                      "category", q->category, "difficulty", q->difficulty, "evaluation_score",
-                      q->has_score ? json_real(q->evaluation_score) : json_null(),
-                      "feedback_comment", str_or_null(q->feedback_comment), "strengths",
-                      stored_json(q->strengths, json_array()), "improvements",
-                      stored_json(q->improvements, json_array()), "model_answer",
-                      str_or_null(q->model_answer), "evaluation_engine",
-                      str_or_null(q->evaluation_engine), "time_taken_seconds",
-                      q->has_time ? json_integer(q->time_taken_seconds) : json_null()));
+            with_attempts(
+                json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                          "question_id", q->id, "question", q->question_text, "answer",
+                          str_or_null(q->answer_text), "category", q->category, "difficulty",
+                          q->difficulty, "evaluation_score",
+                          q->has_score ? json_real(q->evaluation_score) : json_null(),
+                          "feedback_comment", str_or_null(q->feedback_comment), "strengths",
+                          stored_json(q->strengths, json_array()), "improvements",
+                          stored_json(q->improvements, json_array()), "model_answer",
+                          str_or_null(q->model_answer), "evaluation_engine",
+                          str_or_null(q->evaluation_engine), "time_taken_seconds",
+                          q->has_time ? json_integer(q->time_taken_seconds) : json_null()),
+                q, at, na));
+        json_object_set_new(json_array_get(questions, json_array_size(questions) - 1), "parent_id",
+                            str_or_null(q->parent_id));
     }
     const user_row *me = api_current_user(req);
-    return http_json(res, 200,
-                     json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                               "session_id", s.id, "status", s.status, "user_full_name",
-                               me && me->full_name ? me->full_name : "", "resume_id",
-                               str_or_null(s.resume_id), "started_at", render_time(s.started_at),
-                               "completed_at", render_time(s.completed_at), "final_score",
-                               s.has_final_score ? json_real(s.final_score) : json_null(),
-                               "feedback_summary", str_or_null(s.feedback_summary),
-                               "score_breakdown", stored_json(s.score_breakdown, NULL), "strengths",
-                               stored_json(s.strengths, json_array()), "weaknesses",
-                               stored_json(s.weaknesses, json_array()), "strengths_weaknesses",
-                               strengths_weaknesses(&s), "questions", questions));
+    json_t *out = json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "session_id", s.id,
+        "status", s.status, "user_full_name", me && me->full_name ? me->full_name : "", "resume_id",
+        str_or_null(s.resume_id), "started_at", render_time(s.started_at), "completed_at",
+        render_time(s.completed_at), "final_score",
+        s.has_final_score ? json_real(s.final_score) : json_null(), "feedback_summary",
+        str_or_null(s.feedback_summary), "score_breakdown", stored_json(s.score_breakdown, NULL),
+        "strengths", stored_json(s.strengths, json_array()), "weaknesses",
+        stored_json(s.weaknesses, json_array()), "strengths_weaknesses", strengths_weaknesses(&s),
+        "questions", questions);
+    if (out != NULL)
+        json_object_set_new(out, "title", json_string(interviews_session_title(&s)));
+    return http_json(res, 200, out);
 }
 
 /* ---- export --------------------------------------------------------------------------------- */
@@ -640,13 +960,16 @@ json_t *interviews_export(db *d, arena *a, const char *user_id, int *rc)
     json_t *out = *rc == IA_OK ? json_array() : NULL;
     for (size_t i = 0; out != NULL && i < n; i++) {
         interview_question_row *qs = NULL;
-        size_t nq = 0;
+        interview_attempt_row *at = NULL;
+        size_t nq = 0, na = 0;
         *rc = interviews_store_questions(d, a, list[i].id, &qs, &nq);
+        if (*rc == IA_OK)
+            *rc = interviews_store_attempts(d, a, list[i].id, &at, &na);
         if (*rc != IA_OK) {
             json_decref(out);
             return NULL;
         }
-        json_array_append_new(out, render_session(&list[i], qs, nq));
+        json_array_append_new(out, render_session(&list[i], qs, nq, at, na));
     }
     return out;
 }
@@ -860,10 +1183,66 @@ static int question_of(arena *a, const interview_question_row *q, ai_question *o
     return IA_OK;
 }
 
-/* Evaluates the stored answer of q (revision q->answer_revision) and stores the result;
- * IA_NOT_FOUND when the answer was replaced or evaluated meanwhile. */
+/* The follow-up row to q composed from its evaluation (docs/api.md §4.6), with its rubric;
+ * IA_NOT_FOUND when the answer missed nothing. */
+static int follow_up_row(job_ctx *ctx, const ai_question *parent, const ai_evaluation *ev,
+                         interview_question_row *out)
+{
+    ai_question fq;
+    int rc = ai_offline_follow_up(ctx->arena, parent, ev, &fq);
+    if (rc != IA_OK)
+        return rc;
+    json_t *rubric = ai_question_to_json(&fq);
+    char *dump = rubric ? json_dumps(rubric, JSON_COMPACT) : NULL;
+    json_decref(rubric);
+    char *id = arena_alloc(ctx->arena, IA_UUID_LEN);
+    memset(out, 0, sizeof(*out));
+    out->rubric = dump ? arena_strdup(ctx->arena, dump) : NULL;
+    free(dump);
+    if (id == NULL || out->rubric == NULL)
+        return IA_ERR_NOMEM;
+    ia_uuid_v7(ia_now_ms(), id);
+    out->id = id;
+    out->question_text = fq.text;
+    out->category = fq.category;
+    out->difficulty = fq.difficulty;
+    return IA_OK;
+}
+
+/* Stores an evaluation and, with a follow-up row, adds the follow-up in the same transaction,
+ * which holds the session row first so that completion cannot slip in between. A session that
+ * stopped taking answers gets the evaluation without the follow-up. */
+static int store_evaluation(job_ctx *ctx, const interview_session_row *s,
+                            const interview_question_row *q, const interview_evaluation *st,
+                            const interview_question_row *follow)
+{
+    int64_t now = ia_now_ms();
+    if (follow == NULL)
+        return interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, st, now);
+    int rc = db_begin(ctx->db);
+    if (rc != IA_OK)
+        return rc;
+    bool open = interviews_store_lock_open(ctx->db, s->user_id, s->id, now) == IA_OK;
+    rc = interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, st, now);
+    if (rc == IA_OK && open) {
+        rc = interviews_store_add_follow_up(ctx->db, s->id, q->id, follow, now);
+        if (rc == IA_OK)
+            log_info("interviews", "follow-up question added", "session_id", s->id);
+        if (rc == IA_NOT_FOUND)
+            rc = IA_OK; /* it has one already, or the session no longer asks */
+    }
+    if (rc == IA_OK)
+        rc = db_commit(ctx->db);
+    else
+        db_rollback(ctx->db);
+    return rc;
+}
+
+/* Evaluates the stored answer of q (revision q->answer_revision) and stores the result, with a
+ * follow-up question when `follow_up` and the answer missed a key point; IA_NOT_FOUND when
+ * the answer was replaced or evaluated meanwhile. */
 static int evaluate_one(job_ctx *ctx, const interview_session_row *s,
-                        const interview_question_row *q, double *score)
+                        const interview_question_row *q, bool follow_up, double *score)
 {
     ai_question aq;
     int rc = question_of(ctx->arena, q, &aq);
@@ -887,7 +1266,15 @@ static int evaluate_one(job_ctx *ctx, const interview_session_row *s,
                                 ai_engine_name(meta.engine) };
     if (st.strengths == NULL || st.improvements == NULL)
         return IA_ERR_NOMEM;
-    rc = interviews_store_set_evaluation(ctx->db, q->id, q->answer_revision, &st, ia_now_ms());
+    interview_question_row follow;
+    bool with_follow = false;
+    if (follow_up) {
+        rc = follow_up_row(ctx, &aq, &ev, &follow);
+        if (rc != IA_OK && rc != IA_NOT_FOUND)
+            return rc;
+        with_follow = rc == IA_OK;
+    }
+    rc = store_evaluation(ctx, s, q, &st, with_follow ? &follow : NULL);
     if (rc == IA_OK)
         *score = ev.score;
     return rc;
@@ -920,7 +1307,8 @@ static int job_evaluate(job_ctx *ctx)
     if (rc != IA_OK)
         return rc;
     double score = 0;
-    rc = evaluate_one(ctx, &s, &q, &score);
+    /* One follow-up per question, never of a follow-up, while the session asks them. */
+    rc = evaluate_one(ctx, &s, &q, s.follow_ups && q.parent_id == NULL, &score);
     if (rc == IA_NOT_FOUND) {
         superseded(ctx, sid, qid);
         return IA_OK;
@@ -1028,13 +1416,16 @@ static int job_complete(job_ctx *ctx)
     }
     interview_question_row *qs = NULL;
     size_t nq = 0;
-    rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
+    /* A follow-up added after completion was accepted is not asked (docs/api.md §4.6). */
+    rc = interviews_store_drop_unanswered_follow_ups(ctx->db, s.id);
+    if (rc == IA_OK)
+        rc = interviews_store_questions(ctx->db, ctx->arena, s.id, &qs, &nq);
     bool evaluated_any = false;
     for (size_t i = 0; rc == IA_OK && i < nq; i++) {
         if (qs[i].answer_text == NULL || strcmp(qs[i].evaluation_status, "evaluated") == 0)
             continue;
         double score = 0;
-        rc = evaluate_one(ctx, &s, &qs[i], &score);
+        rc = evaluate_one(ctx, &s, &qs[i], false, &score);
         if (rc == IA_NOT_FOUND)
             rc = IA_OK; /* evaluated meanwhile by its own job */
         evaluated_any = true;
@@ -1095,6 +1486,23 @@ int interviews_register_job_kinds(void)
 
 /* ---- documentation -------------------------------------------------------------------------- */
 
+static const char *const ATTEMPT_STATUSES[] = { "evaluated", "failed", NULL };
+
+static const j_field attempt_fields[] = {
+    { "attempt_number", J_INTEGER, J_RANGE, .min = 1, .max = ATTEMPTS_MAX },
+    { "answer_text", J_STRING },
+    { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+    { "evaluation_status", J_STRING, .choices = ATTEMPT_STATUSES },
+    { "evaluation_score", J_NUMBER, J_NULLABLE | J_RANGE, .min = 0, .max = 100 },
+    { "feedback_comment", J_STRING, J_NULLABLE },
+    { "strengths", J_ARRAY, .items = J_STRING },
+    { "improvements", J_ARRAY, .items = J_STRING },
+    { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names },
+    { "answered_at", J_STRING, J_NULLABLE, "date-time" },
+};
+static const j_object attempt_schema = J_OBJECT_OF(
+    "AnswerAttempt", "An earlier answer to a question, kept with its evaluation", attempt_fields);
+
 static const j_field question_fields[] = {
     { "id", J_STRING, 0, "uuid" },
     { "session_id", J_STRING, 0, "uuid" },
@@ -1114,6 +1522,15 @@ static const j_field question_fields[] = {
       .description = "The engine that graded the answer; null until evaluated" },
     { "created_at", J_STRING, 0, "date-time" },
     { "updated_at", J_STRING, 0, "date-time" },
+    { "attempt_number", J_INTEGER, J_NONNEG,
+      .description = "Which attempt the current answer is (1 for the first); 0 before any" },
+    { "attempts", J_ARRAY, .object = &attempt_schema,
+      .description = "The earlier attempts, oldest first; the current answer is not among them" },
+    { "draft_text", J_STRING, J_NULLABLE,
+      .description = "The saved draft of the next answer; null when none" },
+    { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object question_schema = J_OBJECT_OF(
     "Question", "One question; answer and evaluation fields are null until set", question_fields);
@@ -1143,6 +1560,14 @@ static const j_field session_fields[] = {
     { "error", J_STRING, J_NULLABLE, .description = "Why it failed" },
     { "questions", J_ARRAY, .object = &question_schema,
       .description = "By order_index; [] while preparing and in history items" },
+    { "title", J_STRING,
+      .description = "The session's one name: its role and resume title, or \"General "
+                     "interview\"" },
+    { "cancelled_at", J_STRING, J_NULLABLE, "date-time",
+      .description = "When it was cancelled (status `cancelled`); null otherwise" },
+    { "follow_ups", J_BOOLEAN, .description = "Whether the session asks follow-up questions" },
+    { "time_limit_minutes", J_INTEGER, J_RANGE, .min = 0, .max = 5,
+      .description = "Time limit per answer: 0 (off), 1, 2, 3 or 5 minutes" },
 };
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);
@@ -1210,7 +1635,10 @@ static const j_field next_fields[] = {
     { "difficulty", J_STRING, .choices = QUESTION_DIFFICULTIES },
     { "order_index", J_INTEGER, J_NONNEG },
     { "number", J_INTEGER, J_NONNEG, .description = "order_index + 1" },
-    { "total", J_INTEGER, J_NONNEG, .description = "Questions in the session" },
+    { "total", J_INTEGER, J_NONNEG,
+      .description = "Questions in the session, follow-ups added so far included" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object next_schema = J_OBJECT_OF("NextQuestion", NULL, next_fields);
 
@@ -1221,6 +1649,23 @@ static const j_field answered_fields[] = {
       .description = "The `interview.evaluate_answer` task" },
 };
 static const j_object answered_schema = J_OBJECT_OF("AnswerAccepted", NULL, answered_fields);
+
+static const j_field attempted_fields[] = {
+    { "session_id", J_STRING, 0, "uuid" },
+    { "question_id", J_STRING, 0, "uuid" },
+    { "attempt_number", J_INTEGER, J_RANGE, .min = 2, .max = ATTEMPTS_MAX,
+      .description = "Which attempt the new answer is" },
+    { "evaluation_task_id", J_STRING, 0, "uuid",
+      .description = "The `interview.evaluate_answer` task" },
+};
+static const j_object attempted_schema = J_OBJECT_OF("AttemptAccepted", NULL, attempted_fields);
+
+static const j_field draft_saved_fields[] = {
+    { "question_id", J_STRING, 0, "uuid" },
+    { "draft_text", J_STRING, J_NULLABLE, .description = "Null when the draft was cleared" },
+    { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
+};
+static const j_object draft_saved_schema = J_OBJECT_OF("DraftSaved", NULL, draft_saved_fields);
 
 static const j_field completing_fields[] = {
     { "session_id", J_STRING, 0, "uuid" },
@@ -1243,6 +1688,12 @@ static const j_field summary_question_fields[] = {
     { "evaluation_engine", J_STRING, J_NULLABLE, .choices = ai_engine_names,
       .description = "The engine that graded the answer; null until evaluated" },
     { "time_taken_seconds", J_INTEGER, J_NULLABLE | J_NONNEG },
+    { "attempt_number", J_INTEGER, J_NONNEG,
+      .description = "Which attempt the answer is (1 for the first); 0 before any" },
+    { "attempts", J_ARRAY, .object = &attempt_schema,
+      .description = "The earlier attempts, oldest first" },
+    { "parent_id", J_STRING, J_NULLABLE, "uuid",
+      .description = "For a follow-up, the question it follows up; null otherwise" },
 };
 static const j_object summary_question_schema =
     J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);
@@ -1262,6 +1713,7 @@ static const j_field summary_fields[] = {
     { "strengths_weaknesses", J_STRING,
       .description = "The strengths and weaknesses as text, or a note until completed" },
     { "questions", J_ARRAY, .object = &summary_question_schema, .description = "By order_index" },
+    { "title", J_STRING, .description = "The session's one name, as in the Session" },
 };
 static const j_object summary_schema = J_OBJECT_OF(
     "InterviewSummary", "Persisted data only: the same on every reload", summary_fields);
@@ -1270,6 +1722,7 @@ static const doc_response session_response[] = { { 0, DOC_JSON, &interviews_sess
                                                  { .shape = DOC_END } };
 
 static const doc_error open_errors[] = {
+    { 409, "SESSION_CANCELLED", "the interview was cancelled" },
     { 409, "SESSION_NOT_READY", "the questions are still being generated" },
     { 409, "SESSION_FAILED", "generating the questions failed" },
     { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
@@ -1313,6 +1766,7 @@ static const http_doc next_doc = {
     .errors = (const doc_error[]){ { 409, "SESSION_NOT_READY",
                                      "the questions are still being generated" },
                                    { 409, "SESSION_FAILED", "generating the questions failed" },
+                                   { 409, "SESSION_CANCELLED", "the interview was cancelled" },
                                    { 0 } },
 };
 
@@ -1326,6 +1780,39 @@ static const http_doc answer_doc = {
     .errors = open_errors,
 };
 
+static const http_doc attempt_doc = {
+    .description =
+        "Answers an answered question again. The earlier answer is kept with its score and "
+        "feedback in the question's `attempts`; the new one is evaluated in the background and "
+        "is the one the session's score counts. Not after completion (409 ALREADY_COMPLETED).",
+    .body = answer_fields,
+    .nbody = V_COUNT(answer_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &attempted_schema }, { .shape = DOC_END } },
+    .errors =
+        (const doc_error[]){
+            { 409, "NOT_ANSWERED", "the question has no answer to retry yet" },
+            { 409, "EVALUATION_PENDING", "the last answer is still being scored" },
+            { 409, "TOO_MANY_ATTEMPTS", "the question has had its 5 attempts" },
+            { 409, "SESSION_CANCELLED", "the interview was cancelled" },
+            { 409, "SESSION_NOT_READY", "the questions are still being generated" },
+            { 409, "SESSION_FAILED", "generating the questions failed" },
+            { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
+            { 409, "CONFLICT", "the answer or the session changed meanwhile; try again" },
+            { 0 } },
+};
+
+static const http_doc draft_doc = {
+    .description =
+        "Saves the answer being typed to a question, so that a reload, a navigation or another "
+        "device finds it in the question's `draft_text`; an empty text clears it, and storing "
+        "an answer (or a new attempt) clears it too.",
+    .body = draft_fields,
+    .nbody = V_COUNT(draft_fields),
+    .responses =
+        (const doc_response[]){ { 0, DOC_JSON, &draft_saved_schema }, { .shape = DOC_END } },
+    .errors = open_errors,
+};
+
 static const http_doc complete_doc = {
     .description =
         "The `interview.complete` task evaluates what is left, then stores the "
@@ -1335,11 +1822,33 @@ static const http_doc complete_doc = {
     .errors =
         (const doc_error[]){
             { 400, "UNANSWERED_QUESTIONS", "`<k> of <n> questions are unanswered`" },
+            { 409, "SESSION_CANCELLED", "the interview was cancelled" },
             { 409, "SESSION_NOT_READY", "the questions are still being generated" },
             { 409, "SESSION_FAILED", "generating the questions failed" },
             { 409, "ALREADY_COMPLETED", "the interview is completed or completing" },
             { 409, "CONFLICT", "the session changed meanwhile" },
             { 0 } },
+};
+
+static const http_doc cancel_doc = {
+    .description =
+        "Stops a session that is preparing or in progress. It stays in the history with status "
+        "`cancelled`, takes no more answers and is left out of the dashboard's averages.",
+    .responses = session_response,
+    .errors = (const doc_error[]){ { 409, "ALREADY_CANCELLED", "the interview is cancelled" },
+                                   { 409, "ALREADY_COMPLETED",
+                                     "the interview is completed or completing" },
+                                   { 409, "SESSION_FAILED", "generating the questions failed" },
+                                   { 409, "CONFLICT", "the session changed meanwhile" },
+                                   { 0 } },
+};
+
+static const http_doc delete_doc = {
+    .description =
+        "Deletes a session in any state with its questions, answers and tasks; it "
+        "leaves the history and the dashboard.",
+    .responses = (const doc_response[]){ { 204, DOC_EMPTY, .description = "Deleted" },
+                                         { .shape = DOC_END } },
 };
 
 static const http_doc summary_doc = {
@@ -1365,9 +1874,19 @@ const http_route interview_routes[] = {
     { "POST", INTERVIEW SID "/{question_id:uuid}/answer", interview_answer, HTTP_BODY_JSON,
       AUTH_USER, RL_DEFAULT, 200, "Answer a question (evaluated in the background)", "interviews",
       &answer_doc },
+    { "POST", INTERVIEW SID "/questions/{question_id:uuid}/attempts", interview_attempt,
+      HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
+      "Answer a question again, keeping the earlier attempts", "interviews", &attempt_doc },
+    { "PUT", INTERVIEW SID "/questions/{question_id:uuid}/draft", interview_draft, HTTP_BODY_JSON,
+      AUTH_USER, RL_DEFAULT, 200, "Save the answer being typed as a draft", "interviews",
+      &draft_doc },
     { "POST", INTERVIEW SID "/complete", interview_complete, 0, AUTH_USER, RL_DEFAULT, 202,
       "Complete an interview (summarised in the background)", "interviews", &complete_doc },
     { "GET", INTERVIEW SID "/summary", interview_summary, 0, AUTH_USER, RL_DEFAULT, 200,
       "The persisted summary of an interview", "interviews", &summary_doc },
+    { "POST", INTERVIEW SID "/cancel", interview_cancel, 0, AUTH_USER, RL_DEFAULT, 200,
+      "Cancel an interview (kept in the history as cancelled)", "interviews", &cancel_doc },
+    { "DELETE", INTERVIEW SID, interview_delete, 0, AUTH_USER, RL_DEFAULT, 204,
+      "Delete an interview with its answers and tasks", "interviews", &delete_doc },
 };
 const size_t interview_routes_count = sizeof(interview_routes) / sizeof(interview_routes[0]);

@@ -16,7 +16,7 @@
 
 typedef struct {
     const char *id, *user_id, *resume_id;
-    const char *status;     /* preparing | in_progress | completed | failed */
+    const char *status;     /* preparing | in_progress | completed | failed | cancelled (read) */
     const char *difficulty; /* easy | medium | hard | mixed */
     long long question_count;
     const char *focus_areas; /* JSON array text or NULL */
@@ -31,8 +31,12 @@ typedef struct {
     const char *task_id, *error;
     int64_t completion_requested_at; /* 0: completion not requested */
     int64_t updated_at;
-    long long answered_count;  /* questions with an answer (read only) */
-    long long total_questions; /* questions stored (read only) */
+    long long answered_count;     /* questions with an answer (read only) */
+    long long total_questions;    /* questions stored (read only) */
+    const char *title;            /* the session's name; NULL for sessions older than names */
+    int64_t cancelled_at;         /* 0: not cancelled */
+    bool follow_ups;              /* the session asks follow-up questions */
+    long long time_limit_minutes; /* per answer: 0 (off), 1, 2, 3 or 5 */
 } interview_session_row;
 
 typedef struct {
@@ -54,7 +58,26 @@ typedef struct {
     const char *strengths, *improvements; /* JSON array text or NULL */
     const char *model_answer, *evaluation_engine;
     int64_t created_at, updated_at;
+    const char *draft_text; /* the answer being typed, saved; NULL when none */
+    int64_t draft_saved_at; /* 0 when no draft */
+    const char *parent_id;  /* the question a follow-up follows up; NULL for the others */
 } interview_question_row;
+
+/* An earlier attempt at a question (docs/api.md §4.2), kept when the answer was retried. */
+typedef struct {
+    const char *id, *question_id;
+    long long attempt_number;
+    const char *answer_text;
+    bool has_time;
+    long long time_taken_seconds;
+    const char *evaluation_status; /* evaluated | failed */
+    bool has_score;
+    double evaluation_score;
+    const char *feedback_comment;
+    const char *strengths, *improvements; /* JSON array text or NULL */
+    const char *evaluation_engine;
+    int64_t answered_at, created_at;
+} interview_attempt_row;
 
 /* An evaluation to store for one answer revision. */
 typedef struct {
@@ -120,11 +143,28 @@ int interviews_store_set_preparing(db *d, const char *session_id, int64_t now);
 int interviews_store_lock_open(db *d, const char *user_id, const char *session_id, int64_t now);
 
 /* Replaces the answer of a question (time_taken -1: not given), clears its evaluation to
- * pending and bumps its revision, which *revision receives. Inside the caller's transaction,
- * after interviews_store_lock_open. */
+ * pending and its draft, and bumps its revision, which *revision receives. Inside the caller's
+ * transaction, after interviews_store_lock_open. */
 int interviews_store_answer(db *d, arena *a, const char *session_id, const char *question_id,
                             const char *answer, long long time_taken, int64_t now,
                             long long *revision);
+
+/* Keeps answer revision `revision` of a question, with its finished evaluation, as attempt
+ * number (earlier attempts + 1), which *number receives; inside the caller's transaction,
+ * before the new answer replaces it. IA_NOT_FOUND when that revision is no longer the
+ * question's, or is not answered with a finished (evaluated or failed) evaluation. */
+int interviews_store_keep_attempt(db *d, arena *a, const char *attempt_id, const char *session_id,
+                                  const char *question_id, long long revision, int64_t now,
+                                  long long *number);
+
+/* The earlier attempts of every question of the session, by question and attempt number. */
+int interviews_store_attempts(db *d, arena *a, const char *session_id, interview_attempt_row **out,
+                              size_t *n);
+
+/* Saves (text NULL: clears) the draft of a question of the user's session while it takes
+ * answers; IA_NOT_FOUND when the session does not take answers (or is not the user's). */
+int interviews_store_save_draft(db *d, const char *user_id, const char *session_id,
+                                const char *question_id, const char *text, int64_t now);
 
 /* Stores the evaluation of answer revision `revision`; IA_NOT_FOUND when the answer was
  * replaced meanwhile or that revision is already evaluated (the first evaluation stands). */
@@ -150,6 +190,23 @@ int interviews_store_set_completion_requested(db *d, const char *session_id, boo
 int interviews_store_complete(db *d, const char *session_id, double final_score,
                               const char *breakdown, const char *summary, const char *strengths,
                               const char *weaknesses, int64_t now);
+
+/* Adds follow-up q (id, text, category, difficulty, rubric) to parent_id's session after its
+ * last question, inside the caller's transaction; IA_NOT_FOUND unless the session asks
+ * follow-ups and takes answers, the parent is no follow-up itself and has none yet. */
+int interviews_store_add_follow_up(db *d, const char *session_id, const char *parent_id,
+                                   const interview_question_row *q, int64_t now);
+
+/* Removes the follow-ups still unanswered when the session completes. */
+int interviews_store_drop_unanswered_follow_ups(db *d, const char *session_id);
+
+/* Cancels the user's session (docs/api.md §4.5): IA_NOT_FOUND unless it is preparing or
+ * in_progress, not completing and not cancelled already. Its rows stay; it reads as cancelled. */
+int interviews_store_cancel(db *d, const char *user_id, const char *id, int64_t now);
+
+/* Deletes the user's session with its questions and its interview tasks, in one transaction
+ * of its own; IA_NOT_FOUND when the user has no such session. */
+int interviews_store_delete(db *d, const char *user_id, const char *id);
 
 /* Question texts and bank ids for generation to avoid: every question the user has answered in
  * any session, and every question of the user's `sessions` most recent sessions, all but

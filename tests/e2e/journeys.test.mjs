@@ -192,6 +192,9 @@ describe('web app', { concurrency: false }, () => {
         await page.waitForFunction(() => !document.querySelector('input[name=focus][value=coding]').disabled);
         await page.getByLabel('Number of questions').fill(String(QUESTIONS));
         await page.getByText('Technical', { exact: true }).click();
+        // Follow-up questions are on by default; this journey is about the planned five.
+        assert.equal(await page.getByLabel('Ask follow-up questions').isChecked(), true);
+        await page.getByLabel('Ask follow-up questions').uncheck();
         await screenshot(page, 'interview-start');
         await page.getByRole('button', { name: 'Start interview' }).click();
         await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
@@ -242,6 +245,244 @@ describe('web app', { concurrency: false }, () => {
         await page.getByRole('region', { name: 'Recent sessions' }).getByText('Completed').waitFor();
         await screenshot(page, 'dashboard');
         assertClean(page, 'dashboard after the interview');
+        await page.context().close();
+    });
+
+    // Issue 19, sessions you control (docs/api.md §4.5): "Practise again" keeps every setting,
+    // the session has one name, Ctrl+Enter submits, and a session can be cancelled and deleted.
+    test('practise again with the same settings, submit with Ctrl+Enter, cancel and delete', { timeout: 150000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await settled(page);
+        await visit(page, `/interviews/${state.sessionId}/summary`);
+        const title = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+        assert.match(title, /^Backend Engineer · /, `the session's one name: ${title}`);
+        await page.getByRole('link', { name: 'Practise again' }).first().click();
+        await page.getByRole('heading', { name: 'Practise again', level: 1 }).waitFor();
+        await settled(page);
+        assert.equal(await page.getByLabel('Resume').inputValue(), state.resumeId);
+        assert.equal(await page.getByLabel('Target role').inputValue(), 'Backend Engineer');
+        assert.equal(await page.getByLabel('Number of questions').inputValue(), String(QUESTIONS));
+        assert.equal(await page.locator('input[name=focus][value=technical]').isChecked(), true);
+        assert.equal(await page.locator('input[name=difficulty]:checked').inputValue(), 'mixed');
+        await screenshot(page, 'interview-practise-again');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const again = page.url().split('/').pop();
+        assert.notEqual(again, state.sessionId);
+        await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        // Ctrl+Enter submits the answer.
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByLabel('Your answer').press('Control+Enter');
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        // The feedback header is a heading, with the strengths and the rest under it.
+        await page.getByRole('heading', { name: /^Question 1 · Technical/, level: 3 }).waitFor({ timeout: 60000 });
+        // Cancel: asked first, then the page says so and the session is kept as cancelled.
+        await page.getByRole('button', { name: 'Cancel interview' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel interview' }).click();
+        await page.getByRole('heading', { name: 'This interview was cancelled' }).waitFor();
+        await screenshot(page, 'interview-cancelled');
+        await visit(page, '/interviews');
+        const row = page.locator('.list-row', { has: page.locator(`a[href="/interviews/${again}"]`) });
+        await row.getByText('Cancelled', { exact: true }).waitFor();
+        assert.equal((await row.locator('.list-title').textContent()).trim(), title, 'the same name in the history');
+        // Delete: asked first, then gone from the history and the dashboard.
+        await row.getByRole('button', { name: `Delete ${title}` }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete interview' }).click();
+        await page.getByText('Interview deleted.').waitFor();
+        await page.waitForFunction((id) => !document.querySelector(`a[href="/interviews/${id}"]`), again);
+        assert.equal(await page.locator(`a[href="/interviews/${again}"]`).count(), 0);
+        await visit(page, '/dashboard');
+        assert.equal(await page.locator(`a[href^="/interviews/${again}"]`).count(), 0, 'gone from the dashboard');
+        const recent = page.getByRole('region', { name: 'Recent sessions' });
+        assert.equal((await recent.locator('.list-title').first().textContent()).trim(), title, 'the same name on the dashboard');
+        assertClean(page, 'practise again, cancel and delete');
+        await page.context().close();
+    });
+
+    // Issue 19, retry an answer (docs/api.md §4.2): the attempts side by side with the score
+    // before and after and the points newly covered.
+    test('retry an answer and see both attempts side by side, score before and after', { timeout: 150000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.getByLabel('Your answer').fill("I'm not sure, I would probably look it up.");
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const retry = page.getByRole('button', { name: 'Try question 1 again' });
+        await retry.waitFor({ timeout: 60000 });
+        await retry.click();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor();
+        await page.getByText('Your attempt 1', { exact: false }).waitFor();
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByRole('button', { name: 'Submit attempt 2' }).click();
+        // Back where the interview was, with both attempts compared once the new one is scored.
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const compare = page.locator('.attempts-compare');
+        await compare.waitFor({ timeout: 60000 });
+        assert.equal(await compare.locator('.attempt-col').count(), 2);
+        const delta = await compare.locator('.attempt-delta').textContent();
+        const m = /Score ([\d.]+) → ([\d.]+) \(([+−][\d.]+)\)/.exec(delta);
+        assert.ok(m, `score before and after: ${delta}`);
+        assert.ok(Number(m[2]) > Number(m[1]), `the better answer scores higher: ${delta}`);
+        await compare.getByRole('heading', { name: 'Newly covered' }).waitFor();
+        await screenshot(page, 'interview-retry-compare');
+        assertClean(page, 'retry an answer');
+        assert.equal(await page.locator('.feedback-item', { hasText: 'Question 1 ·' }).locator('.attempt-answer').first().textContent(),
+            "I'm not sure, I would probably look it up.", 'the earlier attempt is kept as written');
+        assert.ok(id);
+        await page.context().close();
+    });
+
+    // Issue 19, drafts that survive (docs/api.md §4.2): saved after a pause, restored after a
+    // reload and a navigation; leaving with a change not saved yet asks first.
+    test('a draft is restored after a reload and leaving with an unsaved change asks first', { timeout: 120000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const url = page.url();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const first = 'Situation: our nightly deploys kept failing.';
+        await page.getByLabel('Your answer').fill(first);
+        // Leaving at once, before the draft is saved, asks first; staying keeps the text.
+        await page.getByRole('link', { name: 'Interviews' }).first().click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('heading', { name: 'Leave this question?' }).waitFor();
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        assert.equal(page.url(), url);
+        await page.getByText('Draft saved', { exact: true }).waitFor({ timeout: 10000 });
+        await page.reload();
+        await settled(page);
+        await page.getByText('Draft restored', { exact: true }).waitFor({ timeout: 30000 });
+        assert.equal(await page.getByLabel('Your answer').inputValue(), first);
+        // A change not saved yet: "Save draft and leave" saves it, and it is there on return.
+        const more = `${first} I added a canary stage.`;
+        await page.getByLabel('Your answer').fill(more);
+        await page.getByRole('link', { name: 'Interviews' }).first().click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Save draft and leave' }).click();
+        await page.waitForURL('**/interviews');
+        await visit(page, new URL(url).pathname);
+        await page.getByText('Draft restored', { exact: true }).waitFor({ timeout: 30000 });
+        assert.equal(await page.getByLabel('Your answer').inputValue(), more);
+        await screenshot(page, 'interview-draft-restored');
+        assertClean(page, 'drafts');
+        await page.context().close();
+    });
+
+    // Issue 19, follow-up questions (docs/api.md §4.6): a vague answer gets one follow-up about
+    // what it missed, linked to its question and graded like any question.
+    test('a vague answer gets a follow-up question, answered and graded like any other', { timeout: 180000 }, async () => {
+        const page = await openPage(browser);
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByLabel('Ask follow-up questions').check();
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.getByLabel('Your answer').fill("I don't know.");
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        // Answer the rest; a follow-up to question 1 is asked after the planned questions.
+        let sawFollowUp = false;
+        for (let i = 0; i < 15; i++) {
+            const done = page.getByRole('heading', { name: 'All questions answered' });
+            const question = page.locator('#question-text');
+            await Promise.race([done.waitFor({ timeout: 60000 }), question.waitFor({ timeout: 60000 })]);
+            if (await done.isVisible()) {
+                await page.getByRole('button', { name: 'Finish and see my results' }).click();
+                await Promise.race([page.waitForURL('**/summary', { timeout: 60000 }), question.waitFor({ timeout: 60000 })]);
+                if (page.url().endsWith('/summary')) break;
+                continue;
+            }
+            const meta = await page.locator('.question-meta').textContent();
+            if (/Follow-up to question 1/.test(meta)) {
+                sawFollowUp = true;
+                assert.match(await question.textContent(), /^Follow-up:/);
+                await screenshot(page, 'interview-follow-up');
+            }
+            const before = await question.textContent();
+            await page.getByLabel('Your answer').fill(answerFor(1));
+            await page.getByLabel('Your answer').press('Control+Enter');
+            await page.waitForFunction((t) => document.querySelector('#question-text')?.textContent !== t, before, { timeout: 60000 });
+        }
+        assert.ok(sawFollowUp, 'the vague answer to question 1 got a follow-up');
+        await page.waitForURL('**/summary', { timeout: 60000 });
+        await settled(page);
+        assert.ok(await page.locator('.summary-question').count() > QUESTIONS, 'the follow-ups are in the summary');
+        assertClean(page, 'follow-up questions');
+        await page.context().close();
+    });
+
+    // Issue 19, time (docs/api.md §4.1): a time limit per answer counts down and warns before
+    // the end (the page's clock is driven by the test).
+    test('a time limit per answer counts down and warns before the end', { timeout: 120000 }, async () => {
+        const page = await openPage(browser);
+        await page.clock.install();
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByLabel('Time limit per answer').selectOption('1');
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        const timer = page.getByRole('timer');
+        assert.equal((await timer.textContent()).trim(), '1:00');
+        await page.clock.runFor(20000);
+        assert.equal((await timer.textContent()).trim(), '0:40');
+        assert.equal(await page.locator('.timer-wrap.timer-warning').count(), 0);
+        await page.clock.runFor(26000);
+        await page.locator('.timer-wrap.timer-warning').waitFor();
+        await page.getByText('seconds left for this answer', { exact: false }).waitFor({ state: 'attached' });
+        await screenshot(page, 'interview-countdown');
+        await page.clock.runFor(20000);
+        assert.equal((await timer.textContent()).trim(), "Time's up");
+        await page.locator('.timer-wrap.timer-over').waitFor();
+        // Still accepted after the time is up (the time taken is checked in test_interview_practice.py).
+        await page.getByLabel('Your answer').fill(answerFor(1));
+        await page.getByRole('button', { name: 'Submit and continue' }).click();
+        await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        assert.ok(id);
+        assertClean(page, 'countdown');
+        await page.context().close();
+    });
+
+    test('on a 390 × 844 phone the timer stays on the question line and the answer box shows without scrolling', { timeout: 120000 }, async () => {
+        const page = await openPage(browser, { viewport: { width: 390, height: 844 }, mobile: true });
+        await visit(page, '/signin');
+        await fillSignIn(page, seeker.email, seeker.password);
+        await page.waitForURL('**/dashboard');
+        await visit(page, `/interviews/new?again=${state.sessionId}`);
+        await page.getByRole('button', { name: 'Start interview' }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        const id = page.url().split('/').pop();
+        await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const [num, timer, box] = await Promise.all(['.question-number', '.timer-wrap', '#answer']
+            .map((sel) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().toJSON())));
+        assert.ok(Math.abs(num.top - timer.top) < 6, `the timer is on the question's line (${num.top} vs ${timer.top})`);
+        assert.ok(box.top + 60 <= 844, `the answer box starts above the fold: top ${Math.round(box.top)}px`);
+        await screenshot(page, 'phone-interview-question');
+        assertClean(page, 'phone live interview');
+        await page.getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete interview' }).click();
+        await page.waitForURL('**/interviews');
+        assert.equal(await page.locator(`a[href="/interviews/${id}"]`).count(), 0);
         await page.context().close();
     });
 

@@ -20,16 +20,18 @@ from test_user_cli import admin_session
 QUESTION_FIELDS = {"id", "session_id", "question_text", "category", "difficulty", "order_index",
                    "answer_text", "time_taken_seconds", "evaluation_status", "evaluation_score",
                    "feedback_comment", "strengths", "improvements", "model_answer",
-                   "evaluation_engine", "created_at", "updated_at"}
+                   "evaluation_engine", "created_at", "updated_at", "attempt_number", "attempts",
+                   "draft_text", "draft_saved_at", "parent_id"}
 SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "question_count",
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",
-                  "answered_count", "task_id", "error", "questions"}
+                  "answered_count", "task_id", "error", "questions", "title", "cancelled_at",
+                  "follow_ups", "time_limit_minutes"}
 NEXT_FIELDS = {"question_id", "question_text", "category", "difficulty", "order_index", "number",
-               "total"}
+               "total", "parent_id"}
 SUMMARY_FIELDS = {"session_id", "status", "user_full_name", "resume_id", "started_at",
                   "completed_at", "final_score", "feedback_summary", "score_breakdown",
-                  "strengths", "weaknesses", "strengths_weaknesses", "questions"}
+                  "strengths", "weaknesses", "strengths_weaknesses", "questions", "title"}
 CATEGORIES = {"technical", "behavioral", "project", "system_design", "coding", "general"}
 NOT_AVAILABLE = "Not available. Complete the interview to get feedback."
 
@@ -53,6 +55,9 @@ def user(srv):
 
 
 def start(client, token, **body):
+    """Starts a session; without follow-up questions unless asked (the flows here are about
+    the planned questions; follow-ups have their own tests in test_interview_practice.py)."""
+    body.setdefault("follow_ups", False)
     return client.post("/api/v1/interview/start", headers=auth(token), json=body)
 
 

@@ -556,7 +556,8 @@ def test_real_responses_of_a_whole_journey_match_their_schemas(srv, contract):
     call("GET", f"/api/v1/resume/version/{rid}/version/2", t, 200)
     call("POST", f"/api/v1/resume/analysis/{v2}/reanalyze", t, 202)
 
-    s = call("POST", "/api/v1/interview/start", t, 202, json={"resume_id": rid, "question_count": 5}).json()
+    s = call("POST", "/api/v1/interview/start", t, 202,
+             json={"resume_id": rid, "question_count": 5, "follow_ups": False}).json()
     checked(contract, wait_task(c, t, s["task_id"]))
     session = call("GET", f"/api/v1/interview/{s['id']}", t, 200).json()
     for q in session["questions"]:

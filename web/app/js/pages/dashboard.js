@@ -31,8 +31,8 @@ function recentList(sessions) {
         });
     return h('ul', { class: 'list' }, sessions.map((s) => h('li', { class: 'list-row' },
         h('div', { class: 'list-main' },
-            h('a', { class: 'list-title', href: sessionLink(s) }, `${titleCase(s.difficulty)} interview`),
-            h('p', { class: 'list-meta' }, formatDateTime(s.started_at))),
+            h('a', { class: 'list-title', href: sessionLink(s) }, s.title),
+            h('p', { class: 'list-meta' }, `${formatDateTime(s.started_at)} · ${titleCase(s.difficulty)}`)),
         statusBadge(s.status),
         scoreBadge(s.final_score))));
 }

@@ -8,6 +8,7 @@ import { barChart } from '../charts.js';
 import { formatDateTime, formatDuration, formatScore, h, mount, titleCase } from '../dom.js';
 import { button, card, emptyState, gradedBy, pageHeader, scoreBadge, scoreProse, scoreRing } from '../ui.js';
 import { CATEGORY_TIPS } from './dashboard.js';
+import { practiseAgainHref } from './interviews.js';
 
 function listOr(items, empty) {
     return items && items.length ? h('ul', { class: 'bullets' }, items.map((x) => h('li', {}, scoreProse(x)))) : h('p', { class: 'muted' }, empty);
@@ -44,7 +45,12 @@ function questionBlock({ q, number }) {
                 h('div', { class: 'grid-2 tight' },
                     h('div', {}, h('h4', {}, 'Strengths'), listOr(q.strengths, 'None noted.')),
                     h('div', {}, h('h4', {}, 'To improve'), listOr(q.improvements, 'Nothing noted.'))),
-                q.model_answer ? h('details', { class: 'model-answer', open: true }, h('summary', {}, 'Model answer'), h('p', {}, q.model_answer)) : null)));
+                q.model_answer ? h('details', { class: 'model-answer', open: true }, h('summary', {}, 'Model answer'), h('p', {}, q.model_answer)) : null,
+                // Earlier attempts (docs/api.md §4.2); the answer above is the one that counts.
+                (q.attempts || []).length ? h('details', { class: 'summary-attempts' },
+                    h('summary', {}, `Earlier attempts (${q.attempts.length})`),
+                    h('ol', { class: 'bullets' }, q.attempts.map((t) => h('li', {}, `Attempt ${t.attempt_number}: `,
+                        scoreBadge(t.evaluation_score), h('p', { class: 'answer-text' }, t.answer_text))))) : null)));
 }
 
 // Links to every question in the order below (weakest first), each with its score; following
@@ -74,6 +80,15 @@ function jumpList(ordered, list) {
 export async function render(ctx) {
     const id = ctx.params.id;
     const sm = await api.get(`/interview/${id}/summary`, { signal: ctx.signal });
+    if (sm.status === 'cancelled') {
+        mount(ctx.view, pageHeader(sm.title, { back: { href: '/interviews', label: 'Interviews' } }),
+            emptyState({
+                icon: 'chart', title: 'This interview was cancelled',
+                text: 'It stays in your history and does not count towards your averages.',
+                action: h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again'),
+            }));
+        return;
+    }
     if (sm.status !== 'completed') {
         mount(ctx.view, pageHeader('Interview summary', { back: { href: '/interviews', label: 'Interviews' } }),
             emptyState({
@@ -118,10 +133,10 @@ export async function render(ctx) {
     window.addEventListener('beforeprint', beforePrint);
     window.addEventListener('afterprint', afterPrint);
 
-    const again = h('a', { class: 'btn btn-primary', href: sm.resume_id ? `/interviews/new?resume=${sm.resume_id}` : '/interviews/new' }, 'Practise again');
+    const again = h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again');
 
     mount(ctx.view,
-        pageHeader('Interview summary', {
+        pageHeader(sm.title, {
             back: { href: '/interviews', label: 'Interviews' },
             lead: `${sm.user_full_name ? `${sm.user_full_name} · ` : ''}Completed ${formatDateTime(sm.completed_at)}`,
             actions: [print, again],

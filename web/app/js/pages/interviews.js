@@ -1,13 +1,14 @@
-// Interviews (docs/api.md §4): the history of sessions, and the form that starts a new one —
-// with a resume or none, a target role, difficulty, how many questions, focus areas and a job
-// description.
+// Interviews (docs/api.md §4): the history of sessions (each under its one name, with delete and
+// "Practise again", §4.5), and the form that starts a new one — with a resume or none, a target
+// role (the resume's role unless changed), difficulty, how many questions, focus areas and a job
+// description; "Practise again" opens it filled from an earlier session.
 
 import { api, describeError } from '../api.js';
 import { formatDateTime, h, mount, plural, titleCase, uniqueId } from '../dom.js';
 import { navigate } from '../router.js';
 import {
-    button, clearFieldErrors, emptyState, errorState, field, loading, notice, pageHeader, pagination, scoreBadge,
-    setBusy, showFieldErrors, statusBadge,
+    button, clearFieldErrors, confirmDialog, emptyState, errorState, field, loading, notice, pageHeader, pagination,
+    scoreBadge, setBusy, showFieldErrors, statusBadge, toast,
 } from '../ui.js';
 import { sessionLink } from './dashboard.js';
 
@@ -20,10 +21,32 @@ const STATUS_OPTIONS = [
     { value: 'in_progress', label: 'In progress' },
     { value: 'preparing', label: 'Preparing' },
     { value: 'failed', label: 'Failed' },
+    { value: 'cancelled', label: 'Cancelled' },
 ];
 
-function sessionRow(s) {
-    const title = s.target_role || (s.resume_id ? 'Resume-based interview' : 'General interview');
+// The start form's address for practising a session again with the same settings.
+export function practiseAgainHref(session) {
+    return `/interviews/new?again=${encodeURIComponent(session.session_id || session.id)}`;
+}
+
+// Asks, then deletes a session with its answers (docs/api.md §4.5); resolves true when deleted.
+export async function deleteSession(session) {
+    const ok = await confirmDialog({
+        title: `Delete "${session.title}"?`,
+        body: 'The interview, its answers and feedback are deleted for good and leave your dashboard.',
+        confirmLabel: 'Delete interview', danger: true,
+        action: () => api.del(`/interview/${session.session_id || session.id}`),
+    });
+    if (ok) toast('Interview deleted.', 'success');
+    return Boolean(ok);
+}
+
+function sessionRow(s, reload) {
+    const title = s.title;
+    const remove = button('Delete', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Delete ${title}` });
+    remove.addEventListener('click', async () => {
+        if (await deleteSession(s)) reload();
+    });
     return h('li', { class: 'list-row' },
         h('div', { class: 'list-main' },
             h('a', { class: 'list-title', href: sessionLink(s) }, title),
@@ -31,7 +54,9 @@ function sessionRow(s) {
                 s.status === 'in_progress' ? ` · ${s.answered_count} answered` : '')),
         statusBadge(s.status),
         scoreBadge(s.final_score),
-        s.status === 'in_progress' ? h('a', { class: 'btn btn-secondary btn-small', href: sessionLink(s), 'aria-label': `Continue ${title}` }, 'Continue') : null);
+        s.status === 'in_progress' ? h('a', { class: 'btn btn-secondary btn-small', href: sessionLink(s), 'aria-label': `Continue ${title}` }, 'Continue')
+            : h('a', { class: 'btn btn-secondary btn-small', href: practiseAgainHref(s), 'aria-label': `Practise again: ${title}` }, 'Practise again'),
+        remove);
 }
 
 export async function history(ctx) {
@@ -61,7 +86,10 @@ export async function history(ctx) {
             return;
         }
         mount(results,
-            h('ul', { class: 'list card' }, page.items.map(sessionRow)),
+            h('ul', { class: 'list card' }, page.items.map((s) => sessionRow(s, () => {
+                if (page.items.length === 1 && state.skip > 0) state.skip = Math.max(0, state.skip - PAGE);
+                load();
+            }))),
             pagination({
                 total: page.total, skip: state.skip, limit: PAGE, label: 'Interview pages',
                 onPage: (skip) => {
@@ -131,23 +159,47 @@ export function counter(input, max) {
 
 export async function start(ctx) {
     const resumes = await api.get('/resume/', { query: { status: 'analyzed', limit: 100 }, signal: ctx.signal });
-    const wanted = ctx.query.get('resume');
-    const preset = (ctx.query.get('focus') || '').split(',').filter((c) => CATEGORIES.includes(c));
+    // "Practise again": the earlier session's settings (docs/api.md §4.5); gone or not ours = none.
+    let again = null;
+    if (ctx.query.get('again')) {
+        try {
+            again = await api.get(`/interview/${encodeURIComponent(ctx.query.get('again'))}`, { signal: ctx.signal });
+        } catch (err) {
+            if (err.name === 'AbortError') throw err;
+        }
+    }
+    const wanted = again ? again.resume_id : ctx.query.get('resume');
+    const againFocus = again && again.focus_areas ? again.focus_areas : [];
+    const preset = again ? againFocus.filter((c) => CATEGORIES.includes(c))
+        : (ctx.query.get('focus') || '').split(',').filter((c) => CATEGORIES.includes(c));
     const options = [{ value: '', label: 'No resume — general questions' },
         ...resumes.items.map((r) => ({ value: r.id, label: `${r.title}${r.inferred_role ? ` (${r.inferred_role})` : ''}` }))];
-    const initial = wanted && resumes.items.some((r) => r.id === wanted) ? wanted : (resumes.items[0] ? resumes.items[0].id : '');
+    const initial = wanted && resumes.items.some((r) => r.id === wanted) ? wanted
+        : (again || !resumes.items[0] ? '' : resumes.items[0].id);
     const resume = field({
         label: 'Resume', name: 'resume_id', options, value: initial,
         hint: resumes.items.length ? 'Questions draw on the skills and experience in this resume.' : null,
     });
-    const role = field({ label: 'Target role', name: 'target_role', maxlength: 100, placeholder: 'e.g. Backend Engineer', autocomplete: 'organization-title' });
-    const count = field({ label: 'Number of questions', name: 'question_count', type: 'number', value: '12', min: '5', max: '30', inputmode: 'numeric', required: true, hint: 'Between 5 and 30. Twelve takes about 30 minutes.' });
-    const jd = field({ label: 'Job description', name: 'job_description', multiline: true, rows: 6, maxlength: 10000, hint: 'Paste a posting to get questions about what it asks for.' });
+    const role = field({
+        label: 'Target role', name: 'target_role', maxlength: 100, placeholder: 'e.g. Backend Engineer', autocomplete: 'organization-title',
+        value: again && again.target_role ? again.target_role : '', hint: 'Filled from the resume; change it to practise for another role.',
+    });
+    const count = field({ label: 'Number of questions', name: 'question_count', type: 'number', value: again ? String(again.question_count) : '12', min: '5', max: '30', inputmode: 'numeric', required: true, hint: 'Between 5 and 30. Twelve takes about 30 minutes.' });
+    const jd = field({ label: 'Job description', name: 'job_description', multiline: true, rows: 6, maxlength: 10000, hint: 'Paste a posting to get questions about what it asks for.', value: again && again.job_description ? again.job_description : '' });
     jd.wrap.append(counter(jd.input, 10000));
-    const other = field({ label: 'Other topics', name: 'focus_other', hint: 'Comma-separated, e.g. Kubernetes, leadership.', placeholder: '' });
+    const other = field({
+        label: 'Other topics', name: 'focus_other', hint: 'Comma-separated, e.g. Kubernetes, leadership.', placeholder: '',
+        value: againFocus.filter((c) => !CATEGORIES.includes(c)).join(', '),
+    });
+    // The target role is the resume's inferred role, as a value, until the user types their own.
+    let roleEdited = Boolean(again);
+    role.input.addEventListener('input', () => {
+        roleEdited = true;
+    });
     const suggestRole = () => {
+        if (roleEdited) return;
         const r = resumes.items.find((x) => x.id === resume.input.value);
-        role.input.placeholder = r && r.inferred_role ? r.inferred_role : 'e.g. Backend Engineer';
+        role.input.value = r && r.inferred_role ? r.inferred_role : '';
     };
     resume.input.addEventListener('change', suggestRole);
     suggestRole();
@@ -186,12 +238,26 @@ export async function start(ctx) {
         roleTimer = setTimeout(loadCategories, 400);
     });
     resume.input.addEventListener('change', loadCategories);
+    // Follow-up questions (docs/api.md §4.6): on unless turned off, kept by "Practise again".
+    const followId = uniqueId('follow');
+    const followBox = h('input', { type: 'checkbox', id: followId, name: 'follow_ups', checked: again ? again.follow_ups !== false : true });
+    const follow = h('div', { class: 'field' },
+        h('label', { class: 'check', for: followId }, followBox, 'Ask follow-up questions'),
+        h('p', { class: 'field-hint' }, 'When an answer misses a key point, the interviewer asks one follow-up about it.'));
+    // A time limit per answer (docs/api.md §4.1), counted down on the interview page.
+    const limit = field({
+        label: 'Time limit per answer', name: 'time_limit_minutes',
+        options: [['0', 'Off'], ['1', '1 minute'], ['2', '2 minutes'], ['3', '3 minutes'], ['5', '5 minutes']].map(([value, label]) => ({ value, label })),
+        value: again ? String(again.time_limit_minutes || 0) : '0',
+        hint: 'A countdown warns you before the time is up; you can still submit after it.',
+    });
     const msg = notice('error');
     const submit = button('Start interview', { type: 'submit', class: 'btn btn-primary btn-large' });
     const form = h('form', { class: 'form form-wide', novalidate: true },
         msg.el,
         resumes.items.length ? null : h('p', { class: 'notice notice-info' }, 'Tip: ', h('a', { href: '/resumes/new' }, 'upload a resume'), ' to get questions about your own experience.'),
-        resume.wrap, role.wrap, difficultyGroup('mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap,
+        again ? h('p', { class: 'notice notice-info', role: 'status' }, `Practising again: the settings of "${again.title}".`) : null,
+        resume.wrap, role.wrap, difficultyGroup(again ? again.difficulty : 'mixed'), count.wrap, focusGroup(preset, categoryNote), other.wrap, jd.wrap, limit.wrap, follow,
         h('div', { class: 'form-actions' }, submit));
     const fields = [resume, role, count, jd, { name: 'focus_areas', input: other.input, setError: other.setError }];
 
@@ -215,6 +281,8 @@ export async function start(ctx) {
         const body = {
             difficulty: form.querySelector('input[name=difficulty]:checked').value,
             question_count: n,
+            follow_ups: followBox.checked,
+            time_limit_minutes: Number(limit.input.value),
         };
         if (resume.input.value) body.resume_id = resume.input.value;
         if (role.input.value.trim()) body.target_role = role.input.value.trim();
@@ -241,7 +309,7 @@ export async function start(ctx) {
 
     loadCategories();
     mount(ctx.view, h('div', { class: 'narrow' },
-        pageHeader('Start an interview', {
+        pageHeader(again ? 'Practise again' : 'Start an interview', {
             back: { href: '/interviews', label: 'Interviews' },
             lead: 'Answer in your own words; there is no time limit, but the timer shows how long you take.',
         }),
