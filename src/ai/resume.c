@@ -1063,75 +1063,13 @@ static char *clean_company(arena *a, char *s)
 
 /* ---- dates in lines ------------------------------------------------------------------------ */
 
-/* True for a word that belongs to a written date range: a month name, a number such as
- * "2019-03" or "03/2018", a dash, "to", or an open end such as "Present". */
-static bool dateish_word(const char *w, size_t n)
-{
-    static const char *const months[] = { "january",  "february", "march",  "april",     "may",
-                                          "june",     "july",     "august", "september", "october",
-                                          "november", "december", "sept" };
-    static const char *const words[] = { "to",      "till",  "until",   "present", "now",
-                                         "current", "today", "ongoing", "date" };
-    size_t m = n > 0 && w[n - 1] == '.' ? n - 1 : n;
-    if (m >= 3 && m <= 9)
-        for (size_t i = 0; i < COUNT(months); i++)
-            if (m <= strlen(months[i]) && strncasecmp(w, months[i], m) == 0)
-                return true;
-    if (in_list(w, n, words, COUNT(words)))
-        return true;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)w[i];
-        size_t g = 0;
-        if (isdigit(c) || c == '.' || c == '/' || c == '-' || c == '\'')
-            i++;
-        else if (sep_glyph(w + i, &g) && g == 3)
-            i += 3;
-        else
-            return false;
-    }
-    return n > 0;
-}
-
-static bool same_range(const ai_range *x, const ai_range *y)
-{
-    return x->start == y->start && x->end == y->end && x->open == y->open &&
-           x->year_only_start == y->year_only_start && x->year_only_end == y->year_only_end;
-}
-
-/* Finds the first date range of line and where it is written: bytes [*b, *e). The start is
- * found by bisection (the range is still found from any earlier offset, and no longer once
- * the offset passes its start); the end is the last date-like word after it. */
+/* Finds the first date range of line and where it is written: bytes [*b, *e). */
 static bool date_span(const char *line, int now, ai_range *r, size_t *b, size_t *e)
 {
     if (!ai_date_range(line, now, r))
         return false;
-    size_t lo = 0, hi = strlen(line);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2;
-        ai_range t;
-        if (ai_date_range(line + mid, now, &t) && same_range(&t, r))
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    size_t i = lo, end = lo;
-    for (int words = 0; words < 8 && line[i]; words++) {
-        while (line[i] == ' ')
-            i++;
-        size_t ws = i;
-        while (line[i] && line[i] != ' ')
-            i++;
-        size_t lead = 0, tl = i - ws;
-        while (lead < tl && line[ws + lead] == '(')
-            lead++;
-        while (tl > lead && strchr("),;:]", line[ws + tl - 1]) != NULL)
-            tl--;
-        if (tl == lead || !dateish_word(line + ws + lead, tl - lead))
-            break;
-        end = ws + tl;
-    }
-    *b = lo;
-    *e = end;
+    *b = r->at;
+    *e = r->at + r->len;
     return true;
 }
 
@@ -1165,37 +1103,12 @@ static char *cut_span(arena *a, const char *line, size_t b, size_t e)
 static char *single_date(arena *a, const char *s, size_t *b, size_t *e)
 {
     char buf[16];
-    bool found = false;
-    for (const char *p = s; *p; p++) {
-        if ((p > s && isalnum((unsigned char)p[-1])) || !isdigit((unsigned char)p[0]))
-            continue;
-        int y = 0;
-        size_t k = 0;
-        while (k < 4 && isdigit((unsigned char)p[k]))
-            y = y * 10 + (p[k++] - '0');
-        if (k != 4 || isdigit((unsigned char)p[4]) || y < 1950 || y > 2100)
-            continue;
-        /* A month name right before the year: "May 2024". */
-        const char *q = p;
-        while (q > s && (q[-1] == ' ' || q[-1] == ',' || q[-1] == '.'))
-            q--;
-        const char *w = q;
-        while (w > s && isalpha((unsigned char)w[-1]))
-            w--;
-        ai_range r;
-        char probe[32];
-        snprintf(probe, sizeof(probe), "%.*s %d - %d", (int)(q - w), w, y, y + 1);
-        if (q - w >= 3 && q - w <= 9 && ai_date_range(probe, 0, &r) && !r.year_only_start) {
-            ai_month_format(r.start, false, buf);
-            *b = (size_t)(w - s);
-        } else {
-            ai_month_format(y * 12, true, buf);
-            *b = (size_t)(p - s);
-        }
-        *e = (size_t)(p - s) + 4;
-        found = true;
-    }
-    return found ? arena_strdup(a, buf) : NULL;
+    int month = 0;
+    bool year_only = false;
+    if (!ai_date_last(s, &month, &year_only, b, e))
+        return NULL;
+    ai_month_format(month, year_only, buf);
+    return arena_strdup(a, buf);
 }
 
 /* ---- experience ---------------------------------------------------------------------------- */
