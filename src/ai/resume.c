@@ -42,6 +42,9 @@ typedef enum {
     SEC_LANGUAGES,
     SEC_PROJECTS,
     SEC_CONTACT,
+    SEC_AWARDS,
+    SEC_VOLUNTEER,
+    SEC_PUBLICATIONS,
     SEC_OTHER,
     SEC_COUNT
 } section;
@@ -61,6 +64,7 @@ typedef struct {
     arena *a;
     const ai_taxonomy *tax;
     int now;
+    const char *lang; /* the resume's language (ai/lang.h): "en", "de", ... */
     rline *lines;
     size_t n;
     bool has[SEC_COUNT];
@@ -440,7 +444,8 @@ static char *decolumn(arena *a, char *text)
 typedef struct {
     const char *phrase;
     section sec;
-    bool weak; /* an ordinary word too: a heading only when it stands out */
+    bool weak;        /* an ordinary word too: a heading only when it stands out */
+    const char *lang; /* only in resumes in this language; NULL: in any */
 } heading_word;
 
 static const heading_word headings[] = {
@@ -510,16 +515,86 @@ static const heading_word headings[] = {
     { "contact info", SEC_CONTACT, false },
     { "personal details", SEC_CONTACT, false },
     { "personal information", SEC_CONTACT, false },
-    { "awards", SEC_OTHER, false },
-    { "honors", SEC_OTHER, false },
-    { "honours", SEC_OTHER, false },
-    { "achievements", SEC_OTHER, true },
-    { "accomplishments", SEC_OTHER, true },
-    { "publications", SEC_OTHER, false },
-    { "volunteer", SEC_OTHER, false },
-    { "volunteering", SEC_OTHER, false },
-    { "volunteer experience", SEC_OTHER, false },
-    { "volunteer work", SEC_OTHER, false },
+    { "awards", SEC_AWARDS, false },
+    { "award", SEC_AWARDS, true },
+    { "honors", SEC_AWARDS, false },
+    { "honours", SEC_AWARDS, false },
+    { "achievements", SEC_AWARDS, true },
+    { "accomplishments", SEC_AWARDS, true },
+    { "publications", SEC_PUBLICATIONS, false },
+    { "volunteer", SEC_VOLUNTEER, false },
+    { "volunteering", SEC_VOLUNTEER, false },
+    { "volunteer experience", SEC_VOLUNTEER, false },
+    { "volunteer work", SEC_VOLUNTEER, false },
+    { "community involvement", SEC_VOLUNTEER, false },
+    /* India, the UK, Australia and Europass. */
+    { "career objective", SEC_SUMMARY, false },
+    { "profile summary", SEC_SUMMARY, false },
+    { "career summary", SEC_SUMMARY, false },
+    { "personal profile", SEC_SUMMARY, false },
+    { "educational qualifications", SEC_EDUCATION, false },
+    { "educational qualification", SEC_EDUCATION, false },
+    { "academic qualifications", SEC_EDUCATION, false },
+    { "academic qualification", SEC_EDUCATION, false },
+    { "education and training", SEC_EDUCATION, false },
+    { "languages known", SEC_LANGUAGES, false },
+    { "language proficiency", SEC_LANGUAGES, false },
+    { "mother tongue", SEC_LANGUAGES, false },
+    { "mother tongue(s)", SEC_LANGUAGES, false },
+    { "other language(s)", SEC_LANGUAGES, false },
+    { "other languages", SEC_LANGUAGES, false },
+    { "personal skills", SEC_SKILLS, false },
+    { "digital skills", SEC_SKILLS, false },
+    { "key skills", SEC_SKILLS, false },
+    { "registrations", SEC_CERTS, false },
+    { "registration", SEC_CERTS, true },
+    { "professional registration", SEC_CERTS, false },
+    { "declaration", SEC_OTHER, false },
+    { "referees", SEC_OTHER, false },
+    { "personal data", SEC_CONTACT, false },
+    { "job applied for", SEC_OTHER, false },
+    { "extra-curricular activities", SEC_OTHER, false },
+    { "extracurricular activities", SEC_OTHER, false },
+    /* German-speaking countries (Germany, Austria, Switzerland). */
+    { "lebenslauf", SEC_HEADER, false, "de" },
+    { "persönliche daten", SEC_CONTACT, false, "de" },
+    { "angaben zur person", SEC_CONTACT, false, "de" },
+    { "kontakt", SEC_CONTACT, false, "de" },
+    { "profil", SEC_SUMMARY, false, "de" },
+    { "kurzprofil", SEC_SUMMARY, false, "de" },
+    { "über mich", SEC_SUMMARY, false, "de" },
+    { "berufserfahrung", SEC_EXPERIENCE, false, "de" },
+    { "berufliche erfahrung", SEC_EXPERIENCE, false, "de" },
+    { "beruflicher werdegang", SEC_EXPERIENCE, false, "de" },
+    { "werdegang", SEC_EXPERIENCE, false, "de" },
+    { "praxiserfahrung", SEC_EXPERIENCE, false, "de" },
+    { "praktika", SEC_EXPERIENCE, false, "de" },
+    { "ausbildung", SEC_EDUCATION, false, "de" },
+    { "schulbildung", SEC_EDUCATION, false, "de" },
+    { "studium", SEC_EDUCATION, false, "de" },
+    { "bildungsweg", SEC_EDUCATION, false, "de" },
+    { "akademischer werdegang", SEC_EDUCATION, false, "de" },
+    { "kenntnisse", SEC_SKILLS, false, "de" },
+    { "fachkenntnisse", SEC_SKILLS, false, "de" },
+    { "it-kenntnisse", SEC_SKILLS, false, "de" },
+    { "edv-kenntnisse", SEC_SKILLS, false, "de" },
+    { "fähigkeiten", SEC_SKILLS, false, "de" },
+    { "kompetenzen", SEC_SKILLS, false, "de" },
+    { "sprachen", SEC_LANGUAGES, false, "de" },
+    { "sprachkenntnisse", SEC_LANGUAGES, false, "de" },
+    { "zertifikate", SEC_CERTS, false, "de" },
+    { "zertifizierungen", SEC_CERTS, false, "de" },
+    { "weiterbildung", SEC_CERTS, false, "de" },
+    { "weiterbildungen", SEC_CERTS, false, "de" },
+    { "projekte", SEC_PROJECTS, false, "de" },
+    { "auszeichnungen", SEC_AWARDS, false, "de" },
+    { "ehrenamt", SEC_VOLUNTEER, false, "de" },
+    { "ehrenamtliches engagement", SEC_VOLUNTEER, false, "de" },
+    { "publikationen", SEC_PUBLICATIONS, false, "de" },
+    { "veröffentlichungen", SEC_PUBLICATIONS, false, "de" },
+    { "interessen", SEC_OTHER, false, "de" },
+    { "hobbys", SEC_OTHER, false, "de" },
+    { "referenzen", SEC_OTHER, false, "de" },
     { "interests", SEC_OTHER, false },
     { "hobbies", SEC_OTHER, false },
     { "references", SEC_OTHER, false },
@@ -548,11 +623,12 @@ static const char *const heading_modifiers[] = {
 };
 
 /* Which section a lower-case heading phrase names; -1 when none. */
-static int heading_phrase(const char *s, size_t n, bool *weak)
+static int heading_phrase(const char *s, size_t n, const char *lang, bool *weak)
 {
     for (int drop = 0; drop < 3; drop++) {
         for (size_t i = 0; i < COUNT(headings); i++)
-            if (strlen(headings[i].phrase) == n && memcmp(headings[i].phrase, s, n) == 0) {
+            if (strlen(headings[i].phrase) == n && memcmp(headings[i].phrase, s, n) == 0 &&
+                (headings[i].lang == NULL || strcmp(headings[i].lang, lang) == 0)) {
                 *weak = headings[i].weak;
                 return (int)headings[i].sec;
             }
@@ -570,7 +646,7 @@ static int heading_phrase(const char *s, size_t n, bool *weak)
  * Certifications", "PROFIL / PROFILE", "projects + experience"); -1 when the line is not a
  * heading. Parts joined by '/', '&', '+' or "and" must each be a heading phrase, except
  * single words in another language; the most specific kind wins. */
-static int heading_of(const char *s, size_t n, bool *weak)
+static int heading_of(const char *s, size_t n, const char *lang, bool *weak)
 {
     if (n == 0 || n > 60)
         return -1;
@@ -580,6 +656,9 @@ static int heading_of(const char *s, size_t n, bool *weak)
         unsigned char c = (unsigned char)s[i];
         if (isdigit(c) || c == '@')
             return -1;
+        /* Latin-1 capitals in UTF-8 (Ö = c3 96) to their small letters (ö = c3 b6). */
+        if (i > 0 && (unsigned char)s[i - 1] == 0xc3 && c >= 0x80 && c < 0x9f && c != 0x97)
+            c = (unsigned char)(c + 0x20);
         buf[o++] = (char)tolower(c);
     }
     buf[o] = '\0';
@@ -605,9 +684,10 @@ static int heading_of(const char *s, size_t n, bool *weak)
     if (e <= b || count_words(buf + b, e - b) > 5)
         return -1;
     static const int priority[SEC_COUNT] = {
-        [SEC_EXPERIENCE] = 9, [SEC_EDUCATION] = 8, [SEC_CERTS] = 7,
-        [SEC_SKILLS] = 6,     [SEC_LANGUAGES] = 5, [SEC_SUMMARY] = 4,
-        [SEC_PROJECTS] = 3,   [SEC_CONTACT] = 2,   [SEC_OTHER] = 1
+        [SEC_EXPERIENCE] = 9, [SEC_EDUCATION] = 8, [SEC_CERTS] = 7,     [SEC_SKILLS] = 6,
+        [SEC_LANGUAGES] = 5,  [SEC_SUMMARY] = 4,   [SEC_PROJECTS] = 3,  [SEC_CONTACT] = 2,
+        [SEC_OTHER] = 1,      [SEC_AWARDS] = 1,    [SEC_VOLUNTEER] = 1, [SEC_PUBLICATIONS] = 1,
+        [SEC_HEADER] = 1
     };
     int best = -1;
     bool all_weak = true;
@@ -623,7 +703,7 @@ static int heading_of(const char *s, size_t n, bool *weak)
             pe--;
         if (pe > pb) {
             bool w = false;
-            int sec = heading_phrase(buf + pb, pe - pb, &w);
+            int sec = heading_phrase(buf + pb, pe - pb, lang, &w);
             if (sec < 0 && memchr(buf + pb, ' ', pe - pb) != NULL)
                 return -1;
             if (sec >= 0) {
@@ -696,18 +776,48 @@ static const char *const spoken[] = {
 
 /* Languages as their speakers write them, with the name displayed for them. */
 static const char *const endonyms[][2] = {
-    { "español", "Spanish" },       { "castellano", "Spanish" },
-    { "français", "French" },       { "deutsch", "German" },
-    { "italiano", "Italian" },      { "português", "Portuguese" },
-    { "nederlands", "Dutch" },      { "polski", "Polish" },
-    { "svenska", "Swedish" },       { "norsk", "Norwegian" },
-    { "dansk", "Danish" },          { "suomi", "Finnish" },
-    { "türkçe", "Turkish" },        { "română", "Romanian" },
-    { "čeština", "Czech" },         { "magyar", "Hungarian" },
-    { "català", "Catalan" },        { "euskara", "Basque" },
-    { "galego", "Galician" },       { "gaeilge", "Irish" },
-    { "kiswahili", "Swahili" },     { "bahasa indonesia", "Indonesian" },
+    { "español", "Spanish" },
+    { "castellano", "Spanish" },
+    { "français", "French" },
+    { "deutsch", "German" },
+    { "italiano", "Italian" },
+    { "português", "Portuguese" },
+    { "nederlands", "Dutch" },
+    { "polski", "Polish" },
+    { "svenska", "Swedish" },
+    { "norsk", "Norwegian" },
+    { "dansk", "Danish" },
+    { "suomi", "Finnish" },
+    { "türkçe", "Turkish" },
+    { "română", "Romanian" },
+    { "čeština", "Czech" },
+    { "magyar", "Hungarian" },
+    { "català", "Catalan" },
+    { "euskara", "Basque" },
+    { "galego", "Galician" },
+    { "gaeilge", "Irish" },
+    { "kiswahili", "Swahili" },
+    { "bahasa indonesia", "Indonesian" },
     { "tiếng việt", "Vietnamese" },
+    /* German names of languages, as German CVs list them. */
+    { "englisch", "English" },
+    { "französisch", "French" },
+    { "spanisch", "Spanish" },
+    { "italienisch", "Italian" },
+    { "russisch", "Russian" },
+    { "polnisch", "Polish" },
+    { "türkisch", "Turkish" },
+    { "arabisch", "Arabic" },
+    { "chinesisch", "Chinese" },
+    { "japanisch", "Japanese" },
+    { "portugiesisch", "Portuguese" },
+    { "niederländisch", "Dutch" },
+    { "schwedisch", "Swedish" },
+    { "griechisch", "Greek" },
+    { "kroatisch", "Croatian" },
+    { "serbisch", "Serbian" },
+    { "ukrainisch", "Ukrainian" },
+    { "rumänisch", "Romanian" },
 };
 
 /* The spoken language an item names ("Spanish (native)", "Fluent in French", "English -
@@ -768,20 +878,29 @@ static bool blank_line(const char *s, size_t n)
     return true;
 }
 
-/* An inline heading: "Skills: SQL, Excel", "Languages: English, Tamil". Returns its section
- * and sets *body to the text after the label; -1 when the line is not one. */
-static int inline_heading(const char *s, section cur, const char **body)
+/* An inline heading: "Skills: SQL, Excel", "Languages: English, Tamil", or a label set off by
+ * a gap as Europass writes them ("Mother tongue(s)     Spanish"). Returns its section and
+ * sets *body to the text after the label; -1 when the line is not one. */
+static int inline_heading(const char *s, section cur, const char *lang, const char **body)
 {
     const char *colon = strchr(s, ':');
-    if (colon == NULL || colon - s > 32 || colon == s)
+    size_t label = colon ? (size_t)(colon - s) : 0;
+    const char *rest = colon ? colon + 1 : NULL;
+    if (colon == NULL || label > 32) {
+        const char *gap = strstr(s, "   ");
+        if (gap == NULL || gap - s > 32)
+            return -1;
+        label = (size_t)(gap - s);
+        rest = gap;
+    }
+    if (label == 0)
         return -1;
-    const char *rest = colon + 1;
     while (*rest == ' ')
         rest++;
     if (*rest == '\0' || strncmp(rest, "//", 2) == 0)
         return -1;
     bool weak = false;
-    int sec = heading_of(s, (size_t)(colon - s), &weak);
+    int sec = heading_of(s, label, lang, &weak);
     if (sec != SEC_SUMMARY && sec != SEC_SKILLS && sec != SEC_CERTS && sec != SEC_LANGUAGES &&
         sec != SEC_EDUCATION)
         return -1;
@@ -821,11 +940,11 @@ static int read_lines(parser *p, char *text)
         l->body = s;
         l->kind = blank_line(s, len) ? LN_BLANK : LN_TEXT;
         bool weak = false;
-        int h = l->kind == LN_TEXT ? heading_of(s, len, &weak) : -1;
+        int h = l->kind == LN_TEXT ? heading_of(s, len, p->lang, &weak) : -1;
         if (h >= 0 && weak && !all_caps(s, len) && s[len - 1] != ':' && !prev_blank)
             h = -1;
         const char *body = NULL;
-        int in = h < 0 && l->kind == LN_TEXT ? inline_heading(s, cur, &body) : -1;
+        int in = h < 0 && l->kind == LN_TEXT ? inline_heading(s, cur, p->lang, &body) : -1;
         if (h >= 0) {
             l->kind = LN_HEADING;
             cur = (section)h;
@@ -862,7 +981,9 @@ static const char role_words[] =
     "economist|statistician|librarian|counselor|coach|trainer|facilitator|evangelist|"
     "advocate|liaison|generalist|resident|paramedic|caregiver|midwife|doctor|partner|master|"
     "steward|chemist|biologist|bartender|server|salesperson|banker|broker|teller|"
-    "investigator|sergeant|soldier";
+    "investigator|sergeant|soldier|entwickler|softwareentwickler|ingenieur|leiter|berater|"
+    "referent|sachbearbeiter|kaufmann|kauffrau|informatiker|projektleiter|teamleiter|pfleger|"
+    "krankenpfleger|gesundheits-|werkstudent|praktikant";
 
 /* Words that name an organisation rather than a role. */
 static const char org_words[] =
@@ -870,6 +991,7 @@ static const char org_words[] =
     "technologies|bank|bancorp|hospital|center|centre|clinic|university|college|agency|"
     "studio|partners|capital|media|apps|cloud|payments|analytics|insurance|consulting|"
     "services|holdings|industries|foundation|association|department|ministry|gmbh|ag|plc|pty|"
+    "limited|pvt|sa|s.a|se|kg|bv|nv|ab|oy|spa|srl|sarl|banking|"
     "llp|institute|school|bootcamp|hotel|restaurant|store|stores|retail|foods|motors|energy|"
     "pharmaceuticals|health|healthcare|network|networks|communications|logistics|"
     "manufacturing|supply|distribution";
@@ -912,18 +1034,35 @@ static const char places[] =
     "norway|sweden|denmark|finland|portugal|switzerland|austria|belgium|new zealand|"
     "south africa|nigeria|kenya|israel|scotland|england|wales|california|texas|new york|"
     "florida|washington|ontario|quebec|ohio|arizona|illinois|georgia|virginia|massachusetts|"
-    "colorado|oregon";
+    "colorado|oregon|berlin|munich|münchen|hamburg|frankfurt|cologne|köln|stuttgart|"
+    "düsseldorf|vienna|wien|zurich|zürich|geneva|genf|london|manchester|leeds|birmingham|"
+    "edinburgh|glasgow|bristol|dublin|paris|madrid|barcelona|amsterdam|bengaluru|bangalore|"
+    "mumbai|delhi|new delhi|chennai|hyderabad|pune|kolkata|noida|gurgaon|gurugram|sydney|"
+    "melbourne|brisbane|perth|adelaide|canberra|toronto|vancouver|auckland|deutschland|"
+    "österreich|schweiz";
 
-/* True when what follows comma is a place: a two-letter region code ("OR", then *code is
- * set) or a known country or region ("Ireland"). */
+/* True for a region code: two or three capitals ("OR", "NSW"). */
+static bool region_code(const char *s, size_t n)
+{
+    return (n == 2 || n == 3) && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           (n == 2 || isupper((unsigned char)s[2]));
+}
+
+/* True when what follows comma is a place: a region code ("OR", "NSW", then *code is set), a
+ * town with its region code ("Parramatta NSW") or a known country, region or city
+ * ("Ireland", "Berlin"). */
 static bool place_after(const char *comma, bool *code)
 {
     const char *last = comma + 1;
     while (*last == ' ')
         last++;
     size_t ll = strlen(last);
-    *code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-    return *code || in_set(last, ll, places);
+    *code = region_code(last, ll);
+    if (*code || in_set(last, ll, places))
+        return true;
+    const char *sp = strrchr(last, ' ');
+    return sp != NULL && region_code(sp + 1, strlen(sp + 1)) && isupper((unsigned char)last[0]) &&
+           count_words(last, ll) <= 3;
 }
 
 /* True for "Portland, OR", "Dublin, Ireland", "Remote": a place, not an organisation. */
@@ -939,6 +1078,18 @@ static bool location_like(const char *s)
     for (const char *c = s; c < comma; c++)
         if (isdigit((unsigned char)*c) || *c == '(' || *c == ',')
             return false;
+    /* "Infosys Limited, Bengaluru", "KPMG Australia, Parramatta NSW": an organisation and
+     * its place. */
+    const char *w = s, *word, *last = NULL;
+    size_t wl = 0, lastl = 0;
+    while (next_word(&w, comma, &word, &wl)) {
+        if (in_set(word, wl, org_words))
+            return false;
+        last = word;
+        lastl = wl;
+    }
+    if (last != NULL && last != s && in_set(last, lastl, places))
+        return false;
     return count_words(s, (size_t)(comma - s)) <= 3;
 }
 
@@ -1057,6 +1208,9 @@ static char *clean_company(arena *a, char *s)
         if (open != NULL && open > s)
             *open = '\0';
     }
+    n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
     strip_location(s);
     return trim_dup(a, s, strlen(s));
 }
@@ -1455,7 +1609,7 @@ static const char degree_abbrevs[] =
     "ba|bs|bsc|bsba|bba|bcom|bcomm|bfa|bed|beng|be|btech|barch|bdes|bpharm|bsn|bmus|ab|ma|ms|"
     "msc|mba|mfa|med|meng|me|mtech|mdes|mph|mha|msn|mpa|mpp|mres|mphil|mcs|mst|mim|mfin|macc|"
     "llb|llm|jd|md|dds|dmd|dvm|pharmd|phd|dphil|edd|dnp|psyd|aas|aa|as|aos|ged|hnd|adn|bsw|"
-    "msw|mmus|mcom|bca|mca";
+    "msw|mmus|mcom|bca|mca|hsc|ssc|sslc|hsslc|puc";
 
 /* Length of a degree abbreviation at the start of s ("B.S.", "Ph.D.", "MBA", "B.Com", "BSc"),
  * 0 when s does not start with one. */
@@ -1501,7 +1655,8 @@ static bool degree_like(const char *s)
 static const char institution_words[] =
     "university|college|institute|school|academy|polytechnic|universidad|universidade|"
     "université|universität|università|hochschule|conservatory|seminary|bootcamp|tech|"
-    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit";
+    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit|board|"
+    "fachhochschule|berufsschule|realschule|gesamtschule";
 
 static bool institution_like(const char *s)
 {
@@ -1633,6 +1788,34 @@ static bool education_empty(const ai_education *e)
 /* Reads the education section. An entry starts with a degree or an institution and takes
  * the dates, grade and institution (or degree) on the lines after it, until another degree
  * or institution starts the next entry. */
+/* True for the header row of an education table, as Indian CVs lay it out ("Qualification |
+ * Board/University | Year | Percentage"): cells that name columns, no digits. */
+static bool table_header(const char *s)
+{
+    static const char columns[] =
+        "qualification|degree|course|examination|exam|board|university|board/university|"
+        "institute|institution|college|school|year|year of passing|passing year|percentage|"
+        "cgpa|gpa|marks|grade|class|division|specialization|stream";
+    if (strchr(s, '|') == NULL || strpbrk(s, "0123456789") != NULL)
+        return false;
+    size_t named = 0, cells = 0;
+    for (const char *c = s; *c;) {
+        while (*c == ' ' || *c == '|')
+            c++;
+        const char *b = c;
+        while (*c && *c != '|')
+            c++;
+        size_t n = (size_t)(c - b);
+        while (n > 0 && b[n - 1] == ' ')
+            n--;
+        if (n == 0)
+            continue;
+        cells++;
+        named += in_set(b, n, columns);
+    }
+    return cells >= 2 && named * 2 >= cells + 1;
+}
+
 static int parse_education(parser *p, ai_analysis *out)
 {
     ai_education *ed = arena_calloc(p->a, AI_EDUCATION_MAX, sizeof(ai_education));
@@ -1640,6 +1823,7 @@ static int parse_education(parser *p, ai_analysis *out)
         return IA_ERR_NOMEM;
     size_t n = 0;
     ai_education cur = { 0 };
+    char *pending_start = NULL, *pending_end = NULL;
     for (size_t i = 0; i < p->n; i++) {
         const rline *l = &p->lines[i];
         if (l->sec != SEC_EDUCATION || (l->kind != LN_TEXT && l->kind != LN_BULLET) ||
@@ -1648,6 +1832,8 @@ static int parse_education(parser *p, ai_analysis *out)
         char *s = arena_strdup(p->a, l->body);
         if (s == NULL)
             return IA_ERR_NOMEM;
+        if (table_header(s))
+            continue; /* "Qualification | Board/University | Year | Percentage" */
         char *gpa = take_gpa(p->a, s);
         const char *colon = strchr(s, ':');
         if (gpa == NULL && colon != NULL && colon - s < 20 && !degree_like(s))
@@ -1700,8 +1886,17 @@ static int parse_education(parser *p, ai_analysis *out)
             }
             after_degree = false;
         }
-        if (education_empty(&cur) && (start != NULL || end != NULL || gpa != NULL))
+        if (education_empty(&cur) && (start != NULL || end != NULL || gpa != NULL)) {
+            /* "10/2010 – 08/2015" on a line of its own above the degree. */
+            pending_start = start;
+            pending_end = end;
             continue;
+        }
+        if (start == NULL && end == NULL && (pending_start != NULL || pending_end != NULL)) {
+            start = pending_start;
+            end = pending_end;
+        }
+        pending_start = pending_end = NULL;
         if (start != NULL || end != NULL) {
             if (cur.start_date == NULL && cur.end_date == NULL) {
                 cur.start_date = start;
@@ -1842,12 +2037,63 @@ static bool short_list(const char *s)
     }
 }
 
+/* A spoken language with its proficiency as written: "Spanish (fluent)", "Hindi — native",
+ * "English (C1)" for "Englisch (C1)"; the language alone when the item does not begin with it
+ * ("Fluent in French" is "French"). NULL when the item names no language. */
+static const char *language_item(arena *a, const char *item)
+{
+    size_t n = strlen(item);
+    const char *name = spoken_in(item, n);
+    if (name == NULL)
+        return NULL;
+    const char *w = item, *end = item + n, *word;
+    size_t wl = 0;
+    if (!next_word(&w, end, &word, &wl) || word != item)
+        return name;
+    /* The language is the first word (or words: "American Sign Language"). */
+    const char *rest = item + wl;
+    size_t nl = strlen(name);
+    if (strncasecmp(item, name, nl) == 0 && !word_char((unsigned char)item[nl]))
+        rest = item + nl;
+    if (spoken_in(item, (size_t)(rest - item)) == NULL)
+        return name;
+    while (*rest == ' ')
+        rest++;
+    if (*rest == '\0' || !has_alnum(rest))
+        return name;
+    return arena_printf(a, "%s %s", name, rest);
+}
+
+/* Items of a section listed one a line ("Projects", "Awards", "Volunteering",
+ * "Publications"): its lines of text, or its bullets when it has only bullets (bullets under
+ * a line of text describe that item); a line that continues the one above (it starts in lower
+ * case) is part of it. */
+static void section_items(parser *p, size_t i, bool texts, strlist *l)
+{
+    const rline *ln = &p->lines[i];
+    if ((islower((unsigned char)ln->body[0]) && l->n > 0) || (texts && ln->kind != LN_TEXT))
+        return;
+    char *t = trim_dup(p->a, ln->body, strlen(ln->body));
+    if (t != NULL && has_alnum(t) && strlen(t) <= 300)
+        list_add(l, t);
+}
+
 static int parse_lists(parser *p, ai_analysis *out)
 {
-    strlist certs, langs;
+    strlist certs, langs, lists[4];
+    static const section list_of[4] = { SEC_PROJECTS, SEC_AWARDS, SEC_VOLUNTEER, SEC_PUBLICATIONS };
     if (list_init(p->a, &certs, AI_LIST_MAX) != IA_OK ||
         list_init(p->a, &langs, AI_LIST_MAX) != IA_OK)
         return IA_ERR_NOMEM;
+    bool texts[4] = { false };
+    for (size_t k = 0; k < 4; k++)
+        if (list_init(p->a, &lists[k], AI_LIST_MAX) != IA_OK)
+            return IA_ERR_NOMEM;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < 4; k++)
+            texts[k] =
+                texts[k] || (p->lines[i].sec == list_of[k] && p->lines[i].kind == LN_TEXT &&
+                             !p->lines[i].used && !islower((unsigned char)p->lines[i].body[0]));
     for (size_t i = 0; i < p->n; i++) {
         const rline *l = &p->lines[i];
         if ((l->kind != LN_TEXT && l->kind != LN_BULLET) || l->len > HEAD_LINE_MAX)
@@ -1861,11 +2107,31 @@ static int parse_lists(parser *p, ai_analysis *out)
         } else if (l->sec == SEC_LANGUAGES) {
             size_t k = split(p->a, l->body, ",;|/", false, items, COUNT(items));
             for (size_t j = 0; j < k; j++)
-                list_add(&langs, spoken_in(items[j], strlen(items[j])));
+                list_add(&langs, language_item(p->a, items[j]));
+        }
+        for (size_t k = 0; k < 4; k++)
+            if (l->sec == list_of[k] && !l->used)
+                section_items(p, i, texts[k], &lists[k]);
+        /* "Bilingual English/Spanish" anywhere: both languages. */
+        const char *bi = strcasestr(l->text, "bilingual");
+        if (bi != NULL && !p->has[SEC_LANGUAGES]) {
+            size_t k = split(p->a, bi + 9, ",;|/", false, items, 3);
+            for (size_t j = 0; j < k; j++) {
+                const char *w = items[j], *word;
+                size_t wl;
+                const char *sp = NULL;
+                if (next_word(&w, items[j] + strlen(items[j]), &word, &wl))
+                    sp = spoken_in(word, wl);
+                list_add(&langs, sp);
+            }
         }
     }
     out->certifications = (ai_strs){ certs.v, certs.n };
     out->languages = (ai_strs){ langs.v, langs.n };
+    out->projects = (ai_strs){ lists[0].v, lists[0].n };
+    out->awards = (ai_strs){ lists[1].v, lists[1].n };
+    out->volunteering = (ai_strs){ lists[2].v, lists[2].n };
+    out->publications = (ai_strs){ lists[3].v, lists[3].n };
     return IA_OK;
 }
 
@@ -1931,12 +2197,26 @@ static size_t most_recent(const ai_analysis *out)
  * as a job title. */
 static const char *headline(const parser *p)
 {
-    for (size_t i = 0; i < p->n && i < 12; i++) {
+    static const char *const labels[] = { "job applied for",    "position applied for",
+                                          "desired position",   "target role",
+                                          "desired employment", "wunschposition" };
+    for (size_t i = 0; i < p->n && i < 16; i++) {
         const rline *l = &p->lines[i];
-        if (l->sec != SEC_HEADER)
+        for (size_t k = 0; k < COUNT(labels) && l->kind == LN_TEXT; k++) {
+            size_t n = strlen(labels[k]);
+            if (strncasecmp(l->text, labels[k], n) == 0 &&
+                (l->text[n] == ':' || l->text[n] == ' ')) {
+                const char *v = l->text + n + (l->text[n] == ':');
+                while (*v == ' ')
+                    v++;
+                if (*v != '\0')
+                    return v;
+            }
+        }
+        if (l->sec != SEC_HEADER && l->sec != SEC_CONTACT)
             break;
         if (l->kind == LN_TEXT && l->len < 100 && role_score(l->text) >= 1 &&
-            strchr(l->text, '@') == NULL)
+            strchr(l->text, '@') == NULL && strchr(l->text, ':') == NULL)
             return l->text;
     }
     return NULL;
@@ -2469,6 +2749,7 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
     char *clean = clean_text(a, text ? text : "");
     if (clean == NULL)
         return IA_ERR_NOMEM;
+    p.lang = ai_lang_identify(ai_offline_lang(e), clean, strlen(clean));
     ai_contact c;
     int rc = ai_contact_parse(a, clean, &c);
     if (rc != IA_OK)
@@ -2494,6 +2775,7 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
         (rc = job_titles(&p, out)) != IA_OK || (rc = find_skills(&p, out, found)) != IA_OK)
         return rc;
     out->summary = summary_text(&p);
+    out->headline = headline(&p);
     years_of_experience(&p, out);
     out->inferred_role = infer_role(&p, out, found, out->nskills);
     out->seniority = infer_seniority(&p, out);

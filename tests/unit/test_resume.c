@@ -126,7 +126,8 @@ static void test_every_section_of_a_resume_is_read(void **state)
 
     static const char *const certs[] = { "AWS Certified Data Analytics \xe2\x80\x93 Specialty" };
     assert_strs(&an.certifications, certs, 1);
-    static const char *const langs[] = { "English", "Spanish" };
+    /* The proficiency is kept as written (docs/api.md §5 "Analysis"). */
+    static const char *const langs[] = { "English (native)", "Spanish (professional)" };
     assert_strs(&an.languages, langs, 2);
     assert_true(has_skill(&an, "Python"));
     assert_true(has_skill(&an, "SQL"));
@@ -382,7 +383,7 @@ static void test_programming_languages_are_not_spoken_languages(void **state)
         if (i == 0) {
             assert_int_equal(an.languages.n, 0);
         } else {
-            static const char *const langs[] = { "Korean", "English" };
+            static const char *const langs[] = { "Korean", "English (fluent)" };
             assert_strs(&an.languages, langs, 2);
         }
         arena_destroy(a);
