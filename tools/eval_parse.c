@@ -3,7 +3,8 @@
  * single values (a missing value must stay missing), precision and recall over all resumes for
  * lists, then an overall line (the mean of the per-field accuracies and F1 scores), the share
  * of resumes whose years of experience are within one year of the label, and the median parse
- * time per resume. Strings are compared exactly, but a language is compared by its name
+ * time per resume (CPU time of the parsing thread). Strings are compared exactly, but a language is
+ * compared by its name
  * ("Spanish (fluent)" is "Spanish": the parser keeps the proficiency as written).
  *
  * Two labelled sets (sets[] below): the tuning set tests/fixtures/resumes, which the parser's
@@ -290,10 +291,12 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
         return IA_ERR_IO;
     arena *a = arena_create(32u << 20);
     ai_analysis an;
+    /* The parsing thread's CPU time: on a shared machine the wall clock also counts the time
+     * other processes held the cores. */
     struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     int rc = a ? ai_offline_parse(e, a, text, NOW_MONTH, &an) : IA_ERR_NOMEM;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     *ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (rc != IA_OK) {
         arena_destroy(a);
@@ -486,7 +489,7 @@ int main(int argc, char **argv)
     }
     qsort(ms, (size_t)count, sizeof(double), cmp_double);
     double median = count % 2 ? ms[count / 2] : (ms[count / 2 - 1] + ms[count / 2]) / 2;
-    printf("%-24s %.2f ms per resume (median; slowest %.2f ms)\n", "parse time", median,
+    printf("%-24s %.2f ms per resume (median CPU time; slowest %.2f ms)\n", "parse time", median,
            ms[count - 1]);
     if (check && median > PARSE_MS_MAX) {
         printf("  above its ceiling %.0f ms\n", PARSE_MS_MAX);

@@ -574,10 +574,17 @@ int ai_contact_parse(arena *a, const char *text, ai_contact *out)
             if (out->name == NULL && k == 0 && !title &&
                 (out->name = labelled_name(a, seg[k], seglen[k])) != NULL) {
                 out->name_labelled = true;
+                out->name_line = name_lines;
                 continue;
             }
-            if (out->name == NULL && name_lines <= 3 && k == 0 && !title) {
+            /* Before a comma ("Dana Lee, RN"), a role word means a job line ("Store
+             * Manager, Corner Books"); a bullet means a highlight. */
+            const char *comma = memchr(seg[k], ',', seglen[k]);
+            size_t before = comma ? (size_t)(comma - seg[k]) : seglen[k];
+            if (out->name == NULL && name_lines <= 3 && k == 0 && !title &&
+                !has_role_word(seg[k], before) && seg[k][0] != '-' && seg[k][0] != '*') {
                 out->name = name_from(a, seg[k], seglen[k]);
+                out->name_line = name_lines;
                 if (out->name != NULL)
                     continue;
             }
@@ -586,18 +593,22 @@ int ai_contact_parse(arena *a, const char *text, ai_contact *out)
             const char *addr = out->location == NULL ? address_place(a, sv, sl) : NULL;
             if (addr != NULL) {
                 out->location = addr;
+                out->location_kind = 3;
                 continue;
             }
-            if (out->location == NULL && location_like(seg[k], seglen[k]))
+            if (out->location == NULL && location_like(seg[k], seglen[k])) {
                 out->location = arena_memdup(a, seg[k], seglen[k]);
-            else if (place == NULL && contact && contact_line_place(seg[k], seglen[k]))
+                out->location_kind = 2;
+            } else if (place == NULL && contact && contact_line_place(seg[k], seglen[k]))
                 place = arena_memdup(a, seg[k], seglen[k]);
         }
         if (nl == NULL)
             break;
         line = nl + 1;
     }
-    if (out->location == NULL)
+    if (out->location == NULL && place != NULL) {
         out->location = place;
+        out->location_kind = 1;
+    }
     return IA_OK;
 }

@@ -64,7 +64,8 @@ typedef struct {
     arena *a;
     const ai_taxonomy *tax;
     int now;
-    const char *lang; /* the resume's language (ai/lang.h): "en", "de", ... */
+    const char *lang;                 /* the resume's language (ai/lang.h): "en", "de", ... */
+    double role_conf, seniority_conf; /* how inferred_role and seniority were found */
     rline *lines;
     size_t n;
     bool has[SEC_COUNT];
@@ -2222,7 +2223,7 @@ static const char *headline(const parser *p)
     return NULL;
 }
 
-static const char *infer_role(const parser *p, const ai_analysis *out, const size_t *domains_of,
+static const char *infer_role(parser *p, const ai_analysis *out, const size_t *domains_of,
                               size_t nskills)
 {
     if (out->nexperience > 0) {
@@ -2232,12 +2233,16 @@ static const char *infer_role(const parser *p, const ai_analysis *out, const siz
         for (size_t i = 0; role == NULL && i < out->nexperience; i++)
             if (out->experience[i].job_title != NULL)
                 role = role_of_title(out->experience[i].job_title);
-        if (role != NULL)
+        if (role != NULL) {
+            p->role_conf = 0.85; /* from a job title */
             return role;
+        }
     }
     const char *h = headline(p);
-    if (h != NULL && role_of_title(h) != NULL)
+    if (h != NULL && role_of_title(h) != NULL) {
+        p->role_conf = 0.7; /* from the headline */
         return role_of_title(h);
+    }
     /* The domain most of the skills belong to. */
     static const char *const domains[] = { "software", "data",       "design",
                                            "product",  "marketing",  "sales",
@@ -2254,14 +2259,17 @@ static const char *infer_role(const parser *p, const ai_analysis *out, const siz
     for (size_t d = 0; d < COUNT(domains); d++)
         if (counts[d] > 0 && (best == COUNT(domains) || counts[d] > counts[best]))
             best = d;
-    return total >= 3 && best < COUNT(domains) ? role_of_domain(domains[best]) : NULL;
+    if (total < 3 || best >= COUNT(domains))
+        return NULL;
+    p->role_conf = 0.45; /* a guess from the skills */
+    return role_of_domain(domains[best]);
 }
 
 /* junior | mid | senior | lead from the most recent title, then from the years: a title that
  * leads people or a practice is "lead", "Senior"/"Staff" is "senior", "Junior"/"Intern"/
  * "Associate ..." is "junior"; a title without a marker is "junior" under five years of
  * experience and "mid" from there. */
-static const char *infer_seniority(const parser *p, const ai_analysis *out)
+static const char *infer_seniority(parser *p, const ai_analysis *out)
 {
     static const char *const lead[] = {
         "lead",    "principal", "head of", "director", "vp",  "vice president",      "chief",
@@ -2280,6 +2288,7 @@ static const char *infer_seniority(const parser *p, const ai_analysis *out)
         title = out->experience[most_recent(out)].job_title;
     if (title == NULL)
         title = headline(p);
+    p->seniority_conf = 0.85; /* a level the title states */
     if (title != NULL) {
         for (size_t i = 0; i < COUNT(lead); i++)
             if (has_phrase(title, lead[i]))
@@ -2296,8 +2305,10 @@ static const char *infer_seniority(const parser *p, const ai_analysis *out)
             if (has_phrase(title, junior[i]))
                 return "junior";
     }
+    p->seniority_conf = 0.55; /* from the years alone */
     if (out->has_years)
         return out->years_of_experience < 5.0 ? "junior" : "mid";
+    p->seniority_conf = 0.1;
     return NULL;
 }
 
@@ -2462,13 +2473,19 @@ static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
     if (list_init(p->a, &r, AI_RECOMMEND_MAX) != IA_OK)
         return IA_ERR_NOMEM;
     arena *a = p->a;
-    if (out->nexperience == 0)
+    /* What the resume has but the parser could not read is the parser's miss: the user is
+     * asked to check that field of the analysis, never told to reformat the resume. */
+    if (out->nexperience == 0 && p->has[SEC_EXPERIENCE])
         recommend(a, &r,
-                  "Add a work experience section: one line per role as \"Job Title - Company, "
-                  "Mon YYYY - Mon YYYY\" followed by 2-4 bullet points (internships, freelance "
-                  "and volunteer roles count).");
+                  "Check your work experience in the analysis: your Experience section could "
+                  "not be read into roles, so add them there if they are missing.");
+    else if (out->nexperience == 0)
+        recommend(a, &r,
+                  "Add a work experience section with each role's title, company and dates, "
+                  "followed by 2-4 bullet points (internships, freelance and volunteer roles "
+                  "count).");
     if (out->name == NULL)
-        recommend(a, &r, "Put your full name alone on the first line so it is read as your name.");
+        recommend(a, &r, "Check your name in the analysis: it could not be read from the resume.");
     if (out->email == NULL && out->phone == NULL)
         recommend(a, &r,
                   "Add an email address and a phone number under your name; the resume "
@@ -2519,8 +2536,9 @@ static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
     }
     if (undated > 0)
         recommend(a, &r,
-                  "Add start and end dates (month and year) to %zu of your %zu roles, starting "
-                  "with %s; undated roles hide how much experience you have.",
+                  "Check the dates of %zu of your %zu roles in the analysis, starting with %s: "
+                  "none could be read, which leaves them out of your years of experience. If "
+                  "the resume gives none, add the month and year each role started and ended.",
                   undated, out->nexperience, entry_name(a, first_undated));
     if (bullets > 0 && numeric * 2 < bullets)
         recommend(a, &r,
@@ -2564,8 +2582,9 @@ static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
                       count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
         else
             recommend(a, &r,
-                      "List more specific skills by name (tools, software, methods): %s "
-                      "recognised skill%s found.",
+                      "Check your skills in the analysis: %s recognised skill%s found in your "
+                      "Skills section; add any that are missing, and name tools, software and "
+                      "methods specifically.",
                       count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
     }
     if (out->links.n == 0 && technical_role(out->inferred_role))
@@ -2578,7 +2597,11 @@ static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
         recommend(a, &r, "Add a link to your portfolio with two or three case studies.");
     else if (out->links.n == 0 && out->nexperience > 0)
         recommend(a, &r, "Add your LinkedIn profile URL to the contact line.");
-    if (out->neducation == 0)
+    if (out->neducation == 0 && p->has[SEC_EDUCATION])
+        recommend(a, &r,
+                  "Check your education in the analysis: your Education section could not be "
+                  "read, so add your degree and institution there if they are missing.");
+    else if (out->neducation == 0)
         recommend(a, &r,
                   "Add an Education section (degree, institution, year), or your training and "
                   "certifications if you have no degree.");
@@ -2589,6 +2612,66 @@ static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
                   count_words(out->summary, strlen(out->summary)));
     out->recommendations = (ai_strs){ r.v, r.n };
     return IA_OK;
+}
+
+/* A list field's confidence: high when its own section was read into items, lower when items
+ * came from elsewhere, low when the section is there but nothing was read from it, and low when
+ * there is neither (the field may simply be unread). */
+static double list_confidence(bool has_section, size_t items)
+{
+    if (has_section)
+        return items > 0 ? 0.9 : 0.25;
+    return items > 0 ? 0.6 : 0.3;
+}
+
+/* field_confidence (docs/api.md §5 "Analysis"), from how each field was found: a labelled
+ * field or heading scores above a pattern match, a pattern above a guess, and an absent or
+ * unread field low. */
+static void field_confidence(const parser *p, const ai_contact *c, ai_analysis *out)
+{
+    double *fc = out->field_confidence;
+    fc[AI_FIELD_NAME] = out->name == NULL   ? 0.1
+                        : c->name_labelled  ? 0.95
+                        : c->name_line <= 1 ? 0.9
+                                            : 0.75;
+    fc[AI_FIELD_EMAIL] = out->email ? 0.98 : 0.2;
+    fc[AI_FIELD_PHONE] = out->phone ? 0.9 : 0.2;
+    static const double place[] = { 0.2, 0.55, 0.85, 0.8 };
+    fc[AI_FIELD_LOCATION] =
+        place[c->location_kind >= 0 && c->location_kind <= 3 ? c->location_kind : 0];
+    fc[AI_FIELD_HEADLINE] = out->headline == NULL ? 0.2 : 0.7;
+    fc[AI_FIELD_SKILLS] = out->nskills == 0 ? 0.1 : p->has[SEC_SKILLS] ? 0.9 : 0.65;
+    size_t complete = 0, dated = 0, months = 0;
+    for (size_t i = 0; i < out->nexperience; i++) {
+        const ai_experience *x = &out->experience[i];
+        dated += x->start_date != NULL;
+        months += x->start_date != NULL && strlen(x->start_date) == 7;
+        complete += x->start_date != NULL && x->job_title != NULL && x->company != NULL;
+    }
+    double share = out->nexperience ? (double)complete / (double)out->nexperience : 0;
+    if (out->nexperience == 0)
+        fc[AI_FIELD_EXPERIENCE] = p->has[SEC_EXPERIENCE] ? 0.1 : 0.25;
+    else
+        fc[AI_FIELD_EXPERIENCE] = (0.4 + 0.55 * share) * (p->has[SEC_EXPERIENCE] ? 1.0 : 0.8);
+    size_t full = 0;
+    for (size_t i = 0; i < out->neducation; i++)
+        full += out->education[i].degree != NULL && out->education[i].institution != NULL;
+    if (out->neducation == 0)
+        fc[AI_FIELD_EDUCATION] = p->has[SEC_EDUCATION] ? 0.1 : 0.3;
+    else
+        fc[AI_FIELD_EDUCATION] = (0.5 + 0.4 * (double)full / (double)out->neducation) *
+                                 (p->has[SEC_EDUCATION] ? 1.0 : 0.8);
+    fc[AI_FIELD_CERTIFICATIONS] = list_confidence(p->has[SEC_CERTS], out->certifications.n);
+    fc[AI_FIELD_LANGUAGES] = list_confidence(p->has[SEC_LANGUAGES], out->languages.n);
+    if (!out->has_years)
+        fc[AI_FIELD_YEARS] = 0.1;
+    else
+        fc[AI_FIELD_YEARS] = 0.45 + 0.3 * (double)dated / (double)out->nexperience +
+                             0.2 * (double)months / (double)out->nexperience;
+    fc[AI_FIELD_ROLE] = out->inferred_role ? p->role_conf : 0.1;
+    fc[AI_FIELD_SENIORITY] = out->seniority ? p->seniority_conf : 0.1;
+    for (int f = 0; f < AI_FIELD_COUNT; f++)
+        fc[f] = rint(fc[f] * 100) / 100;
 }
 
 /* Share of the non-space bytes that are letters: garbled text scores low. */
@@ -2604,31 +2687,45 @@ static double letter_share(const char *text)
     return total ? (double)letters / (double)total : 0.0;
 }
 
-/* How much of what a resume should show was found: name 0.15, contact 0.15, experience with
- * dates 0.3, education 0.15, skills 0.15, recognised sections 0.1; scaled down for text that
- * is mostly not letters. */
-static double confidence(const parser *p, const ai_analysis *out, const char *text)
+/* The overall confidence: the mean of field_confidence weighted by how much each field
+ * matters downstream (experience and skills most), a field that was not found counting as 0,
+ * scaled down for text that is mostly not letters. Never 1: even a perfect reading is the
+ * parser's reading. */
+static double confidence(const ai_analysis *out, const char *text)
 {
-    double c = 0;
-    c += out->name ? 0.15 : 0;
-    c += (out->email ? 0.1 : 0) + (out->phone ? 0.05 : 0);
-    if (out->nexperience > 0) {
-        size_t dated = 0;
-        for (size_t i = 0; i < out->nexperience; i++)
-            dated += out->experience[i].start_date != NULL;
-        c += 0.15 + 0.15 * (double)dated / (double)out->nexperience;
+    static const double weight[AI_FIELD_COUNT] = {
+        [AI_FIELD_NAME] = 1.0,       [AI_FIELD_EMAIL] = 1.0,     [AI_FIELD_PHONE] = 0.5,
+        [AI_FIELD_LOCATION] = 0.5,   [AI_FIELD_HEADLINE] = 0.25, [AI_FIELD_SKILLS] = 1.5,
+        [AI_FIELD_EXPERIENCE] = 2.0, [AI_FIELD_EDUCATION] = 1.0, [AI_FIELD_CERTIFICATIONS] = 0.25,
+        [AI_FIELD_LANGUAGES] = 0.25, [AI_FIELD_YEARS] = 1.0,     [AI_FIELD_ROLE] = 1.0,
+        [AI_FIELD_SENIORITY] = 0.5,
+    };
+    const bool found[AI_FIELD_COUNT] = {
+        [AI_FIELD_NAME] = out->name != NULL,
+        [AI_FIELD_EMAIL] = out->email != NULL,
+        [AI_FIELD_PHONE] = out->phone != NULL,
+        [AI_FIELD_LOCATION] = out->location != NULL,
+        [AI_FIELD_HEADLINE] = out->headline != NULL,
+        [AI_FIELD_SKILLS] = out->nskills > 0,
+        [AI_FIELD_EXPERIENCE] = out->nexperience > 0,
+        [AI_FIELD_EDUCATION] = out->neducation > 0,
+        [AI_FIELD_CERTIFICATIONS] = out->certifications.n > 0,
+        [AI_FIELD_LANGUAGES] = out->languages.n > 0,
+        [AI_FIELD_YEARS] = out->has_years,
+        [AI_FIELD_ROLE] = out->inferred_role != NULL,
+        [AI_FIELD_SENIORITY] = out->seniority != NULL,
+    };
+    double sum = 0, total = 0;
+    for (int f = 0; f < AI_FIELD_COUNT; f++) {
+        sum += found[f] ? weight[f] * out->field_confidence[f] : 0;
+        total += weight[f];
     }
-    c += out->neducation > 0 ? 0.15 : 0;
-    c += 0.15 * (out->nskills >= 5 ? 1.0 : (double)out->nskills / 5.0);
-    size_t sections = 0;
-    for (int s = SEC_SUMMARY; s < SEC_COUNT; s++)
-        sections += p->has[s];
-    c += sections >= 3 ? 0.1 : 0.03 * (double)sections;
+    double c = sum / total;
     double share = letter_share(text);
     if (share < 0.6)
         c *= share / 0.6;
-    if (c > 1)
-        c = 1;
+    if (c > 0.99)
+        c = 0.99;
     return rint(c * 100) / 100;
 }
 
@@ -2782,6 +2879,7 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
     rc = recommendations(&p, out, p.has[SEC_SKILLS]);
     if (rc != IA_OK)
         return rc;
-    out->confidence_score = confidence(&p, out, clean);
+    field_confidence(&p, &c, out);
+    out->confidence_score = confidence(out, clean);
     return IA_OK;
 }
