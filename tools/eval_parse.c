@@ -245,7 +245,11 @@ static void dump(const char *file, const ai_analysis *an)
     printf("  role: %s | seniority: %s | years: %.1f%s | confidence: %.2f\n",
            OR_NULL(an->inferred_role), OR_NULL(an->seniority), an->years_of_experience,
            an->has_years ? "" : " (none)", an->confidence_score);
-    printf("  summary: %s\n", OR_NULL(an->summary));
+    printf("  headline: %s\n  summary: %s\n", OR_NULL(an->headline), OR_NULL(an->summary));
+    printf("  field_confidence:");
+    for (int f = 0; f < AI_FIELD_COUNT; f++)
+        printf(" %s %.2f", ai_field_names[f], an->field_confidence[f]);
+    printf("\n");
     dump_strs("links", &an->links);
     printf("  skills:");
     for (size_t i = 0; i < an->nskills; i++)
@@ -268,6 +272,10 @@ static void dump(const char *file, const ai_analysis *an)
     dump_strs("certifications", &an->certifications);
     dump_strs("languages", &an->languages);
     dump_strs("job_titles", &an->job_titles);
+    dump_strs("projects", &an->projects);
+    dump_strs("awards", &an->awards);
+    dump_strs("volunteering", &an->volunteering);
+    dump_strs("publications", &an->publications);
     for (size_t i = 0; i < an->recommendations.n; i++)
         printf("  recommendation: %s\n", an->recommendations.v[i]);
 }

@@ -2196,7 +2196,54 @@ static size_t most_recent(const ai_analysis *out)
 
 /* The headline under the name ("Senior Backend Engineer"): the first header line that reads
  * as a job title. */
-static const char *headline(const parser *p)
+static bool link_token(const char *s, size_t n);
+
+/* True when a and b are the same words in any case, however many spaces separate them. */
+static bool same_words(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (*a == '\0' || *b == '\0')
+            return *a == *b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        bool space_a = a[1] == ' ', space_b = b[1] == ' ';
+        if (space_a != space_b)
+            return false;
+        a++;
+        b++;
+    }
+}
+
+/* The part of a headline line that is the headline, as written: the name, a place and
+ * contact details beside it ("Tomasz Wieczorek || Data Engineer", "Engineering Manager — Boston,
+ * MA", "Enterprise Account Executive    +1 (415) 555-0117") are left out. */
+static const char *headline_part(const parser *p, const char *line, const char *name)
+{
+    char *segs[SEGS_MAX];
+    size_t n = split(p->a, line, "|", true, segs, SEGS_MAX);
+    const char *first = NULL, *last_end = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const char *sg = segs[k];
+        if (strpbrk(sg, "@0123456789") != NULL || location_like(sg) ||
+            (name != NULL && same_words(sg, name)) || link_token(sg, strlen(sg)))
+            continue;
+        const char *at = strstr(first ? first : line, sg);
+        if (at == NULL)
+            continue;
+        if (first == NULL)
+            first = at;
+        last_end = at + strlen(sg);
+    }
+    if (first == NULL)
+        return NULL;
+    return arena_memdup(p->a, first, (size_t)(last_end - first));
+}
+
+static const char *headline(const parser *p, const char *name)
 {
     static const char *const labels[] = { "job applied for",    "position applied for",
                                           "desired position",   "target role",
@@ -2216,9 +2263,9 @@ static const char *headline(const parser *p)
         }
         if (l->sec != SEC_HEADER && l->sec != SEC_CONTACT)
             break;
-        if (l->kind == LN_TEXT && l->len < 100 && role_score(l->text) >= 1 &&
-            strchr(l->text, '@') == NULL && strchr(l->text, ':') == NULL)
-            return l->text;
+        if (l->kind == LN_TEXT && l->len < 160 && role_score(l->text) >= 1 &&
+            strchr(l->text, ':') == NULL)
+            return headline_part(p, l->text, name);
     }
     return NULL;
 }
@@ -2238,7 +2285,7 @@ static const char *infer_role(parser *p, const ai_analysis *out, const size_t *d
             return role;
         }
     }
-    const char *h = headline(p);
+    const char *h = headline(p, out->name);
     if (h != NULL && role_of_title(h) != NULL) {
         p->role_conf = 0.7; /* from the headline */
         return role_of_title(h);
@@ -2287,7 +2334,7 @@ static const char *infer_seniority(parser *p, const ai_analysis *out)
     if (out->nexperience > 0)
         title = out->experience[most_recent(out)].job_title;
     if (title == NULL)
-        title = headline(p);
+        title = headline(p, out->name);
     p->seniority_conf = 0.85; /* a level the title states */
     if (title != NULL) {
         for (size_t i = 0; i < COUNT(lead); i++)
@@ -2872,7 +2919,7 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
         (rc = job_titles(&p, out)) != IA_OK || (rc = find_skills(&p, out, found)) != IA_OK)
         return rc;
     out->summary = summary_text(&p);
-    out->headline = headline(&p);
+    out->headline = headline(&p, out->name);
     years_of_experience(&p, out);
     out->inferred_role = infer_role(&p, out, found, out->nskills);
     out->seniority = infer_seniority(&p, out);
