@@ -623,8 +623,9 @@ static const char *const heading_modifiers[] = {
     "computer",     "soft",     "hard",      "primary",  "notable",  "side",     "executive",
 };
 
-/* Which section a lower-case heading phrase names; -1 when none. */
-static int heading_phrase(const char *s, size_t n, const char *lang, bool *weak)
+/* Which section a lower-case heading phrase names as the table writes it (qualifying words
+ * such as "Technical" dropped); -1 when none. */
+static int heading_exact(const char *s, size_t n, const char *lang, bool *weak)
 {
     for (int drop = 0; drop < 3; drop++) {
         for (size_t i = 0; i < COUNT(headings); i++)
@@ -639,6 +640,32 @@ static int heading_phrase(const char *s, size_t n, const char *lang, bool *weak)
             return -1;
         n -= (size_t)(sp - s) + 1;
         s = sp + 1;
+    }
+    return -1;
+}
+
+/* Which section a lower-case heading phrase names; -1 when none. In a resume that is not in
+ * English, a single word that is not in the table is compared by its Snowball stem in the
+ * resume's language ("Zertifikat" and "Sprachkenntnis" are the table's "zertifikate" and
+ * "sprachkenntnisse"). */
+static int heading_phrase(const char *s, size_t n, const char *lang, bool *weak)
+{
+    int sec = heading_exact(s, n, lang, weak);
+    if (sec >= 0 || strcmp(lang, "en") == 0 || n >= AI_TEXT_WORD_MAX || memchr(s, ' ', n))
+        return sec;
+    char word[AI_TEXT_WORD_MAX], stem[AI_TEXT_WORD_MAX];
+    memcpy(word, s, n);
+    word[n] = '\0';
+    if (ai_text_stem_lang(lang, word, stem, sizeof(stem)) != IA_OK || strlen(stem) < 5)
+        return -1;
+    size_t sl = strlen(stem);
+    for (size_t i = 0; i < COUNT(headings); i++) {
+        size_t hl = strlen(headings[i].phrase);
+        if (headings[i].lang != NULL && strcmp(headings[i].lang, lang) == 0 && hl >= sl &&
+            hl <= sl + 3 && memcmp(headings[i].phrase, stem, sl) == 0) {
+            *weak = headings[i].weak;
+            return (int)headings[i].sec;
+        }
     }
     return -1;
 }

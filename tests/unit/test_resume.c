@@ -718,13 +718,15 @@ static void test_layouts_beyond_the_us_are_read(void **state)
 {
     arena *a = arena_create(ARENA_MAX);
     ai_analysis an;
-    parse(state, a,
-          "Lebenslauf\n\nPersönliche Daten\nAnna Schmidt\nHauptstraße 5, 80331 München\n"
-          "anna.schmidt@example.de\n\nBerufserfahrung\n\n04/2018 – heute\nProjektleiterin\n"
-          "Alpenbau GmbH, München\n• Leitung von Bauprojekten mit zwölf Mitarbeitern\n\n"
-          "Ausbildung\n\n2012 – 2017\nMaster of Science Bauingenieurwesen\n"
-          "Technische Universität München\n\nSprachen\nDeutsch (Muttersprache), Englisch (C1)\n",
-          &an);
+    parse(
+        state, a,
+        "Lebenslauf\n\nPersönliche Daten\nAnna Schmidt\nHauptstraße 5, 80331 München\n"
+        "anna.schmidt@example.de\n\nBerufserfahrung\n\n04/2018 – heute\nProjektleiterin\n"
+        "Alpenbau GmbH, München\n• Leitung von Bauprojekten mit zwölf Mitarbeitern\n\n"
+        "Ausbildung\n\n2012 – 2017\nMaster of Science Bauingenieurwesen\n"
+        "Technische Universität München\n\nSprachkenntnis\nDeutsch (Muttersprache), Englisch (C1)\n"
+        "\nZertifikat\nPMP – Project Management Professional\n",
+        &an);
     assert_string_equal(an.name, "Anna Schmidt");
     assert_string_equal(an.location, "München");
     assert_int_equal(an.nexperience, 1);
@@ -733,6 +735,8 @@ static void test_layouts_beyond_the_us_are_read(void **state)
     assert_null(an.experience[0].end_date);
     assert_int_equal(an.languages.n, 2);
     assert_string_equal(an.languages.v[1], "English (C1)");
+    /* Headings in another form than the table's, matched by their German stems. */
+    assert_int_equal(an.certifications.n, 1);
 
     parse(state, a,
           "CURRICULUM VITAE\n\nRAHUL SHARMA\nEmail: rahul.sharma@example.in\n"
