@@ -164,34 +164,6 @@ bool ai_resume_in_list(const char *w, size_t n, const char *const *list, size_t 
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* True when w[0..n) is one of the '|'-separated entries of set, in any case. */
-static bool in_set(const char *w, size_t n, const char *set)
-{
-    for (const char *p = set;;) {
-        const char *bar = strchr(p, '|');
-        size_t l = bar ? (size_t)(bar - p) : strlen(p);
-        if (l == n && strncasecmp(w, p, n) == 0)
-            return true;
-        if (bar == NULL)
-            return false;
-        p = bar + 1;
-    }
-}
-
-/* True when the phrase (lower case, words separated by single spaces) occurs in s on word
- * boundaries, in any case. */
-static bool has_phrase(const char *s, const char *phrase)
-{
-    size_t pl = strlen(phrase);
-    for (const char *p = s; *p; p++) {
-        if (p > s && isalnum((unsigned char)p[-1]))
-            continue;
-        if (strncasecmp(p, phrase, pl) == 0 && !isalnum((unsigned char)p[pl]))
-            return true;
-    }
-    return false;
-}
-
 size_t ai_resume_words(const char *s, size_t n)
 {
     size_t words = 0;
@@ -993,7 +965,7 @@ static int role_score(const char *s)
     size_t wl, last_len = 0;
     int score = 0;
     while (next_word(&p, s + n, &w, &wl)) {
-        if (in_set(w, wl, role_words))
+        if (ai_text_in_set(w, wl, role_words))
             score = 1;
         bool grade = (wl <= 3 && strspn(w, "IVX") == wl) || (wl == 1 && isdigit((unsigned char)*w));
         if (!grade) {
@@ -1003,14 +975,14 @@ static int role_score(const char *s)
     }
     static const char *const leading[] = { "head of", "director of", "vice president", "vp of",
                                            "chief" };
-    if (last != NULL && in_set(last, last_len, role_words))
+    if (last != NULL && ai_text_in_set(last, last_len, role_words))
         score = 2;
     for (size_t i = 0; i < COUNT(leading); i++)
-        if (has_phrase(s, leading[i]))
+        if (ai_text_has_phrase(s, leading[i]))
             score = 2;
     p = s;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_set(w, wl, org_words))
+        if (ai_text_in_set(w, wl, org_words))
             score--;
     return score;
 }
@@ -1045,7 +1017,7 @@ static bool place_after(const char *comma, bool *code)
         last++;
     size_t ll = strlen(last);
     *code = region_code(last, ll);
-    if (*code || in_set(last, ll, places))
+    if (*code || ai_text_in_set(last, ll, places))
         return true;
     const char *sp = strrchr(last, ' ');
     return sp != NULL && region_code(sp + 1, strlen(sp + 1)) && isupper((unsigned char)last[0]) &&
@@ -1056,7 +1028,7 @@ static bool place_after(const char *comma, bool *code)
 static bool location_like(const char *s)
 {
     size_t n = strlen(s);
-    if (in_set(s, n, places))
+    if (ai_text_in_set(s, n, places))
         return true;
     const char *comma = strrchr(s, ',');
     bool code;
@@ -1070,12 +1042,12 @@ static bool location_like(const char *s)
     const char *w = s, *word, *last = NULL;
     size_t wl = 0, lastl = 0;
     while (next_word(&w, comma, &word, &wl)) {
-        if (in_set(word, wl, org_words))
+        if (ai_text_in_set(word, wl, org_words))
             return false;
         last = word;
         lastl = wl;
     }
-    if (last != NULL && last != s && in_set(last, lastl, places))
+    if (last != NULL && last != s && ai_text_in_set(last, lastl, places))
         return false;
     return ai_resume_words(s, (size_t)(comma - s)) <= 3;
 }
@@ -1618,7 +1590,7 @@ static size_t degree_abbrev(const char *s)
         upper += isupper((unsigned char)s[i]) != 0;
         key[k++] = (char)tolower((unsigned char)s[i]);
     }
-    if (k < 2 || !in_set(key, k, degree_abbrevs))
+    if (k < 2 || !ai_text_in_set(key, k, degree_abbrevs))
         return 0;
     return dots || upper >= 2 ? n : 0;
 }
@@ -1636,7 +1608,8 @@ static bool degree_like(const char *s)
     for (size_t i = 0; i < COUNT(starts); i++)
         if (strncasecmp(s, starts[i], strlen(starts[i])) == 0)
             return true;
-    return has_phrase(s, "degree") || has_phrase(s, "diploma") || has_phrase(s, "certificate");
+    return ai_text_has_phrase(s, "degree") || ai_text_has_phrase(s, "diploma") ||
+           ai_text_has_phrase(s, "certificate");
 }
 
 static const char institution_words[] =
@@ -1650,7 +1623,7 @@ static bool institution_like(const char *s)
     const char *p = s, *w;
     size_t wl;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_set(w, wl, institution_words))
+        if (ai_text_in_set(w, wl, institution_words))
             return true;
     return false;
 }
@@ -1692,8 +1665,8 @@ static void degree_and_field(arena *a, const char *s, ai_education *ed)
         return;
     }
     bool abbrev_note = n > 0 && s[n - 1] == ')';
-    bool whole = abbrev_note || has_phrase(s, "degree") || has_phrase(s, "diploma") ||
-                 has_phrase(s, "certificate");
+    bool whole = abbrev_note || ai_text_has_phrase(s, "degree") ||
+                 ai_text_has_phrase(s, "diploma") || ai_text_has_phrase(s, "certificate");
     const char *in = NULL;
     for (const char *p = s; (p = strstr(p, " in ")) != NULL; p++)
         in = in ? in : p;
@@ -1798,7 +1771,7 @@ static bool table_header(const char *s)
         if (n == 0)
             continue;
         cells++;
-        named += in_set(b, n, columns);
+        named += ai_text_in_set(b, n, columns);
     }
     return cells >= 2 && named * 2 >= cells + 1;
 }
@@ -1929,7 +1902,7 @@ static char *clean_cert(arena *a, char *s)
     static const char *const pending[] = { "candidate", "in progress", "expected", "pursuing",
                                            "planned" };
     for (size_t i = 0; i < COUNT(pending); i++)
-        if (has_phrase(s, pending[i]))
+        if (ai_text_has_phrase(s, pending[i]))
             return NULL;
     /* What follows the first comma is the issuer or place when the name is complete before
      * it: it ends with its abbreviation, says what it is, or one word follows. */
@@ -1942,7 +1915,7 @@ static char *clean_cert(arena *a, char *s)
     for (size_t i = 0; comma != NULL && i < COUNT(kinds); i++) {
         char save = *comma;
         *comma = '\0';
-        named = named || has_phrase(s, kinds[i]);
+        named = named || ai_text_has_phrase(s, kinds[i]);
         *comma = save;
     }
     if (comma != NULL && (comma[-1] == ')' || named || isdigit((unsigned char)comma[2]) ||
@@ -2319,18 +2292,18 @@ static const char *infer_seniority(parser *p, const ai_analysis *out)
     p->seniority_conf = 0.85; /* a level the title states */
     if (title != NULL) {
         for (size_t i = 0; i < COUNT(lead); i++)
-            if (has_phrase(title, lead[i]))
+            if (ai_text_has_phrase(title, lead[i]))
                 return "lead";
         for (size_t i = 0; i < COUNT(senior); i++)
-            if (has_phrase(title, senior[i]))
+            if (ai_text_has_phrase(title, senior[i]))
                 return "senior";
         /* "Staff" is a level for engineers and scientists; a staff nurse or accountant is not
          * senior. */
-        for (size_t i = 0; i < COUNT(staff_roles) && has_phrase(title, "staff"); i++)
-            if (has_phrase(title, staff_roles[i]))
+        for (size_t i = 0; i < COUNT(staff_roles) && ai_text_has_phrase(title, "staff"); i++)
+            if (ai_text_has_phrase(title, staff_roles[i]))
                 return "senior";
         for (size_t i = 0; i < COUNT(junior); i++)
-            if (has_phrase(title, junior[i]))
+            if (ai_text_has_phrase(title, junior[i]))
                 return "junior";
     }
     p->seniority_conf = 0.55; /* from the years alone */
