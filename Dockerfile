@@ -35,6 +35,8 @@ RUN apt-get update \
         libglib2.0-0 \
         libhiredis0.14 \
         libjansson4 \
+        libexttextcat-2.0-0 \
+        libexttextcat-data \
         libjwt0 \
         libmicrohttpd12 \
         libpoppler-glib8 \

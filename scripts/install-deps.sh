@@ -27,6 +27,8 @@ BUILD_PACKAGES=(
   # the offline engine's text layer (src/ai/): Snowball stemmers, and the WordNet database it
   # reads at start-up (WORDNET_DIR; the unit tests read it too)
   libstemmer-dev wordnet-base
+  # resume language identification (src/ai/lang.c) and its fingerprints
+  libexttextcat-dev libexttextcat-data
   # the web app's build (web/build.mjs)
   nodejs
 )

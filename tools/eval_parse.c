@@ -1,8 +1,11 @@
 /* Measures the offline resume parser on a set of labelled resumes: every NN_slug.txt is parsed
  * (reference month 2026-11) and compared with NN_slug.json. One line per field: accuracy for
  * single values (a missing value must stay missing), precision and recall over all resumes for
- * lists, then an overall line (the mean of the per-field accuracies and F1 scores). Strings are
- * compared exactly.
+ * lists, then an overall line (the mean of the per-field accuracies and F1 scores), the share
+ * of resumes whose years of experience are within one year of the label, and the median parse
+ * time per resume (CPU time of the parsing thread). Strings are compared exactly, but a language is
+ * compared by its name
+ * ("Spanish (fluent)" is "Spanish": the parser keeps the proficiency as written).
  *
  * Two labelled sets (sets[] below): the tuning set tests/fixtures/resumes, which the parser's
  * rules were written against, and the held-out set tests/fixtures/heldout/resumes, written after
@@ -18,6 +21,7 @@
  * directory. */
 #include <dirent.h>
 #include <jansson.h>
+#include <time.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,6 +84,8 @@ typedef struct {
     double precision, recall; /* for single values only precision (the accuracy) is used */
 } floor_pair;
 
+#define PARSE_MS_MAX 30.0 /* the median parse time --check allows (docs/design.md "AI") */
+
 /* The labelled sets and the floors --check holds each to. The floors sit a little below the
  * figures measured when they were set, so a change that makes the parser worse fails the unit
  * suite. The held-out figures are the honest ones: those resumes were written after the rules
@@ -87,27 +93,31 @@ typedef struct {
 static const struct {
     const char *name, *dir;
     floor_pair floors[F_COUNT];
+    double years_within_one; /* floor of the share within one year */
 } sets[] = {
     { "tuning set (the parser was tuned on it)",
       "tests/fixtures/resumes",
+      /* Measured on the 38 tuning resumes: 1.000 for every field but skills (0.961 / 0.967)
+       * and seniority (0.974, 37/38); years within one year 1.000. */
       {
-          [F_NAME] = { 0.93, 0 },
-          [F_EMAIL] = { 0.93, 0 },
-          [F_PHONE] = { 0.93, 0 },
-          [F_LOCATION] = { 0.93, 0 },
-          [F_LINKS] = { 0.93, 0.93 },
-          [F_SKILLS] = { 0.93, 0.93 },
-          [F_TITLES] = { 0.95, 0.95 },
-          [F_COMPANIES] = { 0.95, 0.95 },
-          [F_DATES] = { 0.95, 0.95 },
-          [F_INSTITUTIONS] = { 0.93, 0.93 },
-          [F_DEGREES] = { 0.93, 0.93 },
-          [F_CERTS] = { 0.93, 0.93 },
-          [F_LANGUAGES] = { 0.93, 0.93 },
-          [F_YEARS] = { 0.93, 0 },
-          [F_ROLE] = { 0.93, 0 },
-          [F_SENIORITY] = { 0.90, 0 },
-      } },
+          [F_NAME] = { 0.97, 0 },
+          [F_EMAIL] = { 0.97, 0 },
+          [F_PHONE] = { 0.97, 0 },
+          [F_LOCATION] = { 0.97, 0 },
+          [F_LINKS] = { 0.97, 0.97 },
+          [F_SKILLS] = { 0.94, 0.94 },
+          [F_TITLES] = { 0.97, 0.97 },
+          [F_COMPANIES] = { 0.97, 0.97 },
+          [F_DATES] = { 0.97, 0.97 },
+          [F_INSTITUTIONS] = { 0.97, 0.97 },
+          [F_DEGREES] = { 0.97, 0.97 },
+          [F_CERTS] = { 0.97, 0.97 },
+          [F_LANGUAGES] = { 0.97, 0.97 },
+          [F_YEARS] = { 0.97, 0 },
+          [F_ROLE] = { 0.97, 0 },
+          [F_SENIORITY] = { 0.94, 0 },
+      },
+      0.97 },
     { "held-out set (written after tuning, never used for it)",
       "tests/fixtures/heldout/resumes",
       {
@@ -127,7 +137,9 @@ static const struct {
           [F_YEARS] = { 0.50, 0 },           /* 0.550 (11/20) */
           [F_ROLE] = { 0.90, 0 },            /* 0.950 (19/20) */
           [F_SENIORITY] = { 0.45, 0 },       /* 0.500 (10/20) */
-      } },
+      },
+      0.0 }, /* years within one year: no floor (not measured on this set by the parser's
+              * author, who may not tune on it) */
 };
 
 typedef struct {
@@ -159,6 +171,19 @@ static void from_json(items *it, json_t *arr)
 {
     for (size_t i = 0; i < json_array_size(arr); i++)
         add(it, json_string_value(json_array_get(arr, i)));
+}
+
+/* A language without its proficiency: the text before " (", " -", " —", " –", ":" or ",". */
+static const char *language_name(char *buf, size_t len, const char *s)
+{
+    static const char *const cuts[] = { " (", " -", " \xe2\x80\x94", " \xe2\x80\x93", ":", "," };
+    snprintf(buf, len, "%s", s);
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        char *c = strstr(buf, cuts[i]);
+        if (c != NULL)
+            *c = '\0';
+    }
+    return buf;
 }
 
 /* Counts one resume's list: matches are found one to one (a multiset intersection). */
@@ -222,7 +247,11 @@ static void dump(const char *file, const ai_analysis *an)
     printf("  role: %s | seniority: %s | years: %.1f%s | confidence: %.2f\n",
            OR_NULL(an->inferred_role), OR_NULL(an->seniority), an->years_of_experience,
            an->has_years ? "" : " (none)", an->confidence_score);
-    printf("  summary: %s\n", OR_NULL(an->summary));
+    printf("  headline: %s\n  summary: %s\n", OR_NULL(an->headline), OR_NULL(an->summary));
+    printf("  field_confidence:");
+    for (int f = 0; f < AI_FIELD_COUNT; f++)
+        printf(" %s %.2f", ai_field_names[f], an->field_confidence[f]);
+    printf("\n");
     dump_strs("links", &an->links);
     printf("  skills:");
     for (size_t i = 0; i < an->nskills; i++)
@@ -245,13 +274,17 @@ static void dump(const char *file, const ai_analysis *an)
     dump_strs("certifications", &an->certifications);
     dump_strs("languages", &an->languages);
     dump_strs("job_titles", &an->job_titles);
+    dump_strs("projects", &an->projects);
+    dump_strs("awards", &an->awards);
+    dump_strs("volunteering", &an->volunteering);
+    dump_strs("publications", &an->publications);
     for (size_t i = 0; i < an->recommendations.n; i++)
         printf("  recommendation: %s\n", an->recommendations.v[i]);
 }
 
 /* Parses one fixture and adds its comparison to the tallies. */
 static int eval_one(const ai_offline *e, const char *dir, const char *file, tally *t, bool verbose,
-                    bool full)
+                    bool full, double *ms, tally *within_one)
 {
     char path[1400];
     snprintf(path, sizeof(path), "%s/%s", dir, file);
@@ -268,7 +301,13 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
         return IA_ERR_IO;
     arena *a = arena_create(32u << 20);
     ai_analysis an;
+    /* The parsing thread's CPU time: on a shared machine the wall clock also counts the time
+     * other processes held the cores. */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     int rc = a ? ai_offline_parse(e, a, text, NOW_MONTH, &an) : IA_ERR_NOMEM;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    *ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (rc != IA_OK) {
         arena_destroy(a);
         json_decref(truth);
@@ -291,6 +330,9 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
                     fabs(an.years_of_experience - json_number_value(ty)) < 0.05;
     t[F_YEARS].ok += years_ok;
     t[F_YEARS].total++;
+    within_one->ok += an.has_years && json_is_number(ty) &&
+                      fabs(an.years_of_experience - json_number_value(ty)) <= 1.0 + 1e-9;
+    within_one->total++;
     if (!years_ok && verbose)
         printf("  %s years: got %.1f%s, want %.1f\n", file, an.years_of_experience,
                an.has_years ? "" : " (none)", json_number_value(ty));
@@ -305,13 +347,18 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
     const field which[] = { F_LINKS, F_SKILLS, F_TITLES, F_CERTS, F_LANGUAGES };
     for (size_t l = 0; l < sizeof(which) / sizeof(which[0]); l++) {
         got.n = want.n = 0;
+        static char names[2][ITEMS_MAX][64];
         if (mine[l] != NULL)
             for (size_t i = 0; i < mine[l]->n; i++)
-                add(&got, mine[l]->v[i]);
+                add(&got, which[l] == F_LANGUAGES && i < ITEMS_MAX
+                              ? language_name(names[0][i], sizeof(names[0][i]), mine[l]->v[i])
+                              : mine[l]->v[i]);
         else
             for (size_t i = 0; i < an.nskills; i++)
                 add(&got, an.skills[i].name);
         from_json(&want, json_object_get(truth, lists[l][0]));
+        for (size_t i = 0; which[l] == F_LANGUAGES && i < want.n; i++)
+            want.v[i] = language_name(names[1][i], sizeof(names[1][i]), want.v[i]);
         score_list(&t[which[l]], &got, &want, file, lists[l][0], verbose);
     }
 
@@ -348,6 +395,12 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
     arena_destroy(a);
     json_decref(truth);
     return IA_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 static int txt_only(const struct dirent *d)
@@ -394,11 +447,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "eval_parse: %s\n", err);
         return 1;
     }
-    tally t[F_COUNT];
+    tally t[F_COUNT], within_one = { 0 };
     memset(t, 0, sizeof(t));
+    double *ms = calloc((size_t)count, sizeof(double));
+    if (ms == NULL)
+        return 1;
     int failed = 0;
     for (int i = 0; i < count; i++) {
-        int rc = eval_one(e, dir, names[i]->d_name, t, verbose, full);
+        int rc = eval_one(e, dir, names[i]->d_name, t, verbose, full, &ms[i], &within_one);
         if (rc != IA_OK) {
             fprintf(stderr, "eval_parse: %s: %s\n", names[i]->d_name, ia_strerror(rc));
             failed = 1;
@@ -434,5 +490,21 @@ int main(int argc, char **argv)
         }
     }
     printf("%-24s %.3f (mean of field accuracies and F1 scores)\n", "overall", sum / F_COUNT);
+    double within = within_one.total ? (double)within_one.ok / (double)within_one.total : 0;
+    printf("%-24s %.3f (%zu/%zu within one year)\n", "years within one year", within, within_one.ok,
+           within_one.total);
+    if (check && set >= 0 && within < sets[set].years_within_one) {
+        printf("  below its floor %.2f\n", sets[set].years_within_one);
+        failed = 1;
+    }
+    qsort(ms, (size_t)count, sizeof(double), cmp_double);
+    double median = count % 2 ? ms[count / 2] : (ms[count / 2 - 1] + ms[count / 2]) / 2;
+    printf("%-24s %.2f ms per resume (median CPU time; slowest %.2f ms)\n", "parse time", median,
+           ms[count - 1]);
+    if (check && median > PARSE_MS_MAX) {
+        printf("  above its ceiling %.0f ms\n", PARSE_MS_MAX);
+        failed = 1;
+    }
+    free(ms);
     return failed;
 }

@@ -70,21 +70,52 @@ typedef struct {
     const char *gpa; /* as written */
 } ai_education;
 
+/* The fields an analysis carries a confidence for (docs/api.md §5 "Analysis",
+ * `field_confidence`), in the order of ai_field_names. */
+typedef enum {
+    AI_FIELD_NAME,
+    AI_FIELD_EMAIL,
+    AI_FIELD_PHONE,
+    AI_FIELD_LOCATION,
+    AI_FIELD_HEADLINE,
+    AI_FIELD_SKILLS,
+    AI_FIELD_EXPERIENCE,
+    AI_FIELD_EDUCATION,
+    AI_FIELD_CERTIFICATIONS,
+    AI_FIELD_LANGUAGES,
+    AI_FIELD_YEARS,
+    AI_FIELD_ROLE,
+    AI_FIELD_SENIORITY,
+    AI_FIELD_COUNT
+} ai_field;
+
+/* The JSON names of the ai_field values ("name", ..., "years_of_experience", ...). */
+extern const char *const ai_field_names[AI_FIELD_COUNT];
+
+/* The ai_field a JSON name stands for; -1 when none. */
+int ai_field_of(const char *name);
+
 /* What the text does not contain is NULL or empty; nothing is invented. */
 typedef struct {
     const char *name, *email, *phone, *location, *summary;
+    const char *headline; /* the professional title line under the name, as written */
     const char *inferred_role;
     const char *seniority; /* junior | mid | senior | lead | NULL */
     bool has_years;
     double years_of_experience; /* one decimal, rounded half to even */
     ai_strs links, certifications, languages, job_titles, recommendations;
+    ai_strs projects, awards, volunteering, publications; /* items of those sections */
     ai_skill_item *skills;
     size_t nskills;
     ai_experience *experience;
     size_t nexperience;
     ai_education *education;
     size_t neducation;
-    double confidence_score; /* 0-1 */
+    double confidence_score; /* 0-1, derived from field_confidence when it is known */
+    /* 0-1 per field: how the field was found (a labelled heading or field > a pattern > a
+     * guess; absent or unread fields low); a corrected field is 1. -1 when unknown (LLM
+     * providers, analyses stored before it existed). */
+    double field_confidence[AI_FIELD_COUNT];
 } ai_analysis;
 
 /* ---- 2. Question generation --------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/errors.h"
 
@@ -290,6 +291,251 @@ static bool location_like(const char *s, size_t n)
     return true;
 }
 
+/* True when a line is the document's title or a section heading of the contact block
+ * ("Curriculum Vitae", "Lebenslauf", "Persönliche Daten", "Europass Curriculum Vitae",
+ * "Personal Information"): never a name. */
+static bool document_title(const char *s, size_t n)
+{
+    static const char *const titles[] = {
+        "curriculum vitae",
+        "lebenslauf",
+        "resume",
+        "résumé",
+        "cv",
+        "bio-data",
+        "biodata",
+        "bio data",
+        "persönliche daten",
+        "personal information",
+        "personal details",
+        "personal data",
+        "personal profile",
+        "contact",
+        "contact details",
+        "kontakt",
+        "europass",
+        "profile",
+        "profil",
+        "contact information",
+        "angaben zur person",
+    };
+    char buf[64];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < sizeof(buf); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xc3 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] < 0xa0) {
+            buf[o++] = (char)c;
+            if (o + 1 < sizeof(buf))
+                buf[o++] = (char)((unsigned char)s[++i] + 0x20);
+            continue;
+        }
+        buf[o++] = (char)tolower(c);
+    }
+    buf[o] = '\0';
+    /* "Europass Curriculum Vitae", "CURRICULUM VITAE OF", "Resume - 2024". */
+    for (size_t t = 0; t < sizeof(titles) / sizeof(titles[0]); t++) {
+        size_t l = strlen(titles[t]);
+        if (o >= l && strncmp(buf, titles[t], l) == 0 &&
+            (o == l || !isalpha((unsigned char)buf[l])))
+            return true;
+        if (o > l && strcmp(buf + o - l, titles[t]) == 0 && buf[o - l - 1] == ' ')
+            return true;
+    }
+    return false;
+}
+
+/* Words of a street line ("22 Albert Road", "Lindenstraße 12", "Calle de Alcalá 45"). */
+static bool street_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "road",  "rd",    "street",    "st",    "avenue",  "ave",   "lane",    "ln",     "drive",
+        "dr",    "blvd",  "boulevard", "way",   "court",   "ct",    "place",   "pl",     "terrace",
+        "close", "cross", "main",      "nagar", "marg",    "calle", "avenida", "via",    "rue",
+        "weg",   "platz", "gasse",     "allee", "ring",    "str",   "suite",   "apt",    "flat",
+        "house", "floor", "sector",    "block", "highway", "hwy",   "parkway", "square",
+    };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strlen(words[i]) == n && strncasecmp(w, words[i], n) == 0)
+            return true;
+    /* German compounds: "Lindenstraße", "Hauptstrasse", "Bahnhofstr." */
+    static const char *const suffixes[] = { "straße", "strasse", "str", "weg", "gasse", "platz" };
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t l = strlen(suffixes[i]);
+        if (n > l + 2 && strncasecmp(w + n - l, suffixes[i], l) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the last word of buf[0..n) is a state abbreviation in capitals ("NSW", "WA"). */
+static bool all_caps_word(const char *buf, size_t n)
+{
+    size_t b = n;
+    while (b > 0 && buf[b - 1] != ' ')
+        b--;
+    if (n - b < 2 || n - b > 3)
+        return false;
+    for (size_t i = b; i < n; i++)
+        if (!isupper((unsigned char)buf[i]))
+            return false;
+    return true;
+}
+
+/* The number written by the n digits at s. */
+static int atoi_n(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* True for one place of an address: capitalised words of letters ("Columbus", "WA", "Bella
+ * Vista NSW"), not a role. */
+static bool place_part(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || has_role_word(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((i == 0 || s[i - 1] == ' ') && !isupper(c) && c != 0xc3)
+            return false;
+        if (!(isalpha(c) || c == ' ' || c == '.' || c == '-' || c == '\'' || c >= 0x80))
+            return false;
+    }
+    return true;
+}
+
+/* True for a postcode word: five or six digits (US ZIP, German PLZ, Indian PIN), a ZIP+4,
+ * four digits after a state abbreviation ("NSW 2000") or before the town ("1010 Wien"), or a
+ * British outward/inward code ("LS6", "4DL"). A year or a house number alone is not one. */
+static bool postcode(const char *w, size_t n, bool after_state, bool more)
+{
+    size_t digits = 0, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        digits += isdigit((unsigned char)w[i]) != 0;
+        letters += isupper((unsigned char)w[i]) != 0;
+    }
+    int year = digits == 4 ? atoi_n(w, 4) : 0;
+    if (digits == n)
+        return n == 5 || n == 6 ||
+               (n == 4 && (after_state || (more && (year < 1950 || year > 2100))));
+    if (n == 10 && digits == 9 && w[5] == '-')
+        return true;
+    return letters > 0 && digits > 0 && letters + digits == n && n >= 2 && n <= 4;
+}
+
+/* A place from a postal address segment: "Seattle, WA 98101" -> "Seattle, WA", "1420 Maple
+ * Avenue, Columbus, OH 43215" -> "Columbus, OH", "Sydney NSW 2000" -> "Sydney NSW",
+ * "Lindenstraße 12, 10969 Berlin" -> "Berlin", "22 Albert Road, Leeds LS6 4DL" -> "Leeds",
+ * "Calle de Alcalá 45, 28014 Madrid (Spain)" -> "Madrid, Spain". Street parts and postcodes
+ * are dropped, and the last two places kept. NULL when the segment shows no postcode or street
+ * (ordinary "City, Region" places are location_like's) or what remains is not a place. */
+static const char *address_place(arena *a, const char *s, size_t n)
+{
+    if (n > 120)
+        return NULL;
+    char part[8][64];
+    size_t nparts = 0;
+    bool postal = false;
+    for (size_t i = 0; i < n && nparts < 8;) {
+        size_t j = i;
+        while (j < n && s[j] != ',' && s[j] != '(' && s[j] != ')')
+            j++;
+        /* The words of this part, without postcodes (any word with a digit). */
+        char buf[64];
+        size_t o = 0, words = 0;
+        bool street = false, digit_first = false;
+        for (size_t k = i; k < j;) {
+            while (k < j && s[k] == ' ')
+                k++;
+            size_t w = k;
+            bool digit = false;
+            for (; k < j && s[k] != ' '; k++)
+                digit = digit || isdigit((unsigned char)s[k]);
+            if (k == w)
+                break;
+            size_t wl = k - w;
+            while (wl > 0 && s[w + wl - 1] == '.')
+                wl--;
+            if (digit) {
+                postal = postal || postcode(s + w, wl, o > 0 && all_caps_word(buf, o), k < j);
+                digit_first = digit_first || words == 0;
+                continue;
+            }
+            street = street || street_word(s + w, wl);
+            if (o + wl + 2 >= sizeof(buf))
+                return NULL;
+            if (o > 0)
+                buf[o++] = ' ';
+            memcpy(buf + o, s + w, wl);
+            o += wl;
+            words++;
+        }
+        buf[o] = '\0';
+        if (street)
+            postal = true;
+        if (o > 0 && !street && !(digit_first && words > 1) && words <= 4) {
+            memcpy(part[nparts], buf, o + 1);
+            nparts++;
+        } else if (o > 0 && (street || digit_first)) {
+            nparts = 0; /* what came before the street is a house name or flat */
+        }
+        i = j + 1;
+    }
+    if (!postal || nparts == 0)
+        return NULL;
+    size_t first = nparts > 2 ? nparts - 2 : 0;
+    for (size_t k = first; k < nparts; k++)
+        if (!place_part(part[k]))
+            return NULL;
+    if (nparts - first == 2)
+        return arena_printf(a, "%s, %s", part[first], part[first + 1]);
+    return arena_strdup(a, part[first]);
+}
+
+/* The text after an address label ("Address:", "Anschrift:", "Location:"), else s itself. */
+static const char *after_label(const char *s, size_t *n)
+{
+    static const char *const labels[] = { "address", "adresse",   "anschrift",       "location",
+                                          "wohnort", "residence", "current location" };
+    const char *colon = memchr(s, ':', *n);
+    if (colon == NULL)
+        return s;
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t l = strlen(labels[i]);
+        if ((size_t)(colon - s) == l && strncasecmp(s, labels[i], l) == 0) {
+            const char *b = colon + 1;
+            while (b < s + *n && *b == ' ')
+                b++;
+            *n -= (size_t)(b - s);
+            return b;
+        }
+    }
+    return s;
+}
+
+/* The name after a "Name:" label, else NULL. */
+static const char *labelled_name(arena *a, const char *s, size_t n)
+{
+    static const char *const labels[] = { "name", "full name", "vorname und name" };
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t l = strlen(labels[i]);
+        if ((size_t)(colon - s) == l && strncasecmp(s, labels[i], l) == 0) {
+            const char *b = colon + 1;
+            while (b < s + n && *b == ' ')
+                b++;
+            return name_from(a, b, (size_t)(s + n - b));
+        }
+    }
+    return NULL;
+}
+
 int ai_contact_parse(arena *a, const char *text, ai_contact *out)
 {
     memset(out, 0, sizeof(*out));
@@ -309,6 +555,7 @@ int ai_contact_parse(arena *a, const char *text, ai_contact *out)
      * segment of the top lines shaped like one. */
     const char *line = text;
     const char *place = NULL; /* a looser candidate, used when no "City, Region" shows up */
+    int name_lines = 0;       /* lines that could hold the name: the first three with text */
     for (int i = 0; i < TOP_LINES && *line; i++) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -320,22 +567,48 @@ int ai_contact_parse(arena *a, const char *text, ai_contact *out)
         bool contact =
             copy != NULL && (strchr(copy, '@') != NULL || find_phone(a, copy, len) != NULL);
         size_t n = segments(line, len, contact ? 2 : 3, seg, seglen);
+        bool title = n > 0 && document_title(seg[0], seglen[0]);
+        if (n > 0 && !title)
+            name_lines++;
         for (size_t k = 0; k < n; k++) {
-            if (out->name == NULL && i < 3 && k == 0) {
+            if (out->name == NULL && k == 0 && !title &&
+                (out->name = labelled_name(a, seg[k], seglen[k])) != NULL) {
+                out->name_labelled = true;
+                out->name_line = name_lines;
+                continue;
+            }
+            /* Before a comma ("Dana Lee, RN"), a role word means a job line ("Store
+             * Manager, Corner Books"); a bullet means a highlight. */
+            const char *comma = memchr(seg[k], ',', seglen[k]);
+            size_t before = comma ? (size_t)(comma - seg[k]) : seglen[k];
+            if (out->name == NULL && name_lines <= 3 && k == 0 && !title &&
+                !has_role_word(seg[k], before) && seg[k][0] != '-' && seg[k][0] != '*') {
                 out->name = name_from(a, seg[k], seglen[k]);
+                out->name_line = name_lines;
                 if (out->name != NULL)
                     continue;
             }
-            if (out->location == NULL && location_like(seg[k], seglen[k]))
+            size_t sl = seglen[k];
+            const char *sv = after_label(seg[k], &sl);
+            const char *addr = out->location == NULL ? address_place(a, sv, sl) : NULL;
+            if (addr != NULL) {
+                out->location = addr;
+                out->location_kind = 3;
+                continue;
+            }
+            if (out->location == NULL && location_like(seg[k], seglen[k])) {
                 out->location = arena_memdup(a, seg[k], seglen[k]);
-            else if (place == NULL && contact && contact_line_place(seg[k], seglen[k]))
+                out->location_kind = 2;
+            } else if (place == NULL && contact && contact_line_place(seg[k], seglen[k]))
                 place = arena_memdup(a, seg[k], seglen[k]);
         }
         if (nl == NULL)
             break;
         line = nl + 1;
     }
-    if (out->location == NULL)
+    if (out->location == NULL && place != NULL) {
         out->location = place;
+        out->location_kind = 1;
+    }
     return IA_OK;
 }

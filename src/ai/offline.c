@@ -18,6 +18,7 @@ struct ai_offline {
     const ai_text_lexicon *lexicon;
     ai_text_lexicon_info lexicon_info;
     ai_modelans *answers;
+    ai_lang *lang; /* NULL without fingerprints: every resume is then read as English */
 };
 
 const char *const ai_engine_names[] = { "offline", "gemini", "openai", NULL };
@@ -110,6 +111,9 @@ int ai_offline_create_with(const char *wordnet_dir, ai_offline **out, char *err,
         ai_offline_free(e);
         return rc;
     }
+    char lang_err[256];
+    if (ai_lang_create(AI_LANG_DIR_DEFAULT, &e->lang, lang_err, sizeof(lang_err)) != IA_OK)
+        log_warn("ai", "resumes are read as English", "error", lang_err);
     *out = e;
     return IA_OK;
 }
@@ -122,8 +126,14 @@ void ai_offline_free(ai_offline *e)
     ai_modelans_free(e->answers);
     ai_bank_free(e->bank);
     ai_corpus_free(e->corpus);
+    ai_lang_free(e->lang);
     arena_destroy(e->lexicon_arena);
     free(e);
+}
+
+ai_lang *ai_offline_lang(const ai_offline *e)
+{
+    return e->lang;
 }
 
 const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e)

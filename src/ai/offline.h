@@ -18,6 +18,7 @@
 #include "ai/ai.h"
 #include "ai/bank.h"
 #include "ai/corpus.h"
+#include "ai/lang.h"
 #include "ai/modelans.h"
 #include "ai/taxonomy.h"
 #include "ai/textutil.h"
@@ -37,6 +38,8 @@ int ai_offline_create(ai_offline **out, char *err, size_t errlen);
 void ai_offline_free(ai_offline *e);
 
 const ai_taxonomy *ai_offline_taxonomy(const ai_offline *e);
+/* The resume language identifier (ai/lang.h); NULL when its fingerprints could not be read. */
+ai_lang *ai_offline_lang(const ai_offline *e);
 const ai_bank *ai_offline_bank(const ai_offline *e);
 /* The bank's word statistics (ai/corpus.h). */
 const ai_corpus *ai_offline_corpus(const ai_offline *e);

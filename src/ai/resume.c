@@ -7,7 +7,7 @@
  * role, seniority, years, recommendations and a confidence score from what was found.
  * Nothing is invented: what the text does not show stays NULL or empty. Work is bounded: at
  * most TEXT_CAP bytes are read and every pass is linear in the lines it looks at. */
-#include "ai/offline.h"
+#include "ai/resume_private.h"
 #include "ai/roles.h"
 
 #include <ctype.h>
@@ -31,42 +31,6 @@
 #define COL_MAX         160            /* columns examined for a two-column layout */
 #define SUMMARY_MAX     2000           /* bytes of summary kept */
 #define DESCRIPTION_MAX 4000           /* bytes of one entry's description kept */
-
-typedef enum {
-    SEC_HEADER, /* before the first heading: name, contact, headline */
-    SEC_SUMMARY,
-    SEC_EXPERIENCE,
-    SEC_EDUCATION,
-    SEC_SKILLS,
-    SEC_CERTS,
-    SEC_LANGUAGES,
-    SEC_PROJECTS,
-    SEC_CONTACT,
-    SEC_OTHER,
-    SEC_COUNT
-} section;
-
-typedef enum { LN_BLANK, LN_TEXT, LN_BULLET, LN_HEADING } line_kind;
-
-typedef struct {
-    char *text; /* the line, trimmed */
-    size_t len;
-    const char *body; /* text after a bullet mark or an inline "Skills:" label */
-    line_kind kind;
-    section sec; /* the section the line belongs to */
-    bool used;   /* taken as part of an experience entry's header */
-} rline;
-
-typedef struct {
-    arena *a;
-    const ai_taxonomy *tax;
-    int now;
-    rline *lines;
-    size_t n;
-    bool has[SEC_COUNT];
-    ai_range ranges[AI_EXPERIENCE_MAX]; /* the dated experience entries */
-    size_t nranges;
-} parser;
 
 /* ---- small string helpers ------------------------------------------------------------------ */
 
@@ -190,7 +154,7 @@ static bool next_word(const char **p, const char *end, const char **w, size_t *w
     return true;
 }
 
-static bool in_list(const char *w, size_t n, const char *const *list, size_t count)
+bool ai_resume_in_list(const char *w, size_t n, const char *const *list, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
@@ -200,35 +164,7 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* True when w[0..n) is one of the '|'-separated entries of set, in any case. */
-static bool in_set(const char *w, size_t n, const char *set)
-{
-    for (const char *p = set;;) {
-        const char *bar = strchr(p, '|');
-        size_t l = bar ? (size_t)(bar - p) : strlen(p);
-        if (l == n && strncasecmp(w, p, n) == 0)
-            return true;
-        if (bar == NULL)
-            return false;
-        p = bar + 1;
-    }
-}
-
-/* True when the phrase (lower case, words separated by single spaces) occurs in s on word
- * boundaries, in any case. */
-static bool has_phrase(const char *s, const char *phrase)
-{
-    size_t pl = strlen(phrase);
-    for (const char *p = s; *p; p++) {
-        if (p > s && isalnum((unsigned char)p[-1]))
-            continue;
-        if (strncasecmp(p, phrase, pl) == 0 && !isalnum((unsigned char)p[pl]))
-            return true;
-    }
-    return false;
-}
-
-static size_t count_words(const char *s, size_t n)
+size_t ai_resume_words(const char *s, size_t n)
 {
     size_t words = 0;
     const char *p = s, *w;
@@ -440,7 +376,8 @@ static char *decolumn(arena *a, char *text)
 typedef struct {
     const char *phrase;
     section sec;
-    bool weak; /* an ordinary word too: a heading only when it stands out */
+    bool weak;        /* an ordinary word too: a heading only when it stands out */
+    const char *lang; /* only in resumes in this language; NULL: in any */
 } heading_word;
 
 static const heading_word headings[] = {
@@ -510,16 +447,86 @@ static const heading_word headings[] = {
     { "contact info", SEC_CONTACT, false },
     { "personal details", SEC_CONTACT, false },
     { "personal information", SEC_CONTACT, false },
-    { "awards", SEC_OTHER, false },
-    { "honors", SEC_OTHER, false },
-    { "honours", SEC_OTHER, false },
-    { "achievements", SEC_OTHER, true },
-    { "accomplishments", SEC_OTHER, true },
-    { "publications", SEC_OTHER, false },
-    { "volunteer", SEC_OTHER, false },
-    { "volunteering", SEC_OTHER, false },
-    { "volunteer experience", SEC_OTHER, false },
-    { "volunteer work", SEC_OTHER, false },
+    { "awards", SEC_AWARDS, false },
+    { "award", SEC_AWARDS, true },
+    { "honors", SEC_AWARDS, false },
+    { "honours", SEC_AWARDS, false },
+    { "achievements", SEC_AWARDS, true },
+    { "accomplishments", SEC_AWARDS, true },
+    { "publications", SEC_PUBLICATIONS, false },
+    { "volunteer", SEC_VOLUNTEER, false },
+    { "volunteering", SEC_VOLUNTEER, false },
+    { "volunteer experience", SEC_VOLUNTEER, false },
+    { "volunteer work", SEC_VOLUNTEER, false },
+    { "community involvement", SEC_VOLUNTEER, false },
+    /* India, the UK, Australia and Europass. */
+    { "career objective", SEC_SUMMARY, false },
+    { "profile summary", SEC_SUMMARY, false },
+    { "career summary", SEC_SUMMARY, false },
+    { "personal profile", SEC_SUMMARY, false },
+    { "educational qualifications", SEC_EDUCATION, false },
+    { "educational qualification", SEC_EDUCATION, false },
+    { "academic qualifications", SEC_EDUCATION, false },
+    { "academic qualification", SEC_EDUCATION, false },
+    { "education and training", SEC_EDUCATION, false },
+    { "languages known", SEC_LANGUAGES, false },
+    { "language proficiency", SEC_LANGUAGES, false },
+    { "mother tongue", SEC_LANGUAGES, false },
+    { "mother tongue(s)", SEC_LANGUAGES, false },
+    { "other language(s)", SEC_LANGUAGES, false },
+    { "other languages", SEC_LANGUAGES, false },
+    { "personal skills", SEC_SKILLS, false },
+    { "digital skills", SEC_SKILLS, false },
+    { "key skills", SEC_SKILLS, false },
+    { "registrations", SEC_CERTS, false },
+    { "registration", SEC_CERTS, true },
+    { "professional registration", SEC_CERTS, false },
+    { "declaration", SEC_OTHER, false },
+    { "referees", SEC_OTHER, false },
+    { "personal data", SEC_CONTACT, false },
+    { "job applied for", SEC_OTHER, false },
+    { "extra-curricular activities", SEC_OTHER, false },
+    { "extracurricular activities", SEC_OTHER, false },
+    /* German-speaking countries (Germany, Austria, Switzerland). */
+    { "lebenslauf", SEC_HEADER, false, "de" },
+    { "persönliche daten", SEC_CONTACT, false, "de" },
+    { "angaben zur person", SEC_CONTACT, false, "de" },
+    { "kontakt", SEC_CONTACT, false, "de" },
+    { "profil", SEC_SUMMARY, false, "de" },
+    { "kurzprofil", SEC_SUMMARY, false, "de" },
+    { "über mich", SEC_SUMMARY, false, "de" },
+    { "berufserfahrung", SEC_EXPERIENCE, false, "de" },
+    { "berufliche erfahrung", SEC_EXPERIENCE, false, "de" },
+    { "beruflicher werdegang", SEC_EXPERIENCE, false, "de" },
+    { "werdegang", SEC_EXPERIENCE, false, "de" },
+    { "praxiserfahrung", SEC_EXPERIENCE, false, "de" },
+    { "praktika", SEC_EXPERIENCE, false, "de" },
+    { "ausbildung", SEC_EDUCATION, false, "de" },
+    { "schulbildung", SEC_EDUCATION, false, "de" },
+    { "studium", SEC_EDUCATION, false, "de" },
+    { "bildungsweg", SEC_EDUCATION, false, "de" },
+    { "akademischer werdegang", SEC_EDUCATION, false, "de" },
+    { "kenntnisse", SEC_SKILLS, false, "de" },
+    { "fachkenntnisse", SEC_SKILLS, false, "de" },
+    { "it-kenntnisse", SEC_SKILLS, false, "de" },
+    { "edv-kenntnisse", SEC_SKILLS, false, "de" },
+    { "fähigkeiten", SEC_SKILLS, false, "de" },
+    { "kompetenzen", SEC_SKILLS, false, "de" },
+    { "sprachen", SEC_LANGUAGES, false, "de" },
+    { "sprachkenntnisse", SEC_LANGUAGES, false, "de" },
+    { "zertifikate", SEC_CERTS, false, "de" },
+    { "zertifizierungen", SEC_CERTS, false, "de" },
+    { "weiterbildung", SEC_CERTS, false, "de" },
+    { "weiterbildungen", SEC_CERTS, false, "de" },
+    { "projekte", SEC_PROJECTS, false, "de" },
+    { "auszeichnungen", SEC_AWARDS, false, "de" },
+    { "ehrenamt", SEC_VOLUNTEER, false, "de" },
+    { "ehrenamtliches engagement", SEC_VOLUNTEER, false, "de" },
+    { "publikationen", SEC_PUBLICATIONS, false, "de" },
+    { "veröffentlichungen", SEC_PUBLICATIONS, false, "de" },
+    { "interessen", SEC_OTHER, false, "de" },
+    { "hobbys", SEC_OTHER, false, "de" },
+    { "referenzen", SEC_OTHER, false, "de" },
     { "interests", SEC_OTHER, false },
     { "hobbies", SEC_OTHER, false },
     { "references", SEC_OTHER, false },
@@ -547,21 +554,49 @@ static const char *const heading_modifiers[] = {
     "computer",     "soft",     "hard",      "primary",  "notable",  "side",     "executive",
 };
 
-/* Which section a lower-case heading phrase names; -1 when none. */
-static int heading_phrase(const char *s, size_t n, bool *weak)
+/* Which section a lower-case heading phrase names as the table writes it (qualifying words
+ * such as "Technical" dropped); -1 when none. */
+static int heading_exact(const char *s, size_t n, const char *lang, bool *weak)
 {
     for (int drop = 0; drop < 3; drop++) {
         for (size_t i = 0; i < COUNT(headings); i++)
-            if (strlen(headings[i].phrase) == n && memcmp(headings[i].phrase, s, n) == 0) {
+            if (strlen(headings[i].phrase) == n && memcmp(headings[i].phrase, s, n) == 0 &&
+                (headings[i].lang == NULL || strcmp(headings[i].lang, lang) == 0)) {
                 *weak = headings[i].weak;
                 return (int)headings[i].sec;
             }
         const char *sp = memchr(s, ' ', n);
         if (sp == NULL ||
-            !in_list(s, (size_t)(sp - s), heading_modifiers, COUNT(heading_modifiers)))
+            !ai_resume_in_list(s, (size_t)(sp - s), heading_modifiers, COUNT(heading_modifiers)))
             return -1;
         n -= (size_t)(sp - s) + 1;
         s = sp + 1;
+    }
+    return -1;
+}
+
+/* Which section a lower-case heading phrase names; -1 when none. In a resume that is not in
+ * English, a single word that is not in the table is compared by its Snowball stem in the
+ * resume's language ("Zertifikat" and "Sprachkenntnis" are the table's "zertifikate" and
+ * "sprachkenntnisse"). */
+static int heading_phrase(const char *s, size_t n, const char *lang, bool *weak)
+{
+    int sec = heading_exact(s, n, lang, weak);
+    if (sec >= 0 || strcmp(lang, "en") == 0 || n >= AI_TEXT_WORD_MAX || memchr(s, ' ', n))
+        return sec;
+    char word[AI_TEXT_WORD_MAX], stem[AI_TEXT_WORD_MAX];
+    memcpy(word, s, n);
+    word[n] = '\0';
+    if (ai_text_stem_lang(lang, word, stem, sizeof(stem)) != IA_OK || strlen(stem) < 5)
+        return -1;
+    size_t sl = strlen(stem);
+    for (size_t i = 0; i < COUNT(headings); i++) {
+        size_t hl = strlen(headings[i].phrase);
+        if (headings[i].lang != NULL && strcmp(headings[i].lang, lang) == 0 && hl >= sl &&
+            hl <= sl + 3 && memcmp(headings[i].phrase, stem, sl) == 0) {
+            *weak = headings[i].weak;
+            return (int)headings[i].sec;
+        }
     }
     return -1;
 }
@@ -570,7 +605,7 @@ static int heading_phrase(const char *s, size_t n, bool *weak)
  * Certifications", "PROFIL / PROFILE", "projects + experience"); -1 when the line is not a
  * heading. Parts joined by '/', '&', '+' or "and" must each be a heading phrase, except
  * single words in another language; the most specific kind wins. */
-static int heading_of(const char *s, size_t n, bool *weak)
+static int heading_of(const char *s, size_t n, const char *lang, bool *weak)
 {
     if (n == 0 || n > 60)
         return -1;
@@ -580,6 +615,9 @@ static int heading_of(const char *s, size_t n, bool *weak)
         unsigned char c = (unsigned char)s[i];
         if (isdigit(c) || c == '@')
             return -1;
+        /* Latin-1 capitals in UTF-8 (Ö = c3 96) to their small letters (ö = c3 b6). */
+        if (i > 0 && (unsigned char)s[i - 1] == 0xc3 && c >= 0x80 && c < 0x9f && c != 0x97)
+            c = (unsigned char)(c + 0x20);
         buf[o++] = (char)tolower(c);
     }
     buf[o] = '\0';
@@ -602,12 +640,13 @@ static int heading_of(const char *s, size_t n, bool *weak)
         else
             break;
     }
-    if (e <= b || count_words(buf + b, e - b) > 5)
+    if (e <= b || ai_resume_words(buf + b, e - b) > 5)
         return -1;
     static const int priority[SEC_COUNT] = {
-        [SEC_EXPERIENCE] = 9, [SEC_EDUCATION] = 8, [SEC_CERTS] = 7,
-        [SEC_SKILLS] = 6,     [SEC_LANGUAGES] = 5, [SEC_SUMMARY] = 4,
-        [SEC_PROJECTS] = 3,   [SEC_CONTACT] = 2,   [SEC_OTHER] = 1
+        [SEC_EXPERIENCE] = 9, [SEC_EDUCATION] = 8, [SEC_CERTS] = 7,     [SEC_SKILLS] = 6,
+        [SEC_LANGUAGES] = 5,  [SEC_SUMMARY] = 4,   [SEC_PROJECTS] = 3,  [SEC_CONTACT] = 2,
+        [SEC_OTHER] = 1,      [SEC_AWARDS] = 1,    [SEC_VOLUNTEER] = 1, [SEC_PUBLICATIONS] = 1,
+        [SEC_HEADER] = 1
     };
     int best = -1;
     bool all_weak = true;
@@ -623,7 +662,7 @@ static int heading_of(const char *s, size_t n, bool *weak)
             pe--;
         if (pe > pb) {
             bool w = false;
-            int sec = heading_phrase(buf + pb, pe - pb, &w);
+            int sec = heading_phrase(buf + pb, pe - pb, lang, &w);
             if (sec < 0 && memchr(buf + pb, ' ', pe - pb) != NULL)
                 return -1;
             if (sec >= 0) {
@@ -696,18 +735,48 @@ static const char *const spoken[] = {
 
 /* Languages as their speakers write them, with the name displayed for them. */
 static const char *const endonyms[][2] = {
-    { "español", "Spanish" },       { "castellano", "Spanish" },
-    { "français", "French" },       { "deutsch", "German" },
-    { "italiano", "Italian" },      { "português", "Portuguese" },
-    { "nederlands", "Dutch" },      { "polski", "Polish" },
-    { "svenska", "Swedish" },       { "norsk", "Norwegian" },
-    { "dansk", "Danish" },          { "suomi", "Finnish" },
-    { "türkçe", "Turkish" },        { "română", "Romanian" },
-    { "čeština", "Czech" },         { "magyar", "Hungarian" },
-    { "català", "Catalan" },        { "euskara", "Basque" },
-    { "galego", "Galician" },       { "gaeilge", "Irish" },
-    { "kiswahili", "Swahili" },     { "bahasa indonesia", "Indonesian" },
+    { "español", "Spanish" },
+    { "castellano", "Spanish" },
+    { "français", "French" },
+    { "deutsch", "German" },
+    { "italiano", "Italian" },
+    { "português", "Portuguese" },
+    { "nederlands", "Dutch" },
+    { "polski", "Polish" },
+    { "svenska", "Swedish" },
+    { "norsk", "Norwegian" },
+    { "dansk", "Danish" },
+    { "suomi", "Finnish" },
+    { "türkçe", "Turkish" },
+    { "română", "Romanian" },
+    { "čeština", "Czech" },
+    { "magyar", "Hungarian" },
+    { "català", "Catalan" },
+    { "euskara", "Basque" },
+    { "galego", "Galician" },
+    { "gaeilge", "Irish" },
+    { "kiswahili", "Swahili" },
+    { "bahasa indonesia", "Indonesian" },
     { "tiếng việt", "Vietnamese" },
+    /* German names of languages, as German CVs list them. */
+    { "englisch", "English" },
+    { "französisch", "French" },
+    { "spanisch", "Spanish" },
+    { "italienisch", "Italian" },
+    { "russisch", "Russian" },
+    { "polnisch", "Polish" },
+    { "türkisch", "Turkish" },
+    { "arabisch", "Arabic" },
+    { "chinesisch", "Chinese" },
+    { "japanisch", "Japanese" },
+    { "portugiesisch", "Portuguese" },
+    { "niederländisch", "Dutch" },
+    { "schwedisch", "Swedish" },
+    { "griechisch", "Greek" },
+    { "kroatisch", "Croatian" },
+    { "serbisch", "Serbian" },
+    { "ukrainisch", "Ukrainian" },
+    { "rumänisch", "Romanian" },
 };
 
 /* The spoken language an item names ("Spanish (native)", "Fluent in French", "English -
@@ -768,20 +837,29 @@ static bool blank_line(const char *s, size_t n)
     return true;
 }
 
-/* An inline heading: "Skills: SQL, Excel", "Languages: English, Tamil". Returns its section
- * and sets *body to the text after the label; -1 when the line is not one. */
-static int inline_heading(const char *s, section cur, const char **body)
+/* An inline heading: "Skills: SQL, Excel", "Languages: English, Tamil", or a label set off by
+ * a gap as Europass writes them ("Mother tongue(s)     Spanish"). Returns its section and
+ * sets *body to the text after the label; -1 when the line is not one. */
+static int inline_heading(const char *s, section cur, const char *lang, const char **body)
 {
     const char *colon = strchr(s, ':');
-    if (colon == NULL || colon - s > 32 || colon == s)
+    size_t label = colon ? (size_t)(colon - s) : 0;
+    const char *rest = colon ? colon + 1 : NULL;
+    if (colon == NULL || label > 32) {
+        const char *gap = strstr(s, "   ");
+        if (gap == NULL || gap - s > 32)
+            return -1;
+        label = (size_t)(gap - s);
+        rest = gap;
+    }
+    if (label == 0)
         return -1;
-    const char *rest = colon + 1;
     while (*rest == ' ')
         rest++;
     if (*rest == '\0' || strncmp(rest, "//", 2) == 0)
         return -1;
     bool weak = false;
-    int sec = heading_of(s, (size_t)(colon - s), &weak);
+    int sec = heading_of(s, label, lang, &weak);
     if (sec != SEC_SUMMARY && sec != SEC_SKILLS && sec != SEC_CERTS && sec != SEC_LANGUAGES &&
         sec != SEC_EDUCATION)
         return -1;
@@ -821,11 +899,11 @@ static int read_lines(parser *p, char *text)
         l->body = s;
         l->kind = blank_line(s, len) ? LN_BLANK : LN_TEXT;
         bool weak = false;
-        int h = l->kind == LN_TEXT ? heading_of(s, len, &weak) : -1;
+        int h = l->kind == LN_TEXT ? heading_of(s, len, p->lang, &weak) : -1;
         if (h >= 0 && weak && !all_caps(s, len) && s[len - 1] != ':' && !prev_blank)
             h = -1;
         const char *body = NULL;
-        int in = h < 0 && l->kind == LN_TEXT ? inline_heading(s, cur, &body) : -1;
+        int in = h < 0 && l->kind == LN_TEXT ? inline_heading(s, cur, p->lang, &body) : -1;
         if (h >= 0) {
             l->kind = LN_HEADING;
             cur = (section)h;
@@ -862,7 +940,9 @@ static const char role_words[] =
     "economist|statistician|librarian|counselor|coach|trainer|facilitator|evangelist|"
     "advocate|liaison|generalist|resident|paramedic|caregiver|midwife|doctor|partner|master|"
     "steward|chemist|biologist|bartender|server|salesperson|banker|broker|teller|"
-    "investigator|sergeant|soldier";
+    "investigator|sergeant|soldier|entwickler|softwareentwickler|ingenieur|leiter|berater|"
+    "referent|sachbearbeiter|kaufmann|kauffrau|informatiker|projektleiter|teamleiter|pfleger|"
+    "krankenpfleger|gesundheits-|werkstudent|praktikant";
 
 /* Words that name an organisation rather than a role. */
 static const char org_words[] =
@@ -870,6 +950,7 @@ static const char org_words[] =
     "technologies|bank|bancorp|hospital|center|centre|clinic|university|college|agency|"
     "studio|partners|capital|media|apps|cloud|payments|analytics|insurance|consulting|"
     "services|holdings|industries|foundation|association|department|ministry|gmbh|ag|plc|pty|"
+    "limited|pvt|sa|s.a|se|kg|bv|nv|ab|oy|spa|srl|sarl|banking|"
     "llp|institute|school|bootcamp|hotel|restaurant|store|stores|retail|foods|motors|energy|"
     "pharmaceuticals|health|healthcare|network|networks|communications|logistics|"
     "manufacturing|supply|distribution";
@@ -884,7 +965,7 @@ static int role_score(const char *s)
     size_t wl, last_len = 0;
     int score = 0;
     while (next_word(&p, s + n, &w, &wl)) {
-        if (in_set(w, wl, role_words))
+        if (ai_text_in_set(w, wl, role_words))
             score = 1;
         bool grade = (wl <= 3 && strspn(w, "IVX") == wl) || (wl == 1 && isdigit((unsigned char)*w));
         if (!grade) {
@@ -894,14 +975,14 @@ static int role_score(const char *s)
     }
     static const char *const leading[] = { "head of", "director of", "vice president", "vp of",
                                            "chief" };
-    if (last != NULL && in_set(last, last_len, role_words))
+    if (last != NULL && ai_text_in_set(last, last_len, role_words))
         score = 2;
     for (size_t i = 0; i < COUNT(leading); i++)
-        if (has_phrase(s, leading[i]))
+        if (ai_text_has_phrase(s, leading[i]))
             score = 2;
     p = s;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_set(w, wl, org_words))
+        if (ai_text_in_set(w, wl, org_words))
             score--;
     return score;
 }
@@ -912,25 +993,42 @@ static const char places[] =
     "norway|sweden|denmark|finland|portugal|switzerland|austria|belgium|new zealand|"
     "south africa|nigeria|kenya|israel|scotland|england|wales|california|texas|new york|"
     "florida|washington|ontario|quebec|ohio|arizona|illinois|georgia|virginia|massachusetts|"
-    "colorado|oregon";
+    "colorado|oregon|berlin|munich|münchen|hamburg|frankfurt|cologne|köln|stuttgart|"
+    "düsseldorf|vienna|wien|zurich|zürich|geneva|genf|london|manchester|leeds|birmingham|"
+    "edinburgh|glasgow|bristol|dublin|paris|madrid|barcelona|amsterdam|bengaluru|bangalore|"
+    "mumbai|delhi|new delhi|chennai|hyderabad|pune|kolkata|noida|gurgaon|gurugram|sydney|"
+    "melbourne|brisbane|perth|adelaide|canberra|toronto|vancouver|auckland|deutschland|"
+    "österreich|schweiz";
 
-/* True when what follows comma is a place: a two-letter region code ("OR", then *code is
- * set) or a known country or region ("Ireland"). */
+/* True for a region code: two or three capitals ("OR", "NSW"). */
+static bool region_code(const char *s, size_t n)
+{
+    return (n == 2 || n == 3) && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           (n == 2 || isupper((unsigned char)s[2]));
+}
+
+/* True when what follows comma is a place: a region code ("OR", "NSW", then *code is set), a
+ * town with its region code ("Parramatta NSW") or a known country, region or city
+ * ("Ireland", "Berlin"). */
 static bool place_after(const char *comma, bool *code)
 {
     const char *last = comma + 1;
     while (*last == ' ')
         last++;
     size_t ll = strlen(last);
-    *code = ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]);
-    return *code || in_set(last, ll, places);
+    *code = region_code(last, ll);
+    if (*code || ai_text_in_set(last, ll, places))
+        return true;
+    const char *sp = strrchr(last, ' ');
+    return sp != NULL && region_code(sp + 1, strlen(sp + 1)) && isupper((unsigned char)last[0]) &&
+           ai_resume_words(last, ll) <= 3;
 }
 
 /* True for "Portland, OR", "Dublin, Ireland", "Remote": a place, not an organisation. */
 static bool location_like(const char *s)
 {
     size_t n = strlen(s);
-    if (in_set(s, n, places))
+    if (ai_text_in_set(s, n, places))
         return true;
     const char *comma = strrchr(s, ',');
     bool code;
@@ -939,7 +1037,19 @@ static bool location_like(const char *s)
     for (const char *c = s; c < comma; c++)
         if (isdigit((unsigned char)*c) || *c == '(' || *c == ',')
             return false;
-    return count_words(s, (size_t)(comma - s)) <= 3;
+    /* "Infosys Limited, Bengaluru", "KPMG Australia, Parramatta NSW": an organisation and
+     * its place. */
+    const char *w = s, *word, *last = NULL;
+    size_t wl = 0, lastl = 0;
+    while (next_word(&w, comma, &word, &wl)) {
+        if (ai_text_in_set(word, wl, org_words))
+            return false;
+        last = word;
+        lastl = wl;
+    }
+    if (last != NULL && last != s && ai_text_in_set(last, lastl, places))
+        return false;
+    return ai_resume_words(s, (size_t)(comma - s)) <= 3;
 }
 
 /* Drops a trailing ", City, ST" or ", Country" from an organisation name. */
@@ -953,7 +1063,7 @@ static void strip_location(char *s)
         *comma = '\0';
         char *prev = strrchr(s, ',');
         /* "Acme, Portland, OR": the city goes with the state. */
-        if (prev != NULL && code && count_words(prev + 1, strlen(prev + 1)) <= 3) {
+        if (prev != NULL && code && ai_resume_words(prev + 1, strlen(prev + 1)) <= 3) {
             *prev = '\0';
             return;
         }
@@ -1039,7 +1149,7 @@ static void title_case(char *s)
         while (isalpha((unsigned char)*p))
             p++;
         size_t wl = (size_t)(p - w);
-        bool join = !first && in_list(w, wl, small, COUNT(small));
+        bool join = !first && ai_resume_in_list(w, wl, small, COUNT(small));
         if (wl > 3 || join)
             for (size_t i = join ? 0 : 1; i < wl; i++)
                 w[i] = (char)tolower((unsigned char)w[i]);
@@ -1057,81 +1167,22 @@ static char *clean_company(arena *a, char *s)
         if (open != NULL && open > s)
             *open = '\0';
     }
+    n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
     strip_location(s);
     return trim_dup(a, s, strlen(s));
 }
 
 /* ---- dates in lines ------------------------------------------------------------------------ */
 
-/* True for a word that belongs to a written date range: a month name, a number such as
- * "2019-03" or "03/2018", a dash, "to", or an open end such as "Present". */
-static bool dateish_word(const char *w, size_t n)
-{
-    static const char *const months[] = { "january",  "february", "march",  "april",     "may",
-                                          "june",     "july",     "august", "september", "october",
-                                          "november", "december", "sept" };
-    static const char *const words[] = { "to",      "till",  "until",   "present", "now",
-                                         "current", "today", "ongoing", "date" };
-    size_t m = n > 0 && w[n - 1] == '.' ? n - 1 : n;
-    if (m >= 3 && m <= 9)
-        for (size_t i = 0; i < COUNT(months); i++)
-            if (m <= strlen(months[i]) && strncasecmp(w, months[i], m) == 0)
-                return true;
-    if (in_list(w, n, words, COUNT(words)))
-        return true;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)w[i];
-        size_t g = 0;
-        if (isdigit(c) || c == '.' || c == '/' || c == '-' || c == '\'')
-            i++;
-        else if (sep_glyph(w + i, &g) && g == 3)
-            i += 3;
-        else
-            return false;
-    }
-    return n > 0;
-}
-
-static bool same_range(const ai_range *x, const ai_range *y)
-{
-    return x->start == y->start && x->end == y->end && x->open == y->open &&
-           x->year_only_start == y->year_only_start && x->year_only_end == y->year_only_end;
-}
-
-/* Finds the first date range of line and where it is written: bytes [*b, *e). The start is
- * found by bisection (the range is still found from any earlier offset, and no longer once
- * the offset passes its start); the end is the last date-like word after it. */
+/* Finds the first date range of line and where it is written: bytes [*b, *e). */
 static bool date_span(const char *line, int now, ai_range *r, size_t *b, size_t *e)
 {
     if (!ai_date_range(line, now, r))
         return false;
-    size_t lo = 0, hi = strlen(line);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2;
-        ai_range t;
-        if (ai_date_range(line + mid, now, &t) && same_range(&t, r))
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    size_t i = lo, end = lo;
-    for (int words = 0; words < 8 && line[i]; words++) {
-        while (line[i] == ' ')
-            i++;
-        size_t ws = i;
-        while (line[i] && line[i] != ' ')
-            i++;
-        size_t lead = 0, tl = i - ws;
-        while (lead < tl && line[ws + lead] == '(')
-            lead++;
-        while (tl > lead && strchr("),;:]", line[ws + tl - 1]) != NULL)
-            tl--;
-        if (tl == lead || !dateish_word(line + ws + lead, tl - lead))
-            break;
-        end = ws + tl;
-    }
-    *b = lo;
-    *e = end;
+    *b = r->at;
+    *e = r->at + r->len;
     return true;
 }
 
@@ -1154,7 +1205,7 @@ static char *cut_span(arena *a, const char *line, size_t b, size_t e)
     while (w > 0 && isalpha((unsigned char)line[w - 1]))
         w--;
     if (w < lb && (w == 0 || line[w - 1] == ' ') &&
-        in_list(line + w, lb - w, lead_in, COUNT(lead_in)))
+        ai_resume_in_list(line + w, lb - w, lead_in, COUNT(lead_in)))
         for (lb = w; lb > 0 && line[lb - 1] == ' ';)
             lb--;
     return arena_printf(a, "%.*s   %s", (int)lb, line, line + re);
@@ -1165,37 +1216,12 @@ static char *cut_span(arena *a, const char *line, size_t b, size_t e)
 static char *single_date(arena *a, const char *s, size_t *b, size_t *e)
 {
     char buf[16];
-    bool found = false;
-    for (const char *p = s; *p; p++) {
-        if ((p > s && isalnum((unsigned char)p[-1])) || !isdigit((unsigned char)p[0]))
-            continue;
-        int y = 0;
-        size_t k = 0;
-        while (k < 4 && isdigit((unsigned char)p[k]))
-            y = y * 10 + (p[k++] - '0');
-        if (k != 4 || isdigit((unsigned char)p[4]) || y < 1950 || y > 2100)
-            continue;
-        /* A month name right before the year: "May 2024". */
-        const char *q = p;
-        while (q > s && (q[-1] == ' ' || q[-1] == ',' || q[-1] == '.'))
-            q--;
-        const char *w = q;
-        while (w > s && isalpha((unsigned char)w[-1]))
-            w--;
-        ai_range r;
-        char probe[32];
-        snprintf(probe, sizeof(probe), "%.*s %d - %d", (int)(q - w), w, y, y + 1);
-        if (q - w >= 3 && q - w <= 9 && ai_date_range(probe, 0, &r) && !r.year_only_start) {
-            ai_month_format(r.start, false, buf);
-            *b = (size_t)(w - s);
-        } else {
-            ai_month_format(y * 12, true, buf);
-            *b = (size_t)(p - s);
-        }
-        *e = (size_t)(p - s) + 4;
-        found = true;
-    }
-    return found ? arena_strdup(a, buf) : NULL;
+    int month = 0;
+    bool year_only = false;
+    if (!ai_date_last(s, &month, &year_only, b, e))
+        return NULL;
+    ai_month_format(month, year_only, buf);
+    return arena_strdup(a, buf);
 }
 
 /* ---- experience ---------------------------------------------------------------------------- */
@@ -1244,7 +1270,7 @@ static bool header_like(const rline *l)
         const char *w = p;
         while (*p && word_char((unsigned char)*p) && *p != '(' && *p != ')')
             p++;
-        if (depth > 0 || in_list(w, (size_t)(p - w), small, COUNT(small)))
+        if (depth > 0 || ai_resume_in_list(w, (size_t)(p - w), small, COUNT(small)))
             continue;
         words++;
         caps += !islower((unsigned char)*w);
@@ -1263,7 +1289,7 @@ static char *title_clause(arena *a, const rline *l)
     if (l->kind != LN_TEXT)
         return NULL;
     size_t n = strcspn(l->text, ".,;:");
-    if (n == 0 || n >= l->len || count_words(l->text, n) > 6)
+    if (n == 0 || n >= l->len || ai_resume_words(l->text, n) > 6)
         return NULL;
     char *t = trim_dup(a, l->text, n);
     return t != NULL && role_score(t) >= 2 ? t : NULL;
@@ -1453,7 +1479,7 @@ static bool anchor_line(parser *p, size_t i, ai_range *r)
     size_t b, e;
     if (!date_span(l->text, p->now, r, &b, &e))
         return false;
-    return count_words(l->text, b) + count_words(l->text + e, l->len - e) <= 14;
+    return ai_resume_words(l->text, b) + ai_resume_words(l->text + e, l->len - e) <= 14;
 }
 
 /* When an experience section has no dates at all, each block of lines (separated by blank
@@ -1542,7 +1568,7 @@ static const char degree_abbrevs[] =
     "ba|bs|bsc|bsba|bba|bcom|bcomm|bfa|bed|beng|be|btech|barch|bdes|bpharm|bsn|bmus|ab|ma|ms|"
     "msc|mba|mfa|med|meng|me|mtech|mdes|mph|mha|msn|mpa|mpp|mres|mphil|mcs|mst|mim|mfin|macc|"
     "llb|llm|jd|md|dds|dmd|dvm|pharmd|phd|dphil|edd|dnp|psyd|aas|aa|as|aos|ged|hnd|adn|bsw|"
-    "msw|mmus|mcom|bca|mca";
+    "msw|mmus|mcom|bca|mca|hsc|ssc|sslc|hsslc|puc";
 
 /* Length of a degree abbreviation at the start of s ("B.S.", "Ph.D.", "MBA", "B.Com", "BSc"),
  * 0 when s does not start with one. */
@@ -1564,7 +1590,7 @@ static size_t degree_abbrev(const char *s)
         upper += isupper((unsigned char)s[i]) != 0;
         key[k++] = (char)tolower((unsigned char)s[i]);
     }
-    if (k < 2 || !in_set(key, k, degree_abbrevs))
+    if (k < 2 || !ai_text_in_set(key, k, degree_abbrevs))
         return 0;
     return dots || upper >= 2 ? n : 0;
 }
@@ -1582,20 +1608,22 @@ static bool degree_like(const char *s)
     for (size_t i = 0; i < COUNT(starts); i++)
         if (strncasecmp(s, starts[i], strlen(starts[i])) == 0)
             return true;
-    return has_phrase(s, "degree") || has_phrase(s, "diploma") || has_phrase(s, "certificate");
+    return ai_text_has_phrase(s, "degree") || ai_text_has_phrase(s, "diploma") ||
+           ai_text_has_phrase(s, "certificate");
 }
 
 static const char institution_words[] =
     "university|college|institute|school|academy|polytechnic|universidad|universidade|"
     "université|universität|università|hochschule|conservatory|seminary|bootcamp|tech|"
-    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit";
+    "politecnico|polytechnique|escuela|école|lycée|gymnasium|universitat|universiteit|board|"
+    "fachhochschule|berufsschule|realschule|gesamtschule";
 
 static bool institution_like(const char *s)
 {
     const char *p = s, *w;
     size_t wl;
     while (next_word(&p, s + strlen(s), &w, &wl))
-        if (in_set(w, wl, institution_words))
+        if (ai_text_in_set(w, wl, institution_words))
             return true;
     return false;
 }
@@ -1637,8 +1665,8 @@ static void degree_and_field(arena *a, const char *s, ai_education *ed)
         return;
     }
     bool abbrev_note = n > 0 && s[n - 1] == ')';
-    bool whole = abbrev_note || has_phrase(s, "degree") || has_phrase(s, "diploma") ||
-                 has_phrase(s, "certificate");
+    bool whole = abbrev_note || ai_text_has_phrase(s, "degree") ||
+                 ai_text_has_phrase(s, "diploma") || ai_text_has_phrase(s, "certificate");
     const char *in = NULL;
     for (const char *p = s; (p = strstr(p, " in ")) != NULL; p++)
         in = in ? in : p;
@@ -1720,6 +1748,34 @@ static bool education_empty(const ai_education *e)
 /* Reads the education section. An entry starts with a degree or an institution and takes
  * the dates, grade and institution (or degree) on the lines after it, until another degree
  * or institution starts the next entry. */
+/* True for the header row of an education table, as Indian CVs lay it out ("Qualification |
+ * Board/University | Year | Percentage"): cells that name columns, no digits. */
+static bool table_header(const char *s)
+{
+    static const char columns[] =
+        "qualification|degree|course|examination|exam|board|university|board/university|"
+        "institute|institution|college|school|year|year of passing|passing year|percentage|"
+        "cgpa|gpa|marks|grade|class|division|specialization|stream";
+    if (strchr(s, '|') == NULL || strpbrk(s, "0123456789") != NULL)
+        return false;
+    size_t named = 0, cells = 0;
+    for (const char *c = s; *c;) {
+        while (*c == ' ' || *c == '|')
+            c++;
+        const char *b = c;
+        while (*c && *c != '|')
+            c++;
+        size_t n = (size_t)(c - b);
+        while (n > 0 && b[n - 1] == ' ')
+            n--;
+        if (n == 0)
+            continue;
+        cells++;
+        named += ai_text_in_set(b, n, columns);
+    }
+    return cells >= 2 && named * 2 >= cells + 1;
+}
+
 static int parse_education(parser *p, ai_analysis *out)
 {
     ai_education *ed = arena_calloc(p->a, AI_EDUCATION_MAX, sizeof(ai_education));
@@ -1727,6 +1783,7 @@ static int parse_education(parser *p, ai_analysis *out)
         return IA_ERR_NOMEM;
     size_t n = 0;
     ai_education cur = { 0 };
+    char *pending_start = NULL, *pending_end = NULL;
     for (size_t i = 0; i < p->n; i++) {
         const rline *l = &p->lines[i];
         if (l->sec != SEC_EDUCATION || (l->kind != LN_TEXT && l->kind != LN_BULLET) ||
@@ -1735,6 +1792,8 @@ static int parse_education(parser *p, ai_analysis *out)
         char *s = arena_strdup(p->a, l->body);
         if (s == NULL)
             return IA_ERR_NOMEM;
+        if (table_header(s))
+            continue; /* "Qualification | Board/University | Year | Percentage" */
         char *gpa = take_gpa(p->a, s);
         const char *colon = strchr(s, ':');
         if (gpa == NULL && colon != NULL && colon - s < 20 && !degree_like(s))
@@ -1763,7 +1822,7 @@ static int parse_education(parser *p, ai_analysis *out)
             named = named || (institution_like(segs[k]) && degree_abbrev(segs[k]) == 0);
         for (size_t k = 0; k < ns; k++) {
             char *sg = segs[k];
-            bool detail = in_list(sg, strcspn(sg, " :"), details, COUNT(details));
+            bool detail = ai_resume_in_list(sg, strcspn(sg, " :"), details, COUNT(details));
             if (degree_abbrev(sg) > 0 || (degree_like(sg) && !institution_like(sg))) {
                 if (cur.degree != NULL && n < AI_EDUCATION_MAX) {
                     ed[n++] = cur;
@@ -1787,8 +1846,17 @@ static int parse_education(parser *p, ai_analysis *out)
             }
             after_degree = false;
         }
-        if (education_empty(&cur) && (start != NULL || end != NULL || gpa != NULL))
+        if (education_empty(&cur) && (start != NULL || end != NULL || gpa != NULL)) {
+            /* "10/2010 – 08/2015" on a line of its own above the degree. */
+            pending_start = start;
+            pending_end = end;
             continue;
+        }
+        if (start == NULL && end == NULL && (pending_start != NULL || pending_end != NULL)) {
+            start = pending_start;
+            end = pending_end;
+        }
+        pending_start = pending_end = NULL;
         if (start != NULL || end != NULL) {
             if (cur.start_date == NULL && cur.end_date == NULL) {
                 cur.start_date = start;
@@ -1807,12 +1875,7 @@ static int parse_education(parser *p, ai_analysis *out)
 
 /* ---- lists: certifications, languages ------------------------------------------------------ */
 
-typedef struct {
-    const char **v;
-    size_t n, max;
-} strlist;
-
-static int list_init(arena *a, strlist *l, size_t max)
+int ai_resume_list_init(arena *a, strlist *l, size_t max)
 {
     l->v = arena_calloc(a, max, sizeof(char *));
     l->n = 0;
@@ -1821,7 +1884,7 @@ static int list_init(arena *a, strlist *l, size_t max)
 }
 
 /* Adds s unless it is already there (in any case) or the list is full. */
-static void list_add(strlist *l, const char *s)
+void ai_resume_list_add(strlist *l, const char *s)
 {
     if (s == NULL || *s == '\0' || l->n >= l->max)
         return;
@@ -1839,7 +1902,7 @@ static char *clean_cert(arena *a, char *s)
     static const char *const pending[] = { "candidate", "in progress", "expected", "pursuing",
                                            "planned" };
     for (size_t i = 0; i < COUNT(pending); i++)
-        if (has_phrase(s, pending[i]))
+        if (ai_text_has_phrase(s, pending[i]))
             return NULL;
     /* What follows the first comma is the issuer or place when the name is complete before
      * it: it ends with its abbreviation, says what it is, or one word follows. */
@@ -1852,11 +1915,11 @@ static char *clean_cert(arena *a, char *s)
     for (size_t i = 0; comma != NULL && i < COUNT(kinds); i++) {
         char save = *comma;
         *comma = '\0';
-        named = named || has_phrase(s, kinds[i]);
+        named = named || ai_text_has_phrase(s, kinds[i]);
         *comma = save;
     }
     if (comma != NULL && (comma[-1] == ')' || named || isdigit((unsigned char)comma[2]) ||
-                          count_words(comma + 2, strlen(comma + 2)) <= 1))
+                          ai_resume_words(comma + 2, strlen(comma + 2)) <= 1))
         *comma = '\0';
     for (int k = 0; k < 3; k++) {
         size_t n = strlen(s);
@@ -1884,7 +1947,7 @@ static char *clean_cert(arena *a, char *s)
             size_t w = m;
             while (w > 0 && s[w - 1] != ' ')
                 w--;
-            if (w < m && in_list(s + w, m - w, dating, COUNT(dating)))
+            if (w < m && ai_resume_in_list(s + w, m - w, dating, COUNT(dating)))
                 for (m = w; m > 0 && (s[m - 1] == ' ' || s[m - 1] == ',');)
                     m--;
             if (m > 0 && m < n - 4) {
@@ -1929,12 +1992,63 @@ static bool short_list(const char *s)
     }
 }
 
+/* A spoken language with its proficiency as written: "Spanish (fluent)", "Hindi — native",
+ * "English (C1)" for "Englisch (C1)"; the language alone when the item does not begin with it
+ * ("Fluent in French" is "French"). NULL when the item names no language. */
+static const char *language_item(arena *a, const char *item)
+{
+    size_t n = strlen(item);
+    const char *name = spoken_in(item, n);
+    if (name == NULL)
+        return NULL;
+    const char *w = item, *end = item + n, *word;
+    size_t wl = 0;
+    if (!next_word(&w, end, &word, &wl) || word != item)
+        return name;
+    /* The language is the first word (or words: "American Sign Language"). */
+    const char *rest = item + wl;
+    size_t nl = strlen(name);
+    if (strncasecmp(item, name, nl) == 0 && !word_char((unsigned char)item[nl]))
+        rest = item + nl;
+    if (spoken_in(item, (size_t)(rest - item)) == NULL)
+        return name;
+    while (*rest == ' ')
+        rest++;
+    if (*rest == '\0' || !has_alnum(rest))
+        return name;
+    return arena_printf(a, "%s %s", name, rest);
+}
+
+/* Items of a section listed one a line ("Projects", "Awards", "Volunteering",
+ * "Publications"): its lines of text, or its bullets when it has only bullets (bullets under
+ * a line of text describe that item); a line that continues the one above (it starts in lower
+ * case) is part of it. */
+static void section_items(parser *p, size_t i, bool texts, strlist *l)
+{
+    const rline *ln = &p->lines[i];
+    if ((islower((unsigned char)ln->body[0]) && l->n > 0) || (texts && ln->kind != LN_TEXT))
+        return;
+    char *t = trim_dup(p->a, ln->body, strlen(ln->body));
+    if (t != NULL && has_alnum(t) && strlen(t) <= 300)
+        ai_resume_list_add(l, t);
+}
+
 static int parse_lists(parser *p, ai_analysis *out)
 {
-    strlist certs, langs;
-    if (list_init(p->a, &certs, AI_LIST_MAX) != IA_OK ||
-        list_init(p->a, &langs, AI_LIST_MAX) != IA_OK)
+    strlist certs, langs, lists[4];
+    static const section list_of[4] = { SEC_PROJECTS, SEC_AWARDS, SEC_VOLUNTEER, SEC_PUBLICATIONS };
+    if (ai_resume_list_init(p->a, &certs, AI_LIST_MAX) != IA_OK ||
+        ai_resume_list_init(p->a, &langs, AI_LIST_MAX) != IA_OK)
         return IA_ERR_NOMEM;
+    bool texts[4] = { false };
+    for (size_t k = 0; k < 4; k++)
+        if (ai_resume_list_init(p->a, &lists[k], AI_LIST_MAX) != IA_OK)
+            return IA_ERR_NOMEM;
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < 4; k++)
+            texts[k] =
+                texts[k] || (p->lines[i].sec == list_of[k] && p->lines[i].kind == LN_TEXT &&
+                             !p->lines[i].used && !islower((unsigned char)p->lines[i].body[0]));
     for (size_t i = 0; i < p->n; i++) {
         const rline *l = &p->lines[i];
         if ((l->kind != LN_TEXT && l->kind != LN_BULLET) || l->len > HEAD_LINE_MAX)
@@ -1944,15 +2058,35 @@ static int parse_lists(parser *p, ai_analysis *out)
             size_t k = split(p->a, l->body, short_list(l->body) ? ",;|" : ";|", false, items,
                              COUNT(items));
             for (size_t j = 0; j < k; j++)
-                list_add(&certs, clean_cert(p->a, items[j]));
+                ai_resume_list_add(&certs, clean_cert(p->a, items[j]));
         } else if (l->sec == SEC_LANGUAGES) {
             size_t k = split(p->a, l->body, ",;|/", false, items, COUNT(items));
             for (size_t j = 0; j < k; j++)
-                list_add(&langs, spoken_in(items[j], strlen(items[j])));
+                ai_resume_list_add(&langs, language_item(p->a, items[j]));
+        }
+        for (size_t k = 0; k < 4; k++)
+            if (l->sec == list_of[k] && !l->used)
+                section_items(p, i, texts[k], &lists[k]);
+        /* "Bilingual English/Spanish" anywhere: both languages. */
+        const char *bi = strcasestr(l->text, "bilingual");
+        if (bi != NULL && !p->has[SEC_LANGUAGES]) {
+            size_t k = split(p->a, bi + 9, ",;|/", false, items, 3);
+            for (size_t j = 0; j < k; j++) {
+                const char *w = items[j], *word;
+                size_t wl;
+                const char *sp = NULL;
+                if (next_word(&w, items[j] + strlen(items[j]), &word, &wl))
+                    sp = spoken_in(word, wl);
+                ai_resume_list_add(&langs, sp);
+            }
         }
     }
     out->certifications = (ai_strs){ certs.v, certs.n };
     out->languages = (ai_strs){ langs.v, langs.n };
+    out->projects = (ai_strs){ lists[0].v, lists[0].n };
+    out->awards = (ai_strs){ lists[1].v, lists[1].n };
+    out->volunteering = (ai_strs){ lists[2].v, lists[2].n };
+    out->publications = (ai_strs){ lists[3].v, lists[3].n };
     return IA_OK;
 }
 
@@ -2016,20 +2150,81 @@ static size_t most_recent(const ai_analysis *out)
 
 /* The headline under the name ("Senior Backend Engineer"): the first header line that reads
  * as a job title. */
-static const char *headline(const parser *p)
+static bool link_token(const char *s, size_t n);
+
+/* True when a and b are the same words in any case, however many spaces separate them. */
+static bool same_words(const char *a, const char *b)
 {
-    for (size_t i = 0; i < p->n && i < 12; i++) {
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (*a == '\0' || *b == '\0')
+            return *a == *b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        bool space_a = a[1] == ' ', space_b = b[1] == ' ';
+        if (space_a != space_b)
+            return false;
+        a++;
+        b++;
+    }
+}
+
+/* The part of a headline line that is the headline, as written: the name, a place and
+ * contact details beside it ("Tomasz Wieczorek || Data Engineer", "Engineering Manager — Boston,
+ * MA", "Enterprise Account Executive    +1 (415) 555-0117") are left out. */
+static const char *headline_part(const parser *p, const char *line, const char *name)
+{
+    char *segs[SEGS_MAX];
+    size_t n = split(p->a, line, "|", true, segs, SEGS_MAX);
+    const char *first = NULL, *last_end = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const char *sg = segs[k];
+        if (strpbrk(sg, "@0123456789") != NULL || location_like(sg) ||
+            (name != NULL && same_words(sg, name)) || link_token(sg, strlen(sg)))
+            continue;
+        const char *at = strstr(first ? first : line, sg);
+        if (at == NULL)
+            continue;
+        if (first == NULL)
+            first = at;
+        last_end = at + strlen(sg);
+    }
+    if (first == NULL)
+        return NULL;
+    return arena_memdup(p->a, first, (size_t)(last_end - first));
+}
+
+static const char *headline(const parser *p, const char *name)
+{
+    static const char *const labels[] = { "job applied for",    "position applied for",
+                                          "desired position",   "target role",
+                                          "desired employment", "wunschposition" };
+    for (size_t i = 0; i < p->n && i < 16; i++) {
         const rline *l = &p->lines[i];
-        if (l->sec != SEC_HEADER)
+        for (size_t k = 0; k < COUNT(labels) && l->kind == LN_TEXT; k++) {
+            size_t n = strlen(labels[k]);
+            if (strncasecmp(l->text, labels[k], n) == 0 &&
+                (l->text[n] == ':' || l->text[n] == ' ')) {
+                const char *v = l->text + n + (l->text[n] == ':');
+                while (*v == ' ')
+                    v++;
+                if (*v != '\0')
+                    return v;
+            }
+        }
+        if (l->sec != SEC_HEADER && l->sec != SEC_CONTACT)
             break;
-        if (l->kind == LN_TEXT && l->len < 100 && role_score(l->text) >= 1 &&
-            strchr(l->text, '@') == NULL)
-            return l->text;
+        if (l->kind == LN_TEXT && l->len < 160 && role_score(l->text) >= 1 &&
+            strchr(l->text, ':') == NULL)
+            return headline_part(p, l->text, name);
     }
     return NULL;
 }
 
-static const char *infer_role(const parser *p, const ai_analysis *out, const size_t *domains_of,
+static const char *infer_role(parser *p, const ai_analysis *out, const size_t *domains_of,
                               size_t nskills)
 {
     if (out->nexperience > 0) {
@@ -2039,12 +2234,16 @@ static const char *infer_role(const parser *p, const ai_analysis *out, const siz
         for (size_t i = 0; role == NULL && i < out->nexperience; i++)
             if (out->experience[i].job_title != NULL)
                 role = role_of_title(out->experience[i].job_title);
-        if (role != NULL)
+        if (role != NULL) {
+            p->role_conf = 0.85; /* from a job title */
             return role;
+        }
     }
-    const char *h = headline(p);
-    if (h != NULL && role_of_title(h) != NULL)
+    const char *h = headline(p, out->name);
+    if (h != NULL && role_of_title(h) != NULL) {
+        p->role_conf = 0.7; /* from the headline */
         return role_of_title(h);
+    }
     /* The domain most of the skills belong to. */
     static const char *const domains[] = { "software", "data",       "design",
                                            "product",  "marketing",  "sales",
@@ -2061,14 +2260,17 @@ static const char *infer_role(const parser *p, const ai_analysis *out, const siz
     for (size_t d = 0; d < COUNT(domains); d++)
         if (counts[d] > 0 && (best == COUNT(domains) || counts[d] > counts[best]))
             best = d;
-    return total >= 3 && best < COUNT(domains) ? role_of_domain(domains[best]) : NULL;
+    if (total < 3 || best >= COUNT(domains))
+        return NULL;
+    p->role_conf = 0.45; /* a guess from the skills */
+    return role_of_domain(domains[best]);
 }
 
 /* junior | mid | senior | lead from the most recent title, then from the years: a title that
  * leads people or a practice is "lead", "Senior"/"Staff" is "senior", "Junior"/"Intern"/
  * "Associate ..." is "junior"; a title without a marker is "junior" under five years of
  * experience and "mid" from there. */
-static const char *infer_seniority(const parser *p, const ai_analysis *out)
+static const char *infer_seniority(parser *p, const ai_analysis *out)
 {
     static const char *const lead[] = {
         "lead",    "principal", "head of", "director", "vp",  "vice president",      "chief",
@@ -2086,25 +2288,28 @@ static const char *infer_seniority(const parser *p, const ai_analysis *out)
     if (out->nexperience > 0)
         title = out->experience[most_recent(out)].job_title;
     if (title == NULL)
-        title = headline(p);
+        title = headline(p, out->name);
+    p->seniority_conf = 0.85; /* a level the title states */
     if (title != NULL) {
         for (size_t i = 0; i < COUNT(lead); i++)
-            if (has_phrase(title, lead[i]))
+            if (ai_text_has_phrase(title, lead[i]))
                 return "lead";
         for (size_t i = 0; i < COUNT(senior); i++)
-            if (has_phrase(title, senior[i]))
+            if (ai_text_has_phrase(title, senior[i]))
                 return "senior";
         /* "Staff" is a level for engineers and scientists; a staff nurse or accountant is not
          * senior. */
-        for (size_t i = 0; i < COUNT(staff_roles) && has_phrase(title, "staff"); i++)
-            if (has_phrase(title, staff_roles[i]))
+        for (size_t i = 0; i < COUNT(staff_roles) && ai_text_has_phrase(title, "staff"); i++)
+            if (ai_text_has_phrase(title, staff_roles[i]))
                 return "senior";
         for (size_t i = 0; i < COUNT(junior); i++)
-            if (has_phrase(title, junior[i]))
+            if (ai_text_has_phrase(title, junior[i]))
                 return "junior";
     }
+    p->seniority_conf = 0.55; /* from the years alone */
     if (out->has_years)
         return out->years_of_experience < 5.0 ? "junior" : "mid";
+    p->seniority_conf = 0.1;
     return NULL;
 }
 
@@ -2119,324 +2324,12 @@ static void years_of_experience(const parser *p, ai_analysis *out)
 static int job_titles(parser *p, ai_analysis *out)
 {
     strlist t;
-    if (list_init(p->a, &t, AI_LIST_MAX) != IA_OK)
+    if (ai_resume_list_init(p->a, &t, AI_LIST_MAX) != IA_OK)
         return IA_ERR_NOMEM;
     for (size_t i = 0; i < out->nexperience; i++)
-        list_add(&t, out->experience[i].job_title);
+        ai_resume_list_add(&t, out->experience[i].job_title);
     out->job_titles = (ai_strs){ t.v, t.n };
     return IA_OK;
-}
-
-/* ---- recommendations and confidence -------------------------------------------------------- */
-
-static bool has_digit(const char *s)
-{
-    return s != NULL && strpbrk(s, "0123456789") != NULL;
-}
-
-static bool technical_role(const char *role)
-{
-    static const char *const roles[] = {
-        "software engineer",         "backend engineer",  "frontend engineer",
-        "full stack engineer",       "mobile engineer",   "devops engineer",
-        "site reliability engineer", "data engineer",     "data scientist",
-        "machine learning engineer", "security engineer", "qa engineer",
-        "engineering manager",       "data analyst",      "clinical data analyst",
-    };
-    return role != NULL && in_list(role, strlen(role), roles, COUNT(roles));
-}
-
-/* Adds one recommendation (printf-style) unless the list is full. */
-static void recommend(arena *a, strlist *l, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void recommend(arena *a, strlist *l, const char *fmt, ...)
-{
-    if (l->n >= l->max)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = arena_vprintf(a, fmt, ap);
-    va_end(ap);
-    list_add(l, s);
-}
-
-/* "Senior Accountant at Kettle Moraine Brewing Co" or whichever half is known, without a
- * final full stop (the sentence that quotes it adds its own). */
-static const char *entry_name(arena *a, const ai_experience *x)
-{
-    const char *s = x->job_title ? x->job_title : x->company ? x->company : "your latest role";
-    if (x->job_title != NULL && x->company != NULL)
-        s = arena_printf(a, "%s at %s", x->job_title, x->company);
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && s[n - 1] == '.' ? arena_memdup(a, s, n - 1) : s;
-}
-
-/* True when an education entry ended between the two months (index), so a gap in work
- * between them was time spent studying. */
-static bool studied_between(const ai_analysis *out, int from, int to)
-{
-    for (size_t i = 0; i < out->neducation; i++) {
-        int y = 0, m = 1;
-        const char *d = out->education[i].end_date;
-        if (d != NULL && sscanf(d, "%d-%d", &y, &m) >= 1 && y * 12 + m - 1 >= from - 12 &&
-            y * 12 + m - 1 <= to)
-            return true;
-    }
-    return false;
-}
-
-/* The longest gap, in months, between consecutive dated entries (sorted by start), with the
- * entries either side of it. */
-static int longest_gap(const ai_analysis *out, size_t *before, size_t *after)
-{
-    int best = 0;
-    for (size_t i = 0; i < out->nexperience; i++) {
-        const ai_experience *x = &out->experience[i];
-        if (x->start_date == NULL || x->end_date == NULL)
-            continue;
-        int xe = 0, xm = 1;
-        if (sscanf(x->end_date, "%d-%d", &xe, &xm) < 1)
-            continue;
-        int end = xe * 12 + xm - 1;
-        /* The entry that starts next after this one ends. */
-        int next = 0;
-        size_t nk = out->nexperience;
-        bool overlapped = false;
-        for (size_t k = 0; k < out->nexperience; k++) {
-            const ai_experience *y = &out->experience[k];
-            int ys = 0, ym = 1, ye = 0, yem = 1;
-            if (k == i || y->start_date == NULL || sscanf(y->start_date, "%d-%d", &ys, &ym) < 1)
-                continue;
-            int start = ys * 12 + ym - 1;
-            int yend = y->end_date && sscanf(y->end_date, "%d-%d", &ye, &yem) >= 1
-                           ? ye * 12 + yem - 1
-                           : 1 << 30;
-            if (start <= end && yend > end)
-                overlapped = true;
-            if (start > end && (nk == out->nexperience || start < next)) {
-                next = start;
-                nk = k;
-            }
-        }
-        if (!overlapped && nk < out->nexperience && next - end > best &&
-            !studied_between(out, end, next)) {
-            best = next - end;
-            *before = i;
-            *after = nk;
-        }
-    }
-    return best;
-}
-
-/* "no" for zero, "only <n>" otherwise. */
-static const char *count_text(arena *a, size_t n)
-{
-    return n == 0 ? "no" : arena_printf(a, "only %zu", n);
-}
-
-/* The first two skills of the Skills section (those a person chose to list), else the first
- * two found anywhere. */
-static void listed_skills(const parser *p, const ai_analysis *out, const char *top[2])
-{
-    for (size_t i = 0; i < out->nskills && i < 2; i++)
-        top[i] = out->skills[i].name;
-    size_t len = 0;
-    for (size_t i = 0; i < p->n; i++)
-        len += p->lines[i].sec == SEC_SKILLS ? p->lines[i].len + 1 : 0;
-    char *buf = len ? arena_alloc(p->a, len + 1) : NULL;
-    if (buf == NULL)
-        return;
-    size_t o = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->lines[i].sec == SEC_SKILLS && p->lines[i].kind != LN_HEADING) {
-            memcpy(buf + o, p->lines[i].body, strlen(p->lines[i].body));
-            o += strlen(p->lines[i].body);
-            buf[o++] = '\n';
-        }
-    buf[o] = '\0';
-    size_t found[2], n = 0;
-    if (ai_taxonomy_match(p->tax, buf, found, 2, &n) == IA_OK && n == 2) {
-        top[0] = ai_taxonomy_get(p->tax, found[0])->name;
-        top[1] = ai_taxonomy_get(p->tax, found[1])->name;
-    }
-}
-
-/* Concrete advice from what the analysis lacks or what reads weak, most important first. */
-static int recommendations(parser *p, ai_analysis *out, bool has_skills_section)
-{
-    strlist r;
-    if (list_init(p->a, &r, AI_RECOMMEND_MAX) != IA_OK)
-        return IA_ERR_NOMEM;
-    arena *a = p->a;
-    if (out->nexperience == 0)
-        recommend(a, &r,
-                  "Add a work experience section: one line per role as \"Job Title - Company, "
-                  "Mon YYYY - Mon YYYY\" followed by 2-4 bullet points (internships, freelance "
-                  "and volunteer roles count).");
-    if (out->name == NULL)
-        recommend(a, &r, "Put your full name alone on the first line so it is read as your name.");
-    if (out->email == NULL && out->phone == NULL)
-        recommend(a, &r,
-                  "Add an email address and a phone number under your name; the resume "
-                  "gives no way to contact you.");
-    else if (out->email == NULL)
-        recommend(a, &r, "Add an email address under your name next to your phone number.");
-    if (out->summary == NULL) {
-        const char *top[2] = { NULL, NULL };
-        listed_skills(p, out, top);
-        if (out->inferred_role != NULL && top[1] != NULL)
-            recommend(a, &r,
-                      "Add a 2-3 sentence summary at the top that names your target role (%s), "
-                      "your years of experience and your strongest skills (e.g. %s and %s).",
-                      out->inferred_role, top[0], top[1]);
-        else
-            recommend(a, &r,
-                      "Add a 2-3 sentence summary at the top that names your target role, "
-                      "your years of experience and your strongest skills.");
-    }
-    size_t bullets = 0, numeric = 0, bare = out->nexperience, undated = 0, year_only = 0;
-    size_t weak = 0;
-    const ai_experience *first_bare = NULL, *first_undated = NULL, *first_vague = NULL;
-    for (size_t i = 0; i < out->nexperience; i++) {
-        const ai_experience *x = &out->experience[i];
-        size_t vague = 0;
-        for (size_t k = 0; k < x->highlights.n; k++) {
-            const char *h = x->highlights.v[k];
-            bullets++;
-            numeric += has_digit(h);
-            vague += !has_digit(h);
-            weak += strncasecmp(h, "responsible for", 15) == 0 ||
-                    strncasecmp(h, "worked on", 9) == 0 || strncasecmp(h, "helped", 6) == 0 ||
-                    strncasecmp(h, "duties included", 15) == 0;
-        }
-        if (vague > 0 && first_vague == NULL)
-            first_vague = x;
-        if (x->highlights.n > 0 || x->description != NULL)
-            bare--;
-        else if (first_bare == NULL)
-            first_bare = x;
-        if (x->start_date == NULL) {
-            undated++;
-            if (first_undated == NULL)
-                first_undated = x;
-        } else if (strlen(x->start_date) == 4) {
-            year_only++;
-        }
-    }
-    if (undated > 0)
-        recommend(a, &r,
-                  "Add start and end dates (month and year) to %zu of your %zu roles, starting "
-                  "with %s; undated roles hide how much experience you have.",
-                  undated, out->nexperience, entry_name(a, first_undated));
-    if (bullets > 0 && numeric * 2 < bullets)
-        recommend(a, &r,
-                  "Quantify your results: only %zu of %zu bullet points contain a number. Add "
-                  "the size of the outcome (percentages, revenue, time saved, volume, team "
-                  "size), starting with %s.",
-                  numeric, bullets, entry_name(a, first_vague));
-    if (first_bare != NULL && bare == 1)
-        recommend(a, &r,
-                  "Describe what you achieved as %s with 2-4 bullet points; the role has "
-                  "no description.",
-                  entry_name(a, first_bare));
-    else if (first_bare != NULL)
-        recommend(a, &r,
-                  "Describe what you achieved in each role with 2-4 bullet points, starting with "
-                  "%s; %zu of your roles have no description.",
-                  entry_name(a, first_bare), bare);
-    if (weak > 0)
-        recommend(a, &r,
-                  "Start bullet points with an action verb and a result (\"Cut close time from "
-                  "10 to 6 days\") instead of \"Responsible for\" or \"Worked on\" (%zu bullet "
-                  "point%s).",
-                  weak, weak == 1 ? "" : "s");
-    if (year_only > 0)
-        recommend(a, &r,
-                  "Write dates as month and year (\"Mar 2021 - Present\") rather than years "
-                  "alone for %zu of your roles, so the length of each role is clear.",
-                  year_only);
-    size_t gb = 0, ga = 0;
-    int gap = longest_gap(out, &gb, &ga);
-    if (gap >= 12)
-        recommend(a, &r,
-                  "Explain the %d-month gap between %s and %s in one line (study, caregiving, "
-                  "freelance work) so readers do not have to guess.",
-                  gap, entry_name(a, &out->experience[gb]), entry_name(a, &out->experience[ga]));
-    if (out->nskills < 5) {
-        if (!has_skills_section)
-            recommend(a, &r,
-                      "Add a Skills section listing the tools, methods and software you use by "
-                      "name; %s recognised skill%s found in the text.",
-                      count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
-        else
-            recommend(a, &r,
-                      "List more specific skills by name (tools, software, methods): %s "
-                      "recognised skill%s found.",
-                      count_text(a, out->nskills), out->nskills == 1 ? " was" : "s were");
-    }
-    if (out->links.n == 0 && technical_role(out->inferred_role))
-        recommend(a, &r,
-                  "Add a link to your GitHub profile or portfolio; for a %s role, reviewers "
-                  "look for work they can open.",
-                  out->inferred_role);
-    else if (out->links.n == 0 && out->inferred_role != NULL &&
-             strcmp(out->inferred_role, "product designer") == 0)
-        recommend(a, &r, "Add a link to your portfolio with two or three case studies.");
-    else if (out->links.n == 0 && out->nexperience > 0)
-        recommend(a, &r, "Add your LinkedIn profile URL to the contact line.");
-    if (out->neducation == 0)
-        recommend(a, &r,
-                  "Add an Education section (degree, institution, year), or your training and "
-                  "certifications if you have no degree.");
-    if (out->summary != NULL && count_words(out->summary, strlen(out->summary)) > 120)
-        recommend(a, &r,
-                  "Shorten your summary to 2-3 sentences (under 80 words); it runs to %zu "
-                  "words.",
-                  count_words(out->summary, strlen(out->summary)));
-    out->recommendations = (ai_strs){ r.v, r.n };
-    return IA_OK;
-}
-
-/* Share of the non-space bytes that are letters: garbled text scores low. */
-static double letter_share(const char *text)
-{
-    size_t letters = 0, total = 0;
-    for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
-        if (*s == ' ' || *s == '\n')
-            continue;
-        total++;
-        letters += isalpha(*s) || *s >= 0xc3;
-    }
-    return total ? (double)letters / (double)total : 0.0;
-}
-
-/* How much of what a resume should show was found: name 0.15, contact 0.15, experience with
- * dates 0.3, education 0.15, skills 0.15, recognised sections 0.1; scaled down for text that
- * is mostly not letters. */
-static double confidence(const parser *p, const ai_analysis *out, const char *text)
-{
-    double c = 0;
-    c += out->name ? 0.15 : 0;
-    c += (out->email ? 0.1 : 0) + (out->phone ? 0.05 : 0);
-    if (out->nexperience > 0) {
-        size_t dated = 0;
-        for (size_t i = 0; i < out->nexperience; i++)
-            dated += out->experience[i].start_date != NULL;
-        c += 0.15 + 0.15 * (double)dated / (double)out->nexperience;
-    }
-    c += out->neducation > 0 ? 0.15 : 0;
-    c += 0.15 * (out->nskills >= 5 ? 1.0 : (double)out->nskills / 5.0);
-    size_t sections = 0;
-    for (int s = SEC_SUMMARY; s < SEC_COUNT; s++)
-        sections += p->has[s];
-    c += sections >= 3 ? 0.1 : 0.03 * (double)sections;
-    double share = letter_share(text);
-    if (share < 0.6)
-        c *= share / 0.6;
-    if (c > 1)
-        c = 1;
-    return rint(c * 100) / 100;
 }
 
 /* ---- skills -------------------------------------------------------------------------------- */
@@ -2463,7 +2356,7 @@ static bool link_token(const char *s, size_t n)
         }
     if (dot == NULL || (slash == NULL && dots < 2))
         return false;
-    return in_list(dot + 1, (size_t)(s + host - dot - 1), tlds, COUNT(tlds)) &&
+    return ai_resume_in_list(dot + 1, (size_t)(s + host - dot - 1), tlds, COUNT(tlds)) &&
            islower((unsigned char)dot[1]);
 }
 
@@ -2495,7 +2388,7 @@ static char *skills_text(const parser *p)
         for (const char *c = l->text; *c; c++)
             commas += *c == ',' || *c == '|';
         if (l->sec == SEC_HEADER && i < first_entry && commas < 2 &&
-            count_words(l->text, l->len) <= 8)
+            ai_resume_words(l->text, l->len) <= 8)
             continue;
         memcpy(buf + o, l->text, l->len);
         o += l->len;
@@ -2556,6 +2449,7 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
     char *clean = clean_text(a, text ? text : "");
     if (clean == NULL)
         return IA_ERR_NOMEM;
+    p.lang = ai_lang_identify(ai_offline_lang(e), clean, strlen(clean));
     ai_contact c;
     int rc = ai_contact_parse(a, clean, &c);
     if (rc != IA_OK)
@@ -2581,12 +2475,14 @@ int ai_offline_parse(const ai_offline *e, arena *a, const char *text, int now_mo
         (rc = job_titles(&p, out)) != IA_OK || (rc = find_skills(&p, out, found)) != IA_OK)
         return rc;
     out->summary = summary_text(&p);
+    out->headline = headline(&p, out->name);
     years_of_experience(&p, out);
     out->inferred_role = infer_role(&p, out, found, out->nskills);
     out->seniority = infer_seniority(&p, out);
-    rc = recommendations(&p, out, p.has[SEC_SKILLS]);
+    rc = ai_resume_advice(&p, out, p.has[SEC_SKILLS]);
     if (rc != IA_OK)
         return rc;
-    out->confidence_score = confidence(&p, out, clean);
+    ai_resume_field_confidence(&p, &c, out);
+    out->confidence_score = ai_resume_confidence(out, clean);
     return IA_OK;
 }

@@ -318,6 +318,52 @@ static int need_object(reader *r, const json_t *j, const char *what)
     return IA_OK;
 }
 
+const char *const ai_field_names[AI_FIELD_COUNT] = {
+    [AI_FIELD_NAME] = "name",
+    [AI_FIELD_EMAIL] = "email",
+    [AI_FIELD_PHONE] = "phone",
+    [AI_FIELD_LOCATION] = "location",
+    [AI_FIELD_HEADLINE] = "headline",
+    [AI_FIELD_SKILLS] = "skills",
+    [AI_FIELD_EXPERIENCE] = "experience",
+    [AI_FIELD_EDUCATION] = "education",
+    [AI_FIELD_CERTIFICATIONS] = "certifications",
+    [AI_FIELD_LANGUAGES] = "languages",
+    [AI_FIELD_YEARS] = "years_of_experience",
+    [AI_FIELD_ROLE] = "inferred_role",
+    [AI_FIELD_SENIORITY] = "seniority",
+};
+
+int ai_field_of(const char *name)
+{
+    for (int i = 0; name != NULL && i < AI_FIELD_COUNT; i++)
+        if (strcmp(name, ai_field_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* field_confidence (absent or null: every field unknown, -1); names it does not know are
+ * ignored, so a newer analysis still reads. */
+static int read_field_confidence(reader *r, const json_t *j, ai_analysis *out)
+{
+    for (int i = 0; i < AI_FIELD_COUNT; i++)
+        out->field_confidence[i] = -1;
+    const json_t *fc = json_object_get(j, "field_confidence");
+    if (fc == NULL || json_is_null(fc))
+        return IA_OK;
+    if (!json_is_object(fc))
+        return fail(r, "field_confidence must be an object");
+    for (int i = 0; i < AI_FIELD_COUNT; i++) {
+        const json_t *v = json_object_get(fc, ai_field_names[i]);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1)
+            return fail(r, "field_confidence.%s must be a number from 0 to 1", ai_field_names[i]);
+        out->field_confidence[i] = json_number_value(v);
+    }
+    return IA_OK;
+}
+
 int ai_analysis_from_json(arena *a, const json_t *j, ai_analysis *out, char *err, size_t errlen)
 {
     reader r = reader_init(a, err, errlen);
@@ -331,6 +377,7 @@ int ai_analysis_from_json(arena *a, const json_t *j, ai_analysis *out, char *err
         opt_string(&r, j, "phone", &out->phone) != IA_OK ||
         opt_string(&r, j, "location", &out->location) != IA_OK ||
         opt_string(&r, j, "summary", &out->summary) != IA_OK ||
+        opt_string(&r, j, "headline", &out->headline) != IA_OK ||
         opt_string(&r, j, "inferred_role", &out->inferred_role) != IA_OK ||
         opt_string(&r, j, "seniority", &seniority) != IA_OK ||
         string_list(&r, j, "links", AI_LIST_MAX, &out->links) != IA_OK ||
@@ -338,8 +385,12 @@ int ai_analysis_from_json(arena *a, const json_t *j, ai_analysis *out, char *err
         string_list(&r, j, "languages", AI_LIST_MAX, &out->languages) != IA_OK ||
         string_list(&r, j, "job_titles", AI_LIST_MAX, &out->job_titles) != IA_OK ||
         string_list(&r, j, "recommendations", AI_RECOMMEND_MAX, &out->recommendations) != IA_OK ||
-        read_skills(&r, j, out) != IA_OK || read_experience(&r, j, out) != IA_OK ||
-        read_education(&r, j, out) != IA_OK ||
+        string_list(&r, j, "projects", AI_LIST_MAX, &out->projects) != IA_OK ||
+        string_list(&r, j, "awards", AI_LIST_MAX, &out->awards) != IA_OK ||
+        string_list(&r, j, "volunteering", AI_LIST_MAX, &out->volunteering) != IA_OK ||
+        string_list(&r, j, "publications", AI_LIST_MAX, &out->publications) != IA_OK ||
+        read_field_confidence(&r, j, out) != IA_OK || read_skills(&r, j, out) != IA_OK ||
+        read_experience(&r, j, out) != IA_OK || read_education(&r, j, out) != IA_OK ||
         number_in(&r, j, "confidence_score", true, 0.0, 1.0, 0.0, &out->confidence_score) != IA_OK)
         return r.rc;
     out->seniority = one_of(seniority, SENIORITIES, COUNT(SENIORITIES));
@@ -417,20 +468,29 @@ static json_t *built(json_t *obj, bool ok)
 json_t *ai_analysis_to_json(const ai_analysis *an)
 {
     json_t *o = json_object();
-    bool ok = put(o, "name", str_or_null(an->name)) && put(o, "email", str_or_null(an->email)) &&
-              put(o, "phone", str_or_null(an->phone)) &&
-              put(o, "location", str_or_null(an->location)) &&
-              put(o, "summary", str_or_null(an->summary)) &&
-              put(o, "inferred_role", str_or_null(an->inferred_role)) &&
-              put(o, "seniority", str_or_null(an->seniority)) &&
-              put(o, "years_of_experience",
-                  an->has_years ? json_real(round1(an->years_of_experience)) : json_null()) &&
-              put(o, "links", strs_json(&an->links)) &&
-              put(o, "certifications", strs_json(&an->certifications)) &&
-              put(o, "languages", strs_json(&an->languages)) &&
-              put(o, "job_titles", strs_json(&an->job_titles)) &&
-              put(o, "recommendations", strs_json(&an->recommendations)) &&
-              put(o, "confidence_score", json_real(an->confidence_score));
+    bool ok =
+        put(o, "name", str_or_null(an->name)) && put(o, "email", str_or_null(an->email)) &&
+        put(o, "phone", str_or_null(an->phone)) && put(o, "location", str_or_null(an->location)) &&
+        put(o, "summary", str_or_null(an->summary)) &&
+        put(o, "inferred_role", str_or_null(an->inferred_role)) &&
+        put(o, "seniority", str_or_null(an->seniority)) &&
+        put(o, "years_of_experience",
+            an->has_years ? json_real(round1(an->years_of_experience)) : json_null()) &&
+        put(o, "links", strs_json(&an->links)) &&
+        put(o, "certifications", strs_json(&an->certifications)) &&
+        put(o, "languages", strs_json(&an->languages)) &&
+        put(o, "job_titles", strs_json(&an->job_titles)) &&
+        put(o, "recommendations", strs_json(&an->recommendations)) &&
+        put(o, "headline", str_or_null(an->headline)) &&
+        put(o, "projects", strs_json(&an->projects)) && put(o, "awards", strs_json(&an->awards)) &&
+        put(o, "volunteering", strs_json(&an->volunteering)) &&
+        put(o, "publications", strs_json(&an->publications)) &&
+        put(o, "confidence_score", json_real(an->confidence_score));
+    json_t *fc = ok ? put_object(o, "field_confidence") : NULL;
+    for (int i = 0; fc != NULL && ok && i < AI_FIELD_COUNT; i++)
+        if (an->field_confidence[i] >= 0)
+            ok = put(fc, ai_field_names[i], json_real(rint(an->field_confidence[i] * 100) / 100));
+    ok = ok && fc != NULL;
     json_t *skills = ok ? put_array(o, "skills") : NULL;
     json_t *exp = skills ? put_array(o, "experience") : NULL;
     json_t *edu = exp ? put_array(o, "education") : NULL;

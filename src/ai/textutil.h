@@ -196,4 +196,12 @@ void ai_text_list_add(ai_strs *list, size_t max, const char *s);
 void ai_text_list_addf(arena *a, ai_strs *list, size_t max, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* True when w[0..n) is one of the '|'-separated entries of set ("inc|llc|ltd"), in any
+ * case. */
+bool ai_text_in_set(const char *w, size_t n, const char *set);
+
+/* True when phrase (lower case, words separated by single spaces) occurs in s on word
+ * boundaries, in any case. */
+bool ai_text_has_phrase(const char *s, const char *phrase);
+
 #endif

@@ -4,10 +4,12 @@
  * (ai/lexicon.c), its sentence and its flags; then counted (words, sentences, figures,
  * percentages, durations, money). UTF-8 is decoded by core/utf8.c; invalid bytes separate words.
  * Also the small helpers the other files of the text layer share (ai/text_private.h). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ai/text_private.h"
 #include "ai/textutil.h"
@@ -570,4 +572,29 @@ char *ai_text_span(arena *a, const ai_text *t, size_t from, size_t to, size_t ma
     }
     out[o] = '\0';
     return out;
+}
+
+bool ai_text_in_set(const char *w, size_t n, const char *set)
+{
+    for (const char *p = set;;) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        if (l == n && strncasecmp(w, p, n) == 0)
+            return true;
+        if (bar == NULL)
+            return false;
+        p = bar + 1;
+    }
+}
+
+bool ai_text_has_phrase(const char *s, const char *phrase)
+{
+    size_t pl = strlen(phrase);
+    for (const char *p = s; *p; p++) {
+        if (p > s && isalnum((unsigned char)p[-1]))
+            continue;
+        if (strncasecmp(p, phrase, pl) == 0 && !isalnum((unsigned char)p[pl]))
+            return true;
+    }
+    return false;
 }

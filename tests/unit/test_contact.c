@@ -115,11 +115,69 @@ static void test_nothing_is_invented_from_an_empty_text(void **state)
     arena_destroy(a);
 }
 
+/* Postal addresses give their town and region: streets, house numbers and postcodes (US ZIP,
+ * UK, German, Indian, Australian) are left out, a country in brackets kept. */
+static void test_addresses_give_their_place(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "Dana Lee\nSeattle, WA 98101 | dana@example.com\n", "Seattle, WA" },
+        { "Dana Lee\n1420 Maple Avenue, Columbus, OH 43215\n", "Columbus, OH" },
+        { "Dana Lee\nSydney NSW 2000  ·  0412 345 678\n", "Sydney NSW" },
+        { "Dana Lee\nLindenstraße 12, 10969 Berlin\n", "Berlin" },
+        { "Dana Lee\n22 Albert Road, Leeds LS6 4DL | 07700 900123\n", "Leeds" },
+        { "Dana Lee\nAddress: 14, 3rd Cross, Jayanagar, Bengaluru, Karnataka 560041\n",
+          "Bengaluru, Karnataka" },
+        { "Dana Lee\nCalle de Alcalá 45, 28014 Madrid (Spain)\n", "Madrid, Spain" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        arena *a = arena_create(1u << 20);
+        ai_contact c;
+        assert_int_equal(ai_contact_parse(a, cases[i][0], &c), IA_OK);
+        if (c.location == NULL || strcmp(c.location, cases[i][1]) != 0)
+            fail_msg("'%s': location %s, want %s", cases[i][0], c.location ? c.location : "none",
+                     cases[i][1]);
+        assert_int_equal(c.location_kind, 3);
+        arena_destroy(a);
+    }
+    /* A date range in brackets is not an address. */
+    arena *a = arena_create(1u << 20);
+    ai_contact c;
+    assert_int_equal(ai_contact_parse(a, "sam okafor\nDeveloper @ Acme   (Aug 2025 - now)\n", &c),
+                     IA_OK);
+    assert_null(c.location);
+    arena_destroy(a);
+}
+
+/* The document's title and the heading of the personal data are never a name; a "Name:"
+ * label is read. */
+static void test_titles_are_never_names(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "Lebenslauf\n\nPersönliche Daten\nJonas Weber\n", "Jonas Weber" },
+        { "CURRICULUM VITAE\n\nPRIYA SUBRAMANIAN\nEmail: p@example.in\n", "Priya Subramanian" },
+        { "Europass Curriculum Vitae\n\nPERSONAL INFORMATION\nLucía Fernández García\n",
+          "Lucía Fernández García" },
+        { "RESUME\nName: Arjun Rao\nPhone: +91 98450 12345\n", "Arjun Rao" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        arena *a = arena_create(1u << 20);
+        ai_contact c;
+        assert_int_equal(ai_contact_parse(a, cases[i][0], &c), IA_OK);
+        if (c.name == NULL || strcmp(c.name, cases[i][1]) != 0)
+            fail_msg("'%s': name %s, want %s", cases[i][0], c.name ? c.name : "none", cases[i][1]);
+        arena_destroy(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_contact_fields_on_labelled_resumes),
         cmocka_unit_test(test_nothing_is_invented_from_an_empty_text),
+        cmocka_unit_test(test_addresses_give_their_place),
+        cmocka_unit_test(test_titles_are_never_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,13 +43,73 @@ static void test_written_formats_are_understood(void **state)
     expect("Sept 2016 to Dec 2018", "2016-09", "2018-12", false);
 }
 
+/* German month names and abbreviations, open ends ("heute", "bis heute") and day-first
+ * dates, as German CVs write them. */
+static void test_german_dates_are_understood(void **state)
+{
+    (void)state;
+    expect("03/2019 – heute", "2019-03", NULL, true);
+    expect("März 2019 bis heute", "2019-03", NULL, true);
+    expect("Okt. 2015 – Dez. 2018", "2015-10", "2018-12", false);
+    expect("Mai 2014 bis Juli 2015", "2014-05", "2015-07", false);
+    expect("MÄRZ 2012 - JUNI 2013", "2012-03", "2013-06", false);
+    expect("Jänner 2010 – Mrz 2011", "2010-01", "2011-03", false);
+    expect("01.04.2016 – 31.12.2018", "2016-04", "2018-12", false);
+    expect("seit 2020, 09/2020 - aktuell", "2020-09", NULL, true);
+}
+
+/* The other common forms: "Till Date", arrows, em dashes without spaces, two-digit years with
+ * an apostrophe, single-digit months, seasons (Summer = June, Fall = September, Spring =
+ * March, Winter = January). */
+static void test_other_common_forms_are_understood(void **state)
+{
+    (void)state;
+    expect("July 2022 to Till Date", "2022-07", NULL, true);
+    expect("Jan 2019 – to date", "2019-01", NULL, true);
+    expect("Mar 2017 → Jun 2019", "2017-03", "2019-06", false);
+    expect("Rush Medical Center—June 2016—July 2019", "2016-06", "2019-07", false);
+    expect("Sept '21 – '23", "2021-09", "2023", false);
+    expect("Jan ’19 - Current", "2019-01", NULL, true);
+    expect("3/2018 - 11/2020", "2018-03", "2020-11", false);
+    expect("2015-09 → 2017-06", "2015-09", "2017-06", false);
+    expect("Summer 2018 – Fall 2019", "2018-06", "2019-09", false);
+    expect("Spring 2020 until Winter 2021", "2020-03", "2021-01", false);
+    expect("Software Intern, Summer 2018", "2018-06", "2018-08", false);
+    expect("2012 till now", "2012", NULL, true);
+    expect("February 2011 through May 2013", "2011-02", "2013-05", false);
+    expect("Apr 2020 ~ Aug 2021", "2020-04", "2021-08", false);
+}
+
+/* Where the range is written, for cutting it out of a job line. */
+static void test_the_span_of_a_range_is_reported(void **state)
+{
+    (void)state;
+    ai_range r;
+    const char *line = "Staff Nurse — Rush — June 2016 to July 2019 (3 yrs)";
+    assert_true(ai_date_range(line, NOW, &r));
+    assert_int_equal(r.at, strstr(line, "June") - line);
+    assert_int_equal(r.at + r.len, strstr(line, " (3") - line);
+    int m = 0;
+    bool yo = false;
+    size_t b = 0, e = 0;
+    assert_true(ai_date_last("B.Sc. Physics, Summer 2014", &m, &yo, &b, &e));
+    assert_int_equal(m, 2014 * 12 + 5);
+    assert_false(yo);
+    assert_true(ai_date_last("Class of '09", &m, &yo, &b, &e));
+    assert_int_equal(m, 2009 * 12);
+    assert_true(yo);
+    assert_false(ai_date_last("Marketing Manager", &m, &yo, &b, &e));
+}
+
 static void test_lines_without_a_range_give_none(void **state)
 {
     (void)state;
     ai_range r;
-    static const char *const lines[] = { "Grew revenue 35% in 2021",  "Phone 555-302-8841",
-                                         "B.A. Economics, 2014",      "ISO 9001 and 2015 audits",
-                                         "Reduced cost from 2000 to", "" };
+    static const char *const lines[] = {
+        "Grew revenue 35% in 2021", "Phone 555-302-8841",        "B.A. Economics, 2014",
+        "ISO 9001 and 2015 audits", "Reduced cost from 2000 to", "Marketing 2020 plan",
+        "it's 23 degrees",          "Mark 2019 - Summit",        ""
+    };
     for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
         if (ai_date_range(lines[i], NOW, &r))
             fail_msg("a range was found in '%s'", lines[i]);
@@ -132,6 +192,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_written_formats_are_understood),
+        cmocka_unit_test(test_german_dates_are_understood),
+        cmocka_unit_test(test_other_common_forms_are_understood),
+        cmocka_unit_test(test_the_span_of_a_range_is_reported),
         cmocka_unit_test(test_lines_without_a_range_give_none),
         cmocka_unit_test(test_overlapping_ranges_count_once),
         cmocka_unit_test(test_open_range_starting_after_now_covers_nothing),
