@@ -80,6 +80,9 @@ eval: build
 	@echo "== Resume parser, held-out set (tests/fixtures/heldout/resumes; never used for tuning)"
 	@$(BUILD)/eval_parse --dir tests/fixtures/heldout/resumes
 	@echo
+	@echo "== Resume parser, second held-out set (tests/fixtures/heldout/resumes2: layouts beyond the US; never used for tuning)"
+	@$(BUILD)/eval_parse --dir tests/fixtures/heldout/resumes2
+	@echo
 	@echo "== Answer evaluator, tuning set (tests/fixtures/answers.json; tuned on it)"
 	@$(BUILD)/eval_answers
 	@echo
@@ -97,6 +100,9 @@ eval: build
 	@echo
 	@echo "== Job match, tuning set (tests/fixtures/jobmatch; the job match was tuned on it)"
 	@$(BUILD)/eval_match
+	@echo
+	@echo "== Job match, held-out set (tests/fixtures/heldout/jobmatch; never used for tuning)"
+	@$(BUILD)/eval_match --dir tests/fixtures/heldout/jobmatch
 
 # The integration suite runs once per database engine against throw-away services
 # (scripts/services.sh: PostgreSQL, Redis and an S3-compatible server) that are started once and

@@ -1,8 +1,8 @@
 /* Fuzzes the UTF-8 checks (src/core/utf8.c ia_utf8_sequence, src/http/validate.c
- * validate_utf8_length) against an independent judge, jansson's own UTF-8 check (the JSON
+ * ia_utf8_length) against an independent judge, jansson's own UTF-8 check (the JSON
  * encoder refuses what it refuses). The input is any bytes. Checked: the sequence reader and
  * jansson agree on whether the input is well-formed UTF-8; a sequence is never longer than
- * the bytes left; validate_utf8_length counts the code points of exactly the strings that
+ * the bytes left; ia_utf8_length counts the code points of exactly the strings that
  * are well-formed. */
 #include <jansson.h>
 #include <string.h>
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (text != NULL) {
             long long n = ia_utf8_length(text);
             fuzz_check(valid ? n == chars : n == -1,
-                       "validate_utf8_length counts exactly the well-formed strings");
+                       "ia_utf8_length counts exactly the well-formed strings");
             free(text);
         }
     }
