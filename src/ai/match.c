@@ -384,9 +384,17 @@ static int resume_lines(arena *a, const ai_text_lexicon *lx, const ai_analysis *
     for (size_t i = 0; i < r->job_titles.n && rc == IA_OK; i++)
         rc = add_lines(a, lx, ls, r->job_titles.v[i]);
     if (rc == IA_OK)
+        rc = add_lines(a, lx, ls, r->headline);
+    if (rc == IA_OK)
         rc = add_lines(a, lx, ls, r->summary);
     if (rc == IA_OK)
         rc = add_lines(a, lx, ls, r->inferred_role);
+    /* Projects, awards, volunteering and publications are evidence too ("Led a CRRT
+     * in-service" under Projects). */
+    const ai_strs *more[] = { &r->projects, &r->awards, &r->volunteering, &r->publications };
+    for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++)
+        for (size_t i = 0; i < more[m]->n && rc == IA_OK; i++)
+            rc = add_lines(a, lx, ls, more[m]->v[i]);
     for (size_t i = 0; i < r->certifications.n && rc == IA_OK; i++)
         rc = add_lines(a, lx, ls, r->certifications.v[i]);
     for (size_t i = 0; i < r->neducation && rc == IA_OK; i++) {
