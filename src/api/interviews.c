@@ -563,6 +563,37 @@ static const v_field answer_fields[] = {
     { "time_taken_seconds", V_INT, 0, 0, 3600, .example = "95" },
 };
 
+/* The caller's session of the path and its question {question_id}, for a request that changes
+ * the question's answer: 404 for a question of another session, and check_open's answer when
+ * the session takes no answers. */
+static int load_open_question(http_req *req, http_res *res, db **d, interview_session_row *s,
+                              interview_question_row *q)
+{
+    int rc = load_own(req, res, d, s);
+    if (rc != IA_OK)
+        return rc;
+    rc = interviews_store_question(*d, req->arena, s->id, http_param(req, "question_id"), q);
+    if (rc == IA_NOT_FOUND) {
+        http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
+        return IA_NOT_FOUND;
+    }
+    if (rc != IA_OK)
+        return rc;
+    return check_open(res, s);
+}
+
+/* Queues the evaluation of revision of a question's answer, inside the caller's transaction. */
+static int enqueue_evaluation(db *d, const char *user_id, const char *session_id,
+                              const char *question_id, long long revision, char task_id[37])
+{
+    json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", session_id, "question_id",
+                                question_id, "revision", (json_int_t)revision);
+    int rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
+                     : IA_ERR_NOMEM;
+    json_decref(payload);
+    return rc;
+}
+
 /* Stores the answer and queues its evaluation in one transaction that holds the session row:
  * IA_NOT_FOUND when the session stopped taking answers. */
 static int store_answer(db *d, arena *a, const char *user_id, const char *session_id,
@@ -577,13 +608,8 @@ static int store_answer(db *d, arena *a, const char *user_id, const char *sessio
     if (rc == IA_OK)
         rc = interviews_store_answer(d, a, session_id, question_id, in[0].s,
                                      in[1].present ? in[1].i : -1, now, &revision);
-    if (rc == IA_OK) {
-        json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", session_id, "question_id",
-                                    question_id, "revision", (json_int_t)revision);
-        rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
-                     : IA_ERR_NOMEM;
-        json_decref(payload);
-    }
+    if (rc == IA_OK)
+        rc = enqueue_evaluation(d, user_id, session_id, question_id, revision, task_id);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
@@ -599,16 +625,8 @@ static int interview_answer(http_req *req, http_res *res)
         return rc;
     db *d = NULL;
     interview_session_row s;
-    rc = load_own(req, res, &d, &s);
-    if (rc != IA_OK)
-        return rc;
     interview_question_row q;
-    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
-    if (rc == IA_NOT_FOUND)
-        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
-    if (rc != IA_OK)
-        return rc;
-    rc = check_open(res, &s);
+    rc = load_open_question(req, res, &d, &s, &q);
     if (rc != IA_OK)
         return rc;
     char task_id[37];
@@ -651,13 +669,8 @@ static int store_attempt(db *d, arena *a, const char *user_id, const interview_q
     if (rc == IA_OK)
         rc = interviews_store_answer(d, a, q->session_id, q->id, in[0].s,
                                      in[1].present ? in[1].i : -1, now, &revision);
-    if (rc == IA_OK) {
-        json_t *payload = json_pack("{s:s, s:s, s:I}", "session_id", q->session_id, "question_id",
-                                    q->id, "revision", (json_int_t)revision);
-        rc = payload ? jobs_enqueue(d, "interview.evaluate_answer", payload, user_id, task_id)
-                     : IA_ERR_NOMEM;
-        json_decref(payload);
-    }
+    if (rc == IA_OK)
+        rc = enqueue_evaluation(d, user_id, q->session_id, q->id, revision, task_id);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
@@ -677,16 +690,8 @@ static int interview_attempt(http_req *req, http_res *res)
         return rc;
     db *d = NULL;
     interview_session_row s;
-    rc = load_own(req, res, &d, &s);
-    if (rc != IA_OK)
-        return rc;
     interview_question_row q;
-    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
-    if (rc == IA_NOT_FOUND)
-        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
-    if (rc != IA_OK)
-        return rc;
-    rc = check_open(res, &s);
+    rc = load_open_question(req, res, &d, &s, &q);
     if (rc != IA_OK)
         return rc;
     if (q.answer_text == NULL)
@@ -738,16 +743,8 @@ static int interview_draft(http_req *req, http_res *res)
         return rc;
     db *d = NULL;
     interview_session_row s;
-    rc = load_own(req, res, &d, &s);
-    if (rc != IA_OK)
-        return rc;
     interview_question_row q;
-    rc = interviews_store_question(d, req->arena, s.id, http_param(req, "question_id"), &q);
-    if (rc == IA_NOT_FOUND)
-        return http_error(res, 404, "NOT_FOUND", "Question not found in this interview");
-    if (rc != IA_OK)
-        return rc;
-    rc = check_open(res, &s);
+    rc = load_open_question(req, res, &d, &s, &q);
     if (rc != IA_OK)
         return rc;
     const char *text = *in[0].s ? in[0].s : NULL;
