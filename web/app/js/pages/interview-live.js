@@ -144,7 +144,7 @@ function feedbackItem(q, number, onRetry, questions) {
         ];
     const attempts = q.attempts || [];
     const canRetry = onRetry && ['evaluated', 'failed'].includes(q.evaluation_status) && (q.attempt_number || 1) < ATTEMPTS_MAX;
-    const retry = canRetry ? button('Try again', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Try question ${number} again` }) : null;
+    const retry = canRetry ? button('Try again', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Try again: question ${number}` }) : null;
     if (retry) retry.addEventListener('click', () => onRetry(q));
     return h('li', { class: `feedback-item status-${q.evaluation_status}`, dataset: { question: q.id } }, head,
         q.parent_id ? h('p', { class: 'muted follow-up-note' }, followUpNote(q.parent_id, questions)) : null,
