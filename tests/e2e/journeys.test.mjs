@@ -259,6 +259,8 @@ describe('web app', { concurrency: false }, () => {
         await visit(page, `/interviews/${state.sessionId}/summary`);
         const title = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
         assert.match(title, /^Backend Engineer · /, `the session's one name: ${title}`);
+        // In the header and after the questions: both links are on the page.
+        assert.equal(await page.getByRole('link', { name: 'Practise again' }).count(), 2);
         await page.getByRole('link', { name: 'Practise again' }).first().click();
         await page.getByRole('heading', { name: 'Practise again', level: 1 }).waitFor();
         await settled(page);

@@ -133,13 +133,15 @@ export async function render(ctx) {
     window.addEventListener('beforeprint', beforePrint);
     window.addEventListener('afterprint', afterPrint);
 
-    const again = h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again');
+    // One link in the header and one after the questions: two elements, as a node can stand in
+    // only one place.
+    const again = () => h('a', { class: 'btn btn-primary', href: practiseAgainHref(sm) }, 'Practise again');
 
     mount(ctx.view,
         pageHeader(sm.title, {
             back: { href: '/interviews', label: 'Interviews' },
             lead: `${sm.user_full_name ? `${sm.user_full_name} · ` : ''}Completed ${formatDateTime(sm.completed_at)}`,
-            actions: [print, again],
+            actions: [print, again()],
         }),
         h('section', { class: 'card summary-hero', 'aria-labelledby': 'final-score' },
             h('h2', { id: 'final-score', class: 'visually-hidden' }, 'Final score'),
@@ -156,7 +158,7 @@ export async function render(ctx) {
             h('p', { class: 'muted' }, 'Open a question to see your answer, its feedback and a model answer.'),
             ordered.length > 1 ? h('div', { class: 'summary-tools' }, jumpList(ordered, questionList), toggleAll) : null,
             questionList),
-        h('div', { class: 'button-row center no-print' }, again, h('a', { class: 'btn btn-secondary', href: '/dashboard' }, 'Back to the dashboard')));
+        h('div', { class: 'button-row center no-print' }, again(), h('a', { class: 'btn btn-secondary', href: '/dashboard' }, 'Back to the dashboard')));
     return () => {
         window.removeEventListener('beforeprint', beforePrint);
         window.removeEventListener('afterprint', afterPrint);
