@@ -320,7 +320,7 @@ describe('web app', { concurrency: false }, () => {
         await page.getByLabel('Your answer').fill("I'm not sure, I would probably look it up.");
         await page.getByRole('button', { name: 'Submit and continue' }).click();
         await page.getByText(`Question 2 of ${QUESTIONS}`, { exact: true }).waitFor({ timeout: 30000 });
-        const retry = page.getByRole('button', { name: 'Try question 1 again' });
+        const retry = page.getByRole('button', { name: 'Try again: question 1' });
         await retry.waitFor({ timeout: 60000 });
         await retry.click();
         await page.getByText(`Question 1 of ${QUESTIONS}`, { exact: true }).waitFor();
