@@ -16,14 +16,10 @@
  * most: a connection is closed within this much after HTTP_HEADER_TIMEOUT. */
 #define SWEEP_MAX_MS 250
 
-/* HTTP_MAX_CONNECTIONS_PER_IP is counted here rather than by libmicrohttpd, so that the
- * addresses of TRUSTED_PROXIES, which carry many clients' connections, are not limited. The
- * counts live in an open-addressing table with room for twice HTTP_MAX_CONNECTIONS (plus the
- * reservations of the I/O threads), so it never fills; an address leaves it with its last
- * connection. conntrack_admit reserves a place; the STARTED notification of the same
- * connection, which libmicrohttpd makes on the same thread right after, takes the reservation
- * over; a reservation that no connection took (libmicrohttpd refused it later for its own
- * reasons) is given back at the next accept on that thread. */
+/* HTTP_MAX_CONNECTIONS_PER_IP is counted here, so that the addresses of TRUSTED_PROXIES,
+ * which carry many clients' connections, are not limited. The counts live in an
+ * open-addressing table with room for twice HTTP_MAX_CONNECTIONS, so it never fills; an
+ * address leaves it with its last connection. */
 struct ip_slot {
     ia_ip ip;
     unsigned count; /* 0: a free slot */
@@ -35,7 +31,7 @@ typedef struct ct_conn {
     int fd;
     bool used;
     bool holds_ip; /* counted in the per-address table */
-    bool closing;  /* shut down by us; libmicrohttpd closes it at its next read */
+    bool closing;  /* shut down by us; the transport closes it at its next read */
     ia_ip ip;
     int64_t since_ms;
     int64_t deadline_ms;
@@ -58,11 +54,6 @@ struct conntrack {
     pthread_cond_t wake;
 };
 
-static _Thread_local struct {
-    conntrack *t;
-    ia_ip ip;
-} ip_pending;
-
 /* Reads the address of a socket peer; IA_ERR_INVALID for other families. */
 int conntrack_peer_ip(const struct sockaddr *sa, ia_ip *out)
 {
@@ -80,8 +71,7 @@ int conntrack_create(const ia_config *cfg, conntrack **out)
     if (t == NULL)
         return IA_ERR_NOMEM;
     t->cfg = cfg;
-    /* libmicrohttpd splits HTTP_MAX_CONNECTIONS among its I/O threads, rounding up. */
-    t->nconns = (size_t)(cfg->http_max_connections + cfg->http_io_threads) + 1;
+    t->nconns = (size_t)cfg->http_max_connections;
     t->conns = calloc(t->nconns, sizeof(*t->conns));
     if (t->conns == NULL)
         goto fail;
@@ -92,7 +82,7 @@ int conntrack_create(const ia_config *cfg, conntrack **out)
     size_t max = (size_t)cfg->http_max_connections;
     t->crowded = max - max / 8;
     if (cfg->http_max_connections_per_ip > 0) {
-        size_t want = 2 * (size_t)(cfg->http_max_connections + cfg->http_io_threads) + 1;
+        size_t want = 2 * (size_t)cfg->http_max_connections + 1;
         for (t->ip_cap = 64; t->ip_cap < want; t->ip_cap *= 2)
             continue;
         t->ip_slots = calloc(t->ip_cap, sizeof(*t->ip_slots));
@@ -123,21 +113,6 @@ static size_t ip_find(const conntrack *t, const ia_ip *ip)
     return i;
 }
 
-/* Counts one more connection from ip unless it has HTTP_MAX_CONNECTIONS_PER_IP already.
- * Returns whether the connection may be accepted. */
-static bool ip_reserve(conntrack *t, const ia_ip *ip)
-{
-    pthread_mutex_lock(&t->lock);
-    size_t i = ip_find(t, ip);
-    bool ok = t->ip_slots[i].count < (unsigned)t->cfg->http_max_connections_per_ip;
-    if (ok) {
-        t->ip_slots[i].ip = *ip;
-        t->ip_slots[i].count++;
-    }
-    pthread_mutex_unlock(&t->lock);
-    return ok;
-}
-
 /* Counts one connection from ip less (the lock held); the last one frees its slot, and the
  * slots after it in the same probe run move back so that every address stays reachable from
  * its home slot. */
@@ -157,46 +132,12 @@ static void ip_release_locked(conntrack *t, const ia_ip *ip)
     }
 }
 
-/* Gives back this thread's reservation that no connection took. */
-static void ip_drop_pending(void)
-{
-    conntrack *t = ip_pending.t;
-    ip_pending.t = NULL;
-    if (t == NULL)
-        return;
-    pthread_mutex_lock(&t->lock);
-    ip_release_locked(t, &ip_pending.ip);
-    pthread_mutex_unlock(&t->lock);
-}
-
-bool conntrack_admit(conntrack *t, const struct sockaddr *addr)
-{
-    ip_drop_pending();
-    ia_ip ip;
-    const ia_config *cfg = t->cfg;
-    if (t->ip_slots == NULL || conntrack_peer_ip(addr, &ip) != IA_OK ||
-        ia_cidr_list_contains(cfg->trusted_proxies, cfg->n_trusted_proxies, &ip))
-        return true;
-    if (!ip_reserve(t, &ip)) {
-        if (log_enabled(LOG_DEBUG)) {
-            char text[64];
-            ia_ip_format(&ip, text, sizeof(text));
-            log_debug("http", "connection refused: HTTP_MAX_CONNECTIONS_PER_IP reached",
-                      "client_ip", text);
-        }
-        return false;
-    }
-    ip_pending.t = t;
-    ip_pending.ip = ip;
-    return true;
-}
-
 /* ---- header deadlines ---- */
 
-/* Closes a tracked connection from outside libmicrohttpd's callbacks (the lock held): the
- * socket is shut down in both directions, so that the connection's next read sees the end
- * and libmicrohttpd closes it. The descriptor stays valid until the CLOSED notification,
- * which takes the lock first. */
+/* Closes a tracked connection from outside its I/O thread (the lock held): the socket is
+ * shut down in both directions, so that the connection's next read sees the end and the
+ * transport closes it. The descriptor stays valid until conntrack_close, which takes the
+ * lock first. */
 static void conn_shut(ct_conn *e)
 {
     e->closing = true;
@@ -224,44 +165,67 @@ static void evict_oldest_waiting(conntrack *t, const ct_conn *keep)
               "its request headers");
 }
 
-void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
-                      enum MHD_ConnectionNotificationCode code)
+/* Whether ip may open one more connection under HTTP_MAX_CONNECTIONS_PER_IP, counting it
+ * when it may (the lock held). Addresses of TRUSTED_PROXIES are not counted. */
+static bool ip_admit_locked(conntrack *t, const ia_ip *ip, bool *holds)
 {
-    conntrack *t = cls;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        bool holds_ip = ip_pending.t == t;
-        ia_ip ip = ip_pending.ip;
-        ip_pending.t = NULL;
-        pthread_mutex_lock(&t->lock);
-        ct_conn *e = t->free_list;
-        if (e == NULL || ci == NULL) {
-            /* Never expected (the table has room for every connection libmicrohttpd allows):
-             * the connection goes untracked. */
-            if (holds_ip)
-                ip_release_locked(t, &ip);
-            pthread_mutex_unlock(&t->lock);
-            return;
+    const ia_config *cfg = t->cfg;
+    *holds = false;
+    if (t->ip_slots == NULL ||
+        ia_cidr_list_contains(cfg->trusted_proxies, cfg->n_trusted_proxies, ip))
+        return true;
+    size_t i = ip_find(t, ip);
+    if (t->ip_slots[i].count >= (unsigned)cfg->http_max_connections_per_ip) {
+        if (log_enabled(LOG_DEBUG)) {
+            char text[64];
+            ia_ip_format(ip, text, sizeof(text));
+            log_debug("http", "connection refused: HTTP_MAX_CONNECTIONS_PER_IP reached",
+                      "client_ip", text);
         }
-        t->free_list = e->next_free;
-        int64_t now = ia_mono_ms();
-        *e = (ct_conn){ .fd = ci->connect_fd,
-                        .used = true,
-                        .holds_ip = holds_ip,
-                        .ip = ip,
-                        .since_ms = now,
-                        .deadline_ms = now + t->cfg->http_header_timeout_ms };
-        *socket_context = e;
-        if (++t->active > t->crowded)
-            evict_oldest_waiting(t, e);
-        pthread_mutex_unlock(&t->lock);
-        return;
+        return false;
     }
-    ct_conn *e = *socket_context;
+    t->ip_slots[i].ip = *ip;
+    t->ip_slots[i].count++;
+    *holds = true;
+    return true;
+}
+
+ct_conn *conntrack_open(conntrack *t, int fd, const struct sockaddr *addr)
+{
+    ia_ip ip;
+    bool known = conntrack_peer_ip(addr, &ip) == IA_OK;
+    pthread_mutex_lock(&t->lock);
+    ct_conn *e = t->free_list;
+    bool holds = false;
+    if (e == NULL) {
+        pthread_mutex_unlock(&t->lock);
+        log_debug("http", "connection refused: HTTP_MAX_CONNECTIONS reached");
+        return NULL;
+    }
+    if (known && !ip_admit_locked(t, &ip, &holds)) {
+        pthread_mutex_unlock(&t->lock);
+        return NULL;
+    }
+    t->free_list = e->next_free;
+    int64_t now = ia_mono_ms();
+    *e = (ct_conn){ .fd = fd,
+                    .used = true,
+                    .holds_ip = holds,
+                    .ip = ip,
+                    .since_ms = now,
+                    .deadline_ms = now + t->cfg->http_header_timeout_ms };
+    if (!known)
+        memset(&e->ip, 0, sizeof(e->ip));
+    if (++t->active > t->crowded)
+        evict_oldest_waiting(t, e);
+    pthread_mutex_unlock(&t->lock);
+    return e;
+}
+
+void conntrack_close(conntrack *t, ct_conn *e)
+{
     if (e == NULL)
         return;
-    *socket_context = NULL;
     pthread_mutex_lock(&t->lock);
     if (e->holds_ip)
         ip_release_locked(t, &e->ip);
@@ -272,17 +236,8 @@ void conntrack_notify(void *cls, struct MHD_Connection *conn, void **socket_cont
     pthread_mutex_unlock(&t->lock);
 }
 
-/* The tracked entry of a connection, or NULL. */
-static ct_conn *conn_entry(struct MHD_Connection *conn)
+void conntrack_request_began(conntrack *t, ct_conn *e)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return ci != NULL ? ci->socket_context : NULL;
-}
-
-void conntrack_request_began(conntrack *t, struct MHD_Connection *conn)
-{
-    ct_conn *e = conn_entry(conn);
     if (e == NULL)
         return;
     pthread_mutex_lock(&t->lock);
@@ -290,15 +245,13 @@ void conntrack_request_began(conntrack *t, struct MHD_Connection *conn)
     pthread_mutex_unlock(&t->lock);
 }
 
-void conntrack_request_ended(conntrack *t, struct MHD_Connection *conn)
+void conntrack_request_ended(conntrack *t, ct_conn *e)
 {
-    ct_conn *e = conn_entry(conn);
     if (e == NULL)
         return;
-    /* A kept-alive connection may stay idle for HTTP_IDLE_TIMEOUT (libmicrohttpd closes it
-     * then); from its first byte on, the next request line and headers have
-     * HTTP_HEADER_TIMEOUT. Which byte is the first is not known here, so the deadline
-     * allows both. */
+    /* A kept-alive connection may stay idle for HTTP_IDLE_TIMEOUT; from its first byte on,
+     * the next request line and headers have HTTP_HEADER_TIMEOUT. Which byte is the first is
+     * not known here, so the deadline allows both. */
     const ia_config *cfg = t->cfg;
     int64_t now = ia_mono_ms();
     pthread_mutex_lock(&t->lock);

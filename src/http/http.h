@@ -1,6 +1,6 @@
 /* The HTTP surface that resource modules (src/api/) see: the request and response types, the
  * route description, and helpers that render bodies and errors. Nothing here mentions
- * libmicrohttpd; server.c adapts it. */
+ * the transport; server.c adapts it. */
 #ifndef IA_HTTP_HTTP_H
 #define IA_HTTP_HTTP_H
 

@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,6 +19,8 @@
 #include "core/timeutil.h"
 #include "http/conntrack.h"
 #include "http/cors.h"
+#include "http/h1.h"
+#include "http/io.h"
 #include "http/pool.h"
 #include "http/ratelimit.h"
 #include "http/reqid.h"
@@ -51,7 +51,7 @@ struct http_server {
     const ia_config *cfg;
     void *app;
     router *router;
-    struct MHD_Daemon *daemon;
+    io_server *io;
     handler_pool *pool;
     handler_pool *cpu_pool; /* HTTP_CPU routes: password hashing, at a lower priority */
     rl_store *rl;
@@ -67,17 +67,17 @@ struct http_server {
     void *thread_ctx;
     void (*on_bound)(void *ctx, int port);
     void *bound_ctx;
-    atomic_bool open; /* set once the server is bound and on_bound has run */
     conntrack *conns; /* per-address counts and header deadlines */
 };
 
 /* ST_ADMIT: the headers are being checked on a handler thread (a shared rate limiter needs a
- * network round trip, which an I/O thread must not wait for). */
+ * network round trip, which an I/O thread must not wait for). ST_READY: the answer is in
+ * res, to be sent when the connection is resumed. */
 typedef enum { ST_HEADERS, ST_ADMIT, ST_BODY, ST_QUEUED, ST_READY, ST_SENT } req_state;
 
 typedef struct {
     http_server *srv;
-    struct MHD_Connection *conn;
+    io_conn *conn;
     arena *arena;
     http_req req;
     http_res res;
@@ -98,15 +98,12 @@ typedef struct {
     bool bad_path;         /* the raw request target encodes a control character */
     bool bad_header;       /* a header name or value holds a control character */
     bool bad_name;         /* a header name that is not an RFC 9110 token (whitespace, ...) */
+    bool http10;           /* an HTTP/1.0 request */
     unsigned nhost;        /* Host headers */
     size_t head_bytes;     /* the header lines as sent: names, values, ": " and CRLF */
     size_t target_bytes;   /* the request target: path and query, decoded */
     const char *bad_query; /* the name of a query parameter with a control character */
     router_match match;
-    /* While true a handler thread owns c (ST_ADMIT): libmicrohttpd may still call us for the
-     * request (the final call, or body bytes already buffered), and those calls must leave c
-     * and the body alone; they are repeated after the resume. */
-    atomic_bool admitting;
     upload_state *upload;
     http_upload upload_info;
     int sent_status;
@@ -231,12 +228,9 @@ static bool upload_limit_passes(req_ctx *c)
  * first untrusted address of X-Forwarded-For read from the right. */
 static void resolve_client_ip(req_ctx *c, const char *xff)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     ia_ip peer;
     memset(&peer, 0, sizeof(peer));
-    if (ci != NULL)
-        conntrack_peer_ip(ci->client_addr, &peer);
+    conntrack_peer_ip(io_peer(c->conn), &peer);
     const ia_config *cfg = c->srv->cfg;
     ia_ip chosen = ia_forwarded_client(cfg->trusted_proxies, cfg->n_trusted_proxies, &peer, xff);
     ia_ip_format(&chosen, c->client_ip, sizeof(c->client_ip));
@@ -256,43 +250,54 @@ static bool has_ctl(const char *s, size_t n, bool tab_ok)
     return false;
 }
 
-/* Checks every header line, also those past REQ_HEADERS_MAX, which are counted but not
- * kept. */
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      size_t key_size, const char *value, size_t value_size)
+/* Copies the kept header fields into the request (the parser checked every field, kept or
+ * not: names, control characters, Host). */
+static int collect_headers(req_ctx *c, const h1_head *head)
 {
-    (void)kind;
-    req_ctx *c = cls;
-    /* A tab inside a header value is allowed whitespace (RFC 9110 §5.5). */
-    if (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, true)))
-        c->bad_header = true;
-    for (size_t i = 0; i < key_size; i++)
-        if (strchr("\"(),/:;<=>?@[\\]{} \t", key[i]) != NULL)
-            c->bad_name = true;
-    if (key_size == 0)
-        c->bad_name = true;
-    if (strcasecmp(key, "Host") == 0)
-        c->nhost++;
-    c->head_bytes += key_size + value_size + 4;
-    if (c->req.nheaders < REQ_HEADERS_MAX)
-        c->headers[c->req.nheaders++] = (http_kv){ key, value ? value : "" };
-    return MHD_YES;
+    c->bad_header = head->bad_value;
+    c->bad_name = head->bad_name;
+    c->nhost = head->nhost;
+    c->head_bytes = head->fields_len;
+    for (size_t i = 0; i < head->nfields && i < REQ_HEADERS_MAX; i++) {
+        const h1_field *f = &head->fields[i];
+        char *name = arena_strndup(c->arena, f->name, f->name_len);
+        char *value = arena_strndup(c->arena, f->value, f->value_len);
+        if (name == NULL || value == NULL)
+            return IA_ERR_NOMEM;
+        c->headers[c->req.nheaders++] = (http_kv){ name, value };
+    }
+    return IA_OK;
 }
 
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     size_t key_size, const char *value, size_t value_size)
+/* Splits and decodes the query string q[0..n) ('+' is a space). Parameters past
+ * REQ_QUERY_MAX are checked and counted but not kept; a control character (%00 included)
+ * in a name or value marks the request (bad_query). */
+static int collect_query(req_ctx *c, const char *q, size_t n)
 {
-    (void)kind;
-    req_ctx *c = cls;
-    /* Decoded by libmicrohttpd: %00 and the other controls arrive as bytes here. Parameters
-     * past REQ_QUERY_MAX are checked and counted but not kept. */
-    if (c->bad_query == NULL &&
-        (has_ctl(key, key_size, false) || (value && has_ctl(value, value_size, false))))
-        c->bad_query = key;
-    c->target_bytes += key_size + value_size + 2;
-    if (c->req.nquery < REQ_QUERY_MAX)
-        c->query[c->req.nquery++] = (http_kv){ key, value ? value : "" };
-    return MHD_YES;
+    size_t i = 0;
+    while (i < n) {
+        const char *amp = memchr(q + i, '&', n - i);
+        size_t end = amp ? (size_t)(amp - q) : n;
+        if (end > i) {
+            const char *eq = memchr(q + i, '=', end - i);
+            size_t kend = eq ? (size_t)(eq - q) : end;
+            char *key = arena_memdup(c->arena, q + i, kend - i + 1);
+            char *value = arena_memdup(c->arena, eq ? eq + 1 : "", eq ? end - kend : 1);
+            if (key == NULL || value == NULL)
+                return IA_ERR_NOMEM;
+            size_t klen = h1_unescape(key, kend - i, true);
+            size_t vlen = eq ? h1_unescape(value, end - kend - 1, true) : 0;
+            key[klen] = '\0';
+            value[vlen] = '\0';
+            if (c->bad_query == NULL && (has_ctl(key, klen, false) || has_ctl(value, vlen, false)))
+                c->bad_query = key;
+            c->target_bytes += klen + vlen + 2;
+            if (c->req.nquery < REQ_QUERY_MAX)
+                c->query[c->req.nquery++] = (http_kv){ key, value };
+        }
+        i = end + 1;
+    }
+    return IA_OK;
 }
 
 /* Joins every X-Forwarded-For header into one list, in order. */
@@ -316,7 +321,9 @@ static const char *joined_xff(req_ctx *c)
 
 /* ---- responses ---- */
 
-static void add_rate_headers(req_ctx *c, struct MHD_Response *r)
+/* Adds the RateLimit-Policy and RateLimit headers of the policies checked (their text in
+ * the request's arena). */
+static void add_rate_headers(req_ctx *c, http_kv *out, size_t *nout)
 {
     if (c->nrate == 0)
         return;
@@ -339,44 +346,44 @@ static void add_rate_headers(req_ctx *c, struct MHD_Response *r)
                 co += (size_t)n;
         }
     }
-    MHD_add_response_header(r, "RateLimit-Policy", pol);
-    MHD_add_response_header(r, "RateLimit", cur);
+    const char *p = arena_strdup(c->arena, pol), *r = arena_strdup(c->arena, cur);
+    if (p == NULL || r == NULL)
+        return;
+    out[(*nout)++] = (http_kv){ "RateLimit-Policy", p };
+    out[(*nout)++] = (http_kv){ "RateLimit", r };
 }
 
-/* Hands the response in c->res to libmicrohttpd with the headers every response carries. */
-static enum MHD_Result send_response(req_ctx *c)
+#define SECURITY_HEADERS_N (sizeof(security_headers) / sizeof(security_headers[0]))
+/* Every header an answer can carry: the request id, the security headers, Cache-Control,
+ * CORS, the two RateLimit headers, Content-Type and the handler's own. */
+#define RES_HEADERS_ALL                                                                            \
+    (1 + SECURITY_HEADERS_N + 1 + CORS_HEADERS_MAX + 2 + 1 + HTTP_RES_HEADERS_MAX)
+
+/* Sends the response in c->res with the headers every response carries. */
+static void send_response(req_ctx *c)
 {
     http_res *res = &c->res;
     if (res->status == 0)
         http_error(res, 500, "INTERNAL_ERROR", "Internal server error");
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        res->body_len, (void *)(res->body ? res->body : ""), MHD_RESPMEM_MUST_COPY);
-    if (r == NULL)
-        return MHD_NO;
-    MHD_add_response_header(r, "X-Request-ID", c->request_id);
-    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
-        MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
+    http_kv h[RES_HEADERS_ALL];
+    size_t n = 0;
+    h[n++] = (http_kv){ "X-Request-ID", c->request_id };
+    for (size_t i = 0; i < SECURITY_HEADERS_N; i++)
+        h[n++] = security_headers[i];
     if (c->is_api)
-        MHD_add_response_header(r, "Cache-Control", "no-store");
-    http_kv cors[CORS_HEADERS_MAX];
+        h[n++] = (http_kv){ "Cache-Control", "no-store" };
     const ia_config *cfg = c->srv->cfg;
-    size_t ncors = cors_headers((const char *const *)cfg->allowed_origins, cfg->n_allowed_origins,
-                                c->origin, c->preflight, cors);
-    for (size_t i = 0; i < ncors; i++)
-        MHD_add_response_header(r, cors[i].name, cors[i].value);
-    add_rate_headers(c, r);
+    n += cors_headers((const char *const *)cfg->allowed_origins, cfg->n_allowed_origins, c->origin,
+                      c->preflight, h + n);
+    add_rate_headers(c, h, &n);
     if (res->content_type != NULL && res->body_len > 0)
-        MHD_add_response_header(r, "Content-Type", res->content_type);
+        h[n++] = (http_kv){ "Content-Type", res->content_type };
     for (size_t i = 0; i < res->nheaders; i++)
-        MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
-    enum MHD_Result ok = MHD_queue_response(c->conn, (unsigned)res->status, r);
-    MHD_destroy_response(r);
-    if (ok == MHD_YES) {
-        c->state = ST_SENT;
-        c->sent_status = res->status;
-        c->sent_bytes = res->body_len;
-    }
-    return ok;
+        h[n++] = res->headers[i];
+    c->state = ST_SENT;
+    c->sent_status = res->status;
+    c->sent_bytes = res->body_len;
+    io_respond(c->conn, res->status, h, n, res->body, res->body_len);
 }
 
 /* Answers 503 SERVICE_UNAVAILABLE with Retry-After, naming the dependency that failed when
@@ -446,7 +453,7 @@ static void pool_job_run(void *arg)
         run_handler(c);
     log_set_request_id(NULL);
     c->state = ST_READY;
-    MHD_resume_connection(c->conn);
+    io_resume(c->conn);
 }
 
 /* ---- the request pipeline ---- */
@@ -486,7 +493,7 @@ bool http_body_is_form(const http_req *req)
 static int stage_upload(req_ctx *c, uint64_t length)
 {
     const ia_config *cfg = c->srv->cfg;
-    int rc = upload_begin(c->conn, cfg, c->arena, &c->upload);
+    int rc = upload_begin(http_header(&c->req, "Content-Type"), cfg, c->arena, &c->upload);
     if (rc == IA_ERR_INVALID) {
         http_error(&c->res, 415, "UNSUPPORTED_MEDIA_TYPE",
                    "Content-Type must be multipart/form-data with a boundary parameter "
@@ -504,18 +511,18 @@ static int stage_upload(req_ctx *c, uint64_t length)
     return IA_OK;
 }
 
-/* Feeds upload bytes to the post processor. A body that keeps coming long after its file
+/* Feeds upload bytes to the multipart reader. A body that keeps coming long after its file
  * passed the limit (possible only without a Content-Length) closes the connection. */
-static enum MHD_Result feed_upload(req_ctx *c, const char *data, size_t n)
+static bool feed_upload(req_ctx *c, const char *data, size_t n)
 {
     c->dropped += n; /* all bytes of the body, for the bound below */
     if (c->dropped > (size_t)c->srv->cfg->max_file_size + UPLOAD_FRAMING_MAX + OVERFLOW_DRAIN_MAX) {
         log_info("http", "oversized upload kept coming; closing the connection", "route",
                  c->route_label);
-        return MHD_NO;
+        return false;
     }
     if (c->res.status != 0)
-        return MHD_YES;
+        return true;
     (void)ia_fault_take();
     int rc = upload_feed(c->upload, data, n);
     if (rc == IA_ERR_INVALID) {
@@ -526,7 +533,7 @@ static enum MHD_Result feed_upload(req_ctx *c, const char *data, size_t n)
     } else if (rc != IA_OK) {
         http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
     }
-    return MHD_YES;
+    return true;
 }
 
 /* The body of an upload has ended: describe what arrived to the handler. */
@@ -560,10 +567,10 @@ static bool needs_rate_check(const ia_config *cfg, const http_route *route)
 
 static void stage_admit(req_ctx *c);
 
-/* After the checks of stage_admit: a refused request with a body pending reads the body and
- * drops it, up to what the route itself would accept, and answers at the final call
- * (libmicrohttpd takes a response only before the body or after it); without a body it
- * answers at the final call. */
+/* After the checks of stage_admit on a handler thread: a refused request with a body
+ * pending reads the body and drops it, up to what the route itself would accept, and
+ * answers once it has ended, so that the connection stays usable; without a body it answers
+ * when resumed. */
 static void admit_settle(req_ctx *c)
 {
     if (c->res.status == 0)
@@ -602,8 +609,7 @@ static void pool_admit_run(void *arg)
     stage_admit(c);
     log_set_request_id(NULL);
     admit_settle(c);
-    atomic_store(&c->admitting, false);
-    MHD_resume_connection(c->conn);
+    io_resume(c->conn);
 }
 
 /* Suspends the connection and queues its checks for a handler thread; a full queue answers
@@ -611,23 +617,20 @@ static void pool_admit_run(void *arg)
 static bool admit_on_pool(req_ctx *c)
 {
     c->state = ST_ADMIT;
-    atomic_store(&c->admitting, true);
-    MHD_suspend_connection(c->conn);
+    io_suspend(c->conn);
     if (pool_submit(c->srv->pool, pool_admit_run, c) != IA_OK) {
         refuse_busy(c, false);
         admit_settle(c);
-        atomic_store(&c->admitting, false);
-        MHD_resume_connection(c->conn);
+        io_resume(c->conn);
     }
     return true;
 }
 
-/* The limits and rules of the request line and headers that libmicrohttpd is configured to
- * leave to us, so that their answers carry the headers and JSON body of every other answer
- * (http_server_start): the size of the request target (414) and of the headers (431,
- * HTTP_MAX_HEADER_BYTES), header names, and one Host header in HTTP/1.1. Each refusal closes
- * the connection after the answer. False when one refused (c->res holds the answer). */
-static bool request_well_formed(req_ctx *c, const char *url, const char *version)
+/* The limits and rules of the request line and headers: the size of the request target
+ * (414) and of the headers (431, HTTP_MAX_HEADER_BYTES), header names, and one Host header
+ * in HTTP/1.1. Each refusal closes the connection after the answer. False when one refused
+ * (c->res holds the answer). */
+static bool request_well_formed(req_ctx *c, const char *url)
 {
     size_t max = (size_t)c->srv->cfg->http_max_header_bytes;
     c->target_bytes += strlen(url);
@@ -637,7 +640,7 @@ static bool request_well_formed(req_ctx *c, const char *url, const char *version
         http_error(&c->res, 431, "HEADERS_TOO_LARGE", "The request headers are too large");
     else if (c->bad_name)
         http_error(&c->res, 400, "BAD_REQUEST", "Invalid header name");
-    else if (c->nhost > 1 || (c->nhost == 0 && strcmp(version, "HTTP/1.0") != 0))
+    else if (c->nhost > 1 || (c->nhost == 0 && !c->http10))
         http_error(&c->res, 400, "BAD_REQUEST", "A request needs exactly one Host header");
     else
         return true;
@@ -646,17 +649,40 @@ static bool request_well_formed(req_ctx *c, const char *url, const char *version
     return false;
 }
 
-/* The first call of a request: headers, client address, route. Returns true when the checks
- * that follow were handed to a handler thread (the connection is then suspended), false when
- * they ran here (c->res holds the answer if one of them failed). */
-static bool stage_headers(req_ctx *c, const char *url, const char *method, const char *version)
+/* Decodes the request target into the path and the query parameters. */
+static int read_target(req_ctx *c, const h1_head *head, const char **url)
+{
+    const char *t = head->target;
+    size_t n = head->target_len;
+    const char *q = memchr(t, '?', n);
+    size_t plen = q ? (size_t)(q - t) : n;
+    c->bad_path = h1_path_encodes_ctl(t, plen);
+    char *path = arena_memdup(c->arena, t, plen + 1);
+    if (path == NULL)
+        return IA_ERR_NOMEM;
+    path[h1_unescape(path, plen, false)] = '\0';
+    *url = path;
+    return q ? collect_query(c, q + 1, n - plen - 1) : IA_OK;
+}
+
+/* The head of a request: headers, client address, route. Returns true when the checks that
+ * follow were handed to a handler thread (the connection is then suspended), false when they
+ * ran here (c->res holds the answer if one of them failed). */
+static bool stage_headers(req_ctx *c, const h1_head *head)
 {
     http_server *s = c->srv;
     const ia_config *cfg = s->cfg;
     http_req *req = &c->req;
-
-    MHD_get_connection_values_n(c->conn, MHD_HEADER_KIND, collect_header, c);
-    MHD_get_connection_values_n(c->conn, MHD_GET_ARGUMENT_KIND, collect_query, c);
+    const char *url = "";
+    char method[17];
+    size_t mlen = head->method_len < sizeof(method) - 1 ? head->method_len : sizeof(method) - 1;
+    memcpy(method, head->method, mlen);
+    method[mlen] = '\0';
+    c->http10 = head->minor == 0;
+    if (collect_headers(c, head) != IA_OK || read_target(c, head, &url) != IA_OK) {
+        http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+        return false;
+    }
     reqid_resolve(http_header(req, "X-Request-ID"), c->request_id);
     resolve_client_ip(c, joined_xff(c));
     c->origin = http_header(req, "Origin");
@@ -670,7 +696,7 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method, const
         return false;
     }
     req->method = http_method_bit(method);
-    if (!request_well_formed(c, url, version))
+    if (!request_well_formed(c, url))
         return false;
     if (c->bad_path || has_ctl(url, strlen(url), false)) {
         http_error(&c->res, 400, "BAD_REQUEST", "The path contains a control character");
@@ -680,14 +706,8 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method, const
         http_error(&c->res, 400, "BAD_REQUEST", "A header contains a control character");
         return false;
     }
-    const char *cl = http_header(req, "Content-Length");
-    const char *te = http_header(req, "Transfer-Encoding");
-    long long length = 0;
-    if (cl != NULL && config_parse_int(cl, 0, INT64_MAX, &length) != IA_OK) {
-        http_error(&c->res, 400, "BAD_REQUEST", "Invalid Content-Length");
-        return false;
-    }
-    c->has_body = length > 0 || (te != NULL && strcasecmp(te, "identity") != 0);
+    uint64_t length = head->has_length ? head->length : 0;
+    c->has_body = length > 0 || head->chunked;
 
     router_match m;
     router_result rr = router_match_path(s->router, c->arena, method, req->path, &m);
@@ -726,7 +746,7 @@ static bool stage_headers(req_ctx *c, const char *url, const char *method, const
         req->param_names[i] = m.names[i];
         req->params[i] = m.values[i];
     }
-    c->length = (uint64_t)length;
+    c->length = length;
     c->match = m;
     if (s->rl->remote && needs_rate_check(cfg, req->route)) {
         /* After a resume, the end of a body of unknown length (chunked) cannot be told from
@@ -795,10 +815,10 @@ static void stage_admit(req_ctx *c)
     c->state = ST_BODY;
 }
 
-/* Final call: the body is complete. Inline routes answer now; HTTP_CPU routes go to the CPU
- * executor, so that password hashing never holds a handler thread that cheap requests need
+/* The body is complete. Inline routes answer now; HTTP_CPU routes go to the CPU executor, so
+ * that password hashing never holds a handler thread that cheap requests need
  * (docs/design.md "Request lifecycle"); the rest go to the handler pool. */
-static enum MHD_Result stage_dispatch(req_ctx *c)
+static void stage_dispatch(req_ctx *c)
 {
     http_server *s = c->srv;
     if (c->keep_body && c->body.len > 0) {
@@ -807,20 +827,20 @@ static enum MHD_Result stage_dispatch(req_ctx *c)
     }
     if ((c->req.route->flags & HTTP_INLINE) && !c->defer_rate) {
         run_handler(c);
-        return send_response(c);
+        send_response(c);
+        return;
     }
     bool cpu = (c->req.route->flags & HTTP_CPU) && s->cpu_pool != NULL;
     c->state = ST_QUEUED;
-    MHD_suspend_connection(c->conn);
+    io_suspend(c->conn);
     if (pool_submit(cpu ? s->cpu_pool : s->pool, pool_job_run, c) != IA_OK) {
         refuse_busy(c, cpu);
         c->state = ST_READY;
-        MHD_resume_connection(c->conn);
+        io_resume(c->conn);
     }
-    return MHD_YES;
 }
 
-static req_ctx *ctx_new(http_server *s, struct MHD_Connection *conn)
+static req_ctx *ctx_new(http_server *s, io_conn *conn)
 {
     req_ctx *c = calloc(1, sizeof(*c));
     if (c == NULL)
@@ -843,105 +863,117 @@ static req_ctx *ctx_new(http_server *s, struct MHD_Connection *conn)
     c->req.query = c->query;
     c->req.deadline_ms = ia_mono_ms() + s->cfg->http_request_timeout_ms;
     c->drain_max = OVERFLOW_DRAIN_MAX;
-    atomic_init(&c->admitting, false);
     c->res.arena = c->arena;
     c->state = ST_HEADERS;
     return c;
 }
 
-/* The request context of a request whose raw target encodes a control character in its path
- * (see uri_check); any other request starts without one. */
-static char bad_path_mark;
-
-/* libmicrohttpd hands the access handler the path after decoding, where %00 has cut the
- * string short; this sees the raw request target, before decoding, once per request. A path
- * that encodes a control character (%00-%1F, %7F) starts its request with bad_path_mark as
- * its context. The query string is checked with the decoded lengths (collect_query). */
-static void *uri_check(void *cls, const char *uri, struct MHD_Connection *conn)
+/* Begins a request: its context, its place in the in-flight count, the header deadline
+ * lifted. NULL when memory is short (the connection is then closed). */
+static req_ctx *request_begin(http_server *s, io_conn *conn)
 {
-    (void)cls;
-    (void)conn;
-    for (const char *p = uri; *p && *p != '?'; p++) {
-        if (p[0] != '%' || http_hex_value(p[1]) < 0 || http_hex_value(p[2]) < 0)
-            continue;
-        int v = http_hex_value(p[1]) * 16 + http_hex_value(p[2]);
-        if (v < 0x20 || v == 0x7f)
-            return &bad_path_mark;
+    req_ctx *c = ctx_new(s, conn);
+    if (c == NULL) {
+        io_abort(conn);
+        return NULL;
     }
-    return NULL;
+    io_set_request(conn, c);
+    atomic_fetch_add(&s->in_flight, 1);
+    log_set_request_id(NULL);
+    return c;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+/* A request head arrived (io.h). A head the parser refused is answered here like any other
+ * error, with the headers every answer carries, and the connection closed after it. */
+static void on_head(void *ud, io_conn *conn, const h1_head *head, const h1_error *err)
 {
-    http_server *s = cls;
-    req_ctx *c = *con_cls;
-    if (c == NULL || *con_cls == &bad_path_mark) {
-        c = ctx_new(s, conn);
-        if (c == NULL)
-            return MHD_NO;
-        c->bad_path = *con_cls == &bad_path_mark;
-        *con_cls = c;
-        conntrack_request_began(s->conns, conn);
-        atomic_fetch_add(&s->in_flight, 1);
-        log_set_request_id(NULL);
-        if (stage_headers(c, url, method, version) || c->res.status == 0)
-            return MHD_YES;
-        /* Answered from the headers. With a body pending, answer now so that it is never
-         * read (libmicrohttpd then closes the connection); without one, answer on the final
-         * call so that the connection stays open for the next request. */
-        if (c->has_body)
-            return send_response(c);
-        c->state = ST_READY;
-        return MHD_YES;
+    http_server *s = ud;
+    req_ctx *c = request_begin(s, conn);
+    if (c == NULL)
+        return;
+    if (head == NULL) {
+        reqid_resolve(NULL, c->request_id);
+        c->req.request_id = c->request_id;
+        resolve_client_ip(c, NULL);
+        c->req.client_ip = c->client_ip;
+        http_error(&c->res, err->status, err->code, err->detail);
+        http_set_header(&c->res, "Connection", "close");
+        send_response(c);
+        return;
     }
-    if (atomic_load(&c->admitting))
-        return MHD_YES; /* nothing consumed: the call comes again after the resume */
-    if (c->state == ST_READY)
-        return send_response(c);
+    if (stage_headers(c, head) || c->res.status == 0)
+        return;
+    /* Answered from the headers; with a body pending, the transport closes the connection
+     * after the answer rather than read a body that nobody wants. */
+    send_response(c);
+}
+
+/* A piece of the body (io.h). False closes the connection. */
+static bool on_body(void *rq, const char *data, size_t n)
+{
+    req_ctx *c = rq;
     if (c->state != ST_BODY)
-        return MHD_YES;
-    if (*upload_data_size == 0 && c->received < c->length)
-        return MHD_YES; /* not the final call: libmicrohttpd makes one after a resume */
-    if (*upload_data_size != 0) {
-        c->received += *upload_data_size;
-        if (ia_mono_ms() > c->req.deadline_ms) {
-            log_info("http", "request deadline passed while reading the body", "route",
+        return true;
+    c->received += n;
+    if (ia_mono_ms() > c->req.deadline_ms) {
+        log_info("http", "request deadline passed while reading the body", "route", c->route_label);
+        return false;
+    }
+    if (c->upload != NULL)
+        return feed_upload(c, data, n);
+    if (c->res.status != 0) {
+        /* Refused already (past the limit, or by the checks before the body): drop what
+         * follows, up to a bound, and answer once the body ends. */
+        c->dropped += n;
+        if (c->dropped > c->drain_max) {
+            log_info("http", "refused body kept coming; closing the connection", "route",
                      c->route_label);
-            return MHD_NO;
+            return false;
         }
-        size_t n = *upload_data_size;
-        *upload_data_size = 0;
-        if (c->upload != NULL)
-            return feed_upload(c, upload_data, n);
-        if (c->res.status != 0) {
-            /* Past the limit already (only a chunked body gets here): drop what follows, up to
-             * a bound, and answer 413 once the body ends. */
-            c->dropped += n;
-            if (c->dropped > c->drain_max) {
-                log_info("http", "oversized chunked body kept coming; closing the connection",
-                         "route", c->route_label);
-                return MHD_NO;
-            }
-            return MHD_YES;
-        }
-        int rc = IA_OK;
-        if (c->keep_body)
-            rc = strbuf_append(&c->body, upload_data, n);
-        else if (n > c->body.max - c->body.len)
-            rc = IA_ERR_TOO_LARGE; /* ignored bodies are counted too: nothing streams unbounded */
-        else
-            c->body.len += n;
-        if (rc != IA_OK)
-            http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
-        return MHD_YES;
+        return true;
+    }
+    int rc = IA_OK;
+    if (c->keep_body)
+        rc = strbuf_append(&c->body, data, n);
+    else if (n > c->body.max - c->body.len)
+        rc = IA_ERR_TOO_LARGE; /* ignored bodies are counted too: nothing streams unbounded */
+    else
+        c->body.len += n;
+    if (rc != IA_OK)
+        http_error(&c->res, 413, "PAYLOAD_TOO_LARGE", "Request body too large");
+    return true;
+}
+
+/* The body is complete, or there was none (io.h). */
+static void on_body_end(void *rq)
+{
+    req_ctx *c = rq;
+    if (c->state == ST_READY || (c->state == ST_BODY && c->res.status != 0)) {
+        send_response(c); /* the 413 of an oversized chunked body, a refused admission */
+        return;
+    }
+    if (c->state != ST_BODY) {
+        if (c->res.status == 0)
+            http_error(&c->res, 500, "INTERNAL_ERROR", "Internal server error");
+        send_response(c);
+        return;
     }
     if (c->upload != NULL && c->res.status == 0)
         finish_upload(c);
-    if (c->res.status != 0)
-        return send_response(c); /* the 413 of an oversized chunked body, a bad upload */
-    return stage_dispatch(c);
+    if (c->res.status != 0) {
+        send_response(c); /* a bad upload */
+        return;
+    }
+    stage_dispatch(c);
+}
+
+/* The connection is back from a handler thread (io.h): with the answer (ST_READY), or with
+ * the admission checks done and the body still to read (ST_BODY). */
+static void on_resume(void *rq)
+{
+    req_ctx *c = rq;
+    if (c->state == ST_READY)
+        send_response(c);
 }
 
 /* Reports a 5xx answer to error monitoring: the route template, method, status, request id,
@@ -971,20 +1003,16 @@ static void report_server_error(const req_ctx *c, int status)
     sentry_capture(&ev);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
+/* The request is over (io.h): the access log line, the metrics, error reporting, and its
+ * memory freed. An answer that was not sent is logged as 408 (idle timeout) or 499 (the
+ * connection closed first). */
+static void on_done(void *rq, bool sent, bool timed_out)
 {
-    http_server *s = cls;
-    req_ctx *c = *con_cls;
-    if (c == NULL || *con_cls == &bad_path_mark) {
-        *con_cls = NULL; /* closed before its headers were complete */
-        return;
-    }
-    conntrack_request_ended(s->conns, conn);
-    *con_cls = NULL;
+    req_ctx *c = rq;
+    http_server *s = c->srv;
     int status = c->sent_status;
-    if (c->state != ST_SENT)
-        status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+    if (c->state != ST_SENT || !sent)
+        status = timed_out ? 408 : 499;
     int64_t us = ia_mono_us() - c->start_us;
     log_set_request_id(c->request_id);
     log_field f[7];
@@ -1011,17 +1039,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         pthread_cond_broadcast(&s->idle);
         pthread_mutex_unlock(&s->lock);
     }
-}
-
-__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-    (void)cls;
-    char msg[512];
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    size_t n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
-        msg[--n] = '\0';
-    log_warn("http", "libmicrohttpd", "detail", msg);
 }
 
 static void collect_server_metrics(strbuf *sb, void *ctx)
@@ -1080,7 +1097,6 @@ int http_server_create(const ia_config *cfg, void *app, http_server **out)
     }
     atomic_init(&s->in_flight, 0);
     atomic_init(&s->draining, false);
-    atomic_init(&s->open, false);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->idle, NULL);
     *out = s;
@@ -1120,50 +1136,6 @@ void http_server_set_fallback(http_server *s, const http_route *route, const cha
     router_set_fallback(s->router, route, reserved);
 }
 
-/* Resolves HOST and PORT into a socket address for libmicrohttpd. */
-static int bind_address(const ia_config *cfg, struct sockaddr_storage *ss, bool *ipv6)
-{
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    char port[8];
-    snprintf(port, sizeof(port), "%lld", cfg->port);
-    int gai = getaddrinfo(cfg->host, port, &hints, &res);
-    if (gai != 0 || res == NULL) {
-        log_error("http", "cannot resolve HOST", "host", cfg->host, "error", gai_strerror(gai));
-        return IA_ERR_INVALID;
-    }
-    memcpy(ss, res->ai_addr, res->ai_addrlen);
-    *ipv6 = res->ai_family == AF_INET6;
-    freeaddrinfo(res);
-    return IA_OK;
-}
-
-/* ---- connections ---- */
-
-/* Refuses new connections until the server is open and while it drains (they are closed as
- * soon as they are accepted; connections already open finish their requests), and those
- * beyond HTTP_MAX_CONNECTIONS_PER_IP from an address outside TRUSTED_PROXIES. */
-static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
-{
-    (void)addrlen;
-    http_server *s = cls;
-    if (!atomic_load(&s->open) || atomic_load(&s->draining))
-        return MHD_NO;
-    return conntrack_admit(s->conns, addr) ? MHD_YES : MHD_NO;
-}
-
-/* libmicrohttpd answers a request line or headers that its connection memory cannot hold
- * itself (414 and 431 without our headers or JSON body). Its memory is sized so that a
- * request up to twice HTTP_MAX_HEADER_BYTES still reaches request_well_formed, which enforces
- * the setting; only larger ones get libmicrohttpd's own answer. */
-static size_t mhd_memory_limit(const ia_config *cfg)
-{
-    return 2 * (size_t)cfg->http_max_header_bytes + 16u * 1024u;
-}
-
 /* The CPU executor's size: CPU_THREADS, or one thread per online core when it is 0. */
 static size_t cpu_threads(const ia_config *cfg)
 {
@@ -1176,13 +1148,8 @@ static size_t cpu_threads(const ia_config *cfg)
 int http_server_start(http_server *s)
 {
     const ia_config *cfg = s->cfg;
-    struct sockaddr_storage ss;
-    bool ipv6 = false;
-    int rc = bind_address(cfg, &ss, &ipv6);
-    if (rc != IA_OK)
-        return rc;
-    rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, 0,
-                     s->thread_init, s->thread_fini, s->thread_ctx, &s->pool);
+    int rc = pool_create((size_t)cfg->handler_threads, (size_t)cfg->handler_queue_max, 0,
+                         s->thread_init, s->thread_fini, s->thread_ctx, &s->pool);
     if (rc != IA_OK)
         return rc;
     rc = pool_create(cpu_threads(cfg), (size_t)cfg->cpu_queue_max, (int)cfg->cpu_nice,
@@ -1192,52 +1159,39 @@ int http_server_start(http_server *s)
     rc = conntrack_create(cfg, &s->conns);
     if (rc != IA_OK)
         return rc;
-    unsigned flags =
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    if (ipv6)
-        flags |= MHD_USE_IPv6;
-    unsigned idle_s = (unsigned)((cfg->http_idle_timeout_ms + 999) / 1000);
-    struct MHD_OptionItem opts[] = {
-        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
-        { MHD_OPTION_SOCK_ADDR, 0, &ss },
-        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
-        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_check, s },
-        { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->http_max_connections, NULL },
-        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conntrack_notify, s->conns },
-        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mhd_memory_limit(cfg), NULL },
-        { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)idle_s, NULL },
-        { MHD_OPTION_LISTENING_ADDRESS_REUSE, cfg->http_reuse_port ? 1 : 0, NULL },
-        /* Host and header names are checked in request_well_formed, answered like any error;
-         * in strict mode libmicrohttpd answers them itself, without our headers. */
-        { MHD_OPTION_STRICT_FOR_CLIENT, 0, NULL },
-        { cfg->http_io_threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
-          (intptr_t)cfg->http_io_threads, NULL },
-        { MHD_OPTION_END, 0, NULL },
-    };
-    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, accept_policy, s, on_request, s,
-                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
-    if (s->daemon == NULL) {
+    static const io_callbacks cb = { .on_head = on_head,
+                                     .on_body = on_body,
+                                     .on_body_end = on_body_end,
+                                     .on_resume = on_resume,
+                                     .on_done = on_done };
+    rc = io_server_create(cfg, s->conns, &cb, s, &s->io);
+    if (rc != IA_OK)
+        return rc;
+    rc = io_server_listen(s->io);
+    if (rc != IA_OK) {
         int err = errno;
         char port[24];
         snprintf(port, sizeof(port), "%lld", cfg->port);
-        if (err == EADDRINUSE)
+        if (rc == IA_ERR_CONFLICT)
             log_error("http",
                       "cannot listen: the port is in use by another process (set "
                       "HTTP_REUSE_PORT=true for instances that share it)",
                       "host", cfg->host, "port", port, "error", strerror(err));
-        else
+        else if (rc != IA_ERR_INVALID)
             log_error("http", "cannot listen", "host", cfg->host, "port", port, "error",
                       strerror(err));
         return IA_ERR_IO;
     }
+    rc = io_server_start(s->io);
+    if (rc != IA_OK)
+        return rc;
     rc = conntrack_start(s->conns);
     if (rc != IA_OK)
         return rc;
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : (int)cfg->port;
+    s->port = io_server_port(s->io);
     if (s->on_bound != NULL)
         s->on_bound(s->bound_ctx, s->port);
-    atomic_store(&s->open, true);
+    io_server_accept(s->io, true);
     metrics_register_collector(collect_server_metrics, s);
     log_emit(LOG_INFO, "http", "listening",
              (log_field[]){ LOG_STR("host", cfg->host), LOG_NUM("port", s->port),
@@ -1276,10 +1230,11 @@ int http_server_port(const http_server *s)
 
 int http_server_drain(http_server *s, int64_t timeout_ms)
 {
-    /* From now on accept_policy closes every new connection at once. The listen socket is not
-     * quiesced: libmicrohttpd 0.9.75's MHD_quiesce_daemon races its own I/O threads over the
-     * epoll set (an abort during SIGTERM), so it stays open until the daemon stops. */
+    /* From now on every new connection is closed as soon as it is accepted, and kept-alive
+     * connections close after their current answer. */
     atomic_store(&s->draining, true);
+    if (s->io != NULL)
+        io_server_accept(s->io, false);
     int64_t deadline = ia_mono_ms() + timeout_ms;
     pthread_mutex_lock(&s->lock);
     while (atomic_load(&s->in_flight) > 0) {
@@ -1305,12 +1260,11 @@ void http_server_destroy(http_server *s)
     if (s == NULL)
         return;
     if (atomic_load(&s->in_flight) > 0) {
-        /* Handlers are still running on suspended connections; stopping the daemon under them
-         * is not allowed, and the process is about to exit anyway. */
+        /* Handlers are still running on suspended connections; stopping the transport under
+         * them is not allowed, and the process is about to exit anyway. */
         return;
     }
-    if (s->daemon != NULL)
-        MHD_stop_daemon(s->daemon);
+    io_server_destroy(s->io);
     pool_destroy(s->pool);
     pool_destroy(s->cpu_pool);
     rl_destroy(s->rl);

@@ -1,4 +1,4 @@
-/* The HTTP server: libmicrohttpd with an epoll I/O thread pool, the route table, the
+/* The HTTP server: the HTTP/1.1 transport (io.c) with its epoll I/O threads, the route table, the
  * middleware every request passes (request id, security headers, CORS, rate limits, body
  * limits), and the bounded handler pool that runs blocking handlers on suspended connections.
  * See docs/design.md "Request lifecycle". */

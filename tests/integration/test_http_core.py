@@ -356,3 +356,114 @@ def test_connection_limit_per_ip_spares_trusted_proxies(make_server):
         for s in held:
             if s is not None:
                 s.close()
+
+
+# ---- the transport: keep-alive, pipelining, Expect, HTTP/1.0, HEAD ---------------------------
+
+
+def _read_all(s):
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return out
+        out += chunk
+
+
+def _split_responses(data):
+    """Cuts a byte stream of responses with Content-Length into (status, headers, body)."""
+    out = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        n = int(headers.get("content-length", "0"))
+        out.append((int(lines[0].split()[1]), headers, rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def test_pipelined_requests_are_answered_in_order(server):
+    reqs = b"".join(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: pipe-%d\r\n\r\n" % i
+                    for i in range(1, 6))
+    reqs += b"POST /__test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"a\": 1}"
+    reqs += b"GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: pipe-last\r\nConnection: close\r\n\r\n"
+    with connect(server.port) as s:
+        s.sendall(reqs)
+        got = _split_responses(_read_all(s))
+    assert [g[0] for g in got] == [200] * 7, got
+    ids = [g[1]["x-request-id"] for g in got]
+    assert ids[:5] == [f"pipe-{i}" for i in range(1, 6)] and ids[6] == "pipe-last", ids
+    assert json.loads(got[5][2]) == {"received": {"a": 1}}
+    assert got[6][1].get("connection") == "close"
+    assert all("connection" not in g[1] for g in got[:6]), got
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    body = b'{"b": 2}'
+    with connect(server.port) as s:
+        s.sendall(b"POST /__test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = s.recv(4096)
+            assert chunk, interim
+            interim += chunk
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n", interim
+        s.sendall(body)
+        r = read_http_response(s)
+    assert r.status_code == 200 and r.json() == {"received": {"b": 2}}, r.body
+
+
+def test_expect_100_continue_is_not_sent_when_refused_from_the_headers(server):
+    with connect(server.port) as s:
+        s.sendall(b"POST /__test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                  b"Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        r = read_http_response(s)
+    assert r.status_code == 415, r.body  # no 100 first: the body is never wanted
+
+
+def test_http10_closes_unless_kept_alive(server):
+    with connect(server.port) as s:
+        s.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+        got = _split_responses(_read_all(s))  # the server closes after one answer
+    assert len(got) == 1 and got[0][0] == 200 and got[0][1].get("connection") == "close"
+    with connect(server.port) as s:
+        for _ in range(2):
+            s.sendall(b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            r = read_http_response(s)
+            assert r.status_code == 200 and "connection" not in r._headers, r._headers
+
+
+def test_head_has_the_get_length_and_no_body(server):
+    with connect(server.port) as s:
+        s.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
+                  b"Connection: close\r\n\r\n")
+        data = _read_all(s)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")
+    length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1])
+    assert length > 0
+    # The next bytes are the GET's answer, not a body of the HEAD.
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:60]
+    assert len(_split_responses(rest)[0][2]) == length
+
+
+def test_an_answer_before_the_body_closes_the_connection(server):
+    with connect(server.port) as s:
+        s.sendall(b"POST /__test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                  b"Content-Length: 100000\r\n\r\n" + b"x" * 1000)
+        data = _read_all(s)
+    got = _split_responses(data)
+    assert len(got) == 1 and got[0][0] == 415 and got[0][1].get("connection") == "close", got
+
+
+def test_a_malformed_chunked_body_closes_the_connection(server):
+    with connect(server.port) as s:
+        s.sendall(b"POST /__test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n8\r\n{\"a\": 1}XX")
+        assert _read_all(s) == b""
+    assert server.client.get("/health").status_code == 200
