@@ -38,7 +38,6 @@ RUN apt-get update \
         libexttextcat-2.0-0 \
         libexttextcat-data \
         libjwt0 \
-        libmicrohttpd12 \
         libpoppler-glib8 \
         libpq5 \
         libseccomp2 \

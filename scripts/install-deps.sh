@@ -20,7 +20,7 @@ BUILD_PACKAGES=(
   # build
   build-essential pkg-config meson ninja-build
   # libraries
-  libmicrohttpd-dev libjansson-dev libsodium-dev libjwt-dev libcrypt-dev libsqlite3-dev libpq-dev
+  libjansson-dev libsodium-dev libjwt-dev libcrypt-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev libssl-dev libhiredis-dev
   # resume text extraction (src/docs/): PDF, DOCX, and the child's seccomp filter
   libpoppler-glib-dev libzip-dev libxml2-dev libseccomp-dev

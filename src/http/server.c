@@ -489,7 +489,7 @@ bool http_body_is_form(const http_req *req)
 
 /* Body checks of an upload route, before any of the body is read: multipart/form-data with
  * a boundary (else 415), and a Content-Length that could hold a file within MAX_FILE_SIZE
- * (else 413). The post processor then streams the file part to disk. */
+ * (else 413). The multipart reader then streams the file part to disk. */
 static int stage_upload(req_ctx *c, uint64_t length)
 {
     const ia_config *cfg = c->srv->cfg;

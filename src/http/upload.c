@@ -12,12 +12,10 @@
 
 #include "core/errors.h"
 #include "core/log.h"
-
-#define POST_BUFFER  65536
-#define BOUNDARY_MAX 70 /* RFC 2046 */
+#include "http/multipart.h"
 
 struct upload_state {
-    struct MHD_PostProcessor *pp;
+    multipart *mp;
     arena *a;
     const ia_config *cfg;
     int fd;          /* the temporary file of the first file part, or -1 */
@@ -29,8 +27,8 @@ struct upload_state {
     int nfiles;
     const char *names[HTTP_UPLOAD_NAMES_MAX];
     size_t nnames;
-    bool empty_start;   /* the last callback began a file part without any of its bytes */
-    uint64_t name_hash; /* ... and this was the hash of that part's file name */
+    bool in_file;      /* the current part is a file part named "file" */
+    int64_t part_size; /* bytes of the current part so far */
 };
 
 /* Opens a fresh private temporary file for the first file part. */
@@ -65,80 +63,62 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* FNV-1a of a file name: what tells two file parts apart when both start at offset 0. */
-static uint64_t hash_name(const char *s)
+/* A part begins. Only a part named "file" with a file name is a file; the first one is
+ * written to the temporary file, the others are counted (several files is an error the
+ * handler reports). Other parts are ignored. */
+static int on_part(void *ud, const char *name, const char *filename)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    upload_state *u = ud;
+    u->in_file = name != NULL && strcmp(name, "file") == 0 && filename != NULL;
+    u->part_size = 0;
+    if (!u->in_file)
+        return IA_OK;
+    u->nfiles++;
+    /* Kept whole, so that the extension is always seen: a part's header block is bounded
+     * (MULTIPART_HEADERS_MAX), which bounds the name. */
+    if (u->nnames < HTTP_UPLOAD_NAMES_MAX) {
+        u->names[u->nnames] = arena_strdup(u->a, filename);
+        if (u->names[u->nnames] == NULL)
+            return IA_ERR_NOMEM;
+        u->nnames++;
+    }
+    if (u->nfiles == 1 && open_temp(u) != IA_OK) {
+        u->io_errno = errno;
+        log_error("http", "cannot create a temporary file for an upload", "error", strerror(errno));
+        u->io_error = true;
+    }
+    return IA_OK;
 }
 
-/* Whether this callback begins a new file part. libmicrohttpd calls at offset 0 when a part's
- * data begins, with no bytes when what it holds could still be the start of a boundary (a
- * boundary split across reads), and then calls again at offset 0 with the first bytes. So a
- * call at offset 0 right after such an empty call for a file part of the same name continues
- * that part. (An empty file part followed at once by another of the same name therefore
- * counts as one.) */
-static bool starts_part(upload_state *u, const char *filename, uint64_t off, size_t size)
+/* Content of the current part: the first file part goes to the temporary file until it
+ * passes MAX_FILE_SIZE, when nothing of it is kept. */
+static int on_data(void *ud, const char *data, size_t n)
 {
-    uint64_t h = hash_name(filename);
-    bool starts = off == 0 && !(u->empty_start && u->name_hash == h);
-    u->empty_start = off == 0 && size == 0;
-    u->name_hash = h;
-    return starts;
-}
-
-/* The post processor's callback. Only the first file part is written; the others are counted
- * (several files is an error the handler reports). */
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
-{
-    (void)kind;
-    (void)content_type;
-    (void)transfer_encoding;
-    upload_state *u = cls;
-    if (key == NULL || strcmp(key, "file") != 0 || filename == NULL) {
-        u->empty_start = false;
-        return MHD_YES; /* non-file parts are ignored */
-    }
-    if (starts_part(u, filename, off, size)) {
-        u->nfiles++;
-        /* Kept whole, so that the extension is always seen: the post processor refuses a
-         * part header line longer than its buffer (POST_BUFFER), which bounds the name. */
-        if (u->nnames < HTTP_UPLOAD_NAMES_MAX)
-            u->names[u->nnames++] = arena_strdup(u->a, filename);
-        if (u->nfiles == 1 && open_temp(u) != IA_OK) {
-            u->io_errno = errno;
-            log_error("http", "cannot create a temporary file for an upload", "error",
-                      strerror(errno));
-            u->io_error = true;
-        }
-    }
-    if ((int64_t)(off + size) > u->cfg->max_file_size)
+    upload_state *u = ud;
+    if (!u->in_file)
+        return IA_OK;
+    u->part_size += (int64_t)n;
+    if (u->part_size > u->cfg->max_file_size)
         u->too_large = true;
     if (u->nfiles != 1 || u->io_error)
-        return MHD_YES;
+        return IA_OK;
     if (u->too_large) {
-        /* Stop writing: nothing of an oversized file is kept. */
         if (u->fd >= 0) {
             close(u->fd);
             u->fd = -1;
             unlink(u->path);
             u->path[0] = '\0';
         }
-        return MHD_YES;
+        return IA_OK;
     }
-    if (size > 0 && !write_all(u->fd, data, size)) {
+    if (!write_all(u->fd, data, n)) {
         u->io_errno = errno;
         log_error("http", "cannot write an upload to its temporary file", "error", strerror(errno));
         u->io_error = true;
-        return MHD_YES;
+        return IA_OK;
     }
-    u->size = (int64_t)(off + size);
-    return MHD_YES;
+    u->size = u->part_size;
+    return IA_OK;
 }
 
 /* A character RFC 2046 allows in a boundary, space aside. */
@@ -148,33 +128,35 @@ static bool boundary_char(char c)
            (c != '\0' && strchr("'()+_,-./:=?", c) != NULL);
 }
 
-/* Whether ct is multipart/form-data with a boundary libmicrohttpd reads as it was meant. The
- * post processor takes everything after the first "boundary=" as the boundary, so the
- * parameter must be the last one and unquoted: 1 to 70 characters of RFC 2046's set (without
- * spaces). A quoted, empty or malformed boundary would otherwise be used verbatim and never
- * match the body. */
-static bool boundary_usable(const char *ct)
+/* The boundary of ct when it is multipart/form-data with a usable one: the last parameter,
+ * unquoted, 1 to MULTIPART_BOUNDARY_MAX characters of RFC 2046's set (without spaces). Sets
+ * *len; NULL otherwise. (The rule is stricter than RFC 2046 and stays so: clients send it so,
+ * and the API reference documents it.) */
+static const char *boundary_of(const char *ct, size_t *len)
 {
     while (*ct == ' ' || *ct == '\t')
         ct++;
     if (strncasecmp(ct, "multipart/form-data", 19) != 0 ||
         (ct[19] != ';' && ct[19] != ' ' && ct[19] != '\t'))
-        return false;
+        return NULL;
     const char *b = strstr(ct + 19, "boundary=");
     if (b == NULL)
-        return false;
+        return NULL;
     b += 9;
     size_t n = 0;
     while (boundary_char(b[n]))
         n++;
-    return n > 0 && n <= BOUNDARY_MAX && b[n] == '\0';
+    if (n == 0 || n > MULTIPART_BOUNDARY_MAX || b[n] != '\0')
+        return NULL;
+    *len = n;
+    return b;
 }
 
-int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, upload_state **out)
+int upload_begin(const char *content_type, const ia_config *cfg, arena *a, upload_state **out)
 {
-    const char *ct =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (ct == NULL || !boundary_usable(ct))
+    size_t blen = 0;
+    const char *boundary = content_type ? boundary_of(content_type, &blen) : NULL;
+    if (boundary == NULL)
         return IA_ERR_INVALID;
     upload_state *u = calloc(1, sizeof(*u));
     if (u == NULL)
@@ -182,10 +164,11 @@ int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, up
     u->a = a;
     u->cfg = cfg;
     u->fd = -1;
-    u->pp = MHD_create_post_processor(conn, POST_BUFFER, on_part, u);
-    if (u->pp == NULL) {
+    static const multipart_callbacks cb = { .on_part = on_part, .on_data = on_data };
+    u->mp = multipart_create(boundary, blen, &cb, u);
+    if (u->mp == NULL) {
         free(u);
-        return IA_ERR_INVALID; /* no boundary */
+        return IA_ERR_NOMEM;
     }
     *out = u;
     return IA_OK;
@@ -193,16 +176,16 @@ int upload_begin(struct MHD_Connection *conn, const ia_config *cfg, arena *a, up
 
 int upload_feed(upload_state *u, const char *data, size_t len)
 {
-    if (MHD_post_process(u->pp, data, len) != MHD_YES)
-        return IA_ERR_INVALID;
+    int rc = multipart_feed(u->mp, data, len);
+    if (rc != IA_OK)
+        return rc == IA_ERR_NOMEM ? rc : IA_ERR_INVALID;
     return u->io_error ? ia_errno_rc(u->io_errno) : IA_OK;
 }
 
 int upload_finish(upload_state *u, http_upload *out)
 {
     memset(out, 0, sizeof(*out));
-    enum MHD_Result done = MHD_destroy_post_processor(u->pp);
-    u->pp = NULL;
+    int done = multipart_finish(u->mp);
     if (u->fd >= 0) {
         if (close(u->fd) != 0 && !u->io_error) {
             u->io_errno = errno;
@@ -212,7 +195,7 @@ int upload_finish(upload_state *u, http_upload *out)
     }
     if (u->io_error)
         return ia_errno_rc(u->io_errno);
-    if (done != MHD_YES)
+    if (done != IA_OK)
         return IA_ERR_INVALID; /* the body ended inside a part */
     out->path = u->path[0] ? u->path : NULL;
     out->size = u->size;
@@ -228,8 +211,7 @@ void upload_discard(upload_state *u)
 {
     if (u == NULL)
         return;
-    if (u->pp != NULL)
-        MHD_destroy_post_processor(u->pp);
+    multipart_free(u->mp);
     if (u->fd >= 0)
         close(u->fd);
     if (u->path[0])

@@ -2,7 +2,7 @@
  * src/http/validate.c validate_query). The input is read twice: as an
  * application/x-www-form-urlencoded body (the login form), from which the fields the login
  * reads and the first key are looked up and decoded; and as a query string, cut at '&' and
- * '=' into the name/value pairs libmicrohttpd hands over, checked against the parameters of a
+ * '=' into the name/value pairs the server hands over, checked against the parameters of a
  * list endpoint (skip, limit, a status choice, search). Checked: what is accepted is in range
  * or one of the choices; a search is at most 100 characters of valid UTF-8 (anything else
  * would reach the database, where PostgreSQL refuses it). */
