@@ -281,8 +281,8 @@ static int collect_query(req_ctx *c, const char *q, size_t n)
         if (end > i) {
             const char *eq = memchr(q + i, '=', end - i);
             size_t kend = eq ? (size_t)(eq - q) : end;
-            char *key = arena_memdup(c->arena, q + i, kend - i + 1);
-            char *value = arena_memdup(c->arena, eq ? eq + 1 : "", eq ? end - kend : 1);
+            char *key = arena_strndup(c->arena, q + i, kend - i);
+            char *value = arena_strndup(c->arena, eq ? eq + 1 : "", eq ? end - kend - 1 : 0);
             if (key == NULL || value == NULL)
                 return IA_ERR_NOMEM;
             size_t klen = h1_unescape(key, kend - i, true);
@@ -657,7 +657,7 @@ static int read_target(req_ctx *c, const h1_head *head, const char **url)
     const char *q = memchr(t, '?', n);
     size_t plen = q ? (size_t)(q - t) : n;
     c->bad_path = h1_path_encodes_ctl(t, plen);
-    char *path = arena_memdup(c->arena, t, plen + 1);
+    char *path = arena_strndup(c->arena, t, plen); /* the parser refused a raw NUL */
     if (path == NULL)
         return IA_ERR_NOMEM;
     path[h1_unescape(path, plen, false)] = '\0';
