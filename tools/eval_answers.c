@@ -36,6 +36,7 @@
 #include "core/errors.h"
 #include "core/timeutil.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define ARENA_MAX      (64u * 1024u * 1024u)
 #define QUESTIONS      256
@@ -218,7 +219,7 @@ static void print_dimensions(const ai_evaluation *ev)
 static const char *const honest_kinds[] = { "good", "fair", "poor" };
 static const char *const fooling_kinds[] = { "wrong",  "keywords", "copied", "off_topic",
                                              "filler", "idk",      "negated" };
-#define NFOOLING (sizeof(fooling_kinds) / sizeof(fooling_kinds[0]))
+#define NFOOLING (COUNT(fooling_kinds))
 
 enum { A_PAIRWISE, A_BELOW, A_HONEST, A_FIGURES };
 
@@ -372,7 +373,7 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
             clock_gettime(CLOCK_MONOTONIC, &t0);
             int rc = a ? ai_offline_evaluate(e, a, &req, &ev) : IA_ERR_NOMEM;
             clock_gettime(CLOCK_MONOTONIC, &t1);
-            if (ntimes < sizeof(times) / sizeof(times[0]))
+            if (ntimes < COUNT(times))
                 times[ntimes++] =
                     (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
             if (rc != IA_OK) {
@@ -522,7 +523,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    enum { NSETS = sizeof(sets) / sizeof(sets[0]), NADV = sizeof(adv_sets) / sizeof(adv_sets[0]) };
+    enum { NSETS = COUNT(sets), NADV = COUNT(adv_sets) };
     const char *known[NSETS + NADV];
     for (size_t i = 0; i < NSETS; i++)
         known[i] = sets[i].file;

@@ -36,6 +36,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define NOW_MONTH (2026 * 12 + 10)
 #define PAIRS_MAX 256
@@ -234,8 +235,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    const size_t nsets = sizeof(sets) / sizeof(sets[0]);
-    const char *known[sizeof(sets) / sizeof(sets[0])];
+    const size_t nsets = COUNT(sets);
+    const char *known[COUNT(sets)];
     for (size_t i = 0; i < nsets; i++)
         known[i] = sets[i].dir;
     char dir[1024];

@@ -32,6 +32,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define NOW_MONTH (2026 * 12 + 10)
 #define ITEMS_MAX 128
@@ -204,7 +205,7 @@ static const char *language_name(char *buf, size_t len, const char *s)
 {
     static const char *const cuts[] = { " (", " -", " \xe2\x80\x94", " \xe2\x80\x93", ":", "," };
     snprintf(buf, len, "%s", s);
-    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+    for (size_t i = 0; i < COUNT(cuts); i++) {
         char *c = strstr(buf, cuts[i]);
         if (c != NULL)
             *c = '\0';
@@ -371,7 +372,7 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
                                             { "languages", NULL } };
     const ai_strs *mine[] = { &an.links, NULL, &an.job_titles, &an.certifications, &an.languages };
     const field which[] = { F_LINKS, F_SKILLS, F_TITLES, F_CERTS, F_LANGUAGES };
-    for (size_t l = 0; l < sizeof(which) / sizeof(which[0]); l++) {
+    for (size_t l = 0; l < COUNT(which); l++) {
         got.n = want.n = 0;
         static char names[2][ITEMS_MAX][64];
         if (mine[l] != NULL)
@@ -453,12 +454,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    const char *known[sizeof(sets) / sizeof(sets[0])];
-    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+    const char *known[COUNT(sets)];
+    for (size_t i = 0; i < COUNT(sets); i++)
         known[i] = sets[i].dir;
     char dir[1024];
-    int set = eval_locate("eval_parse", where, check, known, sizeof(sets) / sizeof(sets[0]), dir,
-                          sizeof(dir));
+    int set = eval_locate("eval_parse", where, check, known, COUNT(sets), dir, sizeof(dir));
     if (set == -2)
         return 2;
     struct dirent **names = NULL;

@@ -33,6 +33,7 @@
 #include "ai/taxonomy.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define NOW_MONTH         (2026 * 12 + 10)
 #define SESSION_QUESTIONS 10
@@ -52,7 +53,7 @@ static const char *const focus_sets[][3] = {
     { "coding", NULL, NULL },
     { "project", "general", NULL },
 };
-#define FOCUS_SETS (sizeof(focus_sets) / sizeof(focus_sets[0]))
+#define FOCUS_SETS (COUNT(focus_sets))
 
 static const char *const categories[] = { "technical",  "coding",  "system_design",
                                           "behavioral", "project", "general" };

@@ -18,6 +18,7 @@
 #include "http/validate.h"
 #include "mail/mail.h"
 #include "store/users_store.h"
+#include "core/util.h"
 
 #define ROLE_ADMIN       "admin"
 #define LINK_TOKEN_BYTES 32
@@ -540,4 +541,4 @@ const http_route account_routes[] = {
     { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
       RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth", &resend_doc },
 };
-const size_t account_routes_count = sizeof(account_routes) / sizeof(account_routes[0]);
+const size_t account_routes_count = COUNT(account_routes);

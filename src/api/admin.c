@@ -14,6 +14,7 @@
 #include "jobs/jobs.h"
 #include "store/admin_store.h"
 #include "store/users_store.h"
+#include "core/util.h"
 
 #define RECENT_ATTEMPTS 10
 
@@ -418,4 +419,4 @@ const http_route admin_routes[] = {
     { "POST", ADMIN "/tasks/{task_id:uuid}/retry", admin_task_retry, 0, AUTH_ADMIN, RL_DEFAULT, 202,
       "Retry a failed task", "admin", &retry_doc },
 };
-const size_t admin_routes_count = sizeof(admin_routes) / sizeof(admin_routes[0]);
+const size_t admin_routes_count = COUNT(admin_routes);

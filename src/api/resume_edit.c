@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/utf8.h"
 #include "http/validate.h"
+#include "core/util.h"
 
 #define YEARS_MAX      70
 #define SKILLS_MAX     100
@@ -67,14 +68,12 @@ static const field FIELDS[] = {
     { "seniority", K_SENIORITY },
     { "years_of_experience", K_YEARS },
     { "skills", K_SKILLS, SKILLS_MAX },
-    { "experience", K_OBJECTS, 30, 0, EXPERIENCE, sizeof(EXPERIENCE) / sizeof(EXPERIENCE[0]),
-      "job_title", "company" },
-    { "education", K_OBJECTS, 20, 0, EDUCATION, sizeof(EDUCATION) / sizeof(EDUCATION[0]), "degree",
-      "institution" },
+    { "experience", K_OBJECTS, 30, 0, EXPERIENCE, COUNT(EXPERIENCE), "job_title", "company" },
+    { "education", K_OBJECTS, 20, 0, EDUCATION, COUNT(EDUCATION), "degree", "institution" },
     { "certifications", K_STRINGS, 50, 150 },
     { "languages", K_STRINGS, 30, 80 },
 };
-#define NFIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
+#define NFIELDS (COUNT(FIELDS))
 
 const char resume_edit_body_schema[] =
     "{\"type\":\"object\",\"additionalProperties\":false,"

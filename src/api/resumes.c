@@ -26,6 +26,7 @@
 #include "files/storage.h"
 #include "jobs/jobs.h"
 #include "store/resumes_store.h"
+#include "core/util.h"
 
 #define RESUME          "/api/v1/resume"
 #define FILE_NAME_MAX   200
@@ -277,7 +278,7 @@ static const char *const FAULT_STEPS[] = { "none", "store", "insert", "enqueue",
 
 int resumes_inject_upload_fault(const char *step)
 {
-    for (int i = 0; step != NULL && i < (int)(sizeof(FAULT_STEPS) / sizeof(FAULT_STEPS[0])); i++)
+    for (int i = 0; step != NULL && i < (int)(COUNT(FAULT_STEPS)); i++)
         if (strcmp(step, FAULT_STEPS[i]) == 0) {
             atomic_store(&upload_fault, i);
             return IA_OK;
@@ -1299,8 +1300,7 @@ static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
 
 int resumes_register_job_kinds(void)
 {
-    int rc =
-        jobs_register(resume_job_kinds, sizeof(resume_job_kinds) / sizeof(resume_job_kinds[0]));
+    int rc = jobs_register(resume_job_kinds, COUNT(resume_job_kinds));
     if (rc == IA_OK)
         rc = jobs_register_periodic("sweep_orphan_files", ORPHAN_SWEEP_MS, sweep_orphans);
     return rc;
@@ -1722,4 +1722,4 @@ const http_route resume_routes[] = {
     { "DELETE", RESUME "/version" ID "/version/{version_number:int}", version_delete, 0, AUTH_USER,
       RL_DEFAULT, 204, "Delete the newest version of a resume", "resumes", &version_delete_doc },
 };
-const size_t resume_routes_count = sizeof(resume_routes) / sizeof(resume_routes[0]);
+const size_t resume_routes_count = COUNT(resume_routes);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "core/util.h"
 
 static size_t seq(const char *s)
 {
@@ -51,7 +52,7 @@ static void test_what_rfc_3629_forbids_is_zero(void **state)
         "\xc3x",
         "\xe2\x82", /* truncated */
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (seq(bad[i]) != 0)
             fail_msg("case %zu: accepted as %zu bytes", i, seq(bad[i]));
 }
@@ -105,7 +106,7 @@ static void test_encode_round_trips_and_refuses_non_characters(void **state)
     (void)state;
     static const uint32_t cps[] = { 0,      'z',    0x7F,   0x80,    0x7FF,   0x800,   0xE9,
                                     0x20AC, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF };
-    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+    for (size_t i = 0; i < COUNT(cps); i++) {
         char buf[4];
         uint32_t back = 0;
         size_t len = ia_utf8_encode(cps[i], buf);
