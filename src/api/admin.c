@@ -98,20 +98,17 @@ static int admin_user_get(http_req *req, http_res *res)
     int64_t since =
         lockout_window_start(now, req->cfg->login_attempt_window_minutes * 60000, reset);
     long long failures = 0;
-    db_result *attempts = NULL;
+    login_attempt_row *attempts = NULL;
+    size_t nattempts = 0;
     rc = users_store_count_failures(d, u->user.id, since, &failures);
     if (rc == IA_OK)
-        rc = users_store_attempts(d, req->arena, u->user.id, RECENT_ATTEMPTS, &attempts);
+        rc =
+            users_store_attempts(d, req->arena, u->user.id, RECENT_ATTEMPTS, &attempts, &nattempts);
     if (rc != IA_OK)
         return rc;
     json_t *recent = json_array();
-    for (size_t i = 0; i < attempts->nrows; i++) {
-        const char *ip = db_get(attempts, i, 1);
-        json_array_append_new(recent, json_pack("{s:o, s:o, s:b}", "created_at",
-                                                render_time(db_get_int(attempts, i, 0, 0)),
-                                                "ip_address", ip ? json_string(ip) : json_null(),
-                                                "success", db_get_bool(attempts, i, 2)));
-    }
+    for (size_t i = 0; i < nattempts; i++)
+        json_array_append_new(recent, render_login_attempt(&attempts[i]));
     json_t *o = render_admin_user(u);
     json_object_set_new(o, "updated_at", render_time(u->user.updated_at));
     json_object_set_new(o, "last_login_at", render_time(u->user.last_login_at));
