@@ -119,6 +119,20 @@ static void test_encode_round_trips_and_refuses_non_characters(void **state)
     assert_int_equal(ia_utf8_encode(0x110000, buf), 0);
 }
 
+/* A prefix of n characters never splits one; a shorter string is kept whole. */
+static void test_prefix_bytes_counts_whole_characters(void **state)
+{
+    (void)state;
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 2), 2);
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 10), 3);
+    assert_int_equal(ia_utf8_prefix_bytes("", 3), 0);
+    assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 1), 2); /* "été" */
+    assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 3), 5);
+    assert_int_equal(ia_utf8_prefix_bytes("\xe2\x80\x94x", 1), 3);      /* an em dash */
+    assert_int_equal(ia_utf8_prefix_bytes("\xf0\x9f\x98\x80" "ab", 2), 5); /* an emoji */
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_scrub_replaces_what_is_not_utf8),
         cmocka_unit_test(test_decode_gives_the_code_point_or_replacement),
         cmocka_unit_test(test_encode_round_trips_and_refuses_non_characters),
+        cmocka_unit_test(test_prefix_bytes_counts_whole_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
