@@ -128,8 +128,11 @@ static void test_prefix_bytes_counts_whole_characters(void **state)
     assert_int_equal(ia_utf8_prefix_bytes("", 3), 0);
     assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 1), 2); /* "été" */
     assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 3), 5);
-    assert_int_equal(ia_utf8_prefix_bytes("\xe2\x80\x94x", 1), 3);      /* an em dash */
-    assert_int_equal(ia_utf8_prefix_bytes("\xf0\x9f\x98\x80" "ab", 2), 5); /* an emoji */
+    assert_int_equal(ia_utf8_prefix_bytes("\xe2\x80\x94x", 1), 3); /* an em dash */
+    assert_int_equal(ia_utf8_prefix_bytes("\xf0\x9f\x98\x80"
+                                          "ab",
+                                          2),
+                     5); /* an emoji */
     assert_int_equal(ia_utf8_prefix_bytes("abc", 0), 0);
 }
 
