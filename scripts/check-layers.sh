@@ -4,7 +4,9 @@
 #
 #   api          everything below it
 #   http         core, obs, db (the HTTP layer knows no resource)
-#   auth, jobs, ai, files, docs, mail
+#   jobs         ai, files, docs and the layers below them (the handlers of background jobs
+#                analyse stored files)
+#   auth, ai, files, docs, mail
 #                core, obs, db, store (never each other)
 #   store        core, obs, db
 #   db           core, obs
@@ -24,7 +26,8 @@ allowed()
     case "$1" in
         api) echo "core obs db store auth jobs ai files docs mail http" ;;
         http) echo "core obs db" ;;
-        auth | jobs | ai | files | docs | mail) echo "core obs db store" ;;
+        jobs) echo "core obs db store ai files docs" ;;
+        auth | ai | files | docs | mail) echo "core obs db store" ;;
         store) echo "core obs db" ;;
         db) echo "core obs" ;;
         obs) echo "core" ;;

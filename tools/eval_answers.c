@@ -36,6 +36,7 @@
 #include "core/errors.h"
 #include "core/timeutil.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define ARENA_MAX      (64u * 1024u * 1024u)
 #define QUESTIONS      256
@@ -153,18 +154,12 @@ static int keypoint_share(const ai_offline *e, bool print, double *share)
     return rc;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The median of the n measured durations (sorted in place); 0 when there are none. */
 static int64_t median_us(int64_t *v, size_t n)
 {
     if (n == 0)
         return 0;
-    qsort(v, n, sizeof(v[0]), cmp_i64);
+    qsort(v, n, sizeof(v[0]), eval_cmp_i64);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -218,7 +213,7 @@ static void print_dimensions(const ai_evaluation *ev)
 static const char *const honest_kinds[] = { "good", "fair", "poor" };
 static const char *const fooling_kinds[] = { "wrong",  "keywords", "copied", "off_topic",
                                              "filler", "idk",      "negated" };
-#define NFOOLING (sizeof(fooling_kinds) / sizeof(fooling_kinds[0]))
+#define NFOOLING (COUNT(fooling_kinds))
 
 enum { A_PAIRWISE, A_BELOW, A_HONEST, A_FIGURES };
 
@@ -315,12 +310,6 @@ static bool strength_true(const char *s, const char *answer)
     return true;
 }
 
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Measures an adversarial set: {"questions": [{"question_id", "target_role", "answers":
  * [{"kind", "answer"}]}]}. */
 static int adversarial(const ai_offline *e, json_t *questions, int set, bool check, bool verbose,
@@ -372,7 +361,7 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
             clock_gettime(CLOCK_MONOTONIC, &t0);
             int rc = a ? ai_offline_evaluate(e, a, &req, &ev) : IA_ERR_NOMEM;
             clock_gettime(CLOCK_MONOTONIC, &t1);
-            if (ntimes < sizeof(times) / sizeof(times[0]))
+            if (ntimes < COUNT(times))
                 times[ntimes++] =
                     (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
             if (rc != IA_OK) {
@@ -484,7 +473,7 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
     printf("good and fair answers told they make a known error: %zu of %zu\n", honest_flagged,
            honest_checked);
     if (ntimes > 0) {
-        qsort(times, ntimes, sizeof(double), compare_double);
+        qsort(times, ntimes, sizeof(double), eval_cmp_double);
         printf("median time per evaluation: %.2f ms (slowest %.2f ms)\n", times[ntimes / 2],
                times[ntimes - 1]);
     }
@@ -500,29 +489,19 @@ static int adversarial(const ai_offline *e, json_t *questions, int set, bool che
 
 int main(int argc, char **argv)
 {
-    bool check = false, verbose = false, keypoints = false, feedback = false, synonyms = false;
-    const char *where = sets[0].file;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0)
-            check = true;
-        else if (strcmp(argv[i], "--verbose") == 0)
-            verbose = true;
-        else if (strcmp(argv[i], "--keypoints") == 0)
-            keypoints = true;
-        else if (strcmp(argv[i], "--synonyms") == 0)
-            synonyms = true;
-        else if (strcmp(argv[i], "--feedback") == 0)
-            verbose = feedback = true;
-        else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
-            where = argv[++i];
-        else {
-            fprintf(stderr,
-                    "usage: eval_answers [--file PATH] [--check] [--verbose] [--feedback] "
-                    "[--keypoints] [--synonyms]\n");
-            return 2;
-        }
-    }
-    enum { NSETS = sizeof(sets) / sizeof(sets[0]), NADV = sizeof(adv_sets) / sizeof(adv_sets[0]) };
+    bool keypoints = false, feedback = false, synonyms = false;
+    const eval_flag extra[] = { { "--keypoints", &keypoints },
+                                { "--synonyms", &synonyms },
+                                { "--feedback", &feedback } };
+    eval_args args;
+    if (eval_parse_args(argc, argv, "eval_answers",
+                        "[--file PATH] [--check] [--verbose] [--feedback] [--keypoints] "
+                        "[--synonyms]",
+                        "--file", extra, COUNT(extra), sets[0].file, &args) != 0)
+        return 2;
+    bool check = args.check, verbose = args.verbose || feedback;
+    const char *where = args.where;
+    enum { NSETS = COUNT(sets), NADV = COUNT(adv_sets) };
     const char *known[NSETS + NADV];
     for (size_t i = 0; i < NSETS; i++)
         known[i] = sets[i].file;
@@ -541,10 +520,8 @@ int main(int argc, char **argv)
     json_t *doc = json_load_file(path, 0, &jerr);
     json_t *questions = json_object_get(doc, "questions");
     if (json_is_array(questions)) {
-        char aerr[256];
-        ai_offline *ae = NULL;
-        if (ai_offline_create(&ae, aerr, sizeof(aerr)) != IA_OK) {
-            fprintf(stderr, "eval_answers: %s\n", aerr);
+        ai_offline *ae = eval_engine("eval_answers");
+        if (ae == NULL) {
             json_decref(doc);
             return 2;
         }
@@ -560,10 +537,8 @@ int main(int argc, char **argv)
         json_decref(doc);
         return 2;
     }
-    char err[256];
-    ai_offline *e = NULL;
-    if (ai_offline_create(&e, err, sizeof(err)) != IA_OK) {
-        fprintf(stderr, "eval_answers: %s\n", err);
+    ai_offline *e = eval_engine("eval_answers");
+    if (e == NULL) {
         json_decref(doc);
         return 2;
     }

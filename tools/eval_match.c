@@ -36,6 +36,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define NOW_MONTH (2026 * 12 + 10)
 #define PAIRS_MAX 256
@@ -101,19 +102,6 @@ static const ai_requirement *recognised(const ai_match *m, json_t *terms, bool a
     return NULL;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(FILE_MAX);
-    size_t len = buf != NULL ? fread(buf, 1, FILE_MAX - 1, f) : 0;
-    fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
-    return buf;
-}
-
 static int64_t elapsed_us(const struct timespec *a, const struct timespec *b)
 {
     return (int64_t)(b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000;
@@ -136,9 +124,9 @@ static int eval_one(const ai_offline *e, const char *dir, const char *pair, tall
 {
     char path[1400];
     snprintf(path, sizeof(path), "%s/%s/resume.txt", dir, pair);
-    char *resume = read_text(path);
+    char *resume = eval_read_text(path, FILE_MAX);
     snprintf(path, sizeof(path), "%s/%s/job.txt", dir, pair);
-    char *job = read_text(path);
+    char *job = eval_read_text(path, FILE_MAX);
     snprintf(path, sizeof(path), "%s/%s/labels.json", dir, pair);
     json_t *labels = json_load_file(path, 0, NULL);
     arena *a = arena_create(64u << 20);
@@ -202,12 +190,6 @@ static int eval_one(const ai_offline *e, const char *dir, const char *pair, tall
     return rc;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int pair_dir(const struct dirent *d)
 {
     return d->d_name[0] != '.';
@@ -220,40 +202,23 @@ static double share(size_t n, size_t of)
 
 int main(int argc, char **argv)
 {
-    bool check = false, verbose = false;
-    const char *where = sets[0].dir;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0) {
-            check = true;
-        } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
-            verbose = true;
-        } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-            where = argv[++i];
-        } else {
-            fprintf(stderr, "usage: %s [--dir DIR] [--check] [-v]\n", argv[0]);
-            return 2;
-        }
-    }
-    const size_t nsets = sizeof(sets) / sizeof(sets[0]);
-    const char *known[sizeof(sets) / sizeof(sets[0])];
-    for (size_t i = 0; i < nsets; i++)
-        known[i] = sets[i].dir;
+    eval_args args;
+    if (eval_parse_args(argc, argv, "eval_match", "[--dir DIR] [--check] [-v]", "--dir", NULL, 0,
+                        sets[0].dir, &args) != 0)
+        return 2;
+    bool check = args.check, verbose = args.verbose;
+    const char *where = args.where;
     char dir[1024];
-    int set = eval_locate("eval_match", where, check, known, nsets, dir, sizeof(dir));
+    int set = EVAL_FIND_SET("eval_match", &args, sets, dir, dir, sizeof(dir));
     if (set == -2)
         return 2;
     struct dirent **names = NULL;
-    int count = scandir(dir, &names, pair_dir, alphasort);
-    if (count <= 0) {
-        fprintf(stderr, "eval_match: no labelled pairs in %s\n", dir);
+    int count = eval_scan("eval_match", dir, pair_dir, "pairs", &names);
+    if (count <= 0)
         return 1;
-    }
-    char err[256];
-    ai_offline *e = NULL;
-    if (ai_offline_create(&e, err, sizeof(err)) != IA_OK) {
-        fprintf(stderr, "eval_match: %s\n", err);
+    ai_offline *e = eval_engine("eval_match");
+    if (e == NULL)
         return 1;
-    }
     static tally t;
     int failed = 0, pairs = 0;
     for (int i = 0; i < count; i++) {
@@ -277,7 +242,7 @@ int main(int argc, char **argv)
     double recall_req = share(t.missing_req_found, t.missing_req);
     double false_missing = t.met > 0 ? (double)t.met_as_missing / (double)t.met : 0;
     double kind = share(t.required_as_required, t.required);
-    qsort(t.took, t.ntook, sizeof(t.took[0]), cmp_i64);
+    qsort(t.took, t.ntook, sizeof(t.took[0]), eval_cmp_i64);
     double median_ms = t.ntook > 0 ? (double)t.took[t.ntook / 2] / 1000.0 : 0;
     printf("%d labelled pairs, %s: %s\n", pairs, set >= 0 ? sets[set].name : "fixtures", where);
     printf("recall of missing requirements   %.3f (%zu/%zu)\n", recall, t.missing_found, t.missing);

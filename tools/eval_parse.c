@@ -32,6 +32,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "eval_common.h"
+#include "core/util.h"
 
 #define NOW_MONTH (2026 * 12 + 10)
 #define ITEMS_MAX 128
@@ -204,7 +205,7 @@ static const char *language_name(char *buf, size_t len, const char *s)
 {
     static const char *const cuts[] = { " (", " -", " \xe2\x80\x94", " \xe2\x80\x93", ":", "," };
     snprintf(buf, len, "%s", s);
-    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+    for (size_t i = 0; i < COUNT(cuts); i++) {
         char *c = strstr(buf, cuts[i]);
         if (c != NULL)
             *c = '\0';
@@ -371,7 +372,7 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
                                             { "languages", NULL } };
     const ai_strs *mine[] = { &an.links, NULL, &an.job_titles, &an.certifications, &an.languages };
     const field which[] = { F_LINKS, F_SKILLS, F_TITLES, F_CERTS, F_LANGUAGES };
-    for (size_t l = 0; l < sizeof(which) / sizeof(which[0]); l++) {
+    for (size_t l = 0; l < COUNT(which); l++) {
         got.n = want.n = 0;
         static char names[2][ITEMS_MAX][64];
         if (mine[l] != NULL)
@@ -423,12 +424,6 @@ static int eval_one(const ai_offline *e, const char *dir, const char *file, tall
     return IA_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int txt_only(const struct dirent *d)
 {
     size_t n = strlen(d->d_name);
@@ -437,42 +432,25 @@ static int txt_only(const struct dirent *d)
 
 int main(int argc, char **argv)
 {
-    bool check = false, verbose = false, full = false;
-    const char *where = sets[0].dir;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0) {
-            check = true;
-        } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
-            verbose = true;
-        } else if (strcmp(argv[i], "--dump") == 0) {
-            full = true;
-        } else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-            where = argv[++i];
-        } else {
-            fprintf(stderr, "usage: %s [--dir DIR] [--check] [-v] [--dump]\n", argv[0]);
-            return 2;
-        }
-    }
-    const char *known[sizeof(sets) / sizeof(sets[0])];
-    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-        known[i] = sets[i].dir;
+    bool full = false;
+    const eval_flag extra[] = { { "--dump", &full } };
+    eval_args args;
+    if (eval_parse_args(argc, argv, "eval_parse", "[--dir DIR] [--check] [-v] [--dump]", "--dir",
+                        extra, COUNT(extra), sets[0].dir, &args) != 0)
+        return 2;
+    bool check = args.check, verbose = args.verbose;
+    const char *where = args.where;
     char dir[1024];
-    int set = eval_locate("eval_parse", where, check, known, sizeof(sets) / sizeof(sets[0]), dir,
-                          sizeof(dir));
+    int set = EVAL_FIND_SET("eval_parse", &args, sets, dir, dir, sizeof(dir));
     if (set == -2)
         return 2;
     struct dirent **names = NULL;
-    int count = scandir(dir, &names, txt_only, alphasort);
-    if (count <= 0) {
-        fprintf(stderr, "eval_parse: no labelled resumes in %s\n", dir);
+    int count = eval_scan("eval_parse", dir, txt_only, "resumes", &names);
+    if (count <= 0)
         return 1;
-    }
-    char err[256];
-    ai_offline *e = NULL;
-    if (ai_offline_create(&e, err, sizeof(err)) != IA_OK) {
-        fprintf(stderr, "eval_parse: %s\n", err);
+    ai_offline *e = eval_engine("eval_parse");
+    if (e == NULL)
         return 1;
-    }
     tally t[F_COUNT], within_one = { 0 };
     memset(t, 0, sizeof(t));
     double *ms = calloc((size_t)count, sizeof(double));
@@ -523,7 +501,7 @@ int main(int argc, char **argv)
         printf("  below its floor %.2f\n", sets[set].years_within_one);
         failed = 1;
     }
-    qsort(ms, (size_t)count, sizeof(double), cmp_double);
+    qsort(ms, (size_t)count, sizeof(double), eval_cmp_double);
     double median = count % 2 ? ms[count / 2] : (ms[count / 2 - 1] + ms[count / 2]) / 2;
     printf("%-24s %.2f ms per resume (median CPU time; slowest %.2f ms; target under %.0f ms)\n",
            "parse time", median, ms[count - 1], PARSE_MS_TARGET);

@@ -33,6 +33,8 @@
 #include "ai/taxonomy.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "eval_common.h"
+#include "core/util.h"
 
 #define NOW_MONTH         (2026 * 12 + 10)
 #define SESSION_QUESTIONS 10
@@ -52,7 +54,7 @@ static const char *const focus_sets[][3] = {
     { "coding", NULL, NULL },
     { "project", "general", NULL },
 };
-#define FOCUS_SETS (sizeof(focus_sets) / sizeof(focus_sets[0]))
+#define FOCUS_SETS (COUNT(focus_sets))
 
 static const char *const categories[] = { "technical",  "coding",  "system_design",
                                           "behavioral", "project", "general" };
@@ -75,19 +77,6 @@ typedef struct {
 } totals;
 
 static bool verbose;
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *text = malloc(TEXT_MAX);
-    size_t len = text ? fread(text, 1, TEXT_MAX - 1, f) : 0;
-    fclose(f);
-    if (text != NULL)
-        text[len] = '\0';
-    return text;
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -266,28 +255,21 @@ static void print_share(const char *label, size_t num, size_t den)
 
 int main(int argc, char **argv)
 {
-    bool check = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0) {
-            check = true;
-        } else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
-            verbose = true;
-        } else {
-            fprintf(stderr, "usage: eval_questions [--check] [--verbose]\n");
-            return 2;
-        }
-    }
+    eval_args args;
+    if (eval_parse_args(argc, argv, "eval_questions", "[--check] [--verbose]", NULL, NULL, 0, NULL,
+                        &args) != 0)
+        return 2;
+    bool check = args.check;
+    verbose = args.verbose;
     const char *root = getenv("IA_SOURCE_ROOT");
     if (root == NULL)
         root = ".";
-    char dir[1024], jobs_dir[1024], path[2048], err[256];
+    char dir[1024], jobs_dir[1024], path[2048];
     snprintf(dir, sizeof(dir), "%s/%s", root, RESUME_DIR);
     snprintf(jobs_dir, sizeof(jobs_dir), "%s/%s", root, JOBS_DIR);
-    ai_offline *e = NULL;
-    if (ai_offline_create(&e, err, sizeof(err)) != IA_OK) {
-        fprintf(stderr, "eval_questions: %s\n", err);
+    ai_offline *e = eval_engine("eval_questions");
+    if (e == NULL)
         return 1;
-    }
     const ai_taxonomy *tax = ai_offline_taxonomy(e);
     arena *a = arena_create(256u << 20);
     char *resume_files[FILES_MAX], *job_files[FILES_MAX];
@@ -296,7 +278,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nj; i++) {
         snprintf(path, sizeof(path), "%s/%s", jobs_dir, job_files[i]);
         snprintf(jobs[i].name, sizeof(jobs[i].name), "%s", job_files[i]);
-        jobs[i].text = read_text(path);
+        jobs[i].text = eval_read_text(path, TEXT_MAX);
         jobs[i].role = jobs[i].text ? ai_role_find(jobs[i].text) : NULL;
         jobs[i].skills.n = 0;
         size_t found[TERMS_MAX], n = 0;
@@ -314,7 +296,7 @@ int main(int argc, char **argv)
     int rc = IA_OK;
     for (size_t i = 0; i < nr && rc == IA_OK; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, resume_files[i]);
-        char *text = read_text(path);
+        char *text = eval_read_text(path, TEXT_MAX);
         ai_analysis an;
         rc = text ? ai_offline_parse(e, a, text, NOW_MONTH, &an) : IA_ERR_IO;
         if (rc != IA_OK) {

@@ -13,8 +13,7 @@
 #include <strings.h>
 
 #include "core/errors.h"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "core/util.h"
 
 static bool has_digit(const char *s)
 {

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "obs/metrics.h"
+#include "core/util.h"
 
 #define PROVIDERS_MAX    2
 #define BACKOFF_BASE_MS  200
@@ -55,7 +56,7 @@ struct ai_chain {
 /* ---- metrics: process-wide, like every other family on /metrics ----------------------------- */
 
 static const double dur_buckets[] = { 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 };
-#define NDUR     (sizeof(dur_buckets) / sizeof(dur_buckets[0]))
+#define NDUR     (COUNT(dur_buckets))
 #define NENGINES 3
 
 static struct {
@@ -355,8 +356,7 @@ static void log_call(const provider_slot *s, chain_op op, int attempt, const llm
         LOG_NUM("latency_ms", (long long)(seconds * 1000.0)),
         LOG_STR("reason", outcome == LLM_OK ? NULL : r->detail),
     };
-    log_emit(outcome == LLM_OK ? LOG_INFO : LOG_WARN, "ai", "provider call", f,
-             sizeof(f) / sizeof(f[0]));
+    log_emit(outcome == LLM_OK ? LOG_INFO : LOG_WARN, "ai", "provider call", f, COUNT(f));
 }
 
 /* Runs the prompt on one provider until an answer passes accept, a failure that is not worth

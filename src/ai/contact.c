@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/errors.h"
+#include "core/util.h"
 
 #define TOP_LINES    12 /* contact details live at the top */
 #define LINE_MAX_LEN 400
@@ -230,7 +231,7 @@ static const char *name_from(arena *a, const char *s, size_t n)
     /* Honorifics are not part of the name. */
     static const char *const titles[] = { "Dr. ", "Mr. ", "Ms. ", "Mrs. ", "Prof. ", "Mx. " };
     const char *start = buf;
-    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+    for (size_t i = 0; i < COUNT(titles); i++)
         if (strncmp(buf, titles[i], strlen(titles[i])) == 0)
             start = buf + strlen(titles[i]);
     char *out = arena_memdup(a, start, o - (size_t)(start - buf));
@@ -247,7 +248,7 @@ static bool has_role_word(const char *s, size_t n)
                                          "Director", "Nurse",      "Designer",   "Executive",
                                          "Lead",     "Head",       "Specialist", "Developer",
                                          "Officer",  "Consultant", "Researcher", "Accountant" };
-    for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+    for (size_t r = 0; r < COUNT(roles); r++) {
         size_t rl = strlen(roles[r]);
         for (size_t i = 0; i + rl <= n; i++)
             if (memcmp(s + i, roles[r], rl) == 0)
@@ -334,7 +335,7 @@ static bool document_title(const char *s, size_t n)
     }
     buf[o] = '\0';
     /* "Europass Curriculum Vitae", "CURRICULUM VITAE OF", "Resume - 2024". */
-    for (size_t t = 0; t < sizeof(titles) / sizeof(titles[0]); t++) {
+    for (size_t t = 0; t < COUNT(titles); t++) {
         size_t l = strlen(titles[t]);
         if (o >= l && strncmp(buf, titles[t], l) == 0 &&
             (o == l || !isalpha((unsigned char)buf[l])))
@@ -355,12 +356,12 @@ static bool street_word(const char *w, size_t n)
         "weg",   "platz", "gasse",     "allee", "ring",    "str",   "suite",   "apt",    "flat",
         "house", "floor", "sector",    "block", "highway", "hwy",   "parkway", "square",
     };
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    for (size_t i = 0; i < COUNT(words); i++)
         if (strlen(words[i]) == n && strncasecmp(w, words[i], n) == 0)
             return true;
     /* German compounds: "Lindenstraße", "Hauptstrasse", "Bahnhofstr." */
     static const char *const suffixes[] = { "straße", "strasse", "str", "weg", "gasse", "platz" };
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+    for (size_t i = 0; i < COUNT(suffixes); i++) {
         size_t l = strlen(suffixes[i]);
         if (n > l + 2 && strncasecmp(w + n - l, suffixes[i], l) == 0)
             return true;
@@ -504,7 +505,7 @@ static const char *after_label(const char *s, size_t *n)
     const char *colon = memchr(s, ':', *n);
     if (colon == NULL)
         return s;
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+    for (size_t i = 0; i < COUNT(labels); i++) {
         size_t l = strlen(labels[i]);
         if ((size_t)(colon - s) == l && strncasecmp(s, labels[i], l) == 0) {
             const char *b = colon + 1;
@@ -524,7 +525,7 @@ static const char *labelled_name(arena *a, const char *s, size_t n)
     const char *colon = memchr(s, ':', n);
     if (colon == NULL)
         return NULL;
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+    for (size_t i = 0; i < COUNT(labels); i++) {
         size_t l = strlen(labels[i]);
         if ((size_t)(colon - s) == l && strncasecmp(s, labels[i], l) == 0) {
             const char *b = colon + 1;

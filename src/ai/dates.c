@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "core/util.h"
 
-#define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define YEAR_MIN   1950
 #define YEAR_MAX   2100
 #define WORD_BYTES 16 /* a longer word is never a month, season or open end */

@@ -27,6 +27,7 @@
 #include "ai/roles.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 #define FOCUS_MAX      10 /* focus areas of one request (docs/api.md §4.1) */
 #define FOCUS_SKILLS   4  /* skills one focus area can name */
@@ -291,7 +292,7 @@ static bool same_text(const char *a, const char *b)
 
 static bool is_stopword(const char *w, size_t len)
 {
-    for (size_t i = 0; i < sizeof(stopwords) / sizeof(stopwords[0]); i++)
+    for (size_t i = 0; i < COUNT(stopwords); i++)
         if (strlen(stopwords[i]) == len && strncmp(stopwords[i], w, len) == 0)
             return true;
     return false;
@@ -327,7 +328,7 @@ static int parse_focus(const ai_taxonomy *t, const char *text, focus_area *f)
     char norm[128], rest[128];
     ai_role_normalise(text, norm, sizeof(norm));
     f->cat = -1;
-    for (size_t i = 0; i < sizeof(cat_phrases) / sizeof(cat_phrases[0]) && f->cat < 0; i++) {
+    for (size_t i = 0; i < COUNT(cat_phrases) && f->cat < 0; i++) {
         const char *p = strstr(norm, cat_phrases[i].phrase);
         size_t len = strlen(cat_phrases[i].phrase);
         if (p == NULL || p[-1] != ' ' || p[len] != ' ')

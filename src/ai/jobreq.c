@@ -29,6 +29,7 @@
 #include "ai/roles.h"
 #include "ai/textutil.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define JD_TEXT_MAX   (64 * 1024)
 #define LINE_MAX_LEN  2000 /* bytes of one line read */
@@ -37,7 +38,6 @@
 #define ALT_LEN       160  /* bytes of one alternative */
 #define TITLE_WORDS   10   /* a first line this short is the job's title */
 #define HEADING_WORDS 7    /* a line this short can be a heading */
-#define COUNT(x)      (sizeof(x) / sizeof((x)[0]))
 
 typedef enum { SEC_NONE, SEC_REQUIRED, SEC_PREFERRED, SEC_DUTIES, SEC_OTHER } section;
 

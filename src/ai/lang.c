@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/util.h"
 
 #define CODE_MAX 8
 
@@ -80,7 +81,7 @@ const char *ai_lang_identify(ai_lang *l, const char *text, size_t n)
     pthread_mutex_unlock(&l->lock);
     if (!ok)
         return "en";
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    for (size_t i = 0; i < COUNT(known); i++)
         if (strcmp(code, known[i]) == 0)
             return known[i];
     return "en";

@@ -41,6 +41,7 @@
 #include "ai/roles.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 #define JD_SKILLS_MAX   128
 #define JD_TEXT_MAX     (64 * 1024) /* bytes of a job description read */
@@ -93,7 +94,7 @@ static double years_held(const ai_analysis *r)
         const char *level;
         double years;
     } guess[] = { { "junior", 1 }, { "mid", 3 }, { "senior", 6 }, { "lead", 9 } };
-    for (size_t i = 0; r->seniority != NULL && i < sizeof(guess) / sizeof(guess[0]); i++)
+    for (size_t i = 0; r->seniority != NULL && i < COUNT(guess); i++)
         if (strcmp(r->seniority, guess[i].level) == 0)
             return guess[i].years;
     return -1;
@@ -134,7 +135,7 @@ static double title_overlap(const ai_analysis *r, const char *jd)
                 break;
             *e = '\0';
             bool skipped = strlen(w) < 3 || strlen(w) >= sizeof(seen[0]);
-            for (size_t k = 0; !skipped && k < sizeof(skip) / sizeof(skip[0]); k++)
+            for (size_t k = 0; !skipped && k < COUNT(skip); k++)
                 skipped = strcmp(w, skip[k]) == 0;
             for (size_t k = 0; !skipped && k < words; k++)
                 skipped = strcmp(w, seen[k]) == 0;
@@ -316,7 +317,7 @@ static int add_line(arena *a, const ai_text_lexicon *lx, lines *ls, const char *
             text++;
             len--;
         }
-        for (size_t i = 0; i < sizeof(bullets) / sizeof(bullets[0]) && !more; i++) {
+        for (size_t i = 0; i < COUNT(bullets) && !more; i++) {
             size_t n = strlen(bullets[i]);
             if (len >= n && strncmp(text, bullets[i], n) == 0) {
                 text += n;
@@ -392,7 +393,7 @@ static int resume_lines(arena *a, const ai_text_lexicon *lx, const ai_analysis *
     /* Projects, awards, volunteering and publications are evidence too ("Led a CRRT
      * in-service" under Projects). */
     const ai_strs *more[] = { &r->projects, &r->awards, &r->volunteering, &r->publications };
-    for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++)
+    for (size_t m = 0; m < COUNT(more); m++)
         for (size_t i = 0; i < more[m]->n && rc == IA_OK; i++)
             rc = add_lines(a, lx, ls, more[m]->v[i]);
     for (size_t i = 0; i < r->certifications.n && rc == IA_OK; i++)
@@ -622,7 +623,7 @@ static const char *short_name(arena *a, const ai_jobreq *q)
     if (strlen(q->text) > NAME_LEN && q->nalts > 0)
         return q->alts[0];
     size_t len = strlen(q->text);
-    for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+    for (size_t i = 0; i < COUNT(tails); i++) {
         size_t n = strlen(tails[i]);
         if (len > n && strcasecmp(q->text + len - n, tails[i]) == 0) {
             char *cut = arena_strndup(a, q->text, len - n);

@@ -10,6 +10,7 @@
 #include "core/embed.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 extern const embedded_file engine_files[];
 extern const size_t engine_files_count;
@@ -94,7 +95,7 @@ const char *ai_family_id(ai_family f)
 
 ai_family ai_family_of_role(const ai_role *r)
 {
-    for (size_t i = 0; r != NULL && i < sizeof(role_families) / sizeof(role_families[0]); i++)
+    for (size_t i = 0; r != NULL && i < COUNT(role_families); i++)
         if (strcmp(role_families[i].role, r->name) == 0)
             return role_families[i].family;
     return AI_FAMILY_NEUTRAL;

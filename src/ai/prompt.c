@@ -8,6 +8,7 @@
 #include "ai/redact.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 #define PROMPT_MAX      (512u * 1024u)
 #define SHORT_FIELD_MAX 300 /* target role, one focus area, a skill name */
@@ -36,8 +37,6 @@ static const char *const skill_categories[] = { "language", "framework", "databa
                                                 "tool",     "soft",      "other" };
 static const char *const dimensions[] = { "coverage", "relevance", "structure", "specificity",
                                           "clarity" };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- user text as data ------------------------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 #define PHONE_GROUPS_MAX 16
 #define ADDRESS_WORDS    4
@@ -97,7 +98,7 @@ static size_t host_len(const char *s, const char **tld, size_t *tldlen)
 static size_t match_link(const char *s, size_t i)
 {
     static const char *const schemes[] = { "https://", "http://", "ftp://", "www." };
-    for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
+    for (size_t k = 0; k < COUNT(schemes); k++) {
         size_t n = strlen(schemes[k]);
         if (strncasecmp(s + i, schemes[k], n) == 0 && link_char((unsigned char)s[i + n])) {
             size_t e = i + n;
@@ -111,15 +112,13 @@ static size_t match_link(const char *s, size_t i)
     size_t h = host_len(s + i, &tld, &tldlen);
     if (h == 0 || s[i + h] == '@')
         return 0;
-    if (s[i + h] == '/' &&
-        in_list(tld, tldlen, path_tlds, sizeof(path_tlds) / sizeof(*path_tlds))) {
+    if (s[i + h] == '/' && in_list(tld, tldlen, path_tlds, COUNT(path_tlds))) {
         size_t e = i + h;
         while (link_char((unsigned char)s[e]))
             e++;
         return trim_link(s, i, e) - i;
     }
-    if (!isalnum((unsigned char)s[i + h]) &&
-        in_list(tld, tldlen, bare_tlds, sizeof(bare_tlds) / sizeof(*bare_tlds))) {
+    if (!isalnum((unsigned char)s[i + h]) && in_list(tld, tldlen, bare_tlds, COUNT(bare_tlds))) {
         for (size_t k = 0; k < h; k++)
             if (isupper((unsigned char)s[i + k]))
                 return 0; /* "Example.com Inc." reads as a company name */
@@ -198,7 +197,7 @@ static size_t unit_len(const char *s)
     } else {
         while (isalpha((unsigned char)s[p + w]))
             w++;
-        if (!in_list(s + p, w, unit_words, sizeof(unit_words) / sizeof(*unit_words)))
+        if (!in_list(s + p, w, unit_words, COUNT(unit_words)))
             return 0;
         if (s[p + w] == '.')
             w++;
@@ -243,8 +242,7 @@ static size_t match_address(const char *s, size_t i)
         bool dot = s[p + w] == '.';
         size_t after = p + w + (dot ? 1 : 0);
         bool boundary = !isalnum((unsigned char)s[after]) && s[after] != '-' && s[after] != '@';
-        if (names > 0 && boundary &&
-            in_list(s + p, w, street_words, sizeof(street_words) / sizeof(*street_words)) &&
+        if (names > 0 && boundary && in_list(s + p, w, street_words, COUNT(street_words)) &&
             (isupper((unsigned char)s[p]) || (unsigned char)s[p] >= 0x80))
             return after + unit_len(s + after) - i;
         if (!isupper((unsigned char)s[p]) && !isdigit((unsigned char)s[p]))

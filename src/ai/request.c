@@ -6,6 +6,7 @@
 
 #include "ai/schema.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define DEFAULT_COUNT 12
 
@@ -13,7 +14,7 @@ static const char *const ops[] = { "parse", "generate", "evaluate", "summarize",
 
 bool ai_request_op_valid(const char *op)
 {
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+    for (size_t i = 0; i < COUNT(ops); i++)
         if (strcmp(op, ops[i]) == 0)
             return true;
     return false;

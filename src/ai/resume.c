@@ -22,6 +22,7 @@
 #include "ai/dates.h"
 #include "core/errors.h"
 #include "core/utf8.h"
+#include "core/util.h"
 
 #define TEXT_CAP        (128u * 1024u) /* bytes of resume text analysed; the rest is ignored */
 #define LINES_MAX       6000           /* lines analysed */
@@ -161,8 +162,6 @@ bool ai_resume_in_list(const char *w, size_t n, const char *const *list, size_t 
             return true;
     return false;
 }
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 size_t ai_resume_words(const char *s, size_t n)
 {

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include "core/util.h"
 
 enum {
     R_SWE,
@@ -383,7 +384,7 @@ const ai_role *ai_role_find(const char *text)
         long best_at = -1;
         size_t best_len = 0;
         const ai_role *best = NULL;
-        for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
+        for (size_t i = 0; i < COUNT(phrases); i++) {
             if (phrases[i].weak != (pass == 1))
                 continue;
             long at = phrase_at(norm, phrases[i].phrase);

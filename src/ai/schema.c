@@ -10,6 +10,7 @@
 
 #include "ai/redflag.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 static const char *const SKILL_CATEGORIES[] = { "language", "framework", "database", "cloud",
                                                 "tool",     "soft",      "other" };
@@ -17,8 +18,6 @@ static const char *const QUESTION_CATEGORIES[] = { "technical",     "behavioral"
                                                    "system_design", "coding",     "general" };
 static const char *const DIFFICULTIES[] = { "easy", "medium", "hard" };
 static const char *const SENIORITIES[] = { "junior", "mid", "senior", "lead" };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The reading state: the arena, and where the first problem is described. */
 typedef struct {

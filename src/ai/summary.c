@@ -21,8 +21,8 @@
 #include "ai/textutil.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
-#define COUNT(a)    (sizeof(a) / sizeof((a)[0]))
 #define KINDS_MAX   64 /* distinct feedback items tracked across a session */
 #define SIG_MAX     48
 #define LABEL_MAX   90

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "core/util.h"
 
 struct sb_stemmer;
 

@@ -1,12 +1,10 @@
 /* Account maintenance (docs/api.md §3.2): changing and resetting the password, e-mail verification
- * by single-use links, deleting the account and exporting what is stored about it. */
+ * by single-use links and deleting the account (the export of what is stored is export.c's). */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
-#include "api/interviews.h"
-#include "api/resumes.h"
 #include "files/storage.h"
 #include "store/resumes_store.h"
 #include "api/render.h"
@@ -18,6 +16,7 @@
 #include "http/validate.h"
 #include "mail/mail.h"
 #include "store/users_store.h"
+#include "core/util.h"
 
 #define ROLE_ADMIN       "admin"
 #define LINK_TOKEN_BYTES 32
@@ -208,59 +207,6 @@ static int me_delete(http_req *req, http_res *res)
     return http_empty(res, 204);
 }
 
-static int me_export(http_req *req, http_res *res)
-{
-    const user_row *me = api_current_user(req);
-    db *d = api_db(req);
-    if (d == NULL)
-        return IA_ERR_UNAVAILABLE;
-    db_result *sessions = NULL, *attempts = NULL;
-    resume_row *resumes = NULL;
-    size_t nresumes = 0;
-    long long total = 0;
-    int rc = users_store_sessions(d, req->arena, me->id, &sessions);
-    if (rc == IA_OK)
-        rc = users_store_attempts(d, req->arena, me->id, 100000, &attempts);
-    if (rc == IA_OK)
-        rc = resumes_store_list(d, req->arena, me->id, NULL, NULL, 0, 100000, &resumes, &nresumes,
-                                &total);
-    if (rc != IA_OK)
-        return rc;
-    json_t *interviews = interviews_export(d, req->arena, me->id, &rc);
-    if (interviews == NULL)
-        return rc != IA_OK ? rc : IA_ERR_NOMEM;
-    json_t *rs = json_array();
-    for (size_t i = 0; i < nresumes; i++)
-        json_array_append_new(rs, resumes_render(&resumes[i]));
-    json_t *ls = json_array(), *la = json_array();
-    for (size_t i = 0; i < sessions->nrows; i++) {
-        const char *ip = db_get(sessions, i, 3), *agent = db_get(sessions, i, 4);
-        json_array_append_new(
-            ls, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "id", db_get(sessions, i, 0),
-                          "created_at", render_time(db_get_int(sessions, i, 1, 0)), "last_used_at",
-                          render_time(db_get_int(sessions, i, 2, 0)), "ip_address",
-                          ip ? json_string(ip) : json_null(), "user_agent",
-                          agent ? json_string(agent) : json_null(), "revoked",
-                          db_get(sessions, i, 5) != NULL));
-    }
-    for (size_t i = 0; i < attempts->nrows; i++) {
-        const char *ip = db_get(attempts, i, 1);
-        json_array_append_new(la, json_pack("{s:o, s:o, s:b}", "created_at",
-                                            render_time(db_get_int(attempts, i, 0, 0)),
-                                            "ip_address", ip ? json_string(ip) : json_null(),
-                                            "success", db_get_bool(attempts, i, 2)));
-    }
-    json_t *body = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "exported_at",
-                             render_time(ia_now_ms()), "user", render_user(me), "resumes", rs,
-                             "interviews", interviews, "login_sessions", ls, "login_attempts", la);
-    rc = http_json(res, 200, body);
-    if (rc != IA_OK)
-        return rc;
-    char *cd =
-        arena_printf(req->arena, "attachment; filename=\"interviewace-export-%s.json\"", me->id);
-    return cd ? http_set_header(res, "Content-Disposition", cd) : IA_ERR_NOMEM;
-}
-
 static const v_field email_fields[] = {
     { "email", V_STRING, V_REQUIRED | V_EMAIL, 1, 254, .example = "jane@example.com" },
 };
@@ -422,29 +368,6 @@ static int resend_verification(http_req *req, http_res *res)
 
 /* ---- documentation ---- */
 
-static const j_field login_session_fields[] = {
-    { "id", J_STRING, 0, "uuid" },
-    { "created_at", J_STRING, 0, "date-time" },
-    { "last_used_at", J_STRING, J_NULLABLE, "date-time" },
-    { "ip_address", J_STRING, J_NULLABLE },
-    { "user_agent", J_STRING, J_NULLABLE },
-    { "revoked", J_BOOLEAN },
-};
-static const j_object login_session_schema =
-    J_OBJECT_OF("LoginSession", "One login and the tokens refreshed from it", login_session_fields);
-
-static const j_field export_fields[] = {
-    { "exported_at", J_STRING, 0, "date-time" },
-    { "user", J_OBJECT, .object = &render_user_schema },
-    { "resumes", J_ARRAY, .object = &resumes_schema },
-    { "interviews", J_ARRAY, .object = &interviews_session_schema,
-      .description = "Every session with its questions, newest first" },
-    { "login_sessions", J_ARRAY, .object = &login_session_schema },
-    { "login_attempts", J_ARRAY, .object = &render_login_attempt_schema },
-};
-static const j_object export_schema =
-    J_OBJECT_OF("AccountExport", "Everything stored about you", export_fields);
-
 static const doc_response message_response[] = { { 0, DOC_JSON, &render_message_schema },
                                                  { .shape = DOC_END } };
 
@@ -459,14 +382,6 @@ static const http_doc delete_doc = {
     .errors = (const doc_error[]){ { 400, "INVALID_PASSWORD", "the password is wrong" },
                                    { 409, "LAST_ADMIN", "you are the only active administrator" },
                                    { 0 } },
-};
-
-static const http_doc export_doc = {
-    .responses = (const doc_response[]){ { 0, DOC_JSON, &export_schema,
-                                           .description = "An attachment "
-                                                          "`interviewace-export-<user_id>.json`",
-                                           .headers = DOC_H_ATTACHMENT },
-                                         { .shape = DOC_END } },
 };
 
 static const http_doc change_doc = {
@@ -526,8 +441,6 @@ static const http_doc resend_doc = {
 const http_route account_routes[] = {
     { "DELETE", AUTH_PREFIX "/me", me_delete, HTTP_BODY_JSON | HTTP_CPU, AUTH_USER, RL_DEFAULT, 204,
       "Delete your account and everything stored about you", "auth", &delete_doc },
-    { "GET", AUTH_PREFIX "/me/export", me_export, 0, AUTH_USER, RL_DEFAULT, 200,
-      "Everything stored about you, as JSON", "auth", &export_doc },
     { "POST", AUTH_PREFIX "/change-password", change_password, HTTP_BODY_JSON | HTTP_CPU, AUTH_USER,
       RL_DEFAULT, 200, "Change your password", "auth", &change_doc },
     { "POST", AUTH_PREFIX "/reset-password-request", reset_request, HTTP_BODY_JSON, AUTH_NONE,
@@ -540,4 +453,4 @@ const http_route account_routes[] = {
     { "POST", AUTH_PREFIX "/resend-verification", resend_verification, HTTP_BODY_JSON, AUTH_NONE,
       RL_DEFAULT | RL_RESEND, 200, "Ask for a new verification link", "auth", &resend_doc },
 };
-const size_t account_routes_count = sizeof(account_routes) / sizeof(account_routes[0]);
+const size_t account_routes_count = COUNT(account_routes);

@@ -14,6 +14,7 @@
 #include "jobs/jobs.h"
 #include "store/admin_store.h"
 #include "store/users_store.h"
+#include "core/util.h"
 
 #define RECENT_ATTEMPTS 10
 
@@ -97,20 +98,17 @@ static int admin_user_get(http_req *req, http_res *res)
     int64_t since =
         lockout_window_start(now, req->cfg->login_attempt_window_minutes * 60000, reset);
     long long failures = 0;
-    db_result *attempts = NULL;
+    login_attempt_row *attempts = NULL;
+    size_t nattempts = 0;
     rc = users_store_count_failures(d, u->user.id, since, &failures);
     if (rc == IA_OK)
-        rc = users_store_attempts(d, req->arena, u->user.id, RECENT_ATTEMPTS, &attempts);
+        rc =
+            users_store_attempts(d, req->arena, u->user.id, RECENT_ATTEMPTS, &attempts, &nattempts);
     if (rc != IA_OK)
         return rc;
     json_t *recent = json_array();
-    for (size_t i = 0; i < attempts->nrows; i++) {
-        const char *ip = db_get(attempts, i, 1);
-        json_array_append_new(recent, json_pack("{s:o, s:o, s:b}", "created_at",
-                                                render_time(db_get_int(attempts, i, 0, 0)),
-                                                "ip_address", ip ? json_string(ip) : json_null(),
-                                                "success", db_get_bool(attempts, i, 2)));
-    }
+    for (size_t i = 0; i < nattempts; i++)
+        json_array_append_new(recent, render_login_attempt(&attempts[i]));
     json_t *o = render_admin_user(u);
     json_object_set_new(o, "updated_at", render_time(u->user.updated_at));
     json_object_set_new(o, "last_login_at", render_time(u->user.last_login_at));
@@ -418,4 +416,4 @@ const http_route admin_routes[] = {
     { "POST", ADMIN "/tasks/{task_id:uuid}/retry", admin_task_retry, 0, AUTH_ADMIN, RL_DEFAULT, 202,
       "Retry a failed task", "admin", &retry_doc },
 };
-const size_t admin_routes_count = sizeof(admin_routes) / sizeof(admin_routes[0]);
+const size_t admin_routes_count = COUNT(admin_routes);

@@ -71,6 +71,8 @@ int api_register(http_server *s, ia_app *app)
     if (rc == IA_OK)
         rc = http_server_add_routes(s, account_routes, account_routes_count);
     if (rc == IA_OK)
+        rc = http_server_add_routes(s, export_routes, export_routes_count);
+    if (rc == IA_OK)
         rc = http_server_add_routes(s, task_routes, task_routes_count);
     if (rc == IA_OK)
         rc = http_server_add_routes(s, admin_routes, admin_routes_count);

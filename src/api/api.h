@@ -83,6 +83,8 @@ extern const http_route docs_routes[];
 extern const size_t docs_routes_count;
 extern const http_route account_routes[];
 extern const size_t account_routes_count;
+extern const http_route export_routes[];
+extern const size_t export_routes_count;
 extern const http_route admin_routes[];
 extern const size_t admin_routes_count;
 extern const http_route task_routes[];

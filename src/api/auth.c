@@ -21,6 +21,7 @@
 #include "http/server.h"
 #include "http/validate.h"
 #include "store/users_store.h"
+#include "core/util.h"
 
 #define USER_AGENT_MAX 512
 #define DEVICE_DAYS    365 /* lifetime of a device cookie */
@@ -913,4 +914,4 @@ const http_route auth_routes[] = {
     { "PATCH", AUTH_PREFIX "/me", me_patch, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 200,
       "Change your name", "auth", &me_patch_doc },
 };
-const size_t auth_routes_count = sizeof(auth_routes) / sizeof(auth_routes[0]);
+const size_t auth_routes_count = COUNT(auth_routes);

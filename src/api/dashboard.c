@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "store/interviews_store.h"
 #include "store/resumes_store.h"
+#include "core/util.h"
 
 #define RECENT_SESSIONS 5
 #define TREND_SESSIONS  20
@@ -158,4 +159,4 @@ const http_route dashboard_routes[] = {
     { "GET", "/api/v1/dashboard/stats", dashboard_stats, 0, AUTH_USER, RL_DEFAULT, 200,
       "Your interview and resume statistics", "dashboard", &stats_doc },
 };
-const size_t dashboard_routes_count = sizeof(dashboard_routes) / sizeof(dashboard_routes[0]);
+const size_t dashboard_routes_count = COUNT(dashboard_routes);

@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/errors.h"
 #include "http/doc.h"
+#include "core/util.h"
 
 extern const embedded_file docs_files[];
 extern const size_t docs_files_count;
@@ -76,4 +77,4 @@ const http_route docs_routes[] = {
     { "GET", "/docs/{asset}", docs_asset, HTTP_INLINE, AUTH_NONE, RL_DEFAULT, 200,
       "A script, style sheet or licence of the reference page", "service", &asset_doc },
 };
-const size_t docs_routes_count = sizeof(docs_routes) / sizeof(docs_routes[0]);
+const size_t docs_routes_count = COUNT(docs_routes);

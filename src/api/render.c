@@ -64,6 +64,13 @@ static const j_field attempt_fields[] = {
 const j_object render_login_attempt_schema =
     J_OBJECT_OF("LoginAttempt", "One login attempt", attempt_fields);
 
+json_t *render_login_attempt(const login_attempt_row *at)
+{
+    return json_pack("{s:o, s:o, s:b}", "created_at", render_time(at->created_at), "ip_address",
+                     at->ip_address ? json_string(at->ip_address) : json_null(), "success",
+                     at->success);
+}
+
 static const j_field message_fields[] = {
     { "message", J_STRING },
 };

@@ -25,7 +25,9 @@ json_t *render_task(const job_row *j);
 extern const j_object render_task_schema;
 extern const char *const render_task_statuses[];
 
-/* {"created_at", "ip_address", "success"}: one login attempt (data export, admin detail). */
+/* {"created_at", "ip_address", "success"}: one login attempt (data export, admin detail), and its
+ * field table. */
+json_t *render_login_attempt(const login_attempt_row *at);
 extern const j_object render_login_attempt_schema;
 
 /* {"message": "..."}: what most account actions answer. */

@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/utf8.h"
 #include "http/validate.h"
+#include "core/util.h"
 
 #define YEARS_MAX      70
 #define SKILLS_MAX     100
@@ -67,14 +68,12 @@ static const field FIELDS[] = {
     { "seniority", K_SENIORITY },
     { "years_of_experience", K_YEARS },
     { "skills", K_SKILLS, SKILLS_MAX },
-    { "experience", K_OBJECTS, 30, 0, EXPERIENCE, sizeof(EXPERIENCE) / sizeof(EXPERIENCE[0]),
-      "job_title", "company" },
-    { "education", K_OBJECTS, 20, 0, EDUCATION, sizeof(EDUCATION) / sizeof(EDUCATION[0]), "degree",
-      "institution" },
+    { "experience", K_OBJECTS, 30, 0, EXPERIENCE, COUNT(EXPERIENCE), "job_title", "company" },
+    { "education", K_OBJECTS, 20, 0, EDUCATION, COUNT(EDUCATION), "degree", "institution" },
     { "certifications", K_STRINGS, 50, 150 },
     { "languages", K_STRINGS, 30, 80 },
 };
-#define NFIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
+#define NFIELDS (COUNT(FIELDS))
 
 const char resume_edit_body_schema[] =
     "{\"type\":\"object\",\"additionalProperties\":false,"
@@ -256,12 +255,17 @@ static bool check_list(const json_t *v, const char *name, long long index, const
     return true;
 }
 
-/* A list of strings of 1..item_max characters. Inside an entry (index >= 0, sub) the items'
- * loc is that of the list, which a form shows as one field. */
-static json_t *check_strings(const json_t *v, const field *f, const char *name, long long index,
-                             json_t *items)
+/* Checks one item (index i) of a list; appends what it accepts to out and returns false after
+ * adding items when it refuses it. ctx is the caller's. */
+typedef bool (*item_check)(const json_t *it, size_t i, const void *ctx, json_t *out, json_t *items);
+
+/* The list v (at most max items; name, index and sub place it as check_list does) checked item
+ * by item with check: a new array of what was accepted, or NULL after adding items when the
+ * list or any of its items is refused. Every item is checked, so all the errors are reported. */
+static json_t *collect_list(const json_t *v, const char *name, long long index, const char *sub,
+                            long long max, item_check check, const void *ctx, json_t *items)
 {
-    if (!check_list(v, name, index, index >= 0 ? f->name : NULL, f->max, items))
+    if (!check_list(v, name, index, sub, max, items))
         return NULL;
     json_t *out = json_array();
     size_t i;
@@ -269,17 +273,44 @@ static json_t *check_strings(const json_t *v, const field *f, const char *name, 
     bool ok = true;
     json_array_foreach(v, i, it)
     {
-        json_t *loc = index >= 0 ? loc_of(name, index, f->name) : loc_of(name, (long long)i, NULL);
-        json_t *s = check_text(it, loc, 1, f->item_max, false, items);
-        ok = ok && s != NULL;
-        if (s != NULL)
-            json_array_append_new(out, s);
+        bool accepted = check(it, i, ctx, out, items);
+        ok = ok && accepted;
     }
     if (!ok) {
         json_decref(out);
         return NULL;
     }
     return out;
+}
+
+/* Where a list of strings stands: its field, and the entry (index >= 0) of list name holding it. */
+typedef struct {
+    const field *f;
+    const char *name;
+    long long index;
+} strings_at;
+
+/* One string of a list of strings (collect_list's item_check; ctx is a strings_at). */
+static bool check_string_item(const json_t *it, size_t i, const void *ctx, json_t *out,
+                              json_t *items)
+{
+    const strings_at *at = ctx;
+    json_t *loc = at->index >= 0 ? loc_of(at->name, at->index, at->f->name)
+                                 : loc_of(at->name, (long long)i, NULL);
+    json_t *s = check_text(it, loc, 1, at->f->item_max, false, items);
+    if (s != NULL)
+        json_array_append_new(out, s);
+    return s != NULL;
+}
+
+/* A list of strings of 1..item_max characters. Inside an entry (index >= 0, sub) the items'
+ * loc is that of the list, which a form shows as one field. */
+static json_t *check_strings(const json_t *v, const field *f, const char *name, long long index,
+                             json_t *items)
+{
+    const strings_at at = { f, name, index };
+    return collect_list(v, name, index, index >= 0 ? f->name : NULL, f->max, check_string_item, &at,
+                        items);
 }
 
 /* True when list holds an object whose name equals name in any case. */
@@ -296,69 +327,65 @@ static bool has_skill(const json_t *list, const char *name)
     return false;
 }
 
+/* One skill: a name or {name, category}; a name already in out (any case) is not added again
+ * (collect_list's item_check). */
+static bool check_skill_item(const json_t *it, size_t i, const void *ctx, json_t *out,
+                             json_t *items)
+{
+    (void)ctx;
+    bool ok = true;
+    json_t *name = NULL, *category = json_null();
+    if (json_is_string(it)) {
+        name =
+            check_text(it, loc_of("skills", (long long)i, NULL), 1, SKILL_NAME_MAX, false, items);
+    } else if (json_is_object(it)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)it, key, val)
+        {
+            if (strcmp(key, "name") != 0 && strcmp(key, "category") != 0)
+                add_item(items, loc_of("skills", (long long)i, key),
+                         "Extra inputs are not permitted", "extra_forbidden");
+        }
+        json_t *n = json_object_get(it, "name");
+        if (n == NULL || json_is_null(n))
+            add_item(items, loc_of("skills", (long long)i, "name"), "Field required", "missing");
+        else
+            name = check_text(n, loc_of("skills", (long long)i, "name"), 1, SKILL_NAME_MAX, false,
+                              items);
+        json_t *c = json_object_get(it, "category");
+        if (c != NULL && !json_is_null(c)) {
+            bool known = false;
+            for (size_t k = 0; json_is_string(c) && CATEGORIES[k] != NULL; k++)
+                known = known || strcmp(CATEGORIES[k], json_string_value(c)) == 0;
+            if (!json_is_string(c))
+                add_item(items, loc_of("skills", (long long)i, "category"),
+                         "Input should be a valid string", "string_type");
+            else if (!known)
+                add_item(items, loc_of("skills", (long long)i, "category"),
+                         "Input should be one of 'language', 'framework', 'database', "
+                         "'cloud', 'tool', 'soft', 'other'",
+                         "enum");
+            else
+                category = json_incref(c);
+            ok = ok && known;
+        }
+    } else {
+        add_item(items, loc_of("skills", (long long)i, NULL),
+                 "Input should be a valid string or an object with a name", "string_type");
+    }
+    ok = ok && name != NULL;
+    if (name != NULL && !has_skill(out, json_string_value(name)))
+        json_array_append_new(out, json_pack("{s:O, s:O}", "name", name, "category", category));
+    json_decref(name);
+    json_decref(category);
+    return ok;
+}
+
 /* The skills: names or {name, category}; a repeated name (any case) counts once. */
 static json_t *check_skills(const json_t *v, json_t *items)
 {
-    if (!check_list(v, "skills", -1, NULL, SKILLS_MAX, items))
-        return NULL;
-    json_t *out = json_array();
-    size_t i;
-    json_t *it;
-    bool ok = true;
-    json_array_foreach(v, i, it)
-    {
-        json_t *name = NULL, *category = json_null();
-        if (json_is_string(it)) {
-            name = check_text(it, loc_of("skills", (long long)i, NULL), 1, SKILL_NAME_MAX, false,
-                              items);
-        } else if (json_is_object(it)) {
-            const char *key;
-            json_t *val;
-            json_object_foreach((json_t *)it, key, val)
-            {
-                if (strcmp(key, "name") != 0 && strcmp(key, "category") != 0)
-                    add_item(items, loc_of("skills", (long long)i, key),
-                             "Extra inputs are not permitted", "extra_forbidden");
-            }
-            json_t *n = json_object_get(it, "name");
-            if (n == NULL || json_is_null(n))
-                add_item(items, loc_of("skills", (long long)i, "name"), "Field required",
-                         "missing");
-            else
-                name = check_text(n, loc_of("skills", (long long)i, "name"), 1, SKILL_NAME_MAX,
-                                  false, items);
-            json_t *c = json_object_get(it, "category");
-            if (c != NULL && !json_is_null(c)) {
-                bool known = false;
-                for (size_t k = 0; json_is_string(c) && CATEGORIES[k] != NULL; k++)
-                    known = known || strcmp(CATEGORIES[k], json_string_value(c)) == 0;
-                if (!json_is_string(c))
-                    add_item(items, loc_of("skills", (long long)i, "category"),
-                             "Input should be a valid string", "string_type");
-                else if (!known)
-                    add_item(items, loc_of("skills", (long long)i, "category"),
-                             "Input should be one of 'language', 'framework', 'database', "
-                             "'cloud', 'tool', 'soft', 'other'",
-                             "enum");
-                else
-                    category = json_incref(c);
-                ok = ok && known;
-            }
-        } else {
-            add_item(items, loc_of("skills", (long long)i, NULL),
-                     "Input should be a valid string or an object with a name", "string_type");
-        }
-        ok = ok && name != NULL;
-        if (name != NULL && !has_skill(out, json_string_value(name)))
-            json_array_append_new(out, json_pack("{s:O, s:O}", "name", name, "category", category));
-        json_decref(name);
-        json_decref(category);
-    }
-    if (!ok) {
-        json_decref(out);
-        return NULL;
-    }
-    return out;
+    return collect_list(v, "skills", -1, NULL, SKILLS_MAX, check_skill_item, NULL, items);
 }
 
 static json_t *check_value(const json_t *v, const field *f, const char *name, long long index,
@@ -432,6 +459,16 @@ static json_t *check_entry(const json_t *v, const field *f, long long index, jso
     return out;
 }
 
+/* One entry of an experience or education list (collect_list's item_check; ctx is its field). */
+static bool check_entry_item(const json_t *it, size_t i, const void *ctx, json_t *out,
+                             json_t *items)
+{
+    json_t *e = check_entry(it, ctx, (long long)i, items);
+    if (e != NULL)
+        json_array_append_new(out, e);
+    return e != NULL;
+}
+
 /* One value of a field (a top-level one when index < 0, else inside entry index of the list
  * `name`); a new JSON value, or NULL after adding items. */
 static json_t *check_value(const json_t *v, const field *f, const char *name, long long index,
@@ -484,24 +521,7 @@ static json_t *check_value(const json_t *v, const field *f, const char *name, lo
         return check_skills(v, items);
     case K_OBJECTS: {
         json_decref(loc);
-        if (!check_list(v, f->name, -1, NULL, f->max, items))
-            return NULL;
-        json_t *out = json_array();
-        size_t i;
-        json_t *it;
-        bool ok = true;
-        json_array_foreach(v, i, it)
-        {
-            json_t *e = check_entry(it, f, (long long)i, items);
-            ok = ok && e != NULL;
-            if (e != NULL)
-                json_array_append_new(out, e);
-        }
-        if (!ok) {
-            json_decref(out);
-            return NULL;
-        }
-        return out;
+        return collect_list(v, f->name, -1, NULL, f->max, check_entry_item, f, items);
     }
     }
     json_decref(loc);

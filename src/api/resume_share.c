@@ -17,6 +17,7 @@
 #include "files/storage.h"
 #include "http/doc.h"
 #include "store/resumes_store.h"
+#include "core/util.h"
 
 #define RESUME         "/api/v1/resume"
 #define ID             "/{resume_id:uuid}"
@@ -139,7 +140,7 @@ static const char *const share_structured_keys[] = {
 
 static bool share_structured(const char *key)
 {
-    for (size_t i = 0; i < sizeof(share_structured_keys) / sizeof(share_structured_keys[0]); i++)
+    for (size_t i = 0; i < COUNT(share_structured_keys); i++)
         if (strcmp(key, share_structured_keys[i]) == 0)
             return true;
     return false;
@@ -574,5 +575,4 @@ const http_route resume_share_routes[] = {
     { "GET", RESUME "/export" ID "/preview", export_preview, 0, AUTH_USER, RL_DEFAULT, 200,
       "A short preview of a resume's analysis", "resumes", &preview_doc },
 };
-const size_t resume_share_routes_count =
-    sizeof(resume_share_routes) / sizeof(resume_share_routes[0]);
+const size_t resume_share_routes_count = COUNT(resume_share_routes);

@@ -1,7 +1,7 @@
 /* Resumes (docs/api.md §5.1-§5.3, §5.6): upload, list, get, update, delete, analysis and
- * re-analysis, job-description match, versions; and the background jobs that parse and
- * match. Sharing and export are in resume_share.c. Another user's resume is 404 on every
- * endpoint: every lookup carries the caller's id. */
+ * re-analysis, job-description match, versions. The background jobs that parse and match are
+ * src/jobs/resume_jobs.c; sharing and export are in resume_share.c. Another user's resume is 404 on
+ * every endpoint: every lookup carries the caller's id. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdatomic.h>
@@ -25,18 +25,14 @@
 #include "docs/extract.h"
 #include "files/storage.h"
 #include "jobs/jobs.h"
+#include "jobs/resume_jobs.h"
 #include "store/resumes_store.h"
+#include "core/util.h"
 
-#define RESUME          "/api/v1/resume"
-#define FILE_NAME_MAX   200
-#define TITLE_MAX       100
-#define DESCRIPTION_MAX 500
-#define SEARCH_MAX      100
-#define JOB_TEXT_MAX    10000
-#define PARSE_ATTEMPTS  3
-#define MATCH_ATTEMPTS  3
-#define ORPHAN_SWEEP_MS 3600000LL /* the age itself is ORPHAN_FILE_AGE */
-#define MATCHES_KEPT    20        /* job matches kept per resume (docs/api.md §5.3) */
+#define RESUME        "/api/v1/resume"
+#define FILE_NAME_MAX 200
+#define SEARCH_MAX    100
+#define JOB_TEXT_MAX  10000
 
 static const char *const EXTENSIONS[] = { ".pdf", ".docx", ".txt" };
 static const char *const FILE_TYPES[] = {
@@ -68,18 +64,6 @@ int resumes_extension_of_type(const char *file_type, const char **ext)
 }
 
 /* Bytes of the first n code points of s (or all of s). */
-static size_t prefix_bytes(const char *s, size_t n)
-{
-    size_t b = 0;
-    while (s[b] && n > 0) {
-        b++;
-        while (((unsigned char)s[b] & 0xC0) == 0x80)
-            b++;
-        n--;
-    }
-    return b;
-}
-
 static size_t code_points(const char *s)
 {
     size_t n = 0;
@@ -132,25 +116,8 @@ static char *sanitize_file_name(arena *a, const char *raw, const char *ext)
     for (size_t i = 0; i < stem; i++)
         stem_points += ((unsigned char)s[i] & 0xC0) != 0x80;
     if (stem_points + keep > FILE_NAME_MAX)
-        stem = prefix_bytes(s, FILE_NAME_MAX - keep);
+        stem = ia_utf8_prefix_bytes(s, FILE_NAME_MAX - keep);
     return arena_printf(a, "%.*s%s", (int)stem, s, dot ? dot : ext);
-}
-
-/* The default title: the file name without its extension, at most 100 characters. */
-static char *default_title(arena *a, const char *file_name)
-{
-    const char *dot = strrchr(file_name, '.');
-    size_t len = dot ? (size_t)(dot - file_name) : strlen(file_name);
-    char *stem = arena_strndup(a, file_name, len);
-    if (stem == NULL)
-        return NULL;
-    stem[prefix_bytes(stem, TITLE_MAX)] = '\0';
-    return stem;
-}
-
-static json_t *load_json(const char *text)
-{
-    return text ? json_loads(text, 0, NULL) : NULL;
 }
 
 /* The stored analysis of a resume as rendered: an analysis stored before versions existed
@@ -159,7 +126,7 @@ static json_t *load_json(const char *text)
  * it is. NULL when there is none. */
 static json_t *analysis_json(const char *text)
 {
-    json_t *an = load_json(text);
+    json_t *an = resume_jobs_load_json(text);
     if (!json_is_object(an) || json_object_get(an, "error") != NULL)
         return an;
     if (json_object_get(an, "analysis_version") == NULL)
@@ -194,7 +161,7 @@ json_t *resumes_render(const resume_row *r)
         if (name != NULL)
             json_array_append_new(skills, json_string(name));
     }
-    json_t *tags = load_json(r->tags);
+    json_t *tags = resume_jobs_load_json(r->tags);
     bool shared = resumes_share_active(r, ia_now_ms());
     return json_pack(
         "{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:o, "
@@ -277,7 +244,7 @@ static const char *const FAULT_STEPS[] = { "none", "store", "insert", "enqueue",
 
 int resumes_inject_upload_fault(const char *step)
 {
-    for (int i = 0; step != NULL && i < (int)(sizeof(FAULT_STEPS) / sizeof(FAULT_STEPS[0])); i++)
+    for (int i = 0; step != NULL && i < (int)(COUNT(FAULT_STEPS)); i++)
         if (strcmp(step, FAULT_STEPS[i]) == 0) {
             atomic_store(&upload_fault, i);
             return IA_OK;
@@ -357,7 +324,7 @@ static int resume_upload(http_req *req, http_res *res)
     r.root_id = id;
     r.version = 1;
     r.file_name = sanitize_file_name(req->arena, up->names[0], EXTENSIONS[ext]);
-    r.title = r.file_name ? default_title(req->arena, r.file_name) : NULL;
+    r.title = r.file_name ? resume_jobs_default_title(req->arena, r.file_name) : NULL;
     r.tags = "[]";
     r.file_key = arena_printf(req->arena, "resumes/%s/%s%s", req->user_id, id, EXTENSIONS[ext]);
     r.file_size = up->size;
@@ -438,8 +405,8 @@ static int resume_get(http_req *req, http_res *res)
 }
 
 static const v_field update_fields[] = {
-    { "title", V_STRING, 0, 1, TITLE_MAX, .example = "Backend engineer, 2026" },
-    { "description", V_STRING, V_MULTILINE, 0, DESCRIPTION_MAX,
+    { "title", V_STRING, 0, 1, RESUME_TITLE_MAX, .example = "Backend engineer, 2026" },
+    { "description", V_STRING, V_MULTILINE, 0, RESUME_DESCRIPTION_MAX,
       .example = "Tailored for platform roles", .description = "`\"\"` clears it" },
     { "tags", V_STRING_LIST, 0, 0, 10, NULL, 1, 50, .example = "[\"backend\", \"python\"]",
       .description = "Replaces the tags" },
@@ -575,7 +542,7 @@ static int analysis_part(http_req *req, http_res *res, const char *field)
         return rc;
     if (strcmp(r.status, "analyzed") != 0)
         return not_ready(res, &r);
-    json_t *an = load_json(r.analysis);
+    json_t *an = resume_jobs_load_json(r.analysis);
     json_t *part = json_object_get(an, field);
     json_t *out = json_is_array(part) ? json_incref(part) : json_array();
     json_decref(an);
@@ -627,26 +594,6 @@ static int analysis_match(http_req *req, http_res *res)
 
 /* ---- corrections and kept matches (docs/api.md §5.3) ------------------------------------- */
 
-static char *skills_text(arena *a, const ai_analysis *an);
-
-/* JSON text of v in the arena (NULL when it cannot be written). */
-static char *dump_in(arena *a, const json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    char *copy = text ? arena_strdup(a, text) : NULL;
-    free(text);
-    return copy;
-}
-
-/* The summary cut to a description's length, in the arena; NULL when there is none. */
-static char *summary_for_description(arena *a, const char *summary)
-{
-    char *s = summary ? arena_strdup(a, summary) : NULL;
-    if (s != NULL)
-        s[prefix_bytes(s, DESCRIPTION_MAX)] = '\0';
-    return s;
-}
-
 /* Inside the transaction of a correction: records the resume's current analysis as its first
  * version when it has none (an analysis stored by a copy into a new resume version), and
  * returns the number the correction takes in *next. */
@@ -660,8 +607,8 @@ static int next_version(db *d, arena *a, const resume_row *r, json_t *an, long l
     resume_analysis_version v = {
         1,
         json_array_size(corrected) > 0 ? "user" : "parser",
-        dump_in(a, an),
-        dump_in(a, corrected),
+        resume_jobs_dump(a, an),
+        resume_jobs_dump(a, corrected),
         r->analysis_created_at ? r->analysis_created_at : r->updated_at,
     };
     if (v.analysis == NULL || v.corrected_fields == NULL)
@@ -704,19 +651,20 @@ static int record_correction(http_req *req, http_res *res, db *d, const json_t *
     int64_t now = ia_now_ms();
     resume_analysis_version v = { version, "user", NULL, NULL, now };
     if (rc == IA_OK) {
-        v.analysis = dump_in(req->arena, an);
-        v.corrected_fields = dump_in(req->arena, json_object_get(an, "corrected_fields"));
+        v.analysis = resume_jobs_dump(req->arena, an);
+        v.corrected_fields = resume_jobs_dump(req->arena, json_object_get(an, "corrected_fields"));
         rc = v.analysis && v.corrected_fields ? resumes_store_add_analysis_version(d, r.id, &v)
                                               : IA_ERR_NOMEM;
     }
     json_decref(an);
     double years = parsed.years_of_experience;
     if (rc == IA_OK)
-        rc = resumes_store_set_analysis(
-            d, r.id, "analyzed", v.analysis, parsed.inferred_role, parsed.has_years ? &years : NULL,
-            skills_text(req->arena, &parsed), r.has_processing_time ? &r.processing_time : NULL,
-            r.has_confidence ? &r.confidence_score : NULL,
-            summary_for_description(req->arena, parsed.summary), now);
+        rc = resumes_store_set_analysis(d, r.id, "analyzed", v.analysis, parsed.inferred_role,
+                                        parsed.has_years ? &years : NULL,
+                                        resume_jobs_skills_text(req->arena, &parsed),
+                                        r.has_processing_time ? &r.processing_time : NULL,
+                                        r.has_confidence ? &r.confidence_score : NULL,
+                                        resume_jobs_description(req->arena, parsed.summary), now);
     if (rc == IA_OK)
         rc = db_commit(d);
     else
@@ -772,7 +720,7 @@ static int analysis_versions(http_req *req, http_res *res)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *an = analysis_json(list[i].analysis);
-        json_t *corrected = load_json(list[i].corrected_fields);
+        json_t *corrected = resume_jobs_load_json(list[i].corrected_fields);
         if (!json_is_array(corrected)) {
             json_decref(corrected);
             corrected = json_array();
@@ -800,7 +748,7 @@ static int analysis_matches(http_req *req, http_res *res)
         return rc;
     json_t *out = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *m = load_json(list[i]);
+        json_t *m = resume_jobs_load_json(list[i]);
         if (json_is_object(m))
             json_array_append_new(out, m);
         else
@@ -889,8 +837,8 @@ static int version_create(http_req *req, http_res *res)
         json_t *corrected = json_object_get(an, "corrected_fields");
         json_object_set_new(an, "analysis_version", json_integer(1));
         first.source = json_array_size(corrected) > 0 ? "user" : "parser";
-        first.corrected_fields = dump_in(req->arena, corrected);
-        first.analysis = v.analysis = dump_in(req->arena, an);
+        first.corrected_fields = resume_jobs_dump(req->arena, corrected);
+        first.analysis = v.analysis = resume_jobs_dump(req->arena, an);
     }
     json_decref(an);
     if (analysed && (first.analysis == NULL || first.corrected_fields == NULL))
@@ -956,354 +904,22 @@ static int version_delete(http_req *req, http_res *res)
     return resumes_delete(req, res, v->id);
 }
 
-/* ---- jobs --------------------------------------------------------------------------------- */
+/* ---- jobs (src/jobs/resume_jobs.c) ------------------------------------------------------ */
 
-/* Marks the resume `error` with the reason as its analysis (the only content of an errored
- * analysis, docs/api.md §5). */
-static int store_error(job_ctx *ctx, const char *resume_id, const char *reason)
+static storage *app_storage(void *app)
 {
-    json_t *an = json_pack("{s:s}", "error", reason);
-    char *text = an ? json_dumps(an, JSON_COMPACT) : NULL;
-    json_decref(an);
-    if (text == NULL)
-        return IA_ERR_NOMEM;
-    int rc = resumes_store_set_analysis(ctx->db, resume_id, "error", text, NULL, NULL, "", NULL,
-                                        NULL, NULL, ia_now_ms());
-    free(text);
-    return rc;
+    return ((ia_app *)app)->storage;
 }
 
-/* Skill names of the analysis, lower case, one per line: what the list search looks in. */
-static char *skills_text(arena *a, const ai_analysis *an)
+static ai_chain *app_ai(void *app)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < an->nskills; i++)
-        len += strlen(an->skills[i].name) + 1;
-    char *s = arena_alloc(a, len);
-    if (s == NULL)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < an->nskills; i++) {
-        for (const char *p = an->skills[i].name; *p; p++)
-            s[o++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
-        s[o++] = '\n';
-    }
-    s[o] = '\0';
-    return s;
-}
-
-/* Fetches the stored file of the resume to a private temporary file in DATA_DIR/tmp (created
- * when missing: a worker process may never have received an upload); path receives its name. */
-static int fetch_file(job_ctx *ctx, const resume_row *r, char *path, size_t len)
-{
-    const char *ext = strrchr(r->file_key, '.');
-    snprintf(path, len, "%s/tmp", ctx->cfg->data_dir);
-    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-        const char *why = strerrordesc_np(errno);
-        snprintf(ctx->error, sizeof(ctx->error), "cannot create DATA_DIR/tmp: %s",
-                 why ? why : "unknown error");
-        return IA_ERR_IO;
-    }
-    snprintf(path, len, "%s/tmp/parse-%s%s", ctx->cfg->data_dir, ctx->id, ext ? ext : "");
-    char err[400];
-    int rc = storage_get_file(((ia_app *)ctx->app)->storage, r->file_key, path,
-                              (size_t)ctx->cfg->max_file_size, err, sizeof(err));
-    if (rc != IA_OK)
-        snprintf(ctx->error, sizeof(ctx->error), "cannot read the stored file: %s", err);
-    return rc;
-}
-
-/* The title an analysis gives a resume whose title is still the upload's default, the file
- * name's stem (docs/api.md §5): "Name — Role", the role being the headline, else the
- * inferred role; NULL when the user set a title or the analysis found no name. */
-static char *title_from_analysis(arena *a, const resume_row *r, const json_t *doc)
-{
-    const char *stem = default_title(a, r->file_name);
-    const char *name = json_string_value(json_object_get(doc, "name"));
-    const char *role = json_string_value(json_object_get(doc, "headline"));
-    bool inferred = role == NULL || *role == '\0';
-    if (inferred)
-        role = json_string_value(json_object_get(doc, "inferred_role"));
-    if (stem == NULL || strcmp(stem, r->title) != 0 || name == NULL || *name == '\0')
-        return NULL;
-    bool with_role = role != NULL && *role != '\0';
-    char *title =
-        with_role ? arena_printf(a, "%s \xe2\x80\x94 %s", name, role) : arena_strdup(a, name);
-    if (title == NULL)
-        return NULL;
-    /* An inferred role is a lower-case name ("devops engineer"): its words start upper-case. */
-    for (char *p = title + strlen(name) + 5; inferred && with_role && *p; p++)
-        if (*p >= 'a' && *p <= 'z' && p[-1] == ' ')
-            *p = (char)(*p - 'a' + 'A');
-    title[prefix_bytes(title, TITLE_MAX)] = '\0';
-    return title;
-}
-
-/* Stores a parse as the resume's current analysis and its next version (source "parser"),
- * with the title of title_from_analysis, in one transaction. */
-static int store_parsed(job_ctx *ctx, const resume_row *r, json_t *doc, const ai_analysis *an,
-                        double seconds)
-{
-    int64_t now = ia_now_ms();
-    long long version = 1;
-    int rc = db_begin(ctx->db);
-    if (rc != IA_OK)
-        return rc;
-    rc = resumes_store_next_analysis_version(ctx->db, ctx->arena, r->id, &version);
-    json_object_set_new(doc, "analysis_version", json_integer(version));
-    resume_analysis_version v = { version, "parser", dump_in(ctx->arena, doc), "[]", now };
-    if (rc == IA_OK)
-        rc = v.analysis ? resumes_store_add_analysis_version(ctx->db, r->id, &v) : IA_ERR_NOMEM;
-    double years = an->years_of_experience, confidence = an->confidence_score;
-    if (rc == IA_OK)
-        rc = resumes_store_set_analysis(ctx->db, r->id, "analyzed", v.analysis, an->inferred_role,
-                                        an->has_years ? &years : NULL, skills_text(ctx->arena, an),
-                                        &seconds, &confidence,
-                                        summary_for_description(ctx->arena, an->summary), now);
-    const char *title = rc == IA_OK ? title_from_analysis(ctx->arena, r, doc) : NULL;
-    if (title != NULL)
-        rc = resumes_store_update(ctx->db, r->user_id, r->id, title, NULL, NULL, now);
-    if (rc == IA_OK)
-        rc = db_commit(ctx->db);
-    else
-        db_rollback(ctx->db);
-    return rc;
-}
-
-/* resume.parse: extract the text in the sandbox, analyse it through the AI chain, store. */
-static int job_resume_parse(job_ctx *ctx)
-{
-    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
-    resume_row r;
-    int rc = id ? resumes_store_get(ctx->db, ctx->arena, NULL, id, &r) : IA_NOT_FOUND;
-    if (rc == IA_NOT_FOUND) {
-        ctx->result = json_pack("{s:s, s:s}", "resume_id", id ? id : "", "status", "deleted");
-        return IA_OK; /* deleted meanwhile: nothing to do */
-    }
-    if (rc == IA_OK)
-        rc = resumes_store_set_status(ctx->db, r.id, "processing", ia_now_ms());
-    if (rc != IA_OK)
-        return rc;
-    int64_t started = ia_mono_us();
-    char path[4300];
-    rc = fetch_file(ctx, &r, path, sizeof(path));
-    if (rc != IA_OK)
-        return rc;
-    const char *ext = strrchr(r.file_key, '.');
-    char *text = NULL;
-    size_t len = 0;
-    char err[400] = "";
-    extract_limits lim;
-    extract_limits_from_config(ctx->cfg, &lim);
-    rc = extract_text(&lim, path, ext ? ext : ".txt", ctx->arena, &text, &len, err, sizeof(err));
-    unlink(path);
-    if (rc == IA_ERR_INVALID) {
-        /* The document itself is the problem: a final state, not a failure to retry. */
-        rc = store_error(ctx, r.id, err);
-        ctx->result =
-            json_pack("{s:s, s:s, s:s}", "resume_id", r.id, "status", "error", "error", err);
-        return rc;
-    }
-    if (rc != IA_OK) {
-        snprintf(ctx->error, sizeof(ctx->error), "%s", *err ? err : ia_strerror(rc));
-        ctx->permanent = rc != IA_ERR_UNAVAILABLE;
-        return rc;
-    }
-    size_t blank = 0;
-    while (blank < len && (text[blank] == ' ' || text[blank] == '\n' || text[blank] == '\t' ||
-                           text[blank] == '\r'))
-        blank++;
-    if (blank == len) {
-        rc = store_error(ctx, r.id, "No extractable text: the document is empty");
-        ctx->result = json_pack("{s:s, s:s}", "resume_id", r.id, "status", "error");
-        return rc;
-    }
-    struct tm tm;
-    time_t now_s = (time_t)(ia_now_ms() / 1000);
-    gmtime_r(&now_s, &tm);
-    ai_analysis an = { 0 };
-    ai_meta meta = { 0 };
-    rc = ai_chain_parse(((ia_app *)ctx->app)->ai, ctx->arena, text,
-                        (tm.tm_year + 1900) * 12 + tm.tm_mon, &an, &meta);
-    if (rc != IA_OK) {
-        snprintf(ctx->error, sizeof(ctx->error), "resume analysis failed: %s", ia_strerror(rc));
-        return rc;
-    }
-    double seconds = (double)(ia_mono_us() - started) / 1e6;
-    json_t *doc = ai_analysis_to_json(&an);
-    if (doc == NULL)
-        return IA_ERR_NOMEM;
-    json_object_set_new(doc, "engine", json_string(ai_engine_name(meta.engine)));
-    json_object_set_new(doc, "processing_time", json_real(seconds));
-    json_object_set_new(doc, "job_match", json_null());
-    json_object_set_new(doc, "corrected_fields", json_array());
-    rc = store_parsed(ctx, &r, doc, &an, seconds);
-    json_decref(doc);
-    if (rc != IA_OK)
-        return rc;
-    log_info("resumes", "resume analysed", "resume_id", r.id, "engine",
-             ai_engine_name(meta.engine));
-    ctx->result = json_pack("{s:s, s:s}", "resume_id", r.id, "status", "analyzed");
-    return IA_OK;
-}
-
-static void job_resume_parse_failed(job_ctx *ctx)
-{
-    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
-    if (id != NULL && store_error(ctx, id, *ctx->error ? ctx->error : "analysis failed") != IA_OK)
-        log_warn("resumes", "cannot mark a resume as failed", "resume_id", id);
-}
-
-/* Stores a job match as the analysis' job_match (on a fresh read of the analysis, so that a
- * correction made meanwhile is kept) and appends it to the resume's kept matches, in one
- * transaction. */
-static int store_match(job_ctx *ctx, const char *id, const char *jd, json_t *jm, int64_t now)
-{
-    resume_row r;
-    int rc = db_begin(ctx->db);
-    if (rc != IA_OK)
-        return rc;
-    rc = resumes_store_get(ctx->db, ctx->arena, NULL, id, &r);
-    json_t *doc = rc == IA_OK ? load_json(r.analysis) : NULL;
-    if (rc == IA_OK && !json_is_object(doc))
-        rc = IA_ERR_CONFLICT; /* analysed again meanwhile, and that failed */
-    const char *dump = NULL, *match = dump_in(ctx->arena, jm);
-    if (rc == IA_OK) {
-        json_object_set(doc, "job_match", jm);
-        dump = dump_in(ctx->arena, doc);
-        rc = dump && match ? resumes_store_set_analysis_json(ctx->db, id, dump, now) : IA_ERR_NOMEM;
-    }
-    json_decref(doc);
-    char mid[IA_UUID_LEN];
-    ia_uuid_v7(now, mid);
-    if (rc == IA_OK)
-        rc = resumes_store_add_match(ctx->db, mid, id, jd, match, now, MATCHES_KEPT);
-    if (rc == IA_OK)
-        rc = db_commit(ctx->db);
-    else
-        db_rollback(ctx->db);
-    return rc;
-}
-
-/* resume.match: the stored analysis against a job description; the result replaces any
- * earlier job_match inside the analysis and joins the resume's kept matches. */
-static int job_resume_match(job_ctx *ctx)
-{
-    const char *id = json_string_value(json_object_get(ctx->payload, "resume_id"));
-    const char *jd = json_string_value(json_object_get(ctx->payload, "job_description"));
-    resume_row r;
-    int rc = id && jd ? resumes_store_get(ctx->db, ctx->arena, NULL, id, &r) : IA_NOT_FOUND;
-    if (rc == IA_NOT_FOUND || (rc == IA_OK && strcmp(r.status, "analyzed") != 0)) {
-        snprintf(ctx->error, sizeof(ctx->error), "the resume is gone or no longer analysed");
-        ctx->permanent = true;
-        return IA_ERR_CONFLICT;
-    }
-    if (rc != IA_OK)
-        return rc;
-    json_t *doc = load_json(r.analysis);
-    ai_analysis an = { 0 };
-    char err[256];
-    rc = doc ? ai_analysis_from_json(ctx->arena, doc, &an, err, sizeof(err)) : IA_ERR_INVALID;
-    if (rc != IA_OK) {
-        json_decref(doc);
-        snprintf(ctx->error, sizeof(ctx->error), "the stored analysis is unreadable");
-        ctx->permanent = true;
-        return rc;
-    }
-    ai_match m = { 0 };
-    ai_meta meta = { 0 };
-    ai_match_request mr = { &an, jd };
-    rc = ai_chain_match(((ia_app *)ctx->app)->ai, ctx->arena, &mr, &m, &meta);
-    json_t *jm = rc == IA_OK ? ai_match_to_json(&m) : NULL;
-    if (jm == NULL) {
-        json_decref(doc);
-        snprintf(ctx->error, sizeof(ctx->error), "job match failed: %s", ia_strerror(rc));
-        return rc != IA_OK ? rc : IA_ERR_NOMEM;
-    }
-    json_decref(doc);
-    int64_t now = ia_now_ms();
-    json_object_set_new(jm, "created_at", render_time(now));
-    json_object_set_new(jm, "job_description", json_string(jd));
-    rc = store_match(ctx, r.id, jd, jm, now);
-    if (rc != IA_OK) {
-        json_decref(jm);
-        return rc;
-    }
-    ctx->result = json_pack("{s:s, s:o}", "resume_id", r.id, "job_match", jm);
-    return IA_OK;
-}
-
-static int job_resume_parse_retried(db *d, json_t *payload, int64_t now)
-{
-    const char *id = json_string_value(json_object_get(payload, "resume_id"));
-    return id ? resumes_store_set_status(d, id, "processing", now) : IA_OK;
-}
-
-static const job_kind resume_job_kinds[] = {
-    { "resume.parse", job_resume_parse, job_resume_parse_failed, PARSE_ATTEMPTS,
-      job_resume_parse_retried },
-    { "resume.match", job_resume_match, NULL, MATCH_ATTEMPTS },
-};
-
-typedef struct {
-    db *d;
-    arena *a;
-    storage *st;
-    int64_t before;
-    long long removed;
-} sweep_ctx;
-
-/* One stored object: removed when it is old enough that no upload can still be committing
- * its row, and no row uses it. */
-static int sweep_one(const char *key, int64_t modified_ms, void *cls)
-{
-    sweep_ctx *sw = cls;
-    bool used = true;
-    if (modified_ms > sw->before || resumes_store_key_used(sw->d, sw->a, key, &used) != IA_OK ||
-        used)
-        return IA_OK;
-    char err[512];
-    if (storage_delete(sw->st, key, err, sizeof(err)) == IA_OK) {
-        log_info("resumes", "removed a stored file no resume uses", "key", key);
-        sw->removed++;
-    }
-    return IA_OK;
-}
-
-/* The scheduler's sweep of stored files left without a row (a crash between storing and
- * committing, a delete whose file removal failed) and of the temporary files of stores that a
- * crash interrupted, both once older than ORPHAN_FILE_AGE. Returns how many files it removed. */
-static long long sweep_orphans(db *d, void *app, const ia_config *cfg)
-{
-    ia_app *ap = app;
-    if (ap == NULL || ap->storage == NULL)
-        return 0;
-    arena *a = arena_create(4u << 20);
-    if (a == NULL)
-        return IA_ERR_NOMEM;
-    sweep_ctx sw = { d, a, ap->storage, ia_now_ms() - cfg->orphan_file_age_ms, 0 };
-    char err[512];
-    int rc = storage_list(ap->storage, "resumes/", sweep_one, &sw, err, sizeof(err));
-    if (rc != IA_OK)
-        log_warn("resumes", "cannot list stored files for the orphan sweep", "error", err);
-    arena_destroy(a);
-    long long temps = 0;
-    rc = storage_sweep_temp(ap->storage, sw.before, &temps, err, sizeof(err));
-    if (rc != IA_OK)
-        log_warn("resumes", "cannot sweep the temporary files of the storage", "error", err);
-    if (temps > 0)
-        log_emit(LOG_INFO, "resumes", "removed temporary files of interrupted stores",
-                 (log_field[]){ LOG_NUM("removed", temps) }, 1);
-    return sw.removed + temps;
+    return ((ia_app *)app)->ai;
 }
 
 int resumes_register_job_kinds(void)
 {
-    int rc =
-        jobs_register(resume_job_kinds, sizeof(resume_job_kinds) / sizeof(resume_job_kinds[0]));
-    if (rc == IA_OK)
-        rc = jobs_register_periodic("sweep_orphan_files", ORPHAN_SWEEP_MS, sweep_orphans);
-    return rc;
+    static const resume_jobs_env env = { app_storage, app_ai };
+    return resume_jobs_register(&env);
 }
 
 /* ---- documentation ------------------------------------------------------------------------ */
@@ -1722,4 +1338,4 @@ const http_route resume_routes[] = {
     { "DELETE", RESUME "/version" ID "/version/{version_number:int}", version_delete, 0, AUTH_USER,
       RL_DEFAULT, 204, "Delete the newest version of a resume", "resumes", &version_delete_doc },
 };
-const size_t resume_routes_count = sizeof(resume_routes) / sizeof(resume_routes[0]);
+const size_t resume_routes_count = COUNT(resume_routes);

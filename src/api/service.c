@@ -16,6 +16,7 @@
 #include "http/doc.h"
 #include "http/openapi.h"
 #include "obs/metrics.h"
+#include "core/util.h"
 
 #define METRICS_MAX (4u * 1024u * 1024u)
 
@@ -177,7 +178,7 @@ static const openapi_tag api_tags[] = {
 };
 
 static const openapi_info api_info = { "InterviewAce API", IA_VERSION, api_description, api_tags,
-                                       sizeof(api_tags) / sizeof(api_tags[0]) };
+                                       COUNT(api_tags) };
 
 /* The document only changes with the route table, which is fixed once the server runs, and
  * building it takes milliseconds: it is built on first request, kept as text for the routes it
@@ -314,4 +315,4 @@ const http_route service_routes[] = {
     { "GET", "/openapi.json", openapi, HTTP_INLINE, AUTH_NONE, RL_DEFAULT, 200,
       "This API's OpenAPI 3.1 document", "service", &openapi_doc },
 };
-const size_t service_routes_count = sizeof(service_routes) / sizeof(service_routes[0]);
+const size_t service_routes_count = COUNT(service_routes);

@@ -4,6 +4,7 @@
 #include "api/render.h"
 #include "core/errors.h"
 #include "store/jobs_store.h"
+#include "core/util.h"
 
 static int task_get(http_req *req, http_res *res)
 {
@@ -31,4 +32,4 @@ const http_route task_routes[] = {
     { "GET", "/api/v1/tasks/{task_id:uuid}", task_get, 0, AUTH_USER, RL_DEFAULT, 200,
       "A background task of yours", "tasks", &task_doc },
 };
-const size_t task_routes_count = sizeof(task_routes) / sizeof(task_routes[0]);
+const size_t task_routes_count = COUNT(task_routes);

@@ -30,6 +30,7 @@
 #include "core/timeutil.h"
 #include "jobs/jobs.h"
 #include "store/jobs_store.h"
+#include "core/util.h"
 
 #define SLEEP_MAX_MS     10000
 #define JOB_SLEEP_MAX_MS 60000
@@ -145,8 +146,7 @@ static const job_kind testing_job_kinds[] = {
 
 int testing_register_job_kinds(void)
 {
-    return jobs_register(testing_job_kinds,
-                         sizeof(testing_job_kinds) / sizeof(testing_job_kinds[0]));
+    return jobs_register(testing_job_kinds, COUNT(testing_job_kinds));
 }
 
 /* POST /__test/jobs {kind, count, payload}: queues count jobs in one transaction. */
@@ -505,7 +505,7 @@ static int crash(http_req *req, http_res *res)
         { "SIGSEGV", SIGSEGV }, { "SIGABRT", SIGABRT }, { "SIGBUS", SIGBUS }, { "SIGFPE", SIGFPE }
     };
     const char *name = http_query(req, "signal");
-    for (size_t i = 0; name != NULL && i < sizeof(signals) / sizeof(signals[0]); i++) {
+    for (size_t i = 0; name != NULL && i < COUNT(signals); i++) {
         if (strcmp(name, signals[i].name) != 0)
             continue;
         struct rlimit none = { 0, 0 };
@@ -564,4 +564,4 @@ const http_route testing_routes[] = {
       "Answer a server error to an authenticated user", "test" },
     { "POST", "/__test/crash", crash, 0, AUTH_NONE, 0, 200, "Raise a fatal signal", "test" },
 };
-const size_t testing_routes_count = sizeof(testing_routes) / sizeof(testing_routes[0]);
+const size_t testing_routes_count = COUNT(testing_routes);

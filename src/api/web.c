@@ -13,6 +13,7 @@
 #include "core/embed.h"
 #include "core/errors.h"
 #include "http/server.h"
+#include "core/util.h"
 
 extern const embedded_file webapp_files[];
 extern const size_t webapp_files_count;
@@ -49,7 +50,7 @@ const char *api_web_content_type(const char *name)
 {
     const char *dot = strrchr(name, '.');
     if (dot != NULL && strchr(dot, '/') == NULL)
-        for (size_t i = 0; i < sizeof(content_types) / sizeof(content_types[0]); i++)
+        for (size_t i = 0; i < COUNT(content_types); i++)
             if (strcmp(dot, content_types[i].ext) == 0)
                 return content_types[i].type;
     return "application/octet-stream";

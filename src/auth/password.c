@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/utf8.h"
+#include "core/util.h"
 
 int password_hash(const char *pw, int cost, char out[PASSWORD_HASH_MAX])
 {
@@ -119,13 +120,12 @@ static const password_rule rules[] = {
     { PW_BAD_CHAR, "password_invalid_character", "Password must not contain control characters" },
 };
 
-_Static_assert(sizeof(rules) / sizeof(rules[0]) == PASSWORD_RULES,
-               "PASSWORD_RULES is the rule count");
+_Static_assert(COUNT(rules) == PASSWORD_RULES, "PASSWORD_RULES is the rule count");
 
 size_t password_broken_rules(unsigned broken, const password_rule **out, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && n < max; i++)
+    for (size_t i = 0; i < COUNT(rules) && n < max; i++)
         if (broken & rules[i].bit)
             out[n++] = &rules[i];
     return n;

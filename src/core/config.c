@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/util.h"
 
 enum cfg_type {
     CFG_STR,      /* non-empty free text */
@@ -166,7 +167,7 @@ static const cfg_spec specs[] = {
     { "TEST_ENDPOINTS", CFG_BOOL, "false", 0, 0, OFF(test_endpoints), NULL },
 };
 
-#define NSPECS (sizeof(specs) / sizeof(specs[0]))
+#define NSPECS (COUNT(specs))
 
 size_t config_setting_count(void)
 {
@@ -261,7 +262,7 @@ int config_check_secret(const char *s, const char **why)
         *why = "is shorter than 32 bytes";
         return IA_ERR_INVALID;
     }
-    for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+    for (size_t i = 0; i < COUNT(placeholders); i++) {
         if (strcasestr(s, placeholders[i]) != NULL) {
             *why = "is a known placeholder, not a secret";
             return IA_ERR_INVALID;
@@ -1050,7 +1051,7 @@ static void frontend_host(const char *host, char *out, size_t outlen)
 {
     ia_ip ip;
     static const char *const local[] = { "0.0.0.0", "::", "::1", "localhost" };
-    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+    for (size_t i = 0; i < COUNT(local); i++)
         if (strcasecmp(host, local[i]) == 0) {
             snprintf(out, outlen, "localhost");
             return;

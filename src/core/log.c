@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 
 #define LOG_LINE_MAX   16384
 #define LOG_FIELDS_MAX 32
@@ -57,7 +58,7 @@ static bool key_is_secret(const char *key)
 {
     static const char *const words[] = { "password", "token",   "secret", "authorization",
                                          "cookie",   "api_key", "apikey" };
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    for (size_t i = 0; i < COUNT(words); i++)
         if (strcasestr(key, words[i]) != NULL)
             return true;
     return false;

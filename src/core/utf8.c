@@ -91,6 +91,18 @@ bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len)
             (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
 }
 
+size_t ia_utf8_prefix_bytes(const char *s, size_t n)
+{
+    size_t b = 0;
+    while (s[b] && n > 0) {
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        n--;
+    }
+    return b;
+}
+
 long long ia_utf8_length(const char *s)
 {
     long long n = 0;

@@ -28,6 +28,11 @@ bool ia_utf8_is_bidi_control(const unsigned char *s, size_t len);
  * overlong form, surrogate or code point past U+10FFFF). */
 long long ia_utf8_length(const char *s);
 
+/* The number of bytes of the first n characters of the NUL-terminated s (all of it when it is
+ * shorter): a character is a lead byte with the continuation bytes after it, so a cut there
+ * never splits one. */
+size_t ia_utf8_prefix_bytes(const char *s, size_t n);
+
 /* Replaces, in place, every byte of the NUL-terminated s that does not begin a well-formed
  * sequence with '?', so that text quoting untrusted bytes (a parser's error message) can go
  * into JSON. Returns how many bytes it replaced. */

@@ -25,6 +25,7 @@
 
 #include "core/errors.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 
 #define SNIFF_CHUNK (16 * 1024)
 #define STDERR_TAIL 1024
@@ -37,7 +38,7 @@ enum doc_type { DOC_UNKNOWN, DOC_PDF, DOC_DOCX, DOC_TXT, DOC_TEST };
  * else (SECRET_KEY, DATABASE_URL, ...) stays out of the process that parses hostile input. */
 static const char *const child_env_names[] = { "IA_EXTRACT_TEST_MODES", "ASAN_OPTIONS",
                                                "UBSAN_OPTIONS", "LSAN_OPTIONS" };
-#define CHILD_ENV_N (sizeof(child_env_names) / sizeof(child_env_names[0]))
+#define CHILD_ENV_N (COUNT(child_env_names))
 
 void extract_limits_default(extract_limits *lim)
 {

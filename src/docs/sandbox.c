@@ -37,6 +37,7 @@
 
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 /* AddressSanitizer reserves terabytes of address space for its shadow memory, so RLIMIT_AS
  * cannot be applied in sanitizer builds; its run-time also needs a few more system calls. */
@@ -239,9 +240,9 @@ static int install_filter(void)
     if (ctx == NULL)
         return IA_ERR_INTERNAL;
     int rc = IA_OK;
-    for (size_t i = 0; rc == IA_OK && i < sizeof(allowed) / sizeof(allowed[0]); i++)
+    for (size_t i = 0; rc == IA_OK && i < COUNT(allowed); i++)
         rc = add_rule(ctx, SCMP_ACT_ALLOW, allowed[i], 0, NULL);
-    for (size_t i = 0; rc == IA_OK && i < sizeof(denied) / sizeof(denied[0]); i++)
+    for (size_t i = 0; rc == IA_OK && i < COUNT(denied); i++)
         rc = add_rule(ctx, SCMP_ACT_ERRNO(EACCES), denied[i], 0, NULL);
     /* Memory, never executable. */
     struct scmp_arg_cmp no_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);

@@ -25,6 +25,7 @@
 #include "obs/metrics.h"
 #include "obs/sentry.h"
 #include "store/jobs_store.h"
+#include "core/util.h"
 
 #define JOB_ARENA_MAX     (256u * 1024u * 1024u)
 #define STATS_INTERVAL_MS 5000
@@ -35,7 +36,7 @@
 enum { OUT_SUCCESS, OUT_RETRY, OUT_FAILURE, OUT_COUNT };
 static const char *const outcome_names[OUT_COUNT] = { "success", "retry", "failure" };
 static const double dur_buckets[] = { 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300 };
-#define NDUR (sizeof(dur_buckets) / sizeof(dur_buckets[0]))
+#define NDUR (COUNT(dur_buckets))
 
 struct job_runtime {
     const ia_config *cfg;

@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 
 #define REQ_SERIES_MAX 1024
 #define ROUTES_MAX     256
@@ -16,7 +17,7 @@
 #define COLLECTORS_MAX 16
 
 static const double buckets[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30 };
-#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
+#define NBUCKETS (COUNT(buckets))
 
 typedef struct {
     const char *route;
@@ -61,7 +62,7 @@ static const char *method_label(const char *m)
     static const char *const known[] = {
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
     };
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    for (size_t i = 0; i < COUNT(known); i++)
         if (strcmp(m, known[i]) == 0)
             return known[i];
     return "OTHER";

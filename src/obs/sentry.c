@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "obs/metrics.h"
+#include "core/util.h"
 
 #define URL_MAX          600
 #define AUTH_MAX         300
@@ -518,7 +519,7 @@ int sentry_crash_install(const char *path, const sentry_meta *meta, const char *
     sa.sa_handler = crash_handler;
     sa.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+    for (size_t i = 0; i < COUNT(crash_signals); i++)
         if (sigaction(crash_signals[i], &sa, NULL) != 0)
             return IA_ERR_INTERNAL;
     return IA_OK;

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "store/common.h"
+#include "core/util.h"
 
 /* A cancelled session reads as `cancelled` whatever state it was cancelled in. */
 #define EFFECTIVE_STATUS "CASE WHEN s.cancelled_at IS NOT NULL THEN 'cancelled' ELSE s.status END"
@@ -122,7 +123,7 @@ int interviews_store_insert(db *d, const interview_session_row *s)
         "question_count, focus_areas, target_role, job_description, started_at, "
         "task_id, updated_at, title, follow_ups, time_limit_minutes) VALUES ($1, $2, $3, $4, "
         "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        p, sizeof(p) / sizeof(p[0]), NULL);
+        p, COUNT(p), NULL);
 }
 
 int interviews_store_get(db *d, arena *a, const char *user_id, const char *id,
@@ -231,7 +232,7 @@ int interviews_store_set_questions(db *d, const char *session_id, const intervie
                      "INSERT INTO interview_questions (id, session_id, order_index, "
                      "question_text, category, difficulty, bank_id, rubric, created_at, "
                      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-                     p, sizeof(p) / sizeof(p[0]), NULL);
+                     p, COUNT(p), NULL);
     }
     return rc;
 }
@@ -278,7 +279,7 @@ int interviews_store_answer(db *d, arena *a, const char *session_id, const char 
         "NULL, strengths = NULL, improvements = NULL, model_answer = NULL, evaluation_engine = "
         "NULL, draft_text = NULL, draft_saved_at = NULL, updated_at = $5 WHERE id = $1 AND "
         "session_id = $2 RETURNING answer_revision",
-        p, sizeof(p) / sizeof(p[0]), &r);
+        p, COUNT(p), &r);
     if (rc == IA_OK)
         *revision = db_get_int(r, 0, 0, 0);
     return rc;
@@ -301,7 +302,7 @@ int interviews_store_set_evaluation(db *d, const char *question_id, long long re
         "strengths = $6, improvements = $7, model_answer = $8, evaluation_engine = "
         "$9, updated_at = $10 WHERE id = $1 AND answer_revision = $2 AND "
         "answer_text IS NOT NULL AND evaluation_status <> 'evaluated'",
-        p, sizeof(p) / sizeof(p[0]));
+        p, COUNT(p));
 }
 
 int interviews_store_set_evaluation_status(db *d, const char *question_id, long long revision,
@@ -351,7 +352,7 @@ int interviews_store_complete(db *d, const char *session_id, double final_score,
         "score_breakdown = $3, feedback_summary = $4, strengths = $5, weaknesses = "
         "$6, completed_at = $7, updated_at = $7 WHERE id = $1 AND status = "
         "'in_progress'",
-        p, sizeof(p) / sizeof(p[0]));
+        p, COUNT(p));
 }
 
 int interviews_store_recent_questions(db *d, arena *a, const char *user_id, const char *exclude_id,
@@ -493,7 +494,7 @@ int interviews_store_keep_attempt(db *d, arena *a, const char *attempt_id, const
         "q.strengths, q.improvements, q.evaluation_engine, $5 FROM interview_questions q WHERE "
         "q.id = $2 AND q.session_id = $3 AND q.answer_revision = $4 AND q.answer_text IS NOT "
         "NULL AND q.evaluation_status IN ('evaluated', 'failed') RETURNING attempt_number",
-        p, sizeof(p) / sizeof(p[0]), &r);
+        p, COUNT(p), &r);
     if (rc == IA_OK)
         *number = db_get_int(r, 0, 0, 0);
     return rc;
@@ -549,7 +550,7 @@ int interviews_store_save_draft(db *d, const char *user_id, const char *session_
         "session_id = $2 AND EXISTS (SELECT 1 FROM interview_sessions s WHERE s.id = $2 AND "
         "s.user_id = $5 AND s.status = 'in_progress' AND s.completion_requested_at IS NULL AND "
         "s.cancelled_at IS NULL)",
-        p, sizeof(p) / sizeof(p[0]));
+        p, COUNT(p));
 }
 
 int interviews_store_add_follow_up(db *d, const char *session_id, const char *parent_id,
@@ -573,7 +574,7 @@ int interviews_store_add_follow_up(db *d, const char *session_id, const char *pa
         "s.cancelled_at IS NULL) AND EXISTS (SELECT 1 FROM interview_questions WHERE id = $7 AND "
         "session_id = $2 AND parent_id IS NULL) AND NOT EXISTS (SELECT 1 FROM "
         "interview_questions WHERE parent_id = $7)",
-        p, sizeof(p) / sizeof(p[0]));
+        p, COUNT(p));
 }
 
 int interviews_store_drop_unanswered_follow_ups(db *d, const char *session_id)

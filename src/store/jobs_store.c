@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/util.h"
 
 const char *const job_statuses[JOB_STATUS_COUNT] = { "PENDING", "STARTED", "RETRY", "SUCCESS",
                                                      "FAILURE" };
@@ -269,7 +270,7 @@ int sched_store_prune_tokens(db *d, int64_t now, long long *deleted)
     if (a == NULL)
         return IA_ERR_NOMEM;
     int rc = IA_OK;
-    for (size_t i = 0; rc == IA_OK && i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+    for (size_t i = 0; rc == IA_OK && i < COUNT(sqls); i++) {
         db_result *res = NULL;
         rc = db_exec(d, a, sqls[i], (db_param[]){ DB_INT(now) }, 1, &res);
         if (rc == IA_OK && res != NULL)

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "store/common.h"
+#include "core/util.h"
 
 #define COLUMNS                                                                                    \
     "id, user_id, root_id, version, parent_version_id, title, description, description_set, "      \
@@ -93,7 +94,7 @@ int resumes_store_insert(db *d, const resume_row *r)
                    "analysis_created_at, processing_time, confidence_score, created_at, "
                    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
                    "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
-                   p, sizeof(p) / sizeof(p[0]), NULL);
+                   p, COUNT(p), NULL);
 }
 
 int resumes_store_get(db *d, arena *a, const char *user_id, const char *id, resume_row *out)
@@ -155,7 +156,7 @@ int resumes_store_update(db *d, const char *user_id, const char *id, const char 
                           "description_set = CASE WHEN $4 THEN $4 ELSE description_set END, "
                           "tags = COALESCE(CAST($6 AS TEXT), tags), updated_at = $7 "
                           "WHERE id = $1 AND user_id = $2",
-                          p, sizeof(p) / sizeof(p[0]));
+                          p, COUNT(p));
 }
 
 int resumes_store_delete(db *d, arena *a, const char *user_id, const char *id,
@@ -211,7 +212,7 @@ int resumes_store_set_analysis(db *d, const char *id, const char *status, const 
                    "confidence_score = $8, analysis_created_at = $10, updated_at = $10, "
                    "description = CASE WHEN description_set THEN description ELSE $9 END "
                    "WHERE id = $1",
-                   p, sizeof(p) / sizeof(p[0]), NULL);
+                   p, COUNT(p), NULL);
 }
 
 int resumes_store_set_analysis_json(db *d, const char *id, const char *analysis, int64_t now)
@@ -244,7 +245,7 @@ int resumes_store_add_analysis_version(db *d, const char *resume_id,
     return db_exec(d, NULL,
                    "INSERT INTO resume_analysis_versions (resume_id, version, source, analysis, "
                    "corrected_fields, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                   p, sizeof(p) / sizeof(p[0]), NULL);
+                   p, COUNT(p), NULL);
 }
 
 int resumes_store_analysis_versions(db *d, arena *a, const char *resume_id, long long skip,
@@ -289,7 +290,7 @@ int resumes_store_add_match(db *d, const char *id, const char *resume_id,
     int rc = db_exec(d, NULL,
                      "INSERT INTO resume_job_matches (id, resume_id, job_description, job_match, "
                      "created_at) VALUES ($1, $2, $3, $4, $5)",
-                     p, sizeof(p) / sizeof(p[0]), NULL);
+                     p, COUNT(p), NULL);
     if (rc == IA_OK)
         rc = db_exec(d, NULL,
                      "DELETE FROM resume_job_matches WHERE resume_id = $1 AND id NOT IN "
@@ -329,7 +330,7 @@ int resumes_store_share(db *d, const char *user_id, const char *id, const char *
         d,
         "UPDATE resumes SET share_token = $3, share_expires_at = $4, is_public = $5, "
         "share_allowed_emails = $6, updated_at = $7 WHERE id = $1 AND user_id = $2",
-        p, sizeof(p) / sizeof(p[0]));
+        p, COUNT(p));
 }
 
 int resumes_store_unshare(db *d, const char *user_id, const char *id, int64_t now)

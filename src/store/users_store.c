@@ -353,20 +353,63 @@ int tokens_store_consume(db *d, token_kind kind, const char *hash, int64_t now)
     return rc;
 }
 
-int users_store_sessions(db *d, arena *a, const char *user_id, db_result **out)
+/* The columns of login_session_row, in the order session_from_row reads them. */
+enum { LS_ID, LS_CREATED_AT, LS_LAST_USED_AT, LS_IP_ADDRESS, LS_USER_AGENT, LS_REVOKED_AT };
+
+int users_store_sessions(db *d, arena *a, const char *user_id, login_session_row **out, size_t *n)
 {
-    return db_exec(d, a,
-                   "SELECT id, created_at, last_used_at, ip_address, user_agent, revoked_at "
-                   "FROM auth_sessions WHERE user_id = $1 ORDER BY created_at DESC",
-                   (db_param[]){ DB_TEXT(user_id) }, 1, out);
+    db_result *r = NULL;
+    int rc = db_exec(d, a,
+                     "SELECT id, created_at, last_used_at, ip_address, user_agent, revoked_at "
+                     "FROM auth_sessions WHERE user_id = $1 ORDER BY created_at DESC",
+                     (db_param[]){ DB_TEXT(user_id) }, 1, &r);
+    if (rc != IA_OK)
+        return rc;
+    size_t rows = r != NULL ? r->nrows : 0;
+    login_session_row *list = arena_calloc(a, rows + 1, sizeof(*list));
+    if (list == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < rows; i++)
+        list[i] = (login_session_row){
+            .id = db_get(r, i, LS_ID),
+            .created_at = db_get_int(r, i, LS_CREATED_AT, 0),
+            .last_used_at = db_get_int(r, i, LS_LAST_USED_AT, 0),
+            .ip_address = db_get(r, i, LS_IP_ADDRESS),
+            .user_agent = db_get(r, i, LS_USER_AGENT),
+            .revoked = db_get(r, i, LS_REVOKED_AT) != NULL,
+        };
+    *out = list;
+    *n = rows;
+    return IA_OK;
 }
 
-int users_store_attempts(db *d, arena *a, const char *user_id, int limit, db_result **out)
+/* The columns of login_attempt_row, in the order users_store_attempts reads them. */
+enum { LA_CREATED_AT, LA_IP_ADDRESS, LA_SUCCESS };
+
+int users_store_attempts(db *d, arena *a, const char *user_id, int limit, login_attempt_row **out,
+                         size_t *n)
 {
-    return db_exec(d, a,
-                   "SELECT created_at, ip_address, success FROM login_attempts WHERE user_id = $1 "
-                   "ORDER BY created_at DESC, id DESC LIMIT $2",
-                   (db_param[]){ DB_TEXT(user_id), DB_INT(limit) }, 2, out);
+    db_result *r = NULL;
+    int rc =
+        db_exec(d, a,
+                "SELECT created_at, ip_address, success FROM login_attempts WHERE user_id = $1 "
+                "ORDER BY created_at DESC, id DESC LIMIT $2",
+                (db_param[]){ DB_TEXT(user_id), DB_INT(limit) }, 2, &r);
+    if (rc != IA_OK)
+        return rc;
+    size_t rows = r != NULL ? r->nrows : 0;
+    login_attempt_row *list = arena_calloc(a, rows + 1, sizeof(*list));
+    if (list == NULL)
+        return IA_ERR_NOMEM;
+    for (size_t i = 0; i < rows; i++)
+        list[i] = (login_attempt_row){
+            .created_at = db_get_int(r, i, LA_CREATED_AT, 0),
+            .ip_address = db_get(r, i, LA_IP_ADDRESS),
+            .success = db_get_bool(r, i, LA_SUCCESS),
+        };
+    *out = list;
+    *n = rows;
+    return IA_OK;
 }
 
 int sessions_store_create(db *d, const char *id, const char *user_id, const char *ip,

@@ -125,9 +125,28 @@ int tokens_store_find(db *d, arena *a, token_kind kind, const char *hash, int64_
 /* Marks the token used; IA_NOT_FOUND when it was used meanwhile. */
 int tokens_store_consume(db *d, token_kind kind, const char *hash, int64_t now);
 
-/* What GET /me/export adds to the user: sessions and attempts, as rows. */
-int users_store_sessions(db *d, arena *a, const char *user_id, db_result **out);
-int users_store_attempts(db *d, arena *a, const char *user_id, int limit, db_result **out);
+/* One login of a user and the tokens refreshed from it (GET /me/export). */
+typedef struct {
+    const char *id;
+    int64_t created_at;
+    int64_t last_used_at;   /* 0 when never used */
+    const char *ip_address; /* NULL when unknown */
+    const char *user_agent; /* NULL when unknown */
+    bool revoked;
+} login_session_row;
+
+/* One login attempt of a user (GET /me/export, the admin's user view). */
+typedef struct {
+    int64_t created_at;
+    const char *ip_address; /* NULL when unknown */
+    bool success;
+} login_attempt_row;
+
+/* The user's login sessions, newest first: *out gets *n rows in a. */
+int users_store_sessions(db *d, arena *a, const char *user_id, login_session_row **out, size_t *n);
+/* The user's last `limit` login attempts, newest first: *out gets *n rows in a. */
+int users_store_attempts(db *d, arena *a, const char *user_id, int limit, login_attempt_row **out,
+                         size_t *n);
 
 /* Sessions. */
 int sessions_store_create(db *d, const char *id, const char *user_id, const char *ip,

@@ -128,8 +128,18 @@ def test_access_log_route_is_dash_when_unmatched(server, api):
 
 
 def test_generated_request_id_is_logged(server, api):
-    r = api.get("/health", headers={"X-Request-ID": "bad id"})
-    server.access_log(r.headers["x-request-id"])
+    """The id is the server's own, not an echo: for a request without one and for one with an
+    invalid one, the answer carries a UUID that differs from what was sent and from the other's,
+    and the access line of that request carries the same UUID."""
+    sent = "bad id"
+    bad = api.get("/health", headers={"X-Request-ID": sent}).headers.get_list("x-request-id")
+    none = api.get("/health").headers.get_list("x-request-id")
+    assert len(bad) == 1 and len(none) == 1, (bad, none)
+    for rid in (bad[0], none[0]):
+        assert UUID_RE.match(rid) and rid != sent, rid
+        line = server.access_log(rid)
+        assert line["request_id"] == rid and line["fields"]["route"] == "/health", line
+    assert bad[0] != none[0]
 
 
 def test_access_log_never_contains_the_query_string(server, api):

@@ -450,6 +450,22 @@ def test_a_nul_in_the_file_name_does_not_smuggle_an_extension(srv, user):
 
 
 def test_the_server_still_serves_after_every_hostile_case(srv, user):
+    """Independent of the order the cases run in: it makes hostile uploads of its own first (a
+    connection closed inside a part, a body without its closing delimiter, one that ends inside
+    a part, a Content-Length shorter than the body, part headers of 100 KiB), then uploads."""
+    body = multipart([file_part(b"x" * 200_000)])
+    with connect(srv) as s:
+        s.sendall(head(user["access"], length=len(body)))
+        s.sendall(body[: len(body) // 2])
+        time.sleep(0.2)
+    assert_malformed(post(srv, user["access"], multipart([file_part()], close=False)))
+    assert_malformed(post(srv, user["access"], multipart([file_part()], close=False)[:-2]))
+    body = multipart([file_part()])
+    with connect(srv, timeout=10) as s:
+        s.sendall(head(user["access"], length=len(body) // 2, close=False) + body)
+        assert_malformed(answer(s))
+    assert_malformed(post(srv, user["access"],
+                          multipart([file_part(extra=["X-Padding: " + "a" * (100 * 1024)])])))
     r = srv.client.post(PATH, headers=auth(user["access"]), files={"file": ("cv.txt", fixture_text(), "text/plain")})
     assert r.status_code == 202, r.text
     wait_for(lambda: temp_uploads(srv) == [], what="temporary upload files removed")

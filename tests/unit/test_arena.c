@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 #define KIB ((size_t)1024)
 #define MIB (1024 * KIB)
@@ -31,7 +32,7 @@ static void test_arena_pointers_are_16_byte_aligned_and_do_not_overlap(void **st
     static const size_t sizes[] = { 1,    2,    3,    7,    8,    15,    16,   17,
                                     31,   33,   100,  1000, 2047, 2048,  2049, 5000,
                                     8191, 8192, 8193, 9000, 1,    70000, 3,    24 };
-    enum { ROUNDS = 4, N = sizeof(sizes) / sizeof(sizes[0]) };
+    enum { ROUNDS = 4, N = COUNT(sizes) };
     arena *a = arena_create(4 * MIB);
     assert_non_null(a);
     unsigned char *ptrs[ROUNDS * N];

@@ -17,6 +17,7 @@
 #include "auth/password.h"
 #include "auth/token.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define SECRET "0123456789abcdef0123456789abcdef-unit-test-secret"
 #define NOW    1800000000
@@ -172,7 +173,7 @@ static void test_wrong_type_audience_or_issuer_is_invalid(void **state)
         "{\"sub\":\"u\",\"jti\":\"j\",\"sid\":\"s\",\"type\":\"access\",\"iss\":\"Interview Ace\","
         "\"aud\":\"interview_ace_api\",\"iat\":1800000000}",
     };
-    for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+    for (size_t i = 0; i < COUNT(payloads); i++) {
         char *f = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payloads[i], SECRET);
         if (token_verify(SECRET, f, TOKEN_ACCESS, NOW + 1, &out) != TOKEN_INVALID)
             fail_msg("payload %zu was accepted", i);
@@ -185,7 +186,7 @@ static void test_garbage_is_invalid(void **state)
     (void)state;
     token_claims out;
     static const char *const bad[] = { "", "abc", "a.b", "a.b.c", "....", "eyJ.eyJ.sig" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         assert_int_equal(token_verify(SECRET, bad[i], TOKEN_ACCESS, NOW, &out), TOKEN_INVALID);
 }
 
@@ -213,7 +214,7 @@ static void test_existing_bcrypt_variants_verify(void **state)
         { "U*U*", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK" },
         { "U*U*U", "$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a" },
     };
-    for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+    for (size_t i = 0; i < COUNT(vectors); i++) {
         if (!password_verify(vectors[i].pw, vectors[i].hash))
             fail_msg("vector %zu did not verify", i);
         if (password_verify("U*U*U*", vectors[i].hash))
@@ -242,7 +243,7 @@ static void test_password_policy_table(void **state)
         { "Tab\there#1", PW_BAD_CHAR },
         { "", PW_TOO_SHORT | PW_NO_UPPER | PW_NO_LOWER | PW_NO_DIGIT | PW_NO_SPECIAL },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    for (size_t i = 0; i < COUNT(cases); i++)
         if (password_policy(cases[i].pw) != cases[i].broken)
             fail_msg("'%s': got %#x, expected %#x", cases[i].pw, password_policy(cases[i].pw),
                      cases[i].broken);

@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "obs/metrics.h"
+#include "core/util.h"
 
 #define GOOD_SECRET "3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1e3a5c7b9d2f4e6a8c0b1d3e"
 
@@ -140,7 +141,7 @@ static void test_breaker_opens_tries_once_after_the_cooldown_and_reopens(void **
         { "LLM_TIMEOUT", "2s" },         { "LLM_MAX_RETRIES", "1" },
         { "LLM_BREAKER_FAILURES", "2" }, { "LLM_BREAKER_COOLDOWN", "300ms" },
     };
-    settings s = { items, sizeof(items) / sizeof(items[0]) };
+    settings s = { items, COUNT(items) };
     ia_config cfg;
     char err[512];
     assert_int_equal(config_load_with(&cfg, lookup, &s, err, sizeof(err)), IA_OK);

@@ -18,6 +18,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/netaddr.h"
+#include "core/util.h"
 
 /* A fixed 64-hex-digit key, as `openssl rand -hex 32` prints one. */
 #define GOOD_SECRET "3f9a1c7e5b2d8f604a1e9c3b7d5f2a8e6c4b0d9f1e3a5c7b9d2f4e6a8c0b1d3e"
@@ -118,7 +119,7 @@ static void test_parse_int_rejects_junk(void **state)
     static const char *const junk[] = { "",     "abc", "12abc", "abc12", " 12",      "12 ", "1 2",
                                         "0x10", "1e3", "1.5",   "1,000", "\xd9\xa3", "\t1" };
     long long v = 0;
-    for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+    for (size_t i = 0; i < COUNT(junk); i++)
         if (config_parse_int(junk[i], LLONG_MIN, LLONG_MAX, &v) != IA_ERR_INVALID)
             fail_msg("config_parse_int accepted junk \"%s\"", junk[i]);
     assert_int_equal(config_parse_int(NULL, 0, 10, &v), IA_ERR_INVALID);
@@ -147,12 +148,12 @@ static void test_parse_bool_accepts_the_documented_words_in_any_case(void **stat
     (void)state;
     static const char *const yes[] = { "true", "TRUE", "True", "1", "yes", "YES", "on", "On" };
     static const char *const no[] = { "false", "FALSE", "0", "no", "No", "off", "OFF" };
-    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    for (size_t i = 0; i < COUNT(yes); i++) {
         bool b = false;
         if (config_parse_bool(yes[i], &b) != IA_OK || !b)
             fail_msg("\"%s\" is not read as true", yes[i]);
     }
-    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+    for (size_t i = 0; i < COUNT(no); i++) {
         bool b = true;
         if (config_parse_bool(no[i], &b) != IA_OK || b)
             fail_msg("\"%s\" is not read as false", no[i]);
@@ -163,7 +164,7 @@ static void test_parse_bool_rejects_anything_else(void **state)
 {
     (void)state;
     static const char *const bad[] = { "", "maybe", "2", "y", "n", "t", " true", "true ", "yess" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         bool b = false;
         if (config_parse_bool(bad[i], &b) != IA_ERR_INVALID)
             fail_msg("config_parse_bool accepted \"%s\"", bad[i]);
@@ -182,7 +183,7 @@ static void test_parse_duration_understands_ms_s_m_h_and_bare_seconds(void **sta
         { "500ms", 500 }, { "30s", 30000 }, { "5m", 300000 }, { "1h", 3600000 },
         { "45", 45000 },  { "0", 0 },       { "0ms", 0 },     { "100ms", 100 },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         long long ms = -1;
         if (config_parse_duration_ms(cases[i].in, &ms) != IA_OK)
             fail_msg("\"%s\" refused", cases[i].in);
@@ -196,7 +197,7 @@ static void test_parse_duration_rejects_junk(void **state)
     (void)state;
     static const char *const junk[] = { "",     "forever", "ms", "s",   "-5s", "+5s", "5x",  "5 s",
                                         "5sec", "1.5s",    " 5", "5s ", "5ss", "h1",  "5msx" };
-    for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+    for (size_t i = 0; i < COUNT(junk); i++) {
         long long ms = 0;
         if (config_parse_duration_ms(junk[i], &ms) != IA_ERR_INVALID)
             fail_msg("config_parse_duration_ms accepted \"%s\"", junk[i]);
@@ -259,7 +260,7 @@ static void test_secret_placeholders_are_refused_whatever_their_length(void **st
         "insecure-0123456789abcdef0123456789abcdef",
         "Your_Secret_Key_0123456789abcdefghijklmnop",
     };
-    for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+    for (size_t i = 0; i < COUNT(placeholders); i++) {
         const char *why = NULL;
         assert_true(strlen(placeholders[i]) >= CONFIG_SECRET_MIN);
         if (config_check_secret(placeholders[i], &why) != IA_ERR_INVALID)
@@ -344,7 +345,7 @@ static void test_origin_with_path_slash_wildcard_or_without_scheme_is_refused(vo
         "https://app.example.com:abc",
         "https://app.example.com:99999999999",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         char out[128];
         if (config_parse_origin(bad[i], out, sizeof(out)) != IA_ERR_INVALID)
             fail_msg("origin \"%s\" accepted", bad[i]);
@@ -416,7 +417,7 @@ static void test_load_reads_set_values(void **state)
         { "FRONTEND_URL", "https://app.example.com/" },
         { "ORPHAN_FILE_AGE", "90m" },
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     ia_config cfg;
     char err[512] = "";
     int rc = config_load_with(&cfg, table_lookup, &t, err, sizeof(err));
@@ -466,7 +467,7 @@ static void test_frontend_url_defaults_to_the_listening_address(void **state)
         { NULL, "0", "http://localhost" },
         { NULL, NULL, "http://localhost:8000" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         ia_config cfg;
         load_frontend(&cfg, cases[i].host, cases[i].port, "");
         if (strcmp(cfg.frontend_url, cases[i].want) != 0)
@@ -531,7 +532,7 @@ static void test_load_rejects_each_invalid_value_naming_the_variable(void **stat
         { "SENTRY_SAMPLE_RATE", "1e-1" },
         { "SENTRY_SAMPLE_RATE", "" },
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         ia_config cfg;
         char err[512] = "";
         int rc = load_with_one(&cfg, bad[i].name, bad[i].value, err, sizeof(err));
@@ -567,7 +568,7 @@ static void test_load_secret_messages_point_to_the_generators_and_never_echo_the
         "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
         "abcdefgabcdefgabcdefgabcdefgabcdefgabcdefg",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         setting items[1] = { { "SECRET_KEY", bad[i] } };
         setting_table t = { items, 1 };
         ia_config cfg;
@@ -596,7 +597,7 @@ static void test_load_parses_two_origins_and_two_cidrs(void **state)
         { "ALLOWED_ORIGINS", " https://App.Example.com , http://localhost:5173 ," },
         { "TRUSTED_PROXIES", "10.0.0.0/8, ::1" },
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     ia_config cfg;
     char err[512] = "";
     int rc = config_load_with(&cfg, table_lookup, &t, err, sizeof(err));
@@ -625,7 +626,7 @@ static void test_print_masks_the_secret_and_shows_the_other_values(void **state)
         { "ALLOWED_ORIGINS", "https://app.example.com,http://localhost:5173" },
         { "TRUSTED_PROXIES", "10.0.0.0/8,::1" },
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     ia_config cfg;
     char err[512] = "";
     int rc = config_load_with(&cfg, table_lookup, &t, err, sizeof(err));
@@ -657,7 +658,7 @@ static void test_sentry_settings_are_read_and_the_dsn_key_never_printed(void **s
         { "SENTRY_RELEASE", "interviewace@2.0.0-rc1" },
         { "SENTRY_SAMPLE_RATE", "0.25" },
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     ia_config cfg;
     char err[512] = "";
     if (config_load_with(&cfg, table_lookup, &t, err, sizeof(err)) != IA_OK)
@@ -686,14 +687,14 @@ static void test_sample_rate_accepts_ratios_from_zero_to_one(void **state)
 {
     (void)state;
     static const char *const good[] = { "0", "0.0", "1", "1.0", "0.5", ".5", "0.000001" };
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    for (size_t i = 0; i < COUNT(good); i++) {
         double v = -1;
         if (config_parse_ratio(good[i], &v) != IA_OK || v < 0 || v > 1)
             fail_msg("refused the ratio \"%s\"", good[i]);
     }
     static const char *const bad[] = { "",     ".",   "1.01", "2",   "+0.5", "-0", " 0.5",
                                        "0.5 ", "0,5", "nan",  "inf", "1e0",  "0x1" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         double v = 0.5;
         if (config_parse_ratio(bad[i], &v) != IA_ERR_INVALID)
             fail_msg("accepted the ratio \"%s\"", bad[i]);
@@ -752,7 +753,7 @@ static void test_llm_providers_configured_and_keys_never_printed(void **state)
         { "GEMINI_API_KEY", "gk-0123456789" }, { "OPENAI_BASE_URL", "http://127.0.0.1:11434/v1/" },
         { "OPENAI_MODEL", "llama3.1:8b" },     { "LLM_TIMEOUT", "1500ms" }
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     ia_config cfg;
     char err[512];
     assert_int_equal(config_load_with(&cfg, table_lookup, &t, err, sizeof(err)), IA_OK);
@@ -800,7 +801,7 @@ static int load_s3(ia_config *cfg, const char *name, const char *value, char *er
         { "S3_ACCESS_KEY_ID", "AKIDEXAMPLE" },
         { "S3_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
     };
-    setting_table t = { items, sizeof(items) / sizeof(items[0]) };
+    setting_table t = { items, COUNT(items) };
     return config_load_with(cfg, table_lookup, &t, err, errlen);
 }
 
@@ -832,7 +833,7 @@ static void test_s3_backend_needs_a_bucket_and_both_keys(void **state)
         { "S3_ACCESS_KEY_ID", "a:b" }, { "S3_FORCE_PATH_STYLE", "maybe" },
         { "STORAGE_BACKEND", "ftp" },  { "S3_TIMEOUT", "0s" },
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         if (load_s3(&cfg, bad[i].name, bad[i].value, err, sizeof(err)) != IA_ERR_INVALID)
             fail_msg("accepted %s=%s", bad[i].name, bad[i].value);
         if (strstr(err, bad[i].name) == NULL)
@@ -1028,7 +1029,7 @@ static void test_env_malformed_line_fails_naming_its_line_number(void **state)
         { "A=1\nBAD-NAME=2\n", "line 2" },
         { "A=1\nB=\"x\" trailing\n", "line 2" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         env_file *f = NULL;
         char err[256];
         int rc = env_parse_str(cases[i].text, &f, err, sizeof(err));
@@ -1046,7 +1047,7 @@ static void test_env_unterminated_quote_fails(void **state)
     (void)state;
     static const char *const texts[] = { "A=\"never closed\n", "A=1\nB='never closed\n",
                                          "A=\"escaped at end\\\"\n" };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    for (size_t i = 0; i < COUNT(texts); i++) {
         env_file *f = NULL;
         char err[256];
         int rc = env_parse_str(texts[i], &f, err, sizeof(err));

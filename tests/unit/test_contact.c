@@ -18,6 +18,7 @@
 #include "ai/contact.h"
 #include "core/errors.h"
 #include "test_util.h"
+#include "core/util.h"
 
 #define NAME_FLOOR     0.0
 #define EMAIL_FLOOR    0.0
@@ -130,7 +131,7 @@ static void test_addresses_give_their_place(void **state)
           "Bengaluru, Karnataka" },
         { "Dana Lee\nCalle de Alcalá 45, 28014 Madrid (Spain)\n", "Madrid, Spain" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         arena *a = arena_create(1u << 20);
         ai_contact c;
         assert_int_equal(ai_contact_parse(a, cases[i][0], &c), IA_OK);
@@ -161,7 +162,7 @@ static void test_titles_are_never_names(void **state)
           "Lucía Fernández García" },
         { "RESUME\nName: Arjun Rao\nPhone: +91 98450 12345\n", "Arjun Rao" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         arena *a = arena_create(1u << 20);
         ai_contact c;
         assert_int_equal(ai_contact_parse(a, cases[i][0], &c), IA_OK);

@@ -11,13 +11,14 @@
 
 #include "http/cors.h"
 #include "http/http.h"
+#include "core/util.h"
 
 #define ALLOW_METHODS  "GET, POST, PUT, PATCH, DELETE"
 #define ALLOW_HEADERS  "Authorization, Content-Type, X-Request-ID, X-Token-Delivery"
 #define EXPOSE_HEADERS "X-Request-ID, RateLimit, RateLimit-Policy, Retry-After, Content-Disposition"
 
 static const char *const allowed[] = { "https://app.example.com", "http://localhost:5173" };
-static const size_t nallowed = sizeof(allowed) / sizeof(allowed[0]);
+static const size_t nallowed = COUNT(allowed);
 
 /* The value of header name among out[0..n), or NULL; fails on a duplicate. */
 static const char *header_value(const http_kv *out, size_t n, const char *name)
@@ -98,7 +99,7 @@ static void test_other_origins_get_only_vary(void **state)
         "*",
         "",
     };
-    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+    for (size_t i = 0; i < COUNT(others); i++) {
         for (int preflight = 0; preflight < 2; preflight++) {
             http_kv out[CORS_HEADERS_MAX];
             size_t n = cors_headers(allowed, nallowed, others[i], preflight != 0, out);

@@ -15,6 +15,7 @@
 
 #include "ai/dates.h"
 #include "test_util.h"
+#include "core/util.h"
 
 #define NOW (2026 * 12 + 10) /* 2026-11, the fixtures' reference month */
 
@@ -110,7 +111,7 @@ static void test_lines_without_a_range_give_none(void **state)
         "ISO 9001 and 2015 audits", "Reduced cost from 2000 to", "Marketing 2020 plan",
         "it's 23 degrees",          "Mark 2019 - Summit",        ""
     };
-    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+    for (size_t i = 0; i < COUNT(lines); i++)
         if (ai_date_range(lines[i], NOW, &r))
             fail_msg("a range was found in '%s'", lines[i]);
 }

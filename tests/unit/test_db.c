@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "core/util.h"
 
 typedef struct {
     db *d;
@@ -192,7 +193,7 @@ static void test_deleting_a_user_leaves_no_orphans(void **state)
                                           "refresh_tokens",
                                           "jobs",
                                           "resumes" };
-    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+    for (size_t i = 0; i < COUNT(tables); i++) {
         char sql[96];
         snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[i]);
         assert_int_equal(db_query_one(f->d, f->a, sql, NULL, 0, &r), IA_OK);

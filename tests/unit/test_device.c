@@ -13,6 +13,7 @@
 
 #include "auth/device.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define SECRET "0123456789abcdef0123456789abcdef-unit-test-secret"
 #define USER   "0190f1c2-7a3b-7c4d-8e5f-0123456789ab"
@@ -127,7 +128,7 @@ static void test_malformed_values_are_refused(void **state)
         ".0123456789abcdef0123456789abcdef.99999999999999999999."
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (verify(bad[i], NOW, &got))
             fail_msg("'%s' verified", bad[i]);
     assert_false(verify(extra, NOW, &got));

@@ -16,6 +16,7 @@
 #include "ai/offline.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 typedef struct {
     ai_offline *e;
@@ -262,7 +263,7 @@ static void test_scores_stay_in_range_and_are_deterministic(void **state)
         repeated[i] = "I would use Redis. "[i % 19];
     repeated[5000] = '\0';
     const char *answers[] = { good_cache, poor_cache, big, repeated, "\xff\xfe\xfd", "Redis" };
-    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+    for (size_t i = 0; i < COUNT(answers); i++) {
         ai_evaluation a1 = evaluate(f, &q, answers[i]), a2 = evaluate(f, &q, answers[i]);
         assert_well_formed(&a1);
         assert_true(a1.score == a2.score);
@@ -456,7 +457,7 @@ static void test_measured_change_in_any_form_credits_a_measure_point(void **stat
         "When I joined the build team, the nightly build was slow, so I split the test suite "
         "across four runners, which made the build 3x faster.",
     };
-    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    for (size_t i = 0; i < COUNT(forms); i++) {
         ai_evaluation ev = evaluate(f, &q, forms[i]);
         assert_true(dimension(&ev, "coverage") == 100.0);
     }

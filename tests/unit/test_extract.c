@@ -26,6 +26,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "docs/extract.h"
+#include "core/util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -188,7 +189,7 @@ static void test_sniff_accepts_each_good_type(void **state)
         { "resume.pdf", ".PDF" },
     };
     char err[256];
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    for (size_t i = 0; i < COUNT(ok); i++) {
         int rc = sniff(fixture(ok[i][0]), ok[i][1], err, sizeof(err));
         if (rc != IA_OK)
             fail_msg("%s as %s: %s", ok[i][0], ok[i][1], err);
@@ -211,7 +212,7 @@ static void test_sniff_refuses_content_that_does_not_match(void **state)
         { "resume.txt.missing", ".exe", "unsupported file type" },
     };
     char err[256];
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         int rc = sniff(fixture(bad[i][0]), bad[i][1], err, sizeof(err));
         if (rc != IA_ERR_INVALID || strcmp(err, bad[i][2]) != 0)
             fail_msg("%s as %s: rc %d, \"%s\"", bad[i][0], bad[i][1], rc, err);
@@ -239,7 +240,7 @@ static void test_sniff_checks_utf8_across_chunks(void **state)
                                           "\xED\xA0\x80", "\xF4\x90\x80\x80",
                                           "\xE2\x82",     "\xFF" };
     static const size_t broken_len[] = { 1, 2, 3, 4, 2, 1 };
-    for (size_t k = 0; k < sizeof(broken) / sizeof(broken[0]); k++) {
+    for (size_t k = 0; k < COUNT(broken); k++) {
         memcpy(buf + n - 5, broken[k], broken_len[k]);
         path = temp_file(buf, n - 5 + broken_len[k]);
         int rc = sniff(path, ".txt", err, sizeof(err));
@@ -313,7 +314,7 @@ static void test_broken_documents_are_refused_with_a_reason(void **state)
         { "resume.pdf", ".txt", "the file is not UTF-8 text" },
         { "resume.pdf", ".rtf", "unsupported file type" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         outcome o = extract(*state, NULL, fixture(cases[i][0]), cases[i][1]);
         if (o.rc != IA_ERR_INVALID || strcmp(o.err, cases[i][2]) != 0)
             fail_msg("%s as %s: rc %d, \"%s\"", cases[i][0], cases[i][1], o.rc, o.err);

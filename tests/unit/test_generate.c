@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "test_engine.h"
+#include "core/util.h"
 
 /* A backend engineer with Python and PostgreSQL, two positions at fictional companies. */
 static ai_skill_item backend_skills[] = { { "Python", "language" },
@@ -171,7 +172,7 @@ static void test_mixed_split_is_exact(void **state)
     static const int counts[] = { 5, 7, 10, 12, 13, 17, 20, 29, 30 };
     static const char *const roles[] = { NULL, "Senior Backend Developer", "Registered Nurse",
                                          "Accountant" };
-    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+    for (size_t i = 0; i < COUNT(counts); i++)
         for (size_t k = 0; k < 4; k++) {
             ai_generate_request r = request(counts[i], "mixed");
             r.target_role = roles[k];
@@ -641,7 +642,7 @@ static void test_role_words_map_onto_the_vocabulary(void **state)
         { "We are hiring a Senior Platform Engineer to keep our security tooling running",
           "devops engineer" },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         const ai_role *role = ai_role_find(cases[i][0]);
         if (role == NULL || strcmp(role->name, cases[i][1]) != 0)
             fail_msg("%s -> %s, want %s", cases[i][0], role ? role->name : "none", cases[i][1]);

@@ -20,6 +20,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "mail/mail.h"
+#include "core/util.h"
 
 /* 2026-03-02T10:15:30.123Z, a Monday. */
 #define NOW_MS 1772446530123LL
@@ -220,7 +221,7 @@ static void test_header_injection_is_refused(void **state)
         "a@example.org\r",
         "a@example.org\tx",
     };
-    for (size_t i = 0; i < sizeof(bad_to) / sizeof(bad_to[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad_to); i++) {
         mail_message m = { bad_to[i], "Hi", "x" };
         assert_int_equal(mail_check(&m), IA_ERR_INVALID);
         assert_int_equal(mail_send_async(&m), IA_ERR_INVALID);
@@ -232,7 +233,7 @@ static void test_header_injection_is_refused(void **state)
         "Hi\r",
         "Hi\x7f",
     };
-    for (size_t i = 0; i < sizeof(bad_subject) / sizeof(bad_subject[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad_subject); i++) {
         mail_message m = { "a@example.org", bad_subject[i], "x" };
         assert_int_equal(mail_check(&m), IA_ERR_INVALID);
         assert_int_equal(mail_send_async(&m), IA_ERR_INVALID);
@@ -258,7 +259,7 @@ static void test_recipient_must_be_one_plain_address(void **state)
         "a@example..org",
         "\"a\"@example.org",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         mail_message m = { bad[i], "Hi", "x" };
         assert_int_equal(mail_check(&m), IA_ERR_INVALID);
     }
@@ -317,7 +318,7 @@ static void test_from_address_extraction(void **state)
         { "Ren\xc3\xa9 <r@example.com> ", "r@example.com" },
     };
     char out[MAIL_ADDR_MAX];
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         assert_int_equal(mail_from_address(cases[i].from, out, sizeof(out)), IA_OK);
         assert_string_equal(out, cases[i].addr);
     }
@@ -331,7 +332,7 @@ static void test_from_address_extraction(void **state)
         "A <a@b>\r\nBcc: c@d",
         NULL,
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         assert_int_equal(mail_from_address(bad[i], out, sizeof(out)), IA_ERR_INVALID);
     char tiny[4];
     assert_int_equal(mail_from_address("no-reply@example.com", tiny, sizeof(tiny)),

@@ -17,6 +17,7 @@
 #include "ai/offline.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 /* Words that only one family's stories use, matched as whole words in any case. They name a
  * profession's own world, not the business vocabulary families share: an accountant at a
@@ -96,7 +97,7 @@ static void test_every_role_has_a_family(void **state)
         { "Digital Marketing Lead", AI_FAMILY_SALES },  { "Program Manager", AI_FAMILY_OPERATIONS },
         { "Pastry chef", AI_FAMILY_NEUTRAL },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    for (size_t i = 0; i < COUNT(cases); i++)
         if (ai_family_for(cases[i].text, NULL) != cases[i].f)
             fail_msg("%s -> %s, want %s", cases[i].text,
                      ai_family_id(ai_family_for(cases[i].text, NULL)), ai_family_id(cases[i].f));

@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "core/netaddr.h"
+#include "core/util.h"
 
 /* Parses an address that must be valid. */
 static ia_ip ip(const char *s)
@@ -120,7 +121,7 @@ static void test_invalid_addresses_are_refused(void **state)
         "localhost",
         "0000:0000:0000:0000:0000:0000:0000:0000:0000",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         ia_ip a;
         if (ia_ip_parse(bad[i], &a) != IA_ERR_INVALID)
             fail_msg("address \"%s\" accepted", bad[i]);
@@ -139,14 +140,14 @@ static void test_bare_address_is_a_single_host_range(void **state)
         { "192.0.2.2", false }, { "192.0.2.0", false },
         { "::1", false },
     };
-    check_range("192.0.2.1", v4, sizeof(v4) / sizeof(v4[0]));
+    check_range("192.0.2.1", v4, COUNT(v4));
     static const probe v6[] = {
         { "::1", true },
         { "::2", false },
         { "0.0.0.1", false },
         { "127.0.0.1", false },
     };
-    check_range("::1", v6, sizeof(v6) / sizeof(v6[0]));
+    check_range("::1", v6, COUNT(v6));
     assert_int_equal(cidr("192.0.2.1").prefix, 128);
     assert_int_equal(cidr("::1").prefix, 128);
 }
@@ -160,7 +161,7 @@ static void test_ipv4_slash_32_contains_only_that_address(void **state)
         { "10.1.2.2", false },
         { "10.1.2.4", false },
     };
-    check_range("10.1.2.3/32", p, sizeof(p) / sizeof(p[0]));
+    check_range("10.1.2.3/32", p, COUNT(p));
 }
 
 static void test_ipv4_slash_8_contains_its_network_only(void **state)
@@ -171,9 +172,9 @@ static void test_ipv4_slash_8_contains_its_network_only(void **state)
         { "::ffff:10.9.9.9", true }, { "9.255.255.255", false }, { "11.0.0.0", false },
         { "::a01:203", false }, /* the same 32 bits, not IPv4-mapped */
     };
-    check_range("10.0.0.0/8", p, sizeof(p) / sizeof(p[0]));
+    check_range("10.0.0.0/8", p, COUNT(p));
     /* Host bits in the range are ignored. */
-    check_range("10.99.1.1/8", p, sizeof(p) / sizeof(p[0]));
+    check_range("10.99.1.1/8", p, COUNT(p));
 }
 
 static void test_ipv4_slash_0_contains_every_ipv4_and_no_ipv6_address(void **state)
@@ -183,7 +184,7 @@ static void test_ipv4_slash_0_contains_every_ipv4_and_no_ipv6_address(void **sta
         { "0.0.0.0", true }, { "255.255.255.255", true }, { "192.0.2.1", true },
         { "::1", false },    { "2001:db8::1", false },    { "::", false },
     };
-    check_range("0.0.0.0/0", p, sizeof(p) / sizeof(p[0]));
+    check_range("0.0.0.0/0", p, COUNT(p));
     assert_int_equal(cidr("0.0.0.0/0").prefix, 96);
 }
 
@@ -195,7 +196,7 @@ static void test_ipv6_slash_0_contains_everything(void **state)
         { "2001:db8::1", true }, { "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true },
         { "192.0.2.1", true },
     };
-    check_range("::/0", p, sizeof(p) / sizeof(p[0]));
+    check_range("::/0", p, COUNT(p));
 }
 
 static void test_ipv6_slash_64_contains_its_prefix_only(void **state)
@@ -210,8 +211,8 @@ static void test_ipv6_slash_64_contains_its_prefix_only(void **state)
         { "2001:db9:1:2::1", false },
         { "10.0.0.1", false },
     };
-    check_range("2001:db8:1:2::/64", p, sizeof(p) / sizeof(p[0]));
-    check_range("2001:db8:1:2:aaaa:bbbb:cccc:dddd/64", p, sizeof(p) / sizeof(p[0]));
+    check_range("2001:db8:1:2::/64", p, COUNT(p));
+    check_range("2001:db8:1:2:aaaa:bbbb:cccc:dddd/64", p, COUNT(p));
 }
 
 static void test_ipv6_slash_128_and_odd_prefixes(void **state)
@@ -222,7 +223,7 @@ static void test_ipv6_slash_128_and_odd_prefixes(void **state)
         { "2001:db8::0", false },
         { "2001:db8::2", false },
     };
-    check_range("2001:db8::1/128", p128, sizeof(p128) / sizeof(p128[0]));
+    check_range("2001:db8::1/128", p128, COUNT(p128));
     /* A prefix that ends inside a byte. */
     static const probe p12[] = {
         { "172.16.0.0", true },
@@ -230,13 +231,13 @@ static void test_ipv6_slash_128_and_odd_prefixes(void **state)
         { "172.15.255.255", false },
         { "172.32.0.0", false },
     };
-    check_range("172.16.0.0/12", p12, sizeof(p12) / sizeof(p12[0]));
+    check_range("172.16.0.0/12", p12, COUNT(p12));
     static const probe p31[] = {
         { "192.0.2.0", true },
         { "192.0.2.1", true },
         { "192.0.2.2", false },
     };
-    check_range("192.0.2.1/31", p31, sizeof(p31) / sizeof(p31[0]));
+    check_range("192.0.2.1/31", p31, COUNT(p31));
 }
 
 static void test_mapped_ipv6_ranges_cover_ipv4_addresses(void **state)
@@ -246,7 +247,7 @@ static void test_mapped_ipv6_ranges_cover_ipv4_addresses(void **state)
         { "10.1.2.3", true },
         { "11.0.0.0", false },
     };
-    check_range("::ffff:10.0.0.0/104", p, sizeof(p) / sizeof(p[0]));
+    check_range("::ffff:10.0.0.0/104", p, COUNT(p));
 }
 
 static void test_invalid_ranges_are_refused(void **state)
@@ -257,7 +258,7 @@ static void test_invalid_ranges_are_refused(void **state)
         "1.2.3.4/-1", "1.2.3.4/8a", "1.2.3.4/ 8", "1.2.3.4/1000", "::1/129",    "::/",
         "/8",         "1.2.3.4//8", "::1/12/8",   "1.2.3.4/0x8",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         ia_cidr c;
         if (ia_cidr_parse(bad[i], &c) != IA_ERR_INVALID)
             fail_msg("range \"%s\" accepted", bad[i]);

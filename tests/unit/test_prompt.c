@@ -18,6 +18,7 @@
 #include "ai/prompt.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 static int setup(void **state)
 {
@@ -304,7 +305,7 @@ static void test_responses_are_unwrapped_or_refused(void **state)
         "{\"choices\":[{\"message\":{\"content\":\"[1, 2]\"}}]}",
         "{\"choices\":[{\"message\":{\"content\":\"{\\\"a\\\": \"}}]}",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         out = NULL;
         assert_int_equal(
             llm_parse_response(AI_ENGINE_OPENAI, bad[i], strlen(bad[i]), &out, why, sizeof(why)),

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "test_util.h"
+#include "core/util.h"
 
 static int setup(void **state)
 {
@@ -49,7 +50,7 @@ static void check_pairs(void **state, const char *const pairs[][2], size_t n)
     }
 }
 
-#define CHECK(state, pairs) check_pairs(state, pairs, sizeof(pairs) / sizeof(pairs[0]))
+#define CHECK(state, pairs) check_pairs(state, pairs, COUNT(pairs))
 
 static void test_email_addresses_are_replaced(void **state)
 {
@@ -154,7 +155,7 @@ static void test_ordinary_numbers_and_names_survive(void **state)
         "Handled 1200-1500 tickets a month",
         "",
     };
-    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+    for (size_t i = 0; i < COUNT(same); i++) {
         const char *got = redact(state, same[i]);
         if (strcmp(got, same[i]) != 0)
             fail_msg("redact changed \"%s\" into \"%s\"", same[i], got);

@@ -18,6 +18,7 @@
 #include "core/errors.h"
 #include "db/redis.h"
 #include "http/ratelimit.h"
+#include "core/util.h"
 
 /* Parses a URL that must be valid. */
 static redis_url parse(const char *s)
@@ -85,7 +86,7 @@ static void test_url_refusals(void **state)
         "redis://u:%00@cache",
         "redis://ca che",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         redis_url u;
         char err[256] = "";
         if (redis_url_parse(bad[i], &u, err, sizeof(err)) == IA_OK)

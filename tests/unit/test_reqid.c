@@ -13,6 +13,7 @@
 #include "core/uuid.h"
 #include "http/http.h"
 #include "http/reqid.h"
+#include "core/util.h"
 
 static int setup(void **state)
 {
@@ -38,7 +39,7 @@ static void test_valid_ids_are_kept_verbatim(void **state)
     static const char *const ids[] = {
         "a", "Z", "0", "req-123_abc.DEF", "550e8400-e29b-41d4-a716-446655440000", "...", "-_-",
     };
-    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+    for (size_t i = 0; i < COUNT(ids); i++) {
         char out[HTTP_REQUEST_ID_MAX + 1];
         assert_true(reqid_valid(ids[i]));
         reqid_resolve(ids[i], out);
@@ -80,7 +81,7 @@ static void test_invalid_ids_are_replaced_by_a_uuid(void **state)
         "",    " ",   "has space", "a/b",  "../etc",      "a\tb", "a\nb",   "a\rb",  "a;b",
         "a:b", "a+b", "a=b",       "{id}", "caf\xc3\xa9", "\xff", "id\x7f", "a%20b", "<script>",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         char out[HTTP_REQUEST_ID_MAX + 1];
         if (reqid_valid(bad[i]))
             fail_msg("\"%s\" considered valid", bad[i]);

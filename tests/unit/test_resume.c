@@ -18,6 +18,7 @@
 #include "ai/offline.h"
 #include "core/errors.h"
 #include "test_util.h"
+#include "core/util.h"
 
 #define NOW       (2026 * 12 + 10) /* 2026-11 */
 #define ARENA_MAX (64u << 20)
@@ -158,7 +159,7 @@ static void test_a_current_job_has_no_end_date(void **state)
         "Work History\nHarbor Labs | QA Engineer | 03/2018 - current\n",
     };
     static const char *const starts[] = { "2020-01", "2019", "2018-03" };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    for (size_t i = 0; i < COUNT(texts); i++) {
         arena *a = arena_create(ARENA_MAX);
         ai_analysis an;
         parse(state, a, texts[i], &an);
@@ -203,7 +204,7 @@ static void test_entry_layouts_are_read(void **state)
         "Experience\n2021 - Present   Senior Engineer, Orbital Systems\n2018 - 2020   Engineer, "
         "Pixel Works\n",
     };
-    for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+    for (size_t i = 0; i < COUNT(layouts); i++) {
         arena *a = arena_create(ARENA_MAX);
         ai_analysis an;
         parse(state, a, layouts[i], &an);
@@ -338,7 +339,7 @@ static void test_empty_and_garbage_text_give_an_empty_analysis(void **state)
     }
     const char *texts[] = { "",     "   \n\t \r\n  ",   "\xff\xfe\xfd\x01\x02\x03\x80\x81",
                             binary, "Experience\n\n\n", NULL };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    for (size_t i = 0; i < COUNT(texts); i++) {
         arena *a = arena_create(ARENA_MAX);
         ai_analysis an;
         parse(state, a, texts[i], &an);
@@ -379,7 +380,7 @@ static void test_programming_languages_are_not_spoken_languages(void **state)
         "Kim Lee\n\nSkills\nLanguages: Python, Golang\nTools: Docker\n\nLanguages\nKorean, "
         "English (fluent)\n",
     };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    for (size_t i = 0; i < COUNT(texts); i++) {
         arena *a = arena_create(ARENA_MAX);
         ai_analysis an;
         parse(state, a, texts[i], &an);

@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "core/util.h"
 
 #define UUID_LOWER "550e8400-e29b-41d4-a716-446655440000"
 #define UUID_UPPER "550E8400-E29B-41D4-A716-446655440000"
@@ -58,7 +59,7 @@ static int setup(void **state)
     fx.a = arena_create(1024 * 1024);
     if (fx.r == NULL || fx.a == NULL)
         return -1;
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+    for (size_t i = 0; i < COUNT(routes); i++)
         if (router_add(fx.r, routes[i]) != IA_OK)
             return -1;
     *state = &fx;
@@ -153,7 +154,7 @@ static void test_two_trailing_slashes_do_not_match(void **state)
     };
     char matched[512] = "";
     size_t o = 0;
-    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    for (size_t i = 0; i < COUNT(paths); i++) {
         router_match m;
         router_result rr = match(state, "GET", paths[i], &m);
         if (rr != ROUTER_NOT_FOUND)
@@ -265,13 +266,13 @@ static void test_uuid_parameter_is_valid_in_either_case_and_nothing_else(void **
     };
     char path[256];
     router_match m;
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    for (size_t i = 0; i < COUNT(good); i++) {
         snprintf(path, sizeof(path), "/api/v1/resume/%s/versions/1", good[i]);
         assert_int_equal(match(state, "GET", path, &m), ROUTER_FOUND);
         if (!router_params_valid(&m))
             fail_msg("uuid %s refused", good[i]);
     }
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         snprintf(path, sizeof(path), "/api/v1/resume/%s/versions/1", bad[i]);
         assert_int_equal(match(state, "GET", path, &m), ROUTER_FOUND);
         if (router_params_valid(&m))
@@ -285,13 +286,13 @@ static void test_int_parameter_is_a_short_non_negative_integer(void **state)
     static const char *const bad[] = { "-1", "+1", "1.5", "abc", "12a", "1e3", "1234567890" };
     char path[256];
     router_match m;
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    for (size_t i = 0; i < COUNT(good); i++) {
         snprintf(path, sizeof(path), "/api/v1/resume/" UUID_LOWER "/versions/%s", good[i]);
         assert_int_equal(match(state, "GET", path, &m), ROUTER_FOUND);
         if (!router_params_valid(&m))
             fail_msg("int %s refused", good[i]);
     }
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         snprintf(path, sizeof(path), "/api/v1/resume/" UUID_LOWER "/versions/%s", bad[i]);
         assert_int_equal(match(state, "GET", path, &m), ROUTER_FOUND);
         if (router_params_valid(&m))
@@ -350,7 +351,7 @@ static void test_malformed_patterns_and_methods_are_refused(void **state)
         "/a/b/c/d/e/f/g/h/i/j/k/l/m",
     };
     router *r = router_create();
-    for (size_t i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad_patterns); i++) {
         http_route route = { "GET", bad_patterns[i], handler_stub };
         int rc = router_add(r, &route);
         if (rc != IA_ERR_INVALID)
@@ -377,7 +378,7 @@ static void test_pattern_with_two_trailing_slashes_is_refused(void **state)
     static const char *const patterns[] = { "/a//", "/api/v1/health//", "//" };
     char accepted[256] = "";
     size_t o = 0;
-    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+    for (size_t i = 0; i < COUNT(patterns); i++) {
         router *r = router_create();
         http_route route = { "GET", patterns[i], handler_stub };
         int rc = router_add(r, &route);
@@ -464,7 +465,7 @@ static void test_fallback_answers_unmatched_get_and_head(void **state)
     router_match m;
     static const char *const paths[] = { "/",     "/dashboard", "/resume/shared/abc", "/x/y/z/",
                                          "/apix", "/healthy",   "/assets/app-0123.js" };
-    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    for (size_t i = 0; i < COUNT(paths); i++) {
         for (int head = 0; head < 2; head++) {
             assert_int_equal(router_match_path(r, a, head ? "HEAD" : "GET", paths[i], &m),
                              ROUTER_FOUND);
@@ -489,11 +490,11 @@ static void test_fallback_never_takes_other_methods_or_reserved_trees(void **sta
     arena *a = arena_create(64 * 1024);
     router_match m;
     static const char *const methods[] = { "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE" };
-    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+    for (size_t i = 0; i < COUNT(methods); i++)
         assert_int_equal(router_match_path(r, a, methods[i], "/dashboard", &m), ROUTER_NOT_FOUND);
     static const char *const kept[] = { "/api",         "/api/",     "/api/v1",
                                         "/api/v1/nope", "/health/x", "/health//" };
-    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+    for (size_t i = 0; i < COUNT(kept); i++) {
         assert_int_equal(router_match_path(r, a, "GET", kept[i], &m), ROUTER_NOT_FOUND);
         assert_null(m.route);
     }

@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "obs/sentry.h"
+#include "core/util.h"
 
 #define NOW_MS   1700000000000LL
 #define EVENT_ID "0123456789abcdef0123456789abcdef"
@@ -77,7 +78,7 @@ static void test_bad_dsns_are_refused_with_a_reason(void **state)
         "https://key@host/123456789012345678901",
         "https://00000000000000000000000000000000000000000000000000000000000000000@host/1",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         config_dsn d;
         const char *why = NULL;
         if (config_parse_dsn(bad[i], &d, &why) != IA_ERR_INVALID)
@@ -392,7 +393,7 @@ static void test_crash_report_parse_accepts_the_written_form_only(void **state)
         "\"server_name\":\"h\",\"signal\":11,\"time\":1}",
         "[1]",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (sentry_crash_parse(bad[i], strlen(bad[i]), &cr) != IA_ERR_INVALID)
             fail_msg("accepted the crash report %s", bad[i]);
 }
@@ -434,7 +435,7 @@ static void test_a_crash_writes_its_report_and_ends_with_the_signal(void **state
     char path[256];
     snprintf(path, sizeof(path), "%s/sentry-crash.json", dir);
     static const int sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (size_t i = 0; i < COUNT(sigs); i++) {
         sentry_crash cr;
         int64_t before = (int64_t)time(NULL);
         crash_child(sigs[i], path, &cr);

@@ -28,6 +28,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "files/storage.h"
+#include "core/util.h"
 
 #define THREADS         4
 #define KEYS_PER_THREAD 40
@@ -143,7 +144,7 @@ static void test_keys_follow_the_documented_rules(void **state)
         "x_y-z.1/2",
         "a.b.c",
     };
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+    for (size_t i = 0; i < COUNT(good); i++)
         if (!storage_key_valid(good[i]))
             fail_msg("refused the valid key \"%s\"", good[i]);
     static const char *const bad[] = {
@@ -151,7 +152,7 @@ static void test_keys_follow_the_documented_rules(void **state)
         ".env", "a/.b", "A.pdf", "a b",    "a\\b",  "%2e%2e/x",   "a\nb",  "resumes/x?y",
         "é",    "a:b",  ".",     "./a",    "a/./b", "a/b/.tmp-1", "a\x7f",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (storage_key_valid(bad[i]))
             fail_msg("accepted the invalid key \"%s\"", bad[i]);
     assert_false(storage_key_valid(NULL));
@@ -164,7 +165,7 @@ static void test_every_operation_refuses_an_invalid_key(void **state)
     char *data = NULL;
     size_t len = 0;
     static const char *const bad[] = { "../x", "/abs", "a/../../etc/passwd", "" };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         const char *k = bad[i];
         assert_int_equal(storage_put_file(f->s, k, f->src, f->err, sizeof(f->err)), IA_ERR_INVALID);
         assert_non_null(strstr(f->err, "invalid storage key"));

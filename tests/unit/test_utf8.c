@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "core/util.h"
 
 static size_t seq(const char *s)
 {
@@ -51,7 +52,7 @@ static void test_what_rfc_3629_forbids_is_zero(void **state)
         "\xc3x",
         "\xe2\x82", /* truncated */
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (seq(bad[i]) != 0)
             fail_msg("case %zu: accepted as %zu bytes", i, seq(bad[i]));
 }
@@ -105,7 +106,7 @@ static void test_encode_round_trips_and_refuses_non_characters(void **state)
     (void)state;
     static const uint32_t cps[] = { 0,      'z',    0x7F,   0x80,    0x7FF,   0x800,   0xE9,
                                     0x20AC, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF };
-    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+    for (size_t i = 0; i < COUNT(cps); i++) {
         char buf[4];
         uint32_t back = 0;
         size_t len = ia_utf8_encode(cps[i], buf);
@@ -118,6 +119,23 @@ static void test_encode_round_trips_and_refuses_non_characters(void **state)
     assert_int_equal(ia_utf8_encode(0x110000, buf), 0);
 }
 
+/* A prefix of n characters never splits one; a shorter string is kept whole. */
+static void test_prefix_bytes_counts_whole_characters(void **state)
+{
+    (void)state;
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 2), 2);
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 10), 3);
+    assert_int_equal(ia_utf8_prefix_bytes("", 3), 0);
+    assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 1), 2); /* "été" */
+    assert_int_equal(ia_utf8_prefix_bytes("\xc3\xa9t\xc3\xa9", 3), 5);
+    assert_int_equal(ia_utf8_prefix_bytes("\xe2\x80\x94x", 1), 3); /* an em dash */
+    assert_int_equal(ia_utf8_prefix_bytes("\xf0\x9f\x98\x80"
+                                          "ab",
+                                          2),
+                     5); /* an emoji */
+    assert_int_equal(ia_utf8_prefix_bytes("abc", 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_scrub_replaces_what_is_not_utf8),
         cmocka_unit_test(test_decode_gives_the_code_point_or_replacement),
         cmocka_unit_test(test_encode_round_trips_and_refuses_non_characters),
+        cmocka_unit_test(test_prefix_bytes_counts_whole_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "http/http.h"
 #include "http/validate.h"
+#include "core/util.h"
 
 static void test_utf8_length_counts_code_points(void **state)
 {
@@ -42,7 +43,7 @@ static void test_utf8_length_refuses_malformed_sequences(void **state)
         "\xe2\x82",         /* truncated */
         "\xff",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (size_t i = 0; i < COUNT(bad); i++)
         if (ia_utf8_length(bad[i]) != -1)
             fail_msg("malformed sequence %zu counted", i);
 }
@@ -122,7 +123,7 @@ static void test_pagination_bounds(void **state)
         { "limit", "101", false }, { "skip", "0", true },    { "skip", "-1", false },
         { "skip", "1e3", false },  { "limit", "", false },   { "skip", "99999999999", true },
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < COUNT(cases); i++) {
         fixture fx;
         setup_request(&fx, cases[i].name, cases[i].value);
         v_value out[V_COUNT(list_query)];

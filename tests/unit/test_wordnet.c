@@ -18,6 +18,7 @@
 #include "ai/wordnet.h"
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 /* Stands in for the question bank's key points. */
 static const char *const texts[] = {
@@ -36,8 +37,8 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     if (f == NULL || (f->a = arena_create(64u * 1024u * 1024u)) == NULL)
         return -1;
-    if (ai_text_lexicon_load(f->a, AI_WORDNET_DIR_DEFAULT, texts, sizeof(texts) / sizeof(texts[0]),
-                             &f->lx, &f->info) != IA_OK)
+    if (ai_text_lexicon_load(f->a, AI_WORDNET_DIR_DEFAULT, texts, COUNT(texts), &f->lx, &f->info) !=
+        IA_OK)
         return -1;
     *state = f;
     return 0;
@@ -148,9 +149,8 @@ static void test_a_missing_directory_leaves_the_built_in_table(void **state)
     fixture *f = *state;
     const ai_text_lexicon *lx = NULL;
     ai_text_lexicon_info info;
-    assert_int_equal(ai_text_lexicon_load(f->a, "/nonexistent/wordnet", texts,
-                                          sizeof(texts) / sizeof(texts[0]), &lx, &info),
-                     IA_OK);
+    assert_int_equal(
+        ai_text_lexicon_load(f->a, "/nonexistent/wordnet", texts, COUNT(texts), &lx, &info), IA_OK);
     assert_non_null(lx);
     assert_false(info.wordnet);
     assert_false(matches(f, lx, "reduce", "We cut the cost by a third."));
