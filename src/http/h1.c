@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/util.h"
+
 #define LENGTH_DIGITS_MAX 19 /* below 2^63: a longer Content-Length is refused */
 #define CHUNK_DIGITS_MAX  15 /* a chunk of 2^60 bytes and beyond is refused */
 
@@ -429,7 +431,7 @@ const char *h1_reason(int status)
         { 504, "Gateway Timeout" },
         { 505, "HTTP Version Not Supported" },
     };
-    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+    for (size_t i = 0; i < COUNT(reasons); i++)
         if (reasons[i].status == status)
             return reasons[i].reason;
     return "Unknown";

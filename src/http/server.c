@@ -17,6 +17,7 @@
 #include "core/netaddr.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 #include "http/conntrack.h"
 #include "http/cors.h"
 #include "http/h1.h"
@@ -353,7 +354,7 @@ static void add_rate_headers(req_ctx *c, http_kv *out, size_t *nout)
     out[(*nout)++] = (http_kv){ "RateLimit", r };
 }
 
-#define SECURITY_HEADERS_N (sizeof(security_headers) / sizeof(security_headers[0]))
+#define SECURITY_HEADERS_N COUNT(security_headers)
 /* Every header an answer can carry: the request id, the security headers, Cache-Control,
  * CORS, the two RateLimit headers, Content-Type and the handler's own. */
 #define RES_HEADERS_ALL                                                                            \

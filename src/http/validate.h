@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/util.h"
 #include "http/http.h"
 
 typedef enum { V_STRING, V_INT, V_BOOL, V_STRING_LIST } v_type;
@@ -45,7 +46,7 @@ typedef struct {
 } v_field;
 
 /* The number of entries of a field table. */
-#define V_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+#define V_COUNT(table) COUNT(table)
 
 /* The query parameters of every paginated list (docs/api.md §1.6); default_limit is text. */
 #define V_QUERY_SKIP                                                                               \

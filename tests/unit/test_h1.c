@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "http/h1.h"
 
 static h1_status parse(const char *s, h1_head *h, h1_error *e)
@@ -125,7 +126,7 @@ static void test_malformed_heads_are_refused(void **state)
     static const char *const lengths[] = {
         "-1", "abc", "1x", "+5", "0x10", "", "5, 5", "18446744073709551616", "99999999999999999999"
     };
-    for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+    for (size_t i = 0; i < COUNT(lengths); i++) {
         char req[128];
         snprintf(req, sizeof(req), "POST / HTTP/1.1\r\nContent-Length: %s\r\n\r\n", lengths[i]);
         assert_refused(req, 400, "BAD_REQUEST");
@@ -202,7 +203,7 @@ static void test_malformed_chunked_bodies_are_refused(void **state)
         "0\r\nTrailer\n",
         "3\r\nabc\r\n0\r\n\n",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         char out[64];
         size_t len, used;
         if (decode_in_pieces(bad[i], strlen(bad[i]), 1, out, &len, &used) != H1_BAD)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/util.h"
 #include "http/multipart.h"
 
 #define BOUNDARY "xYz-123"
@@ -111,7 +112,7 @@ static void test_malformed_bodies_are_refused(void **state)
         /* CR without LF after the delimiter */
         "--" BOUNDARY "\rX",
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < COUNT(bad); i++) {
         sink s;
         if (read_body(bad[i], strlen(bad[i]), 1, &s) != IA_ERR_INVALID)
             fail_msg("not refused: %s", bad[i]);
