@@ -186,6 +186,40 @@ static void refused_pattern(const char *pattern, const char *needle)
         fail_msg("error \"%s\" for \"%s\" does not mention \"%s\"", err, pattern, needle);
 }
 
+/* True when the word of text that starts with `word` is dismissed (ai_redflag_dismissed). */
+static bool dismissed(const char *text, const char *word)
+{
+    ai_text t;
+    assert_int_equal(ai_text_tokenize(A, LX, text, &t), IA_OK);
+    for (size_t i = 0; i < t.n; i++)
+        if (strncmp(t.v[i].word, word, strlen(word)) == 0)
+            return ai_redflag_dismissed(&t, i, NULL);
+    fail_msg("\"%s\" has no word %s", text, word);
+    return false;
+}
+
+static void test_a_practice_called_unneeded_is_dismissed(void **state)
+{
+    (void)state;
+    assert_true(dismissed("Rate limiting isn't needed if the passwords are complex.", "rate"));
+    assert_true(
+        dismissed("There's no need to check sedation or breathing after that.", "sedation"));
+    assert_true(dismissed("Lactate is optional and mainly useful for research.", "lactate"));
+    assert_true(dismissed("Lactate, cultures and fluids are optional.", "cultures"));
+    assert_true(dismissed("A code review is a waste of time for small changes.", "review"));
+    assert_true(dismissed("I don't bother with a pilot.", "pilot"));
+    assert_true(dismissed("Product requirements and budget barely matter.", "budget"));
+    /* denied, described rather than dismissed, or about something else */
+    assert_false(dismissed("A double-check is never optional.", "double"));
+    assert_false(dismissed("A debrief is not a waste of time.", "debrief"));
+    assert_false(dismissed("We offer optional multi-factor authentication.", "multi"));
+    assert_false(dismissed("Tokens are disabled where unnecessary.", "tokens"));
+    assert_false(dismissed("Late data is useless, like live video and games.", "video"));
+    assert_false(dismissed("Monitoring is not optional; the rollout waits for it.", "rollout"));
+    assert_false(dismissed("Skipping it is unnecessary, but the pilot ran.", "pilot"));
+    assert_false(dismissed("We check every dose.", "dose"));
+}
+
 static void test_malformed_patterns_are_refused(void **state)
 {
     (void)state;
@@ -563,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_alternatives_and_prefixes),
         cmocka_unit_test(test_negation_keeps_a_correct_sentence_from_firing),
         cmocka_unit_test(test_not_requires_a_negation_in_scope),
+        cmocka_unit_test(test_a_practice_called_unneeded_is_dismissed),
         cmocka_unit_test(test_malformed_patterns_are_refused),
         cmocka_unit_test(test_bank_refuses_malformed_red_flags),
         cmocka_unit_test(test_bank_attaches_red_flags_and_falls_back_by_bank_id),
