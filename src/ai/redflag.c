@@ -357,7 +357,8 @@ static const char *const dismissals[][4] = {
     { "rarely", "useful" }, { "rarely", "needed" },  { "waste", "of", "time" },
     { "unnecessary" },      { "optional" },          { "overkill" },
     { "pointless" },        { "useless" },           { "irrelevant" },
-    { "overrated" },        { "needless" },
+    { "overrated" },        { "needless" },          { "overblown" },
+    { "overstated" },
 };
 
 /* True when word w matches the dismissal word d. */

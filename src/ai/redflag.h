@@ -113,9 +113,10 @@ char *ai_redflag_quote(arena *a, const ai_text *answer, size_t sentence, size_t 
 /* True when the segment of the answer's sentence that holds token at (see above) also dismisses
  * what it names as unneeded: "no need", "not necessary", "isn't needed", "don't bother", "not
  * worth", "a waste of time", "doesn't matter", "optional", "overkill", "pointless", "useless",
- * "irrelevant", "overrated". A negation right before a one-word dismissal ("never optional",
- * "not a waste of time") denies it. A dismissed practice is a claim against it, whatever
- * question it answers, so the evaluator treats it as a red flag of the key point it names
+ * "irrelevant", "overrated", "overblown", "overstated". A negation right before a one-word
+ * dismissal
+ * ("never optional", "not a waste of time") denies it. A dismissed practice is a claim against it,
+ * whatever question it answers, so the evaluator treats it as a red flag of the key point it names
  * (docs/design.md "AI"). *sentence (may be NULL) receives the token's sentence. */
 bool ai_redflag_dismissed(const ai_text *answer, size_t at, size_t *sentence);
 

@@ -209,6 +209,7 @@ static void test_a_practice_called_unneeded_is_dismissed(void **state)
     assert_true(dismissed("A code review is a waste of time for small changes.", "review"));
     assert_true(dismissed("I don't bother with a pilot.", "pilot"));
     assert_true(dismissed("Product requirements and budget barely matter.", "budget"));
+    assert_true(dismissed("The risk of respiratory depression is overblown.", "respiratory"));
     /* denied, described rather than dismissed, or about something else */
     assert_false(dismissed("A double-check is never optional.", "double"));
     assert_false(dismissed("A debrief is not a waste of time.", "debrief"));
