@@ -74,6 +74,11 @@
 #define CAP_OFF_TOPIC  25.0
 #define NO_STORY_SHARE 0.5  /* key points of a story question answered without a story */
 #define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
+/* A key point shown by a single word that is common across the bank (corpus weight below
+ * GENERIC_WEIGHT: in more questions than the square root of their number, about 20 of 411)
+ * earns GENERIC_SHARE of an occurrence's credit. */
+#define GENERIC_WEIGHT 0.5
+#define GENERIC_SHARE  0.7
 #define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
 #define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
 #define CAP_RED_FLAG   35.0 /* a known wrong or unsafe claim; 25 with two or more */
@@ -658,6 +663,10 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
             for (long at = ai_text_find(&v->ans, &term, 0, &len); at >= 0;
                  at = ai_text_find(&v->ans, &term, (size_t)at + 1, &len)) {
                 double c = occurrence_credit(v, (size_t)at, negative);
+                /* One common word ("days", "result", "value") shows a point less than a
+                 * telling word or a phrase does. */
+                if (len == 1 && ai_corpus_weight(v->corpus, v->ans.v[at].stem) < GENERIC_WEIGHT)
+                    c *= GENERIC_SHARE;
                 size_t s;
                 /* A practice the answer calls unneeded earns nothing where it does so. */
                 if (!negative && !v->echo[at] && ai_redflag_dismissed(&v->ans, (size_t)at, &s)) {
