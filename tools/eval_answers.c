@@ -229,9 +229,9 @@ static const char *const adv_names[A_FIGURES] = {
 };
 
 /* Floors of the adversarial sets for --check, a little below the figures measured when set.
- * Tuning set (38 questions since eleven were added, with second wrong answers to four): 129 of
- * 134 pairs (the misordered are mostly good answers in plain words that avoid the rubric's
- * vocabulary), 102 of 105 fooling answers, 526 of 530 strengths. Held-out set, raised to the
+ * Tuning set (46 questions since nineteen were added, with second wrong answers to four): 153
+ * of 158 pairs (the misordered are good answers in plain words that avoid the rubric's
+ * vocabulary), 109 of 113 fooling answers, 603 of 607 strengths. Held-out set, raised to the
  * figures measured after red flags were written for every question kind and dismissals ("no
  * need to monitor") began to count as known errors: 74 of 81 pairs, 50 of 63 fooling answers
  * (14 of 27 confident wrong answers; 36 of 36 of the other kinds), 319 of 319 strengths. */
@@ -241,7 +241,7 @@ static const struct {
 } adv_sets[] = {
     { "adversarial tuning set (the evaluator was tuned on it)",
       "tests/fixtures/adversarial.json",
-      { [A_PAIRWISE] = 0.95, [A_BELOW] = 0.96, [A_HONEST] = 0.98 } },
+      { [A_PAIRWISE] = 0.95, [A_BELOW] = 0.95, [A_HONEST] = 0.98 } },
     { "adversarial held-out set (written before the evaluator was reworked, never used for it)",
       "tests/fixtures/heldout/adversarial.json",
       { [A_PAIRWISE] = 0.91, [A_BELOW] = 0.79, [A_HONEST] = 0.99 } },
