@@ -224,20 +224,22 @@ static const char *const adv_names[A_FIGURES] = {
 };
 
 /* Floors of the adversarial sets for --check, a little below the figures measured when set.
- * Tuning set: 95 of 101 pairs (the misordered are good answers in plain words that avoid the
- * rubric's vocabulary), 80 of 83 fooling answers, 445 of 454 strengths. Held-out set: 74 of
- * 81 pairs, 45 of 63 fooling answers (9 of 27 confident wrong answers caught by red flags; 36 of
- * 36 of the other kinds), 345 of 345 strengths. */
+ * Tuning set (46 questions since nineteen were added, with second wrong answers to four): 153
+ * of 158 pairs (the misordered are good answers in plain words that avoid the rubric's
+ * vocabulary), 109 of 113 fooling answers, 603 of 607 strengths. Held-out set, raised to the
+ * figures measured after red flags were written for every question kind and dismissals ("no
+ * need to monitor") began to count as known errors: 74 of 81 pairs, 50 of 63 fooling answers
+ * (14 of 27 confident wrong answers; 36 of 36 of the other kinds), 319 of 319 strengths. */
 static const struct {
     const char *name, *file;
     double floors[A_FIGURES];
 } adv_sets[] = {
     { "adversarial tuning set (the evaluator was tuned on it)",
       "tests/fixtures/adversarial.json",
-      { [A_PAIRWISE] = 0.92, [A_BELOW] = 0.94, [A_HONEST] = 0.97 } },
+      { [A_PAIRWISE] = 0.95, [A_BELOW] = 0.95, [A_HONEST] = 0.98 } },
     { "adversarial held-out set (written before the evaluator was reworked, never used for it)",
       "tests/fixtures/heldout/adversarial.json",
-      { [A_PAIRWISE] = 0.89, [A_BELOW] = 0.69, [A_HONEST] = 0.99 } },
+      { [A_PAIRWISE] = 0.91, [A_BELOW] = 0.79, [A_HONEST] = 0.99 } },
 };
 
 static int kind_of(const char *k, const char *const *kinds, size_t n)

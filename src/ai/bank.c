@@ -194,21 +194,49 @@ int ai_bank_parse(const char *json, size_t len, ai_bank **out, char *err, size_t
     return IA_OK;
 }
 
-/* Reads one red flag of question q; its patterns are compiled once here (in scratch) so that a
- * pattern the matcher would refuse is a load error. */
-static int read_red_flag(ai_bank *b, arena *scratch, const ai_question *q, json_t *f, size_t k,
-                         ai_red_flag *out, char *err, size_t errlen)
+/* A flag of the document's "shared" section: read and checked once, then copied, with the point
+ * each question gives it, into every question that uses it. */
+typedef struct {
+    const char *id;
+    ai_red_flag flag; /* point unset: it is the question's */
+    size_t uses;
+} shared_flag;
+
+/* Reads what a flag says (claim, correct, patterns) into out; its patterns are compiled once
+ * here (in scratch) so that a pattern the matcher would refuse is a load error. who names the
+ * flag in err ("tech-001 flag 2", "shared flag \"taking-credit\""); with_point adds the point to
+ * the fields err asks for. */
+static int read_flag_content(ai_bank *b, arena *scratch, json_t *f, const char *who,
+                             bool with_point, ai_red_flag *out, char *err, size_t errlen)
 {
     int rc = IA_ERR_INVALID;
     out->claim = json_string_value(json_object_get(f, "claim"));
     out->correct = json_string_value(json_object_get(f, "correct"));
-    json_t *point = json_object_get(f, "point");
     if (out->claim == NULL || *out->claim == '\0' || out->correct == NULL ||
-        *out->correct == '\0' || !json_is_integer(point)) {
-        snprintf(err, errlen, "red flags: %s flag %zu needs a claim, a correct and a point",
-                 q->bank_id, k);
+        *out->correct == '\0' || (with_point && !json_is_integer(json_object_get(f, "point")))) {
+        snprintf(err, errlen, "red flags: %s needs a claim, a correct%s", who,
+                 with_point ? " and a point" : "");
         return IA_ERR_INVALID;
     }
+    if (!read_strs(b, json_object_get(f, "patterns"), &out->patterns, &rc) ||
+        out->patterns.n == 0 || out->patterns.n > AI_PATTERNS_MAX) {
+        if (rc == IA_ERR_NOMEM)
+            return rc;
+        snprintf(err, errlen, "red flags: %s needs 1-%d non-empty patterns", who, AI_PATTERNS_MAX);
+        return IA_ERR_INVALID;
+    }
+    ai_redflag_compiled c;
+    char why[200] = "";
+    rc = ai_redflag_compile(scratch, NULL, &out->patterns, &c, why, sizeof(why));
+    if (rc == IA_ERR_INVALID)
+        snprintf(err, errlen, "red flags: %s: %s", who, why);
+    return rc;
+}
+
+/* Sets out->point from a flag's "point", which must be -1 or one of q's key point indexes. */
+static int read_flag_point(const ai_question *q, json_t *point, size_t k, ai_red_flag *out,
+                           char *err, size_t errlen)
+{
     json_int_t pi = json_integer_value(point);
     if (pi < -1 || pi >= (json_int_t)q->nkey_points) {
         snprintf(err, errlen,
@@ -217,25 +245,47 @@ static int read_red_flag(ai_bank *b, arena *scratch, const ai_question *q, json_
         return IA_ERR_INVALID;
     }
     out->point = (int)pi;
-    if (!read_strs(b, json_object_get(f, "patterns"), &out->patterns, &rc) ||
-        out->patterns.n == 0 || out->patterns.n > AI_PATTERNS_MAX) {
-        if (rc == IA_ERR_NOMEM)
-            return rc;
-        snprintf(err, errlen, "red flags: %s flag %zu needs 1-%d non-empty patterns", q->bank_id, k,
-                 AI_PATTERNS_MAX);
+    return IA_OK;
+}
+
+/* Reads flag k of question q: either a flag written out in full or a reference
+ * {"use":"<shared id>","point":n} to one of the shared flags, whose claim, correct and patterns
+ * it then takes (the same strings, with q's own point). */
+static int read_red_flag(ai_bank *b, arena *scratch, const ai_question *q, json_t *f, size_t k,
+                         shared_flag *shared, size_t nshared, ai_red_flag *out, char *err,
+                         size_t errlen)
+{
+    char who[160];
+    snprintf(who, sizeof(who), "%s flag %zu", q->bank_id, k);
+    json_t *use = json_object_get(f, "use"), *point = json_object_get(f, "point");
+    if (use == NULL) {
+        int rc = read_flag_content(b, scratch, f, who, true, out, err, errlen);
+        return rc == IA_OK ? read_flag_point(q, point, k, out, err, errlen) : rc;
+    }
+    const char *id = json_string_value(use);
+    if (id == NULL || !json_is_integer(point) || json_object_size(f) != 2) {
+        snprintf(err, errlen,
+                 "red flags: %s: a reference to a shared flag has a \"use\" string and a "
+                 "\"point\", nothing else",
+                 who);
         return IA_ERR_INVALID;
     }
-    ai_redflag_compiled c;
-    char why[200] = "";
-    rc = ai_redflag_compile(scratch, NULL, &out->patterns, &c, why, sizeof(why));
-    if (rc == IA_ERR_INVALID)
-        snprintf(err, errlen, "red flags: %s flag %zu: %s", q->bank_id, k, why);
-    return rc;
+    shared_flag *s = NULL;
+    for (size_t i = 0; s == NULL && i < nshared; i++)
+        if (strcmp(shared[i].id, id) == 0)
+            s = &shared[i];
+    if (s == NULL) {
+        snprintf(err, errlen, "red flags: %s uses \"%s\", which is not a shared flag", who, id);
+        return IA_ERR_INVALID;
+    }
+    s->uses++;
+    *out = s->flag;
+    return read_flag_point(q, point, k, out, err, errlen);
 }
 
 /* Attaches the red flags listed for one question id. */
-static int read_question_flags(ai_bank *b, arena *scratch, const char *id, json_t *list, char *err,
-                               size_t errlen)
+static int read_question_flags(ai_bank *b, arena *scratch, const char *id, json_t *list,
+                               shared_flag *shared, size_t nshared, char *err, size_t errlen)
 {
     ai_bank_item *item = (ai_bank_item *)ai_bank_find(b, id);
     if (item == NULL) {
@@ -252,12 +302,64 @@ static int read_question_flags(ai_bank *b, arena *scratch, const char *id, json_
     if (flags == NULL)
         return IA_ERR_NOMEM;
     for (size_t k = 0; k < n; k++) {
-        int rc = read_red_flag(b, scratch, q, json_array_get(list, k), k, &flags[k], err, errlen);
+        json_t *f = json_array_get(list, k);
+        int rc = read_red_flag(b, scratch, q, f, k, shared, nshared, &flags[k], err, errlen);
         if (rc != IA_OK)
             return rc;
+        const char *use = json_string_value(json_object_get(f, "use"));
+        for (size_t j = 0; use != NULL && j < k; j++)
+            if (flags[j].claim == flags[k].claim) {
+                snprintf(err, errlen, "red flags: %s uses the shared flag \"%s\" twice", id, use);
+                return IA_ERR_INVALID;
+            }
     }
     q->red_flags = flags;
     q->nred_flags = n;
+    return IA_OK;
+}
+
+/* Reads the document's "shared" section (absent = none) into *out, a calloc'ed array the
+ * caller frees. */
+static int read_shared_flags(ai_bank *b, json_t *all, shared_flag **out, size_t *nout, char *err,
+                             size_t errlen)
+{
+    *out = NULL;
+    *nout = 0;
+    if (all == NULL)
+        return IA_OK;
+    if (!json_is_object(all)) {
+        snprintf(err, errlen, "red flags: \"shared\" must be an object of flags by id");
+        return IA_ERR_INVALID;
+    }
+    shared_flag *v = calloc(json_object_size(all) + 1, sizeof(shared_flag));
+    if (v == NULL)
+        return IA_ERR_NOMEM;
+    *out = v;
+    const char *id;
+    json_t *f;
+    json_object_foreach(all, id, f)
+    {
+        char who[160];
+        snprintf(who, sizeof(who), "shared flag \"%s\"", id);
+        if (*id == '\0' || json_object_get(f, "point") != NULL) {
+            snprintf(err, errlen,
+                     "red flags: %s: a shared flag needs an id and has no point (each question "
+                     "that uses it gives its own)",
+                     who);
+            return IA_ERR_INVALID;
+        }
+        arena *scratch = arena_create(1u << 20);
+        int rc = scratch ? read_flag_content(b, scratch, f, who, false, &v[*nout].flag, err, errlen)
+                         : IA_ERR_NOMEM;
+        arena_destroy(scratch);
+        if (rc == IA_ERR_NOMEM)
+            snprintf(err, errlen, "red flags: out of memory at %s", who);
+        if (rc != IA_OK)
+            return rc;
+        v[*nout].id = id;
+        v[*nout].flag.point = -1;
+        (*nout)++;
+    }
     return IA_OK;
 }
 
@@ -278,7 +380,9 @@ int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err,
         return IA_ERR_INVALID;
     }
     b->flags_doc = doc;
-    int rc = IA_OK;
+    shared_flag *shared = NULL;
+    size_t nshared = 0;
+    int rc = read_shared_flags(b, json_object_get(doc, "shared"), &shared, &nshared, err, errlen);
     const char *id;
     json_t *list;
     json_object_foreach(all, id, list)
@@ -288,11 +392,19 @@ int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err,
         if (rc != IA_OK)
             continue;
         arena *scratch = arena_create(1u << 20);
-        rc = scratch ? read_question_flags(b, scratch, id, list, err, errlen) : IA_ERR_NOMEM;
+        rc = scratch ? read_question_flags(b, scratch, id, list, shared, nshared, err, errlen)
+                     : IA_ERR_NOMEM;
         arena_destroy(scratch);
         if (rc == IA_ERR_NOMEM)
             snprintf(err, errlen, "red flags: out of memory at %s", id);
     }
+    for (size_t i = 0; rc == IA_OK && i < nshared; i++)
+        if (shared[i].uses == 0) {
+            snprintf(err, errlen, "red flags: no question uses the shared flag \"%s\"",
+                     shared[i].id);
+            rc = IA_ERR_INVALID;
+        }
+    free(shared);
     if (rc != IA_OK) { /* the bank is left as it was, without red flags */
         for (size_t i = 0; i < b->n + b->ntemplates; i++) {
             ai_question *q = i < b->n ? &b->items[i].question : &b->templates[i - b->n].question;

@@ -21,11 +21,16 @@ typedef struct ai_bank ai_bank;
 int ai_bank_parse(const char *json, size_t len, ai_bank **out, char *err, size_t errlen);
 
 /* Attaches red flags to the bank's questions and templates from a document
- * {"version":1,"red_flags":{"<id>":[{"claim","correct","point","patterns":[...]}]}} (other
- * fields, such as a flag's "examples" and "safe" sentences, are ignored). An unknown id, a point
- * that is neither -1 nor a key point's index, no patterns or a pattern the matcher refuses
- * (ai/redflag.h) is IA_ERR_INVALID, with err naming the question and the flag; the bank then
- * keeps no red flag. */
+ * {"version":1,"shared":{"<flag id>":{"claim","correct","patterns":[...]}},
+ *  "red_flags":{"<id>":[{"claim","correct","point","patterns":[...]} or {"use":"<flag id>",
+ *  "point":n}]}} (other fields, such as a flag's "examples" and "safe" sentences, are ignored).
+ * "shared" (optional) holds the flags common to many questions, such as the mistakes of a
+ * behavioural story, once: a question lists one by {"use":id,"point":n}, n being the key point
+ * of that question it contradicts (or -1), and gets the shared flag's claim, correct and patterns.
+ * An unknown question id, a point that is neither -1 nor a key point's index, no patterns, a
+ * pattern the matcher refuses (ai/redflag.h), a shared flag with a point, a reference to an id
+ * "shared" lacks or with other fields, a shared flag used twice by one question or by none is
+ * IA_ERR_INVALID, with err naming the question or shared flag; the bank then keeps no red flag. */
 int ai_bank_parse_red_flags(ai_bank *b, const char *json, size_t len, char *err, size_t errlen);
 
 /* The bank built into the binary, with its red flags. */

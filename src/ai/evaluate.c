@@ -74,6 +74,11 @@
 #define CAP_OFF_TOPIC  25.0
 #define NO_STORY_SHARE 0.5  /* key points of a story question answered without a story */
 #define DOMAIN_SHARE   0.25 /* a word of the role's other questions counts this much on topic */
+/* A key point shown by a single word that is common across the bank (corpus weight below
+ * GENERIC_WEIGHT: in more questions than the square root of their number, about 20 of 411)
+ * earns GENERIC_SHARE of an occurrence's credit. */
+#define GENERIC_WEIGHT 0.5
+#define GENERIC_SHARE  0.7
 #define CAP_LIST       35.0 /* an answer that is a list of terms, not sentences */
 #define CAP_NONE       5.0  /* no substance: "I don't know", filler, the question copied */
 #define CAP_RED_FLAG   35.0 /* a known wrong or unsafe claim; 25 with two or more */
@@ -229,7 +234,10 @@ typedef struct {
     double cap;                         /* the highest score the answer can earn */
     ai_redflag_hit flags[RED_HITS_MAX]; /* known wrong or unsafe claims the answer makes */
     size_t nflags;
-    bool contradicted[AI_KEY_POINTS_MAX]; /* a red flag denies the point */
+    bool contradicted[AI_KEY_POINTS_MAX];   /* a red flag denies the point */
+    bool dismissed[AI_KEY_POINTS_MAX];      /* called unneeded ("no need to monitor") */
+    size_t dismissed_at[AI_KEY_POINTS_MAX]; /* the sentence that dismisses it */
+    size_t ndismissed;
     ai_text_counts counts;
     size_t npoints, ncovered;
     bool covered[AI_KEY_POINTS_MAX];
@@ -642,7 +650,8 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
     for (size_t p = 0; p < v->npoints; p++) {
         v->at[p] = -1;
         const ai_key_point *kp = &q->key_points[p];
-        bool negative = point_is_negative(kp);
+        bool negative = point_is_negative(kp), dismissal = false;
+        size_t dismissal_at = 0;
         for (size_t k = 0; k < kp->terms.n; k++) {
             ai_text_term term;
             int rc = ai_text_term_compile(a, lx, kp->terms.v[k], &term);
@@ -654,6 +663,19 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
             for (long at = ai_text_find(&v->ans, &term, 0, &len); at >= 0;
                  at = ai_text_find(&v->ans, &term, (size_t)at + 1, &len)) {
                 double c = occurrence_credit(v, (size_t)at, negative);
+                /* One common word ("days", "result", "value") shows a point less than a
+                 * telling word or a phrase does. */
+                if (len == 1 && ai_corpus_weight(v->corpus, v->ans.v[at].stem) < GENERIC_WEIGHT)
+                    c *= GENERIC_SHARE;
+                size_t s;
+                /* A practice the answer calls unneeded earns nothing where it does so. */
+                if (!negative && !v->echo[at] && ai_redflag_dismissed(&v->ans, (size_t)at, &s)) {
+                    if (!dismissal) {
+                        dismissal = true;
+                        dismissal_at = s;
+                    }
+                    c = 0;
+                }
                 /* The strongest evidence: the most credit, then the match of most words, then
                  * the longest term. */
                 if (c > 0 &&
@@ -679,6 +701,13 @@ static int score_coverage(view *v, arena *a, const ai_text_lexicon *lx)
             }
         }
         if (v->contradicted[p]) { /* a wrong claim about the point undoes its credit */
+            v->credit[p] = 0;
+            v->at[p] = -1;
+        } else if (dismissal) {
+            /* dismissed and nowhere else explained: a claim against the point */
+            v->dismissed[p] = true;
+            v->dismissed_at[p] = dismissal_at;
+            v->ndismissed++;
             v->credit[p] = 0;
             v->at[p] = -1;
         }
@@ -1184,7 +1213,20 @@ static void feedback_red_flags(feedback *fb)
             strbuf_putc(&fb->sb, '.');
         item(fb, &fb->im, "Correct the error: %s", f->correct);
     }
-    if (v->nflags > 0)
+    bool any = v->nflags > 0;
+    for (size_t p = 0; p < v->npoints; p++) {
+        if (!v->dismissed[p])
+            continue;
+        const char *q = ai_redflag_quote(fb->a, &v->ans, v->dismissed_at[p], QUOTE_MAX * 2);
+        strbuf_appendf(&fb->sb,
+                       "%s\u201c%s\u201d is a known error (calling a needed step unnecessary): "
+                       "\u201c%s\u201d is part of a sound answer.",
+                       any ? " " : "", q ? q : "", point_of(v, p));
+        any = true;
+        item(fb, &fb->im, "Correct the error: \u201c%s\u201d is needed, not optional",
+             point_of(v, p));
+    }
+    if (v->nflags > 0 || v->ndismissed > 0)
         strbuf_putc(&fb->sb, ' ');
 }
 
@@ -1612,8 +1654,9 @@ int ai_offline_evaluate(const ai_offline *e, arena *a, const ai_evaluate_request
         v->cap = CAP_OFF_TOPIC + (100.0 - CAP_OFF_TOPIC) * pow(clamp01(v->topical / 0.7), 1.5);
     if (v->prose_share < 0.5)
         v->cap = fmin(v->cap, CAP_LIST + (100.0 - CAP_LIST) * v->prose_share);
-    if (v->nflags > 0)
-        v->cap = fmin(v->cap, v->nflags > 1 ? CAP_RED_FLAG - 10.0 : CAP_RED_FLAG);
+    size_t wrong = v->nflags + v->ndismissed;
+    if (wrong > 0)
+        v->cap = fmin(v->cap, wrong > 1 ? CAP_RED_FLAG - 10.0 : CAP_RED_FLAG);
     if (v->nonanswer)
         v->cap = CAP_NONE;
     score = fmin(score, v->cap);

@@ -345,3 +345,104 @@ char *ai_redflag_quote(arena *a, const ai_text *answer, size_t sentence, size_t 
         to++;
     return ai_text_span(a, answer, from, to, max);
 }
+
+/* Dismissals (redflag.h): word sequences; "NT" stands for any "n't" word, "*" ends a prefix. */
+static const char *const dismissals[][4] = {
+    { "no", "need" },       { "no", "point" },       { "not", "necessary" },
+    { "not", "needed" },    { "not", "required" },   { "not", "worth" },
+    { "not", "important" }, { "NT", "necessary" },   { "NT", "needed" },
+    { "NT", "required" },   { "NT", "need" },        { "NT", "really", "need" },
+    { "NT", "bother" },     { "NT", "worth" },       { "NT", "matter" },
+    { "NT", "important" },  { "barely", "matter*" }, { "rarely", "matter*" },
+    { "rarely", "useful" }, { "rarely", "needed" },  { "waste", "of", "time" },
+    { "unnecessary" },      { "optional" },          { "overkill" },
+    { "pointless" },        { "useless" },           { "irrelevant" },
+    { "overrated" },        { "needless" },          { "overblown" },
+    { "overstated" },
+};
+
+/* True when word w matches the dismissal word d. */
+static bool dismissal_word(const char *d, const char *w)
+{
+    size_t n = strlen(d);
+    if (strcmp(d, "NT") == 0)
+        return ends_nt(w) || strcmp(w, "cannot") == 0;
+    if (n > 0 && d[n - 1] == '*')
+        return strncmp(w, d, n - 1) == 0;
+    return strcmp(w, d) == 0;
+}
+
+/* The number of words of the dismissal d that start at token i, or 0. */
+static size_t dismissal_at(const ai_text *t, size_t i, const char *const d[4])
+{
+    size_t k = 0;
+    for (; k < 4 && d[k] != NULL; k++)
+        if (i + k >= t->n || t->v[i + k].sentence != t->v[i].sentence ||
+            !dismissal_word(d[k], t->v[i + k].word))
+            return 0;
+    return k;
+}
+
+/* Words that make a one-word dismissal a claim about something ("is optional", "made it
+ * optional") rather than a description ("optional multi-factor", "where unnecessary"). */
+static const char *const predicates[] = {
+    "is",         "are",     "was",        "were",      "be",      "been",    "being",
+    "seem",       "seems",   "seemed",     "it's",      "that's",  "they're", "becomes",
+    "make",       "makes",   "made",       "making",    "treat",   "treated", "consider",
+    "considered", "totally", "completely", "basically", "largely",
+};
+
+/* True when one of the two words before token i of the segment that starts at token from
+ * makes a one-word dismissal there a claim ("is optional", "are largely unnecessary"). */
+static bool predicative(const ai_text *t, size_t from, size_t i)
+{
+    for (size_t k = i; k > from && k + 1 >= i; k--)
+        if (in_list(predicates, COUNT(predicates), t->v[k - 1].word))
+            return true;
+    return false;
+}
+
+/* True when a strict negation stands among the three words before token i of the segment that
+ * starts at token from ("never optional", "not a waste of time"). */
+static bool denied_before(const ai_text *t, size_t from, size_t i)
+{
+    bool strict;
+    for (size_t k = i; k > from && k + 2 >= i; k--)
+        if (negation_word(t->v[k - 1].word, &strict) && strict)
+            return true;
+    return false;
+}
+
+bool ai_redflag_dismissed(const ai_text *answer, size_t at, size_t *sentence)
+{
+    if (at >= answer->n)
+        return false;
+    size_t from = at, to = at + 1;
+    while (from > 0 && answer->v[from - 1].sentence == answer->v[at].sentence &&
+           !segment_start(answer, from))
+        from--;
+    while (to < answer->n && answer->v[to].sentence == answer->v[at].sentence &&
+           !segment_start(answer, to))
+        to++;
+    for (size_t i = from; i < to; i++)
+        for (size_t d = 0; d < COUNT(dismissals); d++) {
+            if (dismissal_at(answer, i, dismissals[d]) == 0)
+                continue;
+            /* a one-word dismissal, or "waste of time", can be denied in turn */
+            bool deniable = dismissals[d][1] == NULL || strcmp(dismissals[d][0], "waste") == 0;
+            if (deniable && (denied_before(answer, from, i) ||
+                             (dismissals[d][1] == NULL && !predicative(answer, from, i))))
+                continue;
+            /* what a dismissal covers: the segment before it, and its own clause after it
+             * ("late data is useless, like video calls" does not dismiss video calls) */
+            bool covers = true;
+            for (size_t k = i + 1; k <= at && covers; k++)
+                covers = !clause_start(answer, k);
+            if (!covers)
+                continue;
+            if (sentence != NULL)
+                *sentence = answer->v[at].sentence;
+            return true;
+        }
+    return false;
+}

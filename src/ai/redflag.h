@@ -110,4 +110,14 @@ int ai_redflag_check(arena *a, const ai_text_lexicon *lx, const ai_question *q,
  * character boundary; NULL when the sentence has no token or the arena is full. */
 char *ai_redflag_quote(arena *a, const ai_text *answer, size_t sentence, size_t max);
 
+/* True when the segment of the answer's sentence that holds token at (see above) also dismisses
+ * what it names as unneeded: "no need", "not necessary", "isn't needed", "don't bother", "not
+ * worth", "a waste of time", "doesn't matter", "optional", "overkill", "pointless", "useless",
+ * "irrelevant", "overrated", "overblown", "overstated". A negation right before a one-word
+ * dismissal
+ * ("never optional", "not a waste of time") denies it. A dismissed practice is a claim against it,
+ * whatever question it answers, so the evaluator treats it as a red flag of the key point it names
+ * (docs/design.md "AI"). *sentence (may be NULL) receives the token's sentence. */
+bool ai_redflag_dismissed(const ai_text *answer, size_t at, size_t *sentence);
+
 #endif

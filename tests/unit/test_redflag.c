@@ -186,6 +186,41 @@ static void refused_pattern(const char *pattern, const char *needle)
         fail_msg("error \"%s\" for \"%s\" does not mention \"%s\"", err, pattern, needle);
 }
 
+/* True when the word of text that starts with `word` is dismissed (ai_redflag_dismissed). */
+static bool dismissed(const char *text, const char *word)
+{
+    ai_text t;
+    assert_int_equal(ai_text_tokenize(A, LX, text, &t), IA_OK);
+    for (size_t i = 0; i < t.n; i++)
+        if (strncmp(t.v[i].word, word, strlen(word)) == 0)
+            return ai_redflag_dismissed(&t, i, NULL);
+    fail_msg("\"%s\" has no word %s", text, word);
+    return false;
+}
+
+static void test_a_practice_called_unneeded_is_dismissed(void **state)
+{
+    (void)state;
+    assert_true(dismissed("Rate limiting isn't needed if the passwords are complex.", "rate"));
+    assert_true(
+        dismissed("There's no need to check sedation or breathing after that.", "sedation"));
+    assert_true(dismissed("Lactate is optional and mainly useful for research.", "lactate"));
+    assert_true(dismissed("Lactate, cultures and fluids are optional.", "cultures"));
+    assert_true(dismissed("A code review is a waste of time for small changes.", "review"));
+    assert_true(dismissed("I don't bother with a pilot.", "pilot"));
+    assert_true(dismissed("Product requirements and budget barely matter.", "budget"));
+    assert_true(dismissed("The risk of respiratory depression is overblown.", "respiratory"));
+    /* denied, described rather than dismissed, or about something else */
+    assert_false(dismissed("A double-check is never optional.", "double"));
+    assert_false(dismissed("A debrief is not a waste of time.", "debrief"));
+    assert_false(dismissed("We offer optional multi-factor authentication.", "multi"));
+    assert_false(dismissed("Tokens are disabled where unnecessary.", "tokens"));
+    assert_false(dismissed("Late data is useless, like live video and games.", "video"));
+    assert_false(dismissed("Monitoring is not optional; the rollout waits for it.", "rollout"));
+    assert_false(dismissed("Skipping it is unnecessary, but the pilot ran.", "pilot"));
+    assert_false(dismissed("We check every dose.", "dose"));
+}
+
 static void test_malformed_patterns_are_refused(void **state)
 {
     (void)state;
@@ -231,6 +266,8 @@ static ai_bank *small_bank(void)
 #define FLAG(point, patterns)                                                                      \
     "{\"claim\":\"c\",\"correct\":\"r\",\"point\":" point ",\"patterns\":" patterns "}"
 
+#define SHARED(patterns) "{\"claim\":\"c\",\"correct\":\"r\",\"patterns\":" patterns "}"
+
 static void flags_refused(const char *doc, const char *needle)
 {
     ai_bank *b = small_bank();
@@ -272,6 +309,41 @@ static void test_bank_refuses_malformed_red_flags(void **state)
         "\"patterns\":[\"index\"]}]}}",
         "needs a claim, a correct and a point");
     flags_refused("{\"version\":1,\"red_flags\":{\"q1\":[]}}", "1-8 flags");
+    /* references to shared flags */
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"nope\",\"point\":0}]}}",
+                  "q1 flag 0 uses \"nope\", which is not a shared flag");
+    flags_refused("{\"version\":1,\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0}]}}",
+                  "q1 flag 0 uses \"s\", which is not a shared flag");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":2}]}}",
+                  "q1 flag 0: point 2 is not -1 or a key point index (0-1)");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\"}]}}",
+                  "q1 flag 0: a reference to a shared flag has a \"use\" string and a \"point\"");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0,\"claim\":\"c\"}]}}",
+                  "nothing else");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0},"
+                  "{\"use\":\"s\",\"point\":1}]}}",
+                  "q1 uses the shared flag \"s\" twice");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"index\"]") ",\"t\":" SHARED(
+                      "[\"index\"]") "},\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0}]}}",
+                  "no question uses the shared flag \"t\"");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" FLAG("0", "[\"index\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0}]}}",
+                  "shared flag \"s\": a shared flag needs an id and has no point");
+    flags_refused("{\"version\":1,\"shared\":{\"s\":" SHARED("[\"a||b\"]") "},"
+                  "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0}]}}",
+                  "shared flag \"s\": pattern \"a||b\": an empty alternative");
+    flags_refused(
+        "{\"version\":1,\"shared\":{\"s\":{\"claim\":\"c\",\"patterns\":[\"x\"]}},"
+        "\"red_flags\":{\"q1\":[{\"use\":\"s\",\"point\":0}]}}",
+        "shared flag \"s\" needs a claim, a correct");
+    flags_refused(
+        "{\"version\":1,\"shared\":[],\"red_flags\":{\"q1\":[" FLAG("0", "[\"index\"]") "]}}",
+        "\"shared\" must be an object");
     flags_refused("{\"version\":1,\"red_flags\":{\"q1\":[" FLAG(
                       "0", "[\"index\"]") "],\"q1\":[" FLAG("0", "[\"index\"]") "]}}",
                   "duplicate");
@@ -326,6 +398,52 @@ static void test_bank_attaches_red_flags_and_falls_back_by_bank_id(void **state)
     ai_bank_free(b);
 }
 
+#define BANK2                                                                                      \
+    "{\"questions\":[{\"id\":\"b1\",\"category\":\"behavioral\",\"difficulty\":\"easy\","          \
+    "\"text\":\"Tell me about a conflict.\",\"model_answer\":\"m\",\"roles\":[],\"skills\":[],"    \
+    "\"key_points\":[{\"point\":\"p0\",\"terms\":[\"t\"]},{\"point\":\"p1\",\"terms\":[\"u\"]}]}," \
+    "{\"id\":\"b2\",\"category\":\"behavioral\",\"difficulty\":\"easy\","                          \
+    "\"text\":\"Tell me about a mistake.\",\"model_answer\":\"m\",\"roles\":[],\"skills\":[],"     \
+    "\"key_points\":[{\"point\":\"p0\",\"terms\":[\"t\"]}]}],\"project_templates\":[]}"
+
+/* A shared flag is written once and used by several questions, each with its own point, in the
+ * place of the list where the reference stands. */
+static void test_questions_use_a_shared_flag_with_their_own_point(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    ai_bank *b = NULL;
+    assert_int_equal(ai_bank_parse(BANK2, strlen(BANK2), &b, err, sizeof(err)), IA_OK);
+    const char *doc =
+        "{\"version\":1,\"shared\":{\"blame\":{\"claim\":\"Blaming others\",\"correct\":\"Own "
+        "it\",\"patterns\":[\"blame* colleague*\"],\"examples\":[\"x\"],\"safe\":[\"y\"]}},"
+        "\"red_flags\":{\"b1\":[" FLAG("0", "[\"index\"]") ",{\"use\":\"blame\",\"point\":1}],"
+        "\"b2\":[{\"use\":\"blame\",\"point\":-1}]}}";
+    if (ai_bank_parse_red_flags(b, doc, strlen(doc), err, sizeof(err)) != IA_OK)
+        fail_msg("%s", err);
+    const ai_question *q1 = &ai_bank_find(b, "b1")->question;
+    const ai_question *q2 = &ai_bank_find(b, "b2")->question;
+    assert_int_equal(q1->nred_flags, 2);
+    assert_string_equal(q1->red_flags[0].claim, "c");
+    assert_string_equal(q1->red_flags[1].claim, "Blaming others");
+    assert_string_equal(q1->red_flags[1].correct, "Own it");
+    assert_int_equal(q1->red_flags[1].point, 1);
+    assert_int_equal(q2->nred_flags, 1);
+    assert_ptr_equal(q2->red_flags[0].claim, q1->red_flags[1].claim);
+    assert_int_equal(q2->red_flags[0].point, -1);
+    assert_int_equal(q2->red_flags[0].patterns.n, 1);
+    ai_text t;
+    assert_int_equal(ai_text_tokenize(A, LX, "Honestly, I blamed my colleague for it.", &t), IA_OK);
+    ai_redflag_hit hits[2];
+    size_t nhits = 0;
+    assert_int_equal(ai_redflag_check(A, LX, q2, &t, hits, 2, &nhits), IA_OK);
+    assert_int_equal(nhits, 1);
+    assert_int_equal(ai_redflag_check(A, LX, q1, &t, hits, 2, &nhits), IA_OK);
+    assert_int_equal(nhits, 1);
+    assert_int_equal(hits[0].index, 1);
+    ai_bank_free(b);
+}
+
 /* Runs a list of sentences of one flag through its compiled patterns; counts failures. */
 static size_t check_sentences(const char *id, size_t k, const ai_redflag_compiled *c,
                               const json_t *list, bool want, size_t *count)
@@ -366,7 +484,7 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
     ai_bank *b = NULL;
     if (ai_bank_builtin(&b, err, sizeof(err)) != IA_OK)
         fail_msg("%s", err);
-    size_t questions = 0, flags = 0, patterns = 0, examples = 0, safe = 0, bad = 0;
+    size_t questions = 0, flags = 0, references = 0, patterns = 0, examples = 0, safe = 0, bad = 0;
     const char *id;
     json_t *list;
     json_object_foreach(json_object_get(doc, "red_flags"), id, list)
@@ -375,7 +493,14 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
         assert_int_equal(q->nred_flags, json_array_size(list));
         questions++;
         for (size_t k = 0; k < q->nred_flags; k++) {
-            json_t *flag = json_array_get(list, k);
+            /* a reference to a shared flag is checked with the shared flag's sentences, against
+             * this question's model answer */
+            json_t *flag = json_array_get(list, k), *use = json_object_get(flag, "use");
+            if (use != NULL) {
+                flag = json_object_get(json_object_get(doc, "shared"), json_string_value(use));
+                assert_non_null(flag);
+                references++;
+            }
             json_t *ex = json_object_get(flag, "examples"), *ok = json_object_get(flag, "safe");
             if (json_array_size(ex) < 2 || json_array_size(ok) < 1) {
                 print_error("%s flag %zu: needs 2 examples and 1 safe sentence\n", id, k);
@@ -400,8 +525,11 @@ static void test_every_shipped_example_fires_and_every_safe_sentence_does_not(vo
                 }
         }
     }
-    print_message("red flags: %zu questions, %zu flags, %zu patterns, %zu examples, %zu safe\n",
-                  questions, flags, patterns, examples, safe);
+    print_message(
+        "red flags: %zu questions, %zu flags (%zu of them references to %zu shared), "
+        "%zu patterns, %zu examples, %zu safe\n",
+        questions, flags, references, json_object_size(json_object_get(doc, "shared")), patterns,
+        examples, safe);
     assert_int_equal(bad, 0);
     assert_true(questions >= 300);
     json_decref(doc);
@@ -563,9 +691,11 @@ int main(void)
         cmocka_unit_test(test_alternatives_and_prefixes),
         cmocka_unit_test(test_negation_keeps_a_correct_sentence_from_firing),
         cmocka_unit_test(test_not_requires_a_negation_in_scope),
+        cmocka_unit_test(test_a_practice_called_unneeded_is_dismissed),
         cmocka_unit_test(test_malformed_patterns_are_refused),
         cmocka_unit_test(test_bank_refuses_malformed_red_flags),
         cmocka_unit_test(test_bank_attaches_red_flags_and_falls_back_by_bank_id),
+        cmocka_unit_test(test_questions_use_a_shared_flag_with_their_own_point),
         cmocka_unit_test(test_every_shipped_example_fires_and_every_safe_sentence_does_not),
         cmocka_unit_test(test_no_flag_fires_on_an_honest_tuning_answer),
         cmocka_unit_test(test_no_flag_fires_on_a_family_model_answer),
