@@ -219,7 +219,7 @@ def test_a_file_name_of_100_kib_is_refused(srv, user):
     "multipart/form-data; boundary=",
     'multipart/form-data; boundary=""',
     "multipart/form-data; charset=utf-8",
-    # Quoted or not the last parameter: refused (the rule README states for uploads).
+    # Quoted or not the last parameter: refused (docs/api.md §5.1 states the boundary rule).
     f'multipart/form-data; boundary="{BOUNDARY}"',
     f"multipart/form-data; boundary={BOUNDARY}; charset=utf-8",
     "multipart/form-data; boundary=" + "b" * 71,
