@@ -54,8 +54,7 @@
 #include "ai/textutil.h"
 #include "core/errors.h"
 #include "core/strbuf.h"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "core/util.h"
 
 #define W_COVERAGE     0.30
 #define W_RELEVANCE    0.15

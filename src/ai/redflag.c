@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "core/errors.h"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "core/util.h"
 
 /* Negations that govern the words after them in their clause (redflag.h, "Negation scope");
  * "n't" words are negations too. */
