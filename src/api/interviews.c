@@ -691,10 +691,11 @@ static int voice_of(http_req *req, http_res *res, const v_value *in, interview_v
     *has = false;
     if (dictated != in[3].present) {
         static const char *const loc[] = { "body", "voice_seconds", NULL };
-        return http_validation_error(res, loc,
-                                     dictated ? "Field required with input_mode voice"
-                                              : "Only a voice answer takes voice_seconds",
-                                     dictated ? "missing" : "extra_forbidden");
+        http_validation_error(res, loc,
+                              dictated ? "Field required with input_mode voice"
+                                       : "Only a voice answer takes voice_seconds",
+                              dictated ? "missing" : "extra_forbidden");
+        return IA_ERR_INVALID; /* the 422 is written, as validate_body does */
     }
     if (!dictated)
         return IA_OK;
