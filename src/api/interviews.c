@@ -675,35 +675,23 @@ static const v_field answer_fields[] = {
     { "answer_text", V_STRING, V_REQUIRED | V_MULTILINE, 1, 5000,
       .example = "I led the migration of our payments API to PostgreSQL..." },
     { "time_taken_seconds", V_INT, 0, 0, 3600, .example = "95" },
-    { "input_mode", V_STRING, 0, 1, 10, INPUT_MODES, .def = "text", .example = "voice",
-      .description = "How the answer was given: typed (`text`) or dictated (`voice`)" },
     { "voice_seconds", V_INT, 0, 1, 3600, .example = "42",
-      .description = "How long the dictation ran, in seconds; required with `voice`, refused "
-                     "otherwise. The server computes the words per minute and filler words" },
+      .description = "Given for a dictated answer: how long the dictation ran, in seconds. The "
+                     "server computes its words per minute and filler words (`voice_stats`)" },
 };
 
 /* The voice figures of an answer (docs/api.md §4.2) into *voice, *has set when it was
- * dictated; writes the 422 when input_mode and voice_seconds disagree. */
-static int voice_of(http_req *req, http_res *res, const v_value *in, interview_voice *voice,
-                    bool *has)
+ * dictated (voice_seconds given). */
+static int voice_of(http_req *req, const v_value *in, interview_voice *voice, bool *has)
 {
-    bool dictated = strcmp(in[2].s, "voice") == 0;
     *has = false;
-    if (dictated != in[3].present) {
-        static const char *const loc[] = { "body", "voice_seconds", NULL };
-        http_validation_error(res, loc,
-                              dictated ? "Field required with input_mode voice"
-                                       : "Only a voice answer takes voice_seconds",
-                              dictated ? "missing" : "extra_forbidden");
-        return IA_ERR_INVALID; /* the 422 is written, as validate_body does */
-    }
-    if (!dictated)
+    if (!in[2].present)
         return IA_OK;
     ai_voice_stats st;
-    int rc = ai_voice_measure(req->arena, in[0].s, (double)in[3].i, &st);
+    int rc = ai_voice_measure(req->arena, in[0].s, (double)in[2].i, &st);
     if (rc != IA_OK)
         return rc;
-    voice->seconds = (double)in[3].i;
+    voice->seconds = (double)in[2].i;
     voice->words_per_minute = st.words_per_minute;
     voice->filler_count = (long long)st.fillers;
     *has = true;
@@ -773,7 +761,7 @@ static int interview_answer(http_req *req, http_res *res)
         return rc;
     interview_voice voice;
     bool dictated = false;
-    if ((rc = voice_of(req, res, in, &voice, &dictated)) != IA_OK)
+    if ((rc = voice_of(req, in, &voice, &dictated)) != IA_OK)
         return rc;
     db *d = NULL;
     interview_session_row s;
@@ -845,7 +833,7 @@ static int interview_attempt(http_req *req, http_res *res)
         return rc;
     interview_voice voice;
     bool dictated = false;
-    if ((rc = voice_of(req, res, in, &voice, &dictated)) != IA_OK)
+    if ((rc = voice_of(req, in, &voice, &dictated)) != IA_OK)
         return rc;
     db *d = NULL;
     interview_session_row s;

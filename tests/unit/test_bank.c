@@ -153,8 +153,9 @@ static void test_voice_figures(void **state)
     (void)state;
     arena *a = arena_create(1u << 20);
     ai_voice_stats st;
-    assert_int_equal(ai_voice_measure(a, "Um, I used a queue, uh, and you know, it was, like, "
-                                         "fast. I like Redis.",
+    assert_int_equal(ai_voice_measure(a,
+                                      "Um, I used a queue, uh, and you know, it was, like, "
+                                      "fast. I like Redis.",
                                       6.0, &st),
                      IA_OK);
     assert_int_equal(st.words, 16);
