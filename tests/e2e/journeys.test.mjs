@@ -394,7 +394,7 @@ describe('web app', { concurrency: false }, () => {
         await screenshot(page, 'question-bank');
         assertClean(page, 'question bank');
         const text = (await first.locator('.bank-text').textContent()).trim();
-        await first.getByRole('button', { name: /^Practise:/ }).click();
+        await first.getByRole('button', { name: /^Practise this question:/ }).click();
         await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
         await page.getByText('Question 1 of 1', { exact: true }).waitFor({ timeout: 30000 });
         assert.equal((await page.locator('#question-text').textContent()).trim(), text);
@@ -423,7 +423,7 @@ describe('web app', { concurrency: false }, () => {
         await fillSignIn(plain, person.email, person.password);
         await plain.waitForURL('**/dashboard');
         await visit(plain, '/questions');
-        await plain.locator('.bank-row').first().getByRole('button', { name: /^Practise:/ }).click();
+        await plain.locator('.bank-row').first().getByRole('button', { name: /^Practise this question:/ }).click();
         await plain.getByText('Question 1 of 1', { exact: true }).waitFor({ timeout: 30000 });
         assert.ok(await plain.getByRole('button', { name: 'Dictate' }).isDisabled(), 'no speech recognition: disabled');
         await plain.getByText('Dictation is not available in this browser; type your answer.').waitFor();

@@ -30,7 +30,7 @@ async function practise(item, btn) {
 }
 
 function questionRow(item) {
-    const go = button('Practise this question', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Practise: ${item.text}` });
+    const go = button('Practise this question', { kind: 'secondary', class: 'btn btn-secondary btn-small', 'aria-label': `Practise this question: ${item.text}` });
     go.addEventListener('click', () => practise(item, go));
     return h('li', { class: 'list-row bank-row' },
         h('div', { class: 'list-main' },
