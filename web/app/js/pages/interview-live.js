@@ -123,7 +123,7 @@ function voiceNote(q) {
     const v = q.voice_stats;
     if (!v) return null;
     return h('p', { class: 'voice-stats muted' }, iconGraphic('mic', 'inline-icon'),
-        `Spoken at ${Math.round(v.words_per_minute)} words a minute · ${plural(v.filler_count, 'filler word')}`,
+        ` Spoken at ${Math.round(v.words_per_minute)} words a minute · ${plural(v.filler_count, 'filler word')}`,
         ' ("um", "uh", "like", "you know")');
 }
 
