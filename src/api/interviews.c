@@ -1075,8 +1075,9 @@ static int interview_summary(http_req *req, http_res *res)
                           str_or_null(q->evaluation_engine), "time_taken_seconds",
                           q->has_time ? json_integer(q->time_taken_seconds) : json_null()),
                 q, at, na));
-        json_object_set_new(json_array_get(questions, json_array_size(questions) - 1), "parent_id",
-                            str_or_null(q->parent_id));
+        json_t *last = json_array_get(questions, json_array_size(questions) - 1);
+        json_object_set_new(last, "parent_id", str_or_null(q->parent_id));
+        json_object_set_new(last, "voice_stats", render_voice(q->has_voice, &q->voice));
     }
     const user_row *me = api_current_user(req);
     json_t *out = json_pack(
@@ -1860,6 +1861,8 @@ static const j_field summary_question_fields[] = {
       .description = "The earlier attempts, oldest first" },
     { "parent_id", J_STRING, J_NULLABLE, "uuid",
       .description = "For a follow-up, the question it follows up; null otherwise" },
+    { "voice_stats", J_OBJECT, J_NULLABLE, .object = &voice_schema,
+      .description = "For a dictated answer, its speaking figures; null otherwise" },
 };
 static const j_object summary_question_schema =
     J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);

@@ -170,6 +170,8 @@ def test_a_dictated_answer_gets_words_per_minute_and_fillers(srv, user):
     assert abs(v["words_per_minute"] - words * 4) <= 8, (v, words)
     q = get_session(c, tok, sid)["questions"][0]
     assert q["input_mode"] == "voice" and q["voice_stats"] == v
+    summary = c.get(f"/api/v1/interview/{sid}/summary", headers=auth(tok)).json()
+    assert summary["questions"][0]["voice_stats"] == v
     # a typed answer afterwards clears the figures
     assert answer(c, tok, sid, qid).status_code == 200
     q = get_session(c, tok, sid)["questions"][0]
