@@ -533,6 +533,8 @@ static char *practice_title(arena *a, const char *text)
         n = 80;
         while (n > 40 && text[n] != ' ')
             n--;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* never inside a UTF-8 character */
     }
     snprintf(buf, sizeof(buf), "Practice: %.*s%s", (int)n, text, n < strlen(text) ? "…" : "");
     return arena_strdup(a, buf);
