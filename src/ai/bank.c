@@ -1,5 +1,6 @@
 #include "ai/bank.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -484,4 +485,51 @@ size_t ai_bank_template_count(const ai_bank *b)
 const ai_bank_item *ai_bank_template(const ai_bank *b, size_t i)
 {
     return i < b->ntemplates ? &b->templates[i] : NULL;
+}
+
+/* True when needle occurs in hay, ignoring ASCII case; an empty needle occurs everywhere. */
+static bool has_text(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *h = hay; n == 0 || *h; h++) {
+        size_t k = 0;
+        while (k < n && h[k] && tolower((unsigned char)h[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+static bool keeps(const ai_bank_item *it, const ai_bank_filter *f)
+{
+    const ai_question *q = &it->question;
+    if (f->category != NULL && strcmp(q->category, f->category) != 0)
+        return false;
+    if (f->difficulty != NULL && strcmp(q->difficulty, f->difficulty) != 0)
+        return false;
+    if (f->search != NULL && !has_text(q->text, f->search))
+        return false;
+    if (f->role == NULL || it->roles.n == 0)
+        return true;
+    for (size_t i = 0; i < it->roles.n; i++)
+        if (has_text(it->roles.v[i], f->role))
+            return true;
+    return false;
+}
+
+size_t ai_bank_select(const ai_bank *b, const ai_bank_filter *f, size_t skip, size_t max,
+                      const ai_bank_item **out, size_t *total)
+{
+    size_t kept = 0, written = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (!keeps(&b->items[i], f))
+            continue;
+        if (kept >= skip && written < max)
+            out[written++] = &b->items[i];
+        kept++;
+    }
+    if (total != NULL)
+        *total = kept;
+    return written;
 }

@@ -49,6 +49,21 @@ const ai_bank_item *ai_bank_find(const ai_bank *b, const char *id);
 void ai_bank_red_flags(const ai_bank *b, const ai_question *q, const ai_red_flag **flags,
                        size_t *n);
 
+/* What a browse of the bank keeps (docs/api.md §4.7); a NULL member keeps every question. */
+typedef struct {
+    const char *role;       /* a question that names a role holding this text, in any case, or
+                               one that suits any role */
+    const char *category;   /* exactly */
+    const char *difficulty; /* exactly */
+    const char *search;     /* text found in the question, in any case */
+} ai_bank_filter;
+
+/* The questions (not the project templates) that f keeps, in bank order: skips `skip` of them
+ * and writes up to max to out; returns how many it wrote, and *total (may be NULL) receives
+ * how many f keeps in all. */
+size_t ai_bank_select(const ai_bank *b, const ai_bank_filter *f, size_t skip, size_t max,
+                      const ai_bank_item **out, size_t *total);
+
 /* Project templates: category "project", text with placeholders, roles empty. */
 size_t ai_bank_template_count(const ai_bank *b);
 const ai_bank_item *ai_bank_template(const ai_bank *b, size_t i);

@@ -83,6 +83,8 @@ int api_register(http_server *s, ia_app *app)
     if (rc == IA_OK)
         rc = http_server_add_routes(s, interview_routes, interview_routes_count);
     if (rc == IA_OK)
+        rc = http_server_add_routes(s, question_routes, question_routes_count);
+    if (rc == IA_OK)
         rc = http_server_add_routes(s, dashboard_routes, dashboard_routes_count);
     if (rc != IA_OK)
         return rc;

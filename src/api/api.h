@@ -95,6 +95,8 @@ extern const http_route resume_share_routes[];
 extern const size_t resume_share_routes_count;
 extern const http_route interview_routes[];
 extern const size_t interview_routes_count;
+extern const http_route question_routes[];
+extern const size_t question_routes_count;
 extern const http_route dashboard_routes[];
 extern const size_t dashboard_routes_count;
 extern const http_route testing_routes[];

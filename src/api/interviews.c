@@ -20,8 +20,10 @@
 #include "ai/chain.h"
 #include "ai/offline.h"
 #include "ai/schema.h"
+#include "ai/voice.h"
 #include "api/api.h"
 #include "api/interviews.h"
+#include "api/questions.h"
 #include "api/render.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -48,6 +50,8 @@ static const char *const STATUSES[] = { "preparing", "in_progress", "completed",
 static const char *const QUESTION_DIFFICULTIES[] = { "easy", "medium", "hard", NULL };
 static const char *const CATEGORIES[] = { "technical", "behavioral", "project", "system_design",
                                           "coding",    "general",    NULL };
+static const char *const INPUT_MODES[] = { "text", "voice", NULL };
+static const char *const KINDS[] = { "interview", "practice", NULL };
 static const char *const EVALUATION_STATUSES[] = { "not_answered", "pending", "evaluated", "failed",
                                                    NULL };
 
@@ -114,6 +118,15 @@ static json_t *with_attempts(json_t *obj, const interview_question_row *q,
     return obj;
 }
 
+/* The speaking figures of a dictated answer (docs/api.md §4.2), or null for a typed one. */
+static json_t *render_voice(bool has, const interview_voice *v)
+{
+    if (!has)
+        return json_null();
+    return json_pack("{s:f, s:f, s:I}", "seconds", v->seconds, "words_per_minute",
+                     v->words_per_minute, "filler_count", (json_int_t)v->filler_count);
+}
+
 static json_t *render_question(const interview_question_row *q)
 {
     json_t *out = json_pack(
@@ -132,6 +145,8 @@ static json_t *render_question(const interview_question_row *q)
         json_object_set_new(out, "draft_text", str_or_null(q->draft_text));
         json_object_set_new(out, "draft_saved_at", render_time(q->draft_saved_at));
         json_object_set_new(out, "parent_id", str_or_null(q->parent_id));
+        json_object_set_new(out, "input_mode", str_or_null(q->input_mode));
+        json_object_set_new(out, "voice_stats", render_voice(q->has_voice, &q->voice));
     }
     return out;
 }
@@ -169,6 +184,7 @@ static json_t *render_session(const interview_session_row *s, const interview_qu
         json_object_set_new(out, "cancelled_at", render_time(s->cancelled_at));
         json_object_set_new(out, "follow_ups", json_boolean(s->follow_ups));
         json_object_set_new(out, "time_limit_minutes", json_integer(s->time_limit_minutes));
+        json_object_set_new(out, "kind", json_string(s->kind ? s->kind : "interview"));
     }
     return out;
 }
@@ -478,6 +494,106 @@ static int interview_start(http_req *req, http_res *res)
     return http_json(res, 202, body);
 }
 
+/* ---- single-question practice ---------------------------------------------------------------- */
+
+static const v_field practice_fields[] = {
+    { "question_id", V_STRING, V_REQUIRED, 1, 100, .example = "tech-py-001",
+      .description = "The bank id of a question (GET /api/v1/questions)" },
+    { "time_limit_minutes", V_INT, 0, 0, 5, .def = "0", .example = "2",
+      .description = "As in POST /interview/start: 0 (off), 1, 2, 3 or 5 minutes" },
+};
+
+/* The one question row of a practice session: the bank question with its rubric as JSON. */
+static int practice_row(arena *a, const ai_question *q, int64_t now, interview_question_row *row)
+{
+    char *id = arena_alloc(a, IA_UUID_LEN);
+    json_t *rubric = ai_question_to_json(q);
+    char *dump = rubric ? json_dumps(rubric, JSON_COMPACT) : NULL;
+    json_decref(rubric);
+    memset(row, 0, sizeof(*row));
+    row->rubric = dump ? arena_strdup(a, dump) : NULL;
+    free(dump);
+    if (id == NULL || row->rubric == NULL)
+        return IA_ERR_NOMEM;
+    ia_uuid_v7(now, id);
+    row->id = id;
+    row->question_text = q->text;
+    row->category = q->category;
+    row->difficulty = q->difficulty;
+    row->bank_id = q->bank_id;
+    return IA_OK;
+}
+
+/* A practice session's name: "Practice: " and the question, cut at a word near 80 bytes. */
+static char *practice_title(arena *a, const char *text)
+{
+    char buf[128];
+    size_t n = strlen(text);
+    if (n > 80) {
+        n = 80;
+        while (n > 40 && text[n] != ' ')
+            n--;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* never inside a UTF-8 character */
+    }
+    snprintf(buf, sizeof(buf), "Practice: %.*s%s", (int)n, text, n < strlen(text) ? "…" : "");
+    return arena_strdup(a, buf);
+}
+
+/* POST /interview/practice: a session of one bank question (docs/api.md §4.7), in progress at
+ * once, answered, retried and completed like any interview. It asks no follow-up. */
+static int interview_practice(http_req *req, http_res *res)
+{
+    v_value in[V_COUNT(practice_fields)];
+    int rc = validate_body(req, res, practice_fields, V_COUNT(practice_fields), in, check_start);
+    if (rc != IA_OK)
+        return rc;
+    const ai_bank_item *it = questions_find(req, in[0].s);
+    if (it == NULL)
+        return http_error(res, 404, "NOT_FOUND", "Question not found");
+    db *d = api_db(req);
+    if (d == NULL)
+        return IA_ERR_UNAVAILABLE;
+    int64_t now = ia_now_ms();
+    char id[IA_UUID_LEN];
+    ia_uuid_v7(now, id);
+    interview_session_row s = { 0 };
+    s.id = id;
+    s.user_id = req->user_id;
+    s.status = "preparing";
+    s.difficulty = it->question.difficulty;
+    s.question_count = 1;
+    s.title = practice_title(req->arena, it->question.text);
+    s.time_limit_minutes = in[1].i;
+    s.kind = "practice";
+    s.started_at = s.updated_at = now;
+    interview_question_row row;
+    if (s.title == NULL || (rc = practice_row(req->arena, &it->question, now, &row)) != IA_OK)
+        return s.title == NULL ? IA_ERR_NOMEM : rc;
+    if ((rc = db_begin(d)) != IA_OK)
+        return rc;
+    rc = interviews_store_insert(d, &s);
+    if (rc == IA_OK)
+        rc = interviews_store_set_questions(d, s.id, &row, 1, now);
+    if (rc == IA_OK)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc != IA_OK)
+        return rc;
+    log_emit(LOG_INFO, "interviews", "practice started",
+             (log_field[]){ LOG_STR("session_id", id), LOG_STR("bank_id", in[0].s) }, 2);
+    interview_session_row saved;
+    interview_question_row *qs = NULL;
+    size_t nq = 0;
+    rc = interviews_store_get(d, req->arena, req->user_id, id, &saved);
+    if (rc == IA_OK)
+        rc = interviews_store_questions(d, req->arena, id, &qs, &nq);
+    if (rc != IA_OK)
+        return rc;
+    return http_json(res, 201, render_session(&saved, qs, nq, NULL, 0));
+}
+
 /* ---- history, get, next ------------------------------------------------------------------- */
 
 static const v_field history_query[] = {
@@ -561,7 +677,28 @@ static const v_field answer_fields[] = {
     { "answer_text", V_STRING, V_REQUIRED | V_MULTILINE, 1, 5000,
       .example = "I led the migration of our payments API to PostgreSQL..." },
     { "time_taken_seconds", V_INT, 0, 0, 3600, .example = "95" },
+    { "voice_seconds", V_INT, 0, 1, 3600, .example = "42",
+      .description = "Given for a dictated answer: how long the dictation ran, in seconds. The "
+                     "server computes its words per minute and filler words (`voice_stats`)" },
 };
+
+/* The voice figures of an answer (docs/api.md §4.2) into *voice, *has set when it was
+ * dictated (voice_seconds given). */
+static int voice_of(http_req *req, const v_value *in, interview_voice *voice, bool *has)
+{
+    *has = false;
+    if (!in[2].present)
+        return IA_OK;
+    ai_voice_stats st;
+    int rc = ai_voice_measure(req->arena, in[0].s, (double)in[2].i, &st);
+    if (rc != IA_OK)
+        return rc;
+    voice->seconds = (double)in[2].i;
+    voice->words_per_minute = st.words_per_minute;
+    voice->filler_count = (long long)st.fillers;
+    *has = true;
+    return IA_OK;
+}
 
 /* The caller's session of the path and its question {question_id}, for a request that changes
  * the question's answer: 404 for a question of another session, and check_open's answer when
@@ -597,7 +734,8 @@ static int enqueue_evaluation(db *d, const char *user_id, const char *session_id
 /* Stores the answer and queues its evaluation in one transaction that holds the session row:
  * IA_NOT_FOUND when the session stopped taking answers. */
 static int store_answer(db *d, arena *a, const char *user_id, const char *session_id,
-                        const char *question_id, const v_value *in, char task_id[37])
+                        const char *question_id, const v_value *in, const interview_voice *voice,
+                        char task_id[37])
 {
     int64_t now = ia_now_ms();
     long long revision = 0;
@@ -607,7 +745,7 @@ static int store_answer(db *d, arena *a, const char *user_id, const char *sessio
     rc = interviews_store_lock_open(d, user_id, session_id, now);
     if (rc == IA_OK)
         rc = interviews_store_answer(d, a, session_id, question_id, in[0].s,
-                                     in[1].present ? in[1].i : -1, now, &revision);
+                                     in[1].present ? in[1].i : -1, voice, now, &revision);
     if (rc == IA_OK)
         rc = enqueue_evaluation(d, user_id, session_id, question_id, revision, task_id);
     if (rc == IA_OK)
@@ -623,6 +761,10 @@ static int interview_answer(http_req *req, http_res *res)
     int rc = validate_body(req, res, answer_fields, V_COUNT(answer_fields), in, NULL);
     if (rc != IA_OK)
         return rc;
+    interview_voice voice;
+    bool dictated = false;
+    if ((rc = voice_of(req, in, &voice, &dictated)) != IA_OK)
+        return rc;
     db *d = NULL;
     interview_session_row s;
     interview_question_row q;
@@ -630,7 +772,8 @@ static int interview_answer(http_req *req, http_res *res)
     if (rc != IA_OK)
         return rc;
     char task_id[37];
-    rc = store_answer(d, req->arena, req->user_id, s.id, q.id, in, task_id);
+    rc = store_answer(d, req->arena, req->user_id, s.id, q.id, in, dictated ? &voice : NULL,
+                      task_id);
     if (rc == IA_NOT_FOUND)
         return report_closed(req, res, d, s.id);
     if (rc != IA_OK)
@@ -642,7 +785,8 @@ static int interview_answer(http_req *req, http_res *res)
         return rc;
     json_t *nj = rc == IA_OK ? render_next(&next, s.total_questions) : json_null();
     return http_json(res, 200,
-                     json_pack("{s:o, s:s}", "next_question", nj, "evaluation_task_id", task_id));
+                     json_pack("{s:o, s:s, s:o}", "next_question", nj, "evaluation_task_id",
+                               task_id, "voice_stats", render_voice(dictated, &voice)));
 }
 
 /* Keeps the question's current answer as an attempt, stores the new one and queues its
@@ -650,7 +794,8 @@ static int interview_answer(http_req *req, http_res *res)
  * when the session stopped taking answers; IA_ERR_CONFLICT when the answer changed or its
  * evaluation restarted meanwhile. */
 static int store_attempt(db *d, arena *a, const char *user_id, const interview_question_row *q,
-                         const v_value *in, long long *number, char task_id[37])
+                         const v_value *in, const interview_voice *voice, long long *number,
+                         char task_id[37])
 {
     int64_t now = ia_now_ms();
     long long revision = 0;
@@ -668,7 +813,7 @@ static int store_attempt(db *d, arena *a, const char *user_id, const interview_q
     }
     if (rc == IA_OK)
         rc = interviews_store_answer(d, a, q->session_id, q->id, in[0].s,
-                                     in[1].present ? in[1].i : -1, now, &revision);
+                                     in[1].present ? in[1].i : -1, voice, now, &revision);
     if (rc == IA_OK)
         rc = enqueue_evaluation(d, user_id, q->session_id, q->id, revision, task_id);
     if (rc == IA_OK)
@@ -687,6 +832,10 @@ static int interview_attempt(http_req *req, http_res *res)
     v_value in[V_COUNT(answer_fields)];
     int rc = validate_body(req, res, answer_fields, V_COUNT(answer_fields), in, NULL);
     if (rc != IA_OK)
+        return rc;
+    interview_voice voice;
+    bool dictated = false;
+    if ((rc = voice_of(req, in, &voice, &dictated)) != IA_OK)
         return rc;
     db *d = NULL;
     interview_session_row s;
@@ -714,7 +863,8 @@ static int interview_attempt(http_req *req, http_res *res)
     }
     long long number = 0;
     char task_id[37];
-    rc = store_attempt(d, req->arena, req->user_id, &q, in, &number, task_id);
+    rc = store_attempt(d, req->arena, req->user_id, &q, in, dictated ? &voice : NULL, &number,
+                       task_id);
     if (rc == IA_NOT_FOUND)
         return report_closed(req, res, d, s.id);
     if (rc == IA_ERR_CONFLICT)
@@ -723,9 +873,9 @@ static int interview_attempt(http_req *req, http_res *res)
         return rc;
     jobs_wake();
     return http_json(res, 202,
-                     json_pack("{s:s, s:s, s:I, s:s}", "session_id", s.id, "question_id", q.id,
-                               "attempt_number", (json_int_t)number, "evaluation_task_id",
-                               task_id));
+                     json_pack("{s:s, s:s, s:I, s:s, s:o}", "session_id", s.id, "question_id", q.id,
+                               "attempt_number", (json_int_t)number, "evaluation_task_id", task_id,
+                               "voice_stats", render_voice(dictated, &voice)));
 }
 
 static const v_field draft_fields[] = {
@@ -927,8 +1077,9 @@ static int interview_summary(http_req *req, http_res *res)
                           str_or_null(q->evaluation_engine), "time_taken_seconds",
                           q->has_time ? json_integer(q->time_taken_seconds) : json_null()),
                 q, at, na));
-        json_object_set_new(json_array_get(questions, json_array_size(questions) - 1), "parent_id",
-                            str_or_null(q->parent_id));
+        json_t *last = json_array_get(questions, json_array_size(questions) - 1);
+        json_object_set_new(last, "parent_id", str_or_null(q->parent_id));
+        json_object_set_new(last, "voice_stats", render_voice(q->has_voice, &q->voice));
     }
     const user_row *me = api_current_user(req);
     json_t *out = json_pack(
@@ -1500,6 +1651,15 @@ static const j_field attempt_fields[] = {
 static const j_object attempt_schema = J_OBJECT_OF(
     "AnswerAttempt", "An earlier answer to a question, kept with its evaluation", attempt_fields);
 
+static const j_field voice_fields[] = {
+    { "seconds", J_NUMBER, J_NONNEG, .description = "How long the dictation ran" },
+    { "words_per_minute", J_NUMBER, J_NONNEG, .description = "Words spoken per minute" },
+    { "filler_count", J_INTEGER, J_NONNEG,
+      .description = "Filler words (\"um\", \"uh\", \"like\" as a pause, \"you know\"...)" },
+};
+static const j_object voice_schema =
+    J_OBJECT_OF("VoiceStats", "The speaking figures of a dictated answer", voice_fields);
+
 static const j_field question_fields[] = {
     { "id", J_STRING, 0, "uuid" },
     { "session_id", J_STRING, 0, "uuid" },
@@ -1528,6 +1688,10 @@ static const j_field question_fields[] = {
     { "draft_saved_at", J_STRING, J_NULLABLE, "date-time" },
     { "parent_id", J_STRING, J_NULLABLE, "uuid",
       .description = "For a follow-up, the question it follows up; null otherwise" },
+    { "input_mode", J_STRING, J_NULLABLE, .choices = INPUT_MODES,
+      .description = "How the current answer was given; null before any" },
+    { "voice_stats", J_OBJECT, J_NULLABLE, .object = &voice_schema,
+      .description = "For a dictated answer, its speaking figures; null otherwise" },
 };
 static const j_object question_schema = J_OBJECT_OF(
     "Question", "One question; answer and evaluation fields are null until set", question_fields);
@@ -1539,7 +1703,8 @@ static const j_field session_fields[] = {
       .description = "Null for a general interview or once the resume is deleted" },
     { "status", J_STRING, .choices = STATUSES },
     { "difficulty", J_STRING, .choices = DIFFICULTIES },
-    { "question_count", J_INTEGER, J_RANGE, .min = 5, .max = 30 },
+    { "question_count", J_INTEGER, J_RANGE, .min = 1, .max = 30,
+      .description = "5-30 for an interview, 1 for a single-question practice" },
     { "focus_areas", J_ARRAY, J_NULLABLE, .items = J_STRING },
     { "target_role", J_STRING, J_NULLABLE },
     { "job_description", J_STRING, J_NULLABLE },
@@ -1565,6 +1730,9 @@ static const j_field session_fields[] = {
     { "follow_ups", J_BOOLEAN, .description = "Whether the session asks follow-up questions" },
     { "time_limit_minutes", J_INTEGER, J_RANGE, .min = 0, .max = 5,
       .description = "Time limit per answer: 0 (off), 1, 2, 3 or 5 minutes" },
+    { "kind", J_STRING, .choices = KINDS,
+      .description = "`practice`: one bank question practised on its own (docs/api.md §4.7), "
+                     "left out of the dashboard's session averages and trend" },
 };
 const j_object interviews_session_schema = J_OBJECT_OF(
     "Session", "A mock interview; completion fields are null until completed", session_fields);
@@ -1644,6 +1812,8 @@ static const j_field answered_fields[] = {
       .description = "The first unanswered question, null when none is left" },
     { "evaluation_task_id", J_STRING, 0, "uuid",
       .description = "The `interview.evaluate_answer` task" },
+    { "voice_stats", J_OBJECT, J_NULLABLE, .object = &voice_schema,
+      .description = "For a dictated answer, its speaking figures; null otherwise" },
 };
 static const j_object answered_schema = J_OBJECT_OF("AnswerAccepted", NULL, answered_fields);
 
@@ -1654,6 +1824,8 @@ static const j_field attempted_fields[] = {
       .description = "Which attempt the new answer is" },
     { "evaluation_task_id", J_STRING, 0, "uuid",
       .description = "The `interview.evaluate_answer` task" },
+    { "voice_stats", J_OBJECT, J_NULLABLE, .object = &voice_schema,
+      .description = "For a dictated answer, its speaking figures; null otherwise" },
 };
 static const j_object attempted_schema = J_OBJECT_OF("AttemptAccepted", NULL, attempted_fields);
 
@@ -1691,6 +1863,8 @@ static const j_field summary_question_fields[] = {
       .description = "The earlier attempts, oldest first" },
     { "parent_id", J_STRING, J_NULLABLE, "uuid",
       .description = "For a follow-up, the question it follows up; null otherwise" },
+    { "voice_stats", J_OBJECT, J_NULLABLE, .object = &voice_schema,
+      .description = "For a dictated answer, its speaking figures; null otherwise" },
 };
 static const j_object summary_question_schema =
     J_OBJECT_OF("SummaryQuestion", NULL, summary_question_fields);
@@ -1743,6 +1917,20 @@ static const http_doc start_doc = {
     .errors = (const doc_error[]){ { 404, "NOT_FOUND", "resume_id is not one of your resumes" },
                                    { 409, "RESUME_NOT_READY", "the resume is not analyzed" },
                                    { 0 } },
+};
+
+static const http_doc practice_doc = {
+    .description =
+        "Starts a single-question practice: a session of `kind` `practice` holding one "
+        "question of the bank, already `in_progress`. It is answered, retried, completed and "
+        "summarised like any interview and shows in the history; it asks no follow-up, and the "
+        "dashboard leaves it out of its session averages and score trend.",
+    .body = practice_fields,
+    .nbody = V_COUNT(practice_fields),
+    .responses = (const doc_response[]){ { 0, DOC_JSON, &interviews_session_schema,
+                                           .description = "In progress, with its question" },
+                                         { .shape = DOC_END } },
+    .errors = (const doc_error[]){ { 404, "NOT_FOUND", "no bank question has this id" }, { 0 } },
 };
 
 static const http_doc history_doc = {
@@ -1860,6 +2048,8 @@ static const http_doc summary_doc = {
 const http_route interview_routes[] = {
     { "POST", INTERVIEW "/start", interview_start, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 202,
       "Start an interview (questions are generated in the background)", "interviews", &start_doc },
+    { "POST", INTERVIEW "/practice", interview_practice, HTTP_BODY_JSON, AUTH_USER, RL_DEFAULT, 201,
+      "Practise one question of the bank on its own", "interviews", &practice_doc },
     { "GET", INTERVIEW "/categories", interview_categories, 0, AUTH_USER, RL_DEFAULT, 200,
       "The question categories an interview for a role has", "interviews", &categories_doc },
     { "GET", INTERVIEW "/history", interview_history, 0, AUTH_USER, RL_DEFAULT, 200,

@@ -171,6 +171,7 @@ static const openapi_tag api_tags[] = {
     { "service", "Health, readiness, metrics and this reference" },
     { "auth", "Accounts, sessions, passwords and e-mail verification" },
     { "interviews", "Mock interviews: start, answer, complete, summary" },
+    { "questions", "The question bank, to practise one question on its own" },
     { "resumes", "Upload, analysis, job match, sharing, export and versions" },
     { "tasks", "Background tasks" },
     { "dashboard", "Your progress" },

@@ -18,7 +18,7 @@
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id AND "                   \
     "q.answer_text IS NOT NULL) AS answered_count, "                                               \
     "(SELECT COUNT(*) FROM interview_questions q WHERE q.session_id = s.id) AS total_questions, "  \
-    "s.title, s.cancelled_at, s.follow_ups, s.time_limit_minutes"
+    "s.title, s.cancelled_at, s.follow_ups, s.time_limit_minutes, s.kind"
 
 #define LIST_WHERE                                                                                 \
     " FROM interview_sessions s WHERE s.user_id = $1 AND "                                         \
@@ -29,7 +29,7 @@
     "answer_text, answer_revision, time_taken_seconds, answered_at, evaluation_status, "           \
     "evaluation_score, communication_score, feedback_comment, strengths, improvements, "           \
     "model_answer, evaluation_engine, created_at, updated_at, draft_text, draft_saved_at, "        \
-    "parent_id"
+    "parent_id, input_mode, input_seconds, words_per_minute, filler_count"
 
 static void session_from_row(const db_result *r, size_t i, interview_session_row *o)
 {
@@ -61,6 +61,7 @@ static void session_from_row(const db_result *r, size_t i, interview_session_row
     o->cancelled_at = db_get_int(r, i, 23, 0);
     o->follow_ups = db_get_int(r, i, 24, 1) != 0;
     o->time_limit_minutes = db_get_int(r, i, 25, 0);
+    o->kind = db_get(r, i, 26);
 }
 
 static void question_from_row(const db_result *r, size_t i, interview_question_row *o)
@@ -94,6 +95,11 @@ static void question_from_row(const db_result *r, size_t i, interview_question_r
     o->draft_text = db_get(r, i, 22);
     o->draft_saved_at = db_get_int(r, i, 23, 0);
     o->parent_id = db_get(r, i, 24);
+    o->input_mode = db_get(r, i, 25);
+    o->has_voice = db_get(r, i, 26) != NULL && db_get(r, i, 27) != NULL;
+    o->voice.seconds = db_get_real(r, i, 26, 0);
+    o->voice.words_per_minute = db_get_real(r, i, 27, 0);
+    o->voice.filler_count = db_get_int(r, i, 28, 0);
 }
 
 static int session_rows(arena *a, const db_result *r, interview_session_row **out, size_t *n)
@@ -111,18 +117,29 @@ static int session_rows(arena *a, const db_result *r, interview_session_row **ou
 int interviews_store_insert(db *d, const interview_session_row *s)
 {
     db_param p[] = {
-        DB_TEXT(s->id),          DB_TEXT(s->user_id),           DB_TEXT(s->resume_id),
-        DB_TEXT(s->status),      DB_TEXT(s->difficulty),        DB_INT(s->question_count),
-        DB_TEXT(s->focus_areas), DB_TEXT(s->target_role),       DB_TEXT(s->job_description),
-        DB_INT(s->started_at),   DB_TEXT(s->task_id),           DB_INT(s->updated_at),
-        DB_TEXT(s->title),       DB_INT(s->follow_ups ? 1 : 0), DB_INT(s->time_limit_minutes),
+        DB_TEXT(s->id),
+        DB_TEXT(s->user_id),
+        DB_TEXT(s->resume_id),
+        DB_TEXT(s->status),
+        DB_TEXT(s->difficulty),
+        DB_INT(s->question_count),
+        DB_TEXT(s->focus_areas),
+        DB_TEXT(s->target_role),
+        DB_TEXT(s->job_description),
+        DB_INT(s->started_at),
+        DB_TEXT(s->task_id),
+        DB_INT(s->updated_at),
+        DB_TEXT(s->title),
+        DB_INT(s->follow_ups ? 1 : 0),
+        DB_INT(s->time_limit_minutes),
+        DB_TEXT(s->kind ? s->kind : "interview"),
     };
     return db_exec(
         d, NULL,
         "INSERT INTO interview_sessions (id, user_id, resume_id, status, difficulty, "
         "question_count, focus_areas, target_role, job_description, started_at, "
-        "task_id, updated_at, title, follow_ups, time_limit_minutes) VALUES ($1, $2, $3, $4, "
-        "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        "task_id, updated_at, title, follow_ups, time_limit_minutes, kind) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         p, COUNT(p), NULL);
 }
 
@@ -265,11 +282,18 @@ int interviews_store_lock_open(db *d, const char *user_id, const char *session_i
 }
 
 int interviews_store_answer(db *d, arena *a, const char *session_id, const char *question_id,
-                            const char *answer, long long time_taken, int64_t now,
-                            long long *revision)
+                            const char *answer, long long time_taken, const interview_voice *voice,
+                            int64_t now, long long *revision)
 {
-    db_param p[] = { DB_TEXT(question_id), DB_TEXT(session_id), DB_TEXT(answer),
-                     time_taken >= 0 ? DB_INT(time_taken) : DB_NULL, DB_INT(now) };
+    db_param p[] = { DB_TEXT(question_id),
+                     DB_TEXT(session_id),
+                     DB_TEXT(answer),
+                     time_taken >= 0 ? DB_INT(time_taken) : DB_NULL,
+                     DB_INT(now),
+                     DB_TEXT(voice ? "voice" : "text"),
+                     voice ? DB_REAL(voice->seconds) : DB_NULL,
+                     voice ? DB_REAL(voice->words_per_minute) : DB_NULL,
+                     voice ? DB_INT(voice->filler_count) : DB_NULL };
     db_result *r = NULL;
     int rc = db_query_one(
         d, a,
@@ -277,7 +301,8 @@ int interviews_store_answer(db *d, arena *a, const char *session_id, const char 
         "answered_at = $5, answer_revision = answer_revision + 1, evaluation_status = "
         "'pending', evaluation_score = NULL, communication_score = NULL, feedback_comment = "
         "NULL, strengths = NULL, improvements = NULL, model_answer = NULL, evaluation_engine = "
-        "NULL, draft_text = NULL, draft_saved_at = NULL, updated_at = $5 WHERE id = $1 AND "
+        "NULL, draft_text = NULL, draft_saved_at = NULL, updated_at = $5, input_mode = $6, "
+        "input_seconds = $7, words_per_minute = $8, filler_count = $9 WHERE id = $1 AND "
         "session_id = $2 RETURNING answer_revision",
         p, COUNT(p), &r);
     if (rc == IA_OK)
@@ -387,13 +412,16 @@ int interviews_store_recent_questions(db *d, arena *a, const char *user_id, cons
 int interviews_store_totals(db *d, arena *a, const char *user_id, interview_totals *out)
 {
     db_result *r = NULL;
-    int rc = db_query_one(d, a,
-                          "SELECT COUNT(*), "
-                          "COALESCE(SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), 0), "
-                          "AVG(CASE WHEN status = 'completed' THEN final_score END), "
-                          "MAX(CASE WHEN status = 'completed' THEN final_score END) "
-                          "FROM interview_sessions WHERE user_id = $1",
-                          (db_param[]){ DB_TEXT(user_id) }, 1, &r);
+    int rc =
+        db_query_one(d, a,
+                     "SELECT COUNT(*), "
+                     "COALESCE(SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), 0), "
+                     "AVG(CASE WHEN status = 'completed' AND kind = 'interview' THEN final_score "
+                     "END), "
+                     "MAX(CASE WHEN status = 'completed' AND kind = 'interview' THEN final_score "
+                     "END) "
+                     "FROM interview_sessions WHERE user_id = $1",
+                     (db_param[]){ DB_TEXT(user_id) }, 1, &r);
     if (rc != IA_OK)
         return rc;
     memset(out, 0, sizeof(*out));
@@ -439,7 +467,8 @@ int interviews_store_score_trend(db *d, arena *a, const char *user_id, long long
     int rc = db_exec(d, a,
                      "SELECT * FROM (SELECT " SESSION_COLUMNS
                      " FROM interview_sessions s WHERE "
-                     "s.user_id = $1 AND s.status = 'completed' ORDER BY s.completed_at DESC, "
+                     "s.user_id = $1 AND s.status = 'completed' AND s.kind = 'interview' ORDER BY "
+                     "s.completed_at DESC, "
                      "s.id DESC LIMIT $2) t ORDER BY t.completed_at, t.id",
                      (db_param[]){ DB_TEXT(user_id), DB_INT(limit) }, 2, &r);
     return rc == IA_OK ? session_rows(a, r, out, n) : rc;

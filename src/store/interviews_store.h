@@ -37,7 +37,15 @@ typedef struct {
     int64_t cancelled_at;         /* 0: not cancelled */
     bool follow_ups;              /* the session asks follow-up questions */
     long long time_limit_minutes; /* per answer: 0 (off), 1, 2, 3 or 5 */
+    const char *kind; /* interview | practice (one bank question); NULL on insert: interview */
 } interview_session_row;
+
+/* The speaking figures of a dictated answer (docs/api.md §4.2), computed by ai/voice.h. */
+typedef struct {
+    double seconds;          /* how long it was spoken, as the web app measured it */
+    double words_per_minute; /* words / minutes */
+    long long filler_count;  /* filler words */
+} interview_voice;
 
 typedef struct {
     const char *id, *session_id;
@@ -61,6 +69,9 @@ typedef struct {
     const char *draft_text; /* the answer being typed, saved; NULL when none */
     int64_t draft_saved_at; /* 0 when no draft */
     const char *parent_id;  /* the question a follow-up follows up; NULL for the others */
+    const char *input_mode; /* text | voice for the current answer; NULL before any */
+    bool has_voice;         /* voice holds the current answer's figures */
+    interview_voice voice;
 } interview_question_row;
 
 /* An earlier attempt at a question (docs/api.md §4.2), kept when the answer was retried. */
@@ -142,12 +153,13 @@ int interviews_store_set_preparing(db *d, const char *session_id, int64_t now);
  * unless it is in_progress with no completion requested. */
 int interviews_store_lock_open(db *d, const char *user_id, const char *session_id, int64_t now);
 
-/* Replaces the answer of a question (time_taken -1: not given), clears its evaluation to
- * pending and its draft, and bumps its revision, which *revision receives. Inside the caller's
- * transaction, after interviews_store_lock_open. */
+/* Replaces the answer of a question (time_taken -1: not given; voice NULL: typed, otherwise
+ * dictated with these figures), clears its evaluation to pending and its draft, and bumps its
+ * revision, which *revision receives. Inside the caller's transaction, after
+ * interviews_store_lock_open. */
 int interviews_store_answer(db *d, arena *a, const char *session_id, const char *question_id,
-                            const char *answer, long long time_taken, int64_t now,
-                            long long *revision);
+                            const char *answer, long long time_taken, const interview_voice *voice,
+                            int64_t now, long long *revision);
 
 /* Keeps answer revision `revision` of a question, with its finished evaluation, as attempt
  * number (earlier attempts + 1), which *number receives; inside the caller's transaction,

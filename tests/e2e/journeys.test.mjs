@@ -345,6 +345,95 @@ describe('web app', { concurrency: false }, () => {
         await page.context().close();
     });
 
+    // Issue 19, single-question practice and voice answers (docs/api.md §4.7, §4.2): the bank is
+    // browsed by category, difficulty and words, one question is practised on its own with the
+    // same feedback; a dictated answer (a scripted SpeechRecognition stands in for the
+    // microphone) shows its words per minute and filler words next to the feedback, and where
+    // the browser has no speech recognition the dictation button is disabled with its reason.
+    test('practise one question from the bank, dictated, with words per minute and filler words', { timeout: 150000 }, async () => {
+        const person = { name: 'Bank Person', email: uniqueEmail('bank'), password: PASSWORD };
+        const setup = await openPage(browser);
+        await registerAndConfirm(setup, person);
+        await setup.context().close();
+        const page = await openPage(browser);
+        await page.addInitScript(() => {
+            class ScriptedRecognition {
+                start() {
+                    setTimeout(() => this.onstart && this.onstart(), 0);
+                    setTimeout(() => {
+                        const alt = { transcript: 'Um, when a release broke checkout I, uh, owned the rollback, you know, and '
+                            + 'then I added a canary stage so the error rate was caught within five minutes.' };
+                        const result = Object.assign([alt], { isFinal: true });
+                        this.onresult({ resultIndex: 0, results: [result] });
+                    }, 50);
+                    // About twelve seconds of speech for 29 words: an ordinary pace.
+                    this.timer = setTimeout(() => this.stop(), 12000);
+                }
+
+                stop() {
+                    clearTimeout(this.timer);
+                    if (this.ended) return;
+                    this.ended = true;
+                    setTimeout(() => this.onend && this.onend(), 0);
+                }
+            }
+            window.SpeechRecognition = ScriptedRecognition;
+        });
+        await visit(page, '/signin');
+        await fillSignIn(page, person.email, person.password);
+        await page.waitForURL('**/dashboard');
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Question bank' }).click();
+        await page.waitForURL('**/questions');
+        await page.locator('.bank-row').first().waitFor();
+        await page.getByLabel('Category').selectOption('behavioral');
+        await page.getByLabel('Difficulty').selectOption('medium');
+        await page.waitForURL(/category=behavioral&difficulty=medium/);
+        await settled(page);
+        const first = page.locator('.bank-row').first();
+        await first.waitFor();
+        assert.match(await first.textContent(), /Behavioral/);
+        await screenshot(page, 'question-bank');
+        assertClean(page, 'question bank');
+        const text = (await first.locator('.bank-text').textContent()).trim();
+        await first.getByRole('button', { name: /^Practise this question:/ }).click();
+        await page.waitForURL(/\/interviews\/[0-9a-f-]{36}$/);
+        await page.getByText('Question 1 of 1', { exact: true }).waitFor({ timeout: 30000 });
+        assert.equal((await page.locator('#question-text').textContent()).trim(), text);
+        const dictate = page.getByRole('button', { name: 'Dictate' });
+        await dictate.click();
+        await page.getByRole('button', { name: 'Stop dictating' }).waitFor();
+        await page.waitForFunction(() => document.querySelector('#answer').value.includes('canary'));
+        await page.getByRole('button', { name: 'Dictate' }).waitFor({ timeout: 20000 }); // the speaker stopped
+        await page.getByRole('button', { name: 'Submit last answer' }).click();
+        const item = page.locator('.feedback-item').first();
+        await page.locator('.feedback-item.status-evaluated').first().waitFor({ timeout: 60000 });
+        const voice = await item.locator('.voice-stats').textContent();
+        const wpm = /Spoken at (\d+) words a minute · ([3-9]) filler words/.exec(voice);
+        assert.ok(wpm, voice);
+        assert.ok(Number(wpm[1]) >= 100 && Number(wpm[1]) <= 200, `about 29 words in 12 seconds: ${voice}`);
+        await screenshot(page, 'practice-voice-feedback');
+        assertClean(page, 'single-question practice');
+        await visit(page, '/interviews');
+        await page.getByText('Single-question practice', { exact: false }).first().waitFor();
+        await page.context().close();
+
+        const plain = await openPage(browser);
+        await plain.addInitScript(() => {
+            delete window.SpeechRecognition;
+            delete window.webkitSpeechRecognition;
+        });
+        await visit(plain, '/signin');
+        await fillSignIn(plain, person.email, person.password);
+        await plain.waitForURL('**/dashboard');
+        await visit(plain, '/questions');
+        await plain.locator('.bank-row').first().getByRole('button', { name: /^Practise this question:/ }).click();
+        await plain.getByText('Question 1 of 1', { exact: true }).waitFor({ timeout: 30000 });
+        assert.ok(await plain.getByRole('button', { name: 'Dictate' }).isDisabled(), 'no speech recognition: disabled');
+        await plain.getByText('Dictation is not available in this browser; type your answer.').waitFor();
+        assertClean(plain, 'dictation unsupported');
+        await plain.context().close();
+    });
+
     // Issue 19, drafts that survive (docs/api.md §4.2): saved after a pause, restored after a
     // reload and a navigation; leaving with a change not saved yet asks first.
     test('a draft is restored after a reload and leaving with an unsaved change asks first', { timeout: 120000 }, async () => {
@@ -783,7 +872,7 @@ describe('web app', { concurrency: false }, () => {
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resumes' }).click();
         await settled(page);
         await noOverflow('resumes');
-        for (const path of [`/resumes/${state.resumeId}`, '/interviews', '/interviews/new', `/interviews/${state.sessionId}/summary`, '/profile']) {
+        for (const path of [`/resumes/${state.resumeId}`, '/interviews', '/interviews/new', '/questions', `/interviews/${state.sessionId}/summary`, '/profile']) {
             await visit(page, path);
             await noOverflow(path);
             await screenshot(page, `phone-${slug(path)}`);
@@ -843,7 +932,7 @@ describe('web app', { concurrency: false }, () => {
         const admin = { name: 'Sweep Admin', email: uniqueEmail('sweep'), password: PASSWORD };
         stack.createAdmin(admin.email, admin.name, admin.password);
         const pages = ['/dashboard', '/resumes', '/resumes/new', `/resumes/${state.resumeId}`, '/interviews', '/interviews/new',
-            `/interviews/${state.sessionId}/summary`, '/profile'];
+            '/questions', `/interviews/${state.sessionId}/summary`, '/profile'];
         for (const scheme of ['light', 'dark']) {
             const page = await signInFresh(seeker, { colorScheme: scheme });
             assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme, 'the theme follows the system');
@@ -1099,7 +1188,7 @@ describe('accessibility: every screen passes a WCAG 2.1 AA audit in both themes'
 
             // Every member screen, as it loads (a failed upload's too, when the test above made one).
             for (const path of ['/dashboard', '/resumes', '/resumes?status=error', '/resumes/new', `/resumes/${state.resumeId}`,
-                state.failedResumeId ? `/resumes/${state.failedResumeId}` : null, '/interviews', '/interviews/new', live,
+                state.failedResumeId ? `/resumes/${state.failedResumeId}` : null, '/interviews', '/interviews/new', '/questions', live,
                 `/interviews/${state.sessionId}/summary`, '/profile', '/admin'].filter(Boolean))
                 await visitAndAudit(page, path);
 

@@ -21,12 +21,12 @@ QUESTION_FIELDS = {"id", "session_id", "question_text", "category", "difficulty"
                    "answer_text", "time_taken_seconds", "evaluation_status", "evaluation_score",
                    "feedback_comment", "strengths", "improvements", "model_answer",
                    "evaluation_engine", "created_at", "updated_at", "attempt_number", "attempts",
-                   "draft_text", "draft_saved_at", "parent_id"}
+                   "draft_text", "draft_saved_at", "parent_id", "input_mode", "voice_stats"}
 SESSION_FIELDS = {"id", "user_id", "resume_id", "status", "difficulty", "question_count",
                   "focus_areas", "target_role", "job_description", "started_at", "completed_at",
                   "final_score", "feedback_summary", "score_breakdown", "strengths", "weaknesses",
                   "answered_count", "task_id", "error", "questions", "title", "cancelled_at",
-                  "follow_ups", "time_limit_minutes"}
+                  "follow_ups", "time_limit_minutes", "kind"}
 NEXT_FIELDS = {"question_id", "question_text", "category", "difficulty", "order_index", "number",
                "total", "parent_id"}
 SUMMARY_FIELDS = {"session_id", "status", "user_full_name", "resume_id", "started_at",

@@ -13,6 +13,8 @@
 
 #include "ai/bank.h"
 #include "ai/offline.h"
+#include "ai/voice.h"
+#include "core/arena.h"
 #include "core/errors.h"
 
 static void test_builtin_bank_covers_every_category(void **state)
@@ -104,12 +106,80 @@ static void test_offline_engine_loads_its_data(void **state)
     ai_offline_free(e);
 }
 
+/* ai_bank_select: filters combine, role and search ignore case, a question for any role
+ * passes every role filter, and skip/max page through the same total. */
+static void test_select_filters_and_pages(void **state)
+{
+    (void)state;
+    char err[256];
+    ai_bank *b = NULL;
+    assert_int_equal(ai_bank_builtin(&b, err, sizeof(err)), IA_OK);
+    const ai_bank_item *page[100];
+    size_t total = 0;
+    ai_bank_filter all = { 0 };
+    assert_int_equal(ai_bank_select(b, &all, 0, 10, page, &total), 10);
+    assert_int_equal(total, ai_bank_count(b));
+    assert_ptr_equal(page[0], ai_bank_get(b, 0));
+    assert_int_equal(ai_bank_select(b, &all, total - 3, 10, page, NULL), 3);
+    ai_bank_filter f = { .category = "coding", .difficulty = "hard" };
+    size_t n = ai_bank_select(b, &f, 0, 100, page, &total);
+    assert_true(n > 0 && n == (total < 100 ? total : 100));
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(page[i]->question.category, "coding");
+        assert_string_equal(page[i]->question.difficulty, "hard");
+    }
+    ai_bank_filter role = { .role = "BACKEND Engineer" };
+    n = ai_bank_select(b, &role, 0, 100, page, &total);
+    assert_true(n > 0 && total < ai_bank_count(b));
+    for (size_t i = 0; i < n; i++) {
+        bool ok = page[i]->roles.n == 0;
+        for (size_t k = 0; k < page[i]->roles.n; k++)
+            ok = ok || strstr(page[i]->roles.v[k], "backend engineer") != NULL;
+        assert_true(ok);
+    }
+    ai_bank_filter search = { .search = "GENERATOR" };
+    assert_true(ai_bank_select(b, &search, 0, 100, page, &total) > 0);
+    assert_non_null(strstr(page[0]->question.text, "generator"));
+    ai_bank_filter none = { .search = "no such words at all" };
+    assert_int_equal(ai_bank_select(b, &none, 0, 100, page, &total), 0);
+    assert_int_equal(total, 0);
+    ai_bank_free(b);
+}
+
+/* ai_voice_measure: words per minute over the spoken seconds, filler words counted ("like" only
+ * as a pause), none without a duration. */
+static void test_voice_figures(void **state)
+{
+    (void)state;
+    arena *a = arena_create(1u << 20);
+    ai_voice_stats st;
+    assert_int_equal(ai_voice_measure(a,
+                                      "Um, I used a queue, uh, and you know, it was, like, "
+                                      "fast. I like Redis.",
+                                      6.0, &st),
+                     IA_OK);
+    assert_int_equal(st.words, 16);
+    assert_int_equal(st.fillers, 4);
+    assert_true(st.has_wpm);
+    assert_true(st.words_per_minute > 159.9 && st.words_per_minute < 160.1);
+    assert_int_equal(ai_voice_measure(a, "Plain words here.", 0, &st), IA_OK);
+    assert_int_equal(st.words, 3);
+    assert_int_equal(st.fillers, 0);
+    assert_false(st.has_wpm);
+    assert_int_equal(ai_voice_measure(a, "", 10, &st), IA_OK);
+    assert_int_equal(st.words, 0);
+    assert_true(st.has_wpm && st.words_per_minute == 0);
+    arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_bank_covers_every_category),
         cmocka_unit_test(test_malformed_banks_are_refused),
         cmocka_unit_test(test_offline_engine_loads_its_data),
+        cmocka_unit_test(test_select_filters_and_pages),
+        cmocka_unit_test(test_voice_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

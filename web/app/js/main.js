@@ -16,6 +16,7 @@ import * as shared from './pages/shared.js';
 import * as interviews from './pages/interviews.js';
 import * as live from './pages/interview-live.js';
 import * as summary from './pages/interview-summary.js';
+import * as questions from './pages/questions.js';
 import * as profile from './pages/profile.js';
 import * as admin from './pages/admin.js';
 import * as notfound from './pages/notfound.js';
@@ -36,6 +37,7 @@ const ROUTES = [
     { path: '/interviews/new', render: interviews.start, access: 'user', title: 'Start an interview' },
     { path: '/interviews/:id', render: live.render, access: 'user', title: 'Interview' },
     { path: '/interviews/:id/summary', render: summary.render, access: 'user', title: 'Interview summary' },
+    { path: '/questions', render: questions.render, access: 'user', title: 'Question bank' },
     { path: '/profile', render: profile.render, access: 'user', title: 'Your profile' },
     { path: '/admin', render: admin.render, access: 'admin', title: 'Administration' },
     { render: notfound.render, access: 'public', title: 'Page not found' },

@@ -12,6 +12,7 @@ const NAV = [
     { href: '/dashboard', label: 'Dashboard' },
     { href: '/resumes', label: 'Resumes' },
     { href: '/interviews', label: 'Interviews' },
+    { href: '/questions', label: 'Question bank' },
 ];
 
 let navList;

@@ -12,7 +12,7 @@
 // limit per answer (§4.1) the timer counts down and warns before the end.
 
 import { api, describeError } from '../api.js';
-import { formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
+import { formatDuration, formatScore, h, mount, plural, titleCase, uniqueId } from '../dom.js';
 import { pollUntil, sleep } from '../poll.js';
 import { navigate } from '../router.js';
 import {
@@ -30,13 +30,25 @@ function speechRecognition() {
     return window.SpeechRecognition || window.webkitSpeechRecognition || null;
 }
 
-// A dictation button for a text area, or null where the browser cannot recognise speech.
+// A dictation button for a text area. Where the browser cannot recognise speech the button is
+// disabled and says why. It times the dictation, so that a dictated answer can be sent with how
+// long it was spoken (docs/api.md §4.2): seconds() is that time, or null when nothing was
+// dictated into the answer.
 function dictation(textarea, status) {
     const Recognition = speechRecognition();
-    if (!Recognition) return null;
     const btn = button('Dictate', { kind: 'secondary', 'aria-pressed': 'false', class: 'btn btn-secondary dictate' });
     btn.prepend(iconGraphic('mic', 'inline-icon'));
+    if (!Recognition) {
+        const why = h('span', { class: 'dictate-unsupported muted', id: uniqueId('dictate-why') },
+            'Dictation is not available in this browser; type your answer.');
+        btn.disabled = true;
+        btn.setAttribute('aria-describedby', why.id);
+        return { el: h('span', { class: 'dictate-wrap' }, btn, why), stop: () => {}, seconds: () => null };
+    }
     let rec = null;
+    let spokenMs = 0;
+    let since = 0;
+    let dictated = false;
     const stop = () => {
         if (rec) rec.stop();
     };
@@ -56,6 +68,7 @@ function dictation(textarea, status) {
                 if (!text) continue;
                 const sep = textarea.value && !/\s$/.test(textarea.value) ? ' ' : '';
                 textarea.value = `${textarea.value}${sep}${text}`;
+                dictated = true;
                 textarea.dispatchEvent(new Event('input'));
             }
         };
@@ -70,12 +83,15 @@ function dictation(textarea, status) {
             status.show(why, 'info');
         };
         rec.onstart = () => {
+            since = Date.now();
             btn.setAttribute('aria-pressed', 'true');
             btn.lastChild.textContent = 'Stop dictating';
             btn.classList.add('recording');
             announce('Listening. Speak your answer.');
         };
         rec.onend = () => {
+            if (since) spokenMs += Date.now() - since;
+            since = 0;
             rec = null;
             btn.setAttribute('aria-pressed', 'false');
             btn.lastChild.textContent = 'Dictate';
@@ -88,7 +104,27 @@ function dictation(textarea, status) {
             status.show('Dictation could not start. Type your answer instead.', 'info');
         }
     });
-    return { el: btn, stop };
+    const seconds = () => {
+        if (!dictated) return null;
+        const ms = spokenMs + (since ? Date.now() - since : 0);
+        return Math.min(3600, Math.max(1, Math.round(ms / 1000)));
+    };
+    return { el: btn, stop, seconds };
+}
+
+// The answer body's voice fields: a dictated answer says how long it was spoken.
+function voiceFields(dictate) {
+    const seconds = dictate ? dictate.seconds() : null;
+    return seconds ? { voice_seconds: seconds } : {};
+}
+
+// "Spoken at 132 words a minute · 3 filler words" for a dictated answer, else null.
+function voiceNote(q) {
+    const v = q.voice_stats;
+    if (!v) return null;
+    return h('p', { class: 'voice-stats muted' }, iconGraphic('mic', 'inline-icon'),
+        ` Spoken at ${Math.round(v.words_per_minute)} words a minute · ${plural(v.filler_count, 'filler word')}`,
+        ' ("um", "uh", "like", "you know")');
 }
 
 // The last two attempts at a question side by side: score before and after, and the
@@ -148,7 +184,7 @@ function feedbackItem(q, number, onRetry, questions) {
     if (retry) retry.addEventListener('click', () => onRetry(q));
     return h('li', { class: `feedback-item status-${q.evaluation_status}`, dataset: { question: q.id } }, head,
         q.parent_id ? h('p', { class: 'muted follow-up-note' }, followUpNote(q.parent_id, questions)) : null,
-        h('p', { class: 'feedback-question' }, q.question_text), body,
+        h('p', { class: 'feedback-question' }, q.question_text), voiceNote(q), body,
         attempts.length && q.evaluation_status === 'evaluated' ? attemptsCompare(q) : null,
         attempts.length && q.evaluation_status !== 'evaluated' ? h('p', { class: 'muted' }, `Attempt ${q.attempt_number}; the earlier ones are kept.`) : null,
         retry);
@@ -500,12 +536,13 @@ export async function render(ctx) {
                 return;
             }
             if (dictate) dictate.stop();
+            const voice = voiceFields(dictate);
             keeper.submitted();
             setBusy(submit, true, 'Saving…');
             const seconds = Math.min(3600, Math.round((Date.now() - started) / 1000));
             if (retrying) {
                 try {
-                    await api.post(`/interview/${id}/questions/${next.question_id}/attempts`, { answer_text: text, time_taken_seconds: seconds });
+                    await api.post(`/interview/${id}/questions/${next.question_id}/attempts`, { answer_text: text, time_taken_seconds: seconds, ...voice });
                     session = await api.get(`/interview/${id}`, { signal: ctx.signal });
                     drawFeedback();
                     watchFeedback();
@@ -519,9 +556,9 @@ export async function render(ctx) {
                 return;
             }
             try {
-                const res = await api.post(`/interview/${id}/${next.question_id}/answer`, { answer_text: text, time_taken_seconds: seconds });
+                const res = await api.post(`/interview/${id}/${next.question_id}/answer`, { answer_text: text, time_taken_seconds: seconds, ...voice });
                 session.questions = session.questions.map((q) => (q.id === next.question_id
-                    ? { ...q, answer_text: text, time_taken_seconds: seconds, evaluation_status: 'pending', evaluation_score: null } : q));
+                    ? { ...q, answer_text: text, time_taken_seconds: seconds, evaluation_status: 'pending', evaluation_score: null, voice_stats: res.voice_stats } : q));
                 drawFeedback();
                 watchFeedback();
                 if (res.next_question) {

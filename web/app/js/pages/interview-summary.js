@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { barChart } from '../charts.js';
-import { formatDateTime, formatDuration, formatScore, h, mount, titleCase } from '../dom.js';
+import { formatDateTime, formatDuration, formatScore, h, mount, plural, titleCase } from '../dom.js';
 import { button, card, emptyState, gradedBy, pageHeader, scoreBadge, scoreProse, scoreRing } from '../ui.js';
 import { CATEGORY_TIPS } from './dashboard.js';
 import { practiseAgainHref } from './interviews.js';
@@ -33,7 +33,8 @@ function questionBlock({ q, number }) {
             h('h3', { id: `${id}-title`, tabindex: '-1' }, h('span', { class: 'muted' }, `Question ${number}. `), q.question),
             scoreBadge(q.evaluation_score)),
         h('p', { class: 'list-meta' }, [titleCase(q.category), titleCase(q.difficulty),
-            q.time_taken_seconds !== null && q.time_taken_seconds !== undefined ? `answered in ${formatDuration(q.time_taken_seconds)}` : null].filter(Boolean).join(' · ')),
+            q.time_taken_seconds !== null && q.time_taken_seconds !== undefined ? `answered in ${formatDuration(q.time_taken_seconds)}` : null,
+            q.voice_stats ? `spoken at ${Math.round(q.voice_stats.words_per_minute)} words a minute, ${plural(q.voice_stats.filler_count, 'filler word')}` : null].filter(Boolean).join(' · ')),
         h('details', { class: 'summary-question-body' },
             h('summary', {}, h('span', { class: 'when-closed' }, 'Show your answer and the feedback'), h('span', { class: 'when-open' }, 'Hide your answer and the feedback'),
                 h('span', { class: 'visually-hidden' }, ` for question ${number}`)),

@@ -50,12 +50,12 @@ function sessionRow(s, reload) {
     return h('li', { class: 'list-row' },
         h('div', { class: 'list-main' },
             h('a', { class: 'list-title', href: sessionLink(s) }, title),
-            h('p', { class: 'list-meta' }, `${formatDateTime(s.started_at)} · ${titleCase(s.difficulty)} · ${plural(s.question_count, 'question')}`,
+            h('p', { class: 'list-meta' }, `${formatDateTime(s.started_at)} · ${titleCase(s.difficulty)} · ${s.kind === 'practice' ? 'Single-question practice' : plural(s.question_count, 'question')}`,
                 s.status === 'in_progress' ? ` · ${s.answered_count} answered` : '')),
         statusBadge(s.status),
         scoreBadge(s.final_score),
         s.status === 'in_progress' ? h('a', { class: 'btn btn-secondary btn-small', href: sessionLink(s), 'aria-label': `Continue ${title}` }, 'Continue')
-            : h('a', { class: 'btn btn-secondary btn-small', href: practiseAgainHref(s), 'aria-label': `Practise again: ${title}` }, 'Practise again'),
+            : h('a', { class: 'btn btn-secondary btn-small', href: s.kind === 'practice' ? '/questions' : practiseAgainHref(s), 'aria-label': `Practise again: ${title}` }, 'Practise again'),
         remove);
 }
 
