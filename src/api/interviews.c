@@ -28,6 +28,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 #include "core/uuid.h"
 #include "jobs/jobs.h"
 #include "store/interviews_store.h"
@@ -1628,8 +1629,7 @@ static const job_kind interview_job_kinds[] = {
 
 int interviews_register_job_kinds(void)
 {
-    return jobs_register(interview_job_kinds,
-                         sizeof(interview_job_kinds) / sizeof(interview_job_kinds[0]));
+    return jobs_register(interview_job_kinds, COUNT(interview_job_kinds));
 }
 
 /* ---- documentation -------------------------------------------------------------------------- */
@@ -2076,4 +2076,4 @@ const http_route interview_routes[] = {
     { "DELETE", INTERVIEW SID, interview_delete, 0, AUTH_USER, RL_DEFAULT, 204,
       "Delete an interview with its answers and tasks", "interviews", &delete_doc },
 };
-const size_t interview_routes_count = sizeof(interview_routes) / sizeof(interview_routes[0]);
+const size_t interview_routes_count = COUNT(interview_routes);

@@ -12,6 +12,7 @@
 #include "api/questions.h"
 #include "api/render.h"
 #include "core/errors.h"
+#include "core/util.h"
 
 #define QUESTIONS "/api/v1/questions"
 #define PAGE_MAX  100 /* the largest limit of V_QUERY_LIMIT */
@@ -131,4 +132,4 @@ const http_route question_routes[] = {
     { "GET", QUESTIONS "/{question_id}", questions_get, 0, AUTH_USER, RL_DEFAULT, 200,
       "One question of the bank", "questions", &get_doc },
 };
-const size_t question_routes_count = sizeof(question_routes) / sizeof(question_routes[0]);
+const size_t question_routes_count = COUNT(question_routes);
